@@ -1,0 +1,367 @@
+import { TapedeckError, toErrorInfo, type ErrorInfo } from '../errors'
+import type { EventData, RecordableEventType, SessionStartedData } from '../events/catalogue'
+import { ID_PATTERN, checkType, serializeData, type PendingEvent } from '../events/serialize'
+import { connectEngine, type EngineConnection } from '../engine/connectEngine'
+import type { ExportFormat, IngestResult, SessionQuery } from '../engine/protocol'
+import { browserClock } from '../util/clock'
+import { Store } from '../util/subscribable'
+import { createUlid, randomId } from '../util/ulid'
+import { VERSION } from '../version'
+import { browserLifecycle } from './pageLifecycle'
+import type {
+  AnnotationInput,
+  FlushResult,
+  RecordOptions,
+  Recorder,
+  RecorderOptions,
+  RecorderStatus,
+  SessionInfo,
+  SessionsApi,
+  SnapshotInput,
+  StartOptions,
+  StopResult,
+} from './types'
+
+const MAX_ERRORS_KEPT = 20
+
+interface ActiveSession {
+  id: string
+  paused: boolean
+  startedAt: number | null
+  resumed: boolean
+}
+
+/** Creates the recorder. Nothing touches the page until this is called (safe to import on a server). */
+export function createRecorder(options: RecorderOptions = {}): Recorder {
+  return new RecorderClient(options)
+}
+
+class RecorderClient implements Recorder {
+  private readonly clock
+  private readonly flushIntervalMs
+  private readonly maxBatchEvents
+  private readonly maxEventBytes
+  private readonly tab = randomId('t_')
+  private readonly ulid = createUlid()
+  private readonly status: Store<RecorderStatus>
+  private readonly connection: Promise<EngineConnection | undefined>
+  private readonly stopListening: () => void
+
+  private session: ActiveSession | null = null
+  private buffer: PendingEvent[] = []
+  private bufferSession = ''
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private readonly inflight = new Set<Promise<unknown>>()
+  private counts = { accepted: 0, durable: 0, dropped: 0, rejected: 0 }
+  private closed = false
+
+  readonly sessions: SessionsApi
+
+  constructor(private readonly options: RecorderOptions) {
+    this.clock = options.clock ?? browserClock
+    this.flushIntervalMs = positive(options.flushIntervalMs, 50, 'flushIntervalMs')
+    this.maxBatchEvents = positive(options.maxBatchEvents, 256, 'maxBatchEvents')
+    this.maxEventBytes = positive(options.maxEventBytes, 256 * 1024, 'maxEventBytes')
+    const compressionLevel = options.compressionLevel ?? 1
+    if (!Number.isInteger(compressionLevel) || compressionLevel < 0 || compressionLevel > 9) {
+      throw new TapedeckError('invalid_options', `compressionLevel must be a whole number from 0 to 9, got ${compressionLevel}.`)
+    }
+    this.status = new Store<RecorderStatus>({
+      state: 'idle',
+      ready: false,
+      engine: null,
+      storage: null,
+      durable: false,
+      session: null,
+      counts: { accepted: 0, durable: 0, pending: 0, dropped: 0, rejected: 0 },
+      lastSeq: null,
+      recovered: [],
+      error: null,
+      errors: [],
+    })
+    this.connection = this.connect(compressionLevel)
+    this.stopListening = (options.lifecycle ?? browserLifecycle).subscribe(() => {
+      // The page may be going away: hand everything over now, not in 50 ms.
+      this.post()
+    })
+    this.sessions = this.createSessionsApi()
+  }
+
+  subscribe = (listener: () => void) => this.status.subscribe(listener)
+  getSnapshot = () => this.status.getSnapshot()
+
+  async ready(): Promise<void> {
+    await this.connection
+  }
+
+  start(options: StartOptions = {}): Promise<SessionInfo> {
+    this.assertOpen()
+    const { sessionId, ...metadata } = options
+    if (this.session) {
+      if (sessionId === undefined || sessionId === this.session.id) return this.sessionInfo(this.session)
+      throw new TapedeckError(
+        'session_active',
+        `Session ${this.session.id} is being recorded: call stop() before starting another.`,
+      )
+    }
+    const id = sessionId ?? `s_${this.ulid()}`
+    if (!ID_PATTERN.test(id)) {
+      throw new TapedeckError(
+        'invalid_session_id',
+        `Session id ${JSON.stringify(id)} is not usable: use 1 to 128 letters, digits, "_" or "-".`,
+      )
+    }
+    const data = serializeData('session.started', this.startedData(metadata), this.maxEventBytes)
+    const session: ActiveSession = { id, paused: false, startedAt: null, resumed: false }
+    this.session = session
+    this.enqueue({ type: 'session.started', data, ts: this.clock.wallNow(), at: this.clock.now() })
+    const result = this.post()
+    this.publish({ state: 'recording', session: { id, startedAt: null, resumed: false } })
+    return result.then((outcome) => {
+      if (outcome && outcome.stored > 0) {
+        session.startedAt = outcome.startedAt
+        session.resumed = outcome.resumed
+        if (this.session === session) this.publish({ session: { id, startedAt: outcome.startedAt, resumed: outcome.resumed } })
+      }
+      return this.sessionInfo(session)
+    })
+  }
+
+  record<T extends RecordableEventType>(type: T, data: EventData<T>, options?: RecordOptions): void {
+    try {
+      const session = this.session
+      if (session === null) {
+        throw new TapedeckError(
+          this.closed ? 'recorder_closed' : 'no_active_session',
+          this.closed ? 'The recorder is closed.' : `No session is being recorded: call start() before record("${String(type)}").`,
+        )
+      }
+      checkType(type)
+      if (session.paused) return
+      const json = serializeData(type, data, this.maxEventBytes)
+      const event: PendingEvent = { type, data: json, ts: this.clock.wallNow(), at: this.clock.now() }
+      if (options?.checkpoint) event.checkpoint = true
+      this.enqueue(event)
+    } catch (error) {
+      this.counts.rejected++
+      this.report(toErrorInfo(error, 'invalid_event_data'))
+      throw error
+    }
+  }
+
+  snapshot(input: SnapshotInput): string {
+    const snapshotId = input.snapshotId ?? `snap_${this.ulid()}`
+    const data = { snapshotId, state: input.state, ...(input.description !== undefined && { description: input.description }) }
+    this.record('snapshot.created', data, { checkpoint: true })
+    return snapshotId
+  }
+
+  annotate(input: AnnotationInput): string {
+    const annotationId = input.annotationId ?? `ann_${this.ulid()}`
+    this.record('annotation.added', { ...input, annotationId })
+    return annotationId
+  }
+
+  pause(): void {
+    const session = this.session
+    if (!session || session.paused) return
+    this.enqueueLifecycle('session.paused', { reason: 'pause' })
+    session.paused = true
+    this.publish({ state: 'paused' })
+  }
+
+  resume(): void {
+    const session = this.session
+    if (!session || !session.paused) return
+    session.paused = false
+    this.enqueueLifecycle('session.resumed', { reason: 'resume' })
+    this.publish({ state: 'recording' })
+  }
+
+  async flush(): Promise<FlushResult> {
+    this.post()
+    await Promise.all([...this.inflight])
+    return { durable: this.counts.durable, dropped: this.counts.dropped }
+  }
+
+  async stop(reason = 'stopped'): Promise<StopResult | undefined> {
+    const session = this.session
+    if (!session) return undefined
+    this.enqueueLifecycle('session.ended', { reason })
+    const ended = this.post()
+    this.session = null
+    this.publish({ state: this.closed ? 'closed' : 'idle', session: null })
+    const outcome = await ended
+    await this.flush()
+    return { sessionId: session.id, lastSeq: outcome?.lastSeq ?? -1 }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    await this.flush()
+    this.closed = true
+    this.session = null
+    this.stopListening()
+    this.publish({ state: 'closed', session: null })
+    const connection = await this.connection
+    await connection?.api.close()
+    connection?.terminate()
+  }
+
+  // — internals —
+
+  private async connect(compressionLevel: NonNullable<RecorderOptions['compressionLevel']>) {
+    const options = this.options
+    try {
+      const connection = await connectEngine({
+        useWorker: options.useWorker ?? true,
+        ...(options.workerUrl !== undefined && { workerUrl: options.workerUrl }),
+        ...(options.createWorker !== undefined && { createWorker: options.createWorker }),
+        readyTimeoutMs: options.workerReadyTimeoutMs ?? 10_000,
+      })
+      if (connection.fallbackReason) this.report(toErrorInfo(connection.fallbackReason, 'worker_unavailable'))
+      const info = await connection.api.init({
+        dbName: options.dbName ?? 'tapedeck',
+        storage: options.storage ?? 'indexeddb',
+        compressionLevel,
+        ...(options.redact !== undefined && { redact: options.redact }),
+      })
+      if (info.error) this.report(info.error)
+      this.publish({
+        ready: true,
+        engine: connection.kind,
+        storage: info.storage,
+        durable: info.storage === 'indexeddb',
+        recovered: info.recovered,
+      })
+      return connection
+    } catch (error) {
+      // Nothing can store events (a broken redaction rule in the worker, say): report it, and
+      // every batch from now on is counted as dropped rather than hanging.
+      this.report(toErrorInfo(error, 'storage_unavailable'))
+      return undefined
+    }
+  }
+
+  private startedData(metadata: Omit<StartOptions, 'sessionId'>): SessionStartedData {
+    const data: SessionStartedData = { ...metadata, recorder: { version: VERSION } }
+    if (typeof location !== 'undefined') {
+      // Origin and path only: query strings and fragments often carry tokens.
+      data.app = { url: location.origin + location.pathname, ...(typeof document !== 'undefined' && { title: document.title }) }
+    }
+    if (typeof navigator !== 'undefined' && navigator.userAgent) data.userAgent = navigator.userAgent
+    return data
+  }
+
+  private enqueueLifecycle(type: 'session.paused' | 'session.resumed' | 'session.ended', data: object): void {
+    this.enqueue({ type, data: JSON.stringify(data), ts: this.clock.wallNow(), at: this.clock.now() })
+  }
+
+  private enqueue(event: PendingEvent): void {
+    const sessionId = this.session!.id
+    if (this.buffer.length > 0 && this.bufferSession !== sessionId) this.post()
+    this.bufferSession = sessionId
+    this.buffer.push(event)
+    this.counts.accepted++
+    if (this.buffer.length >= this.maxBatchEvents) this.post()
+    else this.timer ??= setTimeout(this.post, this.flushIntervalMs)
+  }
+
+  /** Hands the buffer to the engine as one batch; resolves when it is stored. */
+  private post = (): Promise<IngestResult | undefined> => {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer)
+      this.timer = undefined
+    }
+    if (this.buffer.length === 0) return Promise.resolve(undefined)
+    const batch = { sessionId: this.bufferSession, tab: this.tab, events: this.buffer }
+    this.buffer = []
+    const sent = this.connection
+      .then((connection) => {
+        if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
+        return connection.api.ingest(batch)
+      })
+      .then(
+        (result) => {
+          this.counts.durable += result.stored
+          this.counts.dropped += result.dropped
+          if (result.error) this.report(result.error)
+          const current = this.session?.id === result.sessionId && result.lastSeq >= 0
+          this.publish({
+            ...(current && { lastSeq: result.lastSeq }),
+            ...(result.storage === 'memory' && { storage: 'memory', durable: false }),
+          })
+          return result
+        },
+        (error: unknown) => {
+          this.counts.dropped += batch.events.length
+          this.report(toErrorInfo(error, 'storage_failed'))
+          return undefined
+        },
+      )
+    this.inflight.add(sent)
+    void sent.finally(() => this.inflight.delete(sent))
+    this.publish({})
+    return sent
+  }
+
+  private createSessionsApi(): SessionsApi {
+    const engine = async () => {
+      await this.flush()
+      const connection = await this.connection
+      if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
+      return connection.api
+    }
+    return {
+      list: async (query: SessionQuery = {}) => (await engine()).listSessions(query),
+      get: async (id: string) => (await engine()).getSession(id),
+      events: async (id: string, { fromSeq, limit }: { fromSeq?: number; limit?: number } = {}) =>
+        (await engine()).readEvents(id, fromSeq, limit),
+      export: async (id: string, format: ExportFormat = 'jsonl') => {
+        const bytes = await (await engine()).exportSession(id, format)
+        if (!bytes) throw new TapedeckError('session_not_found', `There is no session ${JSON.stringify(id)} in this browser.`)
+        return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: format === 'jsonl' ? 'application/x-ndjson' : 'application/gzip' })
+      },
+      delete: async (id: string) => {
+        if (this.session?.id === id) {
+          this.session = null
+          this.publish({ state: 'idle', session: null })
+        }
+        return (await engine()).deleteSession(id)
+      },
+    }
+  }
+
+  private sessionInfo(session: ActiveSession): Promise<SessionInfo> {
+    return this.flush().then(() => ({ id: session.id, startedAt: session.startedAt ?? 0, resumed: session.resumed }))
+  }
+
+  private report(error: ErrorInfo): void {
+    this.publish({ error, errors: [...this.status.getSnapshot().errors, error].slice(-MAX_ERRORS_KEPT) })
+    try {
+      this.options.onError?.(error)
+    } catch {
+      // The host's error callback must not break recording.
+    }
+  }
+
+  private publish(patch: Partial<RecorderStatus>): void {
+    const { accepted, durable, dropped, rejected } = this.counts
+    this.status.update({
+      ...patch,
+      counts: { accepted, durable, dropped, rejected, pending: accepted - durable - dropped },
+    })
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new TapedeckError('recorder_closed', 'The recorder is closed: create a new one.')
+  }
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new TapedeckError('invalid_options', `${name} must be a positive number, got ${value}.`)
+  }
+  return value
+}

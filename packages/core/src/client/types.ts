@@ -1,0 +1,154 @@
+import type { ErrorInfo } from '../errors'
+import type {
+  AnnotationAddedData,
+  EventData,
+  JsonObject,
+  RecordableEventType,
+  SessionMetadata,
+  TapedeckEvent,
+} from '../events/catalogue'
+import type { ExportFormat, SessionPage, SessionQuery, StorageKind } from '../engine/protocol'
+import type { RedactOptions } from '../redact'
+import type { CompressionLevel } from '../storage/applyBatch'
+import type { SessionRecord } from '../storage/schema'
+import type { Clock } from '../util/clock'
+import type { PageLifecycle } from './pageLifecycle'
+
+export interface RecorderOptions {
+  /** IndexedDB database name. Default `tapedeck`. */
+  dbName?: string
+  /** `memory` keeps nothing across reloads (tests, kiosks). Default `indexeddb`. */
+  storage?: StorageKind
+  /** The page hands buffered events to the worker at least this often. Default 50. */
+  flushIntervalMs?: number
+  /** …or as soon as this many are buffered. Default 256. */
+  maxBatchEvents?: number
+  /** Largest payload `record()` accepts, in characters of JSON. Default 262144 (256 KiB). */
+  maxEventBytes?: number
+  /** gzip level of stored chunks, 0–9. Default 1. */
+  compressionLevel?: CompressionLevel
+  /** Extra redaction rules; credentials are always removed. */
+  redact?: RedactOptions
+  /** `false` runs the pipeline on the main thread. Default true. */
+  useWorker?: boolean
+  /** A self-hosted worker file (`@tapedeck/core/worker`), for pages whose CSP forbids `blob:` workers. */
+  workerUrl?: string | URL
+  /** Makes the worker yourself; wins over `workerUrl`. */
+  createWorker?: () => Worker
+  /** How long to wait for the worker before running on the main thread. Default 10000. */
+  workerReadyTimeoutMs?: number
+  /** Called with every error the recorder reports (also visible in `getSnapshot().errors`). */
+  onError?: (error: ErrorInfo) => void
+  /** Injectable environment, for tests. */
+  clock?: Clock
+  lifecycle?: PageLifecycle
+}
+
+export interface StartOptions extends SessionMetadata {
+  /** Continue this session (a reload, a second tab on the same conversation), or create it with this id. */
+  sessionId?: string
+}
+
+export interface SessionInfo {
+  id: string
+  /** Epoch ms the session started (the first time, for a resumed session). */
+  startedAt: number
+  /** The session existed and was opened again. */
+  resumed: boolean
+}
+
+export interface RecordOptions {
+  /** Marks the event as a moment a player can jump to. */
+  checkpoint?: boolean
+}
+
+export interface SnapshotInput {
+  snapshotId?: string
+  description?: string
+  /** Messages, system prompt, model, tools, app state: whatever lets the conversation resume. */
+  state: JsonObject
+}
+
+export interface AnnotationInput {
+  annotationId?: string
+  kind: AnnotationAddedData['kind']
+  key: string
+  value: unknown
+  target: AnnotationAddedData['target']
+}
+
+export interface FlushResult {
+  /** Events stored so far by this recorder. */
+  durable: number
+  /** Events this recorder had to give up so far (see `recorder.dropped`). */
+  dropped: number
+}
+
+export interface StopResult {
+  sessionId: string
+  /** Seq of `session.ended`, the last event of the session. */
+  lastSeq: number
+}
+
+export type RecorderState = 'idle' | 'recording' | 'paused' | 'closed'
+
+export interface RecorderStatus {
+  state: RecorderState
+  /** The engine is up (worker or main thread) and storage is open. */
+  ready: boolean
+  engine: 'worker' | 'main-thread' | null
+  storage: StorageKind | null
+  /** Accepted events survive a reload or a crash (IndexedDB is in use). */
+  durable: boolean
+  session: { id: string; startedAt: number | null; resumed: boolean } | null
+  counts: {
+    /** Events `record()` accepted (lifecycle events included). */
+    accepted: number
+    /** Accepted events now stored. */
+    durable: number
+    /** Accepted events not yet stored. */
+    pending: number
+    /** Accepted events given up after all (reported as `recorder.dropped`). */
+    dropped: number
+    /** Calls to `record()` refused with an error. */
+    rejected: number
+  }
+  /** Seq of the last stored event of the current session. */
+  lastSeq: number | null
+  /** Sessions found open at start-up, left by a closed or crashed tab, now `interrupted`. */
+  recovered: string[]
+  /** The latest error, and the last few. */
+  error: ErrorInfo | null
+  errors: ErrorInfo[]
+}
+
+export interface SessionsApi {
+  list(query?: SessionQuery): Promise<SessionPage>
+  get(id: string): Promise<SessionRecord | undefined>
+  events(id: string, options?: { fromSeq?: number; limit?: number }): Promise<TapedeckEvent[]>
+  /** The session as NDJSON (`jsonl`), or the stored gzip members as one gzip file (`jsonl.gz`). */
+  export(id: string, format?: ExportFormat): Promise<Blob>
+  delete(id: string): Promise<boolean>
+}
+
+export interface Recorder {
+  start(options?: StartOptions): Promise<SessionInfo>
+  record<T extends RecordableEventType>(type: T, data: EventData<T>, options?: RecordOptions): void
+  /** Records `snapshot.created` (a checkpoint); returns its id. */
+  snapshot(input: SnapshotInput): string
+  /** Records `annotation.added`; returns its id. */
+  annotate(input: AnnotationInput): string
+  pause(): void
+  resume(): void
+  /** Resolves when every event accepted so far is durable (or reported dropped). */
+  flush(): Promise<FlushResult>
+  /** Ends the session with `session.ended` and waits until it is durable. */
+  stop(reason?: string): Promise<StopResult | undefined>
+  subscribe(listener: () => void): () => void
+  getSnapshot(): RecorderStatus
+  /** Resolves once the engine is up. */
+  ready(): Promise<void>
+  readonly sessions: SessionsApi
+  /** Flushes, stops listening to the page and ends the worker. The session stays open (resumable). */
+  close(): Promise<void>
+}

@@ -1,0 +1,286 @@
+import { gunzipSync } from 'fflate'
+import { toErrorInfo, type ErrorInfo } from '../errors'
+import type { TapedeckEvent } from '../events/catalogue'
+import { ID_PATTERN, type PendingEvent } from '../events/serialize'
+import { applyBatch, type ApplyContext, type IngestBatch } from '../storage/applyBatch'
+import { createIdbStore, openDatabase } from '../storage/idbStore'
+import { createMemoryStore } from '../storage/memoryStore'
+import { isQuotaError, type RecordStore } from '../storage/RecordStore'
+import type { SessionRecord } from '../storage/schema'
+import { createUlid } from '../util/ulid'
+import { createJsonRedactor } from './jsonRedactor'
+import type {
+  EngineConfig,
+  EngineInfo,
+  ExportFormat,
+  IngestResult,
+  RecorderWorkerApi,
+  SessionPage,
+  SessionQuery,
+} from './protocol'
+import { holdSessionLock, whileSessionAbandoned, type ReleaseLock } from './sessionLock'
+
+const decoder = new TextDecoder()
+const encoder = new TextEncoder()
+
+/**
+ * The recorder's back half: assigns seq, redacts, compresses and stores. Runs in the worker, or
+ * on the main thread when no worker can start. Operations run one at a time, in call order.
+ */
+export class RecorderEngine implements RecorderWorkerApi {
+  private store: RecordStore = createMemoryStore()
+  private ctx!: ApplyContext
+  private config!: EngineConfig
+  private tail: Promise<unknown> = Promise.resolve()
+  private readonly locks = new Map<string, ReleaseLock>()
+  /** Events given up per session, reported at the head of its next stored batch. */
+  private readonly dropped = new Map<string, { count: number; reason: string }>()
+  private reopened = false
+
+  init(config: EngineConfig): Promise<EngineInfo> {
+    return this.serial(async () => {
+      this.config = config
+      const makeId = createUlid()
+      this.ctx = {
+        now: Date.now(),
+        makeId: (ts) => makeId(Math.max(0, Math.floor(ts))),
+        redact: createJsonRedactor(config.redact),
+        compressionLevel: config.compressionLevel,
+      }
+      let error: ErrorInfo | undefined
+      if (config.storage === 'indexeddb') {
+        try {
+          this.store = await this.openIdb()
+        } catch (cause) {
+          error = toErrorInfo(cause, 'storage_unavailable')
+          error.message = `IndexedDB cannot be used (${error.message}): recording in memory only, nothing survives a reload.`
+          error.code = 'storage_unavailable'
+        }
+      }
+      const recovered = await this.recover()
+      return { storage: this.store.kind, recovered, ...(error && { error }) }
+    })
+  }
+
+  ingest(batch: IngestBatch): Promise<IngestResult> {
+    return this.serial(async () => {
+      if (!ID_PATTERN.test(batch.sessionId) || !ID_PATTERN.test(batch.tab) || batch.events.length === 0) {
+        throw new Error(`Bad batch for session ${JSON.stringify(batch.sessionId)}`)
+      }
+      if (!this.locks.has(batch.sessionId)) {
+        this.locks.set(batch.sessionId, await holdSessionLock(batch.sessionId))
+      }
+      const result = await this.storeBatch(batch)
+      if (result.status === 'ended') this.releaseLock(batch.sessionId)
+      return result
+    })
+  }
+
+  listSessions(query: SessionQuery): Promise<SessionPage> {
+    return this.serial(async () => filterSessions(await this.store.listSessions(), query))
+  }
+
+  getSession(id: string): Promise<SessionRecord | undefined> {
+    return this.serial(() => this.store.getSession(id))
+  }
+
+  readEvents(id: string, fromSeq = 0, limit = Infinity): Promise<TapedeckEvent[]> {
+    return this.serial(async () => {
+      const events: TapedeckEvent[] = []
+      for (const chunk of await this.store.getChunks(id, fromSeq)) {
+        for (const line of decoder.decode(gunzipSync(new Uint8Array(chunk.bytes))).split('\n')) {
+          if (line === '') continue
+          const event = JSON.parse(line) as TapedeckEvent
+          if (event.seq < fromSeq) continue
+          if (events.length >= limit) return events
+          events.push(event)
+        }
+      }
+      return events
+    })
+  }
+
+  exportSession(id: string, format: ExportFormat): Promise<Uint8Array | undefined> {
+    return this.serial(async () => {
+      if (!(await this.store.getSession(id))) return undefined
+      const chunks = await this.store.getChunks(id)
+      // Stored chunks are gzip members: concatenated, they are one valid gzip stream.
+      const members = chunks.map((chunk) => new Uint8Array(chunk.bytes))
+      if (format === 'jsonl.gz') return concat(members)
+      return encoder.encode(members.map((member) => decoder.decode(gunzipSync(member))).join(''))
+    })
+  }
+
+  deleteSession(id: string): Promise<boolean> {
+    return this.serial(async () => {
+      const existed = (await this.store.getSession(id)) !== undefined
+      this.releaseLock(id)
+      this.dropped.delete(id)
+      await this.store.deleteSession(id)
+      return existed
+    })
+  }
+
+  close(): Promise<void> {
+    return this.serial(async () => {
+      for (const id of [...this.locks.keys()]) this.releaseLock(id)
+      this.store.close()
+    })
+  }
+
+  /** Stores a batch; on a full disk evicts what was already sent and tries once more. */
+  private async storeBatch(batch: IngestBatch): Promise<IngestResult> {
+    const pending = this.dropped.get(batch.sessionId)
+    const withReport = pending ? { ...batch, events: withDropReport(batch.events, pending) } : batch
+    try {
+      const result = await this.append(withReport)
+      this.dropped.delete(batch.sessionId)
+      return { ...result, stored: batch.events.length }
+    } catch (error) {
+      return this.giveUp(batch, error)
+    }
+  }
+
+  private async append(batch: IngestBatch, retried = false): Promise<Omit<IngestResult, 'stored'>> {
+    this.ctx.now = Date.now()
+    try {
+      const applied = await this.store.append(batch.sessionId, (current) => applyBatch(current, batch, this.ctx))
+      return {
+        sessionId: batch.sessionId,
+        dropped: 0,
+        firstSeq: applied.chunk?.firstSeq ?? applied.session.lastSeq + 1,
+        lastSeq: applied.session.lastSeq,
+        startedAt: applied.session.startedAt,
+        status: applied.session.status,
+        created: applied.created,
+        resumed: applied.resumed,
+        storage: this.store.kind,
+      }
+    } catch (error) {
+      if (retried) throw error
+      if (isQuotaError(error)) {
+        const freed = await this.store.evictSent(approximateSize(batch) * 4)
+        if (freed > 0) return this.append(batch, true)
+        throw error
+      }
+      // A lost connection (another tab upgraded, the browser closed it): reopen once.
+      if (this.store.kind === 'indexeddb' && !this.reopened) {
+        this.reopened = true
+        this.store.close()
+        this.store = await this.openIdb().catch(() => createMemoryStore())
+        return this.append(batch, true)
+      }
+      throw error
+    }
+  }
+
+  private giveUp(batch: IngestBatch, error: unknown): IngestResult {
+    const quota = isQuotaError(error)
+    const info = toErrorInfo(error, quota ? 'quota_exceeded' : 'storage_failed')
+    if (quota) info.code = 'quota_exceeded'
+    info.message = `${batch.events.length} events could not be stored (${info.message}); they are reported as recorder.dropped.`
+    const reason = quota ? 'quota_exceeded' : 'storage_failed'
+    const previous = this.dropped.get(batch.sessionId)
+    this.dropped.set(batch.sessionId, { count: (previous?.count ?? 0) + batch.events.length, reason })
+    return {
+      sessionId: batch.sessionId,
+      stored: 0,
+      dropped: batch.events.length,
+      firstSeq: -1,
+      lastSeq: -1,
+      startedAt: 0,
+      status: 'active',
+      created: false,
+      resumed: false,
+      storage: this.store.kind,
+      error: info,
+    }
+  }
+
+  /** Sessions left active or paused with no live tab holding them were cut short: mark them. */
+  private async recover(): Promise<string[]> {
+    const recovered: string[] = []
+    for (const session of await this.store.listSessions()) {
+      if (session.status !== 'active' && session.status !== 'paused') continue
+      if (this.locks.has(session.id)) continue
+      const interrupted: PendingEvent = {
+        type: 'session.interrupted',
+        data: JSON.stringify({ reason: 'recorder-lost', lastActiveAt: session.updatedAt }),
+        ts: Date.now(),
+        at: session.startedAt + session.lastT,
+      }
+      const marked = await whileSessionAbandoned(session.id, async () => {
+        await this.append({ sessionId: session.id, tab: 'recovery', events: [interrupted] })
+      }).catch(() => false)
+      if (marked) recovered.push(session.id)
+    }
+    return recovered
+  }
+
+  private async openIdb(): Promise<RecordStore> {
+    return createIdbStore(await openDatabase(this.config.dbName))
+  }
+
+  private releaseLock(id: string): void {
+    this.locks.get(id)?.()
+    this.locks.delete(id)
+  }
+
+  private serial<T>(op: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(op)
+    this.tail = result.catch(() => undefined)
+    return result
+  }
+}
+
+function withDropReport(events: PendingEvent[], report: { count: number; reason: string }): PendingEvent[] {
+  const first = events[0]!
+  const dropped: PendingEvent = { type: 'recorder.dropped', data: JSON.stringify(report), ts: first.ts, at: first.at }
+  return first.type === 'session.started' ? [first, dropped, ...events.slice(1)] : [dropped, ...events]
+}
+
+function approximateSize(batch: IngestBatch): number {
+  let size = 0
+  for (const event of batch.events) size += event.data.length + 200
+  return size
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0))
+  let offset = 0
+  for (const part of parts) {
+    out.set(part, offset)
+    offset += part.byteLength
+  }
+  return out
+}
+
+export function filterSessions(all: SessionRecord[], query: SessionQuery): SessionPage {
+  const limit = Math.max(1, Math.min(query.limit ?? 50, 1000))
+  const after = query.cursor ? decodeCursor(query.cursor) : undefined
+  const matching = all
+    .filter(
+      (s) =>
+        (query.userId === undefined || s.userId === query.userId) &&
+        (query.feature === undefined || s.feature === query.feature) &&
+        (query.status === undefined || s.status === query.status) &&
+        (query.from === undefined || s.startedAt >= query.from) &&
+        (query.to === undefined || s.startedAt < query.to),
+    )
+    // Newest first; ties broken by id so the order (and the cursor) is total.
+    .sort((a, b) => b.startedAt - a.startedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+    .filter((s) => !after || s.startedAt < after.startedAt || (s.startedAt === after.startedAt && s.id < after.id))
+  const sessions = matching.slice(0, limit)
+  const last = sessions[sessions.length - 1]
+  return matching.length > limit && last ? { sessions, nextCursor: encodeCursor(last) } : { sessions }
+}
+
+function encodeCursor(session: SessionRecord): string {
+  return `${session.startedAt}~${session.id}`
+}
+
+function decodeCursor(cursor: string): { startedAt: number; id: string } | undefined {
+  const at = cursor.indexOf('~')
+  const startedAt = Number(cursor.slice(0, at))
+  return at > 0 && Number.isFinite(startedAt) ? { startedAt, id: cursor.slice(at + 1) } : undefined
+}

@@ -1,0 +1,93 @@
+import { wrap, type Remote } from 'comlink'
+import { TapedeckError } from '../errors'
+import { RecorderEngine } from './RecorderEngine'
+import { READY_MESSAGE, type RecorderWorkerApi } from './protocol'
+
+export interface EngineConnection {
+  api: RecorderWorkerApi | Remote<RecorderWorkerApi>
+  kind: 'worker' | 'main-thread'
+  /** Why the worker could not be used, when it could not. */
+  fallbackReason?: TapedeckError
+  terminate(): void
+}
+
+export interface ConnectOptions {
+  /** `false` runs the engine on the main thread. */
+  useWorker: boolean
+  /** URL of a self-hosted worker file (for pages whose CSP forbids `blob:` workers). */
+  workerUrl?: string | URL
+  /** Makes the worker; wins over `workerUrl`. */
+  createWorker?: () => Worker
+  /** How long to wait for the worker to say it is ready before running on the main thread. */
+  readyTimeoutMs: number
+}
+
+function defaultWorker(): Worker {
+  return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'tapedeck' })
+}
+
+/**
+ * Starts the engine in a worker and waits for it to say it is ready; if the worker cannot be
+ * made (no Worker, CSP), fails to load, or stays silent, runs the same engine on the main thread.
+ */
+export async function connectEngine(options: ConnectOptions): Promise<EngineConnection> {
+  if (options.useWorker && typeof Worker !== 'undefined') {
+    let worker: Worker | undefined
+    try {
+      worker = options.createWorker
+        ? options.createWorker()
+        : options.workerUrl
+          ? new Worker(options.workerUrl, { type: 'module', name: 'tapedeck' })
+          : defaultWorker()
+      await whenReady(worker, options.readyTimeoutMs)
+      const started = worker
+      return { api: wrap<RecorderWorkerApi>(started), kind: 'worker', terminate: () => started.terminate() }
+    } catch (cause) {
+      worker?.terminate()
+      return mainThread(
+        new TapedeckError(
+          'worker_unavailable',
+          `The recorder's worker could not start (${cause instanceof Error ? cause.message : String(cause)}); recording continues on the main thread. If the page's Content-Security-Policy forbids blob: workers, host the worker file and pass workerUrl.`,
+          { cause },
+        ),
+      )
+    }
+  }
+  return mainThread(
+    options.useWorker
+      ? new TapedeckError('worker_unavailable', 'This browser has no Worker; recording runs on the main thread.')
+      : undefined,
+  )
+}
+
+function mainThread(fallbackReason?: TapedeckError): EngineConnection {
+  const engine = new RecorderEngine()
+  return {
+    api: engine,
+    kind: 'main-thread',
+    ...(fallbackReason && { fallbackReason }),
+    terminate: () => void engine.close(),
+  }
+}
+
+function whenReady(worker: Worker, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error) => {
+      clearTimeout(timer)
+      worker.removeEventListener('message', onMessage)
+      worker.removeEventListener('error', onError)
+      if (error) reject(error)
+      else resolve()
+    }
+    const onMessage = (event: MessageEvent) => {
+      if (event.data === READY_MESSAGE) done()
+    }
+    const onError = (event: Event) => {
+      event.preventDefault()
+      done(new Error((event as ErrorEvent).message || 'the worker script failed to load'))
+    }
+    const timer = setTimeout(() => done(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
+    worker.addEventListener('message', onMessage)
+    worker.addEventListener('error', onError)
+  })
+}

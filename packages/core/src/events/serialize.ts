@@ -1,0 +1,110 @@
+import { TapedeckError } from '../errors'
+import { CATALOGUE_TYPES, isReservedType } from './catalogue'
+
+/** An event accepted on the page and not yet stored: `data` is already JSON text. */
+export interface PendingEvent {
+  type: string
+  /** JSON of the payload, taken when `record()` was called (later changes to the object do not leak in). */
+  data: string
+  /** Wall clock, epoch ms. */
+  ts: number
+  /** High-resolution epoch ms from the page's monotonic clock; the worker turns it into `t`. */
+  at: number
+  checkpoint?: true
+}
+
+const CUSTOM_TYPE = /^x\.[A-Za-z0-9_.:-]{1,120}$/
+
+export function checkType(type: unknown): asserts type is string {
+  if (typeof type === 'string') {
+    if (CATALOGUE_TYPES.has(type)) {
+      if (isReservedType(type)) {
+        throw new TapedeckError(
+          'reserved_event_type',
+          `"${type}" is written by the recorder itself: use start(), pause(), resume() and stop() instead of record().`,
+        )
+      }
+      return
+    }
+    if (CUSTOM_TYPE.test(type)) return
+  }
+  throw new TapedeckError(
+    'invalid_event_type',
+    `Unknown event type ${JSON.stringify(String(type))}: use a type from the v1 catalogue (for example "message.created") or an application type starting with "x." (for example "x.checkout.step").`,
+  )
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'function') return 'a function'
+  if (typeof value === 'symbol') return 'a symbol'
+  if (typeof value === 'bigint') return 'a BigInt'
+  const ctor = (value as object).constructor
+  const name = typeof ctor === 'function' && ctor.name ? ctor.name : 'an object with a custom prototype'
+  if (typeof Node !== 'undefined' && value instanceof Node) return `a DOM node (${name})`
+  return `a ${name}`
+}
+
+function notSerializable(key: string, value: unknown): TapedeckError {
+  const where = key === '' ? 'data' : `field "${key}"`
+  return new TapedeckError(
+    'not_serializable',
+    `Cannot record ${where}: it is ${describe(value)}, which JSON cannot carry. Record plain objects, arrays, strings, numbers, booleans and null (convert a BigInt to a string, a Map to an object, a DOM node to a selector).`,
+  )
+}
+
+/** Accepts JSON values only; everything else is refused with the key it was found under. */
+function jsonOnly(this: unknown, key: string, value: unknown): unknown {
+  switch (typeof value) {
+    case 'object': {
+      if (value === null || Array.isArray(value)) return value
+      const proto = Object.getPrototypeOf(value)
+      if (proto === Object.prototype || proto === null) return value
+      throw notSerializable(key, value)
+    }
+    case 'function':
+    case 'symbol':
+    case 'bigint':
+      throw notSerializable(key, value)
+    default:
+      return value
+  }
+}
+
+/**
+ * Checks an event payload and turns it into JSON at once, so a bad value fails at the call
+ * site and a later change to the object cannot alter what was recorded.
+ * Size is the length of the JSON text in characters.
+ */
+export function serializeData(type: string, data: unknown, maxEventBytes: number): string {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new TapedeckError(
+      'invalid_event_data',
+      `The data of "${type}" must be a plain object, got ${data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data}.`,
+    )
+  }
+  let json: string
+  try {
+    json = JSON.stringify(data, jsonOnly)
+  } catch (error) {
+    if (error instanceof TapedeckError) throw error
+    throw new TapedeckError(
+      'not_serializable',
+      `Cannot record the data of "${type}": ${error instanceof Error ? error.message : String(error)}. Remove circular references before recording.`,
+      { cause: error },
+    )
+  }
+  if (json.length > maxEventBytes) {
+    throw new TapedeckError(
+      'event_too_large',
+      `The data of "${type}" is ${formatSize(json.length)} of JSON, over the limit of ${formatSize(maxEventBytes)} (maxEventBytes): trim it, or record large payloads such as files and audio as blobs.`,
+    )
+  }
+  return json
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${bytes} B`
+}
+
+/** Session ids (and other ids that appear in URLs and file names): safe in a path, a header and JSON. */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/

@@ -1,0 +1,25 @@
+export { createRecorder } from './client/createRecorder'
+export type {
+  AnnotationInput,
+  FlushResult,
+  RecordOptions,
+  Recorder,
+  RecorderOptions,
+  RecorderState,
+  RecorderStatus,
+  SessionInfo,
+  SessionsApi,
+  SnapshotInput,
+  StartOptions,
+  StopResult,
+} from './client/types'
+export type { PageLifecycle } from './client/pageLifecycle'
+export { TapedeckError, isTapedeckError, type ErrorInfo, type TapedeckErrorCode } from './errors'
+export * from './events/catalogue'
+export type { ExportFormat, SessionPage, SessionQuery, StorageKind } from './engine/protocol'
+export type { ChunkRecord, SessionCounters, SessionRecord, SessionStatus } from './storage/schema'
+export type { CompressionLevel } from './storage/applyBatch'
+export type { RedactOptions, BuiltinRule } from './redact'
+export { createRedactor } from './redact'
+export type { Clock } from './util/clock'
+export { VERSION } from './version'

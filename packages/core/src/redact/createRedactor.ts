@@ -1,0 +1,131 @@
+import { TapedeckError } from '../errors'
+import { isCredentialKey } from './credentialKeys'
+import { compilePaths, type PathState } from './paths'
+import { BUILTIN_RULE_NAMES, BUILTIN_RULES, CREDENTIAL_RULES, type Rule } from './rules'
+import { StringRedactor } from './StringRedactor'
+import type { BuiltinRule, RedactOptions, Redactor } from './types'
+
+const REDACTED = '[redacted]'
+const CREDENTIAL = '[credential]'
+
+function invalid(message: string, cause?: unknown): TapedeckError {
+  return new TapedeckError('invalid_redaction_rule', message, cause === undefined ? undefined : { cause })
+}
+
+function builtinRules(builtins: RedactOptions['builtins'] = true): Rule[] {
+  if (builtins === true) return BUILTIN_RULE_NAMES.flatMap((name) => BUILTIN_RULES[name])
+  if (builtins === false) return []
+  if (!Array.isArray(builtins)) {
+    throw invalid(`redact.builtins must be true, false or a list of rule names, got ${JSON.stringify(builtins)}.`)
+  }
+  for (const name of builtins) {
+    if (!BUILTIN_RULE_NAMES.includes(name)) {
+      throw invalid(`Unknown built-in redaction rule ${JSON.stringify(name)}; expected some of ${BUILTIN_RULE_NAMES.join(', ')}.`)
+    }
+  }
+  // In the built-in order, whatever the order of the list: card is tried before phone.
+  return BUILTIN_RULE_NAMES.filter((name) => builtins.includes(name)).flatMap((name) => BUILTIN_RULES[name])
+}
+
+// Back-references and named groups are numbered or named per regex: such patterns keep their own.
+const NOT_COMBINABLE = /\\[1-9]|\\k<|\(\?<[^=!]/
+
+/** A custom pattern as a rule; one with flags (other than g/y/d) or back-references runs on its own. */
+function customRule({ name, pattern }: { name: string; pattern: RegExp | string }): Rule {
+  if (typeof name !== 'string' || name === '') {
+    throw invalid(`A redaction pattern needs a non-empty name (its matches become [name]), got ${JSON.stringify(name)}.`)
+  }
+  let regex: RegExp
+  try {
+    regex = pattern instanceof RegExp ? new RegExp(pattern.source, pattern.flags.replace(/[gyd]/g, '')) : new RegExp(pattern)
+  } catch (error) {
+    throw invalid(
+      `Redaction pattern "${name}" is not a valid regular expression (${(error as Error).message}). ` +
+        'Pass a RegExp, or a string in RegExp syntax without the surrounding slashes.',
+      error,
+    )
+  }
+  if (regex.test('')) {
+    throw invalid(
+      `Redaction pattern "${name}" (/${regex.source}/) matches the empty string, so it would insert [${name}] everywhere. ` +
+        'Make it match at least one character (for example + instead of *).',
+    )
+  }
+  const replacement = `[${name}]`
+  const combinable = regex.flags === '' && !NOT_COMBINABLE.test(regex.source)
+  return {
+    source: regex.source,
+    replace: () => replacement,
+    ...(combinable ? { groups: new RegExp(`${regex.source}|`).exec('')!.length - 1 } : { flags: regex.flags }),
+  }
+}
+
+export function createRedactor(options: RedactOptions = {}): Redactor {
+  const custom = (options.patterns ?? []).map(customRule)
+  const strings = new StringRedactor([...CREDENTIAL_RULES, ...custom, ...builtinRules(options.builtins)])
+  const root = compilePaths(options.paths ?? [])
+  let count = 0
+
+  function replaceWhole(value: unknown, label: string): unknown {
+    if (value === label || value === undefined) return value
+    count++
+    return label
+  }
+
+  function visit(value: unknown, state: PathState | null): unknown {
+    if (typeof value === 'string') return strings.redact(value)
+    if (typeof value !== 'object' || value === null) return value
+    if (Array.isArray(value)) return visitArray(value, state)
+    const proto = Object.getPrototypeOf(value) as unknown
+    if (proto === Object.prototype || proto === null) return visitObject(value as Record<string, unknown>, state)
+    return value // Date, Map, typed arrays…: not JSON, left as they are
+  }
+
+  function visitArray(array: readonly unknown[], state: PathState | null): unknown[] {
+    // A header as a [name, value] pair, as `[...headers]` gives them.
+    const credentialPair = array.length === 2 && typeof array[0] === 'string' && isCredentialKey(array[0])
+    let copy: unknown[] | undefined
+    for (let i = 0; i < array.length; i++) {
+      const item = array[i]
+      const next = state === null ? null : state.item(i)
+      const result =
+        next !== null && next.matched
+          ? replaceWhole(item, REDACTED)
+          : credentialPair && i === 1
+            ? replaceWhole(item, CREDENTIAL)
+            : visit(item, next)
+      if (copy === undefined && result !== item) copy = array.slice(0, i)
+      if (copy !== undefined) copy.push(result)
+    }
+    return copy ?? (array as unknown[])
+  }
+
+  function visitObject(object: Record<string, unknown>, state: PathState | null): Record<string, unknown> {
+    let copy: Record<string, unknown> | undefined
+    for (const key in object) {
+      const item = object[key]
+      const next = state === null ? null : state.key(key)
+      const result =
+        next !== null && next.matched
+          ? replaceWhole(item, REDACTED)
+          : isCredentialKey(key)
+            ? replaceWhole(item, CREDENTIAL)
+            : visit(item, next)
+      if (result === item) continue
+      copy ??= { ...object }
+      // A JSON "__proto__" key is an own property; plain assignment would set the prototype.
+      if (key === '__proto__') Object.defineProperty(copy, key, { value: result, enumerable: true, writable: true, configurable: true })
+      else copy[key] = result
+    }
+    return copy ?? object
+  }
+
+  return {
+    redact<T>(value: T): { value: T; count: number } {
+      count = 0
+      strings.count = 0
+      const result = visit(value, root) as T
+      return { value: result, count: count + strings.count }
+    },
+  }
+}

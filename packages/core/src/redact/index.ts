@@ -1,0 +1,2 @@
+export { createRedactor } from './createRedactor'
+export type { BuiltinRule, RedactOptions, Redactor } from './types'

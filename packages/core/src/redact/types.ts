@@ -1,0 +1,22 @@
+/** A built-in detector; all are on unless `builtins` says otherwise. */
+export type BuiltinRule = 'email' | 'phone' | 'card' | 'iban' | 'ip' | 'jwt'
+
+export interface RedactOptions {
+  /** `true` (default) for every built-in rule, `false` for none, or the list to keep. */
+  builtins?: boolean | BuiltinRule[]
+  /** Custom patterns; each match becomes `[name]`. A string is read as RegExp source. */
+  patterns?: Array<{ name: string; pattern: RegExp | string }>
+  /**
+   * JSON paths whose values become `[redacted]` whatever they hold: `data.user.address`,
+   * `data.messages[*].content`, `data.**.password`, `headers.*`, `items[0].note`.
+   */
+  paths?: string[]
+}
+
+export interface Redactor {
+  /**
+   * A redacted copy of `value` and the number of replacements. Never mutates `value`; unchanged
+   * subtrees are shared, and when nothing matched (`count` 0) `value` itself is returned.
+   */
+  redact<T>(value: T): { value: T; count: number }
+}

@@ -1,0 +1,182 @@
+import { gzipSync } from 'fflate'
+import type { SessionStartedData } from '../events/catalogue'
+import type { PendingEvent } from '../events/serialize'
+import { emptyCounters, type ChunkRecord, type SessionCounters, type SessionRecord, type SessionStatus } from './schema'
+
+/** What the page hands the engine: events of one session, in the order they were recorded. */
+export interface IngestBatch {
+  sessionId: string
+  tab: string
+  events: PendingEvent[]
+}
+
+export interface ApplyContext {
+  /** Wall clock now, epoch ms. */
+  now: number
+  makeId: (ts: number) => string
+  /** Redacts one payload's JSON; returns the same string when nothing matched. */
+  redact: (json: string) => { json: string; count: number }
+  compressionLevel: CompressionLevel
+}
+
+export type CompressionLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9
+
+export interface AppliedBatch {
+  session: SessionRecord
+  chunk: ChunkRecord | undefined
+  /** The batch created the session. */
+  created: boolean
+  /** The batch opened an existing session again (`session.started` became `session.resumed`). */
+  resumed: boolean
+}
+
+const encoder = new TextEncoder()
+
+const STATUS_AFTER: Partial<Record<string, SessionStatus>> = {
+  'session.started': 'active',
+  'session.resumed': 'active',
+  'session.paused': 'paused',
+  'session.ended': 'ended',
+  'session.interrupted': 'interrupted',
+}
+
+/**
+ * Assigns seq, id and t to a batch, redacts it, and encodes it as one gzip chunk, against the
+ * session as it is stored right now. Pure and synchronous: the stores run it inside the one
+ * transaction that reads the session and writes the chunk, so two tabs can never take the same seq.
+ */
+export function applyBatch(current: SessionRecord | undefined, batch: IngestBatch, ctx: ApplyContext): AppliedBatch {
+  let events = batch.events
+  let created = false
+  let resumed = false
+  let session: SessionRecord
+
+  if (current === undefined) {
+    created = true
+    const first = events[0]!
+    if (first.type !== 'session.started') {
+      // The session was erased under a tab that still records into it: start it anew, visibly.
+      events = [{ type: 'session.started', data: '{"reason":"recreated"}', ts: first.ts, at: first.at }, ...events]
+    }
+    session = newSession(batch.sessionId, events[0]!, ctx.now)
+  } else {
+    session = { ...current, counters: { ...current.counters } }
+    if (events[0]?.type === 'session.started') {
+      resumed = true
+      const { type: _type, ...rest } = events[0]
+      const data = `{"reason":"reopened","previousStatus":"${current.status}"}`
+      events = [{ ...rest, type: 'session.resumed', data }, ...events.slice(1)]
+    }
+  }
+
+  const counters = session.counters
+  const firstSeq = session.lastSeq + 1
+  let seq = session.lastSeq
+  let t = session.lastT
+  let text = ''
+  for (const event of events) {
+    seq++
+    t = Math.max(t, Math.round((event.at - session.startedAt) * 10) / 10)
+    let data = event.data
+    const redacted = ctx.redact(data)
+    data = redacted.json
+    counters.redactions += redacted.count
+    if (event.type === 'session.ended') data = withLastSeq(data, seq)
+    countEvent(counters, event.type, data)
+    const status = STATUS_AFTER[event.type]
+    if (status) session.status = status
+    if (status === 'ended') session.endedAt = event.ts
+    text +=
+      `{"v":1,"id":"${ctx.makeId(event.ts)}","sessionId":"${batch.sessionId}","seq":${seq},"ts":${event.ts},"t":${t},` +
+      `"tab":"${batch.tab}","type":"${event.type}","data":${data}${event.checkpoint ? ',"checkpoint":true' : ''}}\n`
+  }
+  const raw = encoder.encode(text)
+  const gz = gzipSync(raw, { level: ctx.compressionLevel, mem: 8 })
+  counters.events += events.length
+  counters.bytes += raw.byteLength
+  counters.storedBytes += gz.byteLength
+  session.lastSeq = seq
+  session.lastT = t
+  session.updatedAt = ctx.now
+
+  const chunk: ChunkRecord = {
+    sessionId: batch.sessionId,
+    firstSeq,
+    lastSeq: seq,
+    count: events.length,
+    bytes: gz.buffer.byteLength === gz.byteLength ? (gz.buffer as ArrayBuffer) : (gz.slice().buffer as ArrayBuffer),
+    rawBytes: raw.byteLength,
+    createdAt: ctx.now,
+    state: 'pending',
+    attempts: 0,
+  }
+  return { session, chunk, created, resumed }
+}
+
+function newSession(id: string, started: PendingEvent, now: number): SessionRecord {
+  const metadata = JSON.parse(started.data) as SessionStartedData
+  const session: SessionRecord = {
+    id,
+    status: 'active',
+    startedAt: started.at,
+    updatedAt: now,
+    metadata,
+    lastSeq: -1,
+    lastT: 0,
+    counters: emptyCounters(),
+  }
+  // Top-level copies of the fields sessions are filtered by.
+  if (typeof metadata.userId === 'string') session.userId = metadata.userId
+  if (typeof metadata.feature === 'string') session.feature = metadata.feature
+  if (typeof metadata.label === 'string') session.label = metadata.label
+  if (typeof metadata.agentId === 'string') session.agentId = metadata.agentId
+  if (Array.isArray(metadata.tags)) session.tags = metadata.tags
+  return session
+}
+
+function withLastSeq(data: string, seq: number): string {
+  const rest = data.slice(1)
+  return rest === '}' ? `{"lastSeq":${seq}}` : `{"lastSeq":${seq},${rest}`
+}
+
+const COUNTED = new Set(['provider.call.completed', 'provider.call.failed', 'tool.call.completed', 'error.raised', 'recorder.dropped'])
+
+function countEvent(counters: SessionCounters, type: string, data: string): void {
+  if (!COUNTED.has(type)) return
+  let payload: Record<string, unknown>
+  try {
+    payload = JSON.parse(data) as Record<string, unknown>
+  } catch {
+    return
+  }
+  switch (type) {
+    case 'provider.call.completed': {
+      counters.calls++
+      const usage = payload.usage as Record<string, unknown> | undefined
+      counters.inputTokens += num(usage?.inputTokens)
+      counters.outputTokens += num(usage?.outputTokens)
+      counters.cachedTokens += num(usage?.cachedTokens)
+      counters.reasoningTokens += num(usage?.reasoningTokens)
+      counters.costUsd += num(payload.costUsd)
+      break
+    }
+    case 'provider.call.failed':
+      counters.calls++
+      counters.errors++
+      break
+    case 'tool.call.completed':
+      counters.toolCalls++
+      if (payload.error !== undefined && payload.error !== null) counters.errors++
+      break
+    case 'error.raised':
+      counters.errors++
+      break
+    case 'recorder.dropped':
+      counters.dropped += num(payload.count)
+      break
+  }
+}
+
+function num(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0
+}

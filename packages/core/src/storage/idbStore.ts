@@ -1,0 +1,92 @@
+import { openDB, type IDBPDatabase } from 'idb'
+import type { RecordStore } from './RecordStore'
+import { DB_VERSION, type TapedeckDB } from './schema'
+
+export type TapedeckDatabase = IDBPDatabase<TapedeckDB>
+
+export async function openDatabase(name: string, onLost?: () => void): Promise<TapedeckDatabase> {
+  return openDB<TapedeckDB>(name, DB_VERSION, {
+    upgrade(db, oldVersion) {
+      // Versioned migrations: each step takes the schema from one version to the next.
+      if (oldVersion < 1) {
+        const sessions = db.createObjectStore('sessions', { keyPath: 'id' })
+        sessions.createIndex('by-started', 'startedAt')
+        sessions.createIndex('by-status', 'status')
+        const chunks = db.createObjectStore('chunks', { keyPath: ['sessionId', 'firstSeq'] })
+        chunks.createIndex('by-state', ['state', 'createdAt'])
+        const blobs = db.createObjectStore('blobs', { keyPath: ['sessionId', 'blobId', 'part'] })
+        blobs.createIndex('by-state', 'state')
+        db.createObjectStore('meta')
+      }
+    },
+    blocking(_current, _blocked, event) {
+      // A newer version of Tapedeck opened in another tab: let it upgrade.
+      ;(event.target as IDBDatabase).close()
+      onLost?.()
+    },
+    terminated() {
+      onLost?.()
+    },
+  })
+}
+
+const sessionRange = (id: string) => IDBKeyRange.bound([id, -Infinity], [id, Infinity])
+
+export function createIdbStore(db: TapedeckDatabase): RecordStore {
+  return {
+    kind: 'indexeddb',
+
+    async append(sessionId, apply) {
+      // One transaction reads the session, assigns seq and writes the chunk. Nothing else is
+      // awaited inside it: IndexedDB commits a transaction as soon as it has nothing to do.
+      const tx = db.transaction(['sessions', 'chunks'], 'readwrite', { durability: 'relaxed' })
+      const sessions = tx.objectStore('sessions')
+      let applied
+      try {
+        applied = apply(await sessions.get(sessionId))
+      } catch (error) {
+        tx.abort()
+        await tx.done.catch(() => {})
+        throw error
+      }
+      const writes: Promise<unknown>[] = [sessions.put(applied.session), tx.done]
+      if (applied.chunk) writes.push(tx.objectStore('chunks').put(applied.chunk))
+      await Promise.all(writes)
+      return applied
+    },
+
+    getSession: (id) => db.get('sessions', id),
+
+    listSessions: () => db.getAll('sessions'),
+
+    async getChunks(sessionId, fromSeq = 0) {
+      const chunks = await db.getAll('chunks', sessionRange(sessionId))
+      return fromSeq > 0 ? chunks.filter((chunk) => chunk.lastSeq >= fromSeq) : chunks
+    },
+
+    async deleteSession(id) {
+      const tx = db.transaction(['sessions', 'chunks', 'blobs'], 'readwrite')
+      await Promise.all([
+        tx.objectStore('sessions').delete(id),
+        tx.objectStore('chunks').delete(sessionRange(id)),
+        tx.objectStore('blobs').delete(IDBKeyRange.bound([id, '', -Infinity], [id, '\uffff', Infinity])),
+        tx.done,
+      ])
+    },
+
+    async evictSent(bytes) {
+      const tx = db.transaction('chunks', 'readwrite')
+      let freed = 0
+      let cursor = await tx.store.index('by-state').openCursor(IDBKeyRange.bound(['sent', -Infinity], ['sent', Infinity]))
+      while (cursor && freed < bytes) {
+        freed += cursor.value.bytes.byteLength
+        await cursor.delete()
+        cursor = await cursor.continue()
+      }
+      await tx.done
+      return freed
+    },
+
+    close: () => db.close(),
+  }
+}

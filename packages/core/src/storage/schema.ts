@@ -1,0 +1,115 @@
+import type { DBSchema } from 'idb'
+import type { SessionStartedData } from '../events/catalogue'
+
+export const DB_VERSION = 1
+
+export type SessionStatus = 'active' | 'paused' | 'ended' | 'interrupted'
+
+export interface SessionCounters {
+  events: number
+  /** Bytes of NDJSON before compression. */
+  bytes: number
+  /** Bytes stored (gzip). */
+  storedBytes: number
+  inputTokens: number
+  outputTokens: number
+  cachedTokens: number
+  reasoningTokens: number
+  costUsd: number
+  calls: number
+  toolCalls: number
+  errors: number
+  /** Values the redaction step replaced. */
+  redactions: number
+  /** Events the recorder had to refuse after accepting them (see `recorder.dropped`). */
+  dropped: number
+}
+
+export interface SessionRecord {
+  id: string
+  status: SessionStatus
+  /** Epoch ms of `session.started`; `t` counts from here. */
+  startedAt: number
+  updatedAt: number
+  endedAt?: number
+  userId?: string
+  feature?: string
+  label?: string
+  tags?: string[]
+  agentId?: string
+  metadata: SessionStartedData
+  /** Seq of the last stored event, -1 before the first. */
+  lastSeq: number
+  /** `t` of the last stored event: `t` never goes back, even across tabs and reloads. */
+  lastT: number
+  counters: SessionCounters
+}
+
+export type ChunkState = 'pending' | 'sent' | 'dead'
+
+/** One batch of events of one session, stored as one gzip member: the unit of storage and upload. */
+export interface ChunkRecord {
+  sessionId: string
+  firstSeq: number
+  lastSeq: number
+  count: number
+  /** gzip of NDJSON, one event a line. An ArrayBuffer, not a Blob (Safari). */
+  bytes: ArrayBuffer
+  rawBytes: number
+  createdAt: number
+  state: ChunkState
+  attempts: number
+  lastError?: string
+}
+
+export interface BlobRecord {
+  sessionId: string
+  blobId: string
+  part: number
+  mimeType: string
+  track: string
+  startT: number
+  durationMs: number
+  bytes: ArrayBuffer
+  state: ChunkState
+}
+
+export interface TapedeckDB extends DBSchema {
+  sessions: {
+    key: string
+    value: SessionRecord
+    indexes: { 'by-started': number; 'by-status': SessionStatus }
+  }
+  chunks: {
+    key: [string, number]
+    value: ChunkRecord
+    indexes: { 'by-state': [ChunkState, number] }
+  }
+  blobs: {
+    key: [string, string, number]
+    value: BlobRecord
+    indexes: { 'by-state': ChunkState }
+  }
+  meta: {
+    key: string
+    value: unknown
+  }
+}
+
+export function emptyCounters(): SessionCounters {
+  return {
+    events: 0,
+    bytes: 0,
+    storedBytes: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cachedTokens: 0,
+    reasoningTokens: 0,
+    costUsd: 0,
+    calls: 0,
+    toolCalls: 0,
+    errors: 0,
+    redactions: 0,
+    dropped: 0,
+  }
+}

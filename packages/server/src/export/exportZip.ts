@@ -1,0 +1,24 @@
+import { zipSync, type Zippable } from 'fflate'
+import type { SessionStore } from '../store/sessionStore.js'
+import type { SessionDetail } from '../summary/describeSession.js'
+
+/**
+ * A zip of events.jsonl, metadata.json (the session detail and a list of blobs) and
+ * blobs/{blobId}/{part}. Blobs are stored as they are: recorded audio is already compressed.
+ */
+export async function exportZip(store: SessionStore, detail: SessionDetail): Promise<Uint8Array> {
+  const encoder = new TextEncoder()
+  const lines: string[] = []
+  for await (const event of store.readEvents(detail.id)) lines.push(JSON.stringify(event))
+  const files: Zippable = { 'events.jsonl': [encoder.encode(lines.length ? `${lines.join('\n')}\n` : ''), { level: 6 }] }
+  const blobs = []
+  for (const ref of await store.listBlobs(detail.id)) {
+    const blob = await store.getBlob(detail.id, ref.blobId, ref.part)
+    if (!blob) continue
+    const path = `blobs/${ref.blobId}/${ref.part}`
+    files[path] = [blob.bytes, { level: 0 }]
+    blobs.push({ ...ref, path })
+  }
+  files['metadata.json'] = encoder.encode(`${JSON.stringify({ ...detail, blobs }, null, 2)}\n`)
+  return zipSync(files)
+}

@@ -1,0 +1,63 @@
+import { isId } from '../ids.js'
+import { ServerError } from '../serverError.js'
+import type { SeqRange } from '../summary/seqRanges.js'
+import { decodeBatch } from './decodeBatch.js'
+import { readBody } from './readBody.js'
+import type { RequestContext } from './requestContext.js'
+import { json } from './responses.js'
+
+const KEY = /^[\x21-\x7e]{1,256}$/
+const SEQ_RANGE = /^(\d{1,16})-(\d{1,16})$/
+
+/** POST /v1/batches (PROTOCOL.md §2): 201 when stored, 200 when the key was already stored. */
+export async function postBatch({ request, store, limits, note }: RequestContext): Promise<Response> {
+  const gzip = bodyEncoding(request)
+  if (mediaType(request) !== 'application/x-ndjson') {
+    throw new ServerError('unsupported_media_type', 'Send Content-Type: application/x-ndjson.')
+  }
+  const sessionId = request.headers.get('tapedeck-session') ?? ''
+  if (!isId(sessionId)) throw new ServerError('invalid_session_header', 'Tapedeck-Session must match [A-Za-z0-9_-]{1,128}.')
+  const range = SEQ_RANGE.exec(request.headers.get('tapedeck-seq') ?? '')
+  const firstSeq = Number(range?.[1])
+  const lastSeq = Number(range?.[2])
+  if (!range || !Number.isSafeInteger(lastSeq) || firstSeq > lastSeq) {
+    throw new ServerError('invalid_seq_header', 'Tapedeck-Seq must be FIRST-LAST, two integers with FIRST <= LAST.')
+  }
+  const key = request.headers.get('idempotency-key') ?? ''
+  if (!KEY.test(key)) throw new ServerError('invalid_idempotency_key', 'Idempotency-Key must be 1 to 256 visible ASCII characters.')
+  note(`session=${sessionId} seq=${firstSeq}-${lastSeq}`)
+
+  const body = await readBody(request, limits.maxBodyBytes)
+  const events = decodeBatch(body, gzip, { sessionId, firstSeq, lastSeq }, limits)
+  const result = await store.putBatch({ sessionId, key, firstSeq, lastSeq, events })
+  note(result.status === 'duplicate' ? 'duplicate' : `stored=${result.stored}${formatSkipped(result.skipped)}`)
+  return json(result.status === 'duplicate' ? 200 : 201, result)
+}
+
+/** PUT /v1/sessions/{id}/blobs/{blobId}/{part} (§3): 201 when stored, 200 when this part was already stored. */
+export async function putBlob({ request, params, store, limits, note }: RequestContext): Promise<Response> {
+  if (bodyEncoding(request)) throw new ServerError('unsupported_encoding', 'Send blob bytes without Content-Encoding.')
+  const contentType = request.headers.get('content-type') || 'application/octet-stream'
+  if (contentType.length > 255) throw new ServerError('unsupported_media_type', 'Content-Type is longer than 255 characters.')
+  const bytes = await readBody(request, limits.maxBodyBytes)
+  const { sessionId, blobId, part } = params as { sessionId: string; blobId: string; part: string }
+  const status = await store.putBlob({ sessionId, blobId, part, contentType, bytes })
+  note(`bytes=${bytes.length} ${status}`)
+  return json(status === 'stored' ? 201 : 200, { status, bytes: bytes.length })
+}
+
+/** true for gzip, false for no encoding; anything else is refused. */
+function bodyEncoding(request: Request): boolean {
+  const encoding = (request.headers.get('content-encoding') ?? 'identity').trim().toLowerCase()
+  if (encoding === 'gzip') return true
+  if (encoding === 'identity' || encoding === '') return false
+  throw new ServerError('unsupported_encoding', `Content-Encoding ${encoding} is not supported: send gzip.`)
+}
+
+function mediaType(request: Request): string {
+  return (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+}
+
+function formatSkipped(skipped: readonly SeqRange[]): string {
+  return skipped.length ? ` skipped=${skipped.map((r) => (r.from === r.to ? r.from : `${r.from}-${r.to}`)).join(',')}` : ''
+}

@@ -1,0 +1,29 @@
+import type { SessionStore } from '../store/sessionStore.js'
+
+export interface Limits {
+  /** Largest request body, compressed as sent: batches and blob parts. Default 5 MiB. */
+  maxBodyBytes: number
+  /** Largest batch once inflated, checked while inflating. Default 50 MiB. */
+  maxDecompressedBytes: number
+  /** Longest NDJSON line (one event). Default 1 MiB. */
+  maxLineBytes: number
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxBodyBytes: 5 * 1024 * 1024,
+  maxDecompressedBytes: 50 * 1024 * 1024,
+  maxLineBytes: 1024 * 1024,
+}
+
+/** What a route gets: the request, its checked path parameters, and the server's parts. */
+export interface RequestContext {
+  request: Request
+  url: URL
+  params: Record<string, string>
+  store: SessionStore
+  limits: Limits
+  /** Adds words to the request's log line. Never pass event or blob content. */
+  note(text: string): void
+}
+
+export type Route = (context: RequestContext) => Promise<Response>

@@ -1,0 +1,40 @@
+import type { ServerError } from '../serverError.js'
+import type { WireEvent } from '../store/sessionStore.js'
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers },
+  })
+}
+
+export function errorResponse(error: ServerError): Response {
+  const headers: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {}
+  return json(error.status, { error: { code: error.code, message: error.message } }, headers)
+}
+
+const FLUSH_CHARS = 64 * 1024
+
+/** Streams events as NDJSON, pulling from the store only as fast as the client reads. */
+export function ndjsonStream(events: AsyncIterable<WireEvent>): ReadableStream<Uint8Array> {
+  const iterator = events[Symbol.asyncIterator]()
+  const encoder = new TextEncoder()
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let text = ''
+      while (text.length < FLUSH_CHARS) {
+        const next = await iterator.next()
+        if (next.done) {
+          if (text) controller.enqueue(encoder.encode(text))
+          controller.close()
+          return
+        }
+        text += `${JSON.stringify(next.value)}\n`
+      }
+      controller.enqueue(encoder.encode(text))
+    },
+    async cancel() {
+      await iterator.return?.()
+    },
+  })
+}

@@ -1,0 +1,44 @@
+/** Every refusal the server makes, with the HTTP status it is answered with. */
+export const ERROR_STATUS = {
+  invalid_id: 400,
+  invalid_path: 400,
+  invalid_session_header: 400,
+  invalid_seq_header: 400,
+  invalid_idempotency_key: 400,
+  invalid_gzip: 400,
+  invalid_query: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  origin_not_allowed: 403,
+  not_found: 404,
+  session_not_found: 404,
+  blob_not_found: 404,
+  method_not_allowed: 405,
+  body_too_large: 413,
+  decompressed_too_large: 413,
+  unsupported_media_type: 415,
+  unsupported_encoding: 415,
+  empty_batch: 422,
+  line_too_long: 422,
+  invalid_json: 422,
+  invalid_event: 422,
+  session_mismatch: 422,
+  seq_out_of_range: 422,
+  seq_out_of_order: 422,
+  internal_error: 500,
+} as const
+
+export type ServerErrorCode = keyof typeof ERROR_STATUS
+
+/** An error with a stable `code`; the handler answers it as `{ error: { code, message } }`. */
+export class ServerError extends Error {
+  readonly code: ServerErrorCode
+  readonly status: number
+
+  constructor(code: ServerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'ServerError'
+    this.code = code
+    this.status = ERROR_STATUS[code]
+  }
+}

@@ -1,0 +1,98 @@
+import type { SessionDetail, SessionStatus } from '../summary/describeSession.js'
+import type { SeqRange } from '../summary/seqRanges.js'
+
+/** One event as it travels on the wire (PROTOCOL.md §1). Unknown fields are kept. */
+export interface WireEvent {
+  sessionId: string
+  seq: number
+  type: string
+  v?: number
+  id?: string
+  ts?: number
+  t?: number
+  tab?: string
+  data?: unknown
+  checkpoint?: boolean
+  [field: string]: unknown
+}
+
+/** A validated batch: every event belongs to `sessionId`, seqs strictly increase within [firstSeq, lastSeq]. */
+export interface EventBatch {
+  sessionId: string
+  /** The Idempotency-Key it arrived under; keys are scoped to the session. */
+  key: string
+  firstSeq: number
+  lastSeq: number
+  events: readonly WireEvent[]
+}
+
+export interface PutBatchResult {
+  /** 'duplicate': this key was already stored for the session, nothing was written. */
+  status: 'stored' | 'duplicate'
+  /** Events written by this call. */
+  stored: number
+  /** Seqs of this batch that were already stored under another key (the first write wins). */
+  skipped: SeqRange[]
+}
+
+export interface BlobPart {
+  sessionId: string
+  blobId: string
+  part: string
+  contentType: string
+  bytes: Uint8Array
+}
+
+export interface BlobRef {
+  blobId: string
+  part: string
+  contentType: string
+  size: number
+}
+
+/** Where a page of sessions continues: strictly after this (sortKey, id), newest first. */
+export interface SessionCursor {
+  sortKey: number
+  id: string
+}
+
+export interface SessionFilter {
+  userId?: string
+  feature?: string
+  status?: SessionStatus
+  /** Session start, epoch ms, inclusive. */
+  from?: number
+  /** Session start, epoch ms, exclusive. */
+  to?: number
+  limit: number
+  after?: SessionCursor
+}
+
+export interface SessionPage {
+  sessions: SessionDetail[]
+  next: SessionCursor | null
+}
+
+/**
+ * Everything the handler needs from storage. Every store passes the same contract suite
+ * (src/testing/storeContract.ts); ids are checked by the caller and again by stores that
+ * build paths from them.
+ */
+export interface SessionStore {
+  /** Stores a batch once per (session, key); events whose seq is already stored are skipped. */
+  putBatch(batch: EventBatch): Promise<PutBatchResult>
+  /** Stores a blob part once per URL; a second put of the same part is a 'duplicate'. */
+  putBlob(blob: BlobPart): Promise<'stored' | 'duplicate'>
+  getBlob(sessionId: string, blobId: string, part: string): Promise<BlobPart | null>
+  listBlobs(sessionId: string): Promise<BlobRef[]>
+  /** Sessions with at least one event, newest start first. */
+  listSessions(filter: SessionFilter): Promise<SessionPage>
+  getSession(sessionId: string): Promise<SessionDetail | null>
+  /** Stored events in seq order, from `fromSeq` on; empty for an unknown session. */
+  readEvents(sessionId: string, options?: { fromSeq?: number }): AsyncIterable<WireEvent>
+  /** Erases events, blobs and keys; true when there was something to erase. */
+  deleteSession(sessionId: string): Promise<boolean>
+  /** Erases every session whose `session.started` metadata has this userId; returns their ids. */
+  deleteUser(userId: string): Promise<string[]>
+  close(): Promise<void>
+}

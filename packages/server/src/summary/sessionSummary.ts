@@ -1,0 +1,120 @@
+import type { WireEvent } from '../store/sessionStore.js'
+import { addSeqs, type SeqRange } from './seqRanges.js'
+
+/**
+ * What a store keeps per session so that listing and describing never rescan events.
+ * Folding is order-independent, so batches may be folded in any order, and a store can
+ * rebuild it from its events at any time. Plain JSON.
+ */
+export interface SessionSummary {
+  id: string
+  /** `data` of the seq-0 `session.started` event, once it has arrived. */
+  metadata: Record<string, unknown> | null
+  /** `ts` of the seq-0 event. */
+  startedAt: number | null
+  /** `ts` of `session.ended`. */
+  endedAt: number | null
+  /** `data.lastSeq` of `session.ended`: the session is complete when 0..endedLastSeq are all stored. */
+  endedLastSeq: number | null
+  interrupted: boolean
+  /** Smallest `ts` seen, to order sessions whose start has not arrived yet. */
+  firstTs: number | null
+  minT: number | null
+  maxT: number | null
+  /** The seqs stored, as sorted disjoint ranges. */
+  received: SeqRange[]
+  events: number
+  costUsd: number
+  inputTokens: number
+  outputTokens: number
+  /** Finished provider calls: `provider.call.completed` and `provider.call.failed`. */
+  calls: number
+  /** `provider.call.failed`, `error.raised` and `tool.call.completed` with an `error`. */
+  errors: number
+}
+
+export function emptySummary(id: string): SessionSummary {
+  return {
+    id,
+    metadata: null,
+    startedAt: null,
+    endedAt: null,
+    endedLastSeq: null,
+    interrupted: false,
+    firstTs: null,
+    minT: null,
+    maxT: null,
+    received: [],
+    events: 0,
+    costUsd: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    calls: 0,
+    errors: 0,
+  }
+}
+
+/** Adds events that were not stored before (ascending seq) to a summary; returns a new summary. */
+export function foldEvents(summary: SessionSummary, events: readonly WireEvent[]): SessionSummary {
+  const next: SessionSummary = { ...summary, received: addSeqs(summary.received, events.map((e) => e.seq)) }
+  for (const event of events) foldEvent(next, event)
+  return next
+}
+
+/** The key sessions are listed by, newest first: the start, else the earliest event seen. */
+export function sortKey(summary: SessionSummary): number {
+  return Math.trunc(summary.startedAt ?? summary.firstTs ?? 0)
+}
+
+function foldEvent(summary: SessionSummary, event: WireEvent): void {
+  const ts = finite(event.ts)
+  const t = finite(event.t)
+  const data = isRecord(event.data) ? event.data : {}
+  summary.events += 1
+  if (ts !== null) summary.firstTs = summary.firstTs === null ? ts : Math.min(summary.firstTs, ts)
+  if (t !== null) {
+    summary.minT = summary.minT === null ? t : Math.min(summary.minT, t)
+    summary.maxT = summary.maxT === null ? t : Math.max(summary.maxT, t)
+  }
+  switch (event.type) {
+    case 'session.started':
+      if (event.seq === 0) {
+        summary.metadata = data
+        summary.startedAt = ts
+      }
+      break
+    case 'session.ended':
+      summary.endedLastSeq = Number.isSafeInteger(data.lastSeq) ? (data.lastSeq as number) : event.seq
+      summary.endedAt = ts
+      break
+    case 'session.interrupted':
+      summary.interrupted = true
+      break
+    case 'provider.call.completed': {
+      const usage = isRecord(data.usage) ? data.usage : {}
+      summary.calls += 1
+      summary.costUsd += finite(data.costUsd) ?? 0
+      summary.inputTokens += finite(usage.inputTokens) ?? 0
+      summary.outputTokens += finite(usage.outputTokens) ?? 0
+      break
+    }
+    case 'provider.call.failed':
+      summary.calls += 1
+      summary.errors += 1
+      break
+    case 'error.raised':
+      summary.errors += 1
+      break
+    case 'tool.call.completed':
+      if (data.error !== undefined && data.error !== null && data.error !== false) summary.errors += 1
+      break
+  }
+}
+
+function finite(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
