@@ -20,6 +20,5 @@ export type { ExportFormat, SessionPage, SessionQuery, StorageKind } from './eng
 export type { ChunkRecord, SessionCounters, SessionRecord, SessionStatus } from './storage/schema'
 export type { CompressionLevel } from './storage/applyBatch'
 export type { RedactOptions, BuiltinRule } from './redact'
-export { createRedactor } from './redact'
 export type { Clock } from './util/clock'
 export { VERSION } from './version'

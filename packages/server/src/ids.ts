@@ -1,4 +1,4 @@
-import { ServerError } from './serverError.js'
+import { ServerError } from './ServerError.js'
 
 /** Session, blob and part ids: safe as a file name on every platform, never a path. */
 const ID = /^[A-Za-z0-9_-]{1,128}$/

@@ -94,11 +94,12 @@ class RecorderClient implements Recorder {
     await this.connection
   }
 
-  start(options: StartOptions = {}): Promise<SessionInfo> {
+  async start(options: StartOptions = {}): Promise<SessionInfo> {
     this.assertOpen()
     const { sessionId, ...metadata } = options
     if (this.session) {
-      if (sessionId === undefined || sessionId === this.session.id) return this.sessionInfo(this.session)
+      // The same session again is harmless (a framework that mounts twice, say).
+      if (sessionId === this.session.id) return this.sessionInfo(this.session)
       throw new TapedeckError(
         'session_active',
         `Session ${this.session.id} is being recorded: call stop() before starting another.`,
@@ -117,14 +118,13 @@ class RecorderClient implements Recorder {
     this.enqueue({ type: 'session.started', data, ts: this.clock.wallNow(), at: this.clock.now() })
     const result = this.post()
     this.publish({ state: 'recording', session: { id, startedAt: null, resumed: false } })
-    return result.then((outcome) => {
-      if (outcome && outcome.stored > 0) {
-        session.startedAt = outcome.startedAt
-        session.resumed = outcome.resumed
-        if (this.session === session) this.publish({ session: { id, startedAt: outcome.startedAt, resumed: outcome.resumed } })
-      }
-      return this.sessionInfo(session)
-    })
+    const outcome = await result
+    if (outcome && outcome.stored > 0) {
+      session.startedAt = outcome.startedAt
+      session.resumed = outcome.resumed
+      if (this.session === session) this.publish({ session: { id, startedAt: outcome.startedAt, resumed: outcome.resumed } })
+    }
+    return { id, startedAt: session.startedAt ?? 0, resumed: session.resumed }
   }
 
   record<T extends RecordableEventType>(type: T, data: EventData<T>, options?: RecordOptions): void {
@@ -204,7 +204,8 @@ class RecorderClient implements Recorder {
     this.stopListening()
     this.publish({ state: 'closed', session: null })
     const connection = await this.connection
-    await connection?.api.close()
+    // Let the engine release its locks and database, but do not wait on a worker that is gone.
+    await Promise.race([connection?.api.close(), new Promise((resolve) => setTimeout(resolve, 1000))])
     connection?.terminate()
   }
 

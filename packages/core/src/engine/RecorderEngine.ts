@@ -137,7 +137,13 @@ export class RecorderEngine implements RecorderWorkerApi {
       this.dropped.delete(batch.sessionId)
       return { ...result, stored: batch.events.length }
     } catch (error) {
-      return this.giveUp(batch, error)
+      const result = this.giveUp(batch, error)
+      // Say so at once: a small report often fits where the batch did not.
+      const report = this.dropped.get(batch.sessionId)!
+      const at = batch.events[0]!
+      const reported = await this.append({ ...batch, events: withDropReport([], report, at) }).catch(() => undefined)
+      if (reported) this.dropped.delete(batch.sessionId)
+      return result
     }
   }
 
@@ -233,10 +239,11 @@ export class RecorderEngine implements RecorderWorkerApi {
   }
 }
 
-function withDropReport(events: PendingEvent[], report: { count: number; reason: string }): PendingEvent[] {
-  const first = events[0]!
-  const dropped: PendingEvent = { type: 'recorder.dropped', data: JSON.stringify(report), ts: first.ts, at: first.at }
-  return first.type === 'session.started' ? [first, dropped, ...events.slice(1)] : [dropped, ...events]
+/** Puts a `recorder.dropped` report at the head of a batch (after its `session.started`, if any). */
+function withDropReport(events: PendingEvent[], report: { count: number; reason: string }, at = events[0]!): PendingEvent[] {
+  const dropped: PendingEvent = { type: 'recorder.dropped', data: JSON.stringify(report), ts: at.ts, at: at.at }
+  const [first, ...rest] = events
+  return first?.type === 'session.started' ? [first, dropped, ...rest] : [dropped, ...events]
 }
 
 function approximateSize(batch: IngestBatch): number {

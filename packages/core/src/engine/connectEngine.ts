@@ -1,6 +1,5 @@
 import { wrap, type Remote } from 'comlink'
 import { TapedeckError } from '../errors'
-import { RecorderEngine } from './RecorderEngine'
 import { READY_MESSAGE, type RecorderWorkerApi } from './protocol'
 
 export interface EngineConnection {
@@ -60,7 +59,9 @@ export async function connectEngine(options: ConnectOptions): Promise<EngineConn
   )
 }
 
-function mainThread(fallbackReason?: TapedeckError): EngineConnection {
+/** The engine on the page, loaded only when needed: most pages never pay for it. */
+async function mainThread(fallbackReason?: TapedeckError): Promise<EngineConnection> {
+  const { RecorderEngine } = await import('./RecorderEngine')
   const engine = new RecorderEngine()
   return {
     api: engine,

@@ -41,7 +41,7 @@ function describe(value: unknown): string {
   const ctor = (value as object).constructor
   const name = typeof ctor === 'function' && ctor.name ? ctor.name : 'an object with a custom prototype'
   if (typeof Node !== 'undefined' && value instanceof Node) return `a DOM node (${name})`
-  return `a ${name}`
+  return `${/^[AEIOU]/i.test(name) ? 'an' : 'a'} ${name}`
 }
 
 function notSerializable(key: string, value: unknown): TapedeckError {

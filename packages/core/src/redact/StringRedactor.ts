@@ -1,76 +1,102 @@
 import type { Rule } from './rules'
 
-/** One compiled regex over some rules, and the replacer that knows which rule matched. */
+/** One compiled regex over some rules: rule `i` is capture group `groupOf[i]`. */
 interface Pass {
   readonly regex: RegExp
-  readonly replacer: (match: string, ...groups: unknown[]) => string
+  readonly rules: readonly Rule[]
+  readonly groupOf: readonly number[]
 }
 
+const CUSTOM = 1 << 30 // the screen found a rule without a trigger (a custom pattern)
+
 /**
- * Replaces rule matches inside strings, all rules in one regex pass. A rule that needs a substring
- * (`@` for emails, `::` for IPv6…) joins the pass only for strings that contain it, so the common
- * string is scanned once by a small regex; a string with no match is returned as it is.
+ * Replaces rule matches inside strings, in two steps:
+ * 1. the screen, one regex of every rule's trigger (`@`, `eyJ`, eight digits…), tells which
+ *    rules can match: most strings (words, ids, model names, prose with a year or a price)
+ *    have none and are returned after this one cheap scan, without allocating;
+ * 2. one regex pass of just those rules (compiled once per combination) replaces the matches.
  */
 export class StringRedactor {
   /** Replacements made so far; the caller resets it. */
   count = 0
   private readonly rules: readonly Rule[]
-  private readonly needs: string[]
-  private readonly passes: Array<Pass | null | undefined> = []
-  private readonly ownPasses: Pass[]
+  private readonly triggers: readonly string[]
+  private readonly screen: RegExp | null
+  private readonly passes = new Map<number, Pass>()
+  private readonly ownPasses: readonly Pass[]
 
   constructor(rules: readonly Rule[]) {
     this.rules = rules.filter((rule) => rule.flags === undefined)
-    this.needs = [...new Set(this.rules.flatMap((rule) => (rule.needs === undefined ? [] : [rule.needs])))]
+    this.triggers = [...new Set(this.rules.flatMap((rule) => (rule.trigger === undefined ? [] : [rule.trigger])))]
+    // Triggers are groups 1..n; untriggered rules follow, ungrouped (they may have groups of their own).
+    const untriggered = this.rules.filter((rule) => rule.trigger === undefined).map((rule) => `(?:${rule.source})`)
+    const screen = [...this.triggers.map((trigger) => `(${trigger})`), ...untriggered].join('|')
+    this.screen = screen === '' ? null : new RegExp(screen, 'g')
     this.ownPasses = rules.filter((rule) => rule.flags !== undefined).map((rule) => this.pass([rule], rule.flags))
   }
 
   redact(text: string): string {
     for (const pass of this.ownPasses) text = this.run(pass, text)
-    let mask = 0
-    for (let bit = 0; bit < this.needs.length; bit++) {
-      if (text.includes(this.needs[bit]!)) mask |= 1 << bit
+    const screen = this.screen
+    if (screen === null) return text
+    let found = 0
+    screen.lastIndex = 0
+    for (let match = screen.exec(text); match !== null; match = screen.exec(text)) {
+      let bit = CUSTOM
+      for (let i = 0; i < this.triggers.length; i++) {
+        if (match[i + 1] !== undefined) {
+          bit = 1 << i
+          break
+        }
+      }
+      // A family seen already: carry on after it. Otherwise look again from the next character,
+      // for a trigger of another family that may overlap this match.
+      if ((found & bit) === 0 || bit === CUSTOM) screen.lastIndex = match.index + 1
+      found |= bit
     }
-    let pass = this.passes[mask]
-    if (pass === undefined) pass = this.passes[mask] = this.compile(mask)
-    return pass === null ? text : this.run(pass, text)
+    if (found === 0) return text
+    let pass = this.passes.get(found & ~CUSTOM)
+    if (pass === undefined) {
+      pass = this.pass(
+        this.rules.filter((rule) => rule.trigger === undefined || (found & (1 << this.triggers.indexOf(rule.trigger))) !== 0),
+      )
+      this.passes.set(found & ~CUSTOM, pass)
+    }
+    return this.run(pass, text)
   }
 
-  private run({ regex, replacer }: Pass, text: string): string {
+  private run({ regex, rules, groupOf }: Pass, text: string): string {
+    let out = ''
+    let end = 0 // of the last replacement
     regex.lastIndex = 0
-    return regex.test(text) ? text.replace(regex, replacer) : text
-  }
-
-  private compile(mask: number): Pass | null {
-    const rules = this.rules.filter(
-      (rule) => rule.needs === undefined || (mask & (1 << this.needs.indexOf(rule.needs))) !== 0,
-    )
-    return rules.length === 0 ? null : this.pass(rules, '')
+    for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+      if (match[0] === '') {
+        regex.lastIndex++ // a custom pattern that matches empty here: skip, never loop
+        continue
+      }
+      const rule = rules.length === 1 ? rules[0]! : rules[groupOf.findIndex((group) => match[group] !== undefined)]!
+      const start = rule.start === undefined ? match.index : rule.start(text, match.index)
+      if (start < end) continue
+      const stop = match.index + match[0].length
+      const replacement = rule.replace(start === match.index ? match[0] : text.slice(start, stop))
+      if (replacement === null) continue
+      out += text.slice(end, start) + replacement
+      end = stop
+      this.count++
+    }
+    return end === 0 ? text : out + text.slice(end)
   }
 
   private pass(rules: readonly Rule[], flags = ''): Pass {
     // Each rule is wrapped in one capture group; remember which group belongs to which rule.
     // A rule alone is not wrapped, so that its own back-references keep their numbers.
-    const single = rules.length === 1
     const groupOf: number[] = []
     let group = 1
     for (const rule of rules) {
       groupOf.push(group)
       group += 1 + (rule.groups ?? 0)
     }
-    const source = single ? rules[0]!.source : rules.map((rule) => `(${rule.source})`).join('|')
-    const regex = new RegExp(source, `${flags}g`)
-    const replacer = (match: string, ...groups: unknown[]): string => {
-      if (match === '') return match
-      for (let i = 0; i < rules.length; i++) {
-        if (!single && groups[groupOf[i]! - 1] === undefined) continue
-        const replacement = rules[i]!.replace(match)
-        if (replacement === null) return match
-        this.count++
-        return replacement
-      }
-      return match
-    }
-    return { regex, replacer }
+    const source = rules.length === 1 ? rules[0]!.source : rules.map((rule) => `(${rule.source})`).join('|')
+    return { regex: new RegExp(source, `${flags}g`), rules, groupOf }
   }
 }

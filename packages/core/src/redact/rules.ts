@@ -9,12 +9,24 @@ export interface Rule {
   readonly source: string
   /** The replacement for a match, or null to keep the match (a failed checksum, say). */
   readonly replace: (match: string) => string | null
-  /** A substring every match contains: strings without it skip this rule entirely. */
-  readonly needs?: string
+  /**
+   * Regex source for something every match this rule replaces contains, cheap to look for
+   * (`@` for an email). One regex of all triggers screens each string: a rule runs only on the
+   * strings where its trigger was found. Rules with the same trigger form one family. Triggers of
+   * different families must not start with the same character, nor start inside one another's
+   * matches (the screen finds them leftmost-first and skips over a family it has seen already).
+   * Without one (custom patterns), the rule's own source screens, and the rule joins every pass.
+   */
+  readonly trigger?: string
   /** How many capture groups `source` has (only custom patterns have any). */
   readonly groups?: number
   /** Set for a pattern that cannot join the combined regex (flags, back-references): it runs alone. */
   readonly flags?: string
+  /**
+   * Where the match really starts, for a rule that matches from a rare character and reaches
+   * back (an email from its `@`): given the text and the match index, the start, or -1 for none.
+   */
+  readonly start?: (text: string, index: number) => number
 }
 
 const label = (text: string) => (): string => text
@@ -25,6 +37,21 @@ const CREDENTIAL_NAMES = CREDENTIAL_KEYS.map((key) =>
   key.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`).replace(/-/g, '\\-'),
 ).join('|')
 
+/** [A-Za-z0-9_.%+-], the characters of an email's local part. */
+function isEmailLocal(code: number): boolean {
+  return (
+    (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) ||
+    code === 95 || code === 46 || code === 37 || code === 43 || code === 45
+  )
+}
+
+/**
+ * The trigger of every rule on numbers (card, phone, IBAN, IPv4): eight digits with short
+ * separators (no phone, card or IBAN has fewer), or a dotted quad. Years, prices, counts and
+ * ULIDs do not have it, so they are not scanned further.
+ */
+const NUMBERS = raw`\d(?:[ ./()-]{0,2}\d){7}|\d\.\d{1,3}\.\d{1,3}\.\d`
+
 const digitCount = (text: string): number => text.replace(/\D/g, '').length
 
 /** Always on: secrets are removed whatever the options say. */
@@ -33,40 +60,53 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
     // `Bearer <token>`; the token must hold a digit so that "the bearer of bad news" stays.
     source: raw`(?<![\w-])[Bb]earer[ \t]+(?=[\w.~+/-]*\d)[\w.~+/-]{8,}=*`,
     replace: label('[bearer]'),
+    trigger: raw`[Bb]earer[ \t]`,
   },
   {
     // OpenAI/Anthropic sk-…, Stripe sk_live_…, Google AIza…, GitHub, Slack, AWS access key ids.
+    // An sk- key must hold a digit (real ones do), so that a long slug such as sk-learn-… stays.
     source:
       raw`(?<![\w-])(?:sk-(?=[\w-]*\d)[\w-]{20,}|[rs]k_(?:live|test)_[A-Za-z0-9]{16,}|AIza[\w-]{35}` +
       raw`|gh[oprsu]_[A-Za-z0-9]{36,}|github_pat_\w{22,}|xox[abprs]-[A-Za-z0-9-]{10,}|A(?:KI|SI)A[0-9A-Z]{16})(?![\w-])`,
     replace: label('[api_key]'),
+    trigger: raw`sk-|[rs]k_(?:live|test)_|AIza|gh[oprsu]_|github_pat_|xox[abprs]-|A(?:KI|SI)A`,
   },
   {
     // `?api_key=…` in a URL: keep the name, drop the value.
     source: raw`[?&;](?:${CREDENTIAL_NAMES})=[^&#\s"'[][^&#\s"']*`,
     replace: (match) => `${match.slice(0, match.indexOf('=') + 1)}[credential]`,
+    trigger: raw`[?&;](?:${CREDENTIAL_NAMES})=`,
   },
   {
     // `"password": "…"` inside a JSON text (a request body kept as a string).
     source: raw`"(?:${CREDENTIAL_NAMES})"\s*:\s*"(?:[^"\\]|\\.)*"`,
     replace: (match) =>
       match.endsWith('"[credential]"') ? null : `${match.slice(0, match.indexOf(':'))}:"[credential]"`,
+    trigger: raw`"(?:${CREDENTIAL_NAMES})"`,
   },
 ]
 
 const OCTET = raw`(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)`
 const IPV4 = raw`${OCTET}(?:\.${OCTET}){3}`
 const H = '[0-9A-Fa-f]{1,4}'
+/** The trigger of both IPv6 rules: `::`, or two groups between colons (eight-group form). */
+const IPV6 = '::|:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:'
 const IPV6_END = raw`(?:%[\w.]+)?(?![\w:]|\.\d)`
 
 /** The built-in rules, on by default; each can be left out by listing the others. */
 export const BUILTIN_RULES: Readonly<Record<BuiltinRule, readonly Rule[]>> = {
   email: [
     {
-      source:
-        raw`(?<![\w.%+-])[\w.%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])`,
+      // Matched from the `@` (a regex that starts on the local part is slow: it starts on every
+      // word); `start` then takes in the local part, 1–64 of [A-Za-z0-9_.%+-].
+      source: raw`@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])`,
+      start: (text, index) => {
+        let start = index
+        while (start > 0 && index - start <= 64 && isEmailLocal(text.charCodeAt(start - 1))) start--
+        return start === index || index - start > 64 ? -1 : start
+      },
       replace: label('[email]'),
-      needs: '@',
+      trigger: '@',
     },
   ],
   // Before phone: a 13–19 digit number starting like a card network (2–6) with a valid Luhn sum.
@@ -74,6 +114,7 @@ export const BUILTIN_RULES: Readonly<Record<BuiltinRule, readonly Rule[]>> = {
     {
       source: raw`(?<![\w+.-]|\d[ -])[2-6]\d(?:[ -]?\d){11,17}(?![\w]|[ .-]\d)`,
       replace: (match) => (isLuhnValid(match) ? '[card]' : null),
+      trigger: NUMBERS,
     },
   ],
   phone: [
@@ -89,12 +130,14 @@ export const BUILTIN_RULES: Readonly<Record<BuiltinRule, readonly Rule[]>> = {
         const digits = digitCount(match)
         return digits >= (match.startsWith('+') ? 8 : 9) && digits <= 15 ? '[phone]' : null
       },
+      trigger: NUMBERS,
     },
   ],
   iban: [
     {
       source: raw`(?<![\w-])[A-Z]{2}\d\d(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![\w-])`,
       replace: (match) => (isValidIban(match) ? '[iban]' : null),
+      trigger: NUMBERS,
     },
   ],
   ip: [
@@ -106,26 +149,27 @@ export const BUILTIN_RULES: Readonly<Record<BuiltinRule, readonly Rule[]>> = {
         raw`|(?:${H}:){1,3}(?::${H}){1,4}|(?:${H}:){1,2}(?::${H}){1,5}|${H}:(?::${H}){1,6}` +
         raw`|:(?::${H}){1,7}|::)${IPV6_END}`,
       replace: (match) => (/\d/.test(match) ? '[ip]' : null),
-      needs: '::',
+      trigger: IPV6,
     },
     {
       // Full IPv6, eight groups (or six and an IPv4).
       source: raw`(?<![\w:.])(?:(?:${H}:){7}${H}|(?:${H}:){6}${IPV4})${IPV6_END}`,
-      replace: label('[ip]'),
-      needs: ':',
+      replace: (match) => (/\d/.test(match) ? '[ip]' : null),
+      trigger: IPV6,
     },
     {
       // IPv4. Not after a letter or dot, so `v1.2.3.4` and longer dotted numbers stay.
       source: raw`(?<![\w.])${IPV4}(?![\w]|\.\d)`,
       replace: label('[ip]'),
-      needs: '.',
+      trigger: NUMBERS,
     },
   ],
   jwt: [
     {
+      // A header and a payload that start `{"` (eyJ), and a signature.
       source: raw`(?<![\w-])eyJ[\w-]{2,}\.eyJ[\w-]{2,}\.[\w-]*`,
       replace: label('[jwt]'),
-      needs: 'eyJ',
+      trigger: 'eyJ',
     },
   ],
 }

@@ -1,5 +1,5 @@
 import type { AppliedBatch } from './applyBatch'
-import type { ChunkRecord, SessionRecord } from './schema'
+import type { SessionRecord, StoredChunk } from './schema'
 
 /**
  * Where sessions and chunks live: IndexedDB, or memory when IndexedDB cannot be used.
@@ -15,7 +15,7 @@ export interface RecordStore {
   getSession(id: string): Promise<SessionRecord | undefined>
   listSessions(): Promise<SessionRecord[]>
   /** Chunks of a session in seq order, starting with the one that holds `fromSeq`. */
-  getChunks(sessionId: string, fromSeq?: number): Promise<ChunkRecord[]>
+  getChunks(sessionId: string, fromSeq?: number): Promise<StoredChunk[]>
   /** Deletes a session with its chunks and blobs. */
   deleteSession(id: string): Promise<void>
   /** Deletes chunks already sent, oldest first, until `bytes` are freed (or none is left). Returns bytes freed. */

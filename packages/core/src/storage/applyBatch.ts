@@ -1,7 +1,7 @@
 import { gzipSync } from 'fflate'
 import type { SessionStartedData } from '../events/catalogue'
 import type { PendingEvent } from '../events/serialize'
-import { emptyCounters, type ChunkRecord, type SessionCounters, type SessionRecord, type SessionStatus } from './schema'
+import { emptyCounters, type SessionCounters, type SessionRecord, type SessionStatus, type StoredChunk } from './schema'
 
 /** What the page hands the engine: events of one session, in the order they were recorded. */
 export interface IngestBatch {
@@ -23,7 +23,7 @@ export type CompressionLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9
 
 export interface AppliedBatch {
   session: SessionRecord
-  chunk: ChunkRecord | undefined
+  chunk: StoredChunk | undefined
   /** The batch created the session. */
   created: boolean
   /** The batch opened an existing session again (`session.started` became `session.resumed`). */
@@ -99,11 +99,12 @@ export function applyBatch(current: SessionRecord | undefined, batch: IngestBatc
   session.lastT = t
   session.updatedAt = ctx.now
 
-  const chunk: ChunkRecord = {
+  const chunk: StoredChunk = {
     sessionId: batch.sessionId,
     firstSeq,
     lastSeq: seq,
     count: events.length,
+    size: gz.byteLength,
     bytes: gz.buffer.byteLength === gz.byteLength ? (gz.buffer as ArrayBuffer) : (gz.slice().buffer as ArrayBuffer),
     rawBytes: raw.byteLength,
     createdAt: ctx.now,

@@ -1,10 +1,10 @@
 import type { RecordStore } from './RecordStore'
-import type { ChunkRecord, SessionRecord } from './schema'
+import type { SessionRecord, StoredChunk } from './schema'
 
 /** The store of last resort, when IndexedDB cannot be used: same behaviour, nothing durable. */
 export function createMemoryStore(): RecordStore {
   const sessions = new Map<string, SessionRecord>()
-  const chunks = new Map<string, ChunkRecord[]>()
+  const chunks = new Map<string, StoredChunk[]>()
 
   return {
     kind: 'memory',
@@ -39,7 +39,7 @@ export function createMemoryStore(): RecordStore {
         if (freed >= bytes) break
         const list = chunks.get(chunk.sessionId)!
         list.splice(list.indexOf(chunk), 1)
-        freed += chunk.bytes.byteLength
+        freed += chunk.size
       }
       return freed
     },

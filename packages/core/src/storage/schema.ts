@@ -47,19 +47,28 @@ export interface SessionRecord {
 
 export type ChunkState = 'pending' | 'sent' | 'dead'
 
-/** One batch of events of one session, stored as one gzip member: the unit of storage and upload. */
+/**
+ * One batch of events of one session, stored as one gzip member: the unit of storage and upload.
+ * The bytes live in `chunkData` under the same key, so that marking a chunk sent or counting an
+ * attempt rewrites a few fields, not the data.
+ */
 export interface ChunkRecord {
   sessionId: string
   firstSeq: number
   lastSeq: number
   count: number
-  /** gzip of NDJSON, one event a line. An ArrayBuffer, not a Blob (Safari). */
-  bytes: ArrayBuffer
+  /** Bytes of the gzip member in `chunkData`. */
+  size: number
   rawBytes: number
   createdAt: number
   state: ChunkState
   attempts: number
   lastError?: string
+}
+
+/** A chunk with its bytes: gzip of NDJSON, one event a line (an ArrayBuffer, not a Blob: Safari). */
+export interface StoredChunk extends ChunkRecord {
+  bytes: ArrayBuffer
 }
 
 export interface BlobRecord {
@@ -84,6 +93,10 @@ export interface TapedeckDB extends DBSchema {
     key: [string, number]
     value: ChunkRecord
     indexes: { 'by-state': [ChunkState, number] }
+  }
+  chunkData: {
+    key: [string, number]
+    value: ArrayBuffer
   }
   blobs: {
     key: [string, string, number]

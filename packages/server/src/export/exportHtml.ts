@@ -1,4 +1,4 @@
-import type { WireEvent } from '../store/sessionStore.js'
+import type { WireEvent } from '../store/SessionStore.js'
 import type { SessionDetail } from '../summary/describeSession.js'
 import { isRecord } from '../summary/sessionSummary.js'
 

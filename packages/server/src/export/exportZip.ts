@@ -1,12 +1,12 @@
 import { zipSync, type Zippable } from 'fflate'
-import type { SessionStore } from '../store/sessionStore.js'
+import type { SessionStore } from '../store/SessionStore.js'
 import type { SessionDetail } from '../summary/describeSession.js'
 
 /**
  * A zip of events.jsonl, metadata.json (the session detail and a list of blobs) and
  * blobs/{blobId}/{part}. Blobs are stored as they are: recorded audio is already compressed.
  */
-export async function exportZip(store: SessionStore, detail: SessionDetail): Promise<Uint8Array> {
+export async function exportZip(store: SessionStore, detail: SessionDetail): Promise<Uint8Array<ArrayBuffer>> {
   const encoder = new TextEncoder()
   const lines: string[] = []
   for await (const event of store.readEvents(detail.id)) lines.push(JSON.stringify(event))

@@ -1,4 +1,4 @@
-import { ServerError } from '../serverError.js'
+import { ServerError } from '../ServerError.js'
 
 export type Access = 'write' | 'read'
 

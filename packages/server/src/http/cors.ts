@@ -1,4 +1,4 @@
-import { ServerError } from '../serverError.js'
+import { ServerError } from '../ServerError.js'
 
 export interface CorsOptions {
   /** Origins allowed to call from a browser, e.g. ['https://app.example.com'], or '*'. */

@@ -1,8 +1,10 @@
-import { ServerError } from '../serverError.js'
-import type { WireEvent } from '../store/sessionStore.js'
+import { ServerError } from '../ServerError.js'
+import type { WireEvent } from '../store/SessionStore.js'
 import { isRecord } from '../summary/sessionSummary.js'
 import { gunzipLimited } from './gunzipLimited.js'
-import { LineSplitter } from './lineSplitter.js'
+import { LineSplitter } from './LineSplitter.js'
+
+const decoder = new TextDecoder('utf-8', { fatal: true })
 
 export interface BatchEnvelope {
   sessionId: string
@@ -22,9 +24,8 @@ export interface DecodeLimits {
  */
 export function decodeBatch(body: Uint8Array, gzip: boolean, envelope: BatchEnvelope, limits: DecodeLimits): WireEvent[] {
   const events: WireEvent[] = []
-  const decoder = new TextDecoder('utf-8', { fatal: true })
   const splitter = new LineSplitter(limits.maxLineBytes, (bytes, lineNumber) => {
-    const event = parseLine(decoder, bytes, lineNumber)
+    const event = parseLine(bytes, lineNumber)
     if (event === null) return
     checkEvent(event, lineNumber, envelope, events.at(-1)?.seq)
     events.push(event)
@@ -42,7 +43,7 @@ export function decodeBatch(body: Uint8Array, gzip: boolean, envelope: BatchEnve
   return events
 }
 
-function parseLine(decoder: TextDecoder, bytes: Uint8Array, lineNumber: number): WireEvent | null {
+function parseLine(bytes: Uint8Array, lineNumber: number): WireEvent | null {
   let value: unknown
   try {
     const text = decoder.decode(bytes)

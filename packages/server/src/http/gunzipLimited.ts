@@ -1,5 +1,5 @@
 import { Gunzip } from 'fflate'
-import { ServerError } from '../serverError.js'
+import { ServerError } from '../ServerError.js'
 import { crc32 } from './crc32.js'
 
 /**

@@ -1,5 +1,5 @@
 import { isId } from '../ids.js'
-import { ServerError } from '../serverError.js'
+import { ServerError } from '../ServerError.js'
 import type { SeqRange } from '../summary/seqRanges.js'
 import { decodeBatch } from './decodeBatch.js'
 import { readBody } from './readBody.js'

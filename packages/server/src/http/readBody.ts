@@ -1,4 +1,4 @@
-import { ServerError } from '../serverError.js'
+import { ServerError } from '../ServerError.js'
 
 /**
  * Reads a request body into memory, refusing with 413 before reading more than `maxBytes`:

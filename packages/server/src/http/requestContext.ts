@@ -1,4 +1,4 @@
-import type { SessionStore } from '../store/sessionStore.js'
+import type { SessionStore } from '../store/SessionStore.js'
 
 export interface Limits {
   /** Largest request body, compressed as sent: batches and blob parts. Default 5 MiB. */

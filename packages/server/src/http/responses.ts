@@ -1,11 +1,16 @@
-import type { ServerError } from '../serverError.js'
-import type { WireEvent } from '../store/sessionStore.js'
+import type { ServerError } from '../ServerError.js'
+import type { WireEvent } from '../store/SessionStore.js'
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
     headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers },
   })
+}
+
+/** The bytes as a Response body takes them: views of an ArrayBuffer pass as they are, others are copied. */
+export function bodyBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes)
 }
 
 export function errorResponse(error: ServerError): Response {

@@ -1,6 +1,6 @@
 import { isId } from '../ids.js'
-import { ServerError } from '../serverError.js'
-import type { SessionCursor, SessionFilter } from '../store/sessionStore.js'
+import { ServerError } from '../ServerError.js'
+import type { SessionCursor, SessionFilter } from '../store/SessionStore.js'
 import type { SessionStatus } from '../summary/describeSession.js'
 
 const DEFAULT_LIMIT = 50

@@ -1,4 +1,4 @@
-import type { WireEvent } from '../store/sessionStore.js'
+import type { WireEvent } from '../store/SessionStore.js'
 import { addSeqs, type SeqRange } from './seqRanges.js'
 
 /**

@@ -1,0 +1,117 @@
+import { expect, test } from './fixtures'
+
+/** Reads a session back in a fresh recorder on the page; returns what a test needs to judge it. */
+async function readBack(page: import('@playwright/test').Page, sessionId: string) {
+  return page.evaluate(async (id) => {
+    const recorder = window.tapedeck.createRecorder()
+    await recorder.ready()
+    const events = await recorder.sessions.events(id)
+    const session = await recorder.sessions.get(id)
+    return {
+      recovered: recorder.getSnapshot().recovered,
+      status: session?.status,
+      seqs: events.map((e) => e.seq),
+      types: events.map((e) => e.type),
+      data: events.map((e) => e.data as Record<string, unknown>),
+    }
+  }, sessionId)
+}
+
+const gapless = (seqs: number[]) => seqs.every((seq, i) => seq === i)
+
+test('10,000 events recorded, then the page reloaded: all read back in order with gapless seq', async ({ profile }) => {
+  const page = await profile.open()
+  const id = await page.evaluate(async () => {
+    const recorder = window.tapedeck.createRecorder()
+    const { id } = await recorder.start({ userId: 'u1' })
+    for (let i = 0; i < 10_000; i++) recorder.record('message.created', { messageId: `m${i}`, role: 'user', content: `message ${i}` })
+    await recorder.flush()
+    return id
+  })
+  await page.reload()
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' })
+  const back = await readBack(page, id)
+  expect(back.seqs).toHaveLength(10_002)
+  expect(gapless(back.seqs)).toBe(true)
+  expect(back.data.slice(1, 10_001).every((d, i) => d.content === `message ${i}`)).toBe(true)
+  // The reload left the session open: it is on the record as interrupted, with everything in it.
+  expect(back.recovered).toEqual([id])
+  expect(back.types.at(-1)).toBe('session.interrupted')
+})
+
+test('a tab closed right after await flush() loses nothing', async ({ profile }) => {
+  const page = await profile.open()
+  const id = await page.evaluate(async () => {
+    const recorder = window.tapedeck.createRecorder()
+    const { id } = await recorder.start()
+    for (let i = 0; i < 500; i++) recorder.record('x.step', { i })
+    await recorder.flush()
+    return id
+  })
+  await page.close()
+  const back = await readBack(await profile.open(), id)
+  expect(back.types.filter((type) => type === 'x.step')).toHaveLength(500)
+  expect(gapless(back.seqs)).toBe(true)
+})
+
+test('a tab killed mid-session: the next start marks the session interrupted and keeps its durable events', async ({ profile }) => {
+  const page = await profile.open()
+  const id = await page.evaluate(async () => {
+    const recorder = window.tapedeck.createRecorder()
+    const { id } = await recorder.start({ label: 'doomed' })
+    for (let i = 0; i < 1000; i++) recorder.record('x.durable', { i })
+    await recorder.flush()
+    // Still being recorded when the tab dies: buffered, maybe not yet stored.
+    for (let i = 0; i < 10; i++) recorder.record('x.in-flight', { i })
+    return id
+  })
+  const survivor = await profile.context.newPage() // keeps the browser up while the other tab dies
+  const crashed = page.waitForEvent('crash')
+  const cdp = await profile.context.newCDPSession(page)
+  void cdp.send('Page.crash').catch(() => undefined) // the renderer dies; no unload handler runs
+  await crashed
+
+  await survivor.goto('/')
+  await survivor.waitForSelector('body[data-ready="true"]', { state: 'attached' })
+  const back = await readBack(survivor, id)
+  expect(back.recovered).toEqual([id])
+  expect(back.status).toBe('interrupted')
+  expect(back.types.filter((type) => type === 'x.durable')).toHaveLength(1000)
+  expect(back.types.at(-1)).toBe('session.interrupted')
+  expect(gapless(back.seqs)).toBe(true)
+})
+
+test('two tabs record at once, each its own session and both one shared conversation, without loss or mixing', async ({ profile }) => {
+  const [a, b] = await Promise.all([profile.open(), profile.open()])
+  const record = (page: import('@playwright/test').Page, label: string) =>
+    page.evaluate(async (label) => {
+      const own = window.tapedeck.createRecorder({ dbName: 'tapedeck' })
+      const shared = window.tapedeck.createRecorder({ dbName: 'tapedeck' })
+      const { id } = await own.start({ label })
+      await shared.start({ sessionId: 'shared-conversation' })
+      for (let round = 0; round < 20; round++) {
+        for (let i = 0; i < 50; i++) {
+          own.record('x.own', { label, n: round * 50 + i })
+          shared.record('x.shared', { label, n: round * 50 + i })
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5)) // let the other tab interleave
+      }
+      await Promise.all([own.stop(), shared.flush()])
+      return id
+    }, label)
+  const [idA, idB] = await Promise.all([record(a, 'A'), record(b, 'B')])
+
+  for (const [id, label] of [[idA, 'A'], [idB, 'B']] as const) {
+    const back = await readBack(a, id)
+    expect(gapless(back.seqs)).toBe(true)
+    const own = back.data.filter((_d, i) => back.types[i] === 'x.own')
+    expect(own.map((d) => d.n)).toEqual([...Array(1000).keys()])
+    expect(own.every((d) => d.label === label)).toBe(true)
+  }
+  const shared = await readBack(a, 'shared-conversation')
+  expect(gapless(shared.seqs)).toBe(true)
+  for (const label of ['A', 'B']) {
+    const mine = shared.data.filter((d, i) => shared.types[i] === 'x.shared' && d.label === label)
+    expect(mine.map((d) => d.n)).toEqual([...Array(1000).keys()])
+  }
+})

@@ -1,0 +1,31 @@
+// What the test pages expose to Playwright: the recorder; a worker made from a blob, the way
+// the script-tag bundle makes it; and direct access to the stored chunks, read around the recorder.
+import { createRecorder } from '@tapedeck/core'
+import { openDB } from 'idb'
+
+async function blobWorker(): Promise<() => Worker> {
+  const source = await (await fetch('/tapedeck-worker.js')).text()
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }))
+  return () => new Worker(url, { type: 'module' })
+}
+
+/** Marks every stored chunk as sent, as the sync engine does once a server has it. */
+async function markAllSent(dbName = 'tapedeck'): Promise<number> {
+  const db = await openDB(dbName)
+  const tx = db.transaction('chunks', 'readwrite')
+  const chunks = await tx.store.getAll()
+  for (const chunk of chunks) await tx.store.put({ ...chunk, state: 'sent' })
+  await tx.done
+  db.close()
+  return chunks.length
+}
+
+async function chunkStates(dbName = 'tapedeck'): Promise<Array<{ state: string; count: number }>> {
+  const db = await openDB(dbName)
+  const chunks = await db.getAll('chunks')
+  db.close()
+  return chunks.map((chunk) => ({ state: chunk.state, count: chunk.count }))
+}
+
+Object.assign(window, { tapedeck: { createRecorder, blobWorker, markAllSent, chunkStates } })
+document.body.dataset.ready = 'true'

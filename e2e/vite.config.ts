@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { defineConfig, type Plugin } from 'vite'
+
+const workerFile = fileURLToPath(new URL('../packages/core/dist/tapedeck-worker.js', import.meta.url))
+
+/** Test pages need headers a static server would set: CSP, and the self-hosted worker file. */
+function testHeaders(): Plugin {
+  return {
+    name: 'tapedeck:e2e-headers',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const url = new URL(req.url ?? '/', 'http://localhost')
+        if (url.pathname === '/tapedeck-worker.js') {
+          res.setHeader('Content-Type', 'text/javascript')
+          res.end(readFileSync(workerFile))
+          return
+        }
+        // A strict page: workers only from this origin, so `blob:` workers are refused.
+        if (url.pathname === '/csp.html') res.setHeader('Content-Security-Policy', "worker-src 'self'")
+        next()
+      })
+    },
+  }
+}
+
+export default defineConfig({
+  root: fileURLToPath(new URL('./pages', import.meta.url)),
+  resolve: { conditions: ['source'] },
+  plugins: [testHeaders()],
+  server: { host: '127.0.0.1', port: 5179, strictPort: true },
+  logLevel: 'warn',
+})

@@ -1,0 +1,120 @@
+import { afterEach, describe, expect, test } from 'vitest'
+import { closeAll, recorderFor, uniqueDb, waitFor } from '../../test/browser'
+
+afterEach(closeAll)
+
+const makeWorker = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })
+
+describe('a conversation outlives a page', () => {
+  test('start({ sessionId }) in a new recorder continues the session where it stood', async () => {
+    const dbName = uniqueDb()
+    const first = recorderFor(dbName)
+    const { id } = await first.start({ userId: 'u1' })
+    first.record('x.a', {})
+    await first.close()
+
+    const second = recorderFor(dbName)
+    const again = await second.start({ sessionId: id })
+    expect(again).toMatchObject({ id, resumed: true })
+    second.record('x.b', {})
+    await second.flush()
+    const events = await second.sessions.events(id)
+    // The first page went away without stop(): the gap is on the record, then the session goes on.
+    expect(events.map((e) => [e.seq, e.type])).toEqual([
+      [0, 'session.started'],
+      [1, 'x.a'],
+      [2, 'session.interrupted'],
+      [3, 'session.resumed'],
+      [4, 'x.b'],
+    ])
+    expect(events[3]!.data).toEqual({ reason: 'reopened', previousStatus: 'interrupted' })
+    expect(events[0]!.tab).not.toBe(events[4]!.tab)
+    for (let i = 1; i < events.length; i++) expect(events[i]!.t).toBeGreaterThanOrEqual(events[i - 1]!.t)
+  })
+
+  test('two recorders writing one session at once never take the same seq', async () => {
+    const dbName = uniqueDb()
+    const [a, b] = [recorderFor(dbName, { maxBatchEvents: 16 }), recorderFor(dbName, { maxBatchEvents: 16 })]
+    const { id } = await a.start({ sessionId: 'shared-chat' })
+    await b.start({ sessionId: id })
+    for (let i = 0; i < 500; i++) {
+      a.record('x.from-a', { i })
+      b.record('x.from-b', { i })
+    }
+    await Promise.all([a.flush(), b.flush()])
+    const events = await a.sessions.events(id)
+    expect(events.map((e) => e.seq)).toEqual([...Array(1002).keys()])
+    const fromA = events.filter((e) => e.type === 'x.from-a').map((e) => (e.data as { i: number }).i)
+    const fromB = events.filter((e) => e.type === 'x.from-b').map((e) => (e.data as { i: number }).i)
+    expect(fromA).toEqual([...Array(500).keys()])
+    expect(fromB).toEqual([...Array(500).keys()])
+    expect(new Set(events.filter((e) => e.type === 'x.from-a').map((e) => e.tab)).size).toBe(1)
+  })
+
+  test('two recorders record their own sessions into one database without mixing them', async () => {
+    const dbName = uniqueDb()
+    const [a, b] = [recorderFor(dbName), recorderFor(dbName)]
+    const [sa, sb] = await Promise.all([a.start({ label: 'a' }), b.start({ label: 'b' })])
+    for (let i = 0; i < 300; i++) {
+      a.record('x.a', { i })
+      b.record('x.b', { i })
+    }
+    await Promise.all([a.stop(), b.stop()])
+    const [ea, eb] = await Promise.all([a.sessions.events(sa.id), a.sessions.events(sb.id)])
+    expect(ea.map((e) => e.seq)).toEqual([...Array(302).keys()])
+    expect(eb.map((e) => e.seq)).toEqual([...Array(302).keys()])
+    expect(ea.slice(1, -1).every((e) => e.type === 'x.a')).toBe(true)
+    expect(eb.slice(1, -1).every((e) => e.type === 'x.b')).toBe(true)
+  })
+
+  test('a session whose recorder died is marked interrupted on the next start and keeps its events', async () => {
+    const dbName = uniqueDb()
+    let worker!: Worker
+    const doomed = recorderFor(dbName, { createWorker: () => (worker = makeWorker()) })
+    const { id } = await doomed.start()
+    for (let i = 0; i < 100; i++) doomed.record('x.work', { i })
+    await doomed.flush()
+    // The worker goes away without a word, as it does when its tab crashes: its lock goes with it.
+    worker.terminate()
+
+    const next = recorderFor(dbName)
+    await next.ready()
+    expect(next.getSnapshot().recovered).toEqual([id])
+    const events = await next.sessions.events(id)
+    expect(events).toHaveLength(102)
+    expect(events.at(-1)).toMatchObject({ seq: 101, type: 'session.interrupted', data: { reason: 'recorder-lost' } })
+    expect(events.at(-1)!.t).toBe(events.at(-2)!.t)
+    expect((await next.sessions.get(id))!.status).toBe('interrupted')
+  })
+
+  test('a session another live recorder holds is not marked interrupted', async () => {
+    const dbName = uniqueDb()
+    const live = recorderFor(dbName)
+    const { id } = await live.start()
+    live.record('x.a', {})
+    await live.flush()
+    const other = recorderFor(dbName)
+    await other.ready()
+    expect(other.getSnapshot().recovered).toEqual([])
+    expect((await other.sessions.get(id))!.status).toBe('active')
+    // And once the live one ends, nothing is left to recover.
+    await live.stop()
+    const third = recorderFor(dbName)
+    await third.ready()
+    expect(third.getSnapshot().recovered).toEqual([])
+  })
+
+  test('10,000 events read back in order with gapless seq', async () => {
+    const dbName = uniqueDb()
+    const recorder = recorderFor(dbName)
+    const { id } = await recorder.start()
+    for (let i = 0; i < 10_000; i++) recorder.record('message.created', { messageId: `m${i}`, role: i % 2 ? 'assistant' : 'user', content: `turn ${i}` })
+    await recorder.flush()
+    const reader = recorderFor(dbName)
+    const events = await reader.sessions.events(id)
+    expect(events).toHaveLength(10_001)
+    expect(events.every((e, i) => e.seq === i)).toBe(true)
+    expect(events.slice(1).every((e, i) => (e.data as { content: string }).content === `turn ${i}`)).toBe(true)
+    await waitFor(() => reader.getSnapshot().ready, Boolean)
+  })
+})

@@ -1,0 +1,43 @@
+/** Helpers for tests that run in a real browser. */
+import { gunzipSync } from 'fflate'
+import { openDB } from 'idb'
+import { createRecorder } from '../src/client/createRecorder'
+import type { Recorder, RecorderOptions } from '../src/client/types'
+import type { TapedeckDB } from '../src/storage/schema'
+
+const open: Recorder[] = []
+
+export function uniqueDb(): string {
+  return `test-${crypto.randomUUID()}`
+}
+
+/** A recorder on a database of its own, closed after the test by `closeAll`. */
+export function recorderFor(dbName: string, options: RecorderOptions = {}): Recorder {
+  const recorder = createRecorder({ dbName, ...options })
+  open.push(recorder)
+  return recorder
+}
+
+export async function closeAll(): Promise<void> {
+  await Promise.all(open.splice(0).map((recorder) => recorder.close().catch(() => undefined)))
+}
+
+/** Everything stored in the chunks store, decompressed, read around the recorder. */
+export async function rawStoredText(dbName: string): Promise<string> {
+  const db = await openDB<TapedeckDB>(dbName)
+  const data: ArrayBuffer[] = await db.getAll('chunkData')
+  const sessions = await db.getAll('sessions')
+  db.close()
+  const decoder = new TextDecoder()
+  return data.map((bytes) => decoder.decode(gunzipSync(new Uint8Array(bytes)))).join('') + JSON.stringify(sessions)
+}
+
+export async function waitFor<T>(read: () => T | Promise<T>, ok: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const deadline = performance.now() + timeoutMs
+  for (;;) {
+    const value = await read()
+    if (ok(value)) return value
+    if (performance.now() > deadline) throw new Error(`timed out waiting; last value: ${JSON.stringify(value)}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}

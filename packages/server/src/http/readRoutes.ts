@@ -1,0 +1,79 @@
+import { exportCsv } from '../export/exportCsv.js'
+import { exportHtml } from '../export/exportHtml.js'
+import { exportZip } from '../export/exportZip.js'
+import { ServerError } from '../ServerError.js'
+import type { SessionDetail } from '../summary/describeSession.js'
+import type { RequestContext } from './requestContext.js'
+import { bodyBytes, json, ndjsonStream } from './responses.js'
+import { encodeCursor, parseSeqParam, parseSessionQuery } from './sessionQuery.js'
+
+/** Content from recordings is never run by a browser that opens it from this origin. */
+const INERT = { 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox" }
+
+export async function listSessions({ url, store, note }: RequestContext): Promise<Response> {
+  const page = await store.listSessions(parseSessionQuery(url.searchParams))
+  note(`sessions=${page.sessions.length}`)
+  return json(200, { sessions: page.sessions, nextCursor: page.next && encodeCursor(page.next) })
+}
+
+export async function getSession(context: RequestContext): Promise<Response> {
+  return json(200, await findSession(context))
+}
+
+export async function getEvents(context: RequestContext): Promise<Response> {
+  const { id } = await findSession(context)
+  const fromSeq = parseSeqParam(context.url.searchParams.get('fromSeq'), 'fromSeq')
+  return new Response(ndjsonStream(context.store.readEvents(id, { fromSeq })), {
+    headers: { 'Content-Type': 'application/x-ndjson; charset=utf-8' },
+  })
+}
+
+export async function getBlob({ params, store }: RequestContext): Promise<Response> {
+  const blob = await store.getBlob(params.sessionId!, params.blobId!, params.part!)
+  if (!blob) throw new ServerError('blob_not_found', 'No such blob part.')
+  return new Response(bodyBytes(blob.bytes), { headers: { ...INERT, 'Content-Type': blob.contentType } })
+}
+
+const EXPORTS = {
+  jsonl: 'application/x-ndjson; charset=utf-8',
+  zip: 'application/zip',
+  csv: 'text/csv; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+} as const
+
+export async function exportSession(context: RequestContext): Promise<Response> {
+  const format = context.url.searchParams.get('format') ?? 'jsonl'
+  if (!Object.hasOwn(EXPORTS, format)) throw new ServerError('invalid_query', 'format must be jsonl, zip, html or csv.')
+  const detail = await findSession(context)
+  const type = format as keyof typeof EXPORTS
+  const headers = {
+    ...INERT,
+    'Content-Type': EXPORTS[type],
+    'Content-Disposition': `attachment; filename="tapedeck-${detail.id}.${type}"`,
+  }
+  const events = () => context.store.readEvents(detail.id)
+  const body = {
+    jsonl: () => ndjsonStream(events()),
+    zip: () => exportZip(context.store, detail),
+    csv: () => exportCsv(events()),
+    html: () => exportHtml(detail, events()),
+  }[type]
+  return new Response(await body(), { headers })
+}
+
+export async function deleteSession({ params, store }: RequestContext): Promise<Response> {
+  if (!(await store.deleteSession(params.sessionId!))) throw new ServerError('session_not_found', 'No such session.')
+  return json(200, { deleted: [params.sessionId] })
+}
+
+export async function deleteUser({ params, store, note }: RequestContext): Promise<Response> {
+  const deleted = await store.deleteUser(params.userId!)
+  note(`sessions=${deleted.length}`)
+  return json(200, { deleted })
+}
+
+async function findSession({ params, store }: RequestContext): Promise<SessionDetail> {
+  const detail = await store.getSession(params.sessionId!)
+  if (!detail) throw new ServerError('session_not_found', 'No such session.')
+  return detail
+}

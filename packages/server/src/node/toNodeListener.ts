@@ -1,0 +1,105 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { once } from 'node:events'
+import type { Handler } from '../http/createHandler.js'
+import { errorResponse } from '../http/responses.js'
+import { ServerError } from '../ServerError.js'
+
+export type NodeListener = (request: IncomingMessage, response: ServerResponse) => void
+
+/**
+ * Adapts a Fetch-API handler to `http.createServer` and Express (`app.use('/tapedeck', …)`):
+ * request and response bodies are streamed with backpressure in both directions.
+ */
+export function toNodeListener(handler: Handler): NodeListener {
+  return (req, res) => {
+    void respond(handler, req, res).catch(async () => {
+      if (res.headersSent) res.destroy()
+      else await writeResponse(req, res, errorResponse(new ServerError('internal_error', 'The handler failed.'))).catch(() => res.destroy())
+    })
+  }
+}
+
+async function respond(handler: Handler, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const abort = new AbortController()
+  res.once('close', () => abort.abort())
+  const target = req.url ?? '/'
+  // A Request normalises dot segments away; a path that tries to climb is refused, not rewritten.
+  const response = hasDotSegment(target)
+    ? errorResponse(new ServerError('invalid_path', 'The path has . or .. segments.'))
+    : await handler(toRequest(req, target, abort.signal))
+  await writeResponse(req, res, response)
+}
+
+function toRequest(req: IncomingMessage, target: string, signal: AbortSignal): Request {
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item)
+  }
+  const method = req.method ?? 'GET'
+  const hasBody = method !== 'GET' && method !== 'HEAD'
+  return new Request(new URL(target, 'http://localhost'), {
+    method,
+    headers,
+    signal,
+    ...(hasBody ? { body: bodyStream(req), duplex: 'half' } : {}),
+  } as RequestInit)
+}
+
+/** The request body, read only as fast as the handler pulls. Cancelling leaves the socket for the response. */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let cancelled = false
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on('data', (chunk: Buffer) => {
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+        if ((controller.desiredSize ?? 0) <= 0) req.pause()
+      })
+      req.once('end', () => cancelled || controller.close())
+      req.once('error', (error) => cancelled || controller.error(error))
+      req.pause()
+    },
+    pull() {
+      req.resume()
+    },
+    cancel() {
+      cancelled = true
+      req.removeAllListeners('data')
+      req.pause()
+    },
+  }, { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength })
+}
+
+async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
+  const headers: Record<string, string> = {}
+  response.headers.forEach((value, name) => {
+    headers[name] = value
+  })
+  // A body the handler refused to read is not drained: the connection closes after the answer.
+  if (!req.complete) headers.connection = 'close'
+  res.writeHead(response.status, headers)
+  if (response.body) {
+    const reader = response.body.getReader()
+    try {
+      for (;;) {
+        if (res.destroyed) {
+          await reader.cancel()
+          return
+        }
+        const { done, value } = await reader.read()
+        if (done) break
+        if (!res.write(value)) await Promise.race([once(res, 'drain'), once(res, 'close')])
+      }
+    } catch (error) {
+      res.destroy(error as Error)
+      return
+    }
+  }
+  res.end()
+  if (!req.complete) res.once('finish', () => req.destroy())
+}
+
+function hasDotSegment(target: string): boolean {
+  const path = target.split(/[?#]/, 1)[0]!
+  return path.split('/').some((segment) => /^(\.|%2e){1,2}$/i.test(segment))
+}

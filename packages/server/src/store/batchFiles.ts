@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto'
+import { readdir, readFile } from 'node:fs/promises'
+import { isRecord } from '../summary/sessionSummary.js'
+import { isCode } from './durableWrite.js'
+import type { WireEvent } from './SessionStore.js'
+
+/**
+ * One committed batch is one immutable file `{first}-{last}-{keyHash}.ndjson` holding the
+ * events it stored, in seq order; first and last are the seqs it holds (the header's range
+ * when it holds none). The name is the index: seq order for reading, the key for repeats.
+ */
+export interface BatchFile {
+  name: string
+  first: number
+  last: number
+  keyHash: string
+}
+
+const NAME = /^(\d{1,16})-(\d{1,16})-([0-9a-f]{32})\.ndjson$/
+
+export function keyHash(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 32)
+}
+
+export function batchFileName(first: number, last: number, hash: string): string {
+  const pad = (seq: number) => String(seq).padStart(12, '0')
+  return `${pad(first)}-${pad(last)}-${hash}.ndjson`
+}
+
+/** Committed batches of a directory by first seq; anything else in it (a stray temp file) is ignored. */
+export async function listBatchFiles(dir: string): Promise<BatchFile[]> {
+  let names: string[]
+  try {
+    names = await readdir(dir)
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return []
+    throw error
+  }
+  const batches: BatchFile[] = []
+  for (const name of names) {
+    const match = NAME.exec(name)
+    if (match) batches.push({ name, first: Number(match[1]), last: Number(match[2]), keyHash: match[3]! })
+  }
+  return batches.sort((a, b) => a.first - b.first || a.last - b.last)
+}
+
+/**
+ * The events of a batch file. Only complete lines count: a torn tail (no final newline)
+ * or a line that does not parse is skipped, so damage never hides the events around it.
+ */
+export async function readBatchFile(path: string): Promise<WireEvent[]> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return []
+    throw error
+  }
+  const lines = text.split('\n')
+  lines.pop()
+  const events: WireEvent[] = []
+  for (const line of lines) {
+    const event = parseEvent(line)
+    if (event) events.push(event)
+  }
+  return events
+}
+
+function parseEvent(line: string): WireEvent | null {
+  try {
+    const value: unknown = JSON.parse(line)
+    return isRecord(value) && Number.isSafeInteger(value.seq) && typeof value.type === 'string' ? (value as WireEvent) : null
+  } catch {
+    return null
+  }
+}

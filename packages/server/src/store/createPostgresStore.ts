@@ -1,0 +1,247 @@
+import type { Pool, PoolClient } from 'pg'
+import { assertId } from '../ids.js'
+import { describeSession, sessionStatus } from '../summary/describeSession.js'
+import { toRanges } from '../summary/seqRanges.js'
+import { emptySummary, foldEvents, sortKey, type SessionSummary } from '../summary/sessionSummary.js'
+import type { SessionStore, WireEvent } from './SessionStore.js'
+
+export type PostgresStoreOptions =
+  | { connectionString: string; /** Connections in the pool, default 10. */ max?: number }
+  /** A pool you own: the store neither ends it nor changes it. */
+  | { pool: Pool }
+
+const READ_PAGE = 1000
+
+/**
+ * Tables (created on first use, under an advisory lock so several servers can start at once):
+ * tapedeck_sessions (one row per session: filter columns and the summary), tapedeck_batches
+ * (idempotency keys), tapedeck_events (unique session_id, seq) and tapedeck_blobs. Events are
+ * kept as text, exactly as JSON.stringify wrote them: jsonb refuses strings a browser can
+ * record (\u0000, lone surrogates), and a refused batch would be retried forever. Query them
+ * with `event::json`.
+ */
+const MIGRATION = `
+create table if not exists tapedeck_sessions (
+  session_id text collate "C" primary key,
+  user_id text,
+  feature text,
+  status text not null,
+  sort_at bigint not null,
+  summary text not null
+);
+create index if not exists tapedeck_sessions_by_start on tapedeck_sessions (sort_at desc, session_id desc);
+create index if not exists tapedeck_sessions_by_user on tapedeck_sessions (user_id);
+create table if not exists tapedeck_batches (
+  session_id text collate "C" not null,
+  idempotency_key text not null,
+  first_seq bigint not null,
+  last_seq bigint not null,
+  received_at timestamptz not null default now(),
+  primary key (session_id, idempotency_key)
+);
+create table if not exists tapedeck_events (
+  session_id text collate "C" not null,
+  seq bigint not null,
+  event text not null,
+  primary key (session_id, seq)
+);
+create table if not exists tapedeck_blobs (
+  session_id text collate "C" not null,
+  blob_id text not null,
+  part text not null,
+  content_type text not null,
+  bytes bytea not null,
+  primary key (session_id, blob_id, part)
+);`
+
+/** A store in PostgreSQL (the `pg` driver), for several server processes or managed backups. */
+export function createPostgresStore(options: PostgresStoreOptions): SessionStore {
+  let pool: Promise<Pool> | undefined
+  let migrated: Promise<void> | undefined
+
+  async function ownPool(): Promise<Pool> {
+    if ('pool' in options) return options.pool
+    const { default: pg } = await import('pg')
+    const created = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 })
+    // An idle connection that drops emits 'error'; unhandled it would end the process. The next query reconnects.
+    created.on('error', () => undefined)
+    return created
+  }
+
+  async function ready(): Promise<Pool> {
+    const current = await (pool ??= ownPool())
+    migrated ??= transaction(current, async (client) => {
+      await client.query("select pg_advisory_xact_lock(hashtext('tapedeck_migration'))")
+      await client.query(MIGRATION)
+    }).catch((error: unknown) => {
+      migrated = undefined
+      throw error
+    })
+    await migrated
+    return current
+  }
+
+  async function deleteSessions(client: PoolClient, ids: string[]): Promise<boolean> {
+    let erased = 0
+    for (const table of ['tapedeck_events', 'tapedeck_blobs', 'tapedeck_batches', 'tapedeck_sessions']) {
+      erased += (await client.query(`delete from ${table} where session_id = any($1)`, [ids])).rowCount ?? 0
+    }
+    return erased > 0
+  }
+
+  return {
+    async putBatch({ sessionId, key, firstSeq, lastSeq, events }) {
+      assertId(sessionId, 'sessionId')
+      return transaction(await ready(), async (client) => {
+        const claimed = await client.query(
+          `insert into tapedeck_batches (session_id, idempotency_key, first_seq, last_seq)
+           values ($1, $2, $3, $4) on conflict do nothing`,
+          [sessionId, key, firstSeq, lastSeq],
+        )
+        if (claimed.rowCount === 0) return { status: 'duplicate', stored: 0, skipped: [] }
+        await client.query(
+          `insert into tapedeck_sessions (session_id, status, sort_at, summary) values ($1, 'active', 0, $2)
+           on conflict do nothing`,
+          [sessionId, JSON.stringify(emptySummary(sessionId))],
+        )
+        // The row lock serialises writers of one session until commit.
+        const row = await client.query<{ summary: string }>(
+          'select summary from tapedeck_sessions where session_id = $1 for update',
+          [sessionId],
+        )
+        const inserted = await client.query<{ seq: string }>(
+          `insert into tapedeck_events (session_id, seq, event)
+           select $1, seq, event from unnest($2::bigint[], $3::text[]) as batch(seq, event)
+           on conflict do nothing returning seq`,
+          [sessionId, events.map((event) => event.seq), events.map((event) => JSON.stringify(event))],
+        )
+        const stored = new Set(inserted.rows.map((r) => Number(r.seq)))
+        const fresh = events.filter((event) => stored.has(event.seq))
+        const summary = foldEvents(JSON.parse(row.rows[0]!.summary) as SessionSummary, fresh)
+        await client.query(
+          `update tapedeck_sessions set user_id = $2, feature = $3, status = $4, sort_at = $5, summary = $6
+           where session_id = $1`,
+          [sessionId, textField(summary, 'userId'), textField(summary, 'feature'), sessionStatus(summary), sortKey(summary), JSON.stringify(summary)],
+        )
+        const skipped = events.filter((event) => !stored.has(event.seq)).map((event) => event.seq)
+        return { status: 'stored', stored: fresh.length, skipped: toRanges(skipped) }
+      })
+    },
+
+    async putBlob({ sessionId, blobId, part, contentType, bytes }) {
+      const result = await (await ready()).query(
+        `insert into tapedeck_blobs (session_id, blob_id, part, content_type, bytes) values ($1, $2, $3, $4, $5)
+         on conflict do nothing`,
+        [assertId(sessionId, 'sessionId'), assertId(blobId, 'blobId'), assertId(part, 'part'), contentType, bytes],
+      )
+      return result.rowCount === 0 ? 'duplicate' : 'stored'
+    },
+
+    async getBlob(sessionId, blobId, part) {
+      const { rows } = await (await ready()).query<{ content_type: string; bytes: Buffer }>(
+        'select content_type, bytes from tapedeck_blobs where session_id = $1 and blob_id = $2 and part = $3',
+        [sessionId, blobId, part],
+      )
+      const row = rows[0]
+      return row ? { sessionId, blobId, part, contentType: row.content_type, bytes: new Uint8Array(row.bytes) } : null
+    },
+
+    async listBlobs(sessionId) {
+      const { rows } = await (await ready()).query<{ blob_id: string; part: string; content_type: string; size: number }>(
+        `select blob_id, part, content_type, octet_length(bytes) as size from tapedeck_blobs
+         where session_id = $1 order by blob_id, part`,
+        [sessionId],
+      )
+      return rows.map((row) => ({ blobId: row.blob_id, part: row.part, contentType: row.content_type, size: row.size }))
+    },
+
+    async listSessions(filter) {
+      const { rows } = await (await ready()).query<{ summary: string }>(
+        `select summary from tapedeck_sessions
+         where ($1::text is null or user_id = $1) and ($2::text is null or feature = $2)
+           and ($3::text is null or status = $3)
+           and ($4::bigint is null or sort_at >= $4) and ($5::bigint is null or sort_at < $5)
+           and ($6::bigint is null or (sort_at, session_id) < ($6, $7::text))
+         order by sort_at desc, session_id desc limit $8`,
+        [
+          filter.userId ?? null,
+          filter.feature ?? null,
+          filter.status ?? null,
+          filter.from === undefined ? null : Math.ceil(filter.from),
+          filter.to === undefined ? null : Math.ceil(filter.to),
+          filter.after?.sortKey ?? null,
+          filter.after?.id ?? null,
+          filter.limit + 1,
+        ],
+      )
+      const summaries = rows.slice(0, filter.limit).map((row) => JSON.parse(row.summary) as SessionSummary)
+      const last = summaries.at(-1)
+      return {
+        sessions: summaries.map(describeSession),
+        next: last && rows.length > filter.limit ? { sortKey: sortKey(last), id: last.id } : null,
+      }
+    },
+
+    async getSession(sessionId) {
+      const { rows } = await (await ready()).query<{ summary: string }>(
+        'select summary from tapedeck_sessions where session_id = $1',
+        [sessionId],
+      )
+      return rows[0] ? describeSession(JSON.parse(rows[0].summary) as SessionSummary) : null
+    },
+
+    async *readEvents(sessionId, { fromSeq = 0 } = {}) {
+      const client = await ready()
+      for (let from = fromSeq; ; ) {
+        const { rows } = await client.query<{ seq: string; event: string }>(
+          'select seq, event from tapedeck_events where session_id = $1 and seq >= $2 order by seq limit $3',
+          [sessionId, from, READ_PAGE],
+        )
+        for (const row of rows) yield JSON.parse(row.event) as WireEvent
+        if (rows.length < READ_PAGE) return
+        from = Number(rows.at(-1)!.seq) + 1
+      }
+    },
+
+    async deleteSession(sessionId) {
+      return transaction(await ready(), (client) => deleteSessions(client, [sessionId]))
+    },
+
+    async deleteUser(userId) {
+      return transaction(await ready(), async (client) => {
+        const { rows } = await client.query<{ session_id: string }>(
+          'select session_id from tapedeck_sessions where user_id = $1 order by session_id for update',
+          [userId],
+        )
+        const ids = rows.map((row) => row.session_id)
+        await deleteSessions(client, ids)
+        return ids
+      })
+    },
+
+    async close() {
+      if (!('pool' in options) && pool) await (await pool).end()
+    },
+  }
+}
+
+async function transaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect()
+  try {
+    await client.query('begin')
+    const result = await work(client)
+    await client.query('commit')
+    return result
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined)
+    throw error
+  } finally {
+    client.release()
+  }
+}
+
+/** A metadata string for a filter column; PostgreSQL text cannot hold NUL. */
+function textField(summary: SessionSummary, name: string): string | null {
+  const value = summary.metadata?.[name]
+  return typeof value === 'string' ? value.replaceAll('\0', '') : null
+}
