@@ -213,20 +213,32 @@ class RecorderClient implements Recorder {
 
   private async connect(compressionLevel: NonNullable<RecorderOptions['compressionLevel']>) {
     const options = this.options
+    const readyTimeoutMs = options.workerReadyTimeoutMs ?? 10_000
+    const config = {
+      dbName: options.dbName ?? 'tapedeck',
+      storage: options.storage ?? 'indexeddb',
+      compressionLevel,
+      ...(options.redact !== undefined && { redact: options.redact }),
+    }
     try {
-      const connection = await connectEngine({
+      let connection = await connectEngine({
         useWorker: options.useWorker ?? true,
         ...(options.workerUrl !== undefined && { workerUrl: options.workerUrl }),
         ...(options.createWorker !== undefined && { createWorker: options.createWorker }),
-        readyTimeoutMs: options.workerReadyTimeoutMs ?? 10_000,
+        readyTimeoutMs,
       })
       if (connection.fallbackReason) this.report(toErrorInfo(connection.fallbackReason, 'worker_unavailable'))
-      const info = await connection.api.init({
-        dbName: options.dbName ?? 'tapedeck',
-        storage: options.storage ?? 'indexeddb',
-        compressionLevel,
-        ...(options.redact !== undefined && { redact: options.redact }),
-      })
+      let info
+      try {
+        info = await withTimeout(connection.api.init(config), readyTimeoutMs, 'the worker did not open its storage')
+      } catch (cause) {
+        if (connection.kind === 'main-thread') throw cause
+        // The worker loaded but could not start (a module it imports failed, say): run here.
+        connection.terminate()
+        connection = await connectEngine({ useWorker: false, readyTimeoutMs: 0 })
+        this.report(toErrorInfo(cause, 'worker_unavailable'))
+        info = await connection.api.init(config)
+      }
       if (info.error) this.report(info.error)
       this.publish({
         ready: true,
@@ -357,6 +369,14 @@ class RecorderClient implements Recorder {
   private assertOpen(): void {
     if (this.closed) throw new TapedeckError('recorder_closed', 'The recorder is closed: create a new one.')
   }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

@@ -44,6 +44,14 @@ describe('degrading instead of failing', () => {
     expect(recorder.getSnapshot().error?.message).toMatch(/no answer within 200 ms/)
   })
 
+  test('a worker that loads and then dies before opening storage → main thread', async () => {
+    const dies = URL.createObjectURL(new Blob(["postMessage('tapedeck:ready'); close()"], { type: 'text/javascript' }))
+    const recorder = recorderFor(uniqueDb(), { workerUrl: dies, workerReadyTimeoutMs: 300 })
+    expect((await recordAndRead(recorder)).length).toBe(2)
+    expect(recorder.getSnapshot()).toMatchObject({ engine: 'main-thread', durable: true })
+    expect(recorder.getSnapshot().error?.message).toMatch(/did not open its storage within 300 ms/)
+  })
+
   test('useWorker: false runs on the main thread without complaint', async () => {
     const recorder = recorderFor(uniqueDb(), { useWorker: false })
     expect((await recordAndRead(recorder)).length).toBe(2)

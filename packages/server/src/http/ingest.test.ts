@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http'
 import { gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { WireEvent } from '../store/SessionStore.js'
@@ -139,6 +140,29 @@ describe('POST /v1/batches: body size', () => {
     const response = await postBatch(server.url, [event('s_1', 0)], { body })
     expect([response.status, await errorCode(response)]).toEqual([413, 'body_too_large'])
     expect((await postBatch(server.url, [event('s_1', 0)])).status).toBe(201)
+  })
+
+  it('answers 413 from Content-Length before the body has arrived', async () => {
+    // Only 1 KiB of the announced 10 MiB is ever sent: a server that waited for the body would hang here.
+    const { status, code } = await new Promise<{ status: number; code: string }>((resolve, reject) => {
+      const req = httpRequest(`${server.url}/v1/batches`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-ndjson', 'Content-Encoding': 'gzip', 'Content-Length': String(10 * 1024 * 1024),
+          'Idempotency-Key': 'k', 'Tapedeck-Session': 's_1', 'Tapedeck-Seq': '0-0',
+        },
+      }, (res) => {
+        let body = ''
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()))
+        res.on('end', () => {
+          req.destroy()
+          resolve({ status: res.statusCode ?? 0, code: JSON.parse(body).error.code })
+        })
+      })
+      req.on('error', reject)
+      req.write(new Uint8Array(1024))
+    })
+    expect([status, code]).toEqual([413, 'body_too_large'])
   })
 
   it('counts a streamed body while reading it and refuses it with 413 before the end', async () => {

@@ -45,8 +45,8 @@ export async function listBatchFiles(dir: string): Promise<BatchFile[]> {
 }
 
 /**
- * The events of a batch file. Only complete lines count: a torn tail (no final newline)
- * or a line that does not parse is skipped, so damage never hides the events around it.
+ * The events of a batch file. A line that does not parse as an event (a torn tail, damage)
+ * is skipped, so it never hides the events around it.
  */
 export async function readBatchFile(path: string): Promise<WireEvent[]> {
   let text: string
@@ -56,10 +56,8 @@ export async function readBatchFile(path: string): Promise<WireEvent[]> {
     if (isCode(error, 'ENOENT')) return []
     throw error
   }
-  const lines = text.split('\n')
-  lines.pop()
   const events: WireEvent[] = []
-  for (const line of lines) {
+  for (const line of text.split('\n')) {
     const event = parseEvent(line)
     if (event) events.push(event)
   }

@@ -70,6 +70,15 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
       expect(await readAll(store, 's_a')).toEqual(events)
     })
 
+    it('orders events of batches whose seq ranges interleave', async () => {
+      const events = Array.from({ length: 8 }, (_, seq) => event('s_a', seq))
+      const sparse = { sessionId: 's_a', key: 'sparse', firstSeq: 0, lastSeq: 7, events: [events[0]!, events[5]!, events[7]!] }
+      await store.putBatch(sparse)
+      await store.putBatch(batchOf([events[1]!, events[2]!, events[3]!, events[4]!, events[6]!]))
+      expect(await readAll(store, 's_a')).toEqual(events)
+      expect(await readAll(store, 's_a', 4)).toEqual(events.slice(4))
+    })
+
     it('keeps the first write of a seq and reports the overlap of a later key', async () => {
       const { events } = recordSession('s_a', 10, { ended: false })
       await store.putBatch(batchOf(events.slice(0, 6), 'first'))

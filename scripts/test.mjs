@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// `npm test`: builds the packages, then runs every test — unit and in-browser (Vitest),
+// end to end (Playwright) — in a real Chromium, and closes with one summary line.
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync, existsSync } from 'node:fs'
+import { HOW_TO_GET_CHROMIUM, findChromium } from './chromium.mjs'
+
+const chromium = findChromium()
+if (!chromium) {
+  console.error(HOW_TO_GET_CHROMIUM)
+  process.exit(1)
+}
+console.log(`Chromium: ${chromium}`)
+mkdirSync('test-results', { recursive: true })
+
+function run(command, env = {}) {
+  console.log(`\n$ ${command}`)
+  return spawnSync(command, { stdio: 'inherit', shell: true, env: { ...process.env, CHROMIUM_PATH: chromium, ...env } }).status ?? 1
+}
+
+function readJson(path) {
+  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined
+}
+
+if (run('npm run build --silent') !== 0) {
+  console.error('The build failed: no test was run.')
+  process.exit(1)
+}
+const vitest = run('npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json')
+const playwright = run('npx playwright test --reporter=list,json', { PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/e2e.json' })
+
+const unit = readJson('test-results/vitest.json')
+const e2e = readJson('test-results/e2e.json')
+const passed = (unit?.numPassedTests ?? 0) + (e2e?.stats?.expected ?? 0) + (e2e?.stats?.flaky ?? 0)
+const failed = (unit?.numFailedTests ?? 0) + (e2e?.stats?.unexpected ?? 0)
+const skipped = (unit?.numPendingTests ?? 0) + (unit?.numTodoTests ?? 0) + (e2e?.stats?.skipped ?? 0)
+const ok = vitest === 0 && playwright === 0 && failed === 0 && passed > 0
+console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`)
+process.exit(ok ? 0 : 1)
