@@ -8,6 +8,8 @@
 # Debian package), or as a `tapedeck-pg` system user created for it. Only the exports go to
 # stdout; progress and errors go to stderr.
 set -euo pipefail
+# runuser and useradd live in sbin, which a CI shell's PATH may leave out.
+PATH="$PATH:/usr/sbin:/sbin"
 
 find_bin() {
   local dir

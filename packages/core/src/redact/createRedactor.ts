@@ -72,6 +72,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     return label
   }
 
+  /** The redacted form of one value: itself when nothing in it changed. */
   function visit(value: unknown, state: PathState | null): unknown {
     if (typeof value === 'string') return strings.redact(value)
     if (typeof value !== 'object' || value === null) return value
@@ -105,12 +106,12 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     for (const key in object) {
       const item = object[key]
       const next = state === null ? null : state.key(key)
-      const result =
-        next !== null && next.matched
-          ? replaceWhole(item, REDACTED)
-          : isCredentialKey(key)
-            ? replaceWhole(item, CREDENTIAL)
-            : visit(item, next)
+      let result: unknown
+      if (next !== null && next.matched) result = replaceWhole(item, REDACTED)
+      else if (isCredentialKey(key)) result = replaceWhole(item, CREDENTIAL)
+      else if (typeof item === 'string') result = strings.redact(item)
+      else if (typeof item === 'object' && item !== null) result = visit(item, next)
+      else continue // numbers, booleans, null
       if (result === item) continue
       copy ??= { ...object }
       // A JSON "__proto__" key is an own property; plain assignment would set the prototype.

@@ -19,9 +19,12 @@ export const CREDENTIAL_KEYS: readonly string[] = [
 const KEYS = new Set(CREDENTIAL_KEYS)
 const MIN_LENGTH = Math.min(...CREDENTIAL_KEYS.map((key) => key.length))
 const MAX_LENGTH = Math.max(...CREDENTIAL_KEYS.map((key) => key.length))
+// Their first letters, either case: most keys are ruled out before lower-casing (which allocates).
+const FIRST = new Set(CREDENTIAL_KEYS.flatMap((key) => [key.charCodeAt(0), key.toUpperCase().charCodeAt(0)]))
 
 /** Whether the value under this object key (or header name) is a credential. */
 export function isCredentialKey(key: string): boolean {
-  // toLowerCase returns the same string when there is nothing to lower, so this rarely allocates.
-  return key.length >= MIN_LENGTH && key.length <= MAX_LENGTH && KEYS.has(key.toLowerCase())
+  return (
+    key.length >= MIN_LENGTH && key.length <= MAX_LENGTH && FIRST.has(key.charCodeAt(0)) && KEYS.has(key.toLowerCase())
+  )
 }

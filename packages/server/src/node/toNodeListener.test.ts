@@ -18,6 +18,9 @@ describe('toNodeListener', () => {
   }
 
   it('streams a request body in and a response body out, in both directions at once', async () => {
+    const warnings: string[] = []
+    const onWarning = (warning: Error) => warnings.push(warning.name)
+    process.on('warning', onWarning)
     const url = await listen(async (request) => {
       const digits = request.body!.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
         transform: (chunk, controller) => controller.enqueue(chunk.map((byte) => byte + 1)),
@@ -30,6 +33,9 @@ describe('toNodeListener', () => {
     expect([response.status, response.headers.get('x-path')]).toEqual([202, '/echo/a?b=1'])
     expect(echoed.length).toBe(body.length)
     expect(echoed.every((byte) => byte === 42)).toBe(true)
+    await new Promise((resolve) => setImmediate(resolve))
+    process.off('warning', onWarning)
+    expect(warnings).not.toContain('MaxListenersExceededWarning')
   })
 
   it('passes repeated headers and the method through', async () => {

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { once } from 'node:events'
 import type { Handler } from '../http/createHandler.js'
 import { errorResponse } from '../http/responses.js'
 import { ServerError } from '../ServerError.js'
@@ -88,7 +87,7 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
         }
         const { done, value } = await reader.read()
         if (done) break
-        if (!res.write(value)) await Promise.race([once(res, 'drain'), once(res, 'close')])
+        if (!res.write(value)) await drained(res)
       }
     } catch (error) {
       res.destroy(error as Error)
@@ -97,6 +96,19 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
   }
   res.end()
   if (!req.complete) res.once('finish', () => req.destroy())
+}
+
+/** Resolves when the socket takes more data or has closed, leaving no listener behind. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done)
+      res.off('close', done)
+      resolve()
+    }
+    res.on('drain', done)
+    res.on('close', done)
+  })
 }
 
 function hasDotSegment(target: string): boolean {
