@@ -22,6 +22,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'browser',
+          globalSetup: ['packages/core/test/syncSetup.ts'],
           include: ['packages/*/src/**/*.browser.test.ts', 'packages/*/src/**/*.browser.test.tsx'],
           testTimeout: 30_000,
           browser: {

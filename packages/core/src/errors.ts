@@ -34,6 +34,12 @@ export type TapedeckErrorCode =
   | 'worker_unavailable'
   /** The recorder was closed. */
   | 'recorder_closed'
+  /** An upload failed for now (network, 429, 5xx…); it is retried with backoff. */
+  | 'sync_failed'
+  /** The backend refused a batch for good (400, 415, 422, or 413 for one chunk): it is in the dead letters. */
+  | 'batch_rejected'
+  /** The backend answered 401/403: sync waits for a new token (`getToken`) or `syncNow()`. */
+  | 'sync_unauthorized'
 
 export class TapedeckError extends Error {
   override readonly name = 'TapedeckError'

@@ -1,8 +1,10 @@
 import { TapedeckError, toErrorInfo, type ErrorInfo } from '../errors'
 import type { EventData, RecordableEventType, SessionStartedData } from '../events/catalogue'
 import { ID_PATTERN, checkType, serializeData, type PendingEvent } from '../events/serialize'
+import { proxy } from 'comlink'
 import { connectEngine, type EngineConnection } from '../engine/connectEngine'
-import type { ExportFormat, IngestResult, SessionQuery } from '../engine/protocol'
+import type { EngineCallbacks, EngineConfig, EngineSyncConfig, ExportFormat, IngestResult, SessionQuery } from '../engine/protocol'
+import type { SyncStatus } from '../sync/SyncEngine'
 import { browserClock } from '../util/clock'
 import { Store } from '../util/subscribable'
 import { createUlid, randomId } from '../util/ulid'
@@ -10,6 +12,7 @@ import { VERSION } from '../version'
 import { browserLifecycle } from './pageLifecycle'
 import type {
   AnnotationInput,
+  DeadLettersApi,
   FlushResult,
   RecordOptions,
   Recorder,
@@ -56,6 +59,8 @@ class RecorderClient implements Recorder {
   private closed = false
 
   readonly sessions: SessionsApi
+  readonly deadLetters: DeadLettersApi
+  private authFailures = 0
 
   constructor(private readonly options: RecorderOptions) {
     this.clock = options.clock ?? browserClock
@@ -76,15 +81,18 @@ class RecorderClient implements Recorder {
       counts: { accepted: 0, durable: 0, pending: 0, dropped: 0, rejected: 0 },
       lastSeq: null,
       recovered: [],
+      sync: null,
       error: null,
       errors: [],
     })
     this.connection = this.connect(compressionLevel)
-    this.stopListening = (options.lifecycle ?? browserLifecycle).subscribe(() => {
+    this.stopListening = (options.lifecycle ?? browserLifecycle).subscribe(
       // The page may be going away: hand everything over now, not in 50 ms.
-      this.post()
-    })
+      () => void this.post(),
+      () => void this.connection.then((connection) => connection?.api.pageVisible()),
+    )
     this.sessions = this.createSessionsApi()
+    this.deadLetters = this.createDeadLettersApi()
   }
 
   subscribe = (listener: () => void) => this.status.subscribe(listener)
@@ -214,11 +222,13 @@ class RecorderClient implements Recorder {
   private async connect(compressionLevel: NonNullable<RecorderOptions['compressionLevel']>) {
     const options = this.options
     const readyTimeoutMs = options.workerReadyTimeoutMs ?? 10_000
-    const config = {
+    const sync = this.syncConfig()
+    const config: EngineConfig = {
       dbName: options.dbName ?? 'tapedeck',
       storage: options.storage ?? 'indexeddb',
       compressionLevel,
       ...(options.redact !== undefined && { redact: options.redact }),
+      ...(sync && { sync }),
     }
     try {
       let connection = await connectEngine({
@@ -228,16 +238,19 @@ class RecorderClient implements Recorder {
         readyTimeoutMs,
       })
       if (connection.fallbackReason) this.report(toErrorInfo(connection.fallbackReason, 'worker_unavailable'))
+      const callbacks = this.engineCallbacks()
+      const lend = (kind: EngineConnection['kind']) => (kind === 'worker' ? proxy(callbacks) : callbacks)
+      if (sync && options.getToken) config.sync!.token = await this.fetchToken()
       let info
       try {
-        info = await withTimeout(connection.api.init(config), readyTimeoutMs, 'the worker did not open its storage')
+        info = await withTimeout(connection.api.init(config, lend(connection.kind)), readyTimeoutMs, 'the worker did not open its storage')
       } catch (cause) {
         if (connection.kind === 'main-thread') throw cause
         // The worker loaded but could not start (a module it imports failed, say): run here.
         connection.terminate()
         connection = await connectEngine({ useWorker: false, readyTimeoutMs: 0 })
         this.report(toErrorInfo(cause, 'worker_unavailable'))
-        info = await connection.api.init(config)
+        info = await connection.api.init(config, lend(connection.kind))
       }
       if (info.error) this.report(info.error)
       this.publish({
@@ -253,6 +266,84 @@ class RecorderClient implements Recorder {
       // every batch from now on is counted as dropped rather than hanging.
       this.report(toErrorInfo(error, 'storage_unavailable'))
       return undefined
+    }
+  }
+
+  private syncConfig(): EngineSyncConfig | undefined {
+    const { endpoint, transport } = this.options
+    const custom = typeof transport === 'function'
+    if (endpoint === undefined && !custom) return undefined
+    const backoff = { baseMs: 1000, capMs: 5 * 60_000, ...this.options.retry }
+    return {
+      transport: custom ? 'custom' : (transport ?? 'http'),
+      ...(endpoint !== undefined && { endpoint }),
+      headers: { ...this.options.headers },
+      maxBatchBytes: positive(this.options.maxBatchBytes, 512 * 1024, 'maxBatchBytes'),
+      mode: this.options.sync ?? 'auto',
+      backoff,
+      delayMs: this.options.syncDelayMs ?? 250,
+      intervalMs: positive(this.options.syncIntervalMs, 30_000, 'syncIntervalMs'),
+      requestTimeoutMs: positive(this.options.requestTimeoutMs, 30_000, 'requestTimeoutMs'),
+    }
+  }
+
+  /** What the engine may call back on the page: sync status, a custom transport. */
+  private engineCallbacks(): EngineCallbacks {
+    const { transport } = this.options
+    const timeoutMs = this.options.requestTimeoutMs ?? 30_000
+    return {
+      onSyncStatus: (status) => this.onSyncStatus(status),
+      ...(typeof transport === 'function' && {
+        transport: (batch, { headers }) => transport(batch, { headers, signal: AbortSignal.timeout(timeoutMs) }),
+      }),
+    }
+  }
+
+  private onSyncStatus(status: SyncStatus): void {
+    const before = this.status.getSnapshot().sync
+    // Each failed attempt, refusal or pause is reported once.
+    const error = status.error
+    if (error && (error.at !== before?.error?.at || error.message !== before.error.message || status.attempt !== before.attempt)) {
+      this.report(error)
+    }
+    this.publish({ sync: status })
+    if (status.lastSuccessAt !== before?.lastSuccessAt) this.authFailures = 0
+    if (status.needsToken && !before?.needsToken && this.options.getToken) {
+      // Ask for a new token, later each time the backend refuses again.
+      const delay = Math.min(30_000, 1000 * 2 ** this.authFailures++) - 1000
+      setTimeout(() => {
+        void this.fetchToken().then(async (token) => (await this.connection)?.api.setToken(token))
+      }, Math.max(0, delay))
+    }
+  }
+
+  private async fetchToken(): Promise<string | undefined> {
+    try {
+      return (await this.options.getToken?.()) ?? undefined
+    } catch (error) {
+      this.report(toErrorInfo(error, 'sync_unauthorized'))
+      return undefined
+    }
+  }
+
+  async syncNow(): Promise<SyncStatus | null> {
+    await this.flush()
+    const connection = await this.connection
+    const status = (await connection?.api.syncNow()) ?? null
+    if (status) this.publish({ sync: status })
+    return status
+  }
+
+  private createDeadLettersApi(): DeadLettersApi {
+    const engine = async () => {
+      const connection = await this.connection
+      if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
+      return connection.api
+    }
+    return {
+      list: async () => (await engine()).deadLetters(),
+      retry: async (sessionId?: string) => (await engine()).retryDeadLetters(sessionId),
+      discard: async (sessionId?: string) => (await engine()).discardDeadLetters(sessionId),
     }
   }
 

@@ -3,15 +3,19 @@
  * so tests and unusual hosts can say it themselves.
  */
 export interface PageLifecycle {
-  /** Calls `onHide` when the page is hidden or unloaded; returns a function that stops listening. */
-  subscribe(onHide: () => void): () => void
+  /**
+   * Calls `onHide` when the page is hidden or unloaded, `onShow` when it is visible again;
+   * returns a function that stops listening.
+   */
+  subscribe(onHide: () => void, onShow?: () => void): () => void
 }
 
 export const browserLifecycle: PageLifecycle = {
-  subscribe(onHide) {
+  subscribe(onHide, onShow) {
     if (typeof window === 'undefined' || typeof document === 'undefined') return () => {}
     const onVisibility = () => {
       if (document.visibilityState === 'hidden') onHide()
+      else onShow?.()
     }
     document.addEventListener('visibilitychange', onVisibility)
     window.addEventListener('pagehide', onHide)

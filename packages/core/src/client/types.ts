@@ -9,6 +9,9 @@ import type {
 } from '../events/catalogue'
 import type { ExportFormat, SessionPage, SessionQuery, StorageKind } from '../engine/protocol'
 import type { RedactOptions } from '../redact'
+import type { SyncStatus } from '../sync/SyncEngine'
+import type { Transport } from '../sync/Transport'
+import type { ChunkRecord } from '../storage/schema'
 import type { CompressionLevel } from '../storage/applyBatch'
 import type { SessionRecord } from '../storage/schema'
 import type { Clock } from '../util/clock'
@@ -42,6 +45,29 @@ export interface RecorderOptions {
   /** Injectable environment, for tests. */
   clock?: Clock
   lifecycle?: PageLifecycle
+
+  // — sync (PROTOCOL.md) —
+
+  /** The backend's base URL: batches go to `{endpoint}/v1/batches`. Sync is on when this or a transport function is given. */
+  endpoint?: string
+  /** Headers sent with every upload. */
+  headers?: Record<string, string>
+  /** Called on the page for a bearer token, at start and again after a 401/403. */
+  getToken?: () => string | undefined | null | Promise<string | undefined | null>
+  /** Largest upload, in compressed bytes (a single larger chunk still goes alone). Default 524288. */
+  maxBatchBytes?: number
+  /** `manual`: nothing is uploaded until `syncNow()`. Default `auto`. */
+  sync?: 'auto' | 'manual'
+  /** `http` (PROTOCOL.md, the default), `otlp` (OpenTelemetry traces), or your own function. */
+  transport?: 'http' | 'otlp' | Transport
+  /** Backoff between failed uploads: full jitter, base 1 s, cap 5 min (PROTOCOL.md §2). */
+  retry?: { baseMs?: number; capMs?: number }
+  /** Wait this long after new data for more before uploading. Default 250. */
+  syncDelayMs?: number
+  /** Look for waiting data at least this often. Default 30000. */
+  syncIntervalMs?: number
+  /** One upload may take this long. Default 30000. */
+  requestTimeoutMs?: number
 }
 
 export interface StartOptions extends SessionMetadata {
@@ -117,6 +143,8 @@ export interface RecorderStatus {
   lastSeq: number | null
   /** Sessions found open at start-up, left by a closed or crashed tab, now `interrupted`. */
   recovered: string[]
+  /** Upload state, `null` when sync is off. */
+  sync: SyncStatus | null
   /** The latest error, and the last few. */
   error: ErrorInfo | null
   errors: ErrorInfo[]
@@ -129,6 +157,15 @@ export interface SessionsApi {
   /** The session as NDJSON (`jsonl`), or the stored gzip members as one gzip file (`jsonl.gz`). */
   export(id: string, format?: ExportFormat): Promise<Blob>
   delete(id: string): Promise<boolean>
+}
+
+export interface DeadLettersApi {
+  /** Batches the backend refused for good, with its answer (`lastError`). */
+  list(): Promise<ChunkRecord[]>
+  /** Puts them back in the outbox (all, or one session's) and uploads; returns how many chunks. */
+  retry(sessionId?: string): Promise<number>
+  /** Deletes them deliberately (all, or one session's); returns how many chunks. */
+  discard(sessionId?: string): Promise<number>
 }
 
 export interface Recorder {
@@ -144,6 +181,12 @@ export interface Recorder {
   flush(): Promise<FlushResult>
   /** Ends the session with `session.ended` and waits until it is durable. */
   stop(reason?: string): Promise<StopResult | undefined>
+  /**
+   * Makes everything accepted so far durable and uploads it now, past any backoff; resolves when
+   * all of it is acknowledged or an attempt failed. `null` when sync is off.
+   */
+  syncNow(): Promise<SyncStatus | null>
+  readonly deadLetters: DeadLettersApi
   subscribe(listener: () => void): () => void
   getSnapshot(): RecorderStatus
   /** Resolves once the engine is up. */

@@ -9,7 +9,12 @@ import { isQuotaError, type RecordStore } from '../storage/RecordStore'
 import type { SessionRecord } from '../storage/schema'
 import { createUlid } from '../util/ulid'
 import { createJsonRedactor } from './jsonRedactor'
+import { createHttpTransport } from '../sync/httpTransport'
+import { SyncEngine, type SyncStatus } from '../sync/SyncEngine'
+import type { Transport } from '../sync/Transport'
+import type { ChunkRecord } from '../storage/schema'
 import type {
+  EngineCallbacks,
   EngineConfig,
   EngineInfo,
   ExportFormat,
@@ -36,8 +41,9 @@ export class RecorderEngine implements RecorderWorkerApi {
   /** Events given up per session, reported at the head of its next stored batch. */
   private readonly dropped = new Map<string, { count: number; reason: string }>()
   private reopened = false
+  private sync: SyncEngine | undefined
 
-  init(config: EngineConfig): Promise<EngineInfo> {
+  init(config: EngineConfig, callbacks: EngineCallbacks = {}): Promise<EngineInfo> {
     return this.serial(async () => {
       this.config = config
       const makeId = createUlid()
@@ -58,7 +64,51 @@ export class RecorderEngine implements RecorderWorkerApi {
         }
       }
       const recovered = await this.recover()
+      if (config.sync) {
+        const { transport, endpoint, token, ...sync } = config.sync
+        this.sync = new SyncEngine(
+          () => this.store,
+          { ...sync, scope: config.dbName, shared: this.store.kind === 'indexeddb' },
+          makeTransport(transport, endpoint, callbacks),
+          (status) => void callbacks.onSyncStatus?.(status),
+        )
+        this.sync.setToken(token)
+        await this.sync.start()
+      }
       return { storage: this.store.kind, recovered, ...(error && { error }) }
+    })
+  }
+
+  async syncNow(): Promise<SyncStatus | undefined> {
+    return this.sync?.syncNow()
+  }
+
+  async setToken(token: string | undefined): Promise<void> {
+    this.sync?.setToken(token)
+  }
+
+  async pageVisible(): Promise<void> {
+    this.sync?.notify('visible')
+  }
+
+  deadLetters(): Promise<ChunkRecord[]> {
+    return this.serial(() => this.store.deadLetters())
+  }
+
+  retryDeadLetters(sessionId?: string): Promise<number> {
+    return this.serial(async () => {
+      const count = await this.store.retryDead(sessionId)
+      await this.sync?.refreshSummary()
+      this.sync?.notify('data', 0)
+      return count
+    })
+  }
+
+  discardDeadLetters(sessionId?: string): Promise<number> {
+    return this.serial(async () => {
+      const count = await this.store.discardDead(sessionId)
+      await this.sync?.refreshSummary()
+      return count
     })
   }
 
@@ -123,6 +173,7 @@ export class RecorderEngine implements RecorderWorkerApi {
 
   close(): Promise<void> {
     return this.serial(async () => {
+      this.sync?.stop()
       for (const id of [...this.locks.keys()]) this.releaseLock(id)
       this.store.close()
     })
@@ -133,8 +184,9 @@ export class RecorderEngine implements RecorderWorkerApi {
     const pending = this.dropped.get(batch.sessionId)
     const withReport = pending ? { ...batch, events: withDropReport(batch.events, pending) } : batch
     try {
-      const result = await this.append(withReport)
+      const { storedBytes, ...result } = await this.append(withReport)
       this.dropped.delete(batch.sessionId)
+      this.sync?.added(result.lastSeq - result.firstSeq + 1, storedBytes)
       return { ...result, stored: batch.events.length }
     } catch (error) {
       const result = this.giveUp(batch, error)
@@ -147,11 +199,12 @@ export class RecorderEngine implements RecorderWorkerApi {
     }
   }
 
-  private async append(batch: IngestBatch, retried = false): Promise<Omit<IngestResult, 'stored'>> {
+  private async append(batch: IngestBatch, retried = false): Promise<Omit<IngestResult, 'stored'> & { storedBytes: number }> {
     this.ctx.now = Date.now()
     try {
       const applied = await this.store.append(batch.sessionId, (current) => applyBatch(current, batch, this.ctx))
       return {
+        storedBytes: applied.chunk?.size ?? 0,
         sessionId: batch.sessionId,
         dropped: 0,
         firstSeq: applied.chunk?.firstSeq ?? applied.session.lastSeq + 1,
@@ -240,6 +293,18 @@ export class RecorderEngine implements RecorderWorkerApi {
 }
 
 /** Puts a `recorder.dropped` report at the head of a batch (after its `session.started`, if any). */
+function makeTransport(kind: 'http' | 'otlp' | 'custom', endpoint: string | undefined, callbacks: EngineCallbacks): Transport {
+  if (kind === 'custom') {
+    const send = callbacks.transport
+    if (!send) throw new Error('sync.transport is "custom" but no transport function was given')
+    // The signal stays here: it cannot cross to the page. The page sets its own timeout.
+    return (batch, { headers }) => send(batch, { headers })
+  }
+  if (!endpoint) throw new Error('sync needs an endpoint')
+  if (kind === 'otlp') throw new Error('the otlp transport is not wired yet')
+  return createHttpTransport(endpoint)
+}
+
 function withDropReport(events: PendingEvent[], report: { count: number; reason: string }, at = events[0]!): PendingEvent[] {
   const dropped: PendingEvent = { type: 'recorder.dropped', data: JSON.stringify(report), ts: at.ts, at: at.at }
   const [first, ...rest] = events

@@ -6,8 +6,10 @@
 import type { ErrorInfo } from '../errors'
 import type { TapedeckEvent } from '../events/catalogue'
 import type { CompressionLevel, IngestBatch } from '../storage/applyBatch'
-import type { SessionRecord, SessionStatus } from '../storage/schema'
+import type { ChunkRecord, SessionRecord, SessionStatus } from '../storage/schema'
 import type { RedactOptions } from '../redact'
+import type { SyncConfig, SyncStatus } from '../sync/SyncEngine'
+import type { SyncBatch, TransportResponse } from '../sync/Transport'
 
 export type StorageKind = 'indexeddb' | 'memory'
 
@@ -16,6 +18,21 @@ export interface EngineConfig {
   storage: StorageKind
   compressionLevel: CompressionLevel
   redact?: RedactOptions
+  sync?: EngineSyncConfig
+}
+
+export type EngineSyncConfig = Omit<SyncConfig, 'scope' | 'shared'> & {
+  /** `custom`: the page's transport function, through `EngineCallbacks.transport`. */
+  transport: 'http' | 'otlp' | 'custom'
+  endpoint?: string
+  /** A bearer token got on the page before the engine started. */
+  token?: string
+}
+
+/** Functions the page lends the engine (through comlink when the engine is in a worker). */
+export interface EngineCallbacks {
+  onSyncStatus?(status: SyncStatus): void
+  transport?(batch: SyncBatch, context: { headers: Record<string, string> }): Promise<TransportResponse>
 }
 
 export interface EngineInfo {
@@ -61,13 +78,21 @@ export interface SessionPage {
 export type ExportFormat = 'jsonl' | 'jsonl.gz'
 
 export interface RecorderWorkerApi {
-  init(config: EngineConfig): Promise<EngineInfo>
+  init(config: EngineConfig, callbacks?: EngineCallbacks): Promise<EngineInfo>
   ingest(batch: IngestBatch): Promise<IngestResult>
   listSessions(query: SessionQuery): Promise<SessionPage>
   getSession(id: string): Promise<SessionRecord | undefined>
   readEvents(id: string, fromSeq?: number, limit?: number): Promise<TapedeckEvent[]>
   exportSession(id: string, format: ExportFormat): Promise<Uint8Array | undefined>
   deleteSession(id: string): Promise<boolean>
+  /** Uploads now; resolves when everything stored is acknowledged or an attempt failed. */
+  syncNow(): Promise<SyncStatus | undefined>
+  setToken(token: string | undefined): Promise<void>
+  /** The page became visible again: a good moment to upload. */
+  pageVisible(): Promise<void>
+  deadLetters(): Promise<ChunkRecord[]>
+  retryDeadLetters(sessionId?: string): Promise<number>
+  discardDeadLetters(sessionId?: string): Promise<number>
   close(): Promise<void>
 }
 

@@ -7,67 +7,89 @@ interface Pass {
   readonly groupOf: readonly number[]
 }
 
-const CUSTOM = 1 << 30 // the screen found a rule without a trigger (a custom pattern)
+/** A screen: one regex of some rules' triggers; capture group `i + 1` finds trigger `bits[i]`. */
+interface Screen {
+  readonly regex: RegExp
+  readonly bits: readonly number[]
+}
+
+const DIGIT = /\d/
+const UNTRIGGERED = 1 << 30 // the screen found a rule without a trigger (a custom pattern)
 
 /**
  * Replaces rule matches inside strings, cheapest step first; a string that no step keeps is
  * returned as it is, without allocating:
- * 1. a class of the rules' characters (`[\d@"=_z]` for the built-ins): prose without digits or
- *    those characters stops here, after the cheapest scan a regex can do;
- * 2. the screen, one regex of every rule's trigger (`@`, `eyJ`, eight digits…), tells which
- *    rules can match: ids, model names, prose with a year or a price stop here;
+ * 1. a class of the rules' characters (`[\d_z="@]` for the built-ins): prose without digits
+ *    or those characters stops here, after the cheapest scan there is;
+ * 2. the screen, one regex of the rules' triggers (`@`, `yJ`, eight digits…; only those of rules
+ *    that need no digit when the string has none), tells which rules can match: ids, model
+ *    names, prose with a year or a price stop here;
  * 3. one regex pass of just those rules (compiled once per combination) replaces the matches.
  */
 export class StringRedactor {
   /** Replacements made so far; the caller resets it. */
   count = 0
   private readonly rules: readonly Rule[]
+  /** Every distinct trigger; trigger `i` is bit `1 << i` of a screen's findings. */
   private readonly triggers: readonly string[]
+  /** The class of the rules' characters; null when a rule has none (then every string is screened). */
   private readonly chars: RegExp | null
-  private readonly screen: RegExp | null
+  /** The screens for strings without and with digits, compiled when first needed. */
+  private readonly screens: [Screen | null | undefined, Screen | null | undefined] = [undefined, undefined]
   private readonly passes = new Map<number, Pass>()
   private readonly ownPasses: readonly Pass[]
 
   constructor(rules: readonly Rule[]) {
     this.rules = rules.filter((rule) => rule.flags === undefined)
     this.triggers = [...new Set(this.rules.flatMap((rule) => (rule.trigger === undefined ? [] : [rule.trigger])))]
-    // Triggers are groups 1..n; untriggered rules follow, ungrouped (they may have groups of their own).
-    const untriggered = this.rules.filter((rule) => rule.trigger === undefined).map((rule) => `(?:${rule.source})`)
-    const screen = [...this.triggers.map((trigger) => `(${trigger})`), ...untriggered].join('|')
-    this.screen = screen === '' ? null : new RegExp(screen, 'g')
-    const everyRuleHasChars = this.rules.every((rule) => rule.chars !== undefined)
-    this.chars = everyRuleHasChars ? new RegExp(`[${[...new Set(this.rules.map((rule) => rule.chars))].join('')}]`) : null
+    const chars = [...new Set(this.rules.map((rule) => rule.chars))]
+    this.chars = chars.includes(undefined) ? null : new RegExp(`[${chars.join('')}]`)
     this.ownPasses = rules.filter((rule) => rule.flags !== undefined).map((rule) => this.pass([rule], rule.flags))
   }
 
   redact(text: string): string {
     for (const pass of this.ownPasses) text = this.run(pass, text)
-    const screen = this.screen
-    if (screen === null || (this.chars !== null && !this.chars.test(text))) return text
+    if (this.chars !== null && !this.chars.test(text)) return text
+    const digits = this.chars === null || DIGIT.test(text) ? 1 : 0
+    let screen = this.screens[digits]
+    if (screen === undefined) screen = this.screens[digits] = this.compileScreen(digits === 1)
+    if (screen === null) return text
+
+    const { regex, bits } = screen
     let found = 0
-    screen.lastIndex = 0
-    for (let match = screen.exec(text); match !== null; match = screen.exec(text)) {
-      let bit = CUSTOM
-      for (let i = 0; i < this.triggers.length; i++) {
+    regex.lastIndex = 0
+    for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+      let bit = UNTRIGGERED
+      for (let i = 0; i < bits.length; i++) {
         if (match[i + 1] !== undefined) {
-          bit = 1 << i
+          bit = bits[i]!
           break
         }
       }
-      // A family seen already: carry on after it. Otherwise look again from the next character,
+      // A trigger seen already: carry on after it. Otherwise look again from the next character,
       // for a trigger of another family that may overlap this match.
-      if ((found & bit) === 0 || bit === CUSTOM) screen.lastIndex = match.index + 1
+      if ((found & bit) === 0 || bit === UNTRIGGERED) regex.lastIndex = match.index + 1
       found |= bit
     }
     if (found === 0) return text
-    let pass = this.passes.get(found & ~CUSTOM)
+    const key = found & ~UNTRIGGERED
+    let pass = this.passes.get(key)
     if (pass === undefined) {
-      pass = this.pass(
-        this.rules.filter((rule) => rule.trigger === undefined || (found & (1 << this.triggers.indexOf(rule.trigger))) !== 0),
-      )
-      this.passes.set(found & ~CUSTOM, pass)
+      const on = (rule: Rule) => rule.trigger === undefined || (key & (1 << this.triggers.indexOf(rule.trigger))) !== 0
+      this.passes.set(key, (pass = this.pass(this.rules.filter(on))))
     }
     return this.run(pass, text)
+  }
+
+  private compileScreen(digits: boolean): Screen | null {
+    // Without digits, a rule whose characters are only digits cannot match.
+    const possible = digits ? this.rules : this.rules.filter((rule) => rule.chars?.replace('\\d', '') !== '')
+    const triggers = this.triggers.filter((trigger) => possible.some((rule) => rule.trigger === trigger))
+    // Triggers are groups 1..n; untriggered rules follow, ungrouped (they may have groups of their own).
+    const untriggered = possible.filter((rule) => rule.trigger === undefined).map((rule) => `(?:${rule.source})`)
+    const source = [...triggers.map((trigger) => `(${trigger})`), ...untriggered].join('|')
+    const bits = triggers.map((trigger) => 1 << this.triggers.indexOf(trigger))
+    return source === '' ? null : { regex: new RegExp(source, 'g'), bits }
   }
 
   private run({ regex, rules, groupOf }: Pass, text: string): string {
@@ -80,8 +102,8 @@ export class StringRedactor {
         continue
       }
       const rule = rules.length === 1 ? rules[0]! : rules[groupOf.findIndex((group) => match[group] !== undefined)]!
-      const start = rule.start === undefined ? match.index : rule.start(text, match.index)
-      if (start < end) continue
+      const start = rule.start === undefined ? match.index : rule.start(text, match.index, end)
+      if (start < 0) continue
       const stop = match.index + match[0].length
       const replacement = rule.replace(start === match.index ? match[0] : text.slice(start, stop))
       if (replacement === null) continue

@@ -35,6 +35,9 @@ function customRule({ name, pattern }: { name: string; pattern: RegExp | string 
   if (typeof name !== 'string' || name === '') {
     throw invalid(`A redaction pattern needs a non-empty name (its matches become [name]), got ${JSON.stringify(name)}.`)
   }
+  if (typeof pattern !== 'string' && !(pattern instanceof RegExp)) {
+    throw invalid(`Redaction pattern "${name}" must be a RegExp or a string in RegExp syntax.`)
+  }
   let regex: RegExp
   try {
     regex = pattern instanceof RegExp ? new RegExp(pattern.source, pattern.flags.replace(/[gyd]/g, '')) : new RegExp(pattern)
@@ -60,10 +63,21 @@ function customRule({ name, pattern }: { name: string; pattern: RegExp | string 
   }
 }
 
+function list<T>(value: T[] | undefined, option: string): T[] {
+  if (value === undefined) return []
+  if (!Array.isArray(value)) throw invalid(`redact.${option} must be an array, got ${JSON.stringify(value)}.`)
+  return value
+}
+
+/**
+ * A redactor for events: credentials always, plus the built-in rules, custom patterns and paths
+ * of `options`. Throws a `TapedeckError` with code `invalid_redaction_rule` for an option it
+ * cannot use (a bad regex, a pattern matching the empty string, a malformed path…).
+ */
 export function createRedactor(options: RedactOptions = {}): Redactor {
-  const custom = (options.patterns ?? []).map(customRule)
+  const custom = list(options.patterns, 'patterns').map(customRule)
   const strings = new StringRedactor([...CREDENTIAL_RULES, ...custom, ...builtinRules(options.builtins)])
-  const root = compilePaths(options.paths ?? [])
+  const root = compilePaths(list(options.paths, 'paths'))
   let count = 0
 
   function replaceWhole(value: unknown, label: string): unknown {

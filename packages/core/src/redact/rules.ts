@@ -11,17 +11,18 @@ export interface Rule {
   readonly replace: (match: string) => string | null
   /**
    * Regex source for something every match this rule replaces contains, cheap to look for
-   * (`@` for an email). One regex of all triggers screens each string: a rule runs only on the
+   * (`@` for an email; better a rare first character: `yJ` rather than `eyJ`). One regex of all triggers screens each string: a rule runs only on the
    * strings where its trigger was found. Rules with the same trigger form one family. Triggers of
-   * different families must not start with the same character, nor start inside one another's
-   * matches (the screen finds them leftmost-first and skips over a family it has seen already).
+   * different families must not match at the same place, nor start inside one another's matches
+   * (the screen finds them leftmost-first and skips over a family it has seen already).
    * Without one (custom patterns), the rule's own source screens, and the rule joins every pass.
    */
   readonly trigger?: string
   /**
-   * Characters (a regex class body) one of which every replaced match holds, such as `\d` or
-   * `@`. A string with none of the rules' characters is not screened at all: a single class scan
-   * is several times cheaper than the screen. Without them (custom patterns), every string is.
+   * Characters (a regex class body) one of which every replaced match holds: `\d`, `@`, `_z`…
+   * A string with none of a rule's characters skips its trigger in the screen, and a string with
+   * none of any rule's is not screened at all (a class scan is several times cheaper than the
+   * screen). A rule without them (custom patterns) is screened for in every string.
    */
   readonly chars?: string
   /** How many capture groups `source` has (only custom patterns have any). */
@@ -30,9 +31,10 @@ export interface Rule {
   readonly flags?: string
   /**
    * Where the match really starts, for a rule that matches from a rare character and reaches
-   * back (an email from its `@`): given the text and the match index, the start, or -1 for none.
+   * back (an email from its `@`): the start, not below `floor` (the end of the previous
+   * replacement), or -1 when there is no match after all.
    */
-  readonly start?: (text: string, index: number) => number
+  readonly start?: (text: string, index: number, floor: number) => number
 }
 
 const label = (text: string) => (): string => text
@@ -52,11 +54,14 @@ function isEmailLocal(code: number): boolean {
 }
 
 /**
- * The trigger of every rule on numbers (card, phone, IBAN, IPv4): eight digits with short
- * separators (no phone, card or IBAN has fewer), or a dotted quad. Years, prices, counts and
- * ULIDs do not have it, so they are not scanned further.
+ * The trigger of every rule on numbers (card, phone, IBAN, IPv4): nine digits with short
+ * separators (no card, national phone or IBAN has fewer), `+` and eight (an international
+ * phone), or a dotted quad. Years, dates, prices, counts and ULIDs do not have it.
  */
-const NUMBERS = raw`\d(?:[ ./()-]{0,2}\d){7}|\d\.\d{1,3}\.\d{1,3}\.\d`
+const NUMBERS = raw`\d(?:[ ./()-]{0,2}\d){8}|\+\d(?:[ .()-]{0,2}\d){7}|\d\.\d{1,3}\.\d{1,3}\.\d`
+
+/** `"name" : ` at the start of a JSON member. */
+const JSON_KEY = /^"[^"]*"\s*:\s*/
 
 const digitCount = (text: string): number => text.replace(/\D/g, '').length
 
@@ -70,16 +75,23 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
     chars: raw`\d`,
   },
   {
-    // OpenAI/Anthropic sk-…, Stripe sk_live_…, Google AIza…, GitHub, Slack, AWS access key ids.
-    // sk-, Slack and AWS keys must hold a digit (real ones do): `sk-learn-…` slugs stay, and the
-    // keys are found by the cheap character screen (a digit, `_`, or the z of AIza).
+    // OpenAI/Anthropic sk-…, Slack xox…-, AWS AKIA…/ASIA… key ids. They must hold a digit (real
+    // ones do): `sk-learn-…` slugs stay, and strings without digits skip this rule.
     source:
-      raw`(?<![\w-])(?:sk-(?=[\w-]*\d)[\w-]{20,}|[rs]k_(?:live|test)_[A-Za-z0-9]{16,}|AIza[\w-]{35}` +
-      raw`|gh[oprsu]_[A-Za-z0-9]{36,}|github_pat_\w{22,}|xox[abprs]-(?=[\w-]*\d)[A-Za-z0-9-]{10,}` +
+      raw`(?<![\w-])(?:sk-(?=[\w-]*\d)[\w-]{20,}|xox[abprs]-(?=[\w-]*\d)[A-Za-z0-9-]{10,}` +
       raw`|A(?:KI|SI)A(?=[0-9A-Z]*\d)[0-9A-Z]{16})(?![\w-])`,
     replace: label('[api_key]'),
-    trigger: raw`sk-|[rs]k_(?:live|test)_|AIza|gh[oprsu]_|github_pat_|xox[abprs]-|A(?:KI|SI)A`,
-    chars: raw`\d_z`,
+    trigger: 'k-|xox|KIA|SIA',
+    chars: raw`\d`,
+  },
+  {
+    // Stripe sk_live_…/rk_live_…, GitHub ghp_…/github_pat_…, Google AIza….
+    source:
+      raw`(?<![\w-])(?:[rs]k_(?:live|test)_[A-Za-z0-9]{16,}|gh[oprsu]_[A-Za-z0-9]{36,}|github_pat_\w{22,}` +
+      raw`|AIza[\w-]{35})(?![\w-])`,
+    replace: label('[api_key]'),
+    trigger: 'k_(?:live|test)_|h[oprsu]_|b_pat_|AIza',
+    chars: '_z',
   },
   {
     // `?api_key=…` in a URL: keep the name, drop the value.
@@ -91,8 +103,7 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
   {
     // `"password": "…"` inside a JSON text (a request body kept as a string).
     source: raw`"(?:${CREDENTIAL_NAMES})"\s*:\s*"(?:[^"\\]|\\.)*"`,
-    replace: (match) =>
-      match.endsWith('"[credential]"') ? null : `${match.slice(0, match.indexOf(':'))}:"[credential]"`,
+    replace: (match) => (match.endsWith('"[credential]"') ? null : `${JSON_KEY.exec(match)![0]}"[credential]"`),
     trigger: raw`"(?:${CREDENTIAL_NAMES})"`,
     chars: '"',
   },
@@ -112,9 +123,9 @@ export const BUILTIN_RULES: Readonly<Record<BuiltinRule, readonly Rule[]>> = {
       // Matched from the `@` (a regex that starts on the local part is slow: it starts on every
       // word); `start` then takes in the local part, 1–64 of [A-Za-z0-9_.%+-].
       source: raw`@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])`,
-      start: (text, index) => {
+      start: (text, index, floor) => {
         let start = index
-        while (start > 0 && index - start <= 64 && isEmailLocal(text.charCodeAt(start - 1))) start--
+        while (start > floor && index - start <= 64 && isEmailLocal(text.charCodeAt(start - 1))) start--
         return start === index || index - start > 64 ? -1 : start
       },
       replace: label('[email]'),
@@ -137,7 +148,7 @@ export const BUILTIN_RULES: Readonly<Record<BuiltinRule, readonly Rule[]>> = {
       // and `555-123-4567`; national numbers with a trunk 0 and separators (`020 7946 0958`,
       // `06 12 34 56 78`). Plain digit runs (counts, ids, timestamps) and dates are not phones.
       source:
-        raw`(?<![\w+])\+(?:\d[ .()-]{0,2}){7,14}\d(?!\d)` +
+        raw`(?<![\w+])\+(?:\d[ .()-]{0,2}){7,14}\d(?![ .()-]{0,2}\d)` +
         raw`|(?<![\w+.-])(?:1[ .-])?(?:\([2-9]\d\d\) ?|[2-9]\d\d[ .-])\d{3}[ .-]\d{4}(?![\w:]|[ ./-]\d)` +
         raw`|(?<![\w+.-])\(?0\d{1,4}\)?[ ./-]\d{2,8}(?:[ .-]\d{2,8}){0,4}(?![\w:]|[ ./-]\d)`,
       replace: (match) => {
@@ -189,7 +200,7 @@ export const BUILTIN_RULES: Readonly<Record<BuiltinRule, readonly Rule[]>> = {
       // have: the header names the algorithm, HS256, RS256…).
       source: raw`(?<![\w-])eyJ(?=[\w.-]*\d)[\w-]{2,}\.eyJ[\w-]{2,}\.[\w-]*`,
       replace: label('[jwt]'),
-      trigger: 'eyJ',
+      trigger: 'yJ',
       chars: raw`\d`,
     },
   ],

@@ -1,5 +1,5 @@
 import type { AppliedBatch } from './applyBatch'
-import type { SessionRecord, StoredChunk } from './schema'
+import type { ChunkRecord, SessionRecord, StoredChunk } from './schema'
 
 /**
  * Where sessions and chunks live: IndexedDB, or memory when IndexedDB cannot be used.
@@ -20,7 +20,77 @@ export interface RecordStore {
   deleteSession(id: string): Promise<void>
   /** Deletes chunks already sent, oldest first, until `bytes` are freed (or none is left). Returns bytes freed. */
   evictSent(bytes: number): Promise<number>
+
+  // — the outbox: what the sync engine reads and settles —
+
+  /**
+   * The oldest pending chunk and the pending chunks that follow it in its session without a
+   * gap: at most `maxChunks`, and at most `maxBytes` unless the first chunk alone is larger.
+   */
+  nextOutbox(maxBytes: number, maxChunks: number): Promise<StoredChunk[]>
+  /**
+   * `sent`: acknowledged (advances the session's `syncedSeq`); `dead`: refused for good, kept
+   * with the reason; `pending`: a failed attempt, counted, to be tried again.
+   */
+  settle(sessionId: string, firstSeqs: number[], outcome: ChunkOutcome): Promise<void>
+  outboxSummary(): Promise<OutboxSummary>
+  deadLetters(): Promise<ChunkRecord[]>
+  /** Makes dead chunks pending again (all, or one session's); returns how many. */
+  retryDead(sessionId?: string): Promise<number>
+  /** Deletes dead chunks (all, or one session's), deliberately; returns how many. */
+  discardDead(sessionId?: string): Promise<number>
+  getMeta<T>(key: string): Promise<T | undefined>
+  setMeta(key: string, value: unknown): Promise<void>
   close(): void
+}
+
+export type ChunkOutcome = { state: 'sent' } | { state: 'dead' | 'pending'; error: string }
+
+export interface OutboxSummary {
+  pendingEvents: number
+  pendingBytes: number
+  pendingChunks: number
+  deadChunks: number
+  deadEvents: number
+}
+
+/** The run of chunks `nextOutbox` returns, from chunks of one session in seq order starting at the oldest pending one. */
+export function outboxRun<T extends ChunkRecord>(chunks: Iterable<T>, maxBytes: number, maxChunks: number): T[] {
+  const run: T[] = []
+  let bytes = 0
+  for (const chunk of chunks) {
+    const previous = run[run.length - 1]
+    if (chunk.state !== 'pending' || run.length >= maxChunks) break
+    if (previous && (chunk.firstSeq !== previous.lastSeq + 1 || bytes + chunk.size > maxBytes)) break
+    run.push(chunk)
+    bytes += chunk.size
+  }
+  return run
+}
+
+/** The highest seq up to which every chunk of the session is acknowledged, given its chunks in seq order. */
+export function advanceSyncedSeq(syncedSeq: number, chunks: Iterable<ChunkRecord>): number {
+  for (const chunk of chunks) {
+    if (chunk.lastSeq <= syncedSeq) continue
+    if (chunk.firstSeq !== syncedSeq + 1 || chunk.state !== 'sent') break
+    syncedSeq = chunk.lastSeq
+  }
+  return syncedSeq
+}
+
+export function summarize(chunks: Iterable<ChunkRecord>): OutboxSummary {
+  const summary: OutboxSummary = { pendingEvents: 0, pendingBytes: 0, pendingChunks: 0, deadChunks: 0, deadEvents: 0 }
+  for (const chunk of chunks) {
+    if (chunk.state === 'pending') {
+      summary.pendingChunks++
+      summary.pendingEvents += chunk.count
+      summary.pendingBytes += chunk.size
+    } else if (chunk.state === 'dead') {
+      summary.deadChunks++
+      summary.deadEvents += chunk.count
+    }
+  }
+  return summary
 }
 
 export function isQuotaError(error: unknown): boolean {

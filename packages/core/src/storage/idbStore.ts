@@ -1,6 +1,6 @@
 import { openDB, type IDBPDatabase } from 'idb'
-import type { RecordStore } from './RecordStore'
-import { DB_VERSION, type TapedeckDB } from './schema'
+import { advanceSyncedSeq, outboxRun, summarize, type RecordStore } from './RecordStore'
+import { DB_VERSION, type ChunkRecord, type ChunkState, type TapedeckDB } from './schema'
 
 export type TapedeckDatabase = IDBPDatabase<TapedeckDB>
 
@@ -86,7 +86,7 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
       const tx = db.transaction(['chunks', 'chunkData'], 'readwrite')
       const data = tx.objectStore('chunkData')
       let freed = 0
-      let cursor = await tx.objectStore('chunks').index('by-state').openCursor(IDBKeyRange.bound(['sent', -Infinity], ['sent', Infinity]))
+      let cursor = await tx.objectStore('chunks').index('by-state').openCursor(stateRange('sent'))
       while (cursor && freed < bytes) {
         freed += cursor.value.size
         await Promise.all([data.delete([cursor.value.sessionId, cursor.value.firstSeq]), cursor.delete()])
@@ -96,6 +96,89 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
       return freed
     },
 
+    async nextOutbox(maxBytes, maxChunks) {
+      const tx = db.transaction(['chunks', 'chunkData'])
+      const chunks = tx.objectStore('chunks')
+      const oldest = await chunks.index('by-state').get(stateRange('pending'))
+      if (!oldest) return []
+      const following: ChunkRecord[] = []
+      const range = IDBKeyRange.bound([oldest.sessionId, oldest.firstSeq], [oldest.sessionId, Infinity])
+      for (let cursor = await chunks.openCursor(range); cursor; cursor = await cursor.continue()) {
+        following.push(cursor.value)
+        if (following.length > maxChunks || cursor.value.state !== 'pending') break
+      }
+      const run = outboxRun(following, maxBytes, maxChunks)
+      const data = tx.objectStore('chunkData')
+      const bytes = await Promise.all(run.map((chunk) => data.get([chunk.sessionId, chunk.firstSeq])))
+      return run.map((chunk, i) => ({ ...chunk, bytes: bytes[i]! }))
+    },
+
+    async settle(sessionId, firstSeqs, outcome) {
+      const tx = db.transaction(['sessions', 'chunks'], 'readwrite')
+      const chunks = tx.objectStore('chunks')
+      const now = Date.now()
+      for (const firstSeq of firstSeqs) {
+        const chunk = await chunks.get([sessionId, firstSeq])
+        if (!chunk) continue
+        const settled: ChunkRecord =
+          outcome.state === 'sent'
+            ? { ...chunk, state: 'sent', attempts: chunk.attempts + 1, settledAt: now }
+            : { ...chunk, state: outcome.state, attempts: chunk.attempts + 1, lastError: outcome.error }
+        if (outcome.state === 'dead') settled.settledAt = now
+        await chunks.put(settled)
+      }
+      if (outcome.state === 'sent') {
+        const session = await tx.objectStore('sessions').get(sessionId)
+        if (session) {
+          const syncedSeq = advanceSyncedSeq(session.syncedSeq ?? -1, await chunks.getAll(sessionRange(sessionId)))
+          if (syncedSeq !== session.syncedSeq) await tx.objectStore('sessions').put({ ...session, syncedSeq })
+        }
+      }
+      await tx.done
+    },
+
+    async outboxSummary() {
+      const index = db.transaction('chunks').store.index('by-state')
+      const [pending, dead] = await Promise.all([index.getAll(stateRange('pending')), index.getAll(stateRange('dead'))])
+      return summarize([...pending, ...dead])
+    },
+
+    deadLetters: () => db.getAllFromIndex('chunks', 'by-state', stateRange('dead')),
+
+    async retryDead(sessionId) {
+      const tx = db.transaction('chunks', 'readwrite')
+      let count = 0
+      for (let cursor = await tx.store.index('by-state').openCursor(stateRange('dead')); cursor; cursor = await cursor.continue()) {
+        if (sessionId !== undefined && cursor.value.sessionId !== sessionId) continue
+        const { settledAt: _settledAt, ...chunk } = cursor.value
+        await cursor.update({ ...chunk, state: 'pending', attempts: 0 })
+        count++
+      }
+      await tx.done
+      return count
+    },
+
+    async discardDead(sessionId) {
+      const tx = db.transaction(['chunks', 'chunkData'], 'readwrite')
+      let count = 0
+      const data = tx.objectStore('chunkData')
+      for (let cursor = await tx.objectStore('chunks').index('by-state').openCursor(stateRange('dead')); cursor; cursor = await cursor.continue()) {
+        if (sessionId !== undefined && cursor.value.sessionId !== sessionId) continue
+        await Promise.all([data.delete([cursor.value.sessionId, cursor.value.firstSeq]), cursor.delete()])
+        count++
+      }
+      await tx.done
+      return count
+    },
+
+    getMeta: async <T>(key: string) => (await db.get('meta', key)) as T | undefined,
+
+    async setMeta(key, value) {
+      await db.put('meta', value, key)
+    },
+
     close: () => db.close(),
   }
 }
+
+const stateRange = (state: ChunkState) => IDBKeyRange.bound([state, -Infinity], [state, Infinity])

@@ -1,10 +1,14 @@
-import type { RecordStore } from './RecordStore'
+import { advanceSyncedSeq, outboxRun, summarize, type RecordStore } from './RecordStore'
 import type { SessionRecord, StoredChunk } from './schema'
 
 /** The store of last resort, when IndexedDB cannot be used: same behaviour, nothing durable. */
 export function createMemoryStore(): RecordStore {
   const sessions = new Map<string, SessionRecord>()
   const chunks = new Map<string, StoredChunk[]>()
+  const meta = new Map<string, unknown>()
+  const all = () => [...chunks.values()].flat()
+  const dead = (sessionId?: string) =>
+    all().filter((chunk) => chunk.state === 'dead' && (sessionId === undefined || chunk.sessionId === sessionId))
 
   return {
     kind: 'memory',
@@ -42,6 +46,52 @@ export function createMemoryStore(): RecordStore {
         freed += chunk.size
       }
       return freed
+    },
+
+    async nextOutbox(maxBytes, maxChunks) {
+      const pending = all().filter((chunk) => chunk.state === 'pending')
+      const oldest = pending.sort((a, b) => a.createdAt - b.createdAt)[0]
+      if (!oldest) return []
+      const list = chunks.get(oldest.sessionId)!
+      return outboxRun(list.slice(list.indexOf(oldest)), maxBytes, maxChunks)
+    },
+
+    async settle(sessionId, firstSeqs, outcome) {
+      const list = chunks.get(sessionId) ?? []
+      for (const chunk of list) {
+        if (!firstSeqs.includes(chunk.firstSeq)) continue
+        chunk.state = outcome.state
+        chunk.attempts++
+        if (outcome.state !== 'sent') chunk.lastError = outcome.error
+        if (outcome.state !== 'pending') chunk.settledAt = Date.now()
+      }
+      const session = sessions.get(sessionId)
+      if (session && outcome.state === 'sent') session.syncedSeq = advanceSyncedSeq(session.syncedSeq ?? -1, list)
+    },
+
+    outboxSummary: async () => summarize(all()),
+
+    deadLetters: async () => dead().map(({ bytes: _bytes, ...chunk }) => chunk),
+
+    async retryDead(sessionId) {
+      const list = dead(sessionId)
+      for (const chunk of list) Object.assign(chunk, { state: 'pending', attempts: 0, settledAt: undefined })
+      return list.length
+    },
+
+    async discardDead(sessionId) {
+      const list = dead(sessionId)
+      for (const chunk of list) {
+        const own = chunks.get(chunk.sessionId)!
+        own.splice(own.indexOf(chunk), 1)
+      }
+      return list.length
+    },
+
+    getMeta: async <T>(key: string) => meta.get(key) as T | undefined,
+
+    async setMeta(key, value) {
+      meta.set(key, value)
     },
 
     close() {},

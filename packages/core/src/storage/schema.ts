@@ -43,6 +43,8 @@ export interface SessionRecord {
   /** `t` of the last stored event: `t` never goes back, even across tabs and reloads. */
   lastT: number
   counters: SessionCounters
+  /** Every event up to this seq is acknowledged by the backend (-1: none yet). */
+  syncedSeq?: number
 }
 
 export type ChunkState = 'pending' | 'sent' | 'dead'
@@ -64,6 +66,8 @@ export interface ChunkRecord {
   state: ChunkState
   attempts: number
   lastError?: string
+  /** When it was acknowledged, or given up on. */
+  settledAt?: number
 }
 
 /** A chunk with its bytes: gzip of NDJSON, one event a line (an ArrayBuffer, not a Blob: Safari). */

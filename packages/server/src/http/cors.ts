@@ -7,7 +7,7 @@ export interface CorsOptions {
 
 const ALLOW_HEADERS = 'Authorization, Content-Type, Content-Encoding, Idempotency-Key, Tapedeck-Session, Tapedeck-Seq'
 const ALLOW_METHODS = 'GET, POST, PUT, DELETE, OPTIONS'
-const EXPOSE_HEADERS = 'Content-Disposition, Tapedeck-Request-Id'
+const EXPOSE_HEADERS = 'Content-Disposition, Retry-After, Tapedeck-Request-Id'
 
 /** Headers that let the request's origin read the response; none when it is not allowed. */
 export function corsHeaders(request: Request, cors: CorsOptions | undefined): Record<string, string> {

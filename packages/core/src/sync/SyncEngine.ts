@@ -1,0 +1,438 @@
+import type { ErrorInfo, TapedeckErrorCode } from '../errors'
+import type { RecordStore } from '../storage/RecordStore'
+import type { StoredChunk } from '../storage/schema'
+import { backoffDelay, retryAfterMs, verdictFor, type BackoffOptions } from './retryPolicy'
+import type { SyncBatch, Transport, TransportResponse } from './Transport'
+
+export interface SyncConfig {
+  /** Static headers sent with every request. */
+  headers: Record<string, string>
+  /** Largest batch (compressed bytes), unless one chunk alone is larger. */
+  maxBatchBytes: number
+  /** `manual`: only `syncNow()` uploads. */
+  mode: 'auto' | 'manual'
+  backoff: BackoffOptions
+  /** After new data, wait this long for more before uploading. */
+  delayMs: number
+  /** While data waits, look again at least this often. */
+  intervalMs: number
+  requestTimeoutMs: number
+  /** Names the leader lock and the channel between tabs: one uploader per database. */
+  scope: string
+  /** Only one tab uploads (Web Lock); `false` for a store only this tab sees (memory). */
+  shared: boolean
+}
+
+export type SyncState = 'idle' | 'syncing' | 'offline' | 'backoff' | 'unauthorized' | 'stopped'
+
+export interface SyncStatus {
+  /** `leader`: this tab uploads; `follower`: another tab does, and this status is what it said. */
+  role: 'leader' | 'follower'
+  state: SyncState
+  online: boolean
+  /** Events and compressed bytes stored and not yet acknowledged. */
+  pendingEvents: number
+  pendingBytes: number
+  /** Batches the backend refused for good, kept until retried or discarded. */
+  deadLetters: number
+  deadEvents: number
+  /** Per session touched lately: every event up to this seq is acknowledged. */
+  acked: Record<string, number>
+  lastSuccessAt: number | null
+  nextAttemptAt: number | null
+  attempt: number
+  /** Sync waits for a new token. */
+  needsToken: boolean
+  error: ErrorInfo | null
+}
+
+/** Kept in the database so that backoff survives a reload. */
+interface PersistedSyncState {
+  attempt: number
+  nextAttemptAt: number
+  lastSuccessAt: number | null
+}
+
+type ChannelMessage =
+  | { type: 'status'; status: SyncStatus }
+  | { type: 'data' }
+  | { type: 'sync-now'; id: string }
+  | { type: 'sync-done'; id: string; status: SyncStatus }
+
+const META_KEY = 'sync'
+const MAX_ACKED_KEPT = 20
+
+/**
+ * Ships stored chunks to a backend, one batch at a time, and settles each by the status it
+ * gets back. One tab in a browser uploads (the holder of the Web Lock); the others keep
+ * recording into the same database and hear about progress on a BroadcastChannel.
+ */
+export class SyncEngine {
+  private status: SyncStatus
+  private persisted: PersistedSyncState = { attempt: 0, nextAttemptAt: 0, lastSuccessAt: null }
+  private leader = false
+  private running: Promise<void> | undefined
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private token: string | undefined
+  /** Lowered when the backend answers 413, so batches fit from then on. */
+  private maxBytes: number
+  private channel: BroadcastChannel | undefined
+  private releaseLeadership: (() => void) | undefined
+  private stopped = false
+  private readonly waiting = new Map<string, (status: SyncStatus) => void>()
+  private readonly onOnline = () => this.notify('online')
+  private readonly onOffline = () => this.update({ online: false, state: this.leader ? 'offline' : this.status.state })
+
+  constructor(
+    private readonly store: () => RecordStore,
+    private readonly config: SyncConfig,
+    private readonly transport: Transport,
+    private readonly emit: (status: SyncStatus) => void,
+  ) {
+    this.maxBytes = config.maxBatchBytes
+    this.status = {
+      role: 'follower',
+      state: 'idle',
+      online: isOnline(),
+      pendingEvents: 0,
+      pendingBytes: 0,
+      deadLetters: 0,
+      deadEvents: 0,
+      acked: {},
+      lastSuccessAt: null,
+      nextAttemptAt: null,
+      attempt: 0,
+      needsToken: false,
+      error: null,
+    }
+  }
+
+  async start(): Promise<void> {
+    globalThis.addEventListener?.('online', this.onOnline)
+    globalThis.addEventListener?.('offline', this.onOffline)
+    await this.refreshSummary()
+    if (!this.config.shared || typeof navigator === 'undefined' || !navigator.locks) {
+      await this.lead()
+      return
+    }
+    if (typeof BroadcastChannel !== 'undefined') {
+      this.channel = new BroadcastChannel(`tapedeck-sync:${this.config.scope}`)
+      this.channel.onmessage = (event: MessageEvent<ChannelMessage>) => this.onChannel(event.data)
+    }
+    // Waits in the browser's queue until the tab that uploads now goes away.
+    void navigator.locks
+      .request(`tapedeck-sync:${this.config.scope}`, () => {
+        if (this.stopped) return undefined
+        return new Promise<void>((release) => {
+          this.releaseLeadership = release
+          void this.lead()
+        })
+      })
+      .catch(() => undefined)
+    this.emit(this.status)
+  }
+
+  stop(): void {
+    this.stopped = true
+    clearTimeout(this.timer)
+    globalThis.removeEventListener?.('online', this.onOnline)
+    globalThis.removeEventListener?.('offline', this.onOffline)
+    this.channel?.close()
+    this.releaseLeadership?.()
+    this.update({ state: 'stopped' })
+  }
+
+  getStatus(): SyncStatus {
+    return this.status
+  }
+
+  setToken(token: string | undefined): void {
+    this.token = token
+    if (this.status.needsToken) {
+      this.update({ needsToken: false, error: null })
+      this.notify('token')
+    }
+  }
+
+  /** Events were stored: count them as waiting, and upload them soon. */
+  added(events: number, bytes: number): void {
+    this.update({ pendingEvents: this.status.pendingEvents + events, pendingBytes: this.status.pendingBytes + bytes })
+    this.notify('data')
+  }
+
+  /** Something happened that may let data go out: new data, back online, page visible, a token. */
+  notify(reason: 'data' | 'online' | 'visible' | 'token', delayMs = reason === 'data' ? this.config.delayMs : 0): void {
+    if (this.stopped) return
+    if (reason === 'online') this.update({ online: true })
+    if (!this.leader) {
+      if (reason === 'data') this.post({ type: 'data' })
+      return
+    }
+    if (this.config.mode === 'manual') return
+    this.schedule(delayMs)
+  }
+
+  /** Uploads now, ignoring backoff; resolves when everything stored is acknowledged or an attempt failed. */
+  async syncNow(): Promise<SyncStatus> {
+    if (this.stopped) return this.status
+    if (this.leader) {
+      this.update({ needsToken: false })
+      await this.run(true)
+      return this.status
+    }
+    const id = Math.random().toString(36).slice(2)
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(id)
+        resolve(this.status)
+      }, 60_000)
+      this.waiting.set(id, (status) => {
+        clearTimeout(timer)
+        this.status = { ...status, role: 'follower' }
+        resolve(this.status)
+      })
+      this.post({ type: 'sync-now', id })
+    })
+  }
+
+  /** Counts again what waits and what is dead (after dead letters are retried or discarded). */
+  async refreshSummary(): Promise<void> {
+    const summary = await this.store().outboxSummary()
+    this.update({
+      pendingEvents: summary.pendingEvents,
+      pendingBytes: summary.pendingBytes,
+      deadLetters: summary.deadChunks,
+      deadEvents: summary.deadEvents,
+    })
+  }
+
+  // — the uploader —
+
+  private async lead(): Promise<void> {
+    this.leader = true
+    this.persisted = { ...this.persisted, ...(await this.store().getMeta<PersistedSyncState>(META_KEY)) }
+    this.update({
+      role: 'leader',
+      attempt: this.persisted.attempt,
+      lastSuccessAt: this.persisted.lastSuccessAt,
+      nextAttemptAt: this.persisted.nextAttemptAt || null,
+    })
+    await this.refreshSummary()
+    if (this.config.mode === 'auto') this.schedule(0)
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer)
+    this.timer = setTimeout(() => void this.run(false), Math.max(0, delayMs))
+  }
+
+  private run(force: boolean): Promise<void> {
+    // One pass at a time; a request made during a pass is served by a pass right after it.
+    const pass = (this.running ?? Promise.resolve()).then(() => this.pass(force))
+    this.running = pass
+    return pass
+  }
+
+  private async pass(force: boolean): Promise<void> {
+    clearTimeout(this.timer)
+    if (this.stopped || !this.leader) return
+    try {
+      await this.passes(force)
+    } catch (error) {
+      // The store failed under us (a closed database, say): report it and look again later.
+      this.update({ error: errorInfo('sync_failed', `Sync could not read the outbox: ${error instanceof Error ? error.message : String(error)}`) })
+      this.settleState({ state: 'backoff' })
+      this.schedule(this.config.intervalMs)
+    }
+  }
+
+  private async passes(force: boolean): Promise<void> {
+    await this.refreshSummary()
+    for (;;) {
+      if (!isOnline()) return this.settleState({ online: false, state: 'offline' })
+      if (this.status.needsToken) return this.settleState({ state: 'unauthorized' })
+      const wait = this.persisted.nextAttemptAt - Date.now()
+      if (!force && wait > 0) {
+        this.schedule(wait)
+        return this.settleState({ state: 'backoff' })
+      }
+      const chunks = await this.store().nextOutbox(this.maxBytes, Number.POSITIVE_INFINITY)
+      if (chunks.length === 0) {
+        await this.refreshSummary()
+        return this.settleState({ state: 'idle' })
+      }
+      this.update({ state: 'syncing', online: true })
+      const batch = toBatch(chunks)
+      const response = await this.send(batch)
+      const done = await this.settle(batch, chunks, response)
+      if (done) return
+      force = false
+    }
+  }
+
+  private async send(batch: SyncBatch): Promise<TransportResponse | Error> {
+    const headers = { ...this.config.headers, ...(this.token && { Authorization: `Bearer ${this.token}` }) }
+    try {
+      return await this.transport(batch, { headers, signal: AbortSignal.timeout(this.config.requestTimeoutMs) })
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error))
+    }
+  }
+
+  /** Acts on one answer. Returns true when this pass must stop. */
+  private async settle(batch: SyncBatch, chunks: StoredChunk[], response: TransportResponse | Error): Promise<boolean> {
+    const store = this.store()
+    const firstSeqs = chunks.map((chunk) => chunk.firstSeq)
+    const now = Date.now()
+    if (response instanceof Error) return this.retryLater(batch, firstSeqs, `network error: ${response.message}`)
+    const reason = `${response.status}${response.text ? `: ${response.text.slice(0, 500)}` : ''}`
+    switch (verdictFor(response.status)) {
+      case 'sent': {
+        await store.settle(batch.sessionId, firstSeqs, { state: 'sent' })
+        this.persisted = { attempt: 0, nextAttemptAt: 0, lastSuccessAt: now }
+        await store.setMeta(META_KEY, this.persisted)
+        const acked = withAcked(this.status.acked, batch.sessionId, (await store.getSession(batch.sessionId))?.syncedSeq)
+        this.update({
+          acked,
+          attempt: 0,
+          nextAttemptAt: null,
+          lastSuccessAt: now,
+          error: null,
+          pendingEvents: Math.max(0, this.status.pendingEvents - batch.count),
+          pendingBytes: Math.max(0, this.status.pendingBytes - batch.body.byteLength),
+        })
+        return false
+      }
+      case 'dead':
+        await this.bury(batch, firstSeqs, reason)
+        return false
+      case 'split':
+        if (chunks.length > 1) {
+          // Split along chunk boundaries: from now on, batches of at most half this size.
+          this.maxBytes = Math.max(1, Math.floor(batch.body.byteLength / 2))
+          return false
+        }
+        await this.bury(batch, firstSeqs, `${reason} (one chunk, still too large)`)
+        return false
+      case 'auth':
+        this.update({
+          needsToken: true,
+          state: 'unauthorized',
+          error: errorInfo('sync_unauthorized', `The backend answered ${reason}. Sync is paused until a new token (getToken) or syncNow(); nothing is lost.`),
+        })
+        this.broadcast()
+        return true
+      case 'retry':
+        return this.retryLater(batch, firstSeqs, reason, response.retryAfter)
+    }
+  }
+
+  private async bury(batch: SyncBatch, firstSeqs: number[], reason: string): Promise<void> {
+    await this.store().settle(batch.sessionId, firstSeqs, { state: 'dead', error: reason })
+    this.update({
+      pendingEvents: Math.max(0, this.status.pendingEvents - batch.count),
+      pendingBytes: Math.max(0, this.status.pendingBytes - batch.body.byteLength),
+      deadLetters: this.status.deadLetters + firstSeqs.length,
+      deadEvents: this.status.deadEvents + batch.count,
+      error: errorInfo(
+        'batch_rejected',
+        `The backend refused events ${batch.firstSeq}–${batch.lastSeq} of session ${batch.sessionId} for good (${reason}). They are kept as dead letters: retry or discard them.`,
+      ),
+    })
+  }
+
+  private async retryLater(batch: SyncBatch, firstSeqs: number[], reason: string, retryAfter?: string | null): Promise<boolean> {
+    const attempt = this.persisted.attempt + 1
+    const now = Date.now()
+    // The server's Retry-After wins over our own backoff (within reason: at most an hour).
+    const delay = retryAfterMs(retryAfter, now, 3_600_000) ?? backoffDelay(attempt, this.config.backoff)
+    this.persisted = { ...this.persisted, attempt, nextAttemptAt: now + delay }
+    const store = this.store()
+    await store.settle(batch.sessionId, firstSeqs, { state: 'pending', error: reason })
+    await store.setMeta(META_KEY, this.persisted)
+    this.update({
+      attempt,
+      nextAttemptAt: now + delay,
+      error: errorInfo('sync_failed', `Upload failed (${reason}); trying again in ${Math.round(delay / 100) / 10} s.`),
+    })
+    if (this.config.mode === 'auto') this.schedule(delay)
+    this.settleState({ state: 'backoff' })
+    return true
+  }
+
+  private settleState(patch: Partial<SyncStatus>): void {
+    this.update(patch)
+    this.broadcast()
+    // Data may still wait (another tab wrote it, a timer was missed): look again later.
+    if (this.config.mode === 'auto' && this.status.pendingEvents > 0 && patch.state !== 'backoff') {
+      clearTimeout(this.timer)
+      this.timer = setTimeout(() => void this.run(false), this.config.intervalMs)
+    }
+  }
+
+  // — between tabs —
+
+  private onChannel(message: ChannelMessage): void {
+    if (this.leader) {
+      if (message.type === 'data') this.notify('data')
+      if (message.type === 'sync-now') {
+        void this.syncNow().then((status) => this.post({ type: 'sync-done', id: message.id, status }))
+      }
+      return
+    }
+    if (message.type === 'status') this.update({ ...message.status, role: 'follower' })
+    if (message.type === 'sync-done') this.waiting.get(message.id)?.(message.status)
+  }
+
+  private broadcast(): void {
+    if (this.leader) this.post({ type: 'status', status: this.status })
+  }
+
+  private post(message: ChannelMessage): void {
+    try {
+      this.channel?.postMessage(message)
+    } catch {
+      // A closed channel: the page is going away.
+    }
+  }
+
+  private update(patch: Partial<SyncStatus>): void {
+    this.status = { ...this.status, ...patch }
+    this.emit(this.status)
+  }
+}
+
+function toBatch(chunks: StoredChunk[]): SyncBatch {
+  const first = chunks[0]!
+  const last = chunks[chunks.length - 1]!
+  const body = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.bytes.byteLength, 0))
+  let offset = 0
+  for (const chunk of chunks) {
+    body.set(new Uint8Array(chunk.bytes), offset)
+    offset += chunk.bytes.byteLength
+  }
+  return {
+    sessionId: first.sessionId,
+    firstSeq: first.firstSeq,
+    lastSeq: last.lastSeq,
+    // Chunk boundaries never move, so a seq range always names the same bytes.
+    key: `${first.sessionId}.${first.firstSeq}-${last.lastSeq}`,
+    body,
+    count: chunks.reduce((sum, chunk) => sum + chunk.count, 0),
+  }
+}
+
+function withAcked(acked: Record<string, number>, sessionId: string, seq: number | undefined): Record<string, number> {
+  if (seq === undefined || seq < 0) return acked
+  const { [sessionId]: _previous, ...rest } = acked
+  const entries = Object.entries(rest).slice(-(MAX_ACKED_KEPT - 1))
+  return { ...Object.fromEntries(entries), [sessionId]: seq }
+}
+
+function isOnline(): boolean {
+  return typeof navigator === 'undefined' || navigator.onLine !== false
+}
+
+function errorInfo(code: TapedeckErrorCode, message: string): ErrorInfo {
+  return { code, message, at: Date.now() }
+}

@@ -1,0 +1,24 @@
+import type { Transport } from './Transport'
+
+/** PROTOCOL.md §2: `POST {endpoint}/v1/batches` with the stored gzip bytes as they are. */
+export function createHttpTransport(endpoint: string, fetchImpl: typeof fetch = (...args) => fetch(...args)): Transport {
+  const url = `${endpoint.replace(/\/+$/, '')}/v1/batches`
+  return async (batch, { headers, signal }) => {
+    const response = await fetchImpl(url, {
+      method: 'POST',
+      headers: {
+        ...headers,
+        'Content-Type': 'application/x-ndjson',
+        'Content-Encoding': 'gzip',
+        'Idempotency-Key': batch.key,
+        'Tapedeck-Session': batch.sessionId,
+        'Tapedeck-Seq': `${batch.firstSeq}-${batch.lastSeq}`,
+      },
+      body: batch.body as Uint8Array<ArrayBuffer>,
+      signal,
+    })
+    const ok = response.status >= 200 && response.status < 300
+    const text = ok ? undefined : (await response.text().catch(() => '')).slice(0, 4000)
+    return { status: response.status, retryAfter: response.headers.get('Retry-After'), ...(text !== undefined && { text }) }
+  }
+}

@@ -1,0 +1,5 @@
+export { createOtlpTransport, tracesUrl, type OtlpTransportOptions } from './createOtlpTransport'
+export { toOtlpTraces, type OtlpMappingOptions, type ResourceAttributes } from './toOtlpTraces'
+export type { AnyValue, ExportTraceServiceRequest, KeyValue, Span, SpanEvent } from './ExportTraceServiceRequest'
+export { SpanKind, StatusCode } from './ExportTraceServiceRequest'
+export { traceIdOf, rootSpanIdOf, callSpanIdOf, toolSpanIdOf, eventSpanIdOf } from './ids'

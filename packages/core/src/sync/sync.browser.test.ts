@@ -1,0 +1,237 @@
+import { Gunzip } from 'fflate'
+import { afterEach, describe, expect, test, vi } from 'vitest'
+import { closeAll, recorderFor, uniqueDb, waitFor } from '../../test/browser'
+import { newProxy, serverEvents, serverSession } from '../../test/sync'
+import type { RecorderOptions } from '../client/types'
+import type { SyncBatch } from './Transport'
+
+afterEach(closeAll)
+
+const FAST: RecorderOptions = { retry: { baseMs: 20, capMs: 200 }, syncDelayMs: 0, syncIntervalMs: 1000 }
+
+async function recordSession(recorder: ReturnType<typeof recorderFor>, events: number, sessionId?: string) {
+  const { id } = await recorder.start(sessionId ? { sessionId } : {})
+  for (let i = 0; i < events; i++) recorder.record('message.created', { messageId: `m${i}`, role: 'user', content: `message ${i}` })
+  await recorder.stop()
+  return id
+}
+
+function expectExactlyOnce(events: Array<{ seq: number }>, count: number) {
+  expect(events.map((e) => e.seq)).toEqual([...Array(count).keys()])
+}
+
+describe('sync to a backend (PROTOCOL.md §2)', () => {
+  test('uploads every event once, as stored gzip, with the protocol headers and a token from getToken', async () => {
+    const proxy = await newProxy()
+    const getToken = vi.fn(async () => 'token-1')
+    const recorder = recorderFor(uniqueDb(), { ...FAST, endpoint: proxy.url, getToken, maxBatchEvents: 100 })
+    const id = await recordSession(recorder, 1000)
+    const status = await recorder.syncNow()
+    expect(status).toMatchObject({ role: 'leader', state: 'idle', pendingEvents: 0, deadLetters: 0, error: null })
+    expect(status!.acked[id]).toBe(1001)
+    expectExactlyOnce(await serverEvents(id), 1002)
+    expect(await serverSession(id)).toMatchObject({ status: 'ended', completeness: { complete: true, lastSeq: 1001, gaps: [] } })
+    expect((await recorder.sessions.get(id))!.syncedSeq).toBe(1001)
+
+    const requests = await proxy.requests()
+    expect(requests.length).toBeGreaterThan(0)
+    for (const request of requests) {
+      expect(request).toMatchObject({ method: 'POST', path: '/v1/batches', session: id, authorization: 'Bearer token-1' })
+      expect(request.key).toBe(`${id}.${request.seq!.replace('-', '-')}`)
+      expect(request.seq).toMatch(/^\d+-\d+$/)
+    }
+    expect(getToken).toHaveBeenCalledTimes(1)
+  })
+
+  test('5xx answers and dropped connections are retried with backoff until stored', async () => {
+    const proxy = await newProxy({ queue: [{ status: 500 }, 'drop', { status: 503 }, { status: 408 }] })
+    const recorder = recorderFor(uniqueDb(), { ...FAST, endpoint: proxy.url })
+    const id = await recordSession(recorder, 50)
+    await waitFor(() => recorder.getSnapshot().sync, (sync) => sync?.pendingEvents === 0 && sync.state === 'idle', 10_000)
+    expectExactlyOnce(await serverEvents(id), 52)
+    const actions = (await proxy.requests()).map((r) => r.action)
+    expect(actions.slice(0, 5)).toEqual(['status 500', 'drop', 'status 503', 'status 408', 'pass'])
+    // Each failed attempt is reported. (Chromium itself resends a request whose reused
+    // connection was reset or answered 408, so the browser may see fewer failures than the proxy made.)
+    const errors = recorder.getSnapshot().errors.filter((e) => e.code === 'sync_failed')
+    expect(errors[0]!.message).toMatch(/^Upload failed \(500: injected 500\)/)
+    expect(errors.length).toBeGreaterThanOrEqual(2)
+  })
+
+  test('429 waits for Retry-After before the next attempt', async () => {
+    const proxy = await newProxy({ queue: [{ status: 429, retryAfter: '1' }] })
+    const recorder = recorderFor(uniqueDb(), { ...FAST, endpoint: proxy.url })
+    const id = await recordSession(recorder, 10)
+    await waitFor(() => serverEvents(id), (events) => events.length === 12, 10_000)
+    const [refused, accepted] = await proxy.requests()
+    expect(refused!.action).toBe('status 429')
+    expect(accepted!.at - refused!.at).toBeGreaterThanOrEqual(950)
+  })
+
+  test.each([400, 415, 422])('%i: the batch becomes a dead letter with the answer; retry puts it back, discard deletes it', async (status) => {
+    const proxy = await newProxy({ queue: [{ status, body: 'line 3: not JSON' }] })
+    const recorder = recorderFor(uniqueDb(), { ...FAST, endpoint: proxy.url, sync: 'manual' })
+    const id = await recordSession(recorder, 10)
+    const after = await recorder.syncNow()
+    const dead = await recorder.deadLetters.list()
+    expect(after).toMatchObject({ deadLetters: dead.length, deadEvents: 12, pendingEvents: 0 })
+    expect(after!.error).toMatchObject({ code: 'batch_rejected' })
+    expect(dead.length).toBeGreaterThan(0)
+    for (const chunk of dead) expect(chunk).toMatchObject({ sessionId: id, state: 'dead', lastError: `${status}: line 3: not JSON` })
+    expect(await serverEvents(id)).toEqual([])
+
+    expect(await recorder.deadLetters.retry()).toBe(dead.length)
+    expect(await recorder.syncNow()).toMatchObject({ deadLetters: 0, pendingEvents: 0 })
+    expectExactlyOnce(await serverEvents(id), 12)
+
+    await proxy.setPlan({ fallback: { status } })
+    const second = await recordSession(recorder, 3)
+    const buried = (await recorder.syncNow())!.deadLetters
+    expect(buried).toBeGreaterThan(0)
+    expect(await recorder.deadLetters.discard(second)).toBe(buried)
+    expect(await recorder.deadLetters.list()).toEqual([])
+    expect(recorder.getSnapshot().sync!.deadLetters).toBe(0)
+  })
+
+  test('401/403: keeps the data, pauses, asks getToken again and goes on with the new token', async () => {
+    const proxy = await newProxy({ tokens: ['fresh'] })
+    let token = 'stale'
+    const getToken = vi.fn(async () => token)
+    const recorder = recorderFor(uniqueDb(), { ...FAST, endpoint: proxy.url, getToken })
+    const id = await recordSession(recorder, 20)
+    await waitFor(() => recorder.getSnapshot().sync, (sync) => sync?.needsToken === true)
+    expect(recorder.getSnapshot().sync).toMatchObject({ state: 'unauthorized', pendingEvents: 22 })
+    expect(recorder.getSnapshot().error?.code).toBe('sync_unauthorized')
+    token = 'fresh'
+    await waitFor(() => serverEvents(id), (events) => events.length === 22, 10_000)
+    expect(getToken.mock.calls.length).toBeGreaterThanOrEqual(2)
+    const auths = (await proxy.requests()).map((r) => r.authorization)
+    expect(auths[0]).toBe('Bearer stale')
+    expect(auths.at(-1)).toBe('Bearer fresh')
+  })
+
+  test('413: a batch is split along chunk boundaries; one chunk still too large is a dead letter', async () => {
+    const proxy = await newProxy({ queue: [{ status: 413 }] })
+    const recorder = recorderFor(uniqueDb(), { ...FAST, endpoint: proxy.url, sync: 'manual', maxBatchEvents: 10 })
+    const id = await recordSession(recorder, 100)
+    await recorder.syncNow()
+    expectExactlyOnce(await serverEvents(id), 102)
+    const requests = await proxy.requests()
+    const [first, ...rest] = requests
+    expect(first!.action).toBe('status 413')
+    const [from, to] = first!.seq!.split('-').map(Number)
+    expect(from).toBe(0)
+    expect(to).toBe(101)
+    // The retry covers fewer events, still starting at 0 and ending at a chunk boundary.
+    expect(rest[0]!.seq!.startsWith('0-')).toBe(true)
+    expect(Number(rest[0]!.seq!.split('-')[1])).toBeLessThan(101)
+
+    await proxy.setPlan({ fallback: { status: 413 } })
+    const single = await recordSession(recorder, 0)
+    const status = await recorder.syncNow()
+    expect(status!.deadLetters).toBeGreaterThan(0)
+    expect((await recorder.deadLetters.list()).some((c) => c.sessionId === single && /413/.test(c.lastError ?? ''))).toBe(true)
+  })
+
+  test('409 counts as stored', async () => {
+    const proxy = await newProxy({ queue: [{ status: 409 }] })
+    const recorder = recorderFor(uniqueDb(), { ...FAST, endpoint: proxy.url, sync: 'manual' })
+    const id = await recordSession(recorder, 5)
+    expect(await recorder.syncNow()).toMatchObject({ pendingEvents: 0, deadLetters: 0 })
+    expect((await recorder.sessions.get(id))!.syncedSeq).toBe(6)
+  })
+
+  test('a response lost after the server stored the batch: sent again under the same key, stored once', async () => {
+    const proxy = await newProxy({ queue: ['lose-response'] })
+    const recorder = recorderFor(uniqueDb(), { ...FAST, endpoint: proxy.url })
+    const id = await recordSession(recorder, 30)
+    await waitFor(() => recorder.getSnapshot().sync, (sync) => sync?.pendingEvents === 0 && sync.state === 'idle', 10_000)
+    const [lost, again] = await proxy.requests()
+    expect(lost!.action).toBe('lose-response')
+    expect(again!.key).toBe(lost!.key)
+    expectExactlyOnce(await serverEvents(id), 32)
+  })
+
+  test('random faults across several sessions: the server ends with every event exactly once, gapless', async () => {
+    const proxy = await newProxy({ random: { seed: 7, drop: 0.15, loseResponse: 0.15, error5xx: 0.2, tooMany: 0.1, slow: 0.1, slowMs: 50 } })
+    const recorder = recorderFor(uniqueDb(), { ...FAST, endpoint: proxy.url, maxBatchEvents: 20, maxBatchBytes: 2048 })
+    const ids: string[] = []
+    for (let s = 0; s < 4; s++) ids.push(await recordSession(recorder, 150))
+    await waitFor(() => recorder.getSnapshot().sync, (sync) => sync?.pendingEvents === 0 && sync.state === 'idle', 20_000)
+    for (const id of ids) expectExactlyOnce(await serverEvents(id), 152)
+    const actions = new Set((await proxy.requests()).map((r) => r.action.split(' ')[0]))
+    expect(actions).toEqual(new Set(['pass', 'drop', 'lose-response', 'status', 'delay']))
+  })
+
+  test("manual mode uploads nothing until syncNow()", async () => {
+    const proxy = await newProxy()
+    const recorder = recorderFor(uniqueDb(), { ...FAST, endpoint: proxy.url, sync: 'manual' })
+    const id = await recordSession(recorder, 5)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(await proxy.requests()).toEqual([])
+    expect(recorder.getSnapshot().sync!.pendingEvents).toBe(7)
+    await recorder.syncNow()
+    expectExactlyOnce(await serverEvents(id), 7)
+  })
+
+  test('backoff survives a reload: a new recorder waits for the next attempt time', async () => {
+    const dbName = uniqueDb()
+    const proxy = await newProxy({ fallback: { status: 503, retryAfter: '30' } })
+    const first = recorderFor(dbName, { endpoint: proxy.url, syncDelayMs: 0 })
+    await recordSession(first, 3)
+    await waitFor(() => first.getSnapshot().sync, (sync) => sync?.state === 'backoff')
+    const nextAttemptAt = first.getSnapshot().sync!.nextAttemptAt!
+    await first.close()
+    const seen = (await proxy.requests()).length
+
+    const second = recorderFor(dbName, { endpoint: proxy.url, syncDelayMs: 0 })
+    await waitFor(() => second.getSnapshot().sync, (sync) => sync?.role === 'leader' && sync.state === 'backoff')
+    expect(second.getSnapshot().sync!.nextAttemptAt).toBe(nextAttemptAt)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect((await proxy.requests()).length).toBe(seen)
+  })
+
+  test('one uploader among recorders on one database; when it closes, another takes over', async () => {
+    const dbName = uniqueDb()
+    const proxy = await newProxy({ fallback: { delayMs: 20 } })
+    const a = recorderFor(dbName, { ...FAST, endpoint: proxy.url })
+    await waitFor(() => a.getSnapshot().sync, (sync) => sync?.role === 'leader')
+    const b = recorderFor(dbName, { ...FAST, endpoint: proxy.url })
+    await b.ready()
+    expect(b.getSnapshot().sync!.role).toBe('follower')
+    const fromB = await recordSession(b, 40)
+    await waitFor(() => serverEvents(fromB), (events) => events.length === 42, 10_000)
+    // The follower hears the leader's progress.
+    await waitFor(() => b.getSnapshot().sync, (sync) => sync?.pendingEvents === 0)
+
+    await a.close()
+    await waitFor(() => b.getSnapshot().sync, (sync) => sync?.role === 'leader')
+    const later = await recordSession(b, 10)
+    await waitFor(() => serverEvents(later), (events) => events.length === 12, 10_000)
+    const keys = (await proxy.requests()).map((r) => r.key)
+    expect(new Set(keys).size).toBe(keys.length)
+  })
+
+  test('a custom transport function gets the batches', async () => {
+    const batches: SyncBatch[] = []
+    const recorder = recorderFor(uniqueDb(), {
+      ...FAST,
+      sync: 'manual',
+      transport: async (batch, { headers, signal }) => {
+        expect(signal).toBeInstanceOf(AbortSignal)
+        expect(headers).toEqual({ 'X-App': 'test' })
+        batches.push(batch)
+        return { status: 202 }
+      },
+      headers: { 'X-App': 'test' },
+    })
+    const id = await recordSession(recorder, 3)
+    await recorder.syncNow()
+    expect(batches).toHaveLength(1)
+    // Several gzip members, one per stored chunk: a multi-member reader sees one NDJSON body.
+    let body = ''
+    new Gunzip((data) => (body += new TextDecoder().decode(data))).push(batches[0]!.body, true)
+    expect(body.trimEnd().split('\n').map((line) => JSON.parse(line).seq)).toEqual([0, 1, 2, 3, 4])
+    expect(batches[0]).toMatchObject({ sessionId: id, firstSeq: 0, lastSeq: 4, count: 5, key: `${id}.0-4` })
+  })
+})
