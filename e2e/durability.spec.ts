@@ -54,6 +54,31 @@ test('a tab closed right after await flush() loses nothing', async ({ profile })
   expect(gapless(back.seqs)).toBe(true)
 })
 
+test('a tab closed without flush() loses nothing it recorded, and stores nothing twice', async ({ profile }) => {
+  // The page saves what its worker has not confirmed when it is hidden or closed; the next
+  // recorder stores those batches unless the worker did. Several rounds: the race goes both ways.
+  for (let round = 0; round < 5; round++) {
+    const page = await profile.open()
+    const id = await page.evaluate(async () => {
+      const recorder = window.tapedeck.createRecorder({ dbName: 'closing' })
+      const { id } = await recorder.start()
+      await recorder.flush()
+      for (let i = 0; i < 100; i++) recorder.record('x.step', { i })
+      return id // no flush: the page closes with the events in flight
+    })
+    await page.close({ runBeforeUnload: true })
+    const reader = await profile.open()
+    const back = await reader.evaluate(async (id) => {
+      const recorder = window.tapedeck.createRecorder({ dbName: 'closing' })
+      const events = await recorder.sessions.events(id)
+      return { seqs: events.map((e) => e.seq), steps: events.filter((e) => e.type === 'x.step').map((e) => (e.data as { i: number }).i) }
+    }, id)
+    expect(back.steps).toEqual([...Array(100).keys()])
+    expect(gapless(back.seqs)).toBe(true)
+    await reader.close()
+  }
+})
+
 test('a tab killed mid-session: the next start marks the session interrupted and keeps its durable events', async ({ profile }) => {
   const page = await profile.open()
   const id = await page.evaluate(async () => {

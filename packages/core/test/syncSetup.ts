@@ -12,6 +12,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     tapedeckServer: string
     faultLab: string
+    otlpSink: string
   }
 }
 
@@ -28,11 +29,29 @@ export default async function setup(project: TestProject) {
     })
   })
   await new Promise<void>((resolve) => lab.listen(0, '127.0.0.1', resolve))
+  // An OpenTelemetry collector stand-in: keeps what is POSTed to /v1/traces, shows it on GET.
+  const traces: unknown[] = []
+  const sink = createServer((req, res) => {
+    res.setHeader('Access-Control-Allow-Origin', '*')
+    res.setHeader('Access-Control-Allow-Headers', '*')
+    if (req.method === 'OPTIONS') return void res.end()
+    if (req.method === 'GET') return void res.end(JSON.stringify(traces))
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      traces.push({ path: req.url, contentType: req.headers['content-type'], body: JSON.parse(Buffer.concat(chunks).toString()) })
+      res.setHeader('Content-Type', 'application/json')
+      res.end('{}')
+    })
+  })
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve))
+  project.provide('otlpSink', `http://127.0.0.1:${(sink.address() as AddressInfo).port}`)
   project.provide('tapedeckServer', server.url)
   project.provide('faultLab', `http://127.0.0.1:${(lab.address() as AddressInfo).port}`)
   return async () => {
     await Promise.all(proxies.map((proxy) => proxy.close()))
     await new Promise<void>((resolve) => lab.close(() => resolve()))
+    await new Promise<void>((resolve) => sink.close(() => resolve()))
     await server.close()
   }
 }

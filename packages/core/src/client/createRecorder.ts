@@ -10,6 +10,8 @@ import { Store } from '../util/subscribable'
 import { createUlid, randomId } from '../util/ulid'
 import { VERSION } from '../version'
 import { browserLifecycle } from './pageLifecycle'
+import { openTailWriter, type TailWriter } from './tailWriter'
+import type { IngestBatch } from '../storage/applyBatch'
 import type {
   AnnotationInput,
   DeadLettersApi,
@@ -55,6 +57,10 @@ class RecorderClient implements Recorder {
   private bufferSession = ''
   private timer: ReturnType<typeof setTimeout> | undefined
   private readonly inflight = new Set<Promise<unknown>>()
+  /** Batches handed to the engine and not yet confirmed, by batch id. */
+  private readonly unconfirmed = new Map<string, IngestBatch>()
+  private batchCount = 0
+  private tail: TailWriter | undefined
   private counts = { accepted: 0, durable: 0, dropped: 0, rejected: 0 }
   private closed = false
 
@@ -87,8 +93,12 @@ class RecorderClient implements Recorder {
     })
     this.connection = this.connect(compressionLevel)
     this.stopListening = (options.lifecycle ?? browserLifecycle).subscribe(
-      // The page may be going away: hand everything over now, not in 50 ms.
-      () => void this.post(),
+      // The page may be going away: hand everything over now, not in 50 ms, and keep a copy of
+      // what the worker has not confirmed, in case the worker goes down with the page.
+      () => {
+        void this.post()
+        this.tail?.save([...this.unconfirmed.values()])
+      },
       () => void this.connection.then((connection) => connection?.api.pageVisible()),
     )
     this.sessions = this.createSessionsApi()
@@ -210,6 +220,7 @@ class RecorderClient implements Recorder {
     this.closed = true
     this.session = null
     this.stopListening()
+    this.tail?.close()
     this.publish({ state: 'closed', session: null })
     const connection = await this.connection
     // Let the engine release its locks and database, but do not wait on a worker that is gone.
@@ -253,6 +264,7 @@ class RecorderClient implements Recorder {
         info = await connection.api.init(config, lend(connection.kind))
       }
       if (info.error) this.report(info.error)
+      if (info.storage === 'indexeddb' && typeof indexedDB !== 'undefined') this.tail = openTailWriter(config.dbName)
       this.publish({
         ready: true,
         engine: connection.kind,
@@ -378,8 +390,9 @@ class RecorderClient implements Recorder {
       this.timer = undefined
     }
     if (this.buffer.length === 0) return Promise.resolve(undefined)
-    const batch = { sessionId: this.bufferSession, tab: this.tab, events: this.buffer }
+    const batch: IngestBatch = { sessionId: this.bufferSession, tab: this.tab, events: this.buffer, batchId: `${this.tab}.${++this.batchCount}` }
     this.buffer = []
+    this.unconfirmed.set(batch.batchId!, batch)
     const sent = this.connection
       .then((connection) => {
         if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
@@ -404,7 +417,10 @@ class RecorderClient implements Recorder {
         },
       )
     this.inflight.add(sent)
-    void sent.finally(() => this.inflight.delete(sent))
+    void sent.finally(() => {
+      this.inflight.delete(sent)
+      this.unconfirmed.delete(batch.batchId!)
+    })
     this.publish({})
     return sent
   }

@@ -23,7 +23,7 @@ import type {
   SessionPage,
   SessionQuery,
 } from './protocol'
-import { holdSessionLock, whileSessionAbandoned, type ReleaseLock } from './sessionLock'
+import { holdLock, sessionLock, tabLock, whileLockFree, type ReleaseLock } from './locks'
 
 const decoder = new TextDecoder()
 const encoder = new TextEncoder()
@@ -69,7 +69,7 @@ export class RecorderEngine implements RecorderWorkerApi {
         this.sync = new SyncEngine(
           () => this.store,
           { ...sync, scope: config.dbName, shared: this.store.kind === 'indexeddb' },
-          makeTransport(transport, endpoint, callbacks),
+          await makeTransport(transport, endpoint, callbacks),
           (status) => void callbacks.onSyncStatus?.(status),
         )
         this.sync.setToken(token)
@@ -117,11 +117,12 @@ export class RecorderEngine implements RecorderWorkerApi {
       if (!ID_PATTERN.test(batch.sessionId) || !ID_PATTERN.test(batch.tab) || batch.events.length === 0) {
         throw new Error(`Bad batch for session ${JSON.stringify(batch.sessionId)}`)
       }
-      if (!this.locks.has(batch.sessionId)) {
-        this.locks.set(batch.sessionId, await holdSessionLock(batch.sessionId))
+      if (!this.locks.has(tabLock(batch.tab))) this.locks.set(tabLock(batch.tab), await holdLock(tabLock(batch.tab), 'exclusive'))
+      if (!this.locks.has(sessionLock(batch.sessionId))) {
+        this.locks.set(sessionLock(batch.sessionId), await holdLock(sessionLock(batch.sessionId), 'shared'))
       }
       const result = await this.storeBatch(batch)
-      if (result.status === 'ended') this.releaseLock(batch.sessionId)
+      if (result.status === 'ended') this.releaseLock(sessionLock(batch.sessionId))
       return result
     })
   }
@@ -164,7 +165,7 @@ export class RecorderEngine implements RecorderWorkerApi {
   deleteSession(id: string): Promise<boolean> {
     return this.serial(async () => {
       const existed = (await this.store.getSession(id)) !== undefined
-      this.releaseLock(id)
+      this.releaseLock(sessionLock(id))
       this.dropped.delete(id)
       await this.store.deleteSession(id)
       return existed
@@ -256,19 +257,29 @@ export class RecorderEngine implements RecorderWorkerApi {
     }
   }
 
-  /** Sessions left active or paused with no live tab holding them were cut short: mark them. */
+  /**
+   * What closed or crashed tabs left behind: batches a closing page saved itself (stored now,
+   * unless its worker stored them first), then sessions left active or paused with no live tab
+   * holding them, which are marked interrupted.
+   */
   private async recover(): Promise<string[]> {
+    for (const { key, tail } of await this.store.takeTails()) {
+      await whileLockFree(tabLock(tail.tab), async () => {
+        if (!(await this.store.hasBatch(tail.sessionId, tail.batchId))) await this.append(tail)
+        await this.store.deleteTail(key)
+      }).catch(() => false)
+    }
     const recovered: string[] = []
     for (const session of await this.store.listSessions()) {
       if (session.status !== 'active' && session.status !== 'paused') continue
-      if (this.locks.has(session.id)) continue
+      if (this.locks.has(sessionLock(session.id))) continue
       const interrupted: PendingEvent = {
         type: 'session.interrupted',
         data: JSON.stringify({ reason: 'recorder-lost', lastActiveAt: session.updatedAt }),
         ts: Date.now(),
         at: session.startedAt + session.lastT,
       }
-      const marked = await whileSessionAbandoned(session.id, async () => {
+      const marked = await whileLockFree(sessionLock(session.id), async () => {
         await this.append({ sessionId: session.id, tab: 'recovery', events: [interrupted] })
       }).catch(() => false)
       if (marked) recovered.push(session.id)
@@ -293,7 +304,7 @@ export class RecorderEngine implements RecorderWorkerApi {
 }
 
 /** Puts a `recorder.dropped` report at the head of a batch (after its `session.started`, if any). */
-function makeTransport(kind: 'http' | 'otlp' | 'custom', endpoint: string | undefined, callbacks: EngineCallbacks): Transport {
+async function makeTransport(kind: 'http' | 'otlp' | 'custom', endpoint: string | undefined, callbacks: EngineCallbacks): Promise<Transport> {
   if (kind === 'custom') {
     const send = callbacks.transport
     if (!send) throw new Error('sync.transport is "custom" but no transport function was given')
@@ -301,7 +312,11 @@ function makeTransport(kind: 'http' | 'otlp' | 'custom', endpoint: string | unde
     return (batch, { headers }) => send(batch, { headers })
   }
   if (!endpoint) throw new Error('sync needs an endpoint')
-  if (kind === 'otlp') throw new Error('the otlp transport is not wired yet')
+  if (kind === 'otlp') {
+    // Loaded only by those who export to OpenTelemetry: most workers never carry it.
+    const { createOtlpTransport } = await import('../sync/otlp')
+    return createOtlpTransport({ endpoint })
+  }
   return createHttpTransport(endpoint)
 }
 

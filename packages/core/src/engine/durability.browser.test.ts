@@ -1,4 +1,6 @@
+import { openDB } from 'idb'
 import { afterEach, describe, expect, test } from 'vitest'
+import type { TapedeckDB } from '../storage/schema'
 import { closeAll, recorderFor, uniqueDb, waitFor } from '../../test/browser'
 
 afterEach(closeAll)
@@ -102,6 +104,50 @@ describe('a conversation outlives a page', () => {
     const third = recorderFor(dbName)
     await third.ready()
     expect(third.getSnapshot().recovered).toEqual([])
+  })
+
+  test('batches a closing page saved are stored on the next start, unless its worker stored them first', async () => {
+    const dbName = uniqueDb()
+    const closing = recorderFor(dbName)
+    const { id } = await closing.start()
+    closing.record('x.stored', { n: 1 })
+    await closing.flush()
+    const db = await openDB<TapedeckDB>(dbName)
+    const chunks = await db.getAll('chunks')
+    const stored = chunks.find((chunk) => chunk.firstSeq === 1)!
+    const tab = (await closing.sessions.events(id))[1]!.tab
+    const at = performance.timeOrigin + performance.now()
+    // What the page saved as it closed: one batch its worker had stored, one it had not.
+    await db.add('tail', { sessionId: id, tab, batchId: stored.batchId!, events: [{ type: 'x.stored', data: '{"n":1}', ts: Date.now(), at }] })
+    await db.add('tail', { sessionId: id, tab, batchId: `${tab}.99`, events: [{ type: 'x.saved-by-page', data: '{"n":2}', ts: Date.now(), at }] })
+    await closing.close()
+
+    const next = recorderFor(dbName)
+    await next.ready()
+    const events = await next.sessions.events(id)
+    expect(events.map((e) => [e.seq, e.type, e.tab])).toEqual([
+      [0, 'session.started', tab],
+      [1, 'x.stored', tab],
+      [2, 'x.saved-by-page', tab],
+      [3, 'session.interrupted', 'recovery'],
+    ])
+    expect(await db.count('tail')).toBe(0)
+    db.close()
+  })
+
+  test('a saved batch of a tab that is still alive waits', async () => {
+    const dbName = uniqueDb()
+    const alive = recorderFor(dbName)
+    const { id } = await alive.start()
+    await alive.flush()
+    const tab = (await alive.sessions.events(id))[0]!.tab
+    const db = await openDB<TapedeckDB>(dbName)
+    await db.add('tail', { sessionId: id, tab, batchId: `${tab}.50`, events: [{ type: 'x.late', data: '{}', ts: Date.now(), at: performance.timeOrigin }] })
+    const other = recorderFor(dbName)
+    await other.ready()
+    expect((await other.sessions.events(id)).map((e) => e.type)).toEqual(['session.started'])
+    expect(await db.count('tail')).toBe(1)
+    db.close()
   })
 
   test('10,000 events read back in order with gapless seq', async () => {

@@ -27,5 +27,5 @@ export function isValidIban(text: string): boolean {
     const code = rearranged.charCodeAt(i)
     remainder = code <= 57 ? (remainder * 10 + code - 48) % 97 : (remainder * 100 + code - 55) % 97
   }
-  return true
+  return remainder === 1
 }

@@ -1,5 +1,5 @@
 import type { AppliedBatch } from './applyBatch'
-import type { ChunkRecord, SessionRecord, StoredChunk } from './schema'
+import type { ChunkRecord, SessionRecord, StoredChunk, TailRecord } from './schema'
 
 /**
  * Where sessions and chunks live: IndexedDB, or memory when IndexedDB cannot be used.
@@ -39,6 +39,11 @@ export interface RecordStore {
   retryDead(sessionId?: string): Promise<number>
   /** Deletes dead chunks (all, or one session's), deliberately; returns how many. */
   discardDead(sessionId?: string): Promise<number>
+  /** Batches closing pages saved themselves (see `TailRecord`). */
+  takeTails(): Promise<Array<{ key: number; tail: TailRecord }>>
+  deleteTail(key: number): Promise<void>
+  /** A chunk of this session stored the batch already. */
+  hasBatch(sessionId: string, batchId: string): Promise<boolean>
   getMeta<T>(key: string): Promise<T | undefined>
   setMeta(key: string, value: unknown): Promise<void>
   close(): void

@@ -8,6 +8,8 @@ export interface IngestBatch {
   sessionId: string
   tab: string
   events: PendingEvent[]
+  /** Names the batch, so a copy saved by a closing page is never stored twice. */
+  batchId?: string
 }
 
 export interface ApplyContext {
@@ -110,6 +112,7 @@ export function applyBatch(current: SessionRecord | undefined, batch: IngestBatc
     createdAt: ctx.now,
     state: 'pending',
     attempts: 0,
+    ...(batch.batchId !== undefined && { batchId: batch.batchId }),
   }
   return { session, chunk, created, resumed }
 }

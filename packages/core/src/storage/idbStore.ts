@@ -17,6 +17,7 @@ export async function openDatabase(name: string, onLost?: () => void): Promise<T
         db.createObjectStore('chunkData')
         const blobs = db.createObjectStore('blobs', { keyPath: ['sessionId', 'blobId', 'part'] })
         blobs.createIndex('by-state', 'state')
+        db.createObjectStore('tail', { autoIncrement: true })
         db.createObjectStore('meta')
       }
     },
@@ -169,6 +170,20 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
       }
       await tx.done
       return count
+    },
+
+    async takeTails() {
+      const tx = db.transaction('tail')
+      const [keys, values] = await Promise.all([tx.store.getAllKeys(), tx.store.getAll()])
+      return values.map((tail, i) => ({ key: keys[i]!, tail }))
+    },
+
+    async deleteTail(key) {
+      await db.delete('tail', key)
+    },
+
+    async hasBatch(sessionId, batchId) {
+      return (await db.getAll('chunks', sessionRange(sessionId))).some((chunk) => chunk.batchId === batchId)
     },
 
     getMeta: async <T>(key: string) => (await db.get('meta', key)) as T | undefined,

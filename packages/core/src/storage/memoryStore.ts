@@ -88,6 +88,11 @@ export function createMemoryStore(): RecordStore {
       return list.length
     },
 
+    // A page never saves tails into memory: there is nothing to take.
+    takeTails: async () => [],
+    async deleteTail() {},
+    hasBatch: async (sessionId, batchId) => (chunks.get(sessionId) ?? []).some((chunk) => chunk.batchId === batchId),
+
     getMeta: async <T>(key: string) => meta.get(key) as T | undefined,
 
     async setMeta(key, value) {

@@ -1,5 +1,6 @@
 import type { DBSchema } from 'idb'
 import type { SessionStartedData } from '../events/catalogue'
+import type { PendingEvent } from '../events/serialize'
 
 export const DB_VERSION = 1
 
@@ -68,6 +69,19 @@ export interface ChunkRecord {
   lastError?: string
   /** When it was acknowledged, or given up on. */
   settledAt?: number
+  /** The page's name for the batch this chunk stored. */
+  batchId?: string
+}
+
+/**
+ * Batches a closing page saved itself, in case its worker died before storing them: the next
+ * recorder stores those it finds no chunk for.
+ */
+export interface TailRecord {
+  sessionId: string
+  tab: string
+  batchId: string
+  events: PendingEvent[]
 }
 
 /** A chunk with its bytes: gzip of NDJSON, one event a line (an ArrayBuffer, not a Blob: Safari). */
@@ -106,6 +120,10 @@ export interface TapedeckDB extends DBSchema {
     key: [string, string, number]
     value: BlobRecord
     indexes: { 'by-state': ChunkState }
+  }
+  tail: {
+    key: number
+    value: TailRecord
   }
   meta: {
     key: string

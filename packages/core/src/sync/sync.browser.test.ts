@@ -1,5 +1,5 @@
 import { Gunzip } from 'fflate'
-import { afterEach, describe, expect, test, vi } from 'vitest'
+import { afterEach, describe, expect, inject, test, vi } from 'vitest'
 import { closeAll, recorderFor, uniqueDb, waitFor } from '../../test/browser'
 import { newProxy, serverEvents, serverSession } from '../../test/sync'
 import type { RecorderOptions } from '../client/types'
@@ -210,6 +210,32 @@ describe('sync to a backend (PROTOCOL.md §2)', () => {
     await waitFor(() => serverEvents(later), (events) => events.length === 12, 10_000)
     const keys = (await proxy.requests()).map((r) => r.key)
     expect(new Set(keys).size).toBe(keys.length)
+  })
+
+  test("transport: 'otlp' exports provider calls as OpenTelemetry GenAI spans", async () => {
+    const recorder = recorderFor(uniqueDb(), { ...FAST, endpoint: inject('otlpSink'), transport: 'otlp', sync: 'manual' })
+    const { id } = await recorder.start({ userId: 'u1' })
+    recorder.record('provider.call.completed', {
+      callId: 'c1',
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      usage: { inputTokens: 15, outputTokens: 25 },
+      costUsd: 0.0008,
+      latencyMs: 1200,
+      ttftMs: 310,
+      finishReason: 'stop',
+    })
+    await recorder.stop()
+    expect(await recorder.syncNow()).toMatchObject({ pendingEvents: 0, error: null })
+    const received = (await (await fetch(inject('otlpSink'))).json()) as Array<{ path: string; body: { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string; attributes: Array<{ key: string; value: Record<string, unknown> }> }> }> }> } }>
+    const spans = received.flatMap((r) => r.body.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)))
+    const call = spans.find((span) => span.name === 'chat gpt-4o-mini')!
+    const attribute = (key: string) => call.attributes.find((a) => a.key === key)?.value
+    expect(received[0]!.path).toBe('/v1/traces')
+    expect(attribute('gen_ai.request.model')).toEqual({ stringValue: 'gpt-4o-mini' })
+    expect(attribute('gen_ai.usage.input_tokens')).toEqual({ intValue: '15' })
+    expect(attribute('gen_ai.conversation.id')).toEqual({ stringValue: id })
+    expect(spans.some((span) => span.name.startsWith('session'))).toBe(true)
   })
 
   test('a custom transport function gets the batches', async () => {

@@ -57,6 +57,8 @@ export function createOtlpTransport(options: OtlpTransportOptions): Transport {
     for (const [name, value] of Object.entries(context.headers)) headers.set(name, value)
     headers.set('Content-Type', 'application/json')
     const response = await send(url, { method: 'POST', headers, body: JSON.stringify(request), signal: context.signal })
-    return { status: response.status, retryAfter: response.headers.get('Retry-After'), text: await response.text() }
+    // The text is kept with a dead letter (or shows a partial success): enough to see why, no more.
+    const text = (await response.text().catch(() => '')).slice(0, 4000)
+    return { status: response.status, retryAfter: response.headers.get('Retry-After'), text }
   }
 }
