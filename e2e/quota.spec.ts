@@ -1,11 +1,4 @@
-import type { Recorder } from '@tapedeck/core'
 import { expect, test } from './fixtures'
-
-declare global {
-  interface Window {
-    recorderUnderTest: Recorder
-  }
-}
 
 // A real quota, enforced by Chromium (DevTools protocol), set before the profile first opens
 // IndexedDB: the storage backend reads the quota when it opens.

@@ -27,5 +27,14 @@ async function chunkStates(dbName = 'tapedeck'): Promise<Array<{ state: string; 
   return chunks.map((chunk) => ({ state: chunk.state, count: chunk.count }))
 }
 
-Object.assign(window, { tapedeck: { createRecorder, blobWorker, markAllSent, chunkStates } })
+/** Installs the offline app shell and waits until it controls the page. */
+async function installOfflineShell(): Promise<void> {
+  await navigator.serviceWorker.register('/offline-sw.js')
+  await navigator.serviceWorker.ready
+  if (!navigator.serviceWorker.controller) {
+    await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }))
+  }
+}
+
+Object.assign(window, { tapedeck: { createRecorder, blobWorker, markAllSent, chunkStates, installOfflineShell } })
 document.body.dataset.ready = 'true'

@@ -154,7 +154,7 @@ describe('recording in a worker into IndexedDB', () => {
     let hide = () => {}
     const recorder = recorderFor(uniqueDb(), {
       flushIntervalMs: 60_000,
-      lifecycle: { subscribe: (onHide) => ((hide = onHide), () => {}) },
+      lifecycle: { subscribe: (events) => ((hide = events.hide), () => {}) },
     })
     await recorder.start()
     recorder.record('x.a', {})

@@ -92,15 +92,18 @@ class RecorderClient implements Recorder {
       errors: [],
     })
     this.connection = this.connect(compressionLevel)
-    this.stopListening = (options.lifecycle ?? browserLifecycle).subscribe(
+    const engine = (call: (api: EngineConnection['api']) => Promise<unknown>) =>
+      void this.connection.then((connection) => connection && call(connection.api)).catch(() => undefined)
+    this.stopListening = (options.lifecycle ?? browserLifecycle).subscribe({
       // The page may be going away: hand everything over now, not in 50 ms, and keep a copy of
       // what the worker has not confirmed, in case the worker goes down with the page.
-      () => {
+      hide: () => {
         void this.post()
         this.tail?.save([...this.unconfirmed.values()])
       },
-      () => void this.connection.then((connection) => connection?.api.pageVisible()),
-    )
+      show: () => engine((api) => api.pageVisible()),
+      connectivity: (online) => engine((api) => api.setOnline(online)),
+    })
     this.sessions = this.createSessionsApi()
     this.deadLetters = this.createDeadLettersApi()
   }

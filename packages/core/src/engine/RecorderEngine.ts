@@ -91,6 +91,10 @@ export class RecorderEngine implements RecorderWorkerApi {
     this.sync?.notify('visible')
   }
 
+  async setOnline(online: boolean): Promise<void> {
+    this.sync?.setOnline(online)
+  }
+
   deadLetters(): Promise<ChunkRecord[]> {
     return this.serial(() => this.store.deadLetters())
   }

@@ -90,6 +90,8 @@ export interface RecorderWorkerApi {
   setToken(token: string | undefined): Promise<void>
   /** The page became visible again: a good moment to upload. */
   pageVisible(): Promise<void>
+  /** The page heard the browser go online or offline. */
+  setOnline(online: boolean): Promise<void>
   deadLetters(): Promise<ChunkRecord[]>
   retryDeadLetters(sessionId?: string): Promise<number>
   discardDeadLetters(sessionId?: string): Promise<number>

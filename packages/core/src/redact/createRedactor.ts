@@ -20,7 +20,8 @@ function builtinRules(builtins: RedactOptions['builtins'] = true): Rule[] {
   }
   for (const name of builtins) {
     if (!BUILTIN_RULE_NAMES.includes(name)) {
-      throw invalid(`Unknown built-in redaction rule ${JSON.stringify(name)}; expected some of ${BUILTIN_RULE_NAMES.join(', ')}.`)
+      const known = BUILTIN_RULE_NAMES.join(', ')
+      throw invalid(`Unknown built-in redaction rule ${JSON.stringify(name)}; expected some of ${known}.`)
     }
   }
   // In the built-in order, whatever the order of the list: card is tried before phone.
@@ -40,7 +41,8 @@ function customRule({ name, pattern }: { name: string; pattern: RegExp | string 
   }
   let regex: RegExp
   try {
-    regex = pattern instanceof RegExp ? new RegExp(pattern.source, pattern.flags.replace(/[gyd]/g, '')) : new RegExp(pattern)
+    // g and y would make the regex stateful, d only adds indices: drop them.
+    regex = typeof pattern === 'string' ? new RegExp(pattern) : new RegExp(pattern.source, pattern.flags.replace(/[gyd]/g, ''))
   } catch (error) {
     throw invalid(
       `Redaction pattern "${name}" is not a valid regular expression (${(error as Error).message}). ` +
@@ -50,8 +52,8 @@ function customRule({ name, pattern }: { name: string; pattern: RegExp | string 
   }
   if (regex.test('')) {
     throw invalid(
-      `Redaction pattern "${name}" (/${regex.source}/) matches the empty string, so it would insert [${name}] everywhere. ` +
-        'Make it match at least one character (for example + instead of *).',
+      `Redaction pattern "${name}" (/${regex.source}/) matches the empty string, so it would insert [${name}] ` +
+        'everywhere. Make it match at least one character (for example + instead of *).',
     )
   }
   const replacement = `[${name}]`
@@ -129,8 +131,11 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       if (result === item) continue
       copy ??= { ...object }
       // A JSON "__proto__" key is an own property; plain assignment would set the prototype.
-      if (key === '__proto__') Object.defineProperty(copy, key, { value: result, enumerable: true, writable: true, configurable: true })
-      else copy[key] = result
+      if (key === '__proto__') {
+        Object.defineProperty(copy, key, { value: result, enumerable: true, writable: true, configurable: true })
+      } else {
+        copy[key] = result
+      }
     }
     return copy ?? object
   }

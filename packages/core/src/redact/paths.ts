@@ -8,7 +8,8 @@ export type PathSegment =
   | { kind: 'item' }
   | { kind: 'deep' }
 
-const EXAMPLES = `Use dot paths such as 'data.user.address', 'data.messages[*].content', 'data.**.password' or "data['x.y']".`
+const EXAMPLES =
+  `Use dot paths such as 'data.user.address', 'data.messages[*].content', 'data.**.password' or "data['x.y']".`
 
 function malformed(path: string, at: number, problem: string): TapedeckError {
   return new TapedeckError(
@@ -23,7 +24,8 @@ const TOKEN = /([^.[\]'"]+)|\[(?:(\*)|(\d+)|'([^']*)'|"([^"]*)")\]/y
 /** Parses `data.messages[*].content` into segments; throws `invalid_redaction_rule` if malformed. */
 export function parsePath(path: string): PathSegment[] {
   if (typeof path !== 'string' || path === '') {
-    throw new TapedeckError('invalid_redaction_rule', `A redaction path must be a non-empty string, got ${JSON.stringify(path)}. ${EXAMPLES}`)
+    const got = JSON.stringify(path)
+    throw new TapedeckError('invalid_redaction_rule', `A redaction path must be a non-empty string, got ${got}. ${EXAMPLES}`)
   }
   const segments: PathSegment[] = []
   let at = 0

@@ -10,11 +10,12 @@ export interface Rule {
   /** The replacement for a match, or null to keep the match (a failed checksum, say). */
   readonly replace: (match: string) => string | null
   /**
-   * Regex source for something every match this rule replaces contains, cheap to look for
-   * (`@` for an email; better a rare first character: `yJ` rather than `eyJ`). One regex of all triggers screens each string: a rule runs only on the
-   * strings where its trigger was found. Rules with the same trigger form one family. Triggers of
-   * different families must not match at the same place, nor start inside one another's matches
-   * (the screen finds them leftmost-first and skips over a family it has seen already).
+   * Regex source for something every match this rule replaces contains, cheap to look for:
+   * `@` for an email, `yJ` for a JWT (a rare first character scans faster than `eyJ`). One regex
+   * of all triggers screens each string, and a rule runs only where its trigger was found.
+   * Rules with the same trigger form one family. Triggers of different families must not match
+   * at the same place, nor start inside one another's matches: the screen finds them
+   * leftmost-first and skips over a family it has seen already.
    * Without one (custom patterns), the rule's own source screens, and the rule joins every pass.
    */
   readonly trigger?: string
@@ -90,7 +91,7 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
       raw`(?<![\w-])(?:[rs]k_(?:live|test)_[A-Za-z0-9]{16,}|gh[oprsu]_[A-Za-z0-9]{36,}|github_pat_\w{22,}` +
       raw`|AIza[\w-]{35})(?![\w-])`,
     replace: label('[api_key]'),
-    trigger: 'k_(?:live|test)_|h[oprsu]_|b_pat_|AIza',
+    trigger: 'k_(?:live|test)_|h[oprsu]_|b_pat_|Iza',
     chars: '_z',
   },
   {

@@ -80,8 +80,10 @@ export class SyncEngine {
   private releaseLeadership: (() => void) | undefined
   private stopped = false
   private readonly waiting = new Map<string, (status: SyncStatus) => void>()
-  private readonly onOnline = () => this.notify('online')
-  private readonly onOffline = () => this.update({ online: false, state: this.leader ? 'offline' : this.status.state })
+  /** What the page last said about connectivity: workers do not always hear online/offline. */
+  private pageOnline: boolean | undefined
+  private readonly onOnline = () => this.setOnline(true)
+  private readonly onOffline = () => this.setOnline(false)
 
   constructor(
     private readonly store: () => RecordStore,
@@ -93,7 +95,7 @@ export class SyncEngine {
     this.status = {
       role: 'follower',
       state: 'idle',
-      online: isOnline(),
+      online: true,
       pendingEvents: 0,
       pendingBytes: 0,
       deadLetters: 0,
@@ -110,6 +112,7 @@ export class SyncEngine {
   async start(): Promise<void> {
     globalThis.addEventListener?.('online', this.onOnline)
     globalThis.addEventListener?.('offline', this.onOffline)
+    this.update({ online: this.isOnline() })
     await this.refreshSummary()
     if (!this.config.shared || typeof navigator === 'undefined' || !navigator.locks) {
       await this.lead()
@@ -152,6 +155,12 @@ export class SyncEngine {
       this.update({ needsToken: false, error: null })
       this.notify('token')
     }
+  }
+
+  setOnline(online: boolean): void {
+    this.pageOnline = online
+    if (online) this.notify('online')
+    else this.update({ online: false, ...(this.leader && { state: 'offline' as const }) })
   }
 
   /** Events were stored: count them as waiting, and upload them soon. */
@@ -249,7 +258,7 @@ export class SyncEngine {
   private async passes(force: boolean): Promise<void> {
     await this.refreshSummary()
     for (;;) {
-      if (!isOnline()) return this.settleState({ online: false, state: 'offline' })
+      if (!this.isOnline()) return this.settleState({ online: false, state: 'offline' })
       if (this.status.needsToken) return this.settleState({ state: 'unauthorized' })
       const wait = this.persisted.nextAttemptAt - Date.now()
       if (!force && wait > 0) {
@@ -396,6 +405,10 @@ export class SyncEngine {
     }
   }
 
+  private isOnline(): boolean {
+    return this.pageOnline ?? (typeof navigator === 'undefined' || navigator.onLine !== false)
+  }
+
   private update(patch: Partial<SyncStatus>): void {
     this.status = { ...this.status, ...patch }
     this.emit(this.status)
@@ -429,9 +442,6 @@ function withAcked(acked: Record<string, number>, sessionId: string, seq: number
   return { ...Object.fromEntries(entries), [sessionId]: seq }
 }
 
-function isOnline(): boolean {
-  return typeof navigator === 'undefined' || navigator.onLine !== false
-}
 
 function errorInfo(code: TapedeckErrorCode, message: string): ErrorInfo {
   return { code, message, at: Date.now() }

@@ -1,0 +1,33 @@
+import { createHandler, createMemoryStore, serve, type SessionStore } from '@tapedeck/server'
+import { startFaultProxy, type FaultProxy } from './faultProxy'
+
+export interface SyncTarget {
+  store: SessionStore
+  proxy: FaultProxy
+  /** The events the server holds for a session, in seq order. */
+  events(sessionId: string): Promise<Array<{ seq: number; type: string; data: Record<string, unknown> }>>
+  close(): Promise<void>
+}
+
+/** A real Tapedeck server on loopback with a fault proxy in front: pages sync to `proxy.url`. */
+export async function startSyncTarget(): Promise<SyncTarget> {
+  const store = createMemoryStore()
+  const server = await serve({ handler: createHandler({ store, cors: { origins: '*' }, log: false }), port: 0 })
+  const proxy = await startFaultProxy(server.url)
+  return {
+    store,
+    proxy,
+    async events(sessionId) {
+      const response = await fetch(`${server.url}/v1/sessions/${sessionId}/events`)
+      if (!response.ok) return []
+      return (await response.text())
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line))
+    },
+    async close() {
+      await proxy.close()
+      await server.close()
+    },
+  }
+}
