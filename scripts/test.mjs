@@ -11,7 +11,7 @@ if (!chromium) {
   process.exit(1)
 }
 console.log(`Chromium: ${chromium}`)
-mkdirSync('test-results', { recursive: true })
+mkdirSync('reports', { recursive: true })
 
 function run(command, env = {}) {
   console.log(`\n$ ${command}`)
@@ -26,11 +26,11 @@ if (run('npm run build --silent') !== 0) {
   console.error('The build failed: no test was run.')
   process.exit(1)
 }
-const vitest = run('npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json')
-const playwright = run('npx playwright test --reporter=list,json', { PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/e2e.json' })
+const vitest = run('npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json')
+const playwright = run('npx playwright test --reporter=list,json', { PLAYWRIGHT_JSON_OUTPUT_NAME: 'reports/e2e.json' })
 
-const unit = readJson('test-results/vitest.json')
-const e2e = readJson('test-results/e2e.json')
+const unit = readJson('reports/vitest.json')
+const e2e = readJson('reports/e2e.json')
 const passed = (unit?.numPassedTests ?? 0) + (e2e?.stats?.expected ?? 0) + (e2e?.stats?.flaky ?? 0)
 const failed = (unit?.numFailedTests ?? 0) + (e2e?.stats?.unexpected ?? 0)
 const skipped = (unit?.numPendingTests ?? 0) + (unit?.numTodoTests ?? 0) + (e2e?.stats?.skipped ?? 0)
