@@ -13,6 +13,8 @@ export type TapedeckErrorCode =
   | 'not_serializable'
   /** The event is larger than `maxEventBytes`. */
   | 'event_too_large'
+  /** An attachment is larger than `maxBlobBytes`, or not binary data. */
+  | 'invalid_blob'
   /** `record()` was called with no session started. */
   | 'no_active_session'
   /** `start()` was called while a session is already being recorded. */

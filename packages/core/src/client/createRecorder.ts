@@ -1,7 +1,7 @@
 import { TapedeckError, toErrorInfo, type ErrorInfo } from '../errors'
 import type { EventData, RecordableEventType, SessionStartedData } from '../events/catalogue'
 import { ID_PATTERN, checkType, serializeData, type PendingEvent } from '../events/serialize'
-import { proxy } from 'comlink'
+import { proxy, transfer } from 'comlink'
 import { connectEngine, type EngineConnection } from '../engine/connectEngine'
 import type { EngineCallbacks, EngineConfig, EngineSyncConfig, ExportFormat, IngestResult, SessionQuery } from '../engine/protocol'
 import type { SyncStatus } from '../sync/SyncEngine'
@@ -14,6 +14,8 @@ import { openTailWriter, type TailWriter } from './tailWriter'
 import type { IngestBatch } from '../storage/applyBatch'
 import type {
   AnnotationInput,
+  AttachOptions,
+  AttachmentRef,
   DeadLettersApi,
   FlushResult,
   RecordOptions,
@@ -168,6 +170,34 @@ class RecorderClient implements Recorder {
       this.report(toErrorInfo(error, 'invalid_event_data'))
       throw error
     }
+  }
+
+  async attach(data: Blob | ArrayBuffer | ArrayBufferView, options: AttachOptions = {}): Promise<AttachmentRef> {
+    const session = this.session
+    if (!session) {
+      throw new TapedeckError('no_active_session', 'No session is being recorded: call start() before attach().')
+    }
+    const blobId = options.blobId ?? `b_${this.ulid()}`
+    const part = options.part ?? 0
+    if (!ID_PATTERN.test(blobId) || !Number.isInteger(part) || part < 0) {
+      throw new TapedeckError('invalid_blob', `Blob id ${JSON.stringify(blobId)} / part ${part} is not usable: 1–128 letters, digits, "_" or "-", and a whole part number from 0.`)
+    }
+    const mimeType = options.mimeType ?? ((data instanceof Blob && data.type) || 'application/octet-stream')
+    const bytes = await toArrayBuffer(data)
+    const limit = this.options.maxBlobBytes ?? 16 * 1024 * 1024
+    if (bytes.byteLength > limit) {
+      throw new TapedeckError('invalid_blob', `The attachment is ${bytes.byteLength} bytes, over maxBlobBytes (${limit}): split it into parts.`)
+    }
+    const connection = await this.connection
+    if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
+    const size = bytes.byteLength
+    const input = { sessionId: session.id, blobId, part, mimeType, bytes, ...pick(options, 'track', 'startT', 'durationMs') }
+    const result = await connection.api.storeBlob(connection.kind === 'worker' ? transfer(input, [bytes]) : input)
+    if (result.error) {
+      this.report(result.error)
+      throw new TapedeckError(result.error.code, result.error.message)
+    }
+    return { sessionId: session.id, blobId, part, mimeType, bytes: size }
   }
 
   snapshot(input: SnapshotInput): string {
@@ -445,6 +475,11 @@ class RecorderClient implements Recorder {
         if (!bytes) throw new TapedeckError('session_not_found', `There is no session ${JSON.stringify(id)} in this browser.`)
         return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: format === 'jsonl' ? 'application/x-ndjson' : 'application/gzip' })
       },
+      blobs: async (id: string) => (await engine()).listBlobs(id),
+      blob: async (id: string, blobId: string, part = 0) => {
+        const stored = await (await engine()).getBlob(id, blobId, part)
+        return stored && new Blob([stored.bytes], { type: stored.mimeType })
+      },
       delete: async (id: string) => {
         if (this.session?.id === id) {
           this.session = null
@@ -479,6 +514,19 @@ class RecorderClient implements Recorder {
   private assertOpen(): void {
     if (this.closed) throw new TapedeckError('recorder_closed', 'The recorder is closed: create a new one.')
   }
+}
+
+async function toArrayBuffer(data: Blob | ArrayBuffer | ArrayBufferView): Promise<ArrayBuffer> {
+  if (data instanceof Blob) return data.arrayBuffer()
+  if (data instanceof ArrayBuffer) return data.slice(0)
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice().buffer
+  throw new TapedeckError('invalid_blob', 'attach() takes a Blob, an ArrayBuffer or a typed array.')
+}
+
+function pick<T extends object, K extends keyof T>(object: T, ...keys: K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>
+  for (const key of keys) if (object[key] !== undefined) out[key] = object[key]
+  return out
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

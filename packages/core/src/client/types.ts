@@ -11,7 +11,7 @@ import type { ExportFormat, SessionPage, SessionQuery, StorageKind } from '../en
 import type { RedactOptions } from '../redact'
 import type { SyncStatus } from '../sync/SyncEngine'
 import type { Transport } from '../sync/Transport'
-import type { ChunkRecord } from '../storage/schema'
+import type { BlobRecord, ChunkRecord } from '../storage/schema'
 import type { CompressionLevel } from '../storage/applyBatch'
 import type { SessionRecord } from '../storage/schema'
 import type { Clock } from '../util/clock'
@@ -40,6 +40,8 @@ export interface RecorderOptions {
   createWorker?: () => Worker
   /** How long to wait for the worker before running on the main thread. Default 10000. */
   workerReadyTimeoutMs?: number
+  /** Largest attachment part `attach()` takes. Default 16777216 (16 MiB). */
+  maxBlobBytes?: number
   /** Called with every error the recorder reports (also visible in `getSnapshot().errors`). */
   onError?: (error: ErrorInfo) => void
   /** Injectable environment, for tests. */
@@ -103,6 +105,27 @@ export interface AnnotationInput {
   target: AnnotationAddedData['target']
 }
 
+export interface AttachOptions {
+  /** Default: the Blob's type, else `application/octet-stream`. */
+  mimeType?: string
+  /** Parts of one attachment share a blob id; default a new one. */
+  blobId?: string
+  /** Default 0. */
+  part?: number
+  /** e.g. `input` / `output` for audio. */
+  track?: string
+  startT?: number
+  durationMs?: number
+}
+
+export interface AttachmentRef {
+  sessionId: string
+  blobId: string
+  part: number
+  mimeType: string
+  bytes: number
+}
+
 export interface FlushResult {
   /** Events stored so far by this recorder. */
   durable: number
@@ -157,6 +180,10 @@ export interface SessionsApi {
   /** The session as NDJSON (`jsonl`), or the stored gzip members as one gzip file (`jsonl.gz`). */
   export(id: string, format?: ExportFormat): Promise<Blob>
   delete(id: string): Promise<boolean>
+  /** The attachment parts stored for a session (without their bytes). */
+  blobs(id: string): Promise<BlobRecord[]>
+  /** One attachment part, as a Blob of its type. */
+  blob(id: string, blobId: string, part?: number): Promise<Blob | undefined>
 }
 
 export interface DeadLettersApi {
@@ -171,6 +198,12 @@ export interface DeadLettersApi {
 export interface Recorder {
   start(options?: StartOptions): Promise<SessionInfo>
   record<T extends RecordableEventType>(type: T, data: EventData<T>, options?: RecordOptions): void
+  /**
+   * Stores binary data (an audio slice, a file) with the current session, durably, and uploads
+   * it with `PUT …/blobs/{blobId}/{part}` (PROTOCOL.md §3). Record an event that names the
+   * returned `blobId` so a player can find it.
+   */
+  attach(data: Blob | ArrayBuffer | ArrayBufferView, options?: AttachOptions): Promise<AttachmentRef>
   /** Records `snapshot.created` (a checkpoint); returns its id. */
   snapshot(input: SnapshotInput): string
   /** Records `annotation.added`; returns its id. */

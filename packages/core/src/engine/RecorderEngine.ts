@@ -9,11 +9,12 @@ import { isQuotaError, type RecordStore } from '../storage/RecordStore'
 import type { SessionRecord } from '../storage/schema'
 import { createUlid } from '../util/ulid'
 import { createJsonRedactor } from './jsonRedactor'
-import { createHttpTransport } from '../sync/httpTransport'
+import { createHttpBlobTransport, createHttpTransport } from '../sync/httpTransport'
 import { SyncEngine, type SyncStatus } from '../sync/SyncEngine'
 import type { Transport } from '../sync/Transport'
-import type { ChunkRecord } from '../storage/schema'
+import type { BlobRecord, ChunkRecord, StoredBlob } from '../storage/schema'
 import type {
+  BlobInput,
   EngineCallbacks,
   EngineConfig,
   EngineInfo,
@@ -71,6 +72,7 @@ export class RecorderEngine implements RecorderWorkerApi {
           { ...sync, scope: config.dbName, shared: this.store.kind === 'indexeddb' },
           await makeTransport(transport, endpoint, callbacks),
           (status) => void callbacks.onSyncStatus?.(status),
+          transport === 'http' && endpoint ? createHttpBlobTransport(endpoint) : undefined,
         )
         this.sync.setToken(token)
         await this.sync.start()
@@ -164,6 +166,37 @@ export class RecorderEngine implements RecorderWorkerApi {
       if (format === 'jsonl.gz') return concat(members)
       return encoder.encode(members.map((member) => decoder.decode(gunzipSync(member))).join(''))
     })
+  }
+
+  storeBlob(input: BlobInput): Promise<{ stored: boolean; error?: ErrorInfo }> {
+    return this.serial(async () => {
+      if (![input.sessionId, input.blobId].every((id) => ID_PATTERN.test(id)) || !Number.isInteger(input.part) || input.part < 0) {
+        throw new Error('Bad blob ids')
+      }
+      const blob: StoredBlob = { ...input, size: input.bytes.byteLength, createdAt: Date.now(), state: 'pending', attempts: 0 }
+      try {
+        await this.store.putBlob(blob).catch(async (error: unknown) => {
+          // A full disk: make room from what the server already has, once.
+          if (!isQuotaError(error) || (await this.store.evictSent(blob.size * 2)) === 0) throw error
+          await this.store.putBlob(blob)
+        })
+      } catch (error) {
+        const info = toErrorInfo(error, isQuotaError(error) ? 'quota_exceeded' : 'storage_failed')
+        if (isQuotaError(error)) info.code = 'quota_exceeded'
+        info.message = `Part ${input.part} of ${input.blobId} could not be stored: ${info.message}`
+        return { stored: false, error: info }
+      }
+      this.sync?.addedBlob(blob.size)
+      return { stored: true }
+    })
+  }
+
+  getBlob(sessionId: string, blobId: string, part: number): Promise<StoredBlob | undefined> {
+    return this.serial(() => this.store.getBlob(sessionId, blobId, part))
+  }
+
+  listBlobs(sessionId: string): Promise<BlobRecord[]> {
+    return this.serial(() => this.store.listBlobs(sessionId))
   }
 
   deleteSession(id: string): Promise<boolean> {

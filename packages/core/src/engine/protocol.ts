@@ -6,7 +6,7 @@
 import type { ErrorInfo } from '../errors'
 import type { TapedeckEvent } from '../events/catalogue'
 import type { CompressionLevel, IngestBatch } from '../storage/applyBatch'
-import type { ChunkRecord, SessionRecord, SessionStatus } from '../storage/schema'
+import type { BlobRecord, ChunkRecord, SessionRecord, SessionStatus, StoredBlob } from '../storage/schema'
 import type { RedactOptions } from '../redact'
 import type { SyncConfig, SyncStatus } from '../sync/SyncEngine'
 import type { SyncBatch, TransportResponse } from '../sync/Transport'
@@ -84,6 +84,10 @@ export interface RecorderWorkerApi {
   getSession(id: string): Promise<SessionRecord | undefined>
   readEvents(id: string, fromSeq?: number, limit?: number): Promise<TapedeckEvent[]>
   exportSession(id: string, format: ExportFormat): Promise<Uint8Array | undefined>
+  /** Stores one part of a binary attachment (bytes transferred, not copied). */
+  storeBlob(blob: BlobInput): Promise<{ stored: boolean; error?: ErrorInfo }>
+  getBlob(sessionId: string, blobId: string, part: number): Promise<StoredBlob | undefined>
+  listBlobs(sessionId: string): Promise<BlobRecord[]>
   deleteSession(id: string): Promise<boolean>
   /** Uploads now; resolves when everything stored is acknowledged or an attempt failed. */
   syncNow(): Promise<SyncStatus | undefined>
@@ -97,6 +101,8 @@ export interface RecorderWorkerApi {
   discardDeadLetters(sessionId?: string): Promise<number>
   close(): Promise<void>
 }
+
+export type BlobInput = Omit<StoredBlob, 'state' | 'attempts' | 'createdAt' | 'size' | 'lastError'>
 
 /** The first message a worker posts: it has loaded and listens. */
 export const READY_MESSAGE = 'tapedeck:ready'

@@ -1,5 +1,5 @@
 import type { AppliedBatch } from './applyBatch'
-import type { ChunkRecord, SessionRecord, StoredChunk, TailRecord } from './schema'
+import type { BlobRecord, ChunkRecord, SessionRecord, StoredBlob, StoredChunk, TailRecord } from './schema'
 
 /**
  * Where sessions and chunks live: IndexedDB, or memory when IndexedDB cannot be used.
@@ -39,6 +39,13 @@ export interface RecordStore {
   retryDead(sessionId?: string): Promise<number>
   /** Deletes dead chunks (all, or one session's), deliberately; returns how many. */
   discardDead(sessionId?: string): Promise<number>
+  /** Stores one part of a binary attachment, pending upload. */
+  putBlob(blob: StoredBlob): Promise<void>
+  getBlob(sessionId: string, blobId: string, part: number): Promise<StoredBlob | undefined>
+  listBlobs(sessionId: string): Promise<BlobRecord[]>
+  /** The oldest part waiting for upload. */
+  nextBlob(): Promise<StoredBlob | undefined>
+  settleBlob(sessionId: string, blobId: string, part: number, outcome: ChunkOutcome): Promise<void>
   /** Batches closing pages saved themselves (see `TailRecord`). */
   takeTails(): Promise<Array<{ key: number; tail: TailRecord }>>
   deleteTail(key: number): Promise<void>
@@ -57,6 +64,8 @@ export interface OutboxSummary {
   pendingChunks: number
   deadChunks: number
   deadEvents: number
+  pendingBlobs: number
+  pendingBlobBytes: number
 }
 
 /** The run of chunks `nextOutbox` returns, from chunks of one session in seq order starting at the oldest pending one. */
@@ -83,8 +92,13 @@ export function advanceSyncedSeq(syncedSeq: number, chunks: Iterable<ChunkRecord
   return syncedSeq
 }
 
-export function summarize(chunks: Iterable<ChunkRecord>): OutboxSummary {
-  const summary: OutboxSummary = { pendingEvents: 0, pendingBytes: 0, pendingChunks: 0, deadChunks: 0, deadEvents: 0 }
+export function summarize(chunks: Iterable<ChunkRecord>, blobs: Iterable<BlobRecord> = []): OutboxSummary {
+  const summary: OutboxSummary = { pendingEvents: 0, pendingBytes: 0, pendingChunks: 0, deadChunks: 0, deadEvents: 0, pendingBlobs: 0, pendingBlobBytes: 0 }
+  for (const blob of blobs) {
+    if (blob.state !== 'pending') continue
+    summary.pendingBlobs++
+    summary.pendingBlobBytes += blob.size
+  }
   for (const chunk of chunks) {
     if (chunk.state === 'pending') {
       summary.pendingChunks++

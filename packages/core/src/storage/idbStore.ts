@@ -16,7 +16,8 @@ export async function openDatabase(name: string, onLost?: () => void): Promise<T
         chunks.createIndex('by-state', ['state', 'createdAt'])
         db.createObjectStore('chunkData')
         const blobs = db.createObjectStore('blobs', { keyPath: ['sessionId', 'blobId', 'part'] })
-        blobs.createIndex('by-state', 'state')
+        blobs.createIndex('by-state', ['state', 'createdAt'])
+        db.createObjectStore('blobData')
         db.createObjectStore('tail', { autoIncrement: true })
         db.createObjectStore('meta')
       }
@@ -33,6 +34,7 @@ export async function openDatabase(name: string, onLost?: () => void): Promise<T
 }
 
 const sessionRange = (id: string) => IDBKeyRange.bound([id, -Infinity], [id, Infinity])
+const blobRange = (id: string) => IDBKeyRange.bound([id, '', -Infinity], [id, '\uffff', Infinity])
 
 export function createIdbStore(db: TapedeckDatabase): RecordStore {
   return {
@@ -73,28 +75,71 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
     },
 
     async deleteSession(id) {
-      const tx = db.transaction(['sessions', 'chunks', 'chunkData', 'blobs'], 'readwrite')
+      const tx = db.transaction(['sessions', 'chunks', 'chunkData', 'blobs', 'blobData'], 'readwrite')
       await Promise.all([
         tx.objectStore('sessions').delete(id),
         tx.objectStore('chunks').delete(sessionRange(id)),
         tx.objectStore('chunkData').delete(sessionRange(id)),
-        tx.objectStore('blobs').delete(IDBKeyRange.bound([id, '', -Infinity], [id, '\uffff', Infinity])),
+        tx.objectStore('blobs').delete(blobRange(id)),
+        tx.objectStore('blobData').delete(blobRange(id)),
         tx.done,
       ])
     },
 
     async evictSent(bytes) {
-      const tx = db.transaction(['chunks', 'chunkData'], 'readwrite')
-      const data = tx.objectStore('chunkData')
+      // Sent audio first (large, and the server has it), then sent chunks; oldest first in each.
+      const tx = db.transaction(['chunks', 'chunkData', 'blobs', 'blobData'], 'readwrite')
       let freed = 0
-      let cursor = await tx.objectStore('chunks').index('by-state').openCursor(stateRange('sent'))
-      while (cursor && freed < bytes) {
+      const blobData = tx.objectStore('blobData')
+      for (let cursor = await tx.objectStore('blobs').index('by-state').openCursor(stateRange('sent')); cursor && freed < bytes; cursor = await cursor.continue()) {
         freed += cursor.value.size
-        await Promise.all([data.delete([cursor.value.sessionId, cursor.value.firstSeq]), cursor.delete()])
-        cursor = await cursor.continue()
+        const { sessionId, blobId, part } = cursor.value
+        await Promise.all([blobData.delete([sessionId, blobId, part]), cursor.delete()])
+      }
+      const chunkData = tx.objectStore('chunkData')
+      for (let cursor = await tx.objectStore('chunks').index('by-state').openCursor(stateRange('sent')); cursor && freed < bytes; cursor = await cursor.continue()) {
+        freed += cursor.value.size
+        await Promise.all([chunkData.delete([cursor.value.sessionId, cursor.value.firstSeq]), cursor.delete()])
       }
       await tx.done
       return freed
+    },
+
+    async putBlob({ bytes, ...blob }) {
+      const tx = db.transaction(['blobs', 'blobData'], 'readwrite', { durability: 'relaxed' })
+      const key: [string, string, number] = [blob.sessionId, blob.blobId, blob.part]
+      await Promise.all([tx.objectStore('blobs').put(blob), tx.objectStore('blobData').put(bytes, key), tx.done])
+    },
+
+    async getBlob(sessionId, blobId, part) {
+      const tx = db.transaction(['blobs', 'blobData'])
+      const key: [string, string, number] = [sessionId, blobId, part]
+      const [blob, bytes] = await Promise.all([tx.objectStore('blobs').get(key), tx.objectStore('blobData').get(key)])
+      return blob && bytes ? { ...blob, bytes } : undefined
+    },
+
+    listBlobs: (sessionId) => db.getAll('blobs', blobRange(sessionId)),
+
+    async nextBlob() {
+      const tx = db.transaction(['blobs', 'blobData'])
+      const blob = await tx.objectStore('blobs').index('by-state').get(stateRange('pending'))
+      if (!blob) return undefined
+      const bytes = await tx.objectStore('blobData').get([blob.sessionId, blob.blobId, blob.part])
+      return bytes ? { ...blob, bytes } : undefined
+    },
+
+    async settleBlob(sessionId, blobId, part, outcome) {
+      const tx = db.transaction('blobs', 'readwrite')
+      const blob = await tx.store.get([sessionId, blobId, part])
+      if (blob) {
+        await tx.store.put({
+          ...blob,
+          state: outcome.state,
+          attempts: blob.attempts + 1,
+          ...(outcome.state !== 'sent' && { lastError: outcome.error }),
+        })
+      }
+      await tx.done
     },
 
     async nextOutbox(maxBytes, maxChunks) {
@@ -139,9 +184,15 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
     },
 
     async outboxSummary() {
-      const index = db.transaction('chunks').store.index('by-state')
-      const [pending, dead] = await Promise.all([index.getAll(stateRange('pending')), index.getAll(stateRange('dead'))])
-      return summarize([...pending, ...dead])
+      const tx = db.transaction(['chunks', 'blobs'])
+      const chunks = tx.objectStore('chunks').index('by-state')
+      const blobs = tx.objectStore('blobs').index('by-state')
+      const [pending, dead, pendingBlobs] = await Promise.all([
+        chunks.getAll(stateRange('pending')),
+        chunks.getAll(stateRange('dead')),
+        blobs.getAll(stateRange('pending')),
+      ])
+      return summarize([...pending, ...dead], pendingBlobs)
     },
 
     deadLetters: () => db.getAllFromIndex('chunks', 'by-state', stateRange('dead')),

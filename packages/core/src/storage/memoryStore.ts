@@ -1,11 +1,14 @@
 import { advanceSyncedSeq, outboxRun, summarize, type RecordStore } from './RecordStore'
-import type { SessionRecord, StoredChunk } from './schema'
+import type { SessionRecord, StoredBlob, StoredChunk } from './schema'
 
 /** The store of last resort, when IndexedDB cannot be used: same behaviour, nothing durable. */
 export function createMemoryStore(): RecordStore {
   const sessions = new Map<string, SessionRecord>()
   const chunks = new Map<string, StoredChunk[]>()
   const meta = new Map<string, unknown>()
+  const blobs = new Map<string, StoredBlob>()
+  const blobKey = (sessionId: string, blobId: string, part: number) => JSON.stringify([sessionId, blobId, part])
+  const withoutBytes = ({ bytes: _bytes, ...blob }: StoredBlob) => blob
   const all = () => [...chunks.values()].flat()
   const dead = (sessionId?: string) =>
     all().filter((chunk) => chunk.state === 'dead' && (sessionId === undefined || chunk.sessionId === sessionId))
@@ -33,9 +36,18 @@ export function createMemoryStore(): RecordStore {
     async deleteSession(id) {
       sessions.delete(id)
       chunks.delete(id)
+      for (const [key, blob] of blobs) if (blob.sessionId === id) blobs.delete(key)
     },
 
     async evictSent(bytes) {
+      let freedBlobs = 0
+      for (const [key, blob] of blobs) {
+        if (freedBlobs >= bytes) break
+        if (blob.state !== 'sent') continue
+        blobs.delete(key)
+        freedBlobs += blob.size
+      }
+      bytes -= freedBlobs
       const sent = [...chunks.values()].flat().filter((chunk) => chunk.state === 'sent')
       sent.sort((a, b) => a.createdAt - b.createdAt)
       let freed = 0
@@ -45,7 +57,7 @@ export function createMemoryStore(): RecordStore {
         list.splice(list.indexOf(chunk), 1)
         freed += chunk.size
       }
-      return freed
+      return freed + freedBlobs
     },
 
     async nextOutbox(maxBytes, maxChunks) {
@@ -69,7 +81,21 @@ export function createMemoryStore(): RecordStore {
       if (session && outcome.state === 'sent') session.syncedSeq = advanceSyncedSeq(session.syncedSeq ?? -1, list)
     },
 
-    outboxSummary: async () => summarize(all()),
+    outboxSummary: async () => summarize(all(), blobs.values()),
+
+    async putBlob(blob) {
+      blobs.set(blobKey(blob.sessionId, blob.blobId, blob.part), { ...blob })
+    },
+    getBlob: async (sessionId, blobId, part) => blobs.get(blobKey(sessionId, blobId, part)),
+    listBlobs: async (sessionId) => [...blobs.values()].filter((blob) => blob.sessionId === sessionId).map(withoutBytes),
+    nextBlob: async () => [...blobs.values()].filter((blob) => blob.state === 'pending').sort((a, b) => a.createdAt - b.createdAt)[0],
+    async settleBlob(sessionId, blobId, part, outcome) {
+      const blob = blobs.get(blobKey(sessionId, blobId, part))
+      if (!blob) return
+      blob.state = outcome.state
+      blob.attempts++
+      if (outcome.state !== 'sent') blob.lastError = outcome.error
+    },
 
     deadLetters: async () => dead().map(({ bytes: _bytes, ...chunk }) => chunk),
 

@@ -89,16 +89,26 @@ export interface StoredChunk extends ChunkRecord {
   bytes: ArrayBuffer
 }
 
+/** One part of a binary attachment (for audio, one MediaRecorder slice). Its bytes live in `blobData`. */
 export interface BlobRecord {
   sessionId: string
   blobId: string
   part: number
   mimeType: string
-  track: string
-  startT: number
-  durationMs: number
-  bytes: ArrayBuffer
+  /** What the part belongs to, e.g. `input` / `output` for audio. */
+  track?: string
+  /** `t` of the part's start and its length, when it is media. */
+  startT?: number
+  durationMs?: number
+  size: number
+  createdAt: number
   state: ChunkState
+  attempts: number
+  lastError?: string
+}
+
+export interface StoredBlob extends BlobRecord {
+  bytes: ArrayBuffer
 }
 
 export interface TapedeckDB extends DBSchema {
@@ -119,7 +129,11 @@ export interface TapedeckDB extends DBSchema {
   blobs: {
     key: [string, string, number]
     value: BlobRecord
-    indexes: { 'by-state': ChunkState }
+    indexes: { 'by-state': [ChunkState, number] }
+  }
+  blobData: {
+    key: [string, string, number]
+    value: ArrayBuffer
   }
   tail: {
     key: number

@@ -1,8 +1,8 @@
 import type { ErrorInfo, TapedeckErrorCode } from '../errors'
 import type { RecordStore } from '../storage/RecordStore'
-import type { StoredChunk } from '../storage/schema'
+import type { StoredBlob, StoredChunk } from '../storage/schema'
 import { backoffDelay, retryAfterMs, verdictFor, type BackoffOptions } from './retryPolicy'
-import type { SyncBatch, Transport, TransportResponse } from './Transport'
+import type { BlobTransport, SyncBatch, Transport, TransportResponse } from './Transport'
 
 export interface SyncConfig {
   /** Static headers sent with every request. */
@@ -36,6 +36,9 @@ export interface SyncStatus {
   /** Batches the backend refused for good, kept until retried or discarded. */
   deadLetters: number
   deadEvents: number
+  /** Binary parts (audio slices, attachments) waiting for upload. */
+  pendingBlobs: number
+  pendingBlobBytes: number
   /** Per session touched lately: every event up to this seq is acknowledged. */
   acked: Record<string, number>
   lastSuccessAt: number | null
@@ -90,6 +93,8 @@ export class SyncEngine {
     private readonly config: SyncConfig,
     private readonly transport: Transport,
     private readonly emit: (status: SyncStatus) => void,
+    /** Without one (OTLP, a custom transport), binary parts stay local. */
+    private readonly blobTransport?: BlobTransport,
   ) {
     this.maxBytes = config.maxBatchBytes
     this.status = {
@@ -100,6 +105,8 @@ export class SyncEngine {
       pendingBytes: 0,
       deadLetters: 0,
       deadEvents: 0,
+      pendingBlobs: 0,
+      pendingBlobBytes: 0,
       acked: {},
       lastSuccessAt: null,
       nextAttemptAt: null,
@@ -169,6 +176,12 @@ export class SyncEngine {
     this.notify('data')
   }
 
+  /** A binary part was stored: count it, and upload it soon. */
+  addedBlob(bytes: number): void {
+    this.update({ pendingBlobs: this.status.pendingBlobs + 1, pendingBlobBytes: this.status.pendingBlobBytes + bytes })
+    this.notify('data')
+  }
+
   /** Something happened that may let data go out: new data, back online, page visible, a token. */
   notify(reason: 'data' | 'online' | 'visible' | 'token', delayMs = reason === 'data' ? this.config.delayMs : 0): void {
     if (this.stopped) return
@@ -212,6 +225,8 @@ export class SyncEngine {
       pendingBytes: summary.pendingBytes,
       deadLetters: summary.deadChunks,
       deadEvents: summary.deadEvents,
+      pendingBlobs: summary.pendingBlobs,
+      pendingBlobBytes: summary.pendingBlobBytes,
     })
   }
 
@@ -265,48 +280,77 @@ export class SyncEngine {
         this.schedule(wait)
         return this.settleState({ state: 'backoff' })
       }
+      // Events first, then binary parts (an audio event may reach the server before its audio).
       const chunks = await this.store().nextOutbox(this.maxBytes, Number.POSITIVE_INFINITY)
-      if (chunks.length === 0) {
+      const blob = chunks.length === 0 && this.blobTransport ? await this.store().nextBlob() : undefined
+      if (chunks.length === 0 && !blob) {
         await this.refreshSummary()
         return this.settleState({ state: 'idle' })
       }
       this.update({ state: 'syncing', online: true })
-      const batch = toBatch(chunks)
-      const response = await this.send(batch)
-      const done = await this.settle(batch, chunks, response)
+      let done: boolean
+      if (blob) {
+        done = await this.settleBlob(blob, await this.send((context) => this.blobTransport!(toUpload(blob), context)))
+      } else {
+        const batch = toBatch(chunks)
+        done = await this.settle(batch, chunks, await this.send((context) => this.transport(batch, context)))
+      }
       if (done) return
       force = false
     }
   }
 
-  private async send(batch: SyncBatch): Promise<TransportResponse | Error> {
+  private async send(request: (context: { headers: Record<string, string>; signal: AbortSignal }) => Promise<TransportResponse>): Promise<TransportResponse | Error> {
     const headers = { ...this.config.headers, ...(this.token && { Authorization: `Bearer ${this.token}` }) }
     try {
-      return await this.transport(batch, { headers, signal: AbortSignal.timeout(this.config.requestTimeoutMs) })
+      return await request({ headers, signal: AbortSignal.timeout(this.config.requestTimeoutMs) })
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error))
     }
+  }
+
+  /** Acts on the answer to one binary part. Returns true when this pass must stop. */
+  private async settleBlob(blob: StoredBlob, response: TransportResponse | Error): Promise<boolean> {
+    const store = this.store()
+    const settle = (outcome: Parameters<typeof store.settleBlob>[3]) => store.settleBlob(blob.sessionId, blob.blobId, blob.part, outcome)
+    const name = `part ${blob.part} of ${blob.blobId} (session ${blob.sessionId})`
+    if (response instanceof Error) return this.retryLater(`network error: ${response.message}`, () => settle({ state: 'pending', error: response.message }))
+    const reason = `${response.status}${response.text ? `: ${response.text.slice(0, 500)}` : ''}`
+    const verdict = verdictFor(response.status)
+    if (verdict === 'sent') {
+      await settle({ state: 'sent' })
+      await this.succeeded()
+      this.update({ pendingBlobs: Math.max(0, this.status.pendingBlobs - 1), pendingBlobBytes: Math.max(0, this.status.pendingBlobBytes - blob.size) })
+      return false
+    }
+    if (verdict === 'dead' || verdict === 'split') {
+      // A part cannot be split: too large is as final as malformed.
+      await settle({ state: 'dead', error: reason })
+      this.update({
+        pendingBlobs: Math.max(0, this.status.pendingBlobs - 1),
+        pendingBlobBytes: Math.max(0, this.status.pendingBlobBytes - blob.size),
+        error: errorInfo('batch_rejected', `The backend refused ${name} for good (${reason}); it stays in this browser.`),
+      })
+      return false
+    }
+    if (verdict === 'auth') return this.pauseForToken(reason)
+    return this.retryLater(reason, () => settle({ state: 'pending', error: reason }), response.retryAfter)
   }
 
   /** Acts on one answer. Returns true when this pass must stop. */
   private async settle(batch: SyncBatch, chunks: StoredChunk[], response: TransportResponse | Error): Promise<boolean> {
     const store = this.store()
     const firstSeqs = chunks.map((chunk) => chunk.firstSeq)
-    const now = Date.now()
-    if (response instanceof Error) return this.retryLater(batch, firstSeqs, `network error: ${response.message}`)
+    const pending = (reason: string) => () => store.settle(batch.sessionId, firstSeqs, { state: 'pending', error: reason })
+    if (response instanceof Error) return this.retryLater(`network error: ${response.message}`, pending(response.message))
     const reason = `${response.status}${response.text ? `: ${response.text.slice(0, 500)}` : ''}`
     switch (verdictFor(response.status)) {
       case 'sent': {
         await store.settle(batch.sessionId, firstSeqs, { state: 'sent' })
-        this.persisted = { attempt: 0, nextAttemptAt: 0, lastSuccessAt: now }
-        await store.setMeta(META_KEY, this.persisted)
+        await this.succeeded()
         const acked = withAcked(this.status.acked, batch.sessionId, (await store.getSession(batch.sessionId))?.syncedSeq)
         this.update({
           acked,
-          attempt: 0,
-          nextAttemptAt: null,
-          lastSuccessAt: now,
-          error: null,
           pendingEvents: Math.max(0, this.status.pendingEvents - batch.count),
           pendingBytes: Math.max(0, this.status.pendingBytes - batch.body.byteLength),
         })
@@ -324,16 +368,27 @@ export class SyncEngine {
         await this.bury(batch, firstSeqs, `${reason} (one chunk, still too large)`)
         return false
       case 'auth':
-        this.update({
-          needsToken: true,
-          state: 'unauthorized',
-          error: errorInfo('sync_unauthorized', `The backend answered ${reason}. Sync is paused until a new token (getToken) or syncNow(); nothing is lost.`),
-        })
-        this.broadcast()
-        return true
+        return this.pauseForToken(reason)
       case 'retry':
-        return this.retryLater(batch, firstSeqs, reason, response.retryAfter)
+        return this.retryLater(reason, pending(reason), response.retryAfter)
     }
+  }
+
+  private async succeeded(): Promise<void> {
+    const now = Date.now()
+    this.persisted = { attempt: 0, nextAttemptAt: 0, lastSuccessAt: now }
+    await this.store().setMeta(META_KEY, this.persisted)
+    this.update({ attempt: 0, nextAttemptAt: null, lastSuccessAt: now, error: null })
+  }
+
+  private pauseForToken(reason: string): boolean {
+    this.update({
+      needsToken: true,
+      state: 'unauthorized',
+      error: errorInfo('sync_unauthorized', `The backend answered ${reason}. Sync is paused until a new token (getToken) or syncNow(); nothing is lost.`),
+    })
+    this.broadcast()
+    return true
   }
 
   private async bury(batch: SyncBatch, firstSeqs: number[], reason: string): Promise<void> {
@@ -350,15 +405,15 @@ export class SyncEngine {
     })
   }
 
-  private async retryLater(batch: SyncBatch, firstSeqs: number[], reason: string, retryAfter?: string | null): Promise<boolean> {
+  /** Counts a failed attempt (`markFailed` records it on what was sent) and waits before the next. */
+  private async retryLater(reason: string, markFailed: () => Promise<void>, retryAfter?: string | null): Promise<boolean> {
     const attempt = this.persisted.attempt + 1
     const now = Date.now()
     // The server's Retry-After wins over our own backoff (within reason: at most an hour).
     const delay = retryAfterMs(retryAfter, now, 3_600_000) ?? backoffDelay(attempt, this.config.backoff)
     this.persisted = { ...this.persisted, attempt, nextAttemptAt: now + delay }
-    const store = this.store()
-    await store.settle(batch.sessionId, firstSeqs, { state: 'pending', error: reason })
-    await store.setMeta(META_KEY, this.persisted)
+    await markFailed()
+    await this.store().setMeta(META_KEY, this.persisted)
     this.update({
       attempt,
       nextAttemptAt: now + delay,
@@ -433,6 +488,10 @@ function toBatch(chunks: StoredChunk[]): SyncBatch {
     body,
     count: chunks.reduce((sum, chunk) => sum + chunk.count, 0),
   }
+}
+
+function toUpload(blob: StoredBlob) {
+  return { sessionId: blob.sessionId, blobId: blob.blobId, part: blob.part, mimeType: blob.mimeType, body: new Uint8Array(blob.bytes) }
 }
 
 function withAcked(acked: Record<string, number>, sessionId: string, seq: number | undefined): Record<string, number> {

@@ -31,3 +31,15 @@ export interface TransportResponse {
 
 /** A network error (no response at all) is a rejected promise. */
 export type Transport = (batch: SyncBatch, context: TransportContext) => Promise<TransportResponse>
+
+/** One part of a binary attachment, for `PUT {endpoint}/v1/sessions/{sessionId}/blobs/{blobId}/{part}` (PROTOCOL.md §3). */
+export interface BlobUpload {
+  sessionId: string
+  blobId: string
+  part: number
+  mimeType: string
+  body: Uint8Array
+}
+
+/** Puts one part; idempotent by URL. A network error is a rejected promise. */
+export type BlobTransport = (upload: BlobUpload, context: TransportContext) => Promise<TransportResponse>

@@ -1,4 +1,4 @@
-import type { Transport } from './Transport'
+import type { BlobTransport, Transport, TransportResponse } from './Transport'
 
 /** PROTOCOL.md §2: `POST {endpoint}/v1/batches` with the stored gzip bytes as they are. */
 export function createHttpTransport(endpoint: string, fetchImpl: typeof fetch = (...args) => fetch(...args)): Transport {
@@ -17,8 +17,27 @@ export function createHttpTransport(endpoint: string, fetchImpl: typeof fetch = 
       body: batch.body as Uint8Array<ArrayBuffer>,
       signal,
     })
-    const ok = response.status >= 200 && response.status < 300
-    const text = ok ? undefined : (await response.text().catch(() => '')).slice(0, 4000)
-    return { status: response.status, retryAfter: response.headers.get('Retry-After'), ...(text !== undefined && { text }) }
+    return answer(response)
   }
+}
+
+/** PROTOCOL.md §3: `PUT {endpoint}/v1/sessions/{sessionId}/blobs/{blobId}/{part}` with the raw bytes. */
+export function createHttpBlobTransport(endpoint: string, fetchImpl: typeof fetch = (...args) => fetch(...args)): BlobTransport {
+  const base = endpoint.replace(/\/+$/, '')
+  return async (upload, { headers, signal }) => {
+    const url = `${base}/v1/sessions/${upload.sessionId}/blobs/${upload.blobId}/${upload.part}`
+    const response = await fetchImpl(url, {
+      method: 'PUT',
+      headers: { ...headers, 'Content-Type': upload.mimeType },
+      body: upload.body as Uint8Array<ArrayBuffer>,
+      signal,
+    })
+    return answer(response)
+  }
+}
+
+async function answer(response: Response): Promise<TransportResponse> {
+  const ok = response.status >= 200 && response.status < 300
+  const text = ok ? undefined : (await response.text().catch(() => '')).slice(0, 4000)
+  return { status: response.status, retryAfter: response.headers.get('Retry-After'), ...(text !== undefined && { text }) }
 }

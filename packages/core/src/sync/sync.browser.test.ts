@@ -238,6 +238,52 @@ describe('sync to a backend (PROTOCOL.md §2)', () => {
     expect(spans.some((span) => span.name.startsWith('session'))).toBe(true)
   })
 
+  test('attachments are stored durably and uploaded part by part with PUT (PROTOCOL.md §3), retried like batches', async () => {
+    const proxy = await newProxy({ queue: ['pass', 'pass', { status: 503 }] })
+    const recorder = recorderFor(uniqueDb(), { ...FAST, endpoint: proxy.url, sync: 'manual', maxBlobBytes: 100_000 })
+    const { id } = await recorder.start()
+    const parts = [0, 1].map(() => crypto.getRandomValues(new Uint8Array(30_000)))
+    const refs = []
+    for (const [part, bytes] of parts.entries()) {
+      refs.push(await recorder.attach(new Blob([bytes], { type: 'audio/webm;codecs=opus' }), { blobId: 'mic-1', part, track: 'input', startT: part * 1000, durationMs: 1000 }))
+    }
+    recorder.record('audio.input', { blobId: 'mic-1', part: 1, mimeType: 'audio/webm;codecs=opus', startT: 1000, durationMs: 1000, bytes: 30_000 })
+    expect(refs[1]).toEqual({ sessionId: id, blobId: 'mic-1', part: 1, mimeType: 'audio/webm;codecs=opus', bytes: 30_000 })
+    expect(recorder.getSnapshot().sync).toMatchObject({ pendingBlobs: 2, pendingBlobBytes: 60_000 })
+
+    // Kept locally, byte for byte.
+    const local = await recorder.sessions.blob(id, 'mic-1', 1)
+    expect(local!.type).toBe('audio/webm;codecs=opus')
+    expect(new Uint8Array(await local!.arrayBuffer())).toEqual(parts[1])
+    expect((await recorder.sessions.blobs(id)).map((b) => [b.blobId, b.part, b.track, b.size, b.state])).toEqual([
+      ['mic-1', 0, 'input', 30_000, 'pending'],
+      ['mic-1', 1, 'input', 30_000, 'pending'],
+    ])
+
+    // Events go first, then the parts. syncNow() stops at the 503 on the second part; the next one sends it.
+    expect(await recorder.syncNow()).toMatchObject({ pendingEvents: 0, pendingBlobs: 1, state: 'backoff' })
+    expect(await recorder.syncNow()).toMatchObject({ pendingEvents: 0, pendingBlobs: 0, state: 'idle' })
+    const requests = await proxy.requests()
+    expect(requests.map((r) => `${r.method} ${r.path} ${r.action}`)).toEqual([
+      `POST /v1/batches pass`,
+      `PUT /v1/sessions/${id}/blobs/mic-1/0 pass`,
+      `PUT /v1/sessions/${id}/blobs/mic-1/1 status 503`,
+      `PUT /v1/sessions/${id}/blobs/mic-1/1 pass`,
+    ])
+    for (const [part, bytes] of parts.entries()) {
+      const response = await fetch(`${inject('tapedeckServer')}/v1/sessions/${id}/blobs/mic-1/${part}`)
+      expect(response.headers.get('content-type')).toBe('audio/webm;codecs=opus')
+      expect(new Uint8Array(await response.arrayBuffer())).toEqual(bytes)
+    }
+    expect((await recorder.sessions.blobs(id)).every((b) => b.state === 'sent')).toBe(true)
+
+    await expect(recorder.attach(new Uint8Array(100_001))).rejects.toMatchObject({ code: 'invalid_blob' })
+    await recorder.stop()
+    await expect(recorder.attach(new Uint8Array(1))).rejects.toMatchObject({ code: 'no_active_session' })
+    await recorder.sessions.delete(id)
+    expect(await recorder.sessions.blobs(id)).toEqual([])
+  })
+
   test('a custom transport function gets the batches', async () => {
     const batches: SyncBatch[] = []
     const recorder = recorderFor(uniqueDb(), {
