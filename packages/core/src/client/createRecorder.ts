@@ -65,6 +65,8 @@ class RecorderClient implements Recorder {
   private tail: TailWriter | undefined
   private counts = { accepted: 0, durable: 0, dropped: 0, rejected: 0 }
   private closed = false
+  /** A configuration the engine refused: every call says so. */
+  private fatal: TapedeckError | undefined
 
   readonly sessions: SessionsApi
   readonly deadLetters: DeadLettersApi
@@ -115,6 +117,7 @@ class RecorderClient implements Recorder {
 
   async ready(): Promise<void> {
     await this.connection
+    if (this.fatal) throw this.fatal
   }
 
   async start(options: StartOptions = {}): Promise<SessionInfo> {
@@ -152,6 +155,7 @@ class RecorderClient implements Recorder {
 
   record<T extends RecordableEventType>(type: T, data: EventData<T>, options?: RecordOptions): void {
     try {
+      if (this.fatal) throw this.fatal
       const session = this.session
       if (session === null) {
         throw new TapedeckError(
@@ -295,6 +299,12 @@ class RecorderClient implements Recorder {
         connection = await connectEngine({ useWorker: false, readyTimeoutMs: 0 })
         this.report(toErrorInfo(cause, 'worker_unavailable'))
         info = await connection.api.init(config, lend(connection.kind))
+      }
+      if (info.fatal) {
+        this.fatal = new TapedeckError(info.fatal.code, info.fatal.message)
+        this.report(info.fatal)
+        connection.terminate()
+        return undefined
       }
       if (info.error) this.report(info.error)
       if (info.storage === 'indexeddb' && typeof indexedDB !== 'undefined') this.tail = openTailWriter(config.dbName)
@@ -512,6 +522,7 @@ class RecorderClient implements Recorder {
   }
 
   private assertOpen(): void {
+    if (this.fatal) throw this.fatal
     if (this.closed) throw new TapedeckError('recorder_closed', 'The recorder is closed: create a new one.')
   }
 }

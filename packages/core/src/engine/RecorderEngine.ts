@@ -48,10 +48,17 @@ export class RecorderEngine implements RecorderWorkerApi {
     return this.serial(async () => {
       this.config = config
       const makeId = createUlid()
+      let redact
+      try {
+        redact = createJsonRedactor(config.redact)
+      } catch (error) {
+        // A configuration error: the same on any thread, so say it rather than fall back.
+        return { storage: this.store.kind, recovered: [], fatal: toErrorInfo(error, 'invalid_options') }
+      }
       this.ctx = {
         now: Date.now(),
         makeId: (ts) => makeId(Math.max(0, Math.floor(ts))),
-        redact: createJsonRedactor(config.redact),
+        redact,
         compressionLevel: config.compressionLevel,
       }
       let error: ErrorInfo | undefined

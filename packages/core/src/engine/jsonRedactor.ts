@@ -2,11 +2,20 @@ import { createRedactor, type RedactOptions } from '../redact'
 
 export type JsonRedactor = (json: string) => { json: string; count: number }
 
-/** Redaction on the JSON text of a payload, as the engine holds it. */
+/**
+ * Redaction on the JSON text of a payload, as the engine holds it. Paths name fields as they
+ * appear in a recorded event (`data.user.address`), so the payload is redacted under `data`.
+ */
 export function createJsonRedactor(options?: RedactOptions): JsonRedactor {
   const redactor = createRedactor(options)
+  const underData = (options?.paths?.length ?? 0) > 0
   return (json) => {
-    const { value, count } = redactor.redact(JSON.parse(json) as unknown)
+    const data = JSON.parse(json) as unknown
+    if (underData) {
+      const { value, count } = redactor.redact({ data })
+      return count === 0 ? { json, count } : { json: JSON.stringify(value.data), count }
+    }
+    const { value, count } = redactor.redact(data)
     return count === 0 ? { json, count } : { json: JSON.stringify(value), count }
   }
 }

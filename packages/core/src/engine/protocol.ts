@@ -40,6 +40,8 @@ export interface EngineInfo {
   /** Sessions left open by a closed or crashed tab, now marked `interrupted`. */
   recovered: string[]
   error?: ErrorInfo
+  /** The configuration cannot work (a bad redaction rule, say): nothing will be recorded. */
+  fatal?: ErrorInfo
 }
 
 export interface IngestResult {
