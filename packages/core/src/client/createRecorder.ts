@@ -463,6 +463,7 @@ class RecorderClient implements Recorder {
     void sent.finally(() => {
       this.inflight.delete(sent)
       this.unconfirmed.delete(batch.batchId!)
+      this.tail?.confirm(batch.batchId!)
     })
     this.publish({})
     return sent

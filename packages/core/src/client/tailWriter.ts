@@ -8,11 +8,24 @@ import type { IngestBatch } from '../storage/applyBatch'
  */
 export interface TailWriter {
   save(batches: IngestBatch[]): void
+  /** The worker stored this batch: its saved copy, if any, is not needed any more. */
+  confirm(batchId: string): void
   close(): void
 }
 
 export function openTailWriter(dbName: string): TailWriter {
   let db: IDBDatabase | undefined
+  /** Keys of the copies saved so far, by batch id (undefined while the save is under way). */
+  const saved = new Map<string, IDBValidKey | undefined>()
+  /** Confirmed while their save was under way: deleted as soon as it lands. */
+  const confirmedEarly = new Set<string>()
+  const remove = (key: IDBValidKey) => {
+    try {
+      db?.transaction('tail', 'readwrite').objectStore('tail').delete(key)
+    } catch {
+      // Left for the next start, which skips a batch already stored.
+    }
+  }
   try {
     const request = indexedDB.open(dbName)
     request.onsuccess = () => {
@@ -32,11 +45,29 @@ export function openTailWriter(dbName: string): TailWriter {
       try {
         const tx = db.transaction('tail', 'readwrite', { durability: 'strict' })
         const store = tx.objectStore('tail')
-        for (const batch of batches) store.put({ ...batch })
+        for (const batch of batches) {
+          const batchId = batch.batchId
+          if (!batchId || saved.has(batchId)) continue
+          saved.set(batchId, undefined)
+          const request = store.put({ ...batch })
+          request.onsuccess = () => {
+            if (confirmedEarly.delete(batchId)) {
+              saved.delete(batchId)
+              remove(request.result)
+            } else saved.set(batchId, request.result)
+          }
+        }
         tx.commit?.()
       } catch {
         // The page is going away; there is nobody left to tell.
       }
+    },
+    confirm(batchId) {
+      if (!saved.has(batchId)) return
+      const key = saved.get(batchId)
+      if (key === undefined) return void confirmedEarly.add(batchId)
+      saved.delete(batchId)
+      remove(key)
     },
     close() {
       db?.close()

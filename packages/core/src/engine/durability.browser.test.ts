@@ -135,6 +135,25 @@ describe('a conversation outlives a page', () => {
     db.close()
   })
 
+  test('a hidden page saves what its worker has not confirmed, and removes the copy once confirmed', async () => {
+    const dbName = uniqueDb()
+    let hide = () => {}
+    const recorder = recorderFor(dbName, { lifecycle: { subscribe: (events) => ((hide = events.hide), () => {}) } })
+    const { id } = await recorder.start()
+    const db = await openDB<TapedeckDB>(dbName)
+    let saved = 0
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 50; i++) recorder.record('x.step', { round, i })
+      hide() // the page goes to the background (or away) with a batch in flight
+      saved = Math.max(saved, await db.count('tail'))
+      await recorder.flush()
+    }
+    await waitFor(() => db.count('tail'), (count) => count === 0)
+    expect(saved).toBeGreaterThan(0)
+    expect((await recorder.sessions.events(id)).length).toBe(1 + 20 * 50)
+    db.close()
+  })
+
   test('a saved batch of a tab that is still alive waits', async () => {
     const dbName = uniqueDb()
     const alive = recorderFor(dbName)
