@@ -1,6 +1,8 @@
 import { createRecorder, isTapedeckError } from '@tapedeck/core'
 
-const recorder = createRecorder()
+// `npm start` runs the reference server next to the playground and says where it is.
+const endpoint = import.meta.env.VITE_TAPEDECK_ENDPOINT as string | undefined
+const recorder = createRecorder(endpoint ? { endpoint } : {})
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 
 recorder.subscribe(() => {

@@ -142,6 +142,7 @@ describe('ip', () => {
     ['from 8.8.8.8.', 'from [ip].'],
     ['10.0.0.1:8080', '[ip]:8080'],
     ['2001:db8::1', '[ip]'],
+    ['http://10.0.0.1:8080/x', 'http://[ip]:8080/x'],
     ['::1', '[ip]'],
     ['fe80::1%eth0', '[ip]'],
     ['2001:0db8:85a3:0000:0000:8a2e:0370:7334', '[ip]'],
@@ -151,7 +152,7 @@ describe('ip', () => {
     expect(text(input)).toBe(output)
   })
 
-  it.each(['v1.2.3.4', '1.2.3', '1.2.3.4.5', '256.1.1.1', '12:30:45', 'cafe::babe', 'a::b'])('leaves %j', (input) => {
+  it.each(['v1.2.3.4', '1.2.3', '1.2.3.4.5', '256.1.1.1', '12:30:45', 'cafe::babe', 'a::b', 'HeadlessChrome/156.0.0.0 Safari/537.36'])('leaves %j', (input) => {
     expect(text(input)).toBe(input)
   })
 })

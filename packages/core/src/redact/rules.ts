@@ -188,8 +188,9 @@ export const BUILTIN_RULES: Readonly<Record<BuiltinRule, readonly Rule[]>> = {
       chars: raw`\d`,
     },
     {
-      // IPv4. Not after a letter or dot, so `v1.2.3.4` and longer dotted numbers stay.
-      source: raw`(?<![\w.])${IPV4}(?![\w]|\.\d)`,
+      // IPv4. Not after a letter or dot, so `v1.2.3.4` and longer dotted numbers stay, nor after
+      // `product/`, so a browser version in a user agent (`Chrome/156.0.0.0`) stays.
+      source: raw`(?<![\w.]|[A-Za-z]/)${IPV4}(?![\w]|\.\d)`,
       replace: label('[ip]'),
       trigger: NUMBERS,
       chars: raw`\d`,
