@@ -2,18 +2,10 @@ import { afterEach, describe, expect, test } from 'vitest'
 import { TapedeckError } from '../errors'
 import { Gunzip } from 'fflate'
 import { closeAll, recorderFor, uniqueDb, waitFor } from '../../test/browser'
+import { codeOf } from '../../test/codeOf'
 
 afterEach(closeAll)
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(TapedeckError)
-    return (error as TapedeckError).code
-  }
-  return undefined
-}
 
 describe('recording in a worker into IndexedDB', () => {
   test('stores events in order with gapless seq, the envelope of PROTOCOL.md and session metadata', async () => {

@@ -1,16 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import { TapedeckError } from '../errors'
+import { codeOf } from '../../test/codeOf'
 import { checkType, serializeData } from './serialize'
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(TapedeckError)
-    return (error as TapedeckError).code
-  }
-  return undefined
-}
 
 describe('checkType', () => {
   test('accepts catalogue types and x.* types', () => {
