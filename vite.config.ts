@@ -1,11 +1,12 @@
 import { defineConfig } from 'vitest/config'
 import { playwright } from '@vitest/browser-playwright'
 import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs'
+import { sourceResolve } from './scripts/conditions.mjs'
 
-// One config for the whole workspace. Sources resolve through the "source" export
+// One config for the whole workspace. Sources resolve through the "@tapedeck/source" export
 // condition, so tests and the playground run on TypeScript, not on stale builds.
 export default defineConfig({
-  resolve: { conditions: ['source'] },
+  ...sourceResolve,
   test: {
     projects: [
       {

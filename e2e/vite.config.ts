@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { defineConfig, type Plugin } from 'vite'
+import { sourceResolve } from '../scripts/conditions.mjs'
 
 const workerFile = fileURLToPath(new URL('../packages/core/dist/tapedeck-worker.js', import.meta.url))
 
@@ -26,7 +27,7 @@ function testHeaders(): Plugin {
 
 export default defineConfig({
   root: fileURLToPath(new URL('./pages', import.meta.url)),
-  resolve: { conditions: ['source'] },
+  ...sourceResolve,
   plugins: [testHeaders()],
   server: { host: '127.0.0.1', port: 5179, strictPort: true },
   logLevel: 'warn',

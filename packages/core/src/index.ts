@@ -1,6 +1,10 @@
 export { createRecorder } from './client/createRecorder'
+export { INITIAL_STATUS } from './client/initialStatus'
 export type {
   AnnotationInput,
+  AttachOptions,
+  AttachmentRef,
+  DeadLettersApi,
   FlushResult,
   RecordOptions,
   Recorder,
@@ -21,4 +25,6 @@ export type { ChunkRecord, SessionCounters, SessionRecord, SessionStatus } from 
 export type { CompressionLevel } from './storage/applyBatch'
 export type { RedactOptions, BuiltinRule } from './redact'
 export type { Clock } from './util/clock'
+export type { SyncState, SyncStatus } from './sync/SyncEngine'
+export type { BlobTransport, BlobUpload, SyncBatch, Transport, TransportContext, TransportResponse } from './sync/Transport'
 export { VERSION } from './version'

@@ -9,6 +9,7 @@ import { browserClock } from '../util/clock'
 import { Store } from '../util/subscribable'
 import { createUlid, randomId } from '../util/ulid'
 import { VERSION } from '../version'
+import { INITIAL_STATUS } from './initialStatus'
 import { browserLifecycle } from './pageLifecycle'
 import { openTailWriter, type TailWriter } from './tailWriter'
 import type { IngestBatch } from '../storage/applyBatch'
@@ -81,20 +82,7 @@ class RecorderClient implements Recorder {
     if (!Number.isInteger(compressionLevel) || compressionLevel < 0 || compressionLevel > 9) {
       throw new TapedeckError('invalid_options', `compressionLevel must be a whole number from 0 to 9, got ${compressionLevel}.`)
     }
-    this.status = new Store<RecorderStatus>({
-      state: 'idle',
-      ready: false,
-      engine: null,
-      storage: null,
-      durable: false,
-      session: null,
-      counts: { accepted: 0, durable: 0, pending: 0, dropped: 0, rejected: 0 },
-      lastSeq: null,
-      recovered: [],
-      sync: null,
-      error: null,
-      errors: [],
-    })
+    this.status = new Store<RecorderStatus>(INITIAL_STATUS)
     this.connection = this.connect(compressionLevel)
     const engine = (call: (api: EngineConnection['api']) => Promise<unknown>) =>
       void this.connection.then((connection) => connection && call(connection.api)).catch(() => undefined)
