@@ -57,7 +57,7 @@ describe('serializeData', () => {
     const data: Record<string, unknown> = { a: 1 }
     data.self = data
     expect(codeOf(() => serializeData('x.a', data, 1000))).toBe('not_serializable')
-    expect(() => serializeData('x.a', data, 1000)).toThrow(/circular/)
+    expect(() => serializeData('x.a', data, 1000)).toThrow(/field "self": the data is circular/)
   })
 
   test('refuses payloads over the size cap and accepts one at the cap', () => {
