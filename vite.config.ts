@@ -23,7 +23,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'browser',
-          globalSetup: ['packages/core/test/syncSetup.ts'],
+          globalSetup: ['packages/core/test/syncSetup.ts', 'packages/core/test/llmSetup.ts'],
           include: ['packages/*/src/**/*.browser.test.ts', 'packages/*/src/**/*.browser.test.tsx'],
           testTimeout: 30_000,
           browser: {
