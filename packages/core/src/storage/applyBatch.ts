@@ -93,7 +93,7 @@ export function applyBatch(current: SessionRecord | undefined, batch: IngestBatc
       `"tab":"${batch.tab}","type":"${event.type}","data":${data}${event.checkpoint ? ',"checkpoint":true' : ''}}\n`
   }
   const raw = encoder.encode(text)
-  const gz = gzipSync(raw, { level: ctx.compressionLevel, mem: 8 })
+  const gz = gzipSync(raw, { level: ctx.compressionLevel })
   counters.events += events.length
   counters.bytes += raw.byteLength
   counters.storedBytes += gz.byteLength
