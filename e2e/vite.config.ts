@@ -29,6 +29,9 @@ export default defineConfig({
   root: fileURLToPath(new URL('./pages', import.meta.url)),
   ...sourceResolve,
   plugins: [testHeaders()],
+  // Found only when the first page imports the recorder: named up front, so Vite does not
+  // re-optimise and reload pages in the middle of a test.
+  optimizeDeps: { include: ['idb', 'comlink', 'fflate'] },
   server: { host: '127.0.0.1', port: 5179, strictPort: true },
   logLevel: 'warn',
 })

@@ -1,6 +1,7 @@
 import { TapedeckError, toErrorInfo, type ErrorInfo } from '../errors'
 import type { EventData, RecordableEventType, SessionStartedData } from '../events/catalogue'
-import { ID_PATTERN, checkType, serializeData, type PendingEvent } from '../events/serialize'
+import { ID_PATTERN, checkType, serializeData } from '../events/serialize'
+import { BatchBuilder, type PackedBatch } from '../events/PackedBatch'
 import { proxy, transfer } from 'comlink'
 import { connectEngine, type EngineConnection } from '../engine/connectEngine'
 import type { EngineCallbacks, EngineConfig, EngineSyncConfig, ExportFormat, IngestResult, SessionQuery } from '../engine/protocol'
@@ -12,7 +13,6 @@ import { VERSION } from '../version'
 import { INITIAL_STATUS } from './initialStatus'
 import { browserLifecycle } from './pageLifecycle'
 import { openTailWriter, type TailWriter } from './tailWriter'
-import type { IngestBatch } from '../storage/applyBatch'
 import type {
   AnnotationInput,
   AttachOptions,
@@ -56,12 +56,12 @@ class RecorderClient implements Recorder {
   private readonly stopListening: () => void
 
   private session: ActiveSession | null = null
-  private buffer: PendingEvent[] = []
+  private readonly buffer = new BatchBuilder()
   private bufferSession = ''
   private timer: ReturnType<typeof setTimeout> | undefined
   private readonly inflight = new Set<Promise<unknown>>()
   /** Batches handed to the engine and not yet confirmed, by batch id. */
-  private readonly unconfirmed = new Map<string, IngestBatch>()
+  private readonly unconfirmed = new Map<string, PackedBatch>()
   private batchCount = 0
   private tail: TailWriter | undefined
   private counts = { accepted: 0, durable: 0, dropped: 0, rejected: 0 }
@@ -129,7 +129,7 @@ class RecorderClient implements Recorder {
     const data = serializeData('session.started', this.startedData(metadata), this.maxEventBytes)
     const session: ActiveSession = { id, paused: false, startedAt: null, resumed: false }
     this.session = session
-    this.enqueue({ type: 'session.started', data, ts: this.clock.wallNow(), at: this.clock.now() })
+    this.enqueue('session.started', data)
     const result = this.post()
     this.publish({ state: 'recording', session: { id, startedAt: null, resumed: false } })
     const outcome = await result
@@ -154,9 +154,7 @@ class RecorderClient implements Recorder {
       checkType(type)
       if (session.paused) return
       const json = serializeData(type, data, this.maxEventBytes)
-      const event: PendingEvent = { type, data: json, ts: this.clock.wallNow(), at: this.clock.now() }
-      if (options?.checkpoint) event.checkpoint = true
-      this.enqueue(event)
+      this.enqueue(type, json, options?.checkpoint === true)
     } catch (error) {
       this.counts.rejected++
       this.report(toErrorInfo(error, 'invalid_event_data'))
@@ -401,14 +399,14 @@ class RecorderClient implements Recorder {
   }
 
   private enqueueLifecycle(type: 'session.paused' | 'session.resumed' | 'session.ended', data: object): void {
-    this.enqueue({ type, data: JSON.stringify(data), ts: this.clock.wallNow(), at: this.clock.now() })
+    this.enqueue(type, JSON.stringify(data))
   }
 
-  private enqueue(event: PendingEvent): void {
+  private enqueue(type: string, data: string, checkpoint = false): void {
     const sessionId = this.session!.id
     if (this.buffer.length > 0 && this.bufferSession !== sessionId) this.post()
     this.bufferSession = sessionId
-    this.buffer.push(event)
+    this.buffer.push(type, data, this.clock.wallNow(), this.clock.now(), checkpoint)
     this.counts.accepted++
     if (this.buffer.length >= this.maxBatchEvents) this.post()
     else this.timer ??= setTimeout(this.post, this.flushIntervalMs)
@@ -421,9 +419,8 @@ class RecorderClient implements Recorder {
       this.timer = undefined
     }
     if (this.buffer.length === 0) return Promise.resolve(undefined)
-    const batch: IngestBatch = { sessionId: this.bufferSession, tab: this.tab, events: this.buffer, batchId: `${this.tab}.${++this.batchCount}` }
-    this.buffer = []
-    this.unconfirmed.set(batch.batchId!, batch)
+    const batch = this.buffer.take(this.bufferSession, this.tab, `${this.tab}.${++this.batchCount}`)
+    this.unconfirmed.set(batch.batchId, batch)
     const sent = this.connection
       .then((connection) => {
         if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
@@ -442,7 +439,7 @@ class RecorderClient implements Recorder {
           return result
         },
         (error: unknown) => {
-          this.counts.dropped += batch.events.length
+          this.counts.dropped += batch.ts.length
           this.report(toErrorInfo(error, 'storage_failed'))
           return undefined
         },
@@ -450,8 +447,8 @@ class RecorderClient implements Recorder {
     this.inflight.add(sent)
     void sent.finally(() => {
       this.inflight.delete(sent)
-      this.unconfirmed.delete(batch.batchId!)
-      this.tail?.confirm(batch.batchId!)
+      this.unconfirmed.delete(batch.batchId)
+      this.tail?.confirm(batch.batchId)
     })
     this.publish({})
     return sent

@@ -1,4 +1,4 @@
-import type { IngestBatch } from '../storage/applyBatch'
+import type { PackedBatch } from '../events/PackedBatch'
 
 /**
  * The page's own connection to the database, used once: when the page is hidden or closing, it
@@ -7,7 +7,7 @@ import type { IngestBatch } from '../storage/applyBatch'
  * unless the worker did first (batch ids tell).
  */
 export interface TailWriter {
-  save(batches: IngestBatch[]): void
+  save(batches: PackedBatch[]): void
   /** The worker stored this batch: its saved copy, if any, is not needed any more. */
   confirm(batchId: string): void
   close(): void
@@ -47,7 +47,7 @@ export function openTailWriter(dbName: string): TailWriter {
         const store = tx.objectStore('tail')
         for (const batch of batches) {
           const batchId = batch.batchId
-          if (!batchId || saved.has(batchId)) continue
+          if (saved.has(batchId)) continue
           saved.set(batchId, undefined)
           const request = store.put({ ...batch })
           request.onsuccess = () => {

@@ -2,6 +2,7 @@ import { gunzipSync } from 'fflate'
 import { toErrorInfo, type ErrorInfo } from '../errors'
 import type { TapedeckEvent } from '../events/catalogue'
 import { ID_PATTERN, type PendingEvent } from '../events/serialize'
+import { unpackBatch, type PackedBatch } from '../events/PackedBatch'
 import { applyBatch, type ApplyContext, type IngestBatch } from '../storage/applyBatch'
 import { createIdbStore, openDatabase } from '../storage/idbStore'
 import { createMemoryStore } from '../storage/memoryStore'
@@ -125,8 +126,9 @@ export class RecorderEngine implements RecorderWorkerApi {
     })
   }
 
-  ingest(batch: IngestBatch): Promise<IngestResult> {
+  ingest(packed: PackedBatch): Promise<IngestResult> {
     return this.serial(async () => {
+      const batch = unpackBatch(packed)
       if (!ID_PATTERN.test(batch.sessionId) || !ID_PATTERN.test(batch.tab) || batch.events.length === 0) {
         throw new Error(`Bad batch for session ${JSON.stringify(batch.sessionId)}`)
       }
@@ -309,7 +311,7 @@ export class RecorderEngine implements RecorderWorkerApi {
   private async recover(): Promise<string[]> {
     for (const { key, tail } of await this.store.takeTails()) {
       await whileLockFree(tabLock(tail.tab), async () => {
-        if (!(await this.store.hasBatch(tail.sessionId, tail.batchId))) await this.append(tail)
+        if (!(await this.store.hasBatch(tail.sessionId, tail.batchId))) await this.append(unpackBatch(tail))
         await this.store.deleteTail(key)
       }).catch(() => false)
     }

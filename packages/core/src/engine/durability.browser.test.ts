@@ -1,9 +1,17 @@
 import { openDB } from 'idb'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { TapedeckDB } from '../storage/schema'
+import { BatchBuilder } from '../events/PackedBatch'
 import { closeAll, recorderFor, uniqueDb, waitFor } from '../../test/browser'
 
 afterEach(closeAll)
+
+/** A batch of one event, as a closing page saves it. */
+function saved(sessionId: string, tab: string, batchId: string, type: string, data: string, at: number) {
+  const builder = new BatchBuilder()
+  builder.push(type, data, Date.now(), at)
+  return builder.take(sessionId, tab, batchId)
+}
 
 const makeWorker = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })
 
@@ -118,8 +126,8 @@ describe('a conversation outlives a page', () => {
     const tab = (await closing.sessions.events(id))[1]!.tab
     const at = performance.timeOrigin + performance.now()
     // What the page saved as it closed: one batch its worker had stored, one it had not.
-    await db.add('tail', { sessionId: id, tab, batchId: stored.batchId!, events: [{ type: 'x.stored', data: '{"n":1}', ts: Date.now(), at }] })
-    await db.add('tail', { sessionId: id, tab, batchId: `${tab}.99`, events: [{ type: 'x.saved-by-page', data: '{"n":2}', ts: Date.now(), at }] })
+    await db.add('tail', saved(id, tab, stored.batchId!, 'x.stored', '{"n":1}', at))
+    await db.add('tail', saved(id, tab, `${tab}.99`, 'x.saved-by-page', '{"n":2}', at))
     await closing.close()
 
     const next = recorderFor(dbName)
@@ -161,7 +169,7 @@ describe('a conversation outlives a page', () => {
     await alive.flush()
     const tab = (await alive.sessions.events(id))[0]!.tab
     const db = await openDB<TapedeckDB>(dbName)
-    await db.add('tail', { sessionId: id, tab, batchId: `${tab}.50`, events: [{ type: 'x.late', data: '{}', ts: Date.now(), at: performance.timeOrigin }] })
+    await db.add('tail', saved(id, tab, `${tab}.50`, 'x.late', '{}', performance.timeOrigin))
     const other = recorderFor(dbName)
     await other.ready()
     expect((await other.sessions.events(id)).map((e) => e.type)).toEqual(['session.started'])

@@ -5,7 +5,8 @@
  */
 import type { ErrorInfo } from '../errors'
 import type { TapedeckEvent } from '../events/catalogue'
-import type { CompressionLevel, IngestBatch } from '../storage/applyBatch'
+import type { CompressionLevel } from '../storage/applyBatch'
+import type { PackedBatch } from '../events/PackedBatch'
 import type { BlobRecord, ChunkRecord, SessionRecord, SessionStatus, StoredBlob } from '../storage/schema'
 import type { RedactOptions } from '../redact'
 import type { SyncConfig, SyncStatus } from '../sync/SyncEngine'
@@ -81,7 +82,7 @@ export type ExportFormat = 'jsonl' | 'jsonl.gz'
 
 export interface RecorderWorkerApi {
   init(config: EngineConfig, callbacks?: EngineCallbacks): Promise<EngineInfo>
-  ingest(batch: IngestBatch): Promise<IngestResult>
+  ingest(batch: PackedBatch): Promise<IngestResult>
   listSessions(query: SessionQuery): Promise<SessionPage>
   getSession(id: string): Promise<SessionRecord | undefined>
   readEvents(id: string, fromSeq?: number, limit?: number): Promise<TapedeckEvent[]>

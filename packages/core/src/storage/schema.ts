@@ -1,6 +1,6 @@
 import type { DBSchema } from 'idb'
 import type { SessionStartedData } from '../events/catalogue'
-import type { PendingEvent } from '../events/serialize'
+import type { PackedBatch } from '../events/PackedBatch'
 
 export const DB_VERSION = 1
 
@@ -77,12 +77,7 @@ export interface ChunkRecord {
  * Batches a closing page saved itself, in case its worker died before storing them: the next
  * recorder stores those it finds no chunk for.
  */
-export interface TailRecord {
-  sessionId: string
-  tab: string
-  batchId: string
-  events: PendingEvent[]
-}
+export type TailRecord = PackedBatch
 
 /** A chunk with its bytes: gzip of NDJSON, one event a line (an ArrayBuffer, not a Blob: Safari). */
 export interface StoredChunk extends ChunkRecord {

@@ -7,7 +7,10 @@ export interface Clock {
   wallNow(): number
 }
 
+let origin: number | undefined
+
 export const browserClock: Clock = {
-  now: () => performance.timeOrigin + performance.now(),
+  // timeOrigin is fixed for the page: read once, not on every event.
+  now: () => (origin ??= performance.timeOrigin) + performance.now(),
   wallNow: () => Date.now(),
 }
