@@ -1,0 +1,77 @@
+// The size of `@tapedeck/core` as a browser app ships it: the page entry (src/index.ts bundled
+// with Vite, minified, comlink included) without the files it loads separately (the worker,
+// the main-thread engine it imports lazily), and the worker file; gzip level 9.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { fileURLToPath } from 'node:url'
+import { build } from 'vite'
+import { sourceResolve } from '../../scripts/conditions.mjs'
+import { sourcesOnly } from './sourcesOnly.mjs'
+
+const core = fileURLToPath(new URL('../../packages/core/', import.meta.url))
+
+/** Bundles `entry` and measures what the page loads. */
+async function measure(entry) {
+  const result = await build({
+    configFile: false,
+    logLevel: 'warn',
+    root: core,
+    mode: 'production',
+    resolve: sourceResolve.resolve,
+    plugins: [sourcesOnly()],
+    build: {
+      write: false,
+      lib: { entry, formats: ['es'], fileName: 'index' },
+      target: 'es2022',
+      minify: true,
+      sourcemap: false,
+      reportCompressedSize: false,
+      // Nothing external: comlink (and anything else the page entry imports) is counted.
+      rolldownOptions: { external: [] },
+    },
+    worker: { format: 'es', plugins: () => [sourcesOnly()] },
+  })
+  const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output)
+  const byName = new Map(outputs.map((file) => [file.fileName, file]))
+  const entryChunk = outputs.find((file) => file.type === 'chunk' && file.isEntry)
+  if (!entryChunk) throw new Error('the core build has no entry chunk')
+  // The entry and what it imports statically; dynamic imports and the worker load later.
+  const page = new Set()
+  const visit = (name) => {
+    if (page.has(name)) return
+    page.add(name)
+    for (const imported of byName.get(name)?.imports ?? []) visit(imported)
+  }
+  visit(entryChunk.fileName)
+  const bytesOf = (file) => Buffer.from(file.type === 'chunk' ? file.code : file.source)
+  const gzip = (buffer) => gzipSync(buffer, { level: 9 }).byteLength
+  const pageParts = [...page].map((name) => bytesOf(byName.get(name)))
+  // Vite emits the worker as its own (asset) file; the chunk that creates it refers to it by name.
+  const workers = outputs.filter((file) => file.type === 'asset' && /worker.*\.js$/.test(file.fileName))
+  if (workers.length !== 1) throw new Error(`expected one worker file in the core build, found ${workers.map((w) => w.fileName).join(', ') || 'none'}`)
+  const worker = bytesOf(workers[0])
+  const lazy = outputs.filter((file) => file.type === 'chunk' && !page.has(file.fileName))
+  return {
+    pageFiles: [...page],
+    pageBytes: pageParts.reduce((sum, part) => sum + part.byteLength, 0),
+    // Each file travels on its own: the sum of their gzip sizes is what the page downloads.
+    pageGzip: pageParts.reduce((sum, part) => sum + gzip(part), 0),
+    pageGzipConcatenated: gzip(Buffer.concat(pageParts)),
+    workerFile: workers[0].fileName,
+    workerBytes: worker.byteLength,
+    workerGzip: gzip(worker),
+    lazyFiles: lazy.map((file) => ({ file: file.fileName, gzip: gzip(bytesOf(file)) })),
+  }
+}
+
+export async function coreBundleSize(scratchDir) {
+  const full = await measure('src/index.ts')
+  // What an app pays that imports only the recorder (the rest of the entry tree-shaken away).
+  mkdirSync(scratchDir, { recursive: true })
+  // A .js file: bench/**/*.ts is type-checked with the workspace, this scratch file must not be.
+  const only = join(scratchDir, 'recorderOnly.js')
+  writeFileSync(only, `export { createRecorder } from ${JSON.stringify(join(core, 'src/index.ts'))}\n`)
+  const recorderOnly = await measure(only)
+  return { ...full, recorderOnly: { pageFiles: recorderOnly.pageFiles, pageBytes: recorderOnly.pageBytes, pageGzip: recorderOnly.pageGzip } }
+}

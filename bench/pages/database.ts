@@ -1,0 +1,38 @@
+import { openDB } from 'idb'
+
+/** Deletes a database; resolves once it is gone (or at the latest after 10 s, if a connection stays open). */
+export function deleteDatabase(name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`database ${name} could not be deleted within 10 s (blocked)`)), 10_000)
+    const request = indexedDB.deleteDatabase(name)
+    request.onsuccess = () => {
+      clearTimeout(timer)
+      resolve()
+    }
+    request.onerror = () => {
+      clearTimeout(timer)
+      reject(request.error ?? new Error(`database ${name} could not be deleted`))
+    }
+  })
+}
+
+/** The stored chunks of a session, read around the recorder: what sync sends, byte for byte. */
+export async function storedChunks(dbName: string, sessionId: string): Promise<{ chunks: number; bytes: Uint8Array; events: number }> {
+  const db = await openDB(dbName)
+  try {
+    const range = IDBKeyRange.bound([sessionId, -Infinity], [sessionId, Infinity])
+    const tx = db.transaction(['chunks', 'chunkData'])
+    const [records, data] = await Promise.all([tx.objectStore('chunks').getAll(range), tx.objectStore('chunkData').getAll(range)])
+    const parts = data.map((buffer) => new Uint8Array(buffer as ArrayBuffer))
+    const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0))
+    let offset = 0
+    for (const part of parts) {
+      bytes.set(part, offset)
+      offset += part.byteLength
+    }
+    const events = records.reduce((sum, record) => sum + (record as { count: number }).count, 0)
+    return { chunks: records.length, bytes, events }
+  } finally {
+    db.close()
+  }
+}

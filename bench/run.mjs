@@ -1,0 +1,621 @@
+#!/usr/bin/env node
+// `npm run bench`: every figure in one headless Chromium run (a fresh disk-backed profile), each
+// against its anchor or peer measured in the same runs, as a ratio. Prints a table and writes
+// bench/results/latest.json. A figure that misses its bar is printed as MISS.
+//
+//   node bench/run.mjs            the full run (~5–10 minutes)
+//   node bench/run.mjs --quick    small sizes, a few seconds a figure: checks that every figure is
+//                                 still measured and finite (npm test runs it); nothing about speed
+//   node bench/run.mjs --strict   exit 1 when a bar is missed, too
+//   node bench/run.mjs --profile  no figures: CPU profiles (page and worker) of a record() burst
+//                                 and a durable run, built unminified, summarised per function
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { build } from 'vite'
+import { launchBrowser, openBenchPage } from './lib/browser.mjs'
+import { coreBundleSize } from './lib/bundleSize.mjs'
+import { printProfile, saveProfile, summariseProfile } from './lib/profile.mjs'
+import { format, machine, rowsOf, summary, table } from './lib/report.mjs'
+import { loadTapedeckServer, serveStatic, startReferenceServer } from './lib/servers.mjs'
+
+const args = new Set(process.argv.slice(2))
+const quick = args.has('--quick')
+const strict = args.has('--strict')
+const profiling = args.has('--profile')
+const root = fileURLToPath(new URL('..', import.meta.url))
+const here = (path) => fileURLToPath(new URL(path, import.meta.url))
+
+const SIZES = quick
+  ? { warmups: 0, runs: 1, mainThread: 5_000, durable: 5_000, dexie: 5_000, sample: 256 * 1024, sync: 5_000, memory: 10_000, memoryWarmup: 2_000 }
+  : { warmups: 1, runs: 5, mainThread: 100_000, durable: 100_000, dexie: 100_000, sample: 4 * 1024 * 1024, sync: 100_000, memory: 1_000_000, memoryWarmup: 20_000 }
+const SLICE = 1000
+/** Every call into the page is bounded. */
+const CALL_TIMEOUT_MS = quick ? 60_000 : 600_000
+
+const KB = 1000
+const MB = 1000 * 1000
+const BARS = {
+  recordUs: 2,
+  longTaskMs: 50,
+  durableVsRaw: 0.35,
+  durableEventsPerSec: 150_000,
+  durableVsDexie: 10,
+  wireVsRaw: 0.12,
+  compressionRatioSlack: 0.1,
+  syncVsAnchor: 0.5,
+  pageHeapGrowth: 5 * MB,
+  workerHeap: 64 * MB,
+  scriptTagGzip: 30 * KB,
+  coreEntryGzip: 12 * KB,
+}
+
+function log(message) {
+  process.stdout.write(`${message}\n`)
+}
+
+function withTimeout(promise, ms, what) {
+  let timer
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** Calls `window.bench[name](arg)` in the page. */
+function call(tab, name, arg) {
+  return withTimeout(
+    tab.page.evaluate(([name, arg]) => window.bench[name](arg), [name, arg]),
+    CALL_TIMEOUT_MS,
+    `bench.${name}`,
+  )
+}
+
+/** Warm-up runs (results dropped), then the measured runs. */
+async function repeat(label, run, warmups = SIZES.warmups) {
+  const results = []
+  for (let i = 0; i < warmups; i++) {
+    log(`  ${label}: warm-up ${i + 1}/${warmups}`)
+    await run(i, true)
+  }
+  for (let i = 0; i < SIZES.runs; i++) {
+    log(`  ${label}: run ${i + 1}/${SIZES.runs}`)
+    results.push(await run(i, false))
+  }
+  return results
+}
+
+let databases = 0
+const dbName = (what) => `bench-${what}-${process.pid}-${++databases}`
+
+/** Ratios taken per run (figure and anchor measured side by side), then summarised. */
+const ratios = (a, b) => summary(a.map((value, i) => value / b[i]))
+
+/** Where the recorder compresses: the gzip call in applyBatch.ts and the default level in createRecorder.ts. */
+function recorderCompression() {
+  const client = readFileSync(`${root}/packages/core/src/client/createRecorder.ts`, 'utf8')
+  const apply = readFileSync(`${root}/packages/core/src/storage/applyBatch.ts`, 'utf8')
+  const level = /compressionLevel\s*=\s*options\.compressionLevel\s*\?\?\s*(\d)/.exec(client)
+  const gzipCall = /gzipSync\([^)]*?\{([^}]*)\}\s*\)/.exec(apply)
+  if (!level) throw new Error('cannot find the default compressionLevel in packages/core/src/client/createRecorder.ts: update bench/run.mjs')
+  if (!gzipCall) throw new Error('cannot find the gzipSync call in packages/core/src/storage/applyBatch.ts: update bench/run.mjs')
+  const mem = /mem:\s*(\d+)/.exec(gzipCall[1])
+  return { level: Number(level[1]), ...(mem && { mem: Number(mem[1]) }) }
+}
+
+// — the figures —
+
+async function mainThreadFigures(env) {
+  const tab = await openBenchPage(env.context, env.pageUrl)
+  try {
+    const count = SIZES.mainThread
+    const runs = await repeat('record() on the main thread', async (i) => {
+      const result = {}
+      for (const mode of i % 2 ? ['recorder', 'empty'] : ['empty', 'recorder']) {
+        result[mode] = await call(tab, 'mainThread', { mode, count, slice: SLICE, seed: 11, dbName: dbName('main') })
+      }
+      return result
+    })
+    const us = runs.map((r) => r.recorder.perEventUs)
+    const empty = runs.map((r) => r.empty.perEventUs)
+    const longTasks = runs.map((r) => r.recorder.longestLongTaskMs)
+    const value = summary(us)
+    return [
+      {
+        id: 'record-main-thread',
+        title: `main-thread cost of record(), ${count.toLocaleString('en-US')}-event burst`,
+        unit: 'µs/event',
+        value,
+        anchor: { title: 'empty loop', unit: 'µs/event', value: summary(empty) },
+        ratio: { ...ratios(us, empty), suffix: '×' },
+        bar: { text: `≤ ${BARS.recordUs} µs/event`, ok: value.median <= BARS.recordUs },
+        detail: {
+          // Where the time goes: the slices (record() and handing batches over) and the answers.
+          sliceUsPerEvent: summary(runs.map((r) => (r.recorder.sliceMs * 1000) / count)),
+          answersUsPerEvent: summary(runs.map((r) => (r.recorder.messageMs * 1000) / count)),
+          longestSliceMs: summary(runs.map((r) => r.recorder.longestSliceMs)),
+          wallMs: summary(runs.map((r) => r.recorder.wallMs)),
+          slice: SLICE,
+        },
+      },
+      {
+        id: 'record-long-tasks',
+        title: 'longest long task during that burst',
+        unit: 'none-or-ms',
+        value: summary(longTasks),
+        anchor: { title: 'empty loop', unit: 'none-or-ms', value: summary(runs.map((r) => r.empty.longestLongTaskMs)) },
+        bar: { text: `no task over ${BARS.longTaskMs} ms in any run`, ok: longTasks.every((ms) => ms === 0) },
+        detail: { longTasks: runs.map((r) => r.recorder.longTasks) },
+      },
+    ]
+  } finally {
+    await tab.close()
+  }
+}
+
+async function durableFigures(tab) {
+  {
+    const count = SIZES.durable
+    const modes = ['recorder', 'raw-idb', 'dexie']
+    const runs = await repeat('durable throughput', async (i, warm) => {
+      const result = {}
+      // A different order each run, so drift on a shared machine spreads over all three.
+      for (let k = 0; k < modes.length; k++) {
+        const mode = modes[(i + k) % modes.length]
+        const size = mode === 'dexie' ? SIZES.dexie : count
+        result[mode] = await call(tab, 'durable', {
+          mode,
+          count: size,
+          slice: SLICE,
+          seed: 23,
+          dbName: dbName(mode),
+          // The warm-up run (or the first) keeps a few MB of the NDJSON for the compression figure.
+          ...(mode === 'recorder' && (warm || (i === 0 && SIZES.warmups === 0)) && { sampleBytes: SIZES.sample }),
+        })
+      }
+      return result
+    })
+    const recorder = runs.map((r) => r.recorder.eventsPerSec)
+    const raw = runs.map((r) => r['raw-idb'].eventsPerSec)
+    const dexie = runs.map((r) => r.dexie.eventsPerSec)
+    const perEvent = (r) => r.recorder.wireBytes / r.recorder.events
+    const rawPerEvent = (r) => r.recorder.rawBytes / r.recorder.events
+    const throughput = summary(recorder)
+    const vsRaw = ratios(recorder, raw)
+    const vsDexie = ratios(recorder, dexie)
+    const wire = ratios(runs.map(perEvent), runs.map(rawPerEvent))
+    return [
+      {
+        id: 'durable-throughput',
+        title: `durable throughput, record() → flush(), ${count.toLocaleString('en-US')} events`,
+        unit: 'events/s',
+        value: throughput,
+        anchor: { title: 'raw IndexedDB, 1 JSON record/1000 events', unit: 'events/s', value: summary(raw) },
+        ratio: { ...vsRaw, suffix: '×' },
+        bar: {
+          text: `≥ ${BARS.durableVsRaw}× anchor and ≥ ${BARS.durableEventsPerSec / 1000} k/s`,
+          ok: vsRaw.median >= BARS.durableVsRaw && throughput.median >= BARS.durableEventsPerSec,
+        },
+        detail: { ms: summary(runs.map((r) => r.recorder.ms)), chunks: runs[0]?.recorder.chunks, chunkRawBytes: runs[0] && Math.round(runs[0].recorder.rawBytes / runs[0].recorder.chunks) },
+      },
+      {
+        id: 'durable-vs-dexie',
+        title: 'the same, against the obvious design',
+        unit: 'events/s',
+        value: throughput,
+        anchor: { title: `Dexie bulkPut, 1 record/event (${SIZES.dexie.toLocaleString('en-US')} events)`, unit: 'events/s', value: summary(dexie) },
+        ratio: { ...vsDexie, suffix: '×' },
+        bar: { text: `≥ ${BARS.durableVsDexie}× the peer`, ok: vsDexie.median >= BARS.durableVsDexie },
+      },
+      {
+        id: 'wire-bytes',
+        title: 'bytes on the wire per chat event (stored gzip chunks)',
+        unit: 'B/event',
+        value: summary(runs.map(perEvent)),
+        anchor: { title: 'raw NDJSON', unit: 'B/event', value: summary(runs.map(rawPerEvent)) },
+        ratio: { ...wire, digits: 3 },
+        bar: { text: `≤ ${BARS.wireVsRaw} of raw`, ok: wire.median <= BARS.wireVsRaw },
+      },
+    ]
+  }
+}
+
+async function compressionFigures(tab, chunkRawBytes) {
+  const used = recorderCompression()
+  const mem = used.mem
+  const methods = [
+    { id: 'fflate-1', title: `fflate gzipSync level 1${mem !== undefined ? `, mem ${mem}` : ''}`, method: { kind: 'fflate', level: 1, ...(mem !== undefined && { mem }) } },
+    { id: 'fflate-6', title: `fflate gzipSync level 6${mem !== undefined ? `, mem ${mem}` : ''}`, method: { kind: 'fflate', level: 6, ...(mem !== undefined && { mem }) } },
+    { id: 'native', title: "CompressionStream('gzip')", method: { kind: 'native' } },
+  ]
+  let mine = methods.find((m) => m.method.kind === 'fflate' && m.method.level === used.level)
+  if (!mine) {
+    mine = { id: `fflate-${used.level}`, title: `fflate gzipSync level ${used.level}${mem !== undefined ? `, mem ${mem}` : ''}`, method: { kind: 'fflate', level: used.level, ...(mem !== undefined && { mem }) } }
+    methods.push(mine)
+  }
+  // Not in the bar: the recorder's own call, one gzip member per stored chunk (its average size).
+  const perChunk = chunkRawBytes
+    ? { id: `${mine.id}-chunks`, title: `${mine.title}, per ${format(chunkRawBytes, 'bytes')} chunk as stored`, method: mine.method, pieceBytes: chunkRawBytes, info: true }
+    : undefined
+  const measured = perChunk ? [...methods, perChunk] : methods
+  // The durable figure's first recorder run kept the NDJSON in this tab.
+  const inBytes = await call(tab, 'compressionSetup')
+  try {
+    const runs = await repeat('compression in the worker', async (i) => {
+      const result = {}
+      for (let k = 0; k < measured.length; k++) {
+        const m = measured[(i + k) % measured.length]
+        result[m.id] = await call(tab, 'compress', { method: m.method, ...(m.pieceBytes && { pieceBytes: m.pieceBytes }) })
+      }
+      return result
+    })
+    const stats = measured.map((m) => ({
+      ...m,
+      speed: summary(runs.map((r) => r[m.id].inBytes / MB / (r[m.id].ms / 1000))),
+      ratio: summary(runs.map((r) => r[m.id].outBytes / r[m.id].inBytes)),
+    }))
+    const candidates = stats.filter((s) => !s.info)
+    const best = Math.min(...candidates.map((s) => s.ratio.median))
+    const eligible = candidates.filter((s) => s.ratio.median <= best * (1 + BARS.compressionRatioSlack))
+    const fastest = eligible.reduce((a, b) => (b.speed.median > a.speed.median ? b : a))
+    return stats.map((s) => ({
+      id: `compression-${s.id}`,
+      title: `compression in the worker: ${s.title}${s.id === mine.id ? ' (the recorder’s)' : ''}`,
+      unit: 'MB/s',
+      value: s.speed,
+      anchor: { title: `gzip ratio on ${format(inBytes, 'bytes')} of NDJSON`, unit: '', text: 'see ratio' },
+      ratio: { ...s.ratio, digits: 3 },
+      ...(s.id === mine.id && {
+        bar: { text: `fastest of those within ${BARS.compressionRatioSlack * 100}% of the best ratio`, ok: fastest.id === s.id },
+      }),
+      detail: { inBytes, level: s.method.level, mem: s.method.mem, ...(s.pieceBytes && { pieceBytes: s.pieceBytes }), eligible: !s.info && s.ratio.median <= best * (1 + BARS.compressionRatioSlack), fastestEligible: fastest.id },
+    }))
+  } finally {
+    await call(tab, 'compressionTeardown')
+  }
+}
+
+async function syncFigures(env) {
+  const tab = await openBenchPage(env.context, env.pageUrl)
+  const count = SIZES.sync
+  try {
+    const runs = await repeat('sync to the reference server', async (i) => {
+      env.syncServer.reset()
+      env.anchorServer.reset()
+      const result = await call(tab, 'sync', {
+        count,
+        slice: SLICE,
+        seed: 31,
+        dbName: dbName('sync'),
+        endpoint: env.syncServer.url,
+        anchorEndpoint: env.anchorServer.url,
+        anchorFirst: i % 2 === 1,
+      })
+      // Both servers must hold every event: a sync that failed fast would look fast.
+      for (const [name, server] of [['sync', env.syncServer], ['anchor', env.anchorServer]]) {
+        const session = await server.session(result.sessionId)
+        if (session?.stats.events !== result.events || session.completeness.gaps.length > 0) {
+          throw new Error(`the ${name} server holds ${session?.stats.events ?? 0} of ${result.events} events`)
+        }
+      }
+      return { ...result, requests: env.syncServer.counted.requests }
+    })
+    const sync = runs.map((r) => r.bytes / (r.syncMs / 1000))
+    const anchor = runs.map((r) => r.bytes / (r.anchorMs / 1000))
+    const ratio = ratios(sync, anchor)
+    return [
+      {
+        id: 'sync',
+        title: `sync: ${count.toLocaleString('en-US')} events, IndexedDB → reference server (loopback)`,
+        unit: 'bytes/s',
+        value: summary(sync),
+        anchor: { title: 'one fetch POST of the same bytes', unit: 'bytes/s', value: summary(anchor) },
+        ratio: { ...ratio, suffix: '×' },
+        bar: { text: `≥ ${BARS.syncVsAnchor}× anchor`, ok: ratio.median >= BARS.syncVsAnchor },
+        detail: {
+          bytes: runs[0]?.bytes,
+          chunks: runs[0]?.chunks,
+          requests: summary(runs.map((r) => r.requests)),
+          syncMs: summary(runs.map((r) => r.syncMs)),
+          anchorMs: summary(runs.map((r) => r.anchorMs)),
+        },
+      },
+    ]
+  } finally {
+    await tab.close()
+  }
+}
+
+const isRecorderWorker = (info) => info.title === 'tapedeck' || /\/worker-[^/]*\.js$/.test(info.url)
+
+async function memoryFigures(env) {
+  const count = SIZES.memory
+  // No separate warm-up run: every run has a fresh tab and warms up inside it (memoryWarmup events).
+  const runs = await repeat('memory', async () => {
+    // A fresh tab each run: its heap holds only this run.
+    const tab = await openBenchPage(env.context, env.pageUrl)
+    try {
+      await call(tab, 'memorySetup', { seed: 43, dbName: dbName('memory'), warmup: SIZES.memoryWarmup, slice: SLICE })
+      const worker = tab.workers.find(isRecorderWorker)
+      if (!worker) throw new Error(`no DevTools session on the recorder's worker (workers: ${JSON.stringify(tab.workers.list())})`)
+      const pageBefore = await tab.heap()
+      const workerBefore = await tab.workers.heap(worker)
+      // While it records, sample both heaps (no forced GC, so garbage not yet collected counts too).
+      let workerPeak = workerBefore.usedSize
+      let pagePeak = pageBefore.usedSize
+      let done = false
+      const burst = call(tab, 'memoryBurst', { count, slice: SLICE }).finally(() => {
+        done = true
+      })
+      for (let polls = 0; !done && polls < 10_000; polls++) {
+        const [w, p] = await Promise.all([
+          tab.workers.heap(worker, { gc: false }).catch(() => undefined),
+          tab.cdp.send('Runtime.getHeapUsage').catch(() => undefined),
+        ])
+        if (w) workerPeak = Math.max(workerPeak, w.usedSize)
+        if (p) pagePeak = Math.max(pagePeak, p.usedSize)
+        await new Promise((resolve) => setTimeout(resolve, 250))
+      }
+      const { ms } = await burst
+      const pageAfter = await tab.heap()
+      const workerAfter = await tab.workers.heap(worker)
+      await call(tab, 'memoryTeardown')
+      return { ms, pageBefore: pageBefore.usedSize, pageAfter: pageAfter.usedSize, pagePeak, workerBefore: workerBefore.usedSize, workerAfter: workerAfter.usedSize, workerPeak }
+    } finally {
+      await tab.close()
+    }
+  }, 0)
+  const growth = summary(runs.map((r) => r.pageAfter - r.pageBefore))
+  const workerAfter = summary(runs.map((r) => r.workerAfter))
+  const workerPeak = summary(runs.map((r) => r.workerPeak))
+  const n = count.toLocaleString('en-US')
+  const pageMethod = 'CDP on the page: HeapProfiler.collectGarbage (twice), then Runtime.getHeapUsage usedSize'
+  const workerMethod = "CDP on the worker: the page's session auto-attaches to its workers (Target.setAutoAttach, not flattened) and sends HeapProfiler.collectGarbage (twice), then Runtime.getHeapUsage usedSize, through Target.sendMessageToTarget"
+  return [
+    {
+      id: 'memory-page',
+      title: `memory: page heap growth after ${n} events`,
+      unit: 'bytes',
+      value: growth,
+      anchor: { title: 'page heap before', unit: 'bytes', value: summary(runs.map((r) => r.pageBefore)) },
+      ratio: { ...ratios(runs.map((r) => r.pageAfter), runs.map((r) => r.pageBefore)), suffix: '× after/before' },
+      bar: { text: `grows ≤ ${BARS.pageHeapGrowth / MB} MB`, ok: growth.median <= BARS.pageHeapGrowth },
+      detail: { method: pageMethod, recordMs: summary(runs.map((r) => r.ms)), warmupEvents: SIZES.memoryWarmup },
+    },
+    {
+      id: 'memory-page-peak',
+      title: `memory: page heap at its peak while recording them`,
+      unit: 'bytes',
+      value: summary(runs.map((r) => r.pagePeak)),
+      anchor: { title: 'page heap before', unit: 'bytes', value: summary(runs.map((r) => r.pageBefore)) },
+      ratio: { ...ratios(runs.map((r) => r.pagePeak), runs.map((r) => r.pageBefore)), suffix: '× peak/before' },
+      detail: { method: 'CDP on the page: Runtime.getHeapUsage usedSize sampled every 250 ms during the burst without forcing a GC (uncollected garbage counts)' },
+    },
+    {
+      id: 'memory-worker',
+      title: `memory: worker heap after ${n} events`,
+      unit: 'bytes',
+      value: workerAfter,
+      anchor: { title: 'worker heap before', unit: 'bytes', value: summary(runs.map((r) => r.workerBefore)) },
+      ratio: { ...ratios(runs.map((r) => r.workerAfter), runs.map((r) => r.workerBefore)), suffix: '× after/before' },
+      bar: { text: `≤ ${BARS.workerHeap / MB} MB`, ok: workerAfter.median <= BARS.workerHeap },
+      detail: { method: workerMethod },
+    },
+    {
+      id: 'memory-worker-peak',
+      title: `memory: worker heap at its peak while recording them`,
+      unit: 'bytes',
+      value: workerPeak,
+      anchor: { title: 'worker heap before', unit: 'bytes', value: summary(runs.map((r) => r.workerBefore)) },
+      ratio: { ...ratios(runs.map((r) => r.workerPeak), runs.map((r) => r.workerBefore)), suffix: '× peak/before' },
+      bar: { text: `≤ ${BARS.workerHeap / MB} MB`, ok: workerPeak.median <= BARS.workerHeap },
+      detail: { method: `${workerMethod}; sampled every 250 ms during the burst without forcing a GC (uncollected garbage counts)` },
+    },
+  ]
+}
+
+function notBuilt(id, title, pkg, { anchor, bar }) {
+  const exists = existsSync(`${root}/packages/${pkg}/package.json`)
+  return {
+    id,
+    title,
+    status: 'not built yet',
+    ...(anchor && { anchor: { title: anchor } }),
+    ...(bar && { bar: { text: bar } }),
+    detail: exists ? { note: `packages/${pkg} exists now: bench/run.mjs has no driver for it yet` } : { note: `packages/${pkg} does not exist yet` },
+  }
+}
+
+async function bundleFigures() {
+  const size = await coreBundleSize(here('./dist/size'))
+  const one = (value) => summary([value])
+  return [
+    notBuilt('script-tag-bundle', 'script-tag bundle, gzip, worker included', 'widget', { bar: `≤ ${BARS.scriptTagGzip / KB} KB` }),
+    {
+      id: 'core-page-entry',
+      title: '@tapedeck/core page entry, gzip -9',
+      unit: 'bytes',
+      value: one(size.pageGzip),
+      bar: { text: `≤ ${BARS.coreEntryGzip / KB} KB`, ok: size.pageGzip <= BARS.coreEntryGzip },
+      detail: size,
+    },
+    {
+      id: 'core-recorder-only',
+      title: '  the same, createRecorder alone (tree-shaken)',
+      unit: 'bytes',
+      value: one(size.recorderOnly.pageGzip),
+      detail: size.recorderOnly,
+    },
+    {
+      id: 'core-worker',
+      title: '@tapedeck/core worker file, gzip -9',
+      unit: 'bytes',
+      value: one(size.workerGzip),
+      detail: { file: size.workerFile, bytes: size.workerBytes },
+    },
+  ]
+}
+
+// — profiles —
+
+/** Runs a figure's page function with the CPU profiler on in the page and the recorder's worker. */
+async function profiled(tab, name, arg) {
+  const running = call(tab, name, { ...arg, hold: true })
+  const held = async () => {
+    for (let i = 0; i < 12_000 && !(await tab.page.evaluate(() => window.bench.held())); i++) await new Promise((r) => setTimeout(r, 50))
+  }
+  await held()
+  const worker = tab.workers.find(isRecorderWorker)
+  const targets = [['page', (method, params) => tab.cdp.send(method, params)]]
+  if (worker) targets.push(['worker', (method, params) => tab.workers.send(worker, method, params)])
+  for (const [, send] of targets) {
+    await send('Profiler.enable', {})
+    await send('Profiler.setSamplingInterval', { interval: 200 })
+    await send('Profiler.start', {})
+  }
+  await tab.page.evaluate(() => window.bench.release())
+  await held()
+  for (const [target, send] of targets) {
+    const { profile } = await send('Profiler.stop', {})
+    const file = saveProfile(`${name}-${target}`, profile)
+    printProfile(`${name} (${arg.mode}), ${target} — ${file}`, summariseProfile(profile), log)
+  }
+  await tab.page.evaluate(() => window.bench.release())
+  return running
+}
+
+async function profiles(env) {
+  const tab = await openBenchPage(env.context, env.pageUrl)
+  try {
+    const main = { mode: 'recorder', count: SIZES.mainThread, slice: SLICE, seed: 11 }
+    await call(tab, 'mainThread', { ...main, dbName: dbName('profile') })
+    const m = await profiled(tab, 'mainThread', { ...main, dbName: dbName('profile') })
+    log(`\nmainThread: ${m.perEventUs.toFixed(2)} µs/event, longest long task ${m.longestLongTaskMs} ms`)
+    const durable = { mode: 'recorder', count: SIZES.durable, slice: SLICE, seed: 23 }
+    await call(tab, 'durable', { ...durable, dbName: dbName('profile') })
+    const d = await profiled(tab, 'durable', { ...durable, dbName: dbName('profile') })
+    log(`\ndurable: ${Math.round(d.eventsPerSec)} events/s`)
+  } finally {
+    await tab.close()
+  }
+}
+
+// — the run —
+
+async function figure(name, produce) {
+  const started = Date.now()
+  log(`${name}…`)
+  try {
+    const figures = await produce()
+    log(`  ${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    return figures
+  } catch (error) {
+    log(`  ${name} FAILED: ${error?.stack ?? error}`)
+    return [{ id: name, title: name, status: 'error', error: String(error?.message ?? error).split('\n')[0] }]
+  }
+}
+
+async function main() {
+  const startedAt = new Date()
+  const began = Date.now()
+  log(`Tapedeck bench${quick ? ' (quick: small sizes, no bars judged)' : ''}`)
+  log('building the bench pages and the reference server from the sources…')
+  // Profiles need function names: their pages are built unminified.
+  await build({ configFile: here('./vite.config.ts'), logLevel: 'warn', ...(profiling && { build: { minify: false } }) })
+  const serverModule = await loadTapedeckServer(here('./dist/server'))
+
+  const staticServer = await serveStatic(here('./dist/pages/'))
+  const syncServer = await startReferenceServer(serverModule)
+  // The anchor takes everything in one request: limits raised so that one request fits.
+  const anchorServer = await startReferenceServer(serverModule, { maxBodyBytes: 512 * MB, maxDecompressedBytes: 2048 * MB })
+  const browser = await launchBrowser()
+  log(`browser: ${browser.version.product} (${browser.executablePath})`)
+  const env = { context: browser.context, pageUrl: `${staticServer.url}/`, syncServer, anchorServer }
+  if (profiling) {
+    try {
+      await profiles(env)
+    } finally {
+      await browser.close()
+      await Promise.all([staticServer.close(), syncServer.close(), anchorServer.close()])
+    }
+    return
+  }
+  const figures = []
+  let events
+  let pageInfo
+  try {
+    const eventsTab = await openBenchPage(env.context, env.pageUrl)
+    events = await call(eventsTab, 'eventStats', { count: 20_000, seed: 23 })
+    pageInfo = await call(eventsTab, 'info')
+    await eventsTab.close()
+    figures.push(...(await figure('bundle sizes', bundleFigures)))
+    figures.push(...(await figure('main thread', () => mainThreadFigures(env))))
+    // The durable figure's tab stays open for the compression figure, which uses its NDJSON.
+    const durableTab = await openBenchPage(env.context, env.pageUrl)
+    try {
+      const durable = await figure('durable throughput', () => durableFigures(durableTab))
+      figures.push(...durable)
+      const chunkRawBytes = durable.find((f) => f.id === 'durable-throughput')?.detail?.chunkRawBytes
+      figures.push(...(await figure('compression', () => compressionFigures(durableTab, chunkRawBytes))))
+    } finally {
+      await durableTab.close()
+    }
+    figures.push(...(await figure('sync', () => syncFigures(env))))
+    figures.push(...(await figure('memory', () => memoryFigures(env))))
+    figures.push(notBuilt('player-load', 'player: loadRecording + index, 1,000,000 events', 'player', { anchor: 'JSON.parse of the same NDJSON' }))
+  } finally {
+    await browser.close()
+    await Promise.all([staticServer.close(), syncServer.close(), anchorServer.close()])
+  }
+
+  // Order of the table: as the issue lists the figures.
+  const order = ['record-main-thread', 'record-long-tasks', 'durable-throughput', 'durable-vs-dexie', 'wire-bytes', 'compression-', 'sync', 'memory-page', 'memory-page-peak', 'memory-worker', 'memory-worker-peak', 'player-load', 'script-tag-bundle', 'core-page-entry', 'core-recorder-only', 'core-worker']
+  const rank = (f) => {
+    const i = order.findIndex((id) => (id.endsWith('-') ? f.id.startsWith(id) : f.id === id))
+    return i < 0 ? order.length : i
+  }
+  figures.sort((a, b) => rank(a) - rank(b))
+  // A quick run measures small sizes: its bars are not judged.
+  for (const f of figures) if (f.status === undefined) f.status = f.bar?.ok === false && !quick ? 'miss' : 'measured'
+
+  const result = {
+    date: startedAt.toISOString(),
+    quick,
+    durationS: Math.round((Date.now() - began) / 100) / 10,
+    browser: { ...browser.version, executablePath: browser.executablePath, hardwareConcurrency: pageInfo.hardwareConcurrency },
+    machine: machine(),
+    sizes: SIZES,
+    events: { type: 'message.created', ...events },
+    figures: figures.map((f) => ({ ...f, browserVersion: browser.version.version })),
+  }
+  mkdirSync(here('./results'), { recursive: true })
+  const out = here(quick ? './results/quick.tmp' : './results/latest.json')
+  writeFileSync(`${out}.tmp`, `${JSON.stringify(result, null, 2)}\n`)
+  renameSync(`${out}.tmp`, out)
+
+  const m = result.machine
+  log('')
+  log(
+    `${result.browser.product}, ${m.cpuModel} × ${m.cores} cores, ${Math.round(m.memoryBytes / 2 ** 30)} GiB, Node ${m.node}, ${result.date}` +
+      ` — chat events: ${Math.round(events.meanDataBytes)} B of JSON on average (message.created; text alone gzips to ${events.contentGzipRatio.toFixed(2)} at level 6)` +
+      `; ${SIZES.warmups} warm-up + ${SIZES.runs} measured run${SIZES.runs > 1 ? 's' : ''}, ${result.durationS} s`,
+  )
+  log('')
+  log(table(rowsOf(figures, { quick })))
+  log('')
+  log(`written to ${out.slice(root.length)}`)
+
+  const broken = figures.filter((f) => f.status === 'error' || (f.value && ![f.value.median, f.value.min, f.value.max].every(Number.isFinite)))
+  const missed = figures.filter((f) => f.status === 'miss')
+  if (broken.length > 0) {
+    log(`\n${broken.length} figure(s) not measured: ${broken.map((f) => f.id).join(', ')}`)
+    process.exit(1)
+  }
+  if (quick) log('\nquick run: every figure measured and finite (speed is not judged here)')
+  else if (missed.length > 0) log(`\n${missed.length} bar(s) missed: ${missed.map((f) => f.id).join(', ')}`)
+  process.exit(strict && missed.length > 0 ? 1 : 0)
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})
