@@ -31,6 +31,11 @@ import type {
 } from './types'
 
 const MAX_ERRORS_KEPT = 20
+/**
+ * Batches handed to the engine and not yet stored, at most. More wait on the page, compact, so
+ * that a burst faster than the disk does not pile up as objects in the worker.
+ */
+const MAX_IN_FLIGHT = 4
 
 interface ActiveSession {
   id: string
@@ -63,6 +68,8 @@ class RecorderClient implements Recorder {
   /** Batches handed to the engine and not yet confirmed, by batch id. */
   private readonly unconfirmed = new Map<string, PackedBatch>()
   private batchCount = 0
+  private sending = 0
+  private readonly waitingToSend: Array<() => void> = []
   private tail: TailWriter | undefined
   private counts = { accepted: 0, durable: 0, dropped: 0, rejected: 0 }
   private closed = false
@@ -421,7 +428,8 @@ class RecorderClient implements Recorder {
     if (this.buffer.length === 0) return Promise.resolve(undefined)
     const batch = this.buffer.take(this.bufferSession, this.tab, `${this.tab}.${++this.batchCount}`)
     this.unconfirmed.set(batch.batchId, batch)
-    const sent = this.connection
+    const sent = this.sendSlot()
+      .then(() => this.connection)
       .then((connection) => {
         if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
         return connection.api.ingest(batch)
@@ -446,12 +454,28 @@ class RecorderClient implements Recorder {
       )
     this.inflight.add(sent)
     void sent.finally(() => {
+      this.sending--
+      this.waitingToSend.shift()?.()
       this.inflight.delete(sent)
       this.unconfirmed.delete(batch.batchId)
       this.tail?.confirm(batch.batchId)
     })
     this.publish({})
     return sent
+  }
+
+  /** Resolves, in call order, when a batch may go to the engine. */
+  private sendSlot(): Promise<void> {
+    if (this.sending < MAX_IN_FLIGHT && this.waitingToSend.length === 0) {
+      this.sending++
+      return Promise.resolve()
+    }
+    return new Promise((resolve) =>
+      this.waitingToSend.push(() => {
+        this.sending++
+        resolve()
+      }),
+    )
   }
 
   private createSessionsApi(): SessionsApi {

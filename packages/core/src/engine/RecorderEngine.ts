@@ -3,7 +3,7 @@ import { toErrorInfo, type ErrorInfo } from '../errors'
 import type { TapedeckEvent } from '../events/catalogue'
 import { ID_PATTERN, type PendingEvent } from '../events/serialize'
 import { unpackBatch, type PackedBatch } from '../events/PackedBatch'
-import { applyBatch, type ApplyContext, type IngestBatch } from '../storage/applyBatch'
+import { applyBatch, type AppliedBatch, type ApplyContext, type IngestBatch } from '../storage/applyBatch'
 import { createIdbStore, openDatabase } from '../storage/idbStore'
 import { createMemoryStore } from '../storage/memoryStore'
 import { isQuotaError, type RecordStore } from '../storage/RecordStore'
@@ -27,6 +27,9 @@ import type {
 } from './protocol'
 import { holdLock, sessionLock, tabLock, whileLockFree, type ReleaseLock } from './locks'
 
+/** Batches stored together in one transaction, at most. */
+const MAX_GROUP = 8
+
 const decoder = new TextDecoder()
 const encoder = new TextEncoder()
 
@@ -44,6 +47,7 @@ export class RecorderEngine implements RecorderWorkerApi {
   private readonly dropped = new Map<string, { count: number; reason: string }>()
   private reopened = false
   private sync: SyncEngine | undefined
+  private readonly incoming: Array<{ packed: PackedBatch; resolve: (result: IngestResult) => void; reject: (error: unknown) => void }> = []
 
   init(config: EngineConfig, callbacks: EngineCallbacks = {}): Promise<EngineInfo> {
     return this.serial(async () => {
@@ -127,19 +131,77 @@ export class RecorderEngine implements RecorderWorkerApi {
   }
 
   ingest(packed: PackedBatch): Promise<IngestResult> {
-    return this.serial(async () => {
-      const batch = unpackBatch(packed)
-      if (!ID_PATTERN.test(batch.sessionId) || !ID_PATTERN.test(batch.tab) || batch.events.length === 0) {
-        throw new Error(`Bad batch for session ${JSON.stringify(batch.sessionId)}`)
-      }
-      if (!this.locks.has(tabLock(batch.tab))) this.locks.set(tabLock(batch.tab), await holdLock(tabLock(batch.tab), 'exclusive'))
-      if (!this.locks.has(sessionLock(batch.sessionId))) {
-        this.locks.set(sessionLock(batch.sessionId), await holdLock(sessionLock(batch.sessionId), 'shared'))
-      }
-      const result = await this.storeBatch(batch)
-      if (result.status === 'ended') this.releaseLock(sessionLock(batch.sessionId))
-      return result
+    return new Promise((resolve, reject) => {
+      // Batches that arrive while the engine is busy wait here and are stored together, in one
+      // transaction (a group commit): fewer, larger transactions when the page records fast.
+      this.incoming.push({ packed, resolve, reject })
+      if (this.incoming.length === 1) void this.serial(() => this.storeIncoming())
     })
+  }
+
+  private async storeIncoming(): Promise<void> {
+    const group = this.incoming.splice(0, MAX_GROUP)
+    if (this.incoming.length > 0) void this.serial(() => this.storeIncoming())
+    const ready: Array<{ batch: IngestBatch; resolve: (result: IngestResult) => void; reject: (error: unknown) => void }> = []
+    for (const { packed, resolve, reject } of group) {
+      try {
+        const batch = unpackBatch(packed)
+        if (!ID_PATTERN.test(batch.sessionId) || !ID_PATTERN.test(batch.tab) || batch.events.length === 0) {
+          throw new Error(`Bad batch for session ${JSON.stringify(batch.sessionId)}`)
+        }
+        await this.holdLocks(batch)
+        ready.push({ batch, resolve, reject })
+      } catch (error) {
+        reject(error)
+      }
+    }
+    const together = ready.length > 1 && ready.every(({ batch }) => !this.dropped.has(batch.sessionId))
+    const results = together ? await this.appendGroup(ready.map(({ batch }) => batch)).catch(() => undefined) : undefined
+    for (const [i, { batch, resolve, reject }] of ready.entries()) {
+      try {
+        // Alone: one batch, a batch with a drop to report, or a group the store refused as a whole.
+        const result = results?.[i] ?? (await this.storeBatch(batch))
+        if (result.status === 'ended') this.releaseLock(sessionLock(batch.sessionId))
+        resolve(result)
+      } catch (error) {
+        reject(error)
+      }
+    }
+  }
+
+  private async holdLocks(batch: IngestBatch): Promise<void> {
+    if (!this.locks.has(tabLock(batch.tab))) this.locks.set(tabLock(batch.tab), await holdLock(tabLock(batch.tab), 'exclusive'))
+    if (!this.locks.has(sessionLock(batch.sessionId))) {
+      this.locks.set(sessionLock(batch.sessionId), await holdLock(sessionLock(batch.sessionId), 'shared'))
+    }
+  }
+
+  /** Several batches in one transaction; throws (storing none) when the store refuses. */
+  private async appendGroup(batches: IngestBatch[]): Promise<IngestResult[]> {
+    this.ctx.now = Date.now()
+    const applied = await this.store.appendMany(
+      batches.map((batch) => ({ sessionId: batch.sessionId, apply: (current: SessionRecord | undefined) => applyBatch(current, batch, this.ctx) })),
+    )
+    return applied.map((one, i) => {
+      const { storedBytes, ...result } = this.describe(batches[i]!, one)
+      this.sync?.added(result.lastSeq - result.firstSeq + 1, storedBytes)
+      return { ...result, stored: batches[i]!.events.length }
+    })
+  }
+
+  private describe(batch: IngestBatch, applied: AppliedBatch): Omit<IngestResult, 'stored'> & { storedBytes: number } {
+    return {
+      storedBytes: applied.chunk?.size ?? 0,
+      sessionId: batch.sessionId,
+      dropped: 0,
+      firstSeq: applied.chunk?.firstSeq ?? applied.session.lastSeq + 1,
+      lastSeq: applied.session.lastSeq,
+      startedAt: applied.session.startedAt,
+      status: applied.session.status,
+      created: applied.created,
+      resumed: applied.resumed,
+      storage: this.store.kind,
+    }
   }
 
   listSessions(query: SessionQuery): Promise<SessionPage> {
@@ -250,18 +312,7 @@ export class RecorderEngine implements RecorderWorkerApi {
     this.ctx.now = Date.now()
     try {
       const applied = await this.store.append(batch.sessionId, (current) => applyBatch(current, batch, this.ctx))
-      return {
-        storedBytes: applied.chunk?.size ?? 0,
-        sessionId: batch.sessionId,
-        dropped: 0,
-        firstSeq: applied.chunk?.firstSeq ?? applied.session.lastSeq + 1,
-        lastSeq: applied.session.lastSeq,
-        startedAt: applied.session.startedAt,
-        status: applied.session.status,
-        created: applied.created,
-        resumed: applied.resumed,
-        storage: this.store.kind,
-      }
+      return this.describe(batch, applied)
     } catch (error) {
       if (retried) throw error
       if (isQuotaError(error)) {

@@ -12,6 +12,11 @@ export interface RecordStore {
    * both, atomically. Resolves when the write has committed (is durable).
    */
   append(sessionId: string, apply: (current: SessionRecord | undefined) => AppliedBatch): Promise<AppliedBatch>
+  /**
+   * Several appends in one transaction (a group commit): all are stored, or none. Each `apply`
+   * sees the session as the appends before it in the group left it.
+   */
+  appendMany(items: Array<{ sessionId: string; apply: (current: SessionRecord | undefined) => AppliedBatch }>): Promise<AppliedBatch[]>
   getSession(id: string): Promise<SessionRecord | undefined>
   listSessions(): Promise<SessionRecord[]>
   /** Chunks of a session in seq order, starting with the one that holds `fromSeq`. */

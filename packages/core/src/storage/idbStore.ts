@@ -1,6 +1,7 @@
 import { openDB, type IDBPDatabase } from 'idb'
 import { advanceSyncedSeq, outboxRun, summarize, type RecordStore } from './RecordStore'
-import { DB_VERSION, type ChunkRecord, type ChunkState, type TapedeckDB } from './schema'
+import type { AppliedBatch } from './applyBatch'
+import { DB_VERSION, type ChunkRecord, type ChunkState, type SessionRecord, type TapedeckDB } from './schema'
 
 export type TapedeckDatabase = IDBPDatabase<TapedeckDB>
 
@@ -37,29 +38,41 @@ const sessionRange = (id: string) => IDBKeyRange.bound([id, -Infinity], [id, Inf
 const blobRange = (id: string) => IDBKeyRange.bound([id, '', -Infinity], [id, '\uffff', Infinity])
 
 export function createIdbStore(db: TapedeckDatabase): RecordStore {
-  return {
+  const store: RecordStore = {
     kind: 'indexeddb',
 
     async append(sessionId, apply) {
-      // One transaction reads the session, assigns seq and writes the chunk. Nothing else is
+      const [applied] = await store.appendMany([{ sessionId, apply }])
+      return applied!
+    },
+
+    async appendMany(items) {
+      // One transaction reads the sessions, assigns seq and writes the chunks. Nothing else is
       // awaited inside it: IndexedDB commits a transaction as soon as it has nothing to do.
       const tx = db.transaction(['sessions', 'chunks', 'chunkData'], 'readwrite', { durability: 'relaxed' })
       const sessions = tx.objectStore('sessions')
-      let applied
+      const seen = new Map<string, SessionRecord | undefined>()
+      const results: AppliedBatch[] = []
+      const writes: Promise<unknown>[] = [tx.done]
       try {
-        applied = apply(await sessions.get(sessionId))
+        for (const { sessionId, apply } of items) {
+          if (!seen.has(sessionId)) seen.set(sessionId, await sessions.get(sessionId))
+          const applied = apply(seen.get(sessionId))
+          seen.set(sessionId, applied.session)
+          results.push(applied)
+          if (applied.chunk) {
+            const { bytes, ...chunk } = applied.chunk
+            writes.push(tx.objectStore('chunks').put(chunk), tx.objectStore('chunkData').put(bytes, [chunk.sessionId, chunk.firstSeq]))
+          }
+        }
       } catch (error) {
         tx.abort()
-        await tx.done.catch(() => {})
+        await Promise.allSettled(writes)
         throw error
       }
-      const writes: Promise<unknown>[] = [sessions.put(applied.session), tx.done]
-      if (applied.chunk) {
-        const { bytes, ...chunk } = applied.chunk
-        writes.push(tx.objectStore('chunks').put(chunk), tx.objectStore('chunkData').put(bytes, [chunk.sessionId, chunk.firstSeq]))
-      }
+      for (const session of seen.values()) if (session) writes.push(sessions.put(session))
       await Promise.all(writes)
-      return applied
+      return results
     },
 
     getSession: (id) => db.get('sessions', id),
@@ -245,6 +258,7 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
 
     close: () => db.close(),
   }
+  return store
 }
 
 const stateRange = (state: ChunkState) => IDBKeyRange.bound([state, -Infinity], [state, Infinity])

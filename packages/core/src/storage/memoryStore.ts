@@ -1,3 +1,4 @@
+import type { AppliedBatch } from './applyBatch'
 import { advanceSyncedSeq, outboxRun, summarize, type RecordStore } from './RecordStore'
 import type { SessionRecord, StoredBlob, StoredChunk } from './schema'
 
@@ -9,6 +10,19 @@ export function createMemoryStore(): RecordStore {
   const blobs = new Map<string, StoredBlob>()
   const blobKey = (sessionId: string, blobId: string, part: number) => JSON.stringify([sessionId, blobId, part])
   const withoutBytes = ({ bytes: _bytes, ...blob }: StoredBlob) => blob
+  const commit = (applied: AppliedBatch) => {
+    sessions.set(applied.session.id, applied.session)
+    if (applied.chunk) {
+      const list = chunks.get(applied.session.id) ?? []
+      list.push(applied.chunk)
+      chunks.set(applied.session.id, list)
+    }
+  }
+  const append = (sessionId: string, apply: (current: SessionRecord | undefined) => AppliedBatch) => {
+    const applied = apply(sessions.get(sessionId))
+    commit(applied)
+    return applied
+  }
   const all = () => [...chunks.values()].flat()
   const dead = (sessionId?: string) =>
     all().filter((chunk) => chunk.state === 'dead' && (sessionId === undefined || chunk.sessionId === sessionId))
@@ -17,14 +31,19 @@ export function createMemoryStore(): RecordStore {
     kind: 'memory',
 
     async append(sessionId, apply) {
-      const applied = apply(sessions.get(sessionId))
-      sessions.set(sessionId, applied.session)
-      if (applied.chunk) {
-        const list = chunks.get(sessionId) ?? []
-        list.push(applied.chunk)
-        chunks.set(sessionId, list)
-      }
-      return applied
+      return append(sessionId, apply)
+    },
+
+    async appendMany(items) {
+      // Computed first, written after: all or none, as in one transaction.
+      const updated = new Map<string, SessionRecord | undefined>()
+      const results = items.map(({ sessionId, apply }) => {
+        const applied = apply(updated.has(sessionId) ? updated.get(sessionId) : sessions.get(sessionId))
+        updated.set(sessionId, applied.session)
+        return applied
+      })
+      for (const applied of results) commit(applied)
+      return results
     },
 
     getSession: async (id) => sessions.get(id),
