@@ -10,6 +10,8 @@ export function createJsonRedactor(options?: RedactOptions): JsonRedactor {
   const redactor = createRedactor(options)
   const underData = (options?.paths?.length ?? 0) > 0
   return (json) => {
+    // Most chat payloads hold nothing to redact: then they are not parsed at all.
+    if (!redactor.mightRedactJson(json)) return { json, count: 0 }
     const data = JSON.parse(json) as unknown
     if (underData) {
       const { value, count } = redactor.redact({ data })

@@ -1,5 +1,5 @@
 import { TapedeckError } from '../errors'
-import { isCredentialKey } from './credentialKeys'
+import { CREDENTIAL_KEYS, isCredentialKey } from './credentialKeys'
 import { compilePaths, type PathState } from './paths'
 import { BUILTIN_RULE_NAMES, BUILTIN_RULES, CREDENTIAL_RULES, type Rule } from './rules'
 import { StringRedactor } from './StringRedactor'
@@ -64,6 +64,9 @@ function customRule({ name, pattern }: { name: string; pattern: RegExp | string 
     ...(combinable ? { groups: new RegExp(`${regex.source}|`).exec('')!.length - 1 } : { flags: regex.flags }),
   }
 }
+
+/** A credential key anywhere in JSON text: as an object key, or as the name of a header pair. */
+const CREDENTIAL_KEY_IN_JSON = new RegExp(`"(?:${CREDENTIAL_KEYS.map((key) => key.replace(/[-_]/g, '[$&]')).join('|')})"`, 'i')
 
 function list<T>(value: T[] | undefined, option: string): T[] {
   if (value === undefined) return []
@@ -146,6 +149,19 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       strings.count = 0
       const result = visit(value, root) as T
       return { value: result, count: count + strings.count }
+    },
+
+    mightRedactJson(json: string): boolean {
+      // Paths and custom patterns need the parsed document; an escape (\n, \", \u…) makes the
+      // text differ from the strings it holds, so only escape-free text is screened as a whole.
+      if (root !== null || custom.length > 0 || json.includes('\\')) return true
+      if (CREDENTIAL_KEY_IN_JSON.test(json)) return true
+      // Every string of the document stands in its text as it is, between quotes, which no rule
+      // takes as part of a match: a rule that finds nothing in the text finds nothing in them.
+      const counted = strings.count
+      const changed = strings.redact(json) !== json
+      strings.count = counted
+      return changed
     },
   }
 }

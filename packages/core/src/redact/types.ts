@@ -19,4 +19,10 @@ export interface Redactor {
    * subtrees are shared, and when nothing matched (`count` 0) `value` itself is returned.
    */
   redact<T>(value: T): { value: T; count: number }
+  /**
+   * Whether redacting the JSON document written as `json` could change anything. False only when
+   * no rule can match: then the document need not be parsed at all. Always true with paths or
+   * custom patterns.
+   */
+  mightRedactJson(json: string): boolean
 }
