@@ -57,7 +57,14 @@ class RecorderClient implements Recorder {
   private readonly tab = randomId('t_')
   private readonly ulid = createUlid()
   private readonly status: Store<RecorderStatus>
-  private readonly connection: Promise<EngineConnection | undefined>
+  private connection: Promise<EngineConnection | undefined>
+  private readonly compressionLevel: NonNullable<RecorderOptions['compressionLevel']>
+  /** Counts engines: an answer from an engine that was replaced is ignored. */
+  private generation = 0
+  /** How to send again each batch whose engine has not answered yet. */
+  private readonly unanswered = new Map<string, () => void>()
+  private lastAnswerAt = 0
+  private watchdog: ReturnType<typeof setInterval> | undefined
   private readonly stopListening: () => void
 
   private session: ActiveSession | null = null
@@ -90,7 +97,8 @@ class RecorderClient implements Recorder {
       throw new TapedeckError('invalid_options', `compressionLevel must be a whole number from 0 to 9, got ${compressionLevel}.`)
     }
     this.status = new Store<RecorderStatus>(INITIAL_STATUS)
-    this.connection = this.connect(compressionLevel)
+    this.compressionLevel = compressionLevel
+    this.connection = this.connect(false)
     const engine = (call: (api: EngineConnection['api']) => Promise<unknown>) =>
       void this.connection.then((connection) => connection && call(connection.api)).catch(() => undefined)
     this.stopListening = (options.lifecycle ?? browserLifecycle).subscribe({
@@ -250,6 +258,7 @@ class RecorderClient implements Recorder {
     this.closed = true
     this.session = null
     this.stopListening()
+    clearInterval(this.watchdog)
     this.tail?.close()
     this.publish({ state: 'closed', session: null })
     const connection = await this.connection
@@ -260,8 +269,9 @@ class RecorderClient implements Recorder {
 
   // — internals —
 
-  private async connect(compressionLevel: NonNullable<RecorderOptions['compressionLevel']>) {
+  private async connect(mainThread: boolean) {
     const options = this.options
+    const compressionLevel = this.compressionLevel
     const readyTimeoutMs = options.workerReadyTimeoutMs ?? 10_000
     const sync = this.syncConfig()
     const config: EngineConfig = {
@@ -270,10 +280,12 @@ class RecorderClient implements Recorder {
       compressionLevel,
       ...(options.redact !== undefined && { redact: options.redact }),
       ...(sync && { sync }),
+      // A replacement for this tab's own worker: its session is not left over, it goes on.
+      ...(mainThread && { recover: false }),
     }
     try {
       let connection = await connectEngine({
-        useWorker: options.useWorker ?? true,
+        useWorker: !mainThread && (options.useWorker ?? true),
         ...(options.workerUrl !== undefined && { workerUrl: options.workerUrl }),
         ...(options.createWorker !== undefined && { createWorker: options.createWorker }),
         readyTimeoutMs,
@@ -300,6 +312,7 @@ class RecorderClient implements Recorder {
         return undefined
       }
       if (info.error) this.report(info.error)
+      this.tail?.close()
       if (info.storage === 'indexeddb' && typeof indexedDB !== 'undefined') this.tail = openTailWriter(config.dbName)
       this.publish({
         ready: true,
@@ -429,11 +442,7 @@ class RecorderClient implements Recorder {
     const batch = this.buffer.take(this.bufferSession, this.tab, `${this.tab}.${++this.batchCount}`)
     this.unconfirmed.set(batch.batchId, batch)
     const sent = this.sendSlot()
-      .then(() => this.connection)
-      .then((connection) => {
-        if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
-        return connection.api.ingest(batch)
-      })
+      .then(() => this.ingest(batch))
       .then(
         (result) => {
           this.counts.durable += result.stored
@@ -462,6 +471,71 @@ class RecorderClient implements Recorder {
     })
     this.publish({})
     return sent
+  }
+
+  /**
+   * Sends a batch to the engine. If the engine stops answering (a worker that crashed or hangs),
+   * the watchdog replaces it and the batch goes to the replacement, which skips it if it was
+   * stored after all.
+   */
+  private ingest(batch: PackedBatch): Promise<IngestResult> {
+    return new Promise((resolve, reject) => {
+      const send = (resend: boolean) => {
+        const generation = this.generation
+        const answered = (settle: () => void) => {
+          this.lastAnswerAt = Date.now()
+          if (generation !== this.generation) return
+          this.unanswered.delete(batch.batchId)
+          settle()
+        }
+        void this.connection
+          .then((connection) => {
+            if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
+            return connection.api.ingest(batch, resend)
+          })
+          .then(
+            (result) => answered(() => resolve(result)),
+            (error: unknown) => answered(() => reject(error)),
+          )
+      }
+      if (this.unanswered.size === 0) this.lastAnswerAt = Date.now()
+      this.unanswered.set(batch.batchId, () => send(true))
+      send(false)
+      this.watch()
+    })
+  }
+
+  /** While batches wait for an answer, checks now and then that the engine still answers at all. */
+  private watch(): void {
+    const limit = this.options.workerWatchdogMs ?? 20_000
+    this.watchdog ??= setInterval(() => {
+      if (this.unanswered.size === 0) {
+        clearInterval(this.watchdog)
+        this.watchdog = undefined
+        return
+      }
+      if (Date.now() - this.lastAnswerAt < limit) return
+      const current = this.connection
+      void current.then(async (connection) => {
+        if (!connection || connection.kind === 'main-thread') return
+        const alive = await withTimeout(connection.api.ping(), Math.min(limit, 2000), 'no answer').catch(() => false)
+        if (!alive && this.connection === current) await this.replaceEngine(connection)
+      })
+    }, Math.max(50, limit / 4))
+  }
+
+  /** The worker stopped answering: end it, carry on on the main thread, send what was pending again. */
+  private async replaceEngine(dead: EngineConnection): Promise<void> {
+    this.generation++
+    dead.terminate()
+    this.report({
+      code: 'worker_unavailable',
+      message: "The recorder's worker stopped answering; recording continues on the main thread. Nothing accepted is lost: pending batches are sent again.",
+      at: Date.now(),
+    })
+    this.connection = this.connect(true)
+    this.lastAnswerAt = Date.now()
+    for (const sendAgain of [...this.unanswered.values()]) sendAgain()
   }
 
   /** Resolves, in call order, when a batch may go to the engine. */

@@ -40,6 +40,11 @@ export interface RecorderOptions {
   createWorker?: () => Worker
   /** How long to wait for the worker before running on the main thread. Default 10000. */
   workerReadyTimeoutMs?: number
+  /**
+   * A worker that has not answered for this long while batches wait, and then does not answer a
+   * ping, is replaced by the main-thread engine. Default 20000.
+   */
+  workerWatchdogMs?: number
   /** Largest attachment part `attach()` takes. Default 16777216 (16 MiB). */
   maxBlobBytes?: number
   /** Called with every error the recorder reports (also visible in `getSnapshot().errors`). */

@@ -47,7 +47,7 @@ export class RecorderEngine implements RecorderWorkerApi {
   private readonly dropped = new Map<string, { count: number; reason: string }>()
   private reopened = false
   private sync: SyncEngine | undefined
-  private readonly incoming: Array<{ packed: PackedBatch; resolve: (result: IngestResult) => void; reject: (error: unknown) => void }> = []
+  private readonly incoming: Array<{ packed: PackedBatch; resend: boolean; resolve: (result: IngestResult) => void; reject: (error: unknown) => void }> = []
 
   init(config: EngineConfig, callbacks: EngineCallbacks = {}): Promise<EngineInfo> {
     return this.serial(async () => {
@@ -76,7 +76,7 @@ export class RecorderEngine implements RecorderWorkerApi {
           error.code = 'storage_unavailable'
         }
       }
-      const recovered = await this.recover()
+      const recovered = config.recover === false ? [] : await this.recover()
       if (config.sync) {
         const { transport, endpoint, token, ...sync } = config.sync
         this.sync = new SyncEngine(
@@ -130,11 +130,15 @@ export class RecorderEngine implements RecorderWorkerApi {
     })
   }
 
-  ingest(packed: PackedBatch): Promise<IngestResult> {
+  async ping(): Promise<true> {
+    return true
+  }
+
+  ingest(packed: PackedBatch, resend = false): Promise<IngestResult> {
     return new Promise((resolve, reject) => {
       // Batches that arrive while the engine is busy wait here and are stored together, in one
       // transaction (a group commit): fewer, larger transactions when the page records fast.
-      this.incoming.push({ packed, resolve, reject })
+      this.incoming.push({ packed, resend, resolve, reject })
       if (this.incoming.length === 1) void this.serial(() => this.storeIncoming())
     })
   }
@@ -143,14 +147,16 @@ export class RecorderEngine implements RecorderWorkerApi {
     const group = this.incoming.splice(0, MAX_GROUP)
     if (this.incoming.length > 0) void this.serial(() => this.storeIncoming())
     const ready: Array<{ batch: IngestBatch; resolve: (result: IngestResult) => void; reject: (error: unknown) => void }> = []
-    for (const { packed, resolve, reject } of group) {
+    for (const { packed, resend, resolve, reject } of group) {
       try {
         const batch = unpackBatch(packed)
         if (!ID_PATTERN.test(batch.sessionId) || !ID_PATTERN.test(batch.tab) || batch.events.length === 0) {
           throw new Error(`Bad batch for session ${JSON.stringify(batch.sessionId)}`)
         }
         await this.holdLocks(batch)
-        ready.push({ batch, resolve, reject })
+        const stored = resend ? await this.alreadyStored(batch) : undefined
+        if (stored) resolve(stored)
+        else ready.push({ batch, resolve, reject })
       } catch (error) {
         reject(error)
       }
@@ -166,6 +172,25 @@ export class RecorderEngine implements RecorderWorkerApi {
       } catch (error) {
         reject(error)
       }
+    }
+  }
+
+  /** What storing a batch gave, if a chunk stored it already. */
+  private async alreadyStored(batch: IngestBatch): Promise<IngestResult | undefined> {
+    const chunk = batch.batchId === undefined ? undefined : await this.store.findBatch(batch.sessionId, batch.batchId)
+    const session = chunk && (await this.store.getSession(batch.sessionId))
+    if (!chunk || !session) return undefined
+    return {
+      sessionId: batch.sessionId,
+      stored: batch.events.length,
+      dropped: 0,
+      firstSeq: chunk.firstSeq,
+      lastSeq: chunk.lastSeq,
+      startedAt: session.startedAt,
+      status: session.status,
+      created: false,
+      resumed: false,
+      storage: this.store.kind,
     }
   }
 
@@ -362,7 +387,7 @@ export class RecorderEngine implements RecorderWorkerApi {
   private async recover(): Promise<string[]> {
     for (const { key, tail } of await this.store.takeTails()) {
       await whileLockFree(tabLock(tail.tab), async () => {
-        if (!(await this.store.hasBatch(tail.sessionId, tail.batchId))) await this.append(unpackBatch(tail))
+        if (!(await this.store.findBatch(tail.sessionId, tail.batchId))) await this.append(unpackBatch(tail))
         await this.store.deleteTail(key)
       }).catch(() => false)
     }

@@ -52,6 +52,31 @@ describe('degrading instead of failing', () => {
     expect(recorder.getSnapshot().error?.message).toMatch(/did not open its storage within 300 ms/)
   })
 
+  test('a worker that stops answering mid-session is replaced by the main thread; every event is stored once', async () => {
+    let worker!: Worker
+    const recorder = recorderFor(uniqueDb(), {
+      createWorker: () => (worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })),
+      workerWatchdogMs: 300,
+      maxBatchEvents: 10,
+    })
+    const { id } = await recorder.start()
+    for (let i = 0; i < 50; i++) recorder.record('x.before', { i })
+    await recorder.flush()
+    expect(recorder.getSnapshot().engine).toBe('worker')
+    // Batches in flight when it dies: some may be stored, some not; the replacement sorts it out.
+    for (let i = 0; i < 50; i++) recorder.record('x.during', { i })
+    worker.terminate()
+    for (let i = 0; i < 50; i++) recorder.record('x.after', { i })
+    const { durable, dropped } = await recorder.flush()
+    expect({ durable, dropped }).toEqual({ durable: 151, dropped: 0 })
+    const events = await recorder.sessions.events(id)
+    expect(events.map((e) => e.seq)).toEqual([...Array(151).keys()])
+    for (const type of ['x.before', 'x.during', 'x.after']) {
+      expect(events.filter((e) => e.type === type).map((e) => (e.data as { i: number }).i)).toEqual([...Array(50).keys()])
+    }
+    expect(recorder.getSnapshot().errors.some((e) => e.code === 'worker_unavailable' && /stopped answering/.test(e.message))).toBe(true)
+  })
+
   test('useWorker: false runs on the main thread without complaint', async () => {
     const recorder = recorderFor(uniqueDb(), { useWorker: false })
     expect((await recordAndRead(recorder)).length).toBe(2)

@@ -20,6 +20,8 @@ export interface EngineConfig {
   compressionLevel: CompressionLevel
   redact?: RedactOptions
   sync?: EngineSyncConfig
+  /** Look for what closed or crashed tabs left (default). Not for an engine that replaces this tab's own. */
+  recover?: boolean
 }
 
 export type EngineSyncConfig = Omit<SyncConfig, 'scope' | 'shared'> & {
@@ -82,7 +84,10 @@ export type ExportFormat = 'jsonl' | 'jsonl.gz'
 
 export interface RecorderWorkerApi {
   init(config: EngineConfig, callbacks?: EngineCallbacks): Promise<EngineInfo>
-  ingest(batch: PackedBatch): Promise<IngestResult>
+  /** Stores a batch. `resend`: it may have been stored already (by an engine that stopped answering). */
+  ingest(batch: PackedBatch, resend?: boolean): Promise<IngestResult>
+  /** Answers at once, whatever the engine is busy with: is it alive? */
+  ping(): Promise<true>
   listSessions(query: SessionQuery): Promise<SessionPage>
   getSession(id: string): Promise<SessionRecord | undefined>
   readEvents(id: string, fromSeq?: number, limit?: number): Promise<TapedeckEvent[]>

@@ -54,8 +54,8 @@ export interface RecordStore {
   /** Batches closing pages saved themselves (see `TailRecord`). */
   takeTails(): Promise<Array<{ key: number; tail: TailRecord }>>
   deleteTail(key: number): Promise<void>
-  /** A chunk of this session stored the batch already. */
-  hasBatch(sessionId: string, batchId: string): Promise<boolean>
+  /** The chunk that stored this batch, if one did. */
+  findBatch(sessionId: string, batchId: string): Promise<ChunkRecord | undefined>
   getMeta<T>(key: string): Promise<T | undefined>
   setMeta(key: string, value: unknown): Promise<void>
   close(): void

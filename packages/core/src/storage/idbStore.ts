@@ -246,8 +246,8 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
       await db.delete('tail', key)
     },
 
-    async hasBatch(sessionId, batchId) {
-      return (await db.getAll('chunks', sessionRange(sessionId))).some((chunk) => chunk.batchId === batchId)
+    async findBatch(sessionId, batchId) {
+      return (await db.getAll('chunks', sessionRange(sessionId))).find((chunk) => chunk.batchId === batchId)
     },
 
     getMeta: async <T>(key: string) => (await db.get('meta', key)) as T | undefined,

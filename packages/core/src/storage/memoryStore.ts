@@ -10,6 +10,7 @@ export function createMemoryStore(): RecordStore {
   const blobs = new Map<string, StoredBlob>()
   const blobKey = (sessionId: string, blobId: string, part: number) => JSON.stringify([sessionId, blobId, part])
   const withoutBytes = ({ bytes: _bytes, ...blob }: StoredBlob) => blob
+  const withoutChunkBytes = ({ bytes: _bytes, ...chunk }: StoredChunk) => chunk
   const commit = (applied: AppliedBatch) => {
     sessions.set(applied.session.id, applied.session)
     if (applied.chunk) {
@@ -136,7 +137,10 @@ export function createMemoryStore(): RecordStore {
     // A page never saves tails into memory: there is nothing to take.
     takeTails: async () => [],
     async deleteTail() {},
-    hasBatch: async (sessionId, batchId) => (chunks.get(sessionId) ?? []).some((chunk) => chunk.batchId === batchId),
+    async findBatch(sessionId, batchId) {
+      const chunk = (chunks.get(sessionId) ?? []).find((one) => one.batchId === batchId)
+      return chunk && withoutChunkBytes(chunk)
+    },
 
     getMeta: async <T>(key: string) => meta.get(key) as T | undefined,
 
