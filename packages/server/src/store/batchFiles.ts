@@ -27,15 +27,19 @@ export function batchFileName(first: number, last: number, hash: string): string
   return `${pad(first)}-${pad(last)}-${hash}.ndjson`
 }
 
-/** Committed batches of a directory by first seq; anything else in it (a stray temp file) is ignored. */
-export async function listBatchFiles(dir: string): Promise<BatchFile[]> {
-  let names: string[]
+/** The names in a directory; none when it does not exist (yet). */
+export async function readdirOrEmpty(dir: string): Promise<string[]> {
   try {
-    names = await readdir(dir)
+    return await readdir(dir)
   } catch (error) {
     if (isCode(error, 'ENOENT')) return []
     throw error
   }
+}
+
+/** Committed batches of a directory by first seq; anything else in it (a stray temp file) is ignored. */
+export async function listBatchFiles(dir: string): Promise<BatchFile[]> {
+  const names = await readdirOrEmpty(dir)
   const batches: BatchFile[] = []
   for (const name of names) {
     const match = NAME.exec(name)

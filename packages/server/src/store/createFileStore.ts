@@ -5,7 +5,7 @@ import { assertId, isId } from '../ids.js'
 import { describeSession } from '../summary/describeSession.js'
 import { containsSeq, toRanges } from '../summary/seqRanges.js'
 import { emptySummary, foldEvents, isRecord, type SessionSummary } from '../summary/sessionSummary.js'
-import { batchFileName, keyHash, listBatchFiles, readBatchFile, type BatchFile } from './batchFiles.js'
+import { batchFileName, keyHash, listBatchFiles, readBatchFile, readdirOrEmpty, type BatchFile } from './batchFiles.js'
 import { durableMkdir, durableWrite, isCode } from './durableWrite.js'
 import { createKeyedLock } from './keyedLock.js'
 import { pageSessions } from './pageSessions.js'
@@ -152,13 +152,7 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
 
     async listBlobs(sessionId) {
       const dir = join(sessionDir(sessionId), 'blobs')
-      let names: string[]
-      try {
-        names = await readdir(dir)
-      } catch (error) {
-        if (isCode(error, 'ENOENT')) return []
-        throw error
-      }
+      const names = await readdirOrEmpty(dir)
       const refs: BlobRef[] = []
       for (const name of names.sort()) {
         const [blobId, part, extension] = name.split('.')
