@@ -17,8 +17,12 @@ function testHeaders(): Plugin {
           res.end(readFileSync(workerFile))
           return
         }
-        // A strict page: workers only from this origin, so `blob:` workers are refused.
-        if (url.pathname === '/csp.html') res.setHeader('Content-Security-Policy', "worker-src 'self'")
+        // The same test page under a strict policy: workers only from this origin, so `blob:`
+        // workers are refused.
+        if (url.pathname === '/csp.html') {
+          res.setHeader('Content-Security-Policy', "worker-src 'self'")
+          req.url = '/index.html'
+        }
         next()
       })
     },

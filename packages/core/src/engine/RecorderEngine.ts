@@ -8,6 +8,7 @@ import { createIdbStore, openDatabase } from '../storage/idbStore'
 import { createMemoryStore } from '../storage/memoryStore'
 import { isQuotaError, type RecordStore } from '../storage/RecordStore'
 import type { SessionRecord } from '../storage/schema'
+import { concatBytes } from '../util/concatBytes'
 import { createUlid } from '../util/ulid'
 import { createJsonRedactor } from './jsonRedactor'
 import { createHttpBlobTransport, createHttpTransport } from '../sync/httpTransport'
@@ -259,7 +260,7 @@ export class RecorderEngine implements RecorderWorkerApi {
       const chunks = await this.store.getChunks(id)
       // Stored chunks are gzip members: concatenated, they are one valid gzip stream.
       const members = chunks.map((chunk) => new Uint8Array(chunk.bytes))
-      if (format === 'jsonl.gz') return concat(members)
+      if (format === 'jsonl.gz') return concatBytes(members)
       return encoder.encode(members.map((member) => decoder.decode(gunzipSync(member))).join(''))
     })
   }
@@ -452,16 +453,6 @@ function approximateSize(batch: IngestBatch): number {
   let size = 0
   for (const event of batch.events) size += event.data.length + 200
   return size
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0))
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.byteLength
-  }
-  return out
 }
 
 export function filterSessions(all: SessionRecord[], query: SessionQuery): SessionPage {

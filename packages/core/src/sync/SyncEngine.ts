@@ -3,6 +3,7 @@ import type { RecordStore } from '../storage/RecordStore'
 import type { StoredBlob, StoredChunk } from '../storage/schema'
 import { backoffDelay, retryAfterMs, verdictFor, type BackoffOptions } from './retryPolicy'
 import type { BlobTransport, SyncBatch, Transport, TransportResponse } from './Transport'
+import { concatBytes } from '../util/concatBytes'
 
 export interface SyncConfig {
   /** Static headers sent with every request. */
@@ -473,12 +474,8 @@ export class SyncEngine {
 function toBatch(chunks: StoredChunk[]): SyncBatch {
   const first = chunks[0]!
   const last = chunks[chunks.length - 1]!
-  const body = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.bytes.byteLength, 0))
-  let offset = 0
-  for (const chunk of chunks) {
-    body.set(new Uint8Array(chunk.bytes), offset)
-    offset += chunk.bytes.byteLength
-  }
+  // Stored chunks are gzip members: one after another, they are one gzip body.
+  const body = concatBytes(chunks.map((chunk) => new Uint8Array(chunk.bytes)))
   return {
     sessionId: first.sessionId,
     firstSeq: first.firstSeq,
