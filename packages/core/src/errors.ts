@@ -40,6 +40,16 @@ export type TapedeckErrorCode =
   | 'sync_failed'
   /** The backend refused a batch for good (400, 415, 422, or 413 for one chunk): it is in the dead letters. */
   | 'batch_rejected'
+  /** Consent is required and was not given (or was withdrawn) for what was asked. */
+  | 'consent_required'
+  /** No MediaRecorder, or none of the audio types it can record. */
+  | 'audio_unsupported'
+  /** The microphone was refused (permission, policy, or no device). */
+  | 'audio_denied'
+  /** Recording an audio track failed after it started. */
+  | 'audio_failed'
+  /** Encryption at rest could not be set up or a stored chunk could not be decrypted. */
+  | 'encryption_failed'
   /** The backend answered 401/403: sync waits for a new token (`getToken`) or `syncNow()`. */
   | 'sync_unauthorized'
 

@@ -1,7 +1,23 @@
 export { createRecorder } from './client/createRecorder'
-export { INITIAL_STATUS } from './client/initialStatus'
+export { AUDIO_OFF, INITIAL_STATUS } from './client/initialStatus'
 export type {
   AnnotationInput,
+  AudioApi,
+  AudioSource,
+  AudioStartOptions,
+  AudioStatus,
+  AudioTrack,
+  AudioTrackState,
+  AudioTrackStatus,
+  CaptureMode,
+  ConsentApi,
+  ConsentMode,
+  ConsentOptions,
+  ConsentScopes,
+  ConsentState,
+  ConsentStatus,
+  EncryptionOptions,
+  TranscriptInput,
   AttachOptions,
   AttachmentRef,
   DeadLettersApi,

@@ -75,6 +75,127 @@ export interface RecorderOptions {
   syncIntervalMs?: number
   /** One upload may take this long. Default 30000. */
   requestTimeoutMs?: number
+
+  // — privacy (docs/security.md) —
+
+  /**
+   * `required`: nothing is stored (IndexedDB is not even opened) and nothing is sent until
+   * `consent.grant()`. Audio always needs its own grant (`grant({ audio: true })`) unless
+   * `audio: 'none'`. Default `none`.
+   */
+  consent?: ConsentMode | ConsentOptions
+  /** `metadata` keeps numbers, ids, models and timings and drops all text. Default `full`. */
+  capture?: CaptureMode
+  /** Acknowledged (uploaded) chunks and audio are deleted locally this long after their upload. Default: kept until quota needs the room. */
+  retainSyncedMs?: number
+  /** Caps the local store, in bytes: sent data goes first; unsent data only with `onFull: 'drop-oldest'`. */
+  maxLocalBytes?: number
+  /** When the store is full of unsent data: `drop-newest` refuses new events (default), `drop-oldest` deletes the oldest unsent chunks. Both record `recorder.dropped`. */
+  onFull?: 'drop-newest' | 'drop-oldest'
+  /** Encrypts chunks and audio at rest (AES-GCM, after compression). Off by default. */
+  encryption?: EncryptionOptions
+}
+
+export type ConsentMode = 'none' | 'required'
+
+export interface ConsentOptions {
+  mode?: ConsentMode
+  /** Default `required`: microphone and assistant audio need `grant({ audio: true })`. */
+  audio?: ConsentMode
+  /** Keep the user's decision across reloads (localStorage, per `dbName`). Default true. */
+  remember?: boolean
+}
+
+/** What the user agreed to. `content`: the text of messages and calls; `actions`: clicks, inputs, navigation; `audio`: microphone and assistant speech. */
+export interface ConsentScopes {
+  content: boolean
+  actions: boolean
+  audio: boolean
+}
+
+export type ConsentState = 'not-required' | 'pending' | 'granted' | 'withdrawn'
+
+export interface ConsentStatus {
+  mode: ConsentMode
+  state: ConsentState
+  scopes: ConsentScopes
+}
+
+export interface ConsentApi {
+  /** Starts storing (and sending). Default scopes: `{ content: true, actions: true, audio: false }`. */
+  grant(scopes?: Partial<ConsentScopes>): Promise<void>
+  /**
+   * Stops recording at once (the session ends with reason `consent-withdrawn`). `erase: true`
+   * deletes this device's local data and asks the backend to erase the sessions it holds.
+   */
+  withdraw(options?: { erase?: boolean }): Promise<void>
+}
+
+export type CaptureMode = 'full' | 'metadata'
+
+export interface EncryptionOptions {
+  /**
+   * A key of your own (AES-GCM, 256-bit). Default: a non-extractable key the recorder creates
+   * and keeps in IndexedDB (protects data copied off the disk, not from scripts on the page).
+   */
+  key?: CryptoKey
+}
+
+export type AudioTrack = 'input' | 'output'
+
+/**
+ * `denied`: the microphone was refused; `unsupported`: no MediaRecorder or no usable type;
+ * `no-consent`: audio consent is missing; `error`: the recording failed (see `error`).
+ */
+export type AudioTrackState = 'off' | 'starting' | 'recording' | 'paused' | 'denied' | 'unsupported' | 'no-consent' | 'error'
+
+export interface AudioTrackStatus {
+  state: AudioTrackState
+  mimeType: string | null
+  /** The blob the parts of this track are stored under. */
+  blobId: string | null
+  /** Slices handed to storage, and slices stored. */
+  parts: number
+  durableParts: number
+  /** Session time (`t`) the track started. */
+  startT: number | null
+  error: ErrorInfo | null
+}
+
+export interface AudioStatus {
+  input: AudioTrackStatus
+  output: AudioTrackStatus
+}
+
+export interface AudioStartOptions {
+  /** `input` (the user, default) or `output` (the assistant). */
+  track?: AudioTrack
+  /** MediaRecorder timeslice. Default 1000. */
+  timesliceMs?: number
+  /** Preferred type; default the first of webm/opus, mp4/aac… that `MediaRecorder.isTypeSupported`. */
+  mimeType?: string
+}
+
+/** `microphone` asks for it with `getUserMedia({ audio: true })`. */
+export type AudioSource = MediaStream | HTMLMediaElement | 'microphone'
+
+export interface AudioApi {
+  /** Never throws for a refused microphone or a browser without MediaRecorder: resolves with a status that says so. */
+  start(source: AudioSource, options?: AudioStartOptions): Promise<AudioTrackStatus>
+  /** Stops the track (both when omitted); resolves when its last slice is durable. */
+  stop(track?: AudioTrack): Promise<void>
+  pause(track?: AudioTrack): void
+  resume(track?: AudioTrack): void
+}
+
+export interface TranscriptInput {
+  speaker: string
+  text: string
+  startT: number
+  endT: number
+  confidence?: number
+  /** Default true; interim results are `false`. */
+  final?: boolean
 }
 
 export interface StartOptions extends SessionMetadata {
@@ -176,6 +297,10 @@ export interface RecorderStatus {
   /** The latest error, and the last few. */
   error: ErrorInfo | null
   errors: ErrorInfo[]
+  consent: ConsentStatus
+  audio: AudioStatus
+  /** `record()` calls not stored because consent (or its scope) was missing. Not errors. */
+  withheld: number
 }
 
 export interface SessionsApi {
@@ -209,6 +334,17 @@ export interface Recorder {
    * returned `blobId` so a player can find it.
    */
   attach(data: Blob | ArrayBuffer | ArrayBufferView, options?: AttachOptions): Promise<AttachmentRef>
+  /** Records `transcript.segment`. */
+  transcript(segment: TranscriptInput): void
+  /** Microphone and assistant audio, durable slice by slice (`audio.input` / `audio.output`). */
+  readonly audio: AudioApi
+  readonly consent: ConsentApi
+  /**
+   * Erases local data: one session, or every session of a user id (`{ userId }`); with
+   * `remote: true` also asks the backend (`DELETE /v1/sessions/{id}`, `/v1/users/{userId}`).
+   * Returns the number of local sessions deleted.
+   */
+  erase(target: { sessionId: string } | { userId: string }, options?: { remote?: boolean }): Promise<number>
   /** Records `snapshot.created` (a checkpoint); returns its id. */
   snapshot(input: SnapshotInput): string
   /** Records `annotation.added`; returns its id. */
