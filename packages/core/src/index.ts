@@ -38,7 +38,7 @@ export { TapedeckError, isTapedeckError, type ErrorInfo, type TapedeckErrorCode 
 export * from './events/catalogue'
 export type { ExportFormat, SessionPage, SessionQuery, StorageKind } from './engine/protocol'
 export type { ChunkRecord, SessionCounters, SessionRecord, SessionStatus } from './storage/schema'
-export type { CompressionLevel } from './storage/applyBatch'
+export type { CompressionLevel } from './storage/encodeBatch'
 export type { RedactOptions, BuiltinRule } from './redact'
 export type { Clock } from './util/clock'
 export type { SyncState, SyncStatus } from './sync/SyncEngine'

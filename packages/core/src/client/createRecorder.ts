@@ -13,8 +13,22 @@ import { VERSION } from '../version'
 import { INITIAL_STATUS } from './initialStatus'
 import { browserLifecycle } from './pageLifecycle'
 import { openTailWriter, type TailWriter } from './tailWriter'
+import { createAudioCapture, type AudioCapture } from '../audio/createAudioCapture'
+import {
+  consentConfig,
+  grantedConsent,
+  initialConsent,
+  rememberConsent,
+  storageBlocked,
+  withdrawnConsent,
+  type ConsentConfig,
+} from './consentState'
 import type {
   AnnotationInput,
+  ConsentApi,
+  ConsentScopes,
+  ConsentStatus,
+  TranscriptInput,
   AttachOptions,
   AttachmentRef,
   DeadLettersApi,
@@ -39,6 +53,9 @@ const MAX_IN_FLIGHT = 4
 
 interface ActiveSession {
   id: string
+  /** `session.started` of a session begun before consent: stored once consent is given. */
+  deferred?: string
+  userId?: string
   paused: boolean
   startedAt: number | null
   resumed: boolean
@@ -58,7 +75,7 @@ class RecorderClient implements Recorder {
   private readonly ulid = createUlid()
   private readonly status: Store<RecorderStatus>
   private connection: Promise<EngineConnection | undefined>
-  private readonly compressionLevel: NonNullable<RecorderOptions['compressionLevel']>
+  private readonly compressionLevel: RecorderOptions['compressionLevel']
   /** Counts engines: an answer from an engine that was replaced is ignored. */
   private generation = 0
   /** How to send again each batch whose engine has not answered yet. */
@@ -85,20 +102,55 @@ class RecorderClient implements Recorder {
 
   readonly sessions: SessionsApi
   readonly deadLetters: DeadLettersApi
+  readonly consent: ConsentApi
+  readonly audio: AudioCapture
   private authFailures = 0
+  private readonly consentConfig: ConsentConfig
+  private consentStatus: ConsentStatus
+  /** The engine was started (consent allowed storage at least once). */
+  private connected: boolean
+  private withheld = 0
 
   constructor(private readonly options: RecorderOptions) {
     this.clock = options.clock ?? browserClock
     this.flushIntervalMs = positive(options.flushIntervalMs, 50, 'flushIntervalMs')
     this.maxBatchEvents = positive(options.maxBatchEvents, 256, 'maxBatchEvents')
     this.maxEventBytes = positive(options.maxEventBytes, 256 * 1024, 'maxEventBytes')
-    const compressionLevel = options.compressionLevel ?? 1
-    if (!Number.isInteger(compressionLevel) || compressionLevel < 0 || compressionLevel > 9) {
+    const compressionLevel = options.compressionLevel
+    if (compressionLevel !== undefined && (!Number.isInteger(compressionLevel) || compressionLevel < 0 || compressionLevel > 9)) {
       throw new TapedeckError('invalid_options', `compressionLevel must be a whole number from 0 to 9, got ${compressionLevel}.`)
     }
     this.status = new Store<RecorderStatus>(INITIAL_STATUS)
-    this.compressionLevel = compressionLevel
-    this.connection = this.connect(false)
+    this.compressionLevel = options.compressionLevel
+    for (const name of ['retainSyncedMs', 'maxLocalBytes'] as const) positive(options[name], 1, name)
+    if (options.onFull !== undefined && options.onFull !== 'drop-newest' && options.onFull !== 'drop-oldest') {
+      throw new TapedeckError('invalid_options', `onFull must be 'drop-newest' or 'drop-oldest', got ${JSON.stringify(options.onFull)}.`)
+    }
+    if (options.capture !== undefined && options.capture !== 'full' && options.capture !== 'metadata') {
+      throw new TapedeckError('invalid_options', `capture must be 'full' or 'metadata', got ${JSON.stringify(options.capture)}.`)
+    }
+    this.consentConfig = consentConfig(options.consent, options.dbName ?? 'tapedeck')
+    this.consentStatus = initialConsent(this.consentConfig)
+    // Consent required and not given: IndexedDB is not even opened until it is.
+    this.connected = !storageBlocked(this.consentStatus)
+    this.connection = this.connected ? this.connect(false) : Promise.resolve(undefined)
+    this.audio = createAudioCapture({
+      attach: (data, attachOptions) => this.attach(data, attachOptions),
+      record: (type, data) => this.record(type, data),
+      sessionTime: () => {
+        const startedAt = this.session?.startedAt
+        return startedAt === null || startedAt === undefined ? null : Math.max(0, this.clock.now() - startedAt)
+      },
+      audioAllowed: () => this.consentStatus.scopes.audio && !storageBlocked(this.consentStatus),
+      report: (error) => this.report(error),
+      newId: (prefix) => `${prefix}${this.ulid()}`,
+    })
+    this.audio.subscribe(() => this.publish({ audio: this.audio.getSnapshot() }))
+    this.consent = {
+      grant: (scopes) => this.grant(scopes),
+      withdraw: (withdrawOptions) => this.withdraw(withdrawOptions),
+    }
+    this.publish({ consent: this.consentStatus })
     const engine = (call: (api: EngineConnection['api']) => Promise<unknown>) =>
       void this.connection.then((connection) => connection && call(connection.api)).catch(() => undefined)
     this.stopListening = (options.lifecycle ?? browserLifecycle).subscribe({
@@ -143,7 +195,14 @@ class RecorderClient implements Recorder {
     }
     const data = serializeData('session.started', this.startedData(metadata), this.maxEventBytes)
     const session: ActiveSession = { id, paused: false, startedAt: null, resumed: false }
+    if (typeof metadata.userId === 'string') session.userId = metadata.userId
     this.session = session
+    if (storageBlocked(this.consentStatus)) {
+      // Nothing is stored before consent: the session begins for real on `consent.grant()`.
+      session.deferred = data
+      this.publish({ state: 'recording', session: { id, startedAt: null, resumed: false } })
+      return { id, startedAt: 0, resumed: false }
+    }
     this.enqueue('session.started', data)
     const result = this.post()
     this.publish({ state: 'recording', session: { id, startedAt: null, resumed: false } })
@@ -169,6 +228,11 @@ class RecorderClient implements Recorder {
       checkType(type)
       if (session.paused) return
       const json = serializeData(type, data, this.maxEventBytes)
+      if (!this.allows(type)) {
+        this.withheld++
+        this.publish({})
+        return
+      }
       this.enqueue(type, json, options?.checkpoint === true)
     } catch (error) {
       this.counts.rejected++
@@ -205,6 +269,11 @@ class RecorderClient implements Recorder {
     return { sessionId: session.id, blobId, part, mimeType, bytes: size }
   }
 
+  transcript(segment: TranscriptInput): void {
+    const { final = true, ...rest } = segment
+    this.record('transcript.segment', { ...rest, final })
+  }
+
   snapshot(input: SnapshotInput): string {
     const snapshotId = input.snapshotId ?? `snap_${this.ulid()}`
     const data = { snapshotId, state: input.state, ...(input.description !== undefined && { description: input.description }) }
@@ -221,7 +290,8 @@ class RecorderClient implements Recorder {
   pause(): void {
     const session = this.session
     if (!session || session.paused) return
-    this.enqueueLifecycle('session.paused', { reason: 'pause' })
+    this.audio.pause()
+    if (this.storing(session)) this.enqueueLifecycle('session.paused', { reason: 'pause' })
     session.paused = true
     this.publish({ state: 'paused' })
   }
@@ -230,7 +300,8 @@ class RecorderClient implements Recorder {
     const session = this.session
     if (!session || !session.paused) return
     session.paused = false
-    this.enqueueLifecycle('session.resumed', { reason: 'resume' })
+    if (this.storing(session)) this.enqueueLifecycle('session.resumed', { reason: 'resume' })
+    this.audio.resume()
     this.publish({ state: 'recording' })
   }
 
@@ -241,8 +312,16 @@ class RecorderClient implements Recorder {
   }
 
   async stop(reason = 'stopped'): Promise<StopResult | undefined> {
+    if (!this.session) return undefined
+    await this.audio.stopAll()
     const session = this.session
     if (!session) return undefined
+    if (!this.storing(session)) {
+      // Never stored (no consent): there is nothing to end.
+      this.session = null
+      this.publish({ state: this.closed ? 'closed' : 'idle', session: null })
+      return undefined
+    }
     this.enqueueLifecycle('session.ended', { reason })
     const ended = this.post()
     this.session = null
@@ -254,6 +333,7 @@ class RecorderClient implements Recorder {
 
   async close(): Promise<void> {
     if (this.closed) return
+    await this.audio.stopAll()
     await this.flush()
     this.closed = true
     this.session = null
@@ -277,8 +357,13 @@ class RecorderClient implements Recorder {
     const config: EngineConfig = {
       dbName: options.dbName ?? 'tapedeck',
       storage: options.storage ?? 'indexeddb',
-      compressionLevel,
+      ...(compressionLevel !== undefined && { compressionLevel }),
+      capture: this.captureMode(),
       ...(options.redact !== undefined && { redact: options.redact }),
+      ...(options.encryption && { encryption: { ...(options.encryption.key && { key: options.encryption.key }) } }),
+      ...(options.retainSyncedMs !== undefined && { retainSyncedMs: options.retainSyncedMs }),
+      ...(options.maxLocalBytes !== undefined && { maxLocalBytes: options.maxLocalBytes }),
+      ...(options.onFull !== undefined && { onFull: options.onFull }),
       ...(sync && { sync }),
       // A replacement for this tab's own worker: its session is not left over, it goes on.
       ...(mainThread && { recover: false }),
@@ -397,6 +482,7 @@ class RecorderClient implements Recorder {
 
   private createDeadLettersApi(): DeadLettersApi {
     const engine = async () => {
+      this.assertConnected()
       const connection = await this.connection
       if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
       return connection.api
@@ -554,6 +640,7 @@ class RecorderClient implements Recorder {
 
   private createSessionsApi(): SessionsApi {
     const engine = async () => {
+      this.assertConnected()
       await this.flush()
       const connection = await this.connection
       if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
@@ -601,8 +688,141 @@ class RecorderClient implements Recorder {
     const { accepted, durable, dropped, rejected } = this.counts
     this.status.update({
       ...patch,
+      withheld: this.withheld,
       counts: { accepted, durable, dropped, rejected, pending: accepted - durable - dropped },
     })
+  }
+
+  // — consent and erasure —
+
+  /** Whether consent lets an event of this type be stored now. */
+  private allows(type: string): boolean {
+    const consent = this.consentStatus
+    if (storageBlocked(consent)) return false
+    return type !== 'user.action' || consent.scopes.actions
+  }
+
+  /** The session's events are being stored (it began with consent). */
+  private storing(session: ActiveSession): boolean {
+    return session.deferred === undefined && !storageBlocked(this.consentStatus)
+  }
+
+  /** Text is kept only with consent to content. */
+  private captureMode(): 'full' | 'metadata' {
+    return this.consentStatus.scopes.content ? (this.options.capture ?? 'full') : 'metadata'
+  }
+
+  private setConsent(status: ConsentStatus): void {
+    this.consentStatus = status
+    rememberConsent(this.consentConfig, status)
+    this.publish({ consent: status })
+  }
+
+  private async grant(asked: Partial<ConsentScopes> = {}): Promise<void> {
+    this.assertOpen()
+    const before = this.consentStatus
+    const next = grantedConsent(this.consentConfig, asked)
+    // Batches recorded under the old scopes are handed over first: a narrower scope never
+    // applies late, a wider one never early.
+    if (this.connected) await this.flush()
+    this.setConsent(next)
+    if (!next.scopes.audio) await this.audio.stopAll()
+    if (!this.connected) {
+      this.connected = true
+      this.connection = this.connect(false)
+    } else if (before.scopes.content !== next.scopes.content || storageBlocked(before)) {
+      const capture = this.captureMode()
+      await this.connection.then((connection) => connection?.api.setCapture(capture))
+    }
+    const session = this.session
+    if (session?.deferred !== undefined) {
+      this.enqueue('session.started', session.deferred)
+      delete session.deferred
+      if (session.paused) this.enqueueLifecycle('session.paused', { reason: 'pause' })
+    }
+    if (session && next.mode === 'required') this.enqueue('consent.changed', JSON.stringify({ state: 'granted', scopes: next.scopes }))
+    const started = session ? this.post() : undefined
+    this.publish({})
+    const outcome = await started
+    if (session && outcome && outcome.sessionId === session.id && outcome.stored > 0 && session.startedAt === null) {
+      session.startedAt = outcome.startedAt
+      session.resumed = outcome.resumed
+      if (this.session === session) this.publish({ session: { id: session.id, startedAt: outcome.startedAt, resumed: outcome.resumed } })
+    }
+  }
+
+  private async withdraw({ erase = false }: { erase?: boolean } = {}): Promise<void> {
+    this.assertOpen()
+    await this.audio.stopAll()
+    const session = this.session
+    if (session && this.storing(session) && !erase) {
+      // The last word of the session: why it ends.
+      this.enqueue('consent.changed', JSON.stringify({ state: 'withdrawn', scopes: withdrawnConsent(this.consentConfig).scopes }))
+      await this.stop('consent-withdrawn')
+    } else if (session) {
+      this.session = null
+      this.publish({ state: 'idle', session: null })
+    }
+    this.setConsent(withdrawnConsent(this.consentConfig))
+    if (!erase) return
+    await this.flush()
+    const connection = await this.connection
+    const ids = connection ? await connection.api.eraseSessions({}) : []
+    await Promise.all(ids.map((id) => this.eraseRemote(`/v1/sessions/${encodeURIComponent(id)}`)))
+  }
+
+  async erase(target: { sessionId: string } | { userId: string }, { remote = false }: { remote?: boolean } = {}): Promise<number> {
+    this.assertOpen()
+    const bySession = 'sessionId' in target
+    const value = bySession ? target.sessionId : target.userId
+    if (typeof value !== 'string' || !ID_PATTERN.test(value)) {
+      throw new TapedeckError('invalid_options', `erase() takes { sessionId } or { userId } with 1 to 128 letters, digits, "_" or "-"; got ${JSON.stringify(target)}.`)
+    }
+    if (remote && this.options.endpoint === undefined) {
+      throw new TapedeckError('invalid_options', 'erase({ remote: true }) needs the `endpoint` option: the backend to ask.')
+    }
+    const current = this.session
+    if (current && (bySession ? current.id === value : current.userId === value)) {
+      await this.audio.stopAll()
+      if (this.session === current) {
+        this.session = null
+        this.publish({ state: 'idle', session: null })
+      }
+    }
+    let erased = 0
+    if (this.connected) {
+      await this.flush()
+      const connection = await this.connection
+      if (connection) {
+        erased = bySession ? ((await connection.api.deleteSession(value)) ? 1 : 0) : (await connection.api.eraseSessions({ userId: value })).length
+      }
+    }
+    if (remote) await this.eraseRemote(`/v1/${bySession ? 'sessions' : 'users'}/${encodeURIComponent(value)}`)
+    return erased
+  }
+
+  /** Asks the backend to erase (PROTOCOL.md §4); a 404 means there was nothing to erase. */
+  private async eraseRemote(path: string): Promise<void> {
+    const endpoint = this.options.endpoint
+    if (endpoint === undefined) return
+    const token = this.options.getToken ? await this.fetchToken() : undefined
+    const headers: Record<string, string> = { ...this.options.headers, ...(token && { Authorization: `Bearer ${token}` }) }
+    let response: Response
+    try {
+      response = await fetch(endpoint.replace(/\/+$/, '') + path, { method: 'DELETE', headers })
+    } catch (cause) {
+      throw new TapedeckError('sync_failed', `The backend could not be asked to erase ${path}: ${String(cause)}. Local data is erased; ask again later.`, { cause })
+    }
+    if (!response.ok && response.status !== 404) {
+      const code = response.status === 401 || response.status === 403 ? 'sync_unauthorized' : 'sync_failed'
+      throw new TapedeckError(code, `The backend refused to erase ${path}: ${response.status} ${await response.text().catch(() => '')}`.trim())
+    }
+  }
+
+  private assertConnected(): void {
+    if (!this.connected) {
+      throw new TapedeckError('consent_required', 'Consent is required and was not given: nothing is stored, so there is nothing to read yet.')
+    }
   }
 
   private assertOpen(): void {

@@ -1,9 +1,11 @@
-import { gunzipSync } from 'fflate'
 import { toErrorInfo, type ErrorInfo } from '../errors'
 import type { TapedeckEvent } from '../events/catalogue'
 import { ID_PATTERN, type PendingEvent } from '../events/serialize'
 import { unpackBatch, type PackedBatch } from '../events/PackedBatch'
-import { applyBatch, type AppliedBatch, type ApplyContext, type IngestBatch } from '../storage/applyBatch'
+import { StaleSessionError, commitBatch, encodeBatch, type AppliedBatch, type EncodeContext, type IngestBatch } from '../storage/encodeBatch'
+import { createChunkCodec, openedStore, type ChunkCodec } from '../storage/ChunkCodec'
+import { checkKey, generateAtRestKey } from '../crypto/atRest'
+import { gunzip } from '../util/gzip'
 import { createIdbStore, openDatabase } from '../storage/idbStore'
 import { createMemoryStore } from '../storage/memoryStore'
 import { isQuotaError, type RecordStore } from '../storage/RecordStore'
@@ -40,13 +42,19 @@ const encoder = new TextEncoder()
  */
 export class RecorderEngine implements RecorderWorkerApi {
   private store: RecordStore = createMemoryStore()
-  private ctx!: ApplyContext
+  private codec: ChunkCodec = createChunkCodec()
+  /** Sessions as this engine last wrote or read them: what the next batch is encoded against. */
+  private readonly known = new Map<string, SessionRecord | undefined>()
+  private ctx!: EncodeContext
   private config!: EngineConfig
   private tail: Promise<unknown> = Promise.resolve()
   private readonly locks = new Map<string, ReleaseLock>()
   /** Events given up per session, reported at the head of its next stored batch. */
   private readonly dropped = new Map<string, { count: number; reason: string }>()
   private reopened = false
+  /** Bytes stored, as this engine last counted them (for `maxLocalBytes`); recounted when near the cap. */
+  private usedBytes: number | undefined
+  private retention: ReturnType<typeof setInterval> | undefined
   private sync: SyncEngine | undefined
   private readonly incoming: Array<{ packed: PackedBatch; resend: boolean; resolve: (result: IngestResult) => void; reject: (error: unknown) => void }> = []
 
@@ -56,7 +64,7 @@ export class RecorderEngine implements RecorderWorkerApi {
       const makeId = createUlid()
       let redact
       try {
-        redact = createJsonRedactor(config.redact)
+        redact = createJsonRedactor(config.redact, config.capture)
       } catch (error) {
         // A configuration error: the same on any thread, so say it rather than fall back.
         return { storage: this.store.kind, recovered: [], fatal: toErrorInfo(error, 'invalid_options') }
@@ -65,7 +73,6 @@ export class RecorderEngine implements RecorderWorkerApi {
         now: Date.now(),
         makeId: (ts) => makeId(Math.max(0, Math.floor(ts))),
         redact,
-        compressionLevel: config.compressionLevel,
       }
       let error: ErrorInfo | undefined
       if (config.storage === 'indexeddb') {
@@ -77,11 +84,21 @@ export class RecorderEngine implements RecorderWorkerApi {
           error.code = 'storage_unavailable'
         }
       }
+      try {
+        this.codec = createChunkCodec({ level: config.compressionLevel, key: await this.atRestKey() })
+      } catch (cause) {
+        return { storage: this.store.kind, recovered: [], fatal: toErrorInfo(cause, 'encryption_failed') }
+      }
       const recovered = config.recover === false ? [] : await this.recover()
+      if (config.retainSyncedMs !== undefined) {
+        const every = Math.min(Math.max(config.retainSyncedMs, 1000), 60_000)
+        void this.purgeSynced()
+        this.retention = setInterval(() => void this.purgeSynced(), every)
+      }
       if (config.sync) {
         const { transport, endpoint, token, ...sync } = config.sync
         this.sync = new SyncEngine(
-          () => this.store,
+          () => this.readable(),
           { ...sync, scope: config.dbName, shared: this.store.kind === 'indexeddb' },
           await makeTransport(transport, endpoint, callbacks),
           (status) => void callbacks.onSyncStatus?.(status),
@@ -91,6 +108,52 @@ export class RecorderEngine implements RecorderWorkerApi {
         await this.sync.start()
       }
       return { storage: this.store.kind, recovered, ...(error && { error }) }
+    })
+  }
+
+  /** The key chunks are encrypted with: the app's, or one made once per database and kept in it. */
+  private async atRestKey(): Promise<CryptoKey | undefined> {
+    const encryption = this.config.encryption
+    if (!encryption) return undefined
+    if (encryption.key) return checkKey(encryption.key)
+    // Two tabs may both make one: the first stored wins, and both use it.
+    return checkKey(await this.store.claimMeta('atRestKey', await generateAtRestKey()))
+  }
+
+  /** The store with chunk and part bytes decrypted, for sync and reads. */
+  private readable(): RecordStore {
+    return this.codec.encrypting ? openedStore(this.store, this.codec) : this.store
+  }
+
+  /** Deletes what the backend acknowledged longer than `retainSyncedMs` ago. */
+  purgeSynced(): Promise<number> {
+    return this.serial(async () => {
+      const freed = await this.store.purgeSent(Date.now() - (this.config.retainSyncedMs ?? Infinity))
+      if (freed > 0) this.usedBytes = undefined
+      return freed
+    })
+  }
+
+  eraseSessions(filter: { userId?: string }): Promise<string[]> {
+    return this.serial(async () => {
+      const ids = (await this.store.listSessions()).filter((session) => filter.userId === undefined || session.userId === filter.userId).map((session) => session.id)
+      for (const id of ids) {
+        this.releaseLock(sessionLock(id))
+        this.dropped.delete(id)
+        this.known.delete(id)
+        await this.store.deleteSession(id)
+      }
+      this.usedBytes = undefined
+      await this.sync?.refreshSummary()
+      return ids
+    })
+  }
+
+  /** From now on, text is kept (`full`) or dropped (`metadata`): the user changed what they consent to. */
+  setCapture(capture: 'full' | 'metadata'): Promise<void> {
+    return this.serial(async () => {
+      this.config = { ...this.config, capture }
+      this.ctx.redact = createJsonRedactor(this.config.redact, capture)
     })
   }
 
@@ -204,15 +267,81 @@ export class RecorderEngine implements RecorderWorkerApi {
 
   /** Several batches in one transaction; throws (storing none) when the store refuses. */
   private async appendGroup(batches: IngestBatch[]): Promise<IngestResult[]> {
-    this.ctx.now = Date.now()
-    const applied = await this.store.appendMany(
-      batches.map((batch) => ({ sessionId: batch.sessionId, apply: (current: SessionRecord | undefined) => applyBatch(current, batch, this.ctx) })),
-    )
+    const applied = await this.write(batches)
     return applied.map((one, i) => {
       const { storedBytes, ...result } = this.describe(batches[i]!, one)
       this.sync?.added(result.lastSeq - result.firstSeq + 1, storedBytes)
       return { ...result, stored: batches[i]!.events.length }
     })
+  }
+
+  /**
+   * Encodes, compresses and encrypts outside any transaction, against the sessions as this engine
+   * last saw them, then commits in one transaction that checks nobody wrote to those sessions
+   * meanwhile. Another tab recording into the same session makes it encode again: seqs stay gapless
+   * and unique, and the transaction stays short.
+   */
+  private async write(batches: IngestBatch[]): Promise<AppliedBatch[]> {
+    for (let attempt = 0; ; attempt++) {
+      this.ctx.now = Date.now()
+      const seen = new Map<string, SessionRecord | undefined>()
+      const encoded = []
+      for (const batch of batches) {
+        const id = batch.sessionId
+        if (!seen.has(id)) seen.set(id, this.known.has(id) ? this.known.get(id) : await this.store.getSession(id))
+        const one = encodeBatch(seen.get(id), batch, this.ctx)
+        seen.set(id, one.session)
+        encoded.push(one)
+      }
+      const sealed = await Promise.all(encoded.map((one) => this.codec.seal(one.raw)))
+      const size = sealed.reduce((sum, bytes) => sum + bytes.byteLength, 0)
+      await this.makeRoom(size, batches[0]!.sessionId)
+      const now = Date.now()
+      const encrypted = this.codec.encrypting
+      try {
+        const applied = await this.store.appendMany(
+          encoded.map((one, i) => ({ sessionId: one.sessionId, apply: (current: SessionRecord | undefined) => commitBatch(current, one, sealed[i]!, encrypted, now) })),
+        )
+        for (const one of applied) this.known.set(one.session.id, one.session)
+        if (this.usedBytes !== undefined) this.usedBytes += size
+        return applied
+      } catch (error) {
+        for (const batch of batches) this.known.delete(batch.sessionId)
+        if (!(error instanceof StaleSessionError) || attempt >= 50) throw error
+      }
+    }
+  }
+
+  /**
+   * `maxLocalBytes`: frees room for `bytes` more — sent data first; unsent data only with
+   * `onFull: 'drop-oldest'`, reported as `recorder.dropped` in the session being written — or
+   * refuses the write like a full disk (the batch is then reported dropped).
+   */
+  private async makeRoom(bytes: number, sessionId: string): Promise<void> {
+    const max = this.config.maxLocalBytes
+    if (max === undefined) return
+    this.usedBytes ??= await this.store.usage()
+    if (this.usedBytes + bytes <= max) return
+    // Other tabs write and purge too: count exactly before deleting anything.
+    let over = (this.usedBytes = await this.store.usage()) + bytes - max
+    if (over > 0) over -= await this.store.evictSent(over)
+    if (over > 0 && this.config.onFull === 'drop-oldest') {
+      const dropped = await this.store.dropOldestPending(over)
+      let count = 0
+      for (const chunk of dropped) {
+        over -= chunk.size
+        count += chunk.count
+      }
+      if (count > 0) {
+        const previous = this.dropped.get(sessionId)
+        this.dropped.set(sessionId, { count: (previous?.count ?? 0) + count, reason: 'max_local_bytes' })
+      }
+      await this.sync?.refreshSummary()
+    }
+    this.usedBytes = await this.store.usage()
+    if (over > 0) {
+      throw new DOMException(`maxLocalBytes (${max}) is reached: ${bytes} more bytes do not fit.`, 'QuotaExceededError')
+    }
   }
 
   private describe(batch: IngestBatch, applied: AppliedBatch): Omit<IngestResult, 'stored'> & { storedBytes: number } {
@@ -242,7 +371,7 @@ export class RecorderEngine implements RecorderWorkerApi {
     return this.serial(async () => {
       const events: TapedeckEvent[] = []
       for (const chunk of await this.store.getChunks(id, fromSeq)) {
-        for (const line of decoder.decode(gunzipSync(new Uint8Array(chunk.bytes))).split('\n')) {
+        for (const line of decoder.decode(await gunzip(await this.codec.open(chunk))).split('\n')) {
           if (line === '') continue
           const event = JSON.parse(line) as TapedeckEvent
           if (event.seq < fromSeq) continue
@@ -259,9 +388,10 @@ export class RecorderEngine implements RecorderWorkerApi {
       if (!(await this.store.getSession(id))) return undefined
       const chunks = await this.store.getChunks(id)
       // Stored chunks are gzip members: concatenated, they are one valid gzip stream.
-      const members = chunks.map((chunk) => new Uint8Array(chunk.bytes))
+      const members = await Promise.all(chunks.map((chunk) => this.codec.open(chunk)))
       if (format === 'jsonl.gz') return concatBytes(members)
-      return encoder.encode(members.map((member) => decoder.decode(gunzipSync(member))).join(''))
+      const texts = await Promise.all(members.map(async (member) => decoder.decode(await gunzip(member))))
+      return encoder.encode(texts.join(''))
     })
   }
 
@@ -270,8 +400,19 @@ export class RecorderEngine implements RecorderWorkerApi {
       if (![input.sessionId, input.blobId].every((id) => ID_PATTERN.test(id)) || !Number.isInteger(input.part) || input.part < 0) {
         throw new Error('Bad blob ids')
       }
-      const blob: StoredBlob = { ...input, size: input.bytes.byteLength, createdAt: Date.now(), state: 'pending', attempts: 0 }
+      const size = input.bytes.byteLength
+      const bytes = await this.codec.sealBlob(input.bytes)
+      const blob: StoredBlob = {
+        ...input,
+        bytes,
+        size,
+        createdAt: Date.now(),
+        state: 'pending',
+        attempts: 0,
+        ...(this.codec.encrypting && { encrypted: true }),
+      }
       try {
+        await this.makeRoom(bytes.byteLength, input.sessionId)
         await this.store.putBlob(blob).catch(async (error: unknown) => {
           // A full disk: make room from what the server already has, once.
           if (!isQuotaError(error) || (await this.store.evictSent(blob.size * 2)) === 0) throw error
@@ -283,13 +424,14 @@ export class RecorderEngine implements RecorderWorkerApi {
         info.message = `Part ${input.part} of ${input.blobId} could not be stored: ${info.message}`
         return { stored: false, error: info }
       }
+      if (this.usedBytes !== undefined) this.usedBytes += bytes.byteLength
       this.sync?.addedBlob(blob.size)
       return { stored: true }
     })
   }
 
   getBlob(sessionId: string, blobId: string, part: number): Promise<StoredBlob | undefined> {
-    return this.serial(() => this.store.getBlob(sessionId, blobId, part))
+    return this.serial(() => this.readable().getBlob(sessionId, blobId, part))
   }
 
   listBlobs(sessionId: string): Promise<BlobRecord[]> {
@@ -301,13 +443,16 @@ export class RecorderEngine implements RecorderWorkerApi {
       const existed = (await this.store.getSession(id)) !== undefined
       this.releaseLock(sessionLock(id))
       this.dropped.delete(id)
+      this.known.delete(id)
       await this.store.deleteSession(id)
+      this.usedBytes = undefined
       return existed
     })
   }
 
   close(): Promise<void> {
     return this.serial(async () => {
+      clearInterval(this.retention)
       this.sync?.stop()
       for (const id of [...this.locks.keys()]) this.releaseLock(id)
       this.store.close()
@@ -335,10 +480,9 @@ export class RecorderEngine implements RecorderWorkerApi {
   }
 
   private async append(batch: IngestBatch, retried = false): Promise<Omit<IngestResult, 'stored'> & { storedBytes: number }> {
-    this.ctx.now = Date.now()
     try {
-      const applied = await this.store.append(batch.sessionId, (current) => applyBatch(current, batch, this.ctx))
-      return this.describe(batch, applied)
+      const [applied] = await this.write([batch])
+      return this.describe(batch, applied!)
     } catch (error) {
       if (retried) throw error
       if (isQuotaError(error)) {

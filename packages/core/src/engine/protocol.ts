@@ -5,7 +5,7 @@
  */
 import type { ErrorInfo } from '../errors'
 import type { TapedeckEvent } from '../events/catalogue'
-import type { CompressionLevel } from '../storage/applyBatch'
+import type { CompressionLevel } from '../storage/encodeBatch'
 import type { PackedBatch } from '../events/PackedBatch'
 import type { BlobRecord, ChunkRecord, SessionRecord, SessionStatus, StoredBlob } from '../storage/schema'
 import type { RedactOptions } from '../redact'
@@ -17,8 +17,18 @@ export type StorageKind = 'indexeddb' | 'memory'
 export interface EngineConfig {
   dbName: string
   storage: StorageKind
-  compressionLevel: CompressionLevel
+  /** fflate at this level; default the browser's CompressionStream. */
+  compressionLevel?: CompressionLevel
   redact?: RedactOptions
+  /** `metadata`: text values are dropped before storage (numbers, ids and names stay). */
+  capture?: 'full' | 'metadata'
+  /** Encrypt chunks and parts at rest; without a key, one is made and kept in the database. */
+  encryption?: { key?: CryptoKey }
+  /** Acknowledged chunks and parts are deleted this long after their upload. */
+  retainSyncedMs?: number
+  /** Cap on stored bytes (chunks and parts). */
+  maxLocalBytes?: number
+  onFull?: 'drop-newest' | 'drop-oldest'
   sync?: EngineSyncConfig
   /** Look for what closed or crashed tabs left (default). Not for an engine that replaces this tab's own. */
   recover?: boolean
@@ -97,6 +107,10 @@ export interface RecorderWorkerApi {
   getBlob(sessionId: string, blobId: string, part: number): Promise<StoredBlob | undefined>
   listBlobs(sessionId: string): Promise<BlobRecord[]>
   deleteSession(id: string): Promise<boolean>
+  /** Text is kept (`full`) or dropped (`metadata`) for batches stored from now on. */
+  setCapture(capture: 'full' | 'metadata'): Promise<void>
+  /** Deletes stored data: every session, or those of a user id; returns the ids deleted. */
+  eraseSessions(filter: { userId?: string }): Promise<string[]>
   /** Uploads now; resolves when everything stored is acknowledged or an attempt failed. */
   syncNow(): Promise<SyncStatus | undefined>
   setToken(token: string | undefined): Promise<void>

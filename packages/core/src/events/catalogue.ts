@@ -184,6 +184,13 @@ export interface RecorderDroppedData {
   [key: string]: unknown
 }
 
+/** Written by the recorder when the user grants or withdraws consent (`consent: 'required'`). */
+export interface ConsentChangedData {
+  state: 'granted' | 'withdrawn'
+  scopes: { content: boolean; actions: boolean; audio: boolean }
+  [key: string]: unknown
+}
+
 export interface EventDataMap {
   'session.started': SessionStartedData
   'session.paused': LifecycleData
@@ -207,6 +214,7 @@ export interface EventDataMap {
   'error.raised': ErrorRaisedData
   'metric.sampled': MetricSampledData
   'recorder.dropped': RecorderDroppedData
+  'consent.changed': ConsentChangedData
 }
 
 export type CatalogueEventType = keyof EventDataMap
@@ -214,8 +222,8 @@ export type CatalogueEventType = keyof EventDataMap
 export type CustomEventType = `x.${string}`
 export type EventType = CatalogueEventType | CustomEventType
 
-/** Types only the recorder writes: lifecycle and drop reports. */
-export type ReservedEventType = `session.${string}` & CatalogueEventType | 'recorder.dropped'
+/** Types only the recorder writes: lifecycle, consent and drop reports. */
+export type ReservedEventType = `session.${string}` & CatalogueEventType | 'recorder.dropped' | 'consent.changed'
 /** Types an application may pass to `record()`. */
 export type RecordableEventType = Exclude<CatalogueEventType, ReservedEventType> | CustomEventType
 
@@ -258,8 +266,9 @@ export const CATALOGUE_TYPES: ReadonlySet<string> = new Set<CatalogueEventType>(
   'error.raised',
   'metric.sampled',
   'recorder.dropped',
+  'consent.changed',
 ])
 
 export function isReservedType(type: string): boolean {
-  return type.startsWith('session.') || type === 'recorder.dropped'
+  return type.startsWith('session.') || type === 'recorder.dropped' || type === 'consent.changed'
 }

@@ -1,9 +1,9 @@
-import type { AppliedBatch } from './applyBatch'
+import type { AppliedBatch } from './encodeBatch'
 import type { BlobRecord, ChunkRecord, SessionRecord, StoredBlob, StoredChunk, TailRecord } from './schema'
 
 /**
  * Where sessions and chunks live: IndexedDB, or memory when IndexedDB cannot be used.
- * Both run the same pure `applyBatch` inside one atomic step.
+ * Both run the same pure `commitBatch` inside one atomic step.
  */
 export interface RecordStore {
   readonly kind: 'indexeddb' | 'memory'
@@ -25,6 +25,12 @@ export interface RecordStore {
   deleteSession(id: string): Promise<void>
   /** Deletes chunks already sent, oldest first, until `bytes` are freed (or none is left). Returns bytes freed. */
   evictSent(bytes: number): Promise<number>
+  /** Deletes chunks and parts acknowledged before `before` (epoch ms): `retainSyncedMs`. Returns bytes freed. */
+  purgeSent(before: number): Promise<number>
+  /** Deletes unsent chunks, oldest first, until `bytes` are freed (`onFull: 'drop-oldest'`); returns them. */
+  dropOldestPending(bytes: number): Promise<ChunkRecord[]>
+  /** Bytes stored in chunks and parts. */
+  usage(): Promise<number>
 
   // — the outbox: what the sync engine reads and settles —
 
@@ -58,6 +64,8 @@ export interface RecordStore {
   findBatch(sessionId: string, batchId: string): Promise<ChunkRecord | undefined>
   getMeta<T>(key: string): Promise<T | undefined>
   setMeta(key: string, value: unknown): Promise<void>
+  /** The value stored under `key`, or `value` once stored there if there was none. */
+  claimMeta<T>(key: string, value: T): Promise<T>
   close(): void
 }
 

@@ -1,6 +1,6 @@
 import { openDB, type IDBPDatabase } from 'idb'
 import { advanceSyncedSeq, outboxRun, summarize, type RecordStore } from './RecordStore'
-import type { AppliedBatch } from './applyBatch'
+import type { AppliedBatch } from './encodeBatch'
 import { DB_VERSION, type ChunkRecord, type ChunkState, type SessionRecord, type TapedeckDB } from './schema'
 
 export type TapedeckDatabase = IDBPDatabase<TapedeckDB>
@@ -118,6 +118,48 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
       return freed
     },
 
+    async purgeSent(before) {
+      const tx = db.transaction(['chunks', 'chunkData', 'blobs', 'blobData'], 'readwrite')
+      let freed = 0
+      const blobData = tx.objectStore('blobData')
+      for (let cursor = await tx.objectStore('blobs').index('by-state').openCursor(stateRange('sent')); cursor; cursor = await cursor.continue()) {
+        if ((cursor.value.settledAt ?? 0) >= before) continue
+        freed += cursor.value.size
+        const { sessionId, blobId, part } = cursor.value
+        await Promise.all([blobData.delete([sessionId, blobId, part]), cursor.delete()])
+      }
+      const chunkData = tx.objectStore('chunkData')
+      for (let cursor = await tx.objectStore('chunks').index('by-state').openCursor(stateRange('sent')); cursor; cursor = await cursor.continue()) {
+        if ((cursor.value.settledAt ?? 0) >= before) continue
+        freed += cursor.value.size
+        await Promise.all([chunkData.delete([cursor.value.sessionId, cursor.value.firstSeq]), cursor.delete()])
+      }
+      await tx.done
+      return freed
+    },
+
+    async dropOldestPending(bytes) {
+      const tx = db.transaction(['chunks', 'chunkData'], 'readwrite')
+      const dropped: ChunkRecord[] = []
+      let freed = 0
+      const chunkData = tx.objectStore('chunkData')
+      for (let cursor = await tx.objectStore('chunks').index('by-state').openCursor(stateRange('pending')); cursor && freed < bytes; cursor = await cursor.continue()) {
+        freed += cursor.value.size
+        dropped.push(cursor.value)
+        await Promise.all([chunkData.delete([cursor.value.sessionId, cursor.value.firstSeq]), cursor.delete()])
+      }
+      await tx.done
+      return dropped
+    },
+
+    async usage() {
+      const tx = db.transaction(['chunks', 'blobs'])
+      const [chunks, blobs] = await Promise.all([tx.objectStore('chunks').getAll(), tx.objectStore('blobs').getAll()])
+      let bytes = 0
+      for (const record of [...chunks, ...blobs]) bytes += record.size
+      return bytes
+    },
+
     async putBlob({ bytes, ...blob }) {
       const tx = db.transaction(['blobs', 'blobData'], 'readwrite', { durability: 'relaxed' })
       const key: [string, string, number] = [blob.sessionId, blob.blobId, blob.part]
@@ -150,6 +192,7 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
           state: outcome.state,
           attempts: blob.attempts + 1,
           ...(outcome.state !== 'sent' && { lastError: outcome.error }),
+          ...(outcome.state !== 'pending' && { settledAt: Date.now() }),
         })
       }
       await tx.done
@@ -251,6 +294,15 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
     },
 
     getMeta: async <T>(key: string) => (await db.get('meta', key)) as T | undefined,
+
+    async claimMeta<T>(key: string, value: T) {
+      // Read and write in one transaction: two tabs claiming at once get the same value.
+      const tx = db.transaction('meta', 'readwrite')
+      const existing = (await tx.store.get(key)) as T | undefined
+      if (existing === undefined) await tx.store.put(value, key)
+      await tx.done
+      return existing ?? value
+    },
 
     async setMeta(key, value) {
       await db.put('meta', value, key)

@@ -1,4 +1,4 @@
-import type { AppliedBatch } from './applyBatch'
+import type { AppliedBatch } from './encodeBatch'
 import { advanceSyncedSeq, outboxRun, summarize, type RecordStore } from './RecordStore'
 import type { SessionRecord, StoredBlob, StoredChunk } from './schema'
 
@@ -115,6 +115,45 @@ export function createMemoryStore(): RecordStore {
       blob.state = outcome.state
       blob.attempts++
       if (outcome.state !== 'sent') blob.lastError = outcome.error
+      if (outcome.state !== 'pending') blob.settledAt = Date.now()
+    },
+
+    async purgeSent(before) {
+      let freed = 0
+      for (const [key, blob] of blobs) {
+        if (blob.state !== 'sent' || (blob.settledAt ?? 0) >= before) continue
+        blobs.delete(key)
+        freed += blob.size
+      }
+      for (const list of chunks.values()) {
+        for (const chunk of [...list]) {
+          if (chunk.state !== 'sent' || (chunk.settledAt ?? 0) >= before) continue
+          list.splice(list.indexOf(chunk), 1)
+          freed += chunk.size
+        }
+      }
+      return freed
+    },
+
+    async dropOldestPending(bytes) {
+      const pending = all().filter((chunk) => chunk.state === 'pending').sort((a, b) => a.createdAt - b.createdAt)
+      const dropped = []
+      let freed = 0
+      for (const chunk of pending) {
+        if (freed >= bytes) break
+        const list = chunks.get(chunk.sessionId)!
+        list.splice(list.indexOf(chunk), 1)
+        freed += chunk.size
+        dropped.push(withoutChunkBytes(chunk))
+      }
+      return dropped
+    },
+
+    async usage() {
+      let bytes = 0
+      for (const chunk of all()) bytes += chunk.size
+      for (const blob of blobs.values()) bytes += blob.size
+      return bytes
     },
 
     deadLetters: async () => dead().map(({ bytes: _bytes, ...chunk }) => chunk),
@@ -143,6 +182,11 @@ export function createMemoryStore(): RecordStore {
     },
 
     getMeta: async <T>(key: string) => meta.get(key) as T | undefined,
+
+    async claimMeta<T>(key: string, value: T) {
+      if (!meta.has(key)) meta.set(key, value)
+      return meta.get(key) as T
+    },
 
     async setMeta(key, value) {
       meta.set(key, value)

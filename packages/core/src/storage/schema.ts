@@ -71,6 +71,8 @@ export interface ChunkRecord {
   settledAt?: number
   /** The page's name for the batch this chunk stored. */
   batchId?: string
+  /** The bytes are AES-GCM encrypted at rest (`encryption` option): IV, then ciphertext of the gzip member. */
+  encrypted?: boolean
 }
 
 /**
@@ -100,6 +102,10 @@ export interface BlobRecord {
   state: ChunkState
   attempts: number
   lastError?: string
+  /** When it was acknowledged, or given up on. */
+  settledAt?: number
+  /** Encrypted at rest, like a chunk. */
+  encrypted?: boolean
 }
 
 export interface StoredBlob extends BlobRecord {

@@ -1,15 +1,22 @@
-import { gunzipSync } from 'fflate'
+import { gunzipSync, gzipSync } from 'fflate'
 import { describe, expect, test } from 'vitest'
 import type { TapedeckEvent } from '../events/catalogue'
 import type { PendingEvent } from '../events/serialize'
 import { createUlid } from '../util/ulid'
-import { applyBatch, type ApplyContext, type IngestBatch } from './applyBatch'
+import type { SessionRecord } from './schema'
+import { StaleSessionError, commitBatch, encodeBatch, type EncodeContext, type IngestBatch } from './encodeBatch'
 
 const START = 1_700_000_000_000
 
-function context(redact: ApplyContext['redact'] = (json) => ({ json, count: 0 })): ApplyContext {
+function context(redact: EncodeContext['redact'] = (json) => ({ json, count: 0 })): EncodeContext {
   const ulid = createUlid()
-  return { now: START + 60_000, makeId: (ts) => ulid(ts), redact, compressionLevel: 1 }
+  return { now: START + 60_000, makeId: (ts) => ulid(ts), redact }
+}
+
+/** What the engine does, without the transaction: encode, gzip, commit against the same session. */
+function applyBatch(current: SessionRecord | undefined, batch: IngestBatch, ctx: EncodeContext) {
+  const encoded = encodeBatch(current, batch, ctx)
+  return commitBatch(current, encoded, gzipSync(encoded.raw), false, ctx.now)
 }
 
 function event(type: string, data: object, offsetMs: number): PendingEvent {
@@ -28,7 +35,7 @@ function decode(bytes: ArrayBuffer): TapedeckEvent[] {
 
 const started = (offset = 0) => event('session.started', { userId: 'u1', feature: 'chat', tags: ['a'] }, offset)
 
-describe('applyBatch', () => {
+describe('encodeBatch + commitBatch', () => {
   test('creates the session and stores the batch as one gzip chunk with gapless seq from 0', () => {
     const { session, chunk, created } = applyBatch(
       undefined,
@@ -119,7 +126,7 @@ describe('applyBatch', () => {
   })
 
   test('stores what the redactor returns and counts its replacements', () => {
-    const redact: ApplyContext['redact'] = (json) =>
+    const redact: EncodeContext['redact'] = (json) =>
       json.includes('sk-') ? { json: json.replace(/sk-\w+/g, '[api_key]'), count: 1 } : { json, count: 0 }
     const { session, chunk } = applyBatch(undefined, batch([started(), event('x.a', { key: 'sk-secret123' }, 1)]), context(redact))
     expect(decode(chunk!.bytes)[1]!.data).toEqual({ key: '[api_key]' })
@@ -144,5 +151,30 @@ describe('applyBatch', () => {
     expect(events[0]!.checkpoint).toBeUndefined()
     expect(session.counters.dropped).toBe(7)
   })
-})
 
+  test('a commit against a session that moved since encoding is refused, so no seq is taken twice', () => {
+    const first = applyBatch(undefined, batch([started(), event('x.a', {}, 1)]), context())
+    const mine = encodeBatch(first.session, batch([event('x.mine', {}, 2)]), context())
+    // Another tab stored a batch in between.
+    const theirs = applyBatch(first.session, batch([event('x.theirs', {}, 2)]), context())
+    expect(() => commitBatch(theirs.session, mine, gzipSync(mine.raw), false, START)).toThrow(StaleSessionError)
+    // Encoded again against what is stored now, it follows the other tab's seqs.
+    const again = encodeBatch(theirs.session, batch([event('x.mine', {}, 2)]), context())
+    const stored = commitBatch(theirs.session, again, gzipSync(again.raw), false, START)
+    expect(decode(stored.chunk!.bytes).map((e) => [e.seq, e.type])).toEqual([[3, 'x.mine']])
+    // A session erased meanwhile, or created meanwhile, is stale too.
+    expect(() => commitBatch(undefined, mine, gzipSync(mine.raw), false, START)).toThrow(StaleSessionError)
+    const fresh = encodeBatch(undefined, batch([started()], 's_2'), context())
+    expect(() => commitBatch(first.session, fresh, gzipSync(fresh.raw), false, START)).toThrow(StaleSessionError)
+  })
+
+  test('a commit keeps the sync progress stored meanwhile and counts the stored bytes', () => {
+    const first = applyBatch(undefined, batch([started()]), context())
+    const encoded = encodeBatch(first.session, batch([event('x.a', {}, 1)]), context())
+    const bytes = gzipSync(encoded.raw)
+    const { session, chunk } = commitBatch({ ...first.session, syncedSeq: 0 }, encoded, bytes, true, START)
+    expect(session.syncedSeq).toBe(0)
+    expect(chunk).toMatchObject({ encrypted: true, size: bytes.byteLength, rawBytes: encoded.raw.byteLength })
+    expect(session.counters.storedBytes).toBe(first.session.counters.storedBytes + bytes.byteLength)
+  })
+})

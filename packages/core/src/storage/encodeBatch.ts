@@ -1,4 +1,3 @@
-import { gzipSync } from 'fflate'
 import type { SessionStartedData } from '../events/catalogue'
 import type { PendingEvent } from '../events/serialize'
 import { emptyCounters, type SessionCounters, type SessionRecord, type SessionStatus, type StoredChunk } from './schema'
@@ -12,16 +11,35 @@ export interface IngestBatch {
   batchId?: string
 }
 
-export interface ApplyContext {
+export interface EncodeContext {
   /** Wall clock now, epoch ms. */
   now: number
   makeId: (ts: number) => string
   /** Redacts one payload's JSON; returns the same string when nothing matched. */
   redact: (json: string) => { json: string; count: number }
-  compressionLevel: CompressionLevel
 }
 
+/** fflate's gzip levels, for `compressionLevel`; the default is the browser's own gzip. */
 export type CompressionLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9
+
+/**
+ * A batch turned into NDJSON against the session as the engine last saw it (`base`), ready to be
+ * compressed outside any transaction and committed with `commitBatch`.
+ */
+export interface EncodedBatch {
+  sessionId: string
+  /** The session seen when encoding: `undefined` for a batch that creates it. */
+  base: SessionRecord | undefined
+  /** The session as it is once the batch is stored. */
+  session: SessionRecord
+  firstSeq: number
+  count: number
+  /** NDJSON, one event a line. */
+  raw: Uint8Array
+  created: boolean
+  resumed: boolean
+  batchId?: string
+}
 
 export interface AppliedBatch {
   session: SessionRecord
@@ -30,6 +48,14 @@ export interface AppliedBatch {
   created: boolean
   /** The batch opened an existing session again (`session.started` became `session.resumed`). */
   resumed: boolean
+}
+
+/** The stored session moved since the batch was encoded (another tab wrote to it): encode again. */
+export class StaleSessionError extends Error {
+  override readonly name = 'StaleSessionError'
+  constructor(readonly current: SessionRecord | undefined) {
+    super('The session changed since the batch was encoded')
+  }
 }
 
 const encoder = new TextEncoder()
@@ -43,17 +69,17 @@ const STATUS_AFTER: Partial<Record<string, SessionStatus>> = {
 }
 
 /**
- * Assigns seq, id and t to a batch, redacts it, and encodes it as one gzip chunk, against the
- * session as it is stored right now. Pure and synchronous: the stores run it inside the one
- * transaction that reads the session and writes the chunk, so two tabs can never take the same seq.
+ * Assigns seq, id and t to a batch and redacts it, against the session as last seen. Pure and
+ * synchronous; the slow part after it (compression, encryption) runs outside any transaction,
+ * and `commitBatch` then checks, inside the write transaction, that nobody took those seqs meanwhile.
  */
-export function applyBatch(current: SessionRecord | undefined, batch: IngestBatch, ctx: ApplyContext): AppliedBatch {
+export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch, ctx: EncodeContext): EncodedBatch {
   let events = batch.events
   let created = false
   let resumed = false
   let session: SessionRecord
 
-  if (current === undefined) {
+  if (base === undefined) {
     created = true
     const first = events[0]!
     if (first.type !== 'session.started') {
@@ -62,11 +88,11 @@ export function applyBatch(current: SessionRecord | undefined, batch: IngestBatc
     }
     session = newSession(batch.sessionId, events[0]!, ctx.now)
   } else {
-    session = { ...current, counters: { ...current.counters } }
+    session = { ...base, counters: { ...base.counters } }
     if (events[0]?.type === 'session.started') {
       resumed = true
       const { type: _type, ...rest } = events[0]
-      const data = `{"reason":"reopened","previousStatus":"${current.status}"}`
+      const data = `{"reason":"reopened","previousStatus":"${base.status}"}`
       events = [{ ...rest, type: 'session.resumed', data }, ...events.slice(1)]
     }
   }
@@ -93,28 +119,52 @@ export function applyBatch(current: SessionRecord | undefined, batch: IngestBatc
       `"tab":"${batch.tab}","type":"${event.type}","data":${data}${event.checkpoint ? ',"checkpoint":true' : ''}}\n`
   }
   const raw = encoder.encode(text)
-  const gz = gzipSync(raw, { level: ctx.compressionLevel })
   counters.events += events.length
   counters.bytes += raw.byteLength
-  counters.storedBytes += gz.byteLength
   session.lastSeq = seq
   session.lastT = t
   session.updatedAt = ctx.now
-
-  const chunk: StoredChunk = {
+  return {
     sessionId: batch.sessionId,
+    base,
+    session,
     firstSeq,
-    lastSeq: seq,
     count: events.length,
-    size: gz.byteLength,
-    bytes: gz.buffer.byteLength === gz.byteLength ? (gz.buffer as ArrayBuffer) : (gz.slice().buffer as ArrayBuffer),
-    rawBytes: raw.byteLength,
-    createdAt: ctx.now,
-    state: 'pending',
-    attempts: 0,
+    raw,
+    created,
+    resumed,
     ...(batch.batchId !== undefined && { batchId: batch.batchId }),
   }
-  return { session, chunk, created, resumed }
+}
+
+/**
+ * Inside the write transaction: the session as stored now (`current`) must still be the one the
+ * batch was encoded against, else `StaleSessionError`. Fields others may change meanwhile (sync
+ * progress) are taken from `current`.
+ */
+export function commitBatch(current: SessionRecord | undefined, encoded: EncodedBatch, bytes: Uint8Array, encrypted: boolean, now: number): AppliedBatch {
+  const base = encoded.base
+  if (current === undefined ? base !== undefined : base === undefined || current.lastSeq !== base.lastSeq || current.lastT !== base.lastT) {
+    throw new StaleSessionError(current)
+  }
+  const session: SessionRecord = { ...encoded.session, counters: { ...encoded.session.counters } }
+  if (current?.syncedSeq !== undefined) session.syncedSeq = current.syncedSeq
+  session.counters.storedBytes += bytes.byteLength
+  const chunk: StoredChunk = {
+    sessionId: encoded.sessionId,
+    firstSeq: encoded.firstSeq,
+    lastSeq: session.lastSeq,
+    count: encoded.count,
+    size: bytes.byteLength,
+    bytes: bytes.buffer.byteLength === bytes.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer),
+    rawBytes: encoded.raw.byteLength,
+    createdAt: now,
+    state: 'pending',
+    attempts: 0,
+    ...(encrypted && { encrypted: true }),
+    ...(encoded.batchId !== undefined && { batchId: encoded.batchId }),
+  }
+  return { session, chunk, created: encoded.created, resumed: encoded.resumed }
 }
 
 function newSession(id: string, started: PendingEvent, now: number): SessionRecord {

@@ -1,0 +1,80 @@
+import { TapedeckError } from '../errors'
+import type { ConsentMode, ConsentScopes, ConsentStatus, RecorderOptions } from './types'
+
+export interface ConsentConfig {
+  mode: ConsentMode
+  audio: ConsentMode
+  /** localStorage key the decision is kept under, or undefined to forget it with the page. */
+  storageKey: string | undefined
+}
+
+const MODES: ReadonlySet<unknown> = new Set(['none', 'required'])
+
+export function consentConfig(option: RecorderOptions['consent'], dbName: string): ConsentConfig {
+  const options = typeof option === 'string' || option === undefined ? { mode: option } : option
+  const mode = options.mode ?? 'none'
+  const audio = options.audio ?? 'required'
+  if (!MODES.has(mode) || !MODES.has(audio)) {
+    throw new TapedeckError('invalid_options', `consent must be 'none' or 'required' (and consent.audio too), got ${JSON.stringify(option)}.`)
+  }
+  return { mode, audio, storageKey: options.remember === false ? undefined : `tapedeck-consent:${dbName}` }
+}
+
+/** Scopes with nothing asked of the user: everything but audio (unless audio consent is off too). */
+function freeScopes(config: ConsentConfig): ConsentScopes {
+  return { content: true, actions: true, audio: config.audio === 'none' }
+}
+
+const NOTHING: ConsentScopes = Object.freeze({ content: false, actions: false, audio: false })
+
+/** The state at start-up: the user's remembered decision, if any. */
+export function initialConsent(config: ConsentConfig): ConsentStatus {
+  const remembered = read(config.storageKey)
+  if (remembered?.state === 'withdrawn') return { mode: config.mode, state: 'withdrawn', scopes: NOTHING }
+  if (config.mode === 'none') {
+    const scopes = freeScopes(config)
+    return { mode: 'none', state: 'not-required', scopes: { ...scopes, audio: scopes.audio || remembered?.scopes.audio === true } }
+  }
+  if (remembered?.state === 'granted') return { mode: 'required', state: 'granted', scopes: remembered.scopes }
+  return { mode: 'required', state: 'pending', scopes: NOTHING }
+}
+
+export function grantedConsent(config: ConsentConfig, asked: Partial<ConsentScopes>): ConsentStatus {
+  const free = freeScopes(config)
+  const scopes: ConsentScopes = {
+    content: asked.content ?? true,
+    actions: asked.actions ?? true,
+    audio: asked.audio ?? free.audio,
+  }
+  return { mode: config.mode, state: config.mode === 'none' ? 'not-required' : 'granted', scopes }
+}
+
+export function withdrawnConsent(config: ConsentConfig): ConsentStatus {
+  return { mode: config.mode, state: 'withdrawn', scopes: NOTHING }
+}
+
+/** Nothing may be stored: consent is required and not given, or it was withdrawn. */
+export function storageBlocked(status: ConsentStatus): boolean {
+  return status.state === 'pending' || status.state === 'withdrawn'
+}
+
+export function rememberConsent(config: ConsentConfig, status: ConsentStatus): void {
+  if (!config.storageKey) return
+  try {
+    localStorage.setItem(config.storageKey, JSON.stringify({ state: status.state, scopes: status.scopes }))
+  } catch {
+    // Storage refused (private mode, a sandboxed frame): the decision lasts as long as the page.
+  }
+}
+
+function read(key: string | undefined): { state: string; scopes: ConsentScopes } | undefined {
+  if (!key) return undefined
+  try {
+    const value = JSON.parse(localStorage.getItem(key) ?? 'null') as { state?: unknown; scopes?: Partial<ConsentScopes> } | null
+    if (!value || typeof value.state !== 'string' || typeof value.scopes !== 'object' || value.scopes === null) return undefined
+    const { content, actions, audio } = value.scopes
+    return { state: value.state, scopes: { content: content === true, actions: actions === true, audio: audio === true } }
+  } catch {
+    return undefined
+  }
+}

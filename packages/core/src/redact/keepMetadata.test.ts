@@ -1,0 +1,28 @@
+import { describe, expect, test } from 'vitest'
+import { TEXT_PLACEHOLDER, keepMetadata } from './keepMetadata'
+
+describe('keepMetadata', () => {
+  test('drops text, keeps numbers, ids and structural names', () => {
+    const { value, count } = keepMetadata({
+      callId: 'c_1',
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'my card is 4111 1111 1111 1111' }],
+      response: { text: 'Sure', toolCalls: [{ toolCallId: 't1', name: 'lookupOrder', args: { order: 'A-17' } }] },
+      usage: { inputTokens: 12, outputTokens: 3 },
+      costUsd: 0.0004,
+      final: true,
+      tags: ['vip', 'refund'],
+    })
+    expect(value).toEqual({
+      callId: 'c_1',
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: TEXT_PLACEHOLDER }],
+      response: { text: TEXT_PLACEHOLDER, toolCalls: [{ toolCallId: 't1', name: 'lookupOrder', args: { order: TEXT_PLACEHOLDER } }] },
+      usage: { inputTokens: 12, outputTokens: 3 },
+      costUsd: 0.0004,
+      final: true,
+      tags: [TEXT_PLACEHOLDER, TEXT_PLACEHOLDER],
+    })
+    expect(count).toBe(5)
+  })
+})
