@@ -219,6 +219,12 @@ class RecorderClient implements Recorder {
     try {
       if (this.fatal) throw this.fatal
       const session = this.session
+      if (this.consentStatus.state === 'withdrawn' && !this.closed) {
+        // After a withdrawal the app may go on recording as before: nothing is kept, nothing breaks.
+        this.withheld++
+        this.publish({})
+        return
+      }
       if (session === null) {
         throw new TapedeckError(
           this.closed ? 'recorder_closed' : 'no_active_session',

@@ -177,4 +177,13 @@ describe('encodeBatch + commitBatch', () => {
     expect(chunk).toMatchObject({ encrypted: true, size: bytes.byteLength, rawBytes: encoded.raw.byteLength })
     expect(session.counters.storedBytes).toBe(first.session.counters.storedBytes + bytes.byteLength)
   })
+
+  test("the session record's metadata is kept redacted, like the session.started event", () => {
+    const redact = (json: string) => (json.includes('jane@example.com') ? { json: json.replaceAll('jane@example.com', '[email]'), count: 1 } : { json, count: 0 })
+    const { session, chunk } = applyBatch(undefined, batch([event('session.started', { label: 'jane@example.com' }, 0)]), context(redact))
+    expect(session.metadata).toMatchObject({ label: '[email]' })
+    expect(session.label).toBe('[email]')
+    expect(decode(chunk!.bytes)[0]!.data).toMatchObject({ label: '[email]' })
+    expect(session.counters.redactions).toBe(1)
+  })
 })

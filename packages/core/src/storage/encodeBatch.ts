@@ -75,6 +75,8 @@ const STATUS_AFTER: Partial<Record<string, SessionStatus>> = {
  */
 export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch, ctx: EncodeContext): EncodedBatch {
   let events = batch.events
+  /** Leading events whose payload is already redacted. */
+  let redactedAlready = 0
   let created = false
   let resumed = false
   let session: SessionRecord
@@ -86,7 +88,12 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
       // The session was erased under a tab that still records into it: start it anew, visibly.
       events = [{ type: 'session.started', data: '{"reason":"recreated"}', ts: first.ts, at: first.at }, ...events]
     }
-    session = newSession(batch.sessionId, events[0]!, ctx.now)
+    // Metadata is kept on the session record too: from the redacted payload, like the event.
+    const started = ctx.redact(events[0]!.data)
+    session = newSession(batch.sessionId, { ...events[0]!, data: started.json }, ctx.now)
+    session.counters.redactions += started.count
+    events = [{ ...events[0]!, data: started.json }, ...events.slice(1)]
+    redactedAlready = 1
   } else {
     session = { ...base, counters: { ...base.counters } }
     if (events[0]?.type === 'session.started') {
@@ -102,13 +109,16 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
   let seq = session.lastSeq
   let t = session.lastT
   let text = ''
-  for (const event of events) {
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!
     seq++
     t = Math.max(t, Math.round((event.at - session.startedAt) * 10) / 10)
     let data = event.data
-    const redacted = ctx.redact(data)
-    data = redacted.json
-    counters.redactions += redacted.count
+    if (i >= redactedAlready) {
+      const redacted = ctx.redact(data)
+      data = redacted.json
+      counters.redactions += redacted.count
+    }
     if (event.type === 'session.ended') data = withLastSeq(data, seq)
     countEvent(counters, event.type, data)
     const status = STATUS_AFTER[event.type]
