@@ -13,7 +13,7 @@ import { VERSION } from '../version'
 import { INITIAL_STATUS } from './initialStatus'
 import { browserLifecycle } from './pageLifecycle'
 import { openTailWriter, type TailWriter } from './tailWriter'
-import { createAudioCapture, type AudioCapture } from '../audio/createAudioCapture'
+import { lazyAudio, type LazyAudio } from './lazyAudio'
 import {
   consentConfig,
   grantedConsent,
@@ -103,7 +103,7 @@ class RecorderClient implements Recorder {
   readonly sessions: SessionsApi
   readonly deadLetters: DeadLettersApi
   readonly consent: ConsentApi
-  readonly audio: AudioCapture
+  readonly audio: LazyAudio
   private authFailures = 0
   private readonly consentConfig: ConsentConfig
   private consentStatus: ConsentStatus
@@ -134,18 +134,20 @@ class RecorderClient implements Recorder {
     // Consent required and not given: IndexedDB is not even opened until it is.
     this.connected = !storageBlocked(this.consentStatus)
     this.connection = this.connected ? this.connect(false) : Promise.resolve(undefined)
-    this.audio = createAudioCapture({
-      attach: (data, attachOptions) => this.attach(data, attachOptions),
-      record: (type, data) => this.record(type, data),
-      sessionTime: () => {
-        const startedAt = this.session?.startedAt
-        return startedAt === null || startedAt === undefined ? null : Math.max(0, this.clock.now() - startedAt)
+    this.audio = lazyAudio(
+      {
+        attach: (data, attachOptions) => this.attach(data, attachOptions),
+        record: (type, data) => this.record(type, data),
+        sessionTime: () => {
+          const startedAt = this.session?.startedAt
+          return startedAt === null || startedAt === undefined ? null : Math.max(0, this.clock.now() - startedAt)
+        },
+        audioAllowed: () => this.consentStatus.scopes.audio && !storageBlocked(this.consentStatus),
+        report: (error) => this.report(error),
+        newId: (prefix) => `${prefix}${this.ulid()}`,
       },
-      audioAllowed: () => this.consentStatus.scopes.audio && !storageBlocked(this.consentStatus),
-      report: (error) => this.report(error),
-      newId: (prefix) => `${prefix}${this.ulid()}`,
-    })
-    this.audio.subscribe(() => this.publish({ audio: this.audio.getSnapshot() }))
+      (audio) => this.publish({ audio }),
+    )
     this.consent = {
       grant: (scopes) => this.grant(scopes),
       withdraw: (withdrawOptions) => this.withdraw(withdrawOptions),
