@@ -136,8 +136,10 @@ class RecorderClient implements Recorder {
     this.connection = this.connected ? this.connect(false) : Promise.resolve(undefined)
     this.audio = lazyAudio(
       {
-        attach: (data, attachOptions) => this.attach(data, attachOptions),
-        record: (type, data) => this.record(type, data),
+        // The capture reports failures itself, naming the part: store without reporting.
+        attach: (data, attachOptions) => this.storeAttachment(data, attachOptions),
+        // A slice finished as the session pauses is stored: its event must be kept too.
+        record: (type, data) => this.accept(type, data, undefined, true),
         sessionTime: () => {
           const startedAt = this.session?.startedAt
           return startedAt === null || startedAt === undefined ? null : Math.max(0, this.clock.now() - startedAt)
@@ -218,6 +220,10 @@ class RecorderClient implements Recorder {
   }
 
   record<T extends RecordableEventType>(type: T, data: EventData<T>, options?: RecordOptions): void {
+    this.accept(type, data, options, false)
+  }
+
+  private accept<T extends RecordableEventType>(type: T, data: EventData<T>, options: RecordOptions | undefined, evenPaused: boolean): void {
     try {
       if (this.fatal) throw this.fatal
       const session = this.session
@@ -234,7 +240,7 @@ class RecorderClient implements Recorder {
         )
       }
       checkType(type)
-      if (session.paused) return
+      if (session.paused && !evenPaused) return
       const json = serializeData(type, data, this.maxEventBytes)
       if (!this.allows(type)) {
         this.withheld++
@@ -250,6 +256,16 @@ class RecorderClient implements Recorder {
   }
 
   async attach(data: Blob | ArrayBuffer | ArrayBufferView, options: AttachOptions = {}): Promise<AttachmentRef> {
+    try {
+      return await this.storeAttachment(data, options)
+    } catch (error) {
+      this.report(toErrorInfo(error, 'storage_failed'))
+      throw error
+    }
+  }
+
+  /** `attach()` without reporting failures (the caller reports them). */
+  private async storeAttachment(data: Blob | ArrayBuffer | ArrayBufferView, options: AttachOptions = {}): Promise<AttachmentRef> {
     const session = this.session
     if (!session) {
       throw new TapedeckError('no_active_session', 'No session is being recorded: call start() before attach().')
@@ -270,10 +286,7 @@ class RecorderClient implements Recorder {
     const size = bytes.byteLength
     const input = { sessionId: session.id, blobId, part, mimeType, bytes, ...pick(options, 'track', 'startT', 'durationMs') }
     const result = await connection.api.storeBlob(connection.kind === 'worker' ? transfer(input, [bytes]) : input)
-    if (result.error) {
-      this.report(result.error)
-      throw new TapedeckError(result.error.code, result.error.message)
-    }
+    if (result.error) throw new TapedeckError(result.error.code, result.error.message)
     return { sessionId: session.id, blobId, part, mimeType, bytes: size }
   }
 

@@ -1,4 +1,6 @@
 import type { AudioCapture, AudioHost } from '../audio/createAudioCapture'
+import { toErrorInfo } from '../errors'
+import { AUDIO_OFF } from './initialStatus'
 import type { AudioApi, AudioStatus } from './types'
 
 export type LazyAudio = AudioApi & { stopAll(): Promise<void> }
@@ -18,7 +20,17 @@ export function lazyAudio(host: AudioHost, onChange: (status: AudioStatus) => vo
   let capture: AudioCapture | undefined
   return {
     async start(source, options) {
-      capture = await load()
+      try {
+        capture = await load()
+      } catch (cause) {
+        // The chunk could not load (offline before it was ever cached, say): say so, do not throw.
+        loading = undefined
+        const error = toErrorInfo(cause, 'audio_failed')
+        error.code = 'audio_failed'
+        error.message = `Audio capture could not load: ${error.message}`
+        host.report(error)
+        return { ...AUDIO_OFF, state: 'error', error }
+      }
       return capture.start(source, options)
     },
     async stop(track) {
