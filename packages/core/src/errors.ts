@@ -48,6 +48,8 @@ export type TapedeckErrorCode =
   | 'audio_denied'
   /** Recording an audio track failed after it started. */
   | 'audio_failed'
+  /** The backend keeps the session under a legal hold: it was not erased there (HTTP 423). */
+  | 'session_held'
   /** Encryption at rest could not be set up or a stored chunk could not be decrypted. */
   | 'encryption_failed'
   /** The backend answered 401/403: sync waits for a new token (`getToken`) or `syncNow()`. */

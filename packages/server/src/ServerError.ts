@@ -1,4 +1,8 @@
-/** Every refusal the server makes, with the HTTP status it is answered with. */
+/**
+ * Every refusal the server makes, with the HTTP status it is answered with. `invalid_options`
+ * is thrown at start-up (createHandler, the CLI) for a configuration that would be unsafe or
+ * could never work; it is never sent to a client.
+ */
 export const ERROR_STATUS = {
   invalid_id: 400,
   invalid_path: 400,
@@ -7,6 +11,7 @@ export const ERROR_STATUS = {
   invalid_idempotency_key: 400,
   invalid_gzip: 400,
   invalid_query: 400,
+  invalid_body: 400,
   unauthorized: 401,
   forbidden: 403,
   origin_not_allowed: 403,
@@ -25,7 +30,10 @@ export const ERROR_STATUS = {
   session_mismatch: 422,
   seq_out_of_range: 422,
   seq_out_of_order: 422,
+  session_held: 423,
+  rate_limited: 429,
   internal_error: 500,
+  invalid_options: 500,
 } as const
 
 export type ServerErrorCode = keyof typeof ERROR_STATUS
@@ -34,11 +42,14 @@ export type ServerErrorCode = keyof typeof ERROR_STATUS
 export class ServerError extends Error {
   readonly code: ServerErrorCode
   readonly status: number
+  /** Headers the refusal is answered with, e.g. Retry-After. */
+  readonly headers: Record<string, string>
 
-  constructor(code: ServerErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ServerErrorCode, message: string, options?: { cause?: unknown; headers?: Record<string, string> }) {
     super(message, options)
     this.name = 'ServerError'
     this.code = code
     this.status = ERROR_STATUS[code]
+    this.headers = options?.headers ?? {}
   }
 }

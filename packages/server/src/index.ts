@@ -1,6 +1,11 @@
-export { createHandler, type Handler, type HandlerOptions, type Logger } from './http/createHandler.js'
+export { createHandler, type Handler, type HandlerOptions, type Logger, type RateLimits } from './http/createHandler.js'
+export type { Access, KeyKind } from './http/authorize.js'
 export type { CorsOptions } from './http/cors.js'
+export type { RateLimit } from './http/createRateLimiter.js'
 export { DEFAULT_LIMITS, type Limits } from './http/requestContext.js'
+export { listRoutes, type RouteInfo } from './http/routes.js'
+export { scheduleRetention, type RetentionSchedule, type ScheduleRetentionOptions } from './retention/scheduleRetention.js'
+export { sweepRetention, type RetentionOptions, type RetentionReport } from './retention/sweepRetention.js'
 export { serve, type RunningServer, type ServeOptions } from './node/serve.js'
 export { toNodeListener, type NodeListener } from './node/toNodeListener.js'
 export { createFileStore, type FileStoreOptions } from './store/createFileStore.js'
@@ -9,10 +14,13 @@ export { createPostgresStore, type PostgresStoreOptions } from './store/createPo
 export type {
   BlobPart,
   BlobRef,
+  EraseReport,
+  EraseResult,
   EventBatch,
   PutBatchResult,
   SessionCursor,
   SessionFilter,
+  SessionHold,
   SessionPage,
   SessionStore,
   WireEvent,

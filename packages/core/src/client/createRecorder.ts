@@ -789,7 +789,7 @@ class RecorderClient implements Recorder {
     await this.flush()
     const connection = await this.connection
     const ids = connection ? await connection.api.eraseSessions({}) : []
-    await Promise.all(ids.map((id) => this.eraseRemote(`/v1/sessions/${encodeURIComponent(id)}`)))
+    await this.eraseRemote(ids)
   }
 
   async erase(target: { sessionId: string } | { userId: string }, { remote = false }: { remote?: boolean } = {}): Promise<number> {
@@ -810,33 +810,47 @@ class RecorderClient implements Recorder {
         this.publish({ state: 'idle', session: null })
       }
     }
-    let erased = 0
+    let ids: string[] = []
     if (this.connected) {
       await this.flush()
       const connection = await this.connection
-      if (connection) {
-        erased = bySession ? ((await connection.api.deleteSession(value)) ? 1 : 0) : (await connection.api.eraseSessions({ userId: value })).length
-      }
+      if (connection) ids = bySession ? ((await connection.api.deleteSession(value)) ? [value] : []) : await connection.api.eraseSessions({ userId: value })
     }
-    if (remote) await this.eraseRemote(`/v1/${bySession ? 'sessions' : 'users'}/${encodeURIComponent(value)}`)
-    return erased
+    // By session id even for a user: the recorder's ingest key may erase a session it knows the
+    // id of, never a whole user (that needs the backend's admin key, from the app's own server).
+    if (remote) await this.eraseRemote(bySession ? [value] : ids)
+    return ids.length
   }
 
-  /** Asks the backend to erase (PROTOCOL.md §4); a 404 means there was nothing to erase. */
-  private async eraseRemote(path: string): Promise<void> {
+  /**
+   * Asks the backend to erase sessions (`DELETE /v1/sessions/{id}`, PROTOCOL.md §4) once local
+   * uploads have settled, so no batch in flight recreates them. 404: nothing there to erase.
+   */
+  private async eraseRemote(ids: string[]): Promise<void> {
     const endpoint = this.options.endpoint
-    if (endpoint === undefined) return
+    if (endpoint === undefined || ids.length === 0) return
+    await (await this.connection)?.api.syncNow().catch(() => undefined)
     const token = this.options.getToken ? await this.fetchToken() : undefined
     const headers: Record<string, string> = { ...this.options.headers, ...(token && { Authorization: `Bearer ${token}` }) }
-    let response: Response
-    try {
-      response = await fetch(endpoint.replace(/\/+$/, '') + path, { method: 'DELETE', headers })
-    } catch (cause) {
-      throw new TapedeckError('sync_failed', `The backend could not be asked to erase ${path}: ${String(cause)}. Local data is erased; ask again later.`, { cause })
-    }
-    if (!response.ok && response.status !== 404) {
-      const code = response.status === 401 || response.status === 403 ? 'sync_unauthorized' : 'sync_failed'
-      throw new TapedeckError(code, `The backend refused to erase ${path}: ${response.status} ${await response.text().catch(() => '')}`.trim())
+    const base = endpoint.replace(/\/+$/, '')
+    const failures = await Promise.all(
+      ids.map(async (id): Promise<TapedeckError | undefined> => {
+        const path = `/v1/sessions/${encodeURIComponent(id)}`
+        let response: Response
+        try {
+          response = await fetch(base + path, { method: 'DELETE', headers })
+        } catch (cause) {
+          return new TapedeckError('sync_failed', `The backend could not be asked to erase session ${id}: ${String(cause)}. Local data is erased; ask again later.`, { cause })
+        }
+        if (response.ok || response.status === 404) return undefined
+        const code = response.status === 423 ? 'session_held' : response.status === 401 || response.status === 403 ? 'sync_unauthorized' : 'sync_failed'
+        return new TapedeckError(code, `The backend did not erase session ${id}: ${response.status} ${await response.text().catch(() => '')}`.trim())
+      }),
+    )
+    const failure = failures.find((one) => one !== undefined)
+    if (failure) {
+      this.report(toErrorInfo(failure, failure.code))
+      throw failure
     }
   }
 

@@ -284,6 +284,21 @@ describe('erase', () => {
     expect((await recorder.sessions.list()).sessions).toEqual([])
     await expect(recorder.erase({ userId: 'not an id!' })).rejects.toMatchObject({ code: 'invalid_options' })
   })
+
+  test('a session under legal hold on the server: erased here, kept there, and the refusal says so', async () => {
+    const recorder = recorderFor(uniqueDb(), { endpoint: server })
+    const { id } = await recorder.start()
+    recorder.record('message.created', { messageId: 'm1', role: 'user', content: 'held' })
+    await recorder.stop()
+    await recorder.syncNow()
+    const hold = await fetch(`${server}/v1/sessions/${id}/hold`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ reason: 'litigation' }) })
+    expect(hold.status).toBeLessThan(300)
+
+    await expect(recorder.erase({ sessionId: id }, { remote: true })).rejects.toMatchObject({ code: 'session_held' })
+    expect(await recorder.sessions.get(id)).toBeUndefined()
+    expect((await serverEvents(id)).length).toBe(3)
+    expect(recorder.getSnapshot().error).toMatchObject({ code: 'session_held' })
+  })
 })
 
 describe('redaction on every capture path', () => {

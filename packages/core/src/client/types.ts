@@ -340,9 +340,11 @@ export interface Recorder {
   readonly audio: AudioApi
   readonly consent: ConsentApi
   /**
-   * Erases local data: one session, or every session of a user id (`{ userId }`); with
-   * `remote: true` also asks the backend (`DELETE /v1/sessions/{id}`, `/v1/users/{userId}`).
-   * Returns the number of local sessions deleted.
+   * Erases local data: one session, or every local session of a user id (`{ userId }`); with
+   * `remote: true` also asks the backend to erase each of them (`DELETE /v1/sessions/{id}`).
+   * Erasing a user everywhere (`DELETE /v1/users/{userId}`) needs the backend's admin key: call
+   * it from your server. Rejects with `session_held` when the backend keeps a session under a
+   * legal hold. Returns the number of local sessions deleted.
    */
   erase(target: { sessionId: string } | { userId: string }, options?: { remote?: boolean }): Promise<number>
   /** Records `snapshot.created` (a checkpoint); returns its id. */

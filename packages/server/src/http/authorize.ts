@@ -1,30 +1,97 @@
 import { ServerError } from '../ServerError.js'
 
-export type Access = 'write' | 'read'
+/**
+ * What a route needs. `ingest`: send batches and blobs. `read`: every GET of recordings.
+ * `erase`: erase one session by id. `admin`: erase by user, place and release legal holds.
+ */
+export type Access = 'ingest' | 'read' | 'erase' | 'admin'
+
+/** The kinds of key. A read key only reads; an admin key reads, erases and holds. */
+export type KeyKind = 'ingest' | 'read' | 'admin'
 
 export interface Keys {
-  /** May only write: POST /v1/batches and PUT blobs. */
   ingestKeys: readonly string[]
-  /** May only read and erase. */
   readKeys: readonly string[]
+  adminKeys: readonly string[]
+  /** Whether an ingest key may erase one session by id (the recorder's erase on withdrawn consent). */
+  ingestCanErase: boolean
+}
+
+/** Who is calling, as far as limits are concerned; never the key itself in a log. */
+export interface Caller {
+  /** The kind of the key sent; 'open' when the server has no keys. */
+  kind: KeyKind | 'open'
+  /** Which rate limit applies: the key's kind, or on an open server the route's. */
+  limit: KeyKind
+  /** One token bucket per key (per limit kind on an open server). */
+  bucket: string
+}
+
+const KEY = /^[\x21-\x7e]+$/
+
+/** Refuses keys that could never be sent in a header, and a key listed under two kinds. */
+export function checkKeys(keys: Keys): void {
+  const seen = new Map<string, KeyKind>()
+  for (const [kind, list] of [['ingest', keys.ingestKeys], ['read', keys.readKeys], ['admin', keys.adminKeys]] as const) {
+    for (const key of list) {
+      if (typeof key !== 'string' || !KEY.test(key)) {
+        throw new ServerError('invalid_options', `Every ${kind} key must be visible ASCII without spaces, as it is sent in Authorization: Bearer.`)
+      }
+      const other = seen.get(key)
+      if (other && other !== kind) throw new ServerError('invalid_options', `A key is listed as both ${other} and ${kind} key; give each kind its own keys.`)
+      seen.set(key, kind)
+    }
+  }
+}
+
+/** The key kinds each access admits. */
+function admits(access: Access, keys: Keys): readonly KeyKind[] {
+  switch (access) {
+    case 'ingest':
+      return ['ingest']
+    case 'read':
+      return ['read', 'admin']
+    case 'erase':
+      return keys.ingestCanErase ? ['admin', 'ingest'] : ['admin']
+    case 'admin':
+      return ['admin']
+  }
+}
+
+const NEEDS: Record<Access, string> = {
+  ingest: 'sending takes an ingest key',
+  read: 'reading takes a read or admin key',
+  erase: 'erasing a session takes an admin key',
+  admin: 'erasing by user and legal holds take an admin key',
 }
 
 /**
- * Checks `Authorization: Bearer <key>`. With no key configured at all, everything is open;
- * once any key is configured, an access whose list is empty is closed.
+ * Checks `Authorization: Bearer <key>` against what the route needs. With no key configured
+ * at all, everything is open; once any key is configured, a kind whose list is empty is closed.
  */
-export function authorize(request: Request, access: Access, keys: Keys): void {
-  if (keys.ingestKeys.length === 0 && keys.readKeys.length === 0) return
+export function authorize(request: Request, access: Access, keys: Keys): Caller {
+  const allowed = admits(access, keys)
+  if (keys.ingestKeys.length === 0 && keys.readKeys.length === 0 && keys.adminKeys.length === 0) {
+    const limit = access === 'erase' ? 'admin' : access
+    return { kind: 'open', limit, bucket: `open:${limit}` }
+  }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')
   const token = match?.[1]
   if (token === undefined) throw new ServerError('unauthorized', 'Send Authorization: Bearer <key>.')
-  const canWrite = keys.ingestKeys.some((key) => safeEqual(key, token))
-  const canRead = keys.readKeys.some((key) => safeEqual(key, token))
-  if (access === 'write' ? canWrite : canRead) return
-  if (canWrite || canRead) {
-    throw new ServerError('forbidden', `This key may not ${access}: use the ${access === 'write' ? 'ingest' : 'read'} key.`)
+  const kind = kindOf(token, keys)
+  if (kind === null) throw new ServerError('unauthorized', 'The key is not valid.')
+  if (!allowed.includes(kind)) {
+    const erase = access === 'erase' && keys.ingestCanErase ? `${NEEDS.erase} or an ingest key` : NEEDS[access]
+    throw new ServerError('forbidden', `${kind === 'read' ? 'A' : 'An'} ${kind} key may not do this: ${erase}.`)
   }
-  throw new ServerError('unauthorized', 'The key is not valid.')
+  return { kind, limit: kind, bucket: `${kind}:${token}` }
+}
+
+function kindOf(token: string, keys: Keys): KeyKind | null {
+  if (keys.adminKeys.some((key) => safeEqual(key, token))) return 'admin'
+  if (keys.readKeys.some((key) => safeEqual(key, token))) return 'read'
+  if (keys.ingestKeys.some((key) => safeEqual(key, token))) return 'ingest'
+  return null
 }
 
 /** Compares without stopping at the first difference, so timing tells nothing about the key. */

@@ -1,8 +1,11 @@
 import { ServerError } from '../ServerError.js'
 import type { SessionStore } from '../store/SessionStore.js'
-import { authorize, type Keys } from './authorize.js'
-import { corsHeaders, preflight, type CorsOptions } from './cors.js'
+import { authorize, checkKeys, type Keys, type KeyKind } from './authorize.js'
+import { checkCors, corsHeaders, preflight, type CorsOptions } from './cors.js'
+import { hasDotSegments } from './dotSegments.js'
+import { createRateLimiter, type RateLimit, type RateLimiter } from './createRateLimiter.js'
 import { DEFAULT_LIMITS, type Limits } from './requestContext.js'
+import { requestIdOf } from './requestId.js'
 import { errorResponse } from './responses.js'
 import { matchRoute } from './routes.js'
 
@@ -11,41 +14,73 @@ export interface Logger {
   error(message: string, error?: unknown): void
 }
 
+/** A token bucket per key, by the key's kind; a kind without one is not limited. */
+export type RateLimits = Partial<Record<KeyKind, RateLimit>>
+
 export interface HandlerOptions {
   store: SessionStore
-  /** Keys that may only write (POST batches, PUT blobs). */
+  /** Keys that send: POST batches, PUT blobs, and (unless ingestCanErase is false) erase one session by id. */
   ingestKeys?: readonly string[]
-  /** Keys that may only read and erase. No keys at all: the server is open. */
+  /** Keys that only read: every GET. */
   readKeys?: readonly string[]
+  /** Keys that read, erase (by session and by user) and place or release legal holds. No keys at all: the server is open. */
+  adminKeys?: readonly string[]
+  /** Lets an ingest key erase one session by id, so a recorder can honour withdrawn consent. Default true. */
+  ingestCanErase?: boolean
   /** Browser origins allowed to call; without it no CORS headers are sent. */
   cors?: CorsOptions
   limits?: Partial<Limits>
+  /** Requests per second per key, e.g. `{ ingest: { perSecond: 50, burst: 200 } }`; refused with 429 and Retry-After. */
+  rateLimits?: RateLimits
   /** One line per request, never with event content. Default: console. false: silent. */
   log?: Logger | false
   /** Where the routes are mounted, e.g. '/api/tapedeck' in a Next.js route handler. */
   basePath?: string
+  /** The clock, epoch ms: rate limits, when writes are received (for retention), when holds are placed. */
+  now?: () => number
 }
 
 export type Handler = (request: Request) => Promise<Response>
 
 /** The Tapedeck server as a Fetch-API handler: PROTOCOL.md §2–§5. */
 export function createHandler(options: HandlerOptions): Handler {
-  const keys: Keys = { ingestKeys: options.ingestKeys ?? [], readKeys: options.readKeys ?? [] }
+  const keys: Keys = {
+    ingestKeys: options.ingestKeys ?? [],
+    readKeys: options.readKeys ?? [],
+    adminKeys: options.adminKeys ?? [],
+    ingestCanErase: options.ingestCanErase ?? true,
+  }
+  checkKeys(keys)
+  checkCors(options.cors)
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits }
   const log = options.log === undefined ? console : options.log
   const basePath = (options.basePath ?? '').replace(/\/+$/, '')
+  const now = options.now ?? Date.now
+  const limiters = new Map<KeyKind, RateLimiter>()
+  for (const [kind, limit] of Object.entries(options.rateLimits ?? {}) as Array<[KeyKind, RateLimit | undefined]>) {
+    if (limit) limiters.set(kind, createRateLimiter(limit, now))
+  }
+  const keyed = keys.ingestKeys.length + keys.readKeys.length + keys.adminKeys.length > 0
 
   async function answer(request: Request, url: URL, notes: string[]): Promise<Response> {
+    if (hasDotSegments(request)) throw new ServerError('invalid_path', 'The path has . or .. segments.')
     if (request.method === 'OPTIONS') return preflight(request, options.cors)
     if (!url.pathname.startsWith(`${basePath}/`)) throw new ServerError('not_found', 'No such endpoint; see PROTOCOL.md.')
     const { route, params, access } = matchRoute(request.method, url.pathname.slice(basePath.length))
-    if (access) authorize(request, access, keys)
-    return route({ request, url, params, store: options.store, limits, note: (text) => notes.push(text) })
+    if (access) {
+      const caller = authorize(request, access, keys)
+      if (keyed) notes.push(`key=${caller.kind}`)
+      const wait = limiters.get(caller.limit)?.take(caller.bucket) ?? 0
+      if (wait > 0) {
+        throw new ServerError('rate_limited', `Too many requests for this key; try again in ${wait} s.`, { headers: { 'Retry-After': String(wait) } })
+      }
+    }
+    return route({ request, url, params, store: options.store, limits, now, note: (text) => notes.push(text) })
   }
 
   return async (request) => {
     const started = performance.now()
-    const requestId = crypto.randomUUID().slice(0, 8)
+    const requestId = requestIdOf(request)
     const url = new URL(request.url)
     const notes: string[] = []
     let response: Response
@@ -58,17 +93,36 @@ export function createHandler(options: HandlerOptions): Handler {
         ? error
         : new ServerError('internal_error', `The server failed; its log has request ${requestId}.`)
       notes.push(refusal.code)
-      response = errorResponse(refusal)
+      response = errorResponse(refusal, requestId)
     }
-    response.headers.set('Tapedeck-Request-Id', requestId)
+    response.headers.set('X-Request-Id', requestId)
     response.headers.set('X-Content-Type-Options', 'nosniff')
     for (const [name, value] of Object.entries(corsHeaders(request, options.cors))) response.headers.set(name, value)
     if (log) {
       const ms = (performance.now() - started).toFixed(1)
-      const line = [requestId, request.method, url.pathname.slice(0, 300), response.status, `${ms}ms`, ...notes].join(' ')
+      const line = [requestId, request.method, loggedPath(url.pathname), response.status, `${ms}ms`, ...notes].join(' ')
       if (failure === undefined) log.info(line)
-      else log.error(line, failure)
+      else log.error(line, loggable(failure))
     }
     return response
   }
+}
+
+/** The path as logged: a user id (often an e-mail address) is personal data, so it is left out. */
+function loggedPath(pathname: string): string {
+  return pathname.slice(0, 300).replace(/\/v1\/users\/[^/]*/, '/v1/users/*')
+}
+
+/**
+ * A failure as logged: name, message, code and stack. Fields a driver adds (PostgreSQL's
+ * `detail` can quote a whole row) are left out, so a recorded value cannot reach the log that way.
+ */
+function loggable(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error(`non-Error thrown: ${typeof error}`)
+  const copy = new Error(error.message)
+  copy.name = error.name
+  if (error.stack !== undefined) copy.stack = error.stack
+  const code = (error as { code?: unknown }).code
+  if (typeof code === 'string' || typeof code === 'number') Object.assign(copy, { code })
+  return copy
 }

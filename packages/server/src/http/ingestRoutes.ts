@@ -10,7 +10,7 @@ const KEY = /^[\x21-\x7e]{1,256}$/
 const SEQ_RANGE = /^(\d{1,16})-(\d{1,16})$/
 
 /** POST /v1/batches (PROTOCOL.md §2): 201 when stored, 200 when the key was already stored. */
-export async function postBatch({ request, store, limits, note }: RequestContext): Promise<Response> {
+export async function postBatch({ request, store, limits, now, note }: RequestContext): Promise<Response> {
   const gzip = bodyEncoding(request)
   if (mediaType(request) !== 'application/x-ndjson') {
     throw new ServerError('unsupported_media_type', 'Send Content-Type: application/x-ndjson.')
@@ -29,19 +29,19 @@ export async function postBatch({ request, store, limits, note }: RequestContext
 
   const body = await readBody(request, limits.maxBodyBytes)
   const events = decodeBatch(body, gzip, { sessionId, firstSeq, lastSeq }, limits)
-  const result = await store.putBatch({ sessionId, key, firstSeq, lastSeq, events })
+  const result = await store.putBatch({ sessionId, key, firstSeq, lastSeq, events }, now())
   note(result.status === 'duplicate' ? 'duplicate' : `stored=${result.stored}${formatSkipped(result.skipped)}`)
   return json(result.status === 'duplicate' ? 200 : 201, result)
 }
 
 /** PUT /v1/sessions/{id}/blobs/{blobId}/{part} (§3): 201 when stored, 200 when this part was already stored. */
-export async function putBlob({ request, params, store, limits, note }: RequestContext): Promise<Response> {
+export async function putBlob({ request, params, store, limits, now, note }: RequestContext): Promise<Response> {
   if (bodyEncoding(request)) throw new ServerError('unsupported_encoding', 'Send blob bytes without Content-Encoding.')
   const contentType = request.headers.get('content-type') || 'application/octet-stream'
   if (contentType.length > 255) throw new ServerError('unsupported_media_type', 'Content-Type is longer than 255 characters.')
   const bytes = await readBody(request, limits.maxBodyBytes)
   const { sessionId, blobId, part } = params as { sessionId: string; blobId: string; part: string }
-  const status = await store.putBlob({ sessionId, blobId, part, contentType, bytes })
+  const status = await store.putBlob({ sessionId, blobId, part, contentType, bytes }, now())
   note(`bytes=${bytes.length} ${status}`)
   return json(status === 'stored' ? 201 : 200, { status, bytes: bytes.length })
 }

@@ -61,17 +61,6 @@ export async function exportSession(context: RequestContext): Promise<Response> 
   return new Response(await body(), { headers })
 }
 
-export async function deleteSession({ params, store }: RequestContext): Promise<Response> {
-  if (!(await store.deleteSession(params.sessionId!))) throw new ServerError('session_not_found', 'No such session.')
-  return json(200, { deleted: [params.sessionId] })
-}
-
-export async function deleteUser({ params, store, note }: RequestContext): Promise<Response> {
-  const deleted = await store.deleteUser(params.userId!)
-  note(`sessions=${deleted.length}`)
-  return json(200, { deleted })
-}
-
 async function findSession({ params, store }: RequestContext): Promise<SessionDetail> {
   const detail = await store.getSession(params.sessionId!)
   if (!detail) throw new ServerError('session_not_found', 'No such session.')

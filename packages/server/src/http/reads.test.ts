@@ -46,6 +46,7 @@ describe('reading back', () => {
       endedAt: events[9]!.ts,
       completeness: { complete: true, lastSeq: 9, gaps: [] },
       stats: { events: 10, durationMs: 900, costUsd: 0.0008, inputTokens: 15, outputTokens: 25, calls: 2, errors: 2 },
+      hold: null,
     })
     const missing = await get('/v1/sessions/s_nope')
     expect([missing.status, await errorCode(missing)]).toEqual([404, 'session_not_found'])
@@ -154,7 +155,8 @@ describe('reading back', () => {
     await postBatch(server.url, recordSession('s_3', 2, { userId: 'bob' }).events)
     const erased = await fetch(`${server.url}/v1/users/${encodeURIComponent('ada+test@example.com/1')}`, { method: 'DELETE' })
     expect(erased.status).toBe(200)
-    expect(((await erased.json()) as { deleted: string[] }).deleted.sort()).toEqual(['s_1', 's_2'])
+    const body = (await erased.json()) as { deleted: string[]; held: string[] }
+    expect([body.deleted.sort(), body.held]).toEqual([['s_1', 's_2'], []])
     const left = (await (await get('/v1/sessions')).json()) as { sessions: SessionDetail[] }
     expect(left.sessions.map((s) => s.id)).toEqual(['s_3'])
     const control = await fetch(`${server.url}/v1/users/a%0Ab`, { method: 'DELETE' })

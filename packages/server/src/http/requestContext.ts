@@ -22,7 +22,9 @@ export interface RequestContext {
   params: Record<string, string>
   store: SessionStore
   limits: Limits
-  /** Adds words to the request's log line. Never pass event or blob content. */
+  /** The handler's clock, epoch ms: when writes are received and holds placed. */
+  now(): number
+  /** Adds words to the request's log line. Never pass event or blob content, user ids or hold reasons. */
   note(text: string): void
 }
 

@@ -13,9 +13,10 @@ export function bodyBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes)
 }
 
-export function errorResponse(error: ServerError): Response {
-  const headers: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {}
-  return json(error.status, { error: { code: error.code, message: error.message } }, headers)
+/** `{ error: { code, message, requestId } }`, so a report from a user can be found in the log. */
+export function errorResponse(error: ServerError, requestId?: string): Response {
+  const headers: Record<string, string> = { ...error.headers, ...(error.status === 401 && { 'WWW-Authenticate': 'Bearer' }) }
+  return json(error.status, { error: { code: error.code, message: error.message, ...(requestId && { requestId }) } }, headers)
 }
 
 const FLUSH_CHARS = 64 * 1024

@@ -1,27 +1,33 @@
 import { assertId } from '../ids.js'
 import { ServerError } from '../ServerError.js'
 import type { Access } from './authorize.js'
+import { deleteHold, deleteSession, deleteUser, getHold, putHold } from './eraseRoutes.js'
 import { postBatch, putBlob } from './ingestRoutes.js'
-import { deleteSession, deleteUser, exportSession, getBlob, getEvents, getSession, listSessions } from './readRoutes.js'
+import { exportSession, getBlob, getEvents, getSession, listSessions } from './readRoutes.js'
 import type { Route } from './requestContext.js'
 import { json } from './responses.js'
 
+/** A route and what it needs; null: anyone may call it. */
+type Method = readonly [Route, Access | null]
+
 interface RouteTable {
   pattern: string[]
-  methods: Record<string, Route>
+  methods: Record<string, Method>
 }
 
 const health: Route = async () => json(200, { ok: true })
 
+/** Every route with the access it needs, per method: docs/server.md lists the same table. */
 const ROUTES: RouteTable[] = [
-  { pattern: ['healthz'], methods: { GET: health } },
-  { pattern: ['v1', 'batches'], methods: { POST: postBatch } },
-  { pattern: ['v1', 'sessions'], methods: { GET: listSessions } },
-  { pattern: ['v1', 'sessions', ':sessionId'], methods: { GET: getSession, DELETE: deleteSession } },
-  { pattern: ['v1', 'sessions', ':sessionId', 'events'], methods: { GET: getEvents } },
-  { pattern: ['v1', 'sessions', ':sessionId', 'export'], methods: { GET: exportSession } },
-  { pattern: ['v1', 'sessions', ':sessionId', 'blobs', ':blobId', ':part'], methods: { GET: getBlob, PUT: putBlob } },
-  { pattern: ['v1', 'users', ':userId'], methods: { DELETE: deleteUser } },
+  { pattern: ['healthz'], methods: { GET: [health, null] } },
+  { pattern: ['v1', 'batches'], methods: { POST: [postBatch, 'ingest'] } },
+  { pattern: ['v1', 'sessions'], methods: { GET: [listSessions, 'read'] } },
+  { pattern: ['v1', 'sessions', ':sessionId'], methods: { GET: [getSession, 'read'], DELETE: [deleteSession, 'erase'] } },
+  { pattern: ['v1', 'sessions', ':sessionId', 'events'], methods: { GET: [getEvents, 'read'] } },
+  { pattern: ['v1', 'sessions', ':sessionId', 'export'], methods: { GET: [exportSession, 'read'] } },
+  { pattern: ['v1', 'sessions', ':sessionId', 'hold'], methods: { GET: [getHold, 'read'], PUT: [putHold, 'admin'], DELETE: [deleteHold, 'admin'] } },
+  { pattern: ['v1', 'sessions', ':sessionId', 'blobs', ':blobId', ':part'], methods: { GET: [getBlob, 'read'], PUT: [putBlob, 'ingest'] } },
+  { pattern: ['v1', 'users', ':userId'], methods: { DELETE: [deleteUser, 'admin'] } },
 ]
 
 export interface MatchedRoute {
@@ -31,19 +37,36 @@ export interface MatchedRoute {
   access: Access | null
 }
 
+export interface RouteInfo {
+  method: string
+  /** e.g. /v1/sessions/{sessionId}/hold */
+  path: string
+  access: Access | null
+}
+
+/** Every method and path the server answers, with its access: for tests and docs. */
+export function listRoutes(): RouteInfo[] {
+  return ROUTES.flatMap(({ pattern, methods }) =>
+    Object.entries(methods).map(([method, [, access]]) => ({
+      method,
+      path: `/${pattern.map((part) => (part.startsWith(':') ? `{${part.slice(1)}}` : part)).join('/')}`,
+      access,
+    })),
+  )
+}
+
 /** Finds the route for a method and path (below the base path), checking every id in it. */
 export function matchRoute(method: string, path: string): MatchedRoute {
   const segments = path.split('/').slice(1)
   const table = ROUTES.find(({ pattern }) => pattern.length === segments.length && pattern.every((part, i) => part.startsWith(':') || part === segments[i]))
   if (!table) throw new ServerError('not_found', 'No such endpoint; see PROTOCOL.md.')
-  const route = Object.hasOwn(table.methods, method) ? table.methods[method] : undefined
-  if (!route) throw new ServerError('method_not_allowed', `Use ${Object.keys(table.methods).join(' or ')}.`)
+  const found = Object.hasOwn(table.methods, method) ? table.methods[method] : undefined
+  if (!found) throw new ServerError('method_not_allowed', `Use ${Object.keys(table.methods).join(' or ')}.`)
   const params: Record<string, string> = {}
   table.pattern.forEach((part, i) => {
     if (part.startsWith(':')) params[part.slice(1)] = checkParam(part.slice(1), segments[i]!)
   })
-  const access = table.pattern[0] !== 'v1' ? null : method === 'POST' || method === 'PUT' ? 'write' : 'read'
-  return { route, params, access }
+  return { route: found[0], params, access: found[1] }
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Handler } from '../http/createHandler.js'
+import { markDotSegments } from '../http/dotSegments.js'
 import { errorResponse } from '../http/responses.js'
 import { ServerError } from '../ServerError.js'
 
@@ -22,11 +23,10 @@ async function respond(handler: Handler, req: IncomingMessage, res: ServerRespon
   const abort = new AbortController()
   res.once('close', () => abort.abort())
   const target = req.url ?? '/'
+  const request = toRequest(req, target, abort.signal)
   // A Request normalises dot segments away; a path that tries to climb is refused, not rewritten.
-  const response = hasDotSegment(target)
-    ? errorResponse(new ServerError('invalid_path', 'The path has . or .. segments.'))
-    : await handler(toRequest(req, target, abort.signal))
-  await writeResponse(req, res, response)
+  if (hasDotSegment(target)) markDotSegments(request)
+  await writeResponse(req, res, await handler(request))
 }
 
 function toRequest(req: IncomingMessage, target: string, signal: AbortSignal): Request {

@@ -68,6 +68,23 @@ export interface SessionFilter {
   after?: SessionCursor
 }
 
+/** A legal hold: the session is kept from erasure and from retention until it is released. */
+export interface SessionHold {
+  /** Why it is held, e.g. a case number; shown to read and admin keys only. */
+  reason: string
+  /** When it was placed, epoch ms. */
+  since: number
+}
+
+/** What erasing one session did. */
+export type EraseResult = 'erased' | 'not_found' | 'held'
+
+/** Sessions erased, and sessions that matched but were kept because they are held. */
+export interface EraseReport {
+  erased: string[]
+  held: string[]
+}
+
 export interface SessionPage {
   sessions: SessionDetail[]
   next: SessionCursor | null
@@ -79,20 +96,36 @@ export interface SessionPage {
  * build paths from them.
  */
 export interface SessionStore {
-  /** Stores a batch once per (session, key); events whose seq is already stored are skipped. */
-  putBatch(batch: EventBatch): Promise<PutBatchResult>
-  /** Stores a blob part once per URL; a second put of the same part is a 'duplicate'. */
-  putBlob(blob: BlobPart): Promise<'stored' | 'duplicate'>
+  /**
+   * Stores a batch once per (session, key); events whose seq is already stored are skipped.
+   * A 'stored' batch is a write at `receivedAt` (epoch ms, default now) for retention; a duplicate is not.
+   */
+  putBatch(batch: EventBatch, receivedAt?: number): Promise<PutBatchResult>
+  /** Stores a blob part once per URL; a second put of the same part is a 'duplicate' (and no write). */
+  putBlob(blob: BlobPart, receivedAt?: number): Promise<'stored' | 'duplicate'>
   getBlob(sessionId: string, blobId: string, part: string): Promise<BlobPart | null>
   listBlobs(sessionId: string): Promise<BlobRef[]>
   /** Sessions with at least one event, newest start first. */
   listSessions(filter: SessionFilter): Promise<SessionPage>
+  /** The detail, with its hold; null for a session without events (blobs alone are not listed). */
   getSession(sessionId: string): Promise<SessionDetail | null>
   /** Stored events in seq order, from `fromSeq` on; empty for an unknown session. */
   readEvents(sessionId: string, options?: { fromSeq?: number }): AsyncIterable<WireEvent>
-  /** Erases events, blobs and keys; true when there was something to erase. */
-  deleteSession(sessionId: string): Promise<boolean>
-  /** Erases every session whose `session.started` metadata has this userId; returns their ids. */
-  deleteUser(userId: string): Promise<string[]>
+  /** Erases events, blobs and keys, unless the session is held; 'not_found' when nothing was stored. */
+  deleteSession(sessionId: string): Promise<EraseResult>
+  /** Erases every session whose `session.started` metadata has this userId, except held ones. */
+  deleteUser(userId: string): Promise<EraseReport>
+  /** The session's hold, or null. */
+  getHold(sessionId: string): Promise<SessionHold | null>
+  /**
+   * Places (or replaces) a hold, or releases it with null. false when the session has neither
+   * events nor blobs: there is nothing to hold. Serialised with erasure of the same session.
+   */
+  setHold(sessionId: string, hold: SessionHold | null): Promise<boolean>
+  /**
+   * Erases every session, events or blobs alone, whose last write is before `before` (epoch ms),
+   * except held ones, which come back in `held`. Retention calls it (sweepRetention).
+   */
+  purgeInactive(before: number): Promise<EraseReport>
   close(): Promise<void>
 }

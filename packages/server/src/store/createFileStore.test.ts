@@ -78,6 +78,27 @@ describe('createFileStore: crash safety', () => {
     expect(await createFileStore({ dir }).getSession('s_1')).toEqual(expected)
   })
 
+  it('keeps holds and last-write times across a restart; a damaged hold file still holds', async () => {
+    const first = createFileStore({ dir })
+    await put(first, 0)
+    await first.putBlob({ sessionId: 's_1', blobId: 'b', part: '0', contentType: 'audio/webm', bytes: new Uint8Array([1]) }, 1_000_000)
+    await first.putBatch({ sessionId: 's_2', key: 'k', firstSeq: 0, lastSeq: 0, events: recordSession('s_2', 1).events }, 1_000_000)
+    await first.putBatch({ sessionId: 's_3', key: 'k', firstSeq: 0, lastSeq: 0, events: recordSession('s_3', 1).events }, 1_000_000)
+    expect(await first.setHold('s_2', { reason: 'case 9', since: 42 })).toBe(true)
+    expect(await first.setHold('s_3', { reason: 'case 10', since: 43 })).toBe(true)
+    await writeFile(join(dir, 'sessions', 's_3', 'hold.json'), '{"reason":"case 1')
+
+    const second = createFileStore({ dir })
+    expect(await second.getHold('s_2')).toEqual({ reason: 'case 9', since: 42 })
+    expect(await second.deleteSession('s_2')).toBe('held')
+    expect((await second.getHold('s_3'))?.reason).toMatch(/damaged/)
+    expect(await second.deleteSession('s_3')).toBe('held')
+    // s_1's batch was written now, its blob long ago: the batch is its last write.
+    expect(await second.purgeInactive(Date.now() - 60_000)).toEqual({ erased: [], held: ['s_2', 's_3'] })
+    expect(await second.purgeInactive(Date.now() + 60_000)).toEqual({ erased: ['s_1'], held: ['s_2', 's_3'] })
+    expect((await readdir(join(dir, 'sessions'))).sort()).toEqual(['s_2', 's_3'])
+  })
+
   it('writes nothing outside its folder, whatever the ids', async () => {
     const store = createFileStore({ dir: join(dir, 'data') })
     await mkdir(join(dir, 'data'))
@@ -87,6 +108,8 @@ describe('createFileStore: crash safety', () => {
       store.putBlob({ sessionId: 's_1', blobId: 'b', part: 'a/../../x', contentType: 'x', bytes: new Uint8Array(1) }),
       store.getSession('..'),
       store.deleteSession('../data'),
+      store.setHold('../data', { reason: '', since: 0 }),
+      store.getHold('..'),
     ]
     for (const attempt of attempts) await expect(attempt).rejects.toMatchObject({ code: 'invalid_id' })
     expect((await readdir(dir)).sort()).toEqual(['data'])

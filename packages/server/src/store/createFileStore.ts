@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises'
 import { join } from 'node:path'
 import { assertId, isId } from '../ids.js'
 import { describeSession } from '../summary/describeSession.js'
@@ -9,7 +9,7 @@ import { batchFileName, keyHash, listBatchFiles, readBatchFile, readdirOrEmpty, 
 import { durableMkdir, durableWrite, isCode } from './durableWrite.js'
 import { createKeyedLock } from './keyedLock.js'
 import { pageSessions } from './pageSessions.js'
-import type { BlobPart, BlobRef, SessionStore, WireEvent } from './SessionStore.js'
+import type { BlobRef, EraseReport, EraseResult, SessionHold, SessionStore, WireEvent } from './SessionStore.js'
 
 export interface FileStoreOptions {
   /** The data folder; created when missing. One server process per folder. */
@@ -29,16 +29,23 @@ interface SavedSummary {
  *     {dir}/sessions/{sessionId}/batches/{first}-{last}-{keyHash}.ndjson   one file per batch, never changed
  *     {dir}/sessions/{sessionId}/blobs/{blobId}.{part}.blob               a JSON header line, then the bytes
  *     {dir}/sessions/{sessionId}/summary.json                             a cache, rebuilt from the batches
+ *     {dir}/sessions/{sessionId}/hold.json                                a legal hold, while there is one
  *     {dir}/tmp/                                                          writes in progress, cleared on start
  *
  * Every file is written to tmp/, fsynced and renamed into place, so a crash leaves a
  * file either complete or absent. Writes to one session are serialised in the process.
+ * A session's last write, for retention, is the newest mtime of its batch and blob files:
+ * each is set to the time the write was received.
  */
 export function createFileStore({ dir }: FileStoreOptions): SessionStore {
   const sessionsDir = join(dir, 'sessions')
   const tmpDir = join(dir, 'tmp')
   const withLock = createKeyedLock()
   const summaries = new Map<string, SessionSummary>()
+  // One process per folder, so these caches cannot go stale; erasing a session clears its entries.
+  // Only holds that exist are cached, so asking about unknown ids cannot grow the map.
+  const holds = new Map<string, SessionHold>()
+  const lastWrites = new Map<string, number | null>()
   let ready: Promise<void> | undefined
   const start = () =>
     (ready ??= (async () => {
@@ -49,8 +56,10 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
 
   const sessionDir = (id: string) => join(sessionsDir, assertId(id, 'sessionId'))
   const batchesDir = (id: string) => join(sessionDir(id), 'batches')
+  const blobsDir = (id: string) => join(sessionDir(id), 'blobs')
   const blobPath = (id: string, blobId: string, part: string) =>
-    join(sessionDir(id), 'blobs', `${assertId(blobId, 'blobId')}.${assertId(part, 'part')}.blob`)
+    join(blobsDir(id), `${assertId(blobId, 'blobId')}.${assertId(part, 'part')}.blob`)
+  const holdPath = (id: string) => join(sessionDir(id), 'hold.json')
 
   /** The session's summary, from memory, summary.json or the batches; null when it has no batch. Call under the lock. */
   async function loadSummary(id: string, batches?: BatchFile[]): Promise<SessionSummary | null> {
@@ -88,25 +97,82 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
     return (await readdir(sessionsDir)).filter(isId)
   }
 
-  async function deleteSession(id: string): Promise<boolean> {
-    const target = sessionDir(id)
-    await start()
-    return withLock(id, async () => {
-      summaries.delete(id)
-      const trash = join(tmpDir, `${randomUUID()}.deleted`)
+  async function loadHold(id: string): Promise<SessionHold | null> {
+    const cached = holds.get(id)
+    if (cached) return cached
+    let text: string
+    try {
+      text = await readFile(holdPath(id), 'utf8')
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return null
+      throw error
+    }
+    const hold = parseHold(text)
+    holds.set(id, hold)
+    return hold
+  }
+
+  /** Paths of the session's committed batch and blob files. */
+  async function dataFiles(id: string): Promise<string[]> {
+    const batches = (await listBatchFiles(batchesDir(id))).map((batch) => join(batchesDir(id), batch.name))
+    const blobs = (await readdirOrEmpty(blobsDir(id))).filter((name) => name.endsWith('.blob')).map((name) => join(blobsDir(id), name))
+    return [...batches, ...blobs]
+  }
+
+  /** The newest mtime of the session's data files; null when it has none. Call under the lock. */
+  async function loadLastWrite(id: string): Promise<number | null> {
+    const cached = lastWrites.get(id)
+    if (cached !== undefined) return cached
+    let newest: number | null = null
+    for (const path of await dataFiles(id)) {
       try {
-        await rename(target, trash)
+        const mtime = Math.round((await stat(path)).mtimeMs)
+        newest = newest === null ? mtime : Math.max(newest, mtime)
       } catch (error) {
-        if (isCode(error, 'ENOENT')) return false
-        throw error
+        if (!isCode(error, 'ENOENT')) throw error
       }
-      await rm(trash, { recursive: true, force: true })
-      return true
-    })
+    }
+    lastWrites.set(id, newest)
+    return newest
+  }
+
+  /** Stamps a new data file with the time its write was received. Call under the lock. */
+  async function stampWrite(id: string, path: string, receivedAt: number): Promise<void> {
+    const at = new Date(receivedAt)
+    await utimes(path, at, at)
+    const known = lastWrites.get(id)
+    if (known !== undefined) lastWrites.set(id, known === null ? receivedAt : Math.max(known, receivedAt))
+  }
+
+  /** Moves the session folder out of sight in one rename, then deletes it. Call under the lock. */
+  async function eraseLocked(id: string): Promise<EraseResult> {
+    if (await loadHold(id)) return 'held'
+    summaries.delete(id)
+    holds.delete(id)
+    lastWrites.delete(id)
+    const trash = join(tmpDir, `${randomUUID()}.deleted`)
+    try {
+      await rename(sessionDir(id), trash)
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return 'not_found'
+      throw error
+    }
+    await rm(trash, { recursive: true, force: true })
+    return 'erased'
+  }
+
+  /** Erases each session for which `select` (run under its lock) says so. */
+  async function eraseWhere(select: (id: string) => Promise<boolean>): Promise<EraseReport> {
+    const report: EraseReport = { erased: [], held: [] }
+    for (const id of await sessionIds()) {
+      const result = await withLock(id, async () => ((await select(id)) ? eraseLocked(id) : 'not_found'))
+      if (result !== 'not_found') report[result].push(id)
+    }
+    return report
   }
 
   return {
-    async putBatch({ sessionId, key, firstSeq, lastSeq, events }) {
+    async putBatch({ sessionId, key, firstSeq, lastSeq, events }, receivedAt = Date.now()) {
       const dir = batchesDir(sessionId)
       await start()
       return withLock(sessionId, async () => {
@@ -123,6 +189,7 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
         const name = batchFileName(fresh[0]?.seq ?? firstSeq, fresh.at(-1)?.seq ?? lastSeq, hash)
         await durableMkdir(dir)
         await durableWrite(join(dir, name), fresh.map((event) => `${JSON.stringify(event)}\n`).join(''), tmpDir)
+        await stampWrite(sessionId, join(dir, name), receivedAt)
         const next = foldEvents(summary, fresh)
         summaries.set(sessionId, next)
         await saveSummary(sessionId, next, batches.length + 1)
@@ -130,7 +197,7 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
       })
     },
 
-    async putBlob({ sessionId, blobId, part, contentType, bytes }) {
+    async putBlob({ sessionId, blobId, part, contentType, bytes }, receivedAt = Date.now()) {
       const path = blobPath(sessionId, blobId, part)
       await start()
       return withLock(sessionId, async () => {
@@ -139,8 +206,9 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
         const data = new Uint8Array(header.length + bytes.length)
         data.set(header)
         data.set(bytes, header.length)
-        await durableMkdir(join(sessionDir(sessionId), 'blobs'))
+        await durableMkdir(blobsDir(sessionId))
         await durableWrite(path, data, tmpDir)
+        await stampWrite(sessionId, path, receivedAt)
         return 'stored'
       })
     },
@@ -151,7 +219,7 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
     },
 
     async listBlobs(sessionId) {
-      const dir = join(sessionDir(sessionId), 'blobs')
+      const dir = blobsDir(sessionId)
       const names = await readdirOrEmpty(dir)
       const refs: BlobRef[] = []
       for (const name of names.sort()) {
@@ -168,14 +236,19 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
         const summary = await withLock(id, () => loadSummary(id))
         if (summary) loaded.push(summary)
       }
-      return pageSessions(loaded, filter)
+      const { page, next } = pageSessions(loaded, filter)
+      const sessions = []
+      for (const summary of page) sessions.push(describeSession(summary, await withLock(summary.id, () => loadHold(summary.id))))
+      return { sessions, next }
     },
 
     async getSession(sessionId) {
       assertId(sessionId, 'sessionId')
       await start()
-      const summary = await withLock(sessionId, () => loadSummary(sessionId))
-      return summary && describeSession(summary)
+      return withLock(sessionId, async () => {
+        const summary = await loadSummary(sessionId)
+        return summary && describeSession(summary, await loadHold(sessionId))
+      })
     },
 
     async *readEvents(sessionId, { fromSeq = 0 } = {}) {
@@ -195,15 +268,44 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
       }
     },
 
-    deleteSession,
+    async deleteSession(sessionId) {
+      assertId(sessionId, 'sessionId')
+      await start()
+      return withLock(sessionId, () => eraseLocked(sessionId))
+    },
 
     async deleteUser(userId) {
-      const deleted: string[] = []
-      for (const id of await sessionIds()) {
-        const summary = await withLock(id, () => loadSummary(id))
-        if (summary?.metadata?.userId === userId && (await deleteSession(id))) deleted.push(id)
-      }
-      return deleted
+      return eraseWhere(async (id) => (await loadSummary(id))?.metadata?.userId === userId)
+    },
+
+    async getHold(sessionId) {
+      assertId(sessionId, 'sessionId')
+      await start()
+      return withLock(sessionId, () => loadHold(sessionId))
+    },
+
+    async setHold(sessionId, hold) {
+      assertId(sessionId, 'sessionId')
+      await start()
+      return withLock(sessionId, async () => {
+        if ((await dataFiles(sessionId)).length === 0) return false
+        if (hold) {
+          await durableWrite(holdPath(sessionId), JSON.stringify({ reason: hold.reason, since: hold.since }), tmpDir)
+        } else {
+          // Not fsynced: after a crash the hold may come back, which errs on keeping the data.
+          await rm(holdPath(sessionId), { force: true })
+        }
+        if (hold) holds.set(sessionId, { ...hold })
+        else holds.delete(sessionId)
+        return true
+      })
+    },
+
+    async purgeInactive(before) {
+      return eraseWhere(async (id) => {
+        const lastWrite = await loadLastWrite(id)
+        return lastWrite !== null && lastWrite < before
+      })
     },
 
     async close() {},
@@ -226,6 +328,17 @@ async function readBlobFile(path: string): Promise<{ contentType: string; bytes:
   } catch {
     return null
   }
+}
+
+/** A hold file that exists but does not parse still holds: keeping data is the safe side. */
+function parseHold(text: string): SessionHold {
+  try {
+    const saved: unknown = JSON.parse(text)
+    if (isRecord(saved) && typeof saved.reason === 'string' && typeof saved.since === 'number') return { reason: saved.reason, since: saved.since }
+  } catch {
+    // falls through
+  }
+  return { reason: 'hold.json is damaged; release and place the hold again', since: 0 }
 }
 
 function mergeBySeq(a: readonly WireEvent[], b: readonly WireEvent[]): WireEvent[] {

@@ -2,7 +2,7 @@ import { emptySummary, foldEvents, type SessionSummary } from '../summary/sessio
 import { describeSession } from '../summary/describeSession.js'
 import { toRanges } from '../summary/seqRanges.js'
 import { pageSessions } from './pageSessions.js'
-import type { BlobPart, SessionStore, WireEvent } from './SessionStore.js'
+import type { BlobPart, EraseReport, EraseResult, SessionHold, SessionStore, WireEvent } from './SessionStore.js'
 
 interface MemorySession {
   summary: SessionSummary
@@ -14,15 +14,32 @@ interface MemorySession {
 export function createMemoryStore(): SessionStore {
   const sessions = new Map<string, MemorySession>()
   const blobs = new Map<string, Map<string, BlobPart>>()
+  const holds = new Map<string, SessionHold>()
+  /** Last stored write per session (events or blobs), epoch ms. */
+  const lastWrite = new Map<string, number>()
 
-  async function deleteSession(sessionId: string): Promise<boolean> {
-    const hadEvents = sessions.delete(sessionId)
-    const hadBlobs = blobs.delete(sessionId)
-    return hadEvents || hadBlobs
+  const exists = (id: string) => sessions.has(id) || blobs.has(id)
+  const wrote = (id: string, at: number) => lastWrite.set(id, Math.max(lastWrite.get(id) ?? at, at))
+
+  function erase(id: string): EraseResult {
+    if (holds.has(id)) return 'held'
+    const hadEvents = sessions.delete(id)
+    const hadBlobs = blobs.delete(id)
+    lastWrite.delete(id)
+    return hadEvents || hadBlobs ? 'erased' : 'not_found'
+  }
+
+  function eraseAll(ids: Iterable<string>): EraseReport {
+    const report: EraseReport = { erased: [], held: [] }
+    for (const id of ids) {
+      const result = erase(id)
+      if (result !== 'not_found') report[result].push(id)
+    }
+    return report
   }
 
   return {
-    async putBatch({ sessionId, key, events }) {
+    async putBatch({ sessionId, key, events }, receivedAt = Date.now()) {
       let session = sessions.get(sessionId)
       if (!session) {
         session = { summary: emptySummary(sessionId), keys: new Set(), events: new Map() }
@@ -30,6 +47,7 @@ export function createMemoryStore(): SessionStore {
       }
       if (session.keys.has(key)) return { status: 'duplicate', stored: 0, skipped: [] }
       session.keys.add(key)
+      wrote(sessionId, receivedAt)
       const stored = session.events
       const fresh = events.filter((event) => !stored.has(event.seq))
       const skipped = events.filter((event) => stored.has(event.seq)).map((event) => event.seq)
@@ -38,12 +56,13 @@ export function createMemoryStore(): SessionStore {
       return { status: 'stored', stored: fresh.length, skipped: toRanges(skipped) }
     },
 
-    async putBlob(blob) {
+    async putBlob(blob, receivedAt = Date.now()) {
       const parts = blobs.get(blob.sessionId) ?? new Map<string, BlobPart>()
       blobs.set(blob.sessionId, parts)
       const name = `${blob.blobId}/${blob.part}`
       if (parts.has(name)) return 'duplicate'
       parts.set(name, { ...blob, bytes: blob.bytes.slice() })
+      wrote(blob.sessionId, receivedAt)
       return 'stored'
     },
 
@@ -62,12 +81,13 @@ export function createMemoryStore(): SessionStore {
     },
 
     async listSessions(filter) {
-      return pageSessions([...sessions.values()].map((session) => session.summary), filter)
+      const { page, next } = pageSessions([...sessions.values()].map((session) => session.summary), filter)
+      return { sessions: page.map((summary) => describeSession(summary, copy(holds.get(summary.id)))), next }
     },
 
     async getSession(sessionId) {
       const session = sessions.get(sessionId)
-      return session ? describeSession(session.summary) : null
+      return session ? describeSession(session.summary, copy(holds.get(sessionId))) : null
     },
 
     async *readEvents(sessionId, { fromSeq = 0 } = {}) {
@@ -79,14 +99,33 @@ export function createMemoryStore(): SessionStore {
       }
     },
 
-    deleteSession,
+    async deleteSession(sessionId) {
+      return erase(sessionId)
+    },
 
     async deleteUser(userId) {
-      const ids = [...sessions.values()].filter((s) => s.summary.metadata?.userId === userId).map((s) => s.summary.id)
-      for (const id of ids) await deleteSession(id)
-      return ids
+      return eraseAll([...sessions.values()].filter((s) => s.summary.metadata?.userId === userId).map((s) => s.summary.id))
+    },
+
+    async getHold(sessionId) {
+      return copy(holds.get(sessionId))
+    },
+
+    async setHold(sessionId, hold) {
+      if (!exists(sessionId)) return false
+      if (hold) holds.set(sessionId, { ...hold })
+      else holds.delete(sessionId)
+      return true
+    },
+
+    async purgeInactive(before) {
+      return eraseAll([...lastWrite].filter(([, at]) => at < before).map(([id]) => id))
     },
 
     async close() {},
   }
+}
+
+function copy(hold: SessionHold | undefined): SessionHold | null {
+  return hold ? { ...hold } : null
 }

@@ -1,9 +1,9 @@
 import type { Pool, PoolClient } from 'pg'
 import { assertId } from '../ids.js'
-import { describeSession, sessionStatus } from '../summary/describeSession.js'
+import { describeSession, sessionStatus, type SessionDetail } from '../summary/describeSession.js'
 import { toRanges } from '../summary/seqRanges.js'
 import { emptySummary, foldEvents, sortKey, type SessionSummary } from '../summary/sessionSummary.js'
-import type { SessionStore, WireEvent } from './SessionStore.js'
+import type { EraseReport, EraseResult, SessionStore, WireEvent } from './SessionStore.js'
 
 export type PostgresStoreOptions =
   | { connectionString: string; /** Connections in the pool, default 10. */ max?: number }
@@ -11,11 +11,15 @@ export type PostgresStoreOptions =
   | { pool: Pool }
 
 const READ_PAGE = 1000
+/** The first key of the two-key advisory locks that serialise erasure and holds per session ('td'). */
+const SESSION_LOCKS = 0x7464
 
 /**
  * Tables (created on first use, under an advisory lock so several servers can start at once):
  * tapedeck_sessions (one row per session: filter columns and the summary), tapedeck_batches
- * (idempotency keys), tapedeck_events (unique session_id, seq) and tapedeck_blobs. Events are
+ * (idempotency keys), tapedeck_events (unique session_id, seq), tapedeck_blobs and
+ * tapedeck_holds. A session's last write, for retention, is the newest `received_at` of its
+ * batches and blobs. Events are
  * kept as text, exactly as JSON.stringify wrote them: jsonb refuses strings a browser can
  * record (\u0000, lone surrogates), and a refused batch would be retried forever. Query them
  * with `event::json`.
@@ -52,7 +56,21 @@ create table if not exists tapedeck_blobs (
   content_type text not null,
   bytes bytea not null,
   primary key (session_id, blob_id, part)
+);
+alter table tapedeck_blobs add column if not exists received_at timestamptz not null default now();
+create table if not exists tapedeck_holds (
+  session_id text collate "C" primary key,
+  reason text not null,
+  since bigint not null
 );`
+
+/** The time of each session's last write, events or blobs. */
+const LAST_WRITES = `
+  select session_id, max(at) as at from (
+    select session_id, max(received_at) as at from tapedeck_batches group by session_id
+    union all
+    select session_id, max(received_at) as at from tapedeck_blobs group by session_id
+  ) as writes group by session_id`
 
 /** A store in PostgreSQL (the `pg` driver), for several server processes or managed backups. */
 export function createPostgresStore(options: PostgresStoreOptions): SessionStore {
@@ -81,22 +99,41 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
     return current
   }
 
-  async function deleteSessions(client: PoolClient, ids: string[]): Promise<boolean> {
-    let erased = 0
+  /** Erases sessions that are not held; holds must be read under the sessions' locks. */
+  async function eraseLocked(client: PoolClient, ids: string[]): Promise<Record<string, EraseResult>> {
+    const held = new Set(
+      (await client.query<{ session_id: string }>('select session_id from tapedeck_holds where session_id = any($1)', [ids])).rows.map(
+        (row) => row.session_id,
+      ),
+    )
+    const free = ids.filter((id) => !held.has(id))
+    const erased = new Set<string>()
     for (const table of ['tapedeck_events', 'tapedeck_blobs', 'tapedeck_batches', 'tapedeck_sessions']) {
-      erased += (await client.query(`delete from ${table} where session_id = any($1)`, [ids])).rowCount ?? 0
+      const { rows } = await client.query<{ session_id: string }>(`delete from ${table} where session_id = any($1) returning session_id`, [free])
+      for (const row of rows) erased.add(row.session_id)
     }
-    return erased > 0
+    return Object.fromEntries(ids.map((id) => [id, held.has(id) ? 'held' : erased.has(id) ? 'erased' : 'not_found']))
+  }
+
+  /** Takes the sessions' locks until the transaction ends, in id order so two erasers never deadlock. */
+  async function lockSessions(client: PoolClient, ids: string[]): Promise<void> {
+    for (const id of [...ids].sort()) await client.query('select pg_advisory_xact_lock($1, hashtext($2))', [SESSION_LOCKS, id])
+  }
+
+  function report(results: Record<string, EraseResult>): EraseReport {
+    const out: EraseReport = { erased: [], held: [] }
+    for (const [id, result] of Object.entries(results)) if (result !== 'not_found') out[result].push(id)
+    return out
   }
 
   return {
-    async putBatch({ sessionId, key, firstSeq, lastSeq, events }) {
+    async putBatch({ sessionId, key, firstSeq, lastSeq, events }, receivedAt = Date.now()) {
       assertId(sessionId, 'sessionId')
       return transaction(await ready(), async (client) => {
         const claimed = await client.query(
-          `insert into tapedeck_batches (session_id, idempotency_key, first_seq, last_seq)
-           values ($1, $2, $3, $4) on conflict do nothing`,
-          [sessionId, key, firstSeq, lastSeq],
+          `insert into tapedeck_batches (session_id, idempotency_key, first_seq, last_seq, received_at)
+           values ($1, $2, $3, $4, to_timestamp($5::double precision / 1000)) on conflict do nothing`,
+          [sessionId, key, firstSeq, lastSeq, receivedAt],
         )
         if (claimed.rowCount === 0) return { status: 'duplicate', stored: 0, skipped: [] }
         await client.query(
@@ -128,11 +165,11 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
       })
     },
 
-    async putBlob({ sessionId, blobId, part, contentType, bytes }) {
+    async putBlob({ sessionId, blobId, part, contentType, bytes }, receivedAt = Date.now()) {
       const result = await (await ready()).query(
-        `insert into tapedeck_blobs (session_id, blob_id, part, content_type, bytes) values ($1, $2, $3, $4, $5)
-         on conflict do nothing`,
-        [assertId(sessionId, 'sessionId'), assertId(blobId, 'blobId'), assertId(part, 'part'), contentType, bytes],
+        `insert into tapedeck_blobs (session_id, blob_id, part, content_type, bytes, received_at)
+         values ($1, $2, $3, $4, $5, to_timestamp($6::double precision / 1000)) on conflict do nothing`,
+        [assertId(sessionId, 'sessionId'), assertId(blobId, 'blobId'), assertId(part, 'part'), contentType, bytes, receivedAt],
       )
       return result.rowCount === 0 ? 'duplicate' : 'stored'
     },
@@ -156,13 +193,14 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
     },
 
     async listSessions(filter) {
-      const { rows } = await (await ready()).query<{ summary: string }>(
-        `select summary from tapedeck_sessions
-         where ($1::text is null or user_id = $1) and ($2::text is null or feature = $2)
-           and ($3::text is null or status = $3)
-           and ($4::bigint is null or sort_at >= $4) and ($5::bigint is null or sort_at < $5)
-           and ($6::bigint is null or (sort_at, session_id) < ($6, $7::text))
-         order by sort_at desc, session_id desc limit $8`,
+      const { rows } = await (await ready()).query<SessionRow>(
+        `select s.summary, h.reason as hold_reason, h.since as hold_since
+         from tapedeck_sessions s left join tapedeck_holds h on h.session_id = s.session_id
+         where ($1::text is null or s.user_id = $1) and ($2::text is null or s.feature = $2)
+           and ($3::text is null or s.status = $3)
+           and ($4::bigint is null or s.sort_at >= $4) and ($5::bigint is null or s.sort_at < $5)
+           and ($6::bigint is null or (s.sort_at, s.session_id) < ($6, $7::text))
+         order by s.sort_at desc, s.session_id desc limit $8`,
         [
           filter.userId ?? null,
           filter.feature ?? null,
@@ -174,20 +212,21 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
           filter.limit + 1,
         ],
       )
-      const summaries = rows.slice(0, filter.limit).map((row) => JSON.parse(row.summary) as SessionSummary)
-      const last = summaries.at(-1)
+      const page = rows.slice(0, filter.limit)
+      const last = page.length ? (JSON.parse(page.at(-1)!.summary) as SessionSummary) : undefined
       return {
-        sessions: summaries.map(describeSession),
+        sessions: page.map(describeRow),
         next: last && rows.length > filter.limit ? { sortKey: sortKey(last), id: last.id } : null,
       }
     },
 
     async getSession(sessionId) {
-      const { rows } = await (await ready()).query<{ summary: string }>(
-        'select summary from tapedeck_sessions where session_id = $1',
+      const { rows } = await (await ready()).query<SessionRow>(
+        `select s.summary, h.reason as hold_reason, h.since as hold_since
+         from tapedeck_sessions s left join tapedeck_holds h on h.session_id = s.session_id where s.session_id = $1`,
         [sessionId],
       )
-      return rows[0] ? describeSession(JSON.parse(rows[0].summary) as SessionSummary) : null
+      return rows[0] ? describeRow(rows[0]) : null
     },
 
     async *readEvents(sessionId, { fromSeq = 0 } = {}) {
@@ -204,25 +243,84 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
     },
 
     async deleteSession(sessionId) {
-      return transaction(await ready(), (client) => deleteSessions(client, [sessionId]))
+      return transaction(await ready(), async (client) => {
+        await lockSessions(client, [sessionId])
+        return (await eraseLocked(client, [sessionId]))[sessionId]!
+      })
     },
 
     async deleteUser(userId) {
       return transaction(await ready(), async (client) => {
-        const { rows } = await client.query<{ session_id: string }>(
-          'select session_id from tapedeck_sessions where user_id = $1 order by session_id for update',
-          [userId],
-        )
+        // The advisory locks come before any row lock, as in deleteSession, so the two cannot deadlock.
+        const { rows } = await client.query<{ session_id: string }>('select session_id from tapedeck_sessions where user_id = $1', [userId])
         const ids = rows.map((row) => row.session_id)
-        await deleteSessions(client, ids)
-        return ids
+        await lockSessions(client, ids)
+        return report(await eraseLocked(client, ids))
       })
+    },
+
+    async getHold(sessionId) {
+      const { rows } = await (await ready()).query<{ reason: string; since: string }>(
+        'select reason, since from tapedeck_holds where session_id = $1',
+        [sessionId],
+      )
+      return rows[0] ? { reason: rows[0].reason, since: Number(rows[0].since) } : null
+    },
+
+    async setHold(sessionId, hold) {
+      assertId(sessionId, 'sessionId')
+      return transaction(await ready(), async (client) => {
+        await lockSessions(client, [sessionId])
+        const found = await client.query(
+          `select 1 from tapedeck_sessions where session_id = $1 union all select 1 from tapedeck_blobs where session_id = $1 limit 1`,
+          [sessionId],
+        )
+        if (found.rowCount === 0) return false
+        if (hold) {
+          await client.query(
+            `insert into tapedeck_holds (session_id, reason, since) values ($1, $2, $3)
+             on conflict (session_id) do update set reason = excluded.reason, since = excluded.since`,
+            [sessionId, hold.reason.replaceAll('\0', ''), hold.since],
+          )
+        } else {
+          await client.query('delete from tapedeck_holds where session_id = $1', [sessionId])
+        }
+        return true
+      })
+    },
+
+    async purgeInactive(before) {
+      const pool = await ready()
+      const inactive = `select session_id from (${LAST_WRITES}) as last where at < to_timestamp($1::double precision / 1000)`
+      const { rows } = await pool.query<{ session_id: string }>(`${inactive} order by session_id`, [before])
+      const results: Record<string, EraseResult> = {}
+      // One short transaction per session: a large purge never holds many locks, and a write
+      // that arrived since the first look keeps its session.
+      for (const { session_id: id } of rows) {
+        results[id] = await transaction(pool, async (client) => {
+          await lockSessions(client, [id])
+          const still = await client.query(`${inactive} and session_id = $2`, [before, id])
+          return still.rowCount === 0 ? 'not_found' : (await eraseLocked(client, [id]))[id]!
+        })
+      }
+      return report(results)
     },
 
     async close() {
       if (!('pool' in options) && pool) await (await pool).end()
     },
   }
+}
+
+interface SessionRow {
+  summary: string
+  hold_reason: string | null
+  hold_since: string | null
+}
+
+function describeRow(row: SessionRow): SessionDetail {
+  const hold = row.hold_reason === null ? null : { reason: row.hold_reason, since: Number(row.hold_since) }
+  return describeSession(JSON.parse(row.summary) as SessionSummary, hold)
 }
 
 async function transaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {

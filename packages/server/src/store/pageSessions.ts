@@ -1,16 +1,16 @@
-import { describeSession, sessionStatus } from '../summary/describeSession.js'
+import { sessionStatus } from '../summary/describeSession.js'
 import { sortKey, type SessionSummary } from '../summary/sessionSummary.js'
-import type { SessionFilter, SessionPage } from './SessionStore.js'
+import type { SessionCursor, SessionFilter } from './SessionStore.js'
 
-/** Filters and pages summaries held in memory, newest first; stores with a query language do this themselves. */
-export function pageSessions(summaries: Iterable<SessionSummary>, filter: SessionFilter): SessionPage {
+/**
+ * Filters and pages summaries held in memory, newest first; stores with a query language do
+ * this themselves. The store describes the page (with each session's hold).
+ */
+export function pageSessions(summaries: Iterable<SessionSummary>, filter: SessionFilter): { page: SessionSummary[]; next: SessionCursor | null } {
   const matching = [...summaries].filter((summary) => matches(summary, filter)).sort(newestFirst)
   const page = matching.slice(0, filter.limit)
   const last = page.at(-1)
-  return {
-    sessions: page.map(describeSession),
-    next: last && matching.length > page.length ? { sortKey: sortKey(last), id: last.id } : null,
-  }
+  return { page, next: last && matching.length > page.length ? { sortKey: sortKey(last), id: last.id } : null }
 }
 
 function matches(summary: SessionSummary, filter: SessionFilter): boolean {

@@ -1,3 +1,4 @@
+import type { SessionHold } from '../store/SessionStore.js'
 import { missingRanges, type SeqRange } from './seqRanges.js'
 import type { SessionSummary } from './sessionSummary.js'
 
@@ -29,9 +30,11 @@ export interface SessionDetail {
     calls: number
     errors: number
   }
+  /** The legal hold on it, or null: a held session is kept from erasure and retention. */
+  hold: SessionHold | null
 }
 
-export function describeSession(summary: SessionSummary): SessionDetail {
+export function describeSession(summary: SessionSummary, hold: SessionHold | null = null): SessionDetail {
   const lastSeq = summary.endedLastSeq ?? summary.received.at(-1)?.to ?? null
   const gaps = lastSeq === null ? [] : missingRanges(summary.received, 0, lastSeq)
   return {
@@ -51,6 +54,7 @@ export function describeSession(summary: SessionSummary): SessionDetail {
       calls: summary.calls,
       errors: summary.errors,
     },
+    hold,
   }
 }
 

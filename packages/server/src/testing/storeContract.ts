@@ -199,28 +199,137 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
       await store.putBatch(batchOf(events, 'k'))
       await store.putBlob({ sessionId: 's_a', blobId: 'b', part: '0', contentType: 'audio/webm', bytes: new Uint8Array([1]) })
       await store.putBatch(batchOf(recordSession('s_keep', 3).events))
-      expect(await store.deleteSession('s_a')).toBe(true)
+      expect(await store.deleteSession('s_a')).toBe('erased')
       expect(await store.getSession('s_a')).toBeNull()
       expect(await readAll(store, 's_a')).toEqual([])
       expect(await store.getBlob('s_a', 'b', '0')).toBeNull()
-      expect(await store.deleteSession('s_a')).toBe(false)
+      expect(await store.listBlobs('s_a')).toEqual([])
+      expect(await store.deleteSession('s_a')).toBe('not_found')
       expect((await store.listSessions({ limit: 10 })).sessions.map((s) => s.id)).toEqual(['s_keep'])
       expect((await store.putBatch(batchOf(events, 'k'))).status).toBe('stored')
     })
 
-    it("erases every session of a user and nobody else's", async () => {
+    it("erases every session of a user, with its blobs, and nobody else's", async () => {
       await store.putBatch(batchOf(recordSession('s_1', 3, { userId: 'ada@example.com' }).events))
       await store.putBatch(batchOf(recordSession('s_2', 3, { userId: 'ada@example.com' }).events))
       await store.putBatch(batchOf(recordSession('s_3', 3, { userId: 'bob' }).events))
-      expect((await store.deleteUser('ada@example.com')).sort()).toEqual(['s_1', 's_2'])
+      await store.putBlob({ sessionId: 's_2', blobId: 'b', part: '0', contentType: 'audio/webm', bytes: new Uint8Array([1, 2]) })
+      await store.putBlob({ sessionId: 's_3', blobId: 'b', part: '0', contentType: 'audio/webm', bytes: new Uint8Array([3]) })
+      const report = await store.deleteUser('ada@example.com')
+      expect([report.erased.sort(), report.held]).toEqual([['s_1', 's_2'], []])
       expect((await store.listSessions({ limit: 10 })).sessions.map((s) => s.id)).toEqual(['s_3'])
-      expect(await store.deleteUser('ada@example.com')).toEqual([])
+      expect(await store.getBlob('s_2', 'b', '0')).toBeNull()
+      expect(await store.listBlobs('s_2')).toEqual([])
+      expect(await readAll(store, 's_2')).toEqual([])
+      expect(Array.from((await store.getBlob('s_3', 'b', '0'))?.bytes ?? [])).toEqual([3])
+      expect(await store.deleteUser('ada@example.com')).toEqual({ erased: [], held: [] })
+    })
+
+    it('keeps a held session from erasure, by session and by user, until the hold is released', async () => {
+      const { events } = recordSession('s_held', 3, { userId: 'ada' })
+      await store.putBatch(batchOf(events))
+      await store.putBlob({ sessionId: 's_held', blobId: 'b', part: '0', contentType: 'audio/webm', bytes: new Uint8Array([7]) })
+      await store.putBatch(batchOf(recordSession('s_free', 3, { userId: 'ada' }).events))
+      expect(await store.setHold('s_none', { reason: 'x', since: 1 })).toBe(false)
+      expect(await store.getHold('s_held')).toBeNull()
+      expect((await store.getSession('s_held'))?.hold).toBeNull()
+
+      const hold = { reason: 'case 2025-17', since: 1_763_000_000_000 }
+      expect(await store.setHold('s_held', hold)).toBe(true)
+      expect(await store.getHold('s_held')).toEqual(hold)
+      expect((await store.getSession('s_held'))?.hold).toEqual(hold)
+      const listed = (await store.listSessions({ limit: 10 })).sessions
+      expect(listed.map((s) => [s.id, s.hold])).toEqual([['s_held', hold], ['s_free', null]])
+
+      expect(await store.deleteSession('s_held')).toBe('held')
+      expect(await store.deleteUser('ada')).toEqual({ erased: ['s_free'], held: ['s_held'] })
+      expect(await readAll(store, 's_held')).toEqual(events)
+      expect(Array.from((await store.getBlob('s_held', 'b', '0'))?.bytes ?? [])).toEqual([7])
+      expect(await store.getSession('s_free')).toBeNull()
+
+      const replaced = { reason: 'case 2025-17, widened', since: hold.since }
+      expect(await store.setHold('s_held', replaced)).toBe(true)
+      expect(await store.getHold('s_held')).toEqual(replaced)
+
+      expect(await store.setHold('s_held', null)).toBe(true)
+      expect(await store.getHold('s_held')).toBeNull()
+      expect(await store.setHold('s_held', null)).toBe(true)
+      expect(await store.deleteSession('s_held')).toBe('erased')
+      expect(await store.getBlob('s_held', 'b', '0')).toBeNull()
+      expect(await store.setHold('s_held', hold)).toBe(false)
+    })
+
+    it('never reports a hold placed on a session that a concurrent erase removed', async () => {
+      const ids = Array.from({ length: 12 }, (_, i) => `s_race_${i}`)
+      for (const id of ids) await store.putBatch(batchOf(recordSession(id, 2).events))
+      const outcomes = await Promise.all(
+        ids.map(async (id, i) => {
+          const hold = () => store.setHold(id, { reason: 'race', since: i })
+          const erase = () => store.deleteSession(id)
+          // Half start with the hold, half with the erase, all at once.
+          const [held, erased] = i % 2 ? await Promise.all([hold(), erase()]) : (await Promise.all([erase(), hold()])).reverse()
+          return `${held}/${erased}`
+        }),
+      )
+      for (const outcome of outcomes) expect(['true/held', 'false/erased']).toContain(outcome)
+      for (const [i, id] of ids.entries()) {
+        const kept = outcomes[i] === 'true/held'
+        expect([id, (await store.getSession(id)) !== null, (await store.getHold(id)) !== null]).toEqual([id, kept, kept])
+      }
+    })
+
+    it('holds a session that has only blobs so far', async () => {
+      await store.putBlob({ sessionId: 's_audio', blobId: 'b', part: '0', contentType: 'audio/webm', bytes: new Uint8Array([1]) })
+      expect(await store.setHold('s_audio', { reason: '', since: 5 })).toBe(true)
+      expect(await store.deleteSession('s_audio')).toBe('held')
+      expect(await store.getBlob('s_audio', 'b', '0')).not.toBeNull()
+    })
+
+    it('purges what was last written before the cut-off, blobs alone too, and keeps held sessions', async () => {
+      const put = (id: string, at: number, key = `k_${at}`) =>
+        store.putBatch({ ...batchOf(recordSession(id, 2).events), key }, at)
+      const blob = (id: string, at: number, part = '0') =>
+        store.putBlob({ sessionId: id, blobId: 'b', part, contentType: 'audio/webm', bytes: new Uint8Array([1]) }, at)
+      await put('s_old', 1000, 'k_once')
+      expect((await put('s_old', 9000, 'k_once')).status).toBe('duplicate') // a repeat is not a write
+      expect(await blob('s_old', 9000, '0')).toBe('stored')
+      expect(await blob('s_old', 9500, '0')).toBe('duplicate')
+      await put('s_refreshed', 1000)
+      await put('s_refreshed', 5000)
+      await blob('s_audio_only', 1000)
+      await put('s_blob_later', 1000)
+      await blob('s_blob_later', 6000)
+      await put('s_held', 1000)
+      await store.setHold('s_held', { reason: 'litigation', since: 2000 })
+
+      // s_old's blob at 9000 is a write: nothing of s_old goes yet.
+      const first = await store.purgeInactive(3000)
+      expect([first.erased.sort(), first.held]).toEqual([['s_audio_only'], ['s_held']])
+      expect(await store.listBlobs('s_audio_only')).toEqual([])
+
+      const second = await store.purgeInactive(9001)
+      expect([second.erased.sort(), second.held]).toEqual([['s_blob_later', 's_old', 's_refreshed'], ['s_held']])
+      expect(await store.getSession('s_old')).toBeNull()
+      expect(await store.getBlob('s_old', 'b', '0')).toBeNull()
+      expect(await readAll(store, 's_held')).toHaveLength(2)
+
+      await store.setHold('s_held', null)
+      expect(await store.purgeInactive(9001)).toEqual({ erased: ['s_held'], held: [] })
+      expect((await store.listSessions({ limit: 10 })).sessions).toEqual([])
+    })
+
+    it('keeps a session whose last write is exactly at the cut-off', async () => {
+      await store.putBatch(batchOf(recordSession('s_edge', 2).events), 3000)
+      expect(await store.purgeInactive(3000)).toEqual({ erased: [], held: [] })
+      expect(await store.purgeInactive(3001)).toEqual({ erased: ['s_edge'], held: [] })
     })
 
     it('knows nothing of a session it never stored', async () => {
       expect(await store.getSession('s_none')).toBeNull()
       expect(await readAll(store, 's_none')).toEqual([])
       expect(await store.listBlobs('s_none')).toEqual([])
+      expect(await store.getHold('s_none')).toBeNull()
+      expect(await store.deleteSession('s_none')).toBe('not_found')
     })
 
     it('keeps any string a browser can record exactly', async () => {
