@@ -42,12 +42,18 @@ export type TapedeckErrorCode =
   | 'batch_rejected'
   /** Consent is required and was not given (or was withdrawn) for what was asked. */
   | 'consent_required'
-  /** No MediaRecorder, or none of the audio types it can record. */
+  /** No MediaRecorder, or none of the audio types it can record; or no Web Audio to decode (`toWav` outside a browser). */
   | 'audio_unsupported'
   /** The microphone was refused (permission, policy, or no device). */
   | 'audio_denied'
   /** Recording an audio track failed after it started. */
   | 'audio_failed'
+  /** The player was given something that is not a recording (unparseable, not events, several sessions). */
+  | 'invalid_recording'
+  /** The player could not read a recording from a server (its answer, or no answer). */
+  | 'load_failed'
+  /** An attachment part the recording's source does not have. */
+  | 'blob_not_found'
   /** The backend keeps the session under a legal hold: it was not erased there (HTTP 423). */
   | 'session_held'
   /** Encryption at rest could not be set up or a stored chunk could not be decrypted. */

@@ -10,6 +10,8 @@ export {
   type InstrumentedFetch,
 } from './instrumentFetch'
 export { recordChatTransport, CHAT_STATUS_EVENT, type ChatTransportShape, type RecordChatTransportOptions } from './recordChatTransport'
+export { describeLlmRequest } from './describeLlmRequest'
+export type { LlmApi, PromptMessage, RequestDescription } from './llmApi'
 export { autoCapture, type AutoCapture, type AutoCaptureOptions } from './autoCapture'
 export { DEFAULT_PRICES, PRICE_TABLE_VERSION, computeCost, lookupPrice, type CostResult, type CostSource, type ModelPrice, type PriceTable } from './prices'
 export { normalizeUsage, type BillableTokens, type NormalizedUsage, type UsageFormat } from './normalizeUsage'

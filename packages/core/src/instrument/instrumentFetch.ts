@@ -12,12 +12,10 @@
  */
 import type { ErrorDescription, JsonObject, ProviderCallCompletedData, ProviderCallStartedData } from '../events/catalogue'
 import { randomId } from '../util/ulid'
-import { anthropicMessages } from './anthropicMessages'
 import { credentialsOf, recordableUrl, scrubCredentials } from './credentials'
 import { detectLlmApi, providerForUrl, type CallOutcome, type LlmApi, type LlmApiAdapter, type RequestDescription } from './llmApi'
 import { normalizeUsage } from './normalizeUsage'
-import { openaiChat } from './openaiChat'
-import { openaiResponses } from './openaiResponses'
+import { LLM_ADAPTERS } from './describeLlmRequest'
 import { computeCost, mergePrices, type PriceTable } from './prices'
 import { createSafeRecorder, type CaptureMode, type InstrumentStats, type RecorderLike, type SafeRecorder } from './safeRecorder'
 import { createSseParser } from './sseParser'
@@ -60,12 +58,6 @@ export interface FetchInstrumentation {
   (): void
   readonly stats: InstrumentStats
   settled(): Promise<void>
-}
-
-const ADAPTERS: Record<LlmApi, LlmApiAdapter> = {
-  'openai.chat': openaiChat,
-  'openai.responses': openaiResponses,
-  'anthropic.messages': anthropicMessages,
 }
 
 const ORIGINAL = Symbol.for('tapedeck.instrumentedFetch.original')
@@ -194,7 +186,7 @@ async function prepare(
     return undefined
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined
-  const adapter = ADAPTERS[api]
+  const adapter = LLM_ADAPTERS[api]
   const described = adapter.describe(body as Record<string, unknown>, url)
   const secrets = credentialsOf(url, init?.headers, request?.headers)
   const named = typeof context.provider === 'function' ? context.provider(url) : context.provider

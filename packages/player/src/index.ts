@@ -1,0 +1,67 @@
+// `@tapedeck/player`: read a Tapedeck recording anywhere (browser or Node), replay it, count it,
+// annotate it, answer LLM calls from it, export it. No DOM is needed except by `toWav` (Web Audio)
+// and by `ReplayPlayer.play()`'s default scheduler (requestAnimationFrame, else timers).
+
+// — loading —
+export {
+  loadRecording,
+  type LoadOptions,
+  type RecorderSessionsLike,
+  type RecorderSource,
+  type RecordingSource,
+  type ServerSource,
+} from './load/loadRecording'
+export type { BlobPartInfo, Recording, RecordingBlobs, RecordingSourceKind, SeqGap } from './recording/Recording'
+
+// — playback —
+export {
+  ReplayPlayer,
+  type PlaybackScheduler,
+  type PlayerSnapshot,
+  type ReplayPlayerOptions,
+  type SnapshotAt,
+} from './player/ReplayPlayer'
+export type {
+  ActiveAudio,
+  InFlightCall,
+  InFlightTool,
+  PlaybackState,
+  PlayedMessage,
+  ResumeSnapshot,
+  SnapshotMarker,
+  TranscriptLine,
+  UsageTotals,
+} from './player/PlaybackState'
+
+// — statistics —
+export {
+  computeStats,
+  type CallStats,
+  type Distribution,
+  type RecordingStats,
+  type StatsOptions,
+  type ToolStats,
+} from './stats/computeStats'
+
+// — annotations —
+export { annotate, allAnnotations, removeAnnotation } from './annotations/annotate'
+export type { Annotation, AnnotationInput, AnnotationKind } from './annotations/Annotation'
+
+// — deterministic re-run —
+export {
+  createReplayFetch,
+  type ReplayFetch,
+  type ReplayFetchOptions,
+  type ReplayLogEntry,
+  type ReplayMatch,
+} from './replay/createReplayFetch'
+export { recordedCalls, type RecordedCall } from './replay/recordedCalls'
+
+// — exports —
+export { toJsonl } from './export/toJsonl'
+export { toZip } from './export/toZip'
+export { toCsv, CSV_COLUMNS } from './export/toCsv'
+export { toHtml, type HtmlOptions } from './export/toHtml'
+export { toWav, encodeWav, type WavOptions } from './export/toWav'
+
+export { playerError, type PlayerErrorCode } from './playerError'

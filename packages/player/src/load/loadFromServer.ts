@@ -1,0 +1,64 @@
+import { playerError } from '../playerError'
+import { buildRecording } from '../recording/buildRecording'
+import type { Recording } from '../recording/Recording'
+import { parseText } from './parseText'
+import type { LoadOptions, ServerSource } from './loadRecording'
+
+async function headersFor(source: ServerSource): Promise<Headers> {
+  const headers = new Headers(source.headers)
+  const token = typeof source.token === 'function' ? await source.token() : source.token
+  if (token) headers.set('Authorization', `Bearer ${token}`)
+  return headers
+}
+
+/**
+ * Reads a session from a server (PROTOCOL.md §4): `GET …/v1/sessions/{id}` for the session,
+ * `…/events?fromSeq=0` for its NDJSON, and each attachment part from `…/blobs/{blobId}/{part}`
+ * when asked for (the parts are known from the `audio.*` events).
+ */
+export async function loadFromServer(source: ServerSource, options: LoadOptions): Promise<Recording> {
+  const fetchImpl = source.fetch ?? globalThis.fetch.bind(globalThis)
+  const base = `${source.endpoint.replace(/\/+$/, '')}/v1/sessions/${encodeURIComponent(source.sessionId)}`
+
+  const request = async (url: string): Promise<Response> => {
+    let response: Response
+    try {
+      response = await fetchImpl(url, { headers: await headersFor(source), signal: options.signal })
+    } catch (error) {
+      if ((error as { name?: unknown })?.name === 'AbortError') throw error
+      throw playerError('load_failed', `Could not reach ${url}: ${(error as Error)?.message ?? String(error)}`, error)
+    }
+    return response
+  }
+  const fail = async (response: Response, url: string): Promise<never> => {
+    const text = await response.text().catch(() => '')
+    if (response.status === 404) throw playerError('session_not_found', `The server has no session ${source.sessionId} (404 from ${url}).`)
+    throw playerError('load_failed', `The server answered ${response.status} for ${url}${text ? `: ${text.slice(0, 300)}` : ''}.`)
+  }
+
+  const detail = await request(base)
+  if (!detail.ok) await fail(detail, base)
+  await detail.body?.cancel().catch(() => undefined) // the events say everything the detail does
+
+  const eventsUrl = `${base}/events?fromSeq=0`
+  const eventsResponse = await request(eventsUrl)
+  if (!eventsResponse.ok) await fail(eventsResponse, eventsUrl)
+  const text = await eventsResponse.text()
+  const parsed = text.trim() === '' ? { events: [], describe: (i: number) => `event ${i}` } : parseText(text)
+
+  return buildRecording({
+    source: 'server',
+    events: parsed.events,
+    sessionId: source.sessionId,
+    getPart: async (info) => {
+      const url = `${base}/blobs/${encodeURIComponent(info.blobId)}/${info.part}`
+      const response = await request(url)
+      if (response.status === 404) return undefined
+      if (!response.ok) await fail(response, url)
+      const bytes = await response.arrayBuffer()
+      return new Blob([bytes], { type: response.headers.get('content-type') ?? info.mimeType })
+    },
+    annotations: options.annotations,
+    describe: (i) => `${eventsUrl}: ${parsed.describe(i)}`,
+  })
+}

@@ -1,0 +1,148 @@
+import { Gunzip } from 'fflate'
+import type { TapedeckEvent } from '@tapedeck/core'
+import type { Annotation } from '../annotations/Annotation'
+import { playerError } from '../playerError'
+import { buildRecording } from '../recording/buildRecording'
+import type { BlobPartInfo, Recording } from '../recording/Recording'
+import { loadFromRecorder } from './loadFromRecorder'
+import { loadFromServer } from './loadFromServer'
+import { parseText } from './parseText'
+import { readZip } from './readZip'
+
+/**
+ * The part of a recorder `loadRecording` reads (core's `SessionsApi`): any object with these
+ * methods works, so a recording can come from a test double or another store too.
+ */
+export interface RecorderSessionsLike {
+  get(id: string): Promise<unknown>
+  events(id: string, options?: { fromSeq?: number; limit?: number }): Promise<TapedeckEvent[]>
+  blobs?(id: string): Promise<ReadonlyArray<{ blobId: string; part: number; mimeType: string; track?: string; startT?: number; durationMs?: number; size?: number }>>
+  blob?(id: string, blobId: string, part?: number): Promise<Blob | undefined>
+}
+
+/** A session in the local store: `{ recorder, sessionId }` (a `createRecorder()` recorder). */
+export interface RecorderSource {
+  recorder: { sessions: RecorderSessionsLike }
+  sessionId: string
+}
+
+/** A session on a server that speaks PROTOCOL.md §4 (the reference server does). */
+export interface ServerSource {
+  /** The base URL: `{endpoint}/v1/sessions/{sessionId}`… */
+  endpoint: string
+  sessionId: string
+  headers?: Record<string, string>
+  /** A read key, sent as `Authorization: Bearer …`; a function is called once per request. */
+  token?: string | (() => string | null | undefined | Promise<string | null | undefined>)
+  /** Default `globalThis.fetch`. */
+  fetch?: (input: string, init?: RequestInit) => Promise<Response>
+}
+
+/**
+ * Everything `loadRecording` reads:
+ * - `{ recorder, sessionId }`: the browser's local store;
+ * - `{ endpoint, sessionId, headers?, token? }`: a server (PROTOCOL.md §4);
+ * - text, a Blob, an ArrayBuffer or bytes holding an export: Tapedeck NDJSON (optionally gzip,
+ *   as `sessions.export(id, 'jsonl.gz')` gives it), a PromptKit JSONL or JSON recording
+ *   (`toJsonl`), or a zip (`toZip`, or the server's `?format=zip`);
+ * - an array of events.
+ */
+export type RecordingSource = RecorderSource | ServerSource | string | Blob | ArrayBuffer | ArrayBufferView | readonly unknown[]
+
+export interface LoadOptions {
+  /** Which session to keep when the input holds several (required then). */
+  sessionId?: string
+  /** External annotations to start with (added to those an export carries). */
+  annotations?: readonly Annotation[]
+  /** Events read per request from a recorder. Default 5000. */
+  pageSize?: number
+  /** Cancels a load from a recorder or a server. */
+  signal?: AbortSignal
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function gunzipAll(bytes: Uint8Array): Uint8Array {
+  // `Gunzip` reads every member of a multi-member file (stored chunks concatenate); `gunzipSync` stops after the first.
+  const pieces: Uint8Array[] = []
+  let total = 0
+  try {
+    const stream = new Gunzip((chunk) => {
+      pieces.push(chunk)
+      total += chunk.length
+    })
+    stream.push(bytes, true)
+  } catch (error) {
+    throw playerError('invalid_recording', 'The gzip data could not be read.', error)
+  }
+  const out = new Uint8Array(total)
+  let offset = 0
+  for (const piece of pieces) {
+    out.set(piece, offset)
+    offset += piece.length
+  }
+  return out
+}
+
+function fromBytes(bytes: Uint8Array, options: LoadOptions): Recording {
+  const extra = options.annotations ?? []
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
+    const zip = readZip(bytes)
+    const getPart = async (info: BlobPartInfo) => {
+      const path = zip.paths.get(`${info.blobId}\u0000${info.part}`)
+      const data = path === undefined ? undefined : zip.files.get(path)
+      return data ? new Blob([data as Uint8Array<ArrayBuffer>], { type: info.mimeType }) : undefined
+    }
+    return buildRecording({
+      source: 'zip',
+      events: zip.events,
+      sessionId: options.sessionId ?? zip.sessionId,
+      parts: zip.parts,
+      getPart,
+      annotations: [...(zip.annotations ?? []), ...extra],
+      describe: (i) => `events.jsonl: ${zip.describe(i)}`,
+    })
+  }
+  const text = new TextDecoder().decode(bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipAll(bytes) : bytes)
+  return fromText(text, options)
+}
+
+function fromText(text: string, options: LoadOptions): Recording {
+  const parsed = parseText(text)
+  return buildRecording({
+    source: parsed.kind === 'promptkit' ? 'promptkit' : parsed.kind === 'events' ? 'events' : 'jsonl',
+    events: parsed.events,
+    sessionId: options.sessionId ?? parsed.sessionId,
+    annotations: [...(parsed.annotations ?? []), ...(options.annotations ?? [])],
+    describe: parsed.describe,
+  })
+}
+
+/**
+ * Reads a recording from wherever it is (see `RecordingSource`) into a `Recording`: one
+ * session's events in seq order, gaps reported (not thrown), attachments listed and read
+ * lazily. Throws a `TapedeckError`: `invalid_recording` for input that is not a recording,
+ * `session_not_found` for a session the recorder or server does not have, `load_failed` when a
+ * server cannot be read.
+ */
+export async function loadRecording(source: RecordingSource, options: LoadOptions = {}): Promise<Recording> {
+  if (typeof source === 'string') return fromText(source, options)
+  if (Array.isArray(source)) {
+    return buildRecording({ source: 'events', events: source, sessionId: options.sessionId, annotations: options.annotations })
+  }
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return fromBytes(new Uint8Array(await source.arrayBuffer()), options)
+  if (source instanceof ArrayBuffer) return fromBytes(new Uint8Array(source), options)
+  if (ArrayBuffer.isView(source)) return fromBytes(new Uint8Array(source.buffer, source.byteOffset, source.byteLength), options)
+  if (isObject(source) && isObject(source.recorder) && typeof source.sessionId === 'string') {
+    return loadFromRecorder(source as unknown as RecorderSource, options)
+  }
+  if (isObject(source) && typeof source.endpoint === 'string' && typeof source.sessionId === 'string') {
+    return loadFromServer(source as unknown as ServerSource, options)
+  }
+  throw playerError(
+    'invalid_recording',
+    'loadRecording takes { recorder, sessionId }, { endpoint, sessionId }, text, a Blob, bytes or an array of events.',
+  )
+}
