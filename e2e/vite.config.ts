@@ -4,6 +4,8 @@ import { defineConfig, type Plugin } from 'vite'
 import { sourceResolve } from '../scripts/conditions.mjs'
 
 const workerFile = fileURLToPath(new URL('../packages/core/dist/tapedeck-worker.js', import.meta.url))
+const widgetDist = fileURLToPath(new URL('../packages/widget/dist/', import.meta.url))
+const widgetPages = fileURLToPath(new URL('./pages/widget/', import.meta.url))
 
 /** Test pages need headers a static server would set: CSP, and the self-hosted worker file. */
 function testHeaders(): Plugin {
@@ -15,6 +17,14 @@ function testHeaders(): Plugin {
         if (url.pathname === '/tapedeck-worker.js') {
           res.setHeader('Content-Type', 'text/javascript')
           res.end(readFileSync(workerFile))
+          return
+        }
+        // The script-tag pages and the bundles they load, as a static host serves them: no Vite
+        // transform, no Vite client.
+        if (url.pathname === '/tapedeck.js' || url.pathname === '/tapedeck.mjs' || /^\/widget\/[\w-]+\.html$/.test(url.pathname)) {
+          const html = url.pathname.endsWith('.html')
+          res.setHeader('Content-Type', html ? 'text/html' : 'text/javascript')
+          res.end(readFileSync(html ? widgetPages + url.pathname.slice('/widget/'.length) : widgetDist + url.pathname.slice(1)))
           return
         }
         // The same test page under a strict policy: workers only from this origin, so `blob:`

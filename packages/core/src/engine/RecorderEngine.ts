@@ -181,7 +181,8 @@ export class RecorderEngine implements RecorderWorkerApi {
     return this.serial(async () => {
       const count = await this.store.retryDead(sessionId)
       await this.sync?.refreshSummary()
-      this.sync?.notify('data', 0)
+      // The user asked for these: upload now, past any backoff.
+      if (count > 0) void this.sync?.syncNow()
       return count
     })
   }

@@ -1,8 +1,5 @@
 /// <reference lib="webworker" />
 /** The worker entry: one engine, exposed through comlink; it says when it is ready. */
-import { expose } from 'comlink'
-import { RecorderEngine } from './RecorderEngine'
-import { READY_MESSAGE } from './protocol'
+import { serveEngine } from './serveEngine'
 
-expose(new RecorderEngine())
-;(self as unknown as DedicatedWorkerGlobalScope).postMessage(READY_MESSAGE)
+serveEngine()

@@ -77,6 +77,8 @@ export class SyncEngine {
   private leader = false
   private running: Promise<void> | undefined
   private timer: ReturnType<typeof setTimeout> | undefined
+  /** When `timer` fires (epoch ms); Infinity when none is set. */
+  private timerAt = Number.POSITIVE_INFINITY
   private token: string | undefined
   /** Lowered when the backend answers 413, so batches fit from then on. */
   private maxBytes: number
@@ -145,7 +147,7 @@ export class SyncEngine {
 
   stop(): void {
     this.stopped = true
-    clearTimeout(this.timer)
+    this.cancelTimer()
     globalThis.removeEventListener?.('online', this.onOnline)
     globalThis.removeEventListener?.('offline', this.onOffline)
     this.channel?.close()
@@ -246,9 +248,21 @@ export class SyncEngine {
     if (this.config.mode === 'auto') this.schedule(0)
   }
 
-  private schedule(delayMs: number): void {
+  /** The next pass in `delayMs`; with `keepSooner`, a pass already due earlier stays as it is. */
+  private schedule(delayMs: number, keepSooner = false): void {
+    const at = Date.now() + Math.max(0, delayMs)
+    if (keepSooner && this.timerAt <= at) return
+    this.cancelTimer()
+    this.timerAt = at
+    this.timer = setTimeout(() => {
+      this.timerAt = Number.POSITIVE_INFINITY
+      void this.run(false)
+    }, Math.max(0, delayMs))
+  }
+
+  private cancelTimer(): void {
     clearTimeout(this.timer)
-    this.timer = setTimeout(() => void this.run(false), Math.max(0, delayMs))
+    this.timerAt = Number.POSITIVE_INFINITY
   }
 
   private run(force: boolean): Promise<void> {
@@ -259,7 +273,7 @@ export class SyncEngine {
   }
 
   private async pass(force: boolean): Promise<void> {
-    clearTimeout(this.timer)
+    this.cancelTimer()
     if (this.stopped || !this.leader) return
     try {
       await this.passes(force)
@@ -428,10 +442,10 @@ export class SyncEngine {
   private settleState(patch: Partial<SyncStatus>): void {
     this.update(patch)
     this.broadcast()
-    // Data may still wait (another tab wrote it, a timer was missed): look again later.
+    // Data may still wait (another tab wrote it, a timer was missed): look again later — but
+    // never put off a pass already due sooner (data stored while this pass read the outbox).
     if (this.config.mode === 'auto' && this.status.pendingEvents > 0 && patch.state !== 'backoff') {
-      clearTimeout(this.timer)
-      this.timer = setTimeout(() => void this.run(false), this.config.intervalMs)
+      this.schedule(this.config.intervalMs, true)
     }
   }
 

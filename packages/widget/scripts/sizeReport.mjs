@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// What each part of the script-tag bundle costs: builds dist/tapedeck.js again in memory, whole
+// and without one part at a time (that part's module replaced by empty exports), and prints the
+// gzip -9 size of each, the difference being what the part costs. Also the page's and the
+// worker's halves: the bundle without the engine, and core's worker entry alone, built the same
+// way. Run from anywhere: node packages/widget/scripts/sizeReport.mjs
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { build } from 'vite'
+
+const widget = fileURLToPath(new URL('..', import.meta.url))
+const core = fileURLToPath(new URL('../../core/src/', import.meta.url))
+
+/** Parts, by the module that carries them (everything only it imports goes with it). */
+const PARTS = [
+  ['LLM call recording (instrumentFetch: OpenAI, Anthropic, prices, SSE)', /core\/src\/instrument\/instrumentFetch\.ts$/],
+  ['auto capture (clicks, navigation, forms, errors)', /core\/src\/instrument\/autoCapture\.ts$/],
+  ['audio capture (microphone, MediaRecorder)', /core\/src\/audio\/createAudioCapture\.ts$/],
+  ['the <tapedeck-recorder> element (markup, styles, logic)', /widget\/src\/element\/TapedeckRecorderElement\.ts$/],
+  ['redaction rules', /core\/src\/engine\/jsonRedactor\.ts$/],
+  ['sync engine (upload, retry, leader lock)', /core\/src\/sync\/SyncEngine\.ts$/],
+  ['in-memory store (fallback without IndexedDB)', /core\/src\/storage\/memoryStore\.ts$/],
+  ['encryption at rest', /core\/src\/crypto\/atRest\.ts$/],
+  ['comlink (page ↔ worker calls)', /comlink\/dist\/esm\/comlink\.mjs$/],
+]
+
+/** Replaces modules matching `pattern` by modules that export the same names and do nothing. */
+function without(pattern) {
+  return {
+    name: 'size-report:without',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (!pattern || source.startsWith('\0')) return null
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true })
+      return resolved && pattern.test(resolved.id) ? `\0size-report-empty:${resolved.id}` : null
+    },
+    load(id) {
+      if (!id.startsWith('\0size-report-empty:')) return null
+      const source = readFileSync(id.slice('\0size-report-empty:'.length), 'utf8')
+      const names = new Set()
+      for (const [, name] of source.matchAll(/^export (?:async )?(?:function\*?|class|const|let|var) (\w+)/gm)) names.add(name)
+      for (const [, list] of source.matchAll(/^export \{([^}]*)\}/gm)) {
+        for (const item of list.split(',')) {
+          const name = item.trim().split(/\s+as\s+/).pop()
+          if (name && !name.startsWith('type ')) names.add(name)
+        }
+      }
+      return [...names].map((name) => (/^[A-Z]/.test(name) ? `export class ${name} {}` : `export const ${name} = () => () => {}`)).join('\n')
+    },
+  }
+}
+
+/**
+ * What core's worker entry does (engine/worker.ts: imported for its side effects, it would be
+ * dropped, core being `sideEffects: false`), with one export so that it builds like the bundle.
+ */
+const WORKER_HALF = 'size-report:worker-half'
+const workerHalfEntry = {
+  name: 'size-report:worker-half',
+  resolveId: (source) => (source.endsWith(WORKER_HALF) ? `\0${WORKER_HALF}` : null),
+  load: (id) =>
+    id === `\0${WORKER_HALF}`
+      ? [
+          "import { expose } from 'comlink'",
+          `import { RecorderEngine } from ${JSON.stringify(`${core}engine/RecorderEngine.ts`)}`,
+          'expose(new RecorderEngine())',
+          "postMessage('tapedeck:ready')",
+          'export const worker = true',
+        ].join('\n')
+      : null,
+}
+
+async function gzipOf(pattern, entry) {
+  const output = await build({
+    configFile: `${widget}/vite.config.ts`,
+    root: widget,
+    mode: 'script',
+    logLevel: 'silent',
+    plugins: [without(pattern), workerHalfEntry],
+    build: { write: false, ...(entry && { lib: { entry, formats: ['iife'], name: 'Tapedeck', fileName: () => 'tapedeck.js' } }) },
+  })
+  const chunk = (Array.isArray(output) ? output : [output]).flatMap((o) => o.output).find((file) => file.fileName === 'tapedeck.js')
+  return gzipSync(chunk.code, { level: 9 }).byteLength
+}
+
+const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`
+const full = await gzipOf(undefined)
+const rows = [['dist/tapedeck.js, whole', kb(full)]]
+const pageHalf = await gzipOf(/core\/src\/engine\/RecorderEngine\.ts$/)
+const workerHalf = await gzipOf(undefined, WORKER_HALF)
+rows.push(['  page half (without the engine)', kb(pageHalf)])
+rows.push(["  worker half (core's worker entry alone)", kb(workerHalf)])
+rows.push(['  shared by both, counted once', kb(pageHalf + workerHalf - full)])
+for (const [label, pattern] of PARTS) {
+  try {
+    rows.push([`  ${label}`, kb(full - (await gzipOf(pattern)))])
+  } catch (error) {
+    rows.push([`  ${label}`, `could not build without it (${error.message.split('\n')[0]})`])
+  }
+}
+const width = Math.max(...rows.map(([label]) => label.length))
+console.log('gzip -9 (zlib level 9), KB = 1000 bytes; budget 30 KB')
+for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`)

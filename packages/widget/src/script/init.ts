@@ -1,0 +1,99 @@
+import { TapedeckError, createRecorder, type Recorder, type RecorderOptions } from '@tapedeck/core'
+import { autoCapture, instrumentFetch, type AutoCaptureOptions, type InstrumentFetchOptions } from '@tapedeck/core/instrument'
+import { defineRecorderElement } from '../element/defineRecorderElement'
+import type { TapedeckRecorderElement, WidgetPosition } from '../element/TapedeckRecorderElement'
+import { bundleWorker, isScriptBuild } from './bundleWorker'
+
+/** What `init` records on its own. Every kind is on by default except `llm`. */
+export interface AutoCaptureInit {
+  /** `true` (default): clicks on buttons, links and `[data-tapedeck]` elements; `'marked'`: only the marked ones. */
+  clicks?: AutoCaptureOptions['clicks']
+  navigation?: AutoCaptureOptions['navigation']
+  forms?: AutoCaptureOptions['forms']
+  errors?: boolean
+  /** Records calls to LLM APIs made with `fetch` (`instrumentFetch`). Default off. */
+  llm?: boolean | InstrumentFetchOptions
+}
+
+export interface InitOptions extends RecorderOptions {
+  /** `false` records nothing on its own. Default: clicks, navigation, forms and errors. */
+  autoCapture?: boolean | AutoCaptureInit
+  /** Shows `<tapedeck-recorder>`: adopts the first one in the page, or adds one. Default off. */
+  widget?: boolean | { position?: WidgetPosition }
+}
+
+const POSITIONS: readonly string[] = ['bottom-right', 'bottom-left', 'top-right', 'top-left']
+
+interface Instance {
+  recorder: Recorder
+  undo: Array<() => void>
+}
+
+let current: Instance | undefined
+
+/**
+ * Creates the page's recorder, with auto capture and the widget as asked; called again, returns
+ * the same recorder (the first call's options stay). Throws `invalid_options` for options it
+ * cannot honour.
+ */
+export function init(options: InitOptions = {}): Recorder {
+  if (current) return current.recorder
+  const { autoCapture: capture = true, widget, ...recorderOptions } = options
+  if (isScriptBuild()) {
+    // Left out of the one file to keep it small (see vite.config.ts): refused here, not half-working later.
+    if (recorderOptions.transport === 'otlp') {
+      throw new TapedeckError('invalid_options', "transport: 'otlp' is not in the script-tag build: use @tapedeck/core from npm, or sync to an HTTP endpoint.")
+    }
+    if (recorderOptions.compressionLevel !== undefined) {
+      throw new TapedeckError('invalid_options', "compressionLevel is not in the script-tag build, which compresses with the browser's CompressionStream: leave it out, or use @tapedeck/core from npm.")
+    }
+  }
+  const position = typeof widget === 'object' ? widget.position : undefined
+  if (position !== undefined && !POSITIONS.includes(position)) {
+    throw new TapedeckError('invalid_options', `widget.position must be one of ${POSITIONS.join(', ')}, got ${JSON.stringify(position)}.`)
+  }
+  const worker = recorderOptions.workerUrl === undefined && recorderOptions.createWorker === undefined ? bundleWorker() : undefined
+  const recorder = createRecorder(worker ? { ...recorderOptions, createWorker: worker } : recorderOptions)
+  const undo: Array<() => void> = []
+  if (capture) {
+    const { llm, ...actions } = capture === true ? {} : capture
+    undo.push(autoCapture(recorder, { clicks: true, ...actions }))
+    if (llm) undo.push(instrumentFetch(recorder, llm === true ? {} : llm))
+  }
+  if (widget) undo.push(showWidget(recorder, position))
+  current = { recorder, undo }
+  return recorder
+}
+
+/** Stops auto capture, removes the widget and closes the recorder; the next `init` starts afresh. */
+export async function destroy(): Promise<void> {
+  const instance = current
+  current = undefined
+  if (!instance) return
+  for (const undo of instance.undo) undo()
+  await instance.recorder.close()
+}
+
+function showWidget(recorder: Recorder, position: WidgetPosition | undefined): () => void {
+  defineRecorderElement()
+  let element: TapedeckRecorderElement | undefined
+  let added = false
+  const show = () => {
+    element = [...document.querySelectorAll('tapedeck-recorder')].find((candidate) => !candidate.recorder)
+    if (!element) {
+      element = document.body.appendChild(document.createElement('tapedeck-recorder'))
+      added = true
+    }
+    if (position) element.setAttribute('position', position)
+    element.recorder = recorder
+  }
+  // A script in <head> runs before <body> exists, and before the page's own <tapedeck-recorder>.
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', show, { once: true })
+  else show()
+  return () => {
+    document.removeEventListener('DOMContentLoaded', show)
+    if (!element) return
+    element.recorder = null
+    if (added) element.remove()
+  }
+}

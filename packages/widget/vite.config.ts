@@ -1,0 +1,84 @@
+import { defineConfig, type Plugin } from 'vite'
+import { sourceResolve } from '../../scripts/conditions.mjs'
+
+/** Modules the script-tag file leaves out, each for a stub that says why if it is ever reached. */
+const LEFT_OUT: Record<string, string> = {
+  // OpenTelemetry export: `init` refuses transport: 'otlp' up front (see init.ts).
+  '/core/src/sync/otlp/index.ts': "export function createOtlpTransport() { throw new Error('transport: \"otlp\" is not in the Tapedeck script-tag build') }",
+  // gzip: the browser's CompressionStream does it; fflate would only serve browsers without one, and compressionLevel.
+  fflate:
+    "const missing = () => { throw new Error('This browser has no CompressionStream, and the Tapedeck script-tag build has no gzip of its own (use @tapedeck/core from npm)') }\n" +
+    'export const gzipSync = missing, gunzipSync = missing, Gunzip = missing',
+}
+
+/**
+ * The script-tag file is one function holding the page code and the engine. The page calls it;
+ * the recorder's worker is started from the same function's source (src/script/bundleWorker.ts),
+ * so what the two halves share is shipped once and no other file is fetched.
+ */
+function scriptTagBuild(): Plugin {
+  return {
+    name: 'tapedeck:script-tag',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (source === 'fflate') return '\0tapedeck-left-out:fflate'
+      if (source.includes('otlp')) {
+        const resolved = await this.resolve(source, importer, { ...options, skipSelf: true })
+        const key = Object.keys(LEFT_OUT).find((suffix) => resolved?.id.endsWith(suffix))
+        if (key) return `\0tapedeck-left-out:${key}`
+      }
+      return null
+    },
+    load(id) {
+      return id.startsWith('\0tapedeck-left-out:') ? LEFT_OUT[id.slice('\0tapedeck-left-out:'.length)] : null
+    },
+    transform(code, id) {
+      if (!id.endsWith('/core/src/engine/connectEngine.ts')) return null
+      // Core's own worker file is not in this build: init() always passes its own worker factory.
+      const pattern = /new URL\((['"])\.\/worker\.ts\1, import\.meta\.url\)/
+      if (!pattern.test(code)) this.error('connectEngine.ts no longer makes its worker with new URL("./worker.ts", import.meta.url): update the script-tag build')
+      return code.replace(pattern, '(() => { throw new Error("the script-tag build starts its worker itself") })()')
+    },
+    renderChunk(code) {
+      const pattern = /^var Tapedeck = \(function\(exports\) \{/m
+      if (!pattern.test(code)) this.error('the IIFE wrapper has an unexpected form: the bundle function cannot be named')
+      return { code: code.replace(pattern, 'var Tapedeck = (function TAPEDECK_BUNDLE(exports) {'), map: null }
+    },
+    generateBundle(_, bundle) {
+      const chunk = bundle['tapedeck.js']
+      if (chunk?.type !== 'chunk') this.error('tapedeck.js was not built')
+      // The ES module build: the same function, its result exported.
+      const names = chunk.exports.filter((name) => /^\w+$/.test(name))
+      this.emitFile({
+        type: 'asset',
+        fileName: 'tapedeck.mjs',
+        source: `${chunk.code.trimEnd()}\nexport default Tapedeck;\nexport const { ${names.join(', ')} } = Tapedeck;\n`,
+      })
+    },
+  }
+}
+
+export default defineConfig(({ mode }) =>
+  mode === 'script'
+    ? {
+        ...sourceResolve,
+        plugins: [scriptTagBuild()],
+        build: {
+          lib: { entry: 'src/script/main.ts', formats: ['iife'], name: 'Tapedeck', fileName: () => 'tapedeck.js' },
+          target: 'es2022',
+          minify: true,
+          sourcemap: false,
+          emptyOutDir: false,
+          reportCompressedSize: false,
+        },
+      }
+    : {
+        // The npm entries: core stays external (the app's bundler resolves it once).
+        build: {
+          lib: { entry: { index: 'src/index.ts', define: 'src/define.ts' }, formats: ['es'] },
+          target: 'es2022',
+          sourcemap: true,
+          rolldownOptions: { external: (id) => id === '@tapedeck/core' || id.startsWith('@tapedeck/core/') },
+        },
+      },
+)
