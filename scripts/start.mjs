@@ -1,11 +1,26 @@
 #!/usr/bin/env node
-// `npm start`: the reference server (file store in ./.tapedeck-data) and the playground, which
-// records into IndexedDB and syncs to that server.
+// `npm start`: the reference server (file store in ./.tapedeck-data) and the playground (a React
+// support chat with a local mock LLM), which records into IndexedDB and syncs to that server.
+// The playground runs on the packages' TypeScript sources; only the server runs from a build,
+// made here when it is missing or older than its sources.
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { createServer } from 'vite'
 
-if (!existsSync('packages/server/dist/index.js')) {
+const SERVER_DIST = 'packages/server/dist/index.js'
+
+/** Newest modification time of the files under a directory, ms. */
+function newest(dir) {
+  let latest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs)
+  }
+  return latest
+}
+
+if (!existsSync(SERVER_DIST) || statSync(SERVER_DIST).mtimeMs < newest('packages/server/src')) {
   console.log('Building @tapedeck/server…')
   const built = spawnSync('npm', ['run', 'build', '--silent', '-w', '@tapedeck/server'], { stdio: 'inherit', shell: true })
   if (built.status !== 0) process.exit(built.status ?? 1)
@@ -26,7 +41,20 @@ async function startServer() {
 
 const server = await startServer()
 process.env.VITE_TAPEDECK_ENDPOINT = server.url
+// The mock LLM (`/llm/…`) and the mock speech-to-text (`/stt`) run inside this dev server.
 const vite = await createServer({ configFile: 'playground/vite.config.ts' })
 await vite.listen()
+const url = vite.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5173/'
 console.log(`\nTapedeck server:     ${server.url}  (data in ./.tapedeck-data, open: no keys)`)
-console.log(`Tapedeck playground: ${vite.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5173/'}\n`)
+console.log(`Tapedeck playground: ${url}`)
+console.log(`  chat ${url}#/   sessions and replay ${url}#/sessions\n`)
+
+let stopping = false
+async function stop() {
+  if (stopping) return
+  stopping = true
+  await Promise.allSettled([vite.close(), server.close()])
+  process.exit(0)
+}
+process.on('SIGINT', stop)
+process.on('SIGTERM', stop)

@@ -26,6 +26,11 @@ if (run('npm run build --silent') !== 0) {
   console.error('The build failed: no test was run.')
   process.exit(1)
 }
+// Types are the API (and the tests' own types): a type error fails the run before any test.
+if (run('npm run typecheck --silent') !== 0) {
+  console.error('The typecheck failed: no test was run.')
+  process.exit(1)
+}
 const vitest = run('npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json')
 const playwright = run('npx playwright test --reporter=list,json', { PLAYWRIGHT_JSON_OUTPUT_NAME: 'reports/e2e.json' })
 const bench = run('node bench/run.mjs --quick') // every benchmark figure still measured: one test

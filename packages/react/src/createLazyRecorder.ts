@@ -2,6 +2,8 @@ import {
   INITIAL_STATUS,
   createRecorder,
   type AnnotationInput,
+  type AudioApi,
+  type ConsentApi,
   type EventData,
   type FlushResult,
   type RecordableEventType,
@@ -14,6 +16,7 @@ import {
   type SnapshotInput,
   type StartOptions,
   type StopResult,
+  type TranscriptInput,
 } from '@tapedeck/core'
 
 /** A recorder a provider owns: made on first use, closed when no provider holds it any more. */
@@ -124,6 +127,14 @@ class LazyRecorder implements ManagedRecorder {
     return this.recorder.attach(...args)
   }
 
+  transcript(segment: TranscriptInput): void {
+    this.recorder.transcript(segment)
+  }
+
+  erase(...args: Parameters<Recorder['erase']>): ReturnType<Recorder['erase']> {
+    return this.recorder.erase(...args)
+  }
+
   snapshot(input: SnapshotInput): string {
     return this.recorder.snapshot(input)
   }
@@ -164,6 +175,18 @@ class LazyRecorder implements ManagedRecorder {
     delete: (id) => this.recorder.sessions.delete(id),
     blobs: (id) => this.recorder.sessions.blobs(id),
     blob: (id, blobId, part) => this.recorder.sessions.blob(id, blobId, part),
+  }
+
+  readonly audio: AudioApi = {
+    start: (source, options) => this.recorder.audio.start(source, options),
+    stop: (track) => this.recorder.audio.stop(track),
+    pause: (track) => this.recorder.audio.pause(track),
+    resume: (track) => this.recorder.audio.resume(track),
+  }
+
+  readonly consent: ConsentApi = {
+    grant: (scopes) => this.recorder.consent.grant(scopes),
+    withdraw: (options) => this.recorder.consent.withdraw(options),
   }
 
   readonly deadLetters: Recorder['deadLetters'] = {

@@ -1,8 +1,8 @@
 import type { UseQueryResult } from '@tanstack/react-query'
 import { expectTypeOf, test } from 'vitest'
-import type { RecorderState, RecorderStatus, SessionPage, SessionRecord, TapedeckEvent } from '@tapedeck/core'
+import type { AudioTrackState, AudioTrackStatus, ConsentState, RecorderState, RecorderStatus, SessionPage, SessionRecord, TapedeckEvent } from '@tapedeck/core'
 import { useDeleteSession, useExportSession, useRecording, useRecordingEvents, useRecordings, type ServerSession, type ServerSessionPage } from './query'
-import { useRecorderStatus, useSessionRecording, useSyncStatus, type SyncStatus } from '.'
+import { useAudioRecorder, useConsent, useRecorderStatus, useSessionRecording, useSyncStatus, type SyncStatus } from '.'
 
 // Type-checked only (never run): the result types follow the source.
 test('query results follow the source: the recorder\'s records locally, the server\'s descriptions remotely', () => {
@@ -38,4 +38,22 @@ test('status hooks and the recording API', () => {
   recording.feedback({ comment: 'meh' })
   // @ts-expect-error an action kind outside the catalogue
   recording.recordAction('hover', '#send')
+})
+
+test('audio and consent hooks', () => {
+  const mic = useAudioRecorder({ timesliceMs: 500 })
+  expectTypeOf(mic.state).toEqualTypeOf<AudioTrackState>()
+  expectTypeOf(mic.start).parameter(0).toEqualTypeOf<MediaStream | HTMLMediaElement | 'microphone' | undefined>()
+  expectTypeOf(mic.start()).resolves.toEqualTypeOf<AudioTrackStatus>()
+  expectTypeOf(mic.stop()).resolves.toEqualTypeOf<void>()
+  // @ts-expect-error a track is input or output
+  useAudioRecorder({ track: 'left' })
+
+  const consent = useConsent()
+  expectTypeOf(consent.state).toEqualTypeOf<ConsentState>()
+  expectTypeOf(consent.needed).toEqualTypeOf<boolean>()
+  consent.grant({ audio: true })
+  consent.withdraw({ erase: true })
+  // @ts-expect-error unknown scope
+  consent.grant({ video: true })
 })

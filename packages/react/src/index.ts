@@ -3,6 +3,12 @@ export { useRecorder } from './useRecorder'
 export { useRecorderStatus } from './useRecorderStatus'
 export { useSyncStatus } from './useSyncStatus'
 export { useSessionRecording, type SessionRecording, type SessionRecordingOptions } from './useSessionRecording'
+export { useAudioRecorder, type AudioRecorder, type AudioRecorderOptions } from './useAudioRecorder'
+export { useConsent, type Consent } from './useConsent'
+export { RecorderWidget, type RecorderWidgetProps } from './RecorderWidget'
+export { ReplayViewer, type ReplayViewerProps } from './viewer/ReplayViewer'
+export { useReplayPlayer, type ReplayPlayerHandle } from './viewer/useReplayPlayer'
+export { WindowedList, type WindowedListProps } from './viewer/WindowedList'
 export type { Interaction } from './recordInteraction'
 export type { ToolCallInput } from './recordToolCall'
 export { INITIAL_STATUS } from '@tapedeck/core'
@@ -11,6 +17,13 @@ export { INITIAL_STATUS } from '@tapedeck/core'
 export { TapedeckError, isTapedeckError } from '@tapedeck/core'
 export type {
   AnnotationInput,
+  AudioSource,
+  AudioTrack,
+  AudioTrackState,
+  AudioTrackStatus,
+  ConsentScopes,
+  ConsentState,
+  ConsentStatus,
   ErrorDescription,
   ErrorInfo,
   ExportFormat,
@@ -31,6 +44,7 @@ export type {
   SnapshotInput,
   StartOptions,
   StopResult,
+  TranscriptInput,
   SyncStatus,
   TapedeckErrorCode,
   TapedeckEvent,

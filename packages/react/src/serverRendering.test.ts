@@ -9,6 +9,7 @@ import { createElement as h } from 'react'
 import { renderToString } from 'react-dom/server'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { Recorder } from '@tapedeck/core'
+import { loadRecording } from '@tapedeck/player'
 
 const BROWSER_GLOBALS = [
   'window',
@@ -61,8 +62,15 @@ test('imports and renderToString of the provider and every hook touch no browser
   const { tapedeck, query } = await load()
   const seen: unknown[] = []
 
+  const replay = await loadRecording([
+    { v: 1, id: 'e0', sessionId: 'conv-ssr', seq: 0, ts: 1, t: 0, tab: 't', type: 'session.started', data: {} },
+    { v: 1, id: 'e1', sessionId: 'conv-ssr', seq: 1, ts: 2, t: 5, tab: 't', type: 'message.created', data: { messageId: 'm1', role: 'user', content: 'hi' } },
+  ])
+
   function App() {
     const recording = tapedeck.useSessionRecording({ userId: 'u_ssr', feature: 'chat', autoStart: true, sessionId: 'conv-ssr' })
+    const audio = tapedeck.useAudioRecorder()
+    const consent = tapedeck.useConsent()
     const status = tapedeck.useRecorderStatus()
     const ready = tapedeck.useRecorderStatus((s) => s.ready)
     const sync = tapedeck.useSyncStatus()
@@ -75,10 +83,17 @@ test('imports and renderToString of the provider and every hook touch no browser
     query.useExportSession({ source: { server: 'http://127.0.0.1:1' } })
     seen.push(status, recording.start)
     return h(
-      'p',
+      'div',
       null,
-      `state=${status.state} ready=${String(ready)} engine=${String(status.engine)} session=${String(recording.sessionId)} ` +
-        `status=${recording.status} sync=${String(sync)} local=${local.status} remote=${remote.status} one=${one.status} events=${events.status}`,
+      h(
+        'p',
+        null,
+        `state=${status.state} ready=${String(ready)} engine=${String(status.engine)} session=${String(recording.sessionId)} ` +
+          `status=${recording.status} sync=${String(sync)} local=${local.status} remote=${remote.status} one=${one.status} events=${events.status} ` +
+          `audio=${audio.state} consent=${consent.state}`,
+      ),
+      h(tapedeck.RecorderWidget, { position: 'bottom-left' }),
+      h(tapedeck.ReplayViewer, { recording: replay }),
     )
   }
 
@@ -88,7 +103,11 @@ test('imports and renderToString of the provider and every hook touch no browser
   )
 
   expect(html).toBe(
-    '<p>state=idle ready=false engine=null session=null status=idle sync=null local=pending remote=pending one=pending events=pending</p>',
+    '<div><p>state=idle ready=false engine=null session=null status=idle sync=null local=pending remote=pending one=pending events=pending ' +
+      'audio=off consent=not-required</p>' +
+      // The element is defined in the browser only; the viewer's heavy render waits for the browser too.
+      '<tapedeck-recorder position="bottom-left"></tapedeck-recorder>' +
+      '<div class="tapedeck-viewer" aria-busy="true"><p class="tapedeck-muted">Preparing 2 events…</p></div></div>',
   )
   expect(seen[0]).toBe(tapedeck.INITIAL_STATUS)
   expect([...touched]).toEqual([])

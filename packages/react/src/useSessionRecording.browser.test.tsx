@@ -2,7 +2,7 @@ import type { ReactNode } from 'react'
 import { act, render, renderHook, screen } from '@testing-library/react'
 import { afterEach, expect, test } from 'vitest'
 import type { Recorder, RecorderOptions } from '@tapedeck/core'
-import { cleanupAll, outsideRecorder, uniqueDb, waitFor } from '../test/helpers'
+import { Capture, cleanupAll, eventTypes, outsideRecorder, uniqueDb, waitFor } from '../test/helpers'
 import { RecorderProvider } from './RecorderProvider'
 import { useRecorder } from './useRecorder'
 import { useSessionRecording, type SessionRecordingOptions } from './useSessionRecording'
@@ -183,6 +183,30 @@ test('changing the sessionId of an auto-started recording switches sessions', as
   await recorder.flush()
   expect((await recorder.sessions.get('conv-a'))!.status).toBe('ended')
   expect((await recorder.sessions.get('conv-b'))!.status).toBe('active')
+})
+
+test('a conversation replaced by another (a new key) hands over: the old session ends, the new one starts', async () => {
+  function Conversation({ id }: { id: string }) {
+    const recording = useSessionRecording({ autoStart: true, sessionId: id })
+    return <p data-testid="out">{`${recording.sessionId} ${recording.error ? (recording.error as { code?: string }).code : 'no error'}`}</p>
+  }
+  const ref = { current: null as Recorder | null }
+  const dbName = uniqueDb()
+  const app = (id: string) => (
+    <RecorderProvider options={{ dbName }}>
+      <Capture into={ref} />
+      <Conversation key={id} id={id} />
+    </RecorderProvider>
+  )
+  const { rerender } = render(app('conv-1'))
+  await waitFor(() => expect(screen.getByTestId('out').textContent).toBe('conv-1 no error'))
+  rerender(app('conv-2'))
+  await waitFor(() => expect(screen.getByTestId('out').textContent).toBe('conv-2 no error'))
+  const recorder = ref.current!
+  await recorder.flush()
+  expect((await recorder.sessions.get('conv-1'))!.status).toBe('ended')
+  expect((await recorder.sessions.get('conv-2'))!.status).toBe('active')
+  expect((await eventTypes(recorder, 'conv-1')).at(-1)).toBe('session.ended')
 })
 
 test('autoStart that cannot start (another session is being recorded) says why in error', async () => {

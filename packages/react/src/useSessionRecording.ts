@@ -67,7 +67,17 @@ interface Owned {
   id: string | null
   /** An unmount asked to end it; a mount that follows in the same commit (StrictMode) takes that back. */
   stopPending: boolean
+  /** The end of the previous session, when switching: `stop()` finishes audio first, so it takes a moment. */
+  stopping: Promise<void> | null
+  /** Bumped by every effect cleanup: a start still waiting for `stopping` is called off. */
+  attempt: number
 }
+
+/**
+ * Per recorder, the end of a session an unmounted hook let go of. A hook mounted in the same
+ * commit (a conversation replaced by another, with a new `key`) waits for it before starting.
+ */
+const ending = new WeakMap<Recorder, Promise<void>>()
 
 const selectSession = (status: RecorderStatus) => ({ sessionId: status.session?.id ?? null, status: status.state })
 const sameSession = (a: ReturnType<typeof selectSession>, b: ReturnType<typeof selectSession>) =>
@@ -86,7 +96,7 @@ export function useSessionRecording(options: SessionRecordingOptions = {}): Sess
   useInsertionEffect(() => {
     latest.current = options
   })
-  const owned = useRef<Owned>({ id: null, stopPending: false })
+  const owned = useRef<Owned>({ id: null, stopPending: false, stopping: null, attempt: 0 })
   const [error, setError] = useState<Error | null>(null)
 
   const actions = useMemo((): Actions => {
@@ -123,21 +133,47 @@ export function useSessionRecording(options: SessionRecordingOptions = {}): Sess
     const current = recorder.getSnapshot().session?.id ?? null
     const mine = state.id !== null && state.id === current
     if (!mine || (sessionId !== undefined && sessionId !== state.id)) {
-      if (mine) void recorder.stop('session-changed').catch(() => undefined)
+      if (mine) {
+        const stopping: Promise<void> = recorder.stop('session-changed').then(
+          () => undefined,
+          () => undefined,
+        )
+        state.stopping = stopping
+        void stopping.then(() => {
+          if (state.stopping === stopping) state.stopping = null
+        })
+      }
       state.id = null
-      // `start()` takes the session synchronously and says so in the status: a session that
-      // appears there is the one this call started (a rejected start leaves the status as it was;
-      // the same id already running is not ours to end).
-      const before = recorder.getSnapshot().session?.id ?? null
-      const started = recorder.start({ ...startOptions(latest.current), ...(sessionId !== undefined && { sessionId }) })
-      const after = recorder.getSnapshot().session?.id ?? null
-      if (after !== null && after !== before) state.id = after
-      started.then(
-        () => setError(null),
-        (cause: unknown) => setError(cause instanceof Error ? cause : new Error(String(cause))),
-      )
+      const attempt = state.attempt
+      const begin = () => {
+        if (attempt !== state.attempt) return // unmounted, or the options changed again
+        // `start()` takes the session synchronously and says so in the status: a session that
+        // appears there is the one this call started (a rejected start leaves the status as it
+        // was; the same id already running is not ours to end).
+        const before = recorder.getSnapshot().session?.id ?? null
+        const started = recorder.start({ ...startOptions(latest.current), ...(sessionId !== undefined && { sessionId }) })
+        const after = recorder.getSnapshot().session?.id ?? null
+        if (after !== null && after !== before) state.id = after
+        started.then(
+          () => setError(null),
+          (cause: unknown) => setError(cause instanceof Error ? cause : new Error(String(cause))),
+        )
+      }
+      if (state.stopping) {
+        // Switching sessions: the new one starts once the old one has ended.
+        void state.stopping.then(begin)
+      } else if (current !== null && !mine) {
+        // Another session is being recorded — perhaps by a hook unmounting in this same commit,
+        // which decides in a microtask (queued before this one) to end it: wait for that end.
+        queueMicrotask(() => {
+          const previous = ending.get(recorder)
+          if (previous) void previous.then(begin)
+          else begin()
+        })
+      } else begin()
     }
     return () => {
+      state.attempt++
       // Deferred to a microtask: after StrictMode's mount again (same commit), which cancels it,
       // and before the provider's close (a task later), so `session.ended` is stored first.
       state.stopPending = true
@@ -145,7 +181,14 @@ export function useSessionRecording(options: SessionRecordingOptions = {}): Sess
         if (!state.stopPending) return
         state.stopPending = false
         if (state.id !== null && recorder.getSnapshot().session?.id === state.id) {
-          void recorder.stop('unmount').catch(() => undefined)
+          const stopped: Promise<void> = recorder.stop('unmount').then(
+            () => undefined,
+            () => undefined,
+          )
+          ending.set(recorder, stopped)
+          void stopped.then(() => {
+            if (ending.get(recorder) === stopped) ending.delete(recorder)
+          })
         }
         state.id = null
       })

@@ -1,0 +1,27 @@
+import { useMemo } from 'react'
+import { computeStats, type Recording, type UsageTotals } from '@tapedeck/player'
+import { formatMs, formatUsd } from './formatTime'
+
+/** Tokens, cost and calls up to the playhead, against the whole session's (computed once). */
+export function UsagePanel({ recording, usage }: { recording: Recording; usage: UsageTotals }) {
+  const stats = useMemo(() => computeStats(recording), [recording])
+  const rows: Array<[string, string]> = [
+    ['tokens in / out', `${usage.inputTokens} / ${usage.outputTokens}`],
+    ['cost', `${formatUsd(usage.costUsd)} of ${formatUsd(stats.costUsd)}`],
+    ['calls', `${usage.calls} of ${stats.calls.total}${usage.failedCalls ? `, ${usage.failedCalls} failed` : ''}`],
+    ['latency p50 / p95', `${formatMs(stats.calls.latencyMs.p50 ?? undefined)} / ${formatMs(stats.calls.latencyMs.p95 ?? undefined)}`],
+    ['TTFT p50 / p95', `${formatMs(stats.calls.ttftMs.p50 ?? undefined)} / ${formatMs(stats.calls.ttftMs.p95 ?? undefined)}`],
+  ]
+  return (
+    <section className="tapedeck-usage" aria-label="Usage so far">
+      <dl>
+        {rows.map(([name, value]) => (
+          <div key={name}>
+            <dt>{name}</dt>
+            <dd data-field={name}>{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  )
+}
