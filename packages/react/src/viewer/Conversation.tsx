@@ -2,6 +2,7 @@ import { memo, useCallback, useMemo } from 'react'
 import type { PlaybackState, PlayedMessage, ReplayPlayer } from '@tapedeck/player'
 import { formatTime } from './formatTime'
 import { WindowedList } from './WindowedList'
+import { upperBound } from './upperBound'
 
 export interface ConversationProps {
   player: ReplayPlayer
@@ -79,16 +80,6 @@ const MessageRow = memo(function MessageRow({ message, selected, onSelect }: { m
   )
 })
 
-function upperBound(sorted: Float64Array, value: number): number {
-  let low = 0
-  let high = sorted.length
-  while (low < high) {
-    const mid = (low + high) >>> 1
-    if (sorted[mid]! <= value) low = mid + 1
-    else high = mid
-  }
-  return low
-}
 
 function messageText(message: PlayedMessage): string {
   if (message.content !== undefined) return message.content

@@ -1,4 +1,5 @@
 import type { TapedeckEvent } from '@tapedeck/core'
+import { upperBound } from './upperBound'
 
 export type SearchField = 'message' | 'prompt' | 'response' | 'tool' | 'transcript' | 'error' | 'note'
 
@@ -139,16 +140,6 @@ function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason ?? new DOMException('The search was cancelled.', 'AbortError')
 }
 
-function upperBound(sorted: Int32Array, value: number): number {
-  let low = 0
-  let high = sorted.length
-  while (low < high) {
-    const mid = (low + high) >>> 1
-    if (sorted[mid]! <= value) low = mid + 1
-    else high = mid
-  }
-  return low
-}
 
 /** The messages a call added to the conversation: those after the last assistant message (a prompt repeats all the earlier ones). */
 function newInput(messages: unknown): unknown {

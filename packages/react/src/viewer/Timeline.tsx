@@ -2,6 +2,7 @@ import { memo, useMemo, useRef, type KeyboardEvent, type PointerEvent } from 're
 import type { TapedeckEvent } from '@tapedeck/core'
 import { computeTimelineMarks, type TimelineMark } from './computeTimelineMarks'
 import { formatTime } from './formatTime'
+import { upperBound } from './upperBound'
 
 export interface TimelineProps {
   events: readonly TapedeckEvent[]
@@ -83,16 +84,6 @@ export function Timeline({ events, duration, position, annotationMarks, onSeek }
   )
 }
 
-function upperBound(sorted: readonly number[], value: number): number {
-  let low = 0
-  let high = sorted.length
-  while (low < high) {
-    const mid = (low + high) >>> 1
-    if (sorted[mid]! <= value) low = mid + 1
-    else high = mid
-  }
-  return low
-}
 
 const MarkLayer = memo(function MarkLayer({ marks, span }: { marks: readonly TimelineMark[]; span: number }) {
   return (
