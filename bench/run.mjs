@@ -9,25 +9,30 @@
 //   node bench/run.mjs --strict   exit 1 when a bar is missed, too
 //   node bench/run.mjs --profile  no figures: CPU profiles (page and worker) of a record() burst
 //                                 and a durable run, built unminified, summarised per function
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+//   node bench/run.mjs --only=main,player   only the figures whose names contain these words
+//                                 (as the run logs them); writes results/only.tmp
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
 import { launchBrowser, openBenchPage } from './lib/browser.mjs'
-import { coreBundleSize } from './lib/bundleSize.mjs'
+import { coreBundleSize, scriptTagSize } from './lib/bundleSize.mjs'
 import { printProfile, saveProfile, summariseProfile } from './lib/profile.mjs'
 import { format, machine, rowsOf, summary, table } from './lib/report.mjs'
 import { loadTapedeckServer, serveStatic, startReferenceServer } from './lib/servers.mjs'
+import { rendererThreads, threadDelta } from './lib/threadTime.mjs'
 
 const args = new Set(process.argv.slice(2))
 const quick = args.has('--quick')
 const strict = args.has('--strict')
 const profiling = args.has('--profile')
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',')
+const wanted = (name) => !only || only.some((part) => name.includes(part))
 const root = fileURLToPath(new URL('..', import.meta.url))
 const here = (path) => fileURLToPath(new URL(path, import.meta.url))
 
 const SIZES = quick
-  ? { warmups: 0, runs: 1, mainThread: 5_000, durable: 5_000, dexie: 5_000, sample: 256 * 1024, sync: 5_000, memory: 10_000, memoryWarmup: 2_000 }
-  : { warmups: 1, runs: 5, mainThread: 100_000, durable: 100_000, dexie: 100_000, sample: 4 * 1024 * 1024, sync: 100_000, memory: 1_000_000, memoryWarmup: 20_000 }
+  ? { warmups: 0, runs: 1, mainThread: 5_000, durable: 5_000, dexie: 5_000, sample: 256 * 1024, sync: 5_000, memory: 10_000, memoryWarmup: 2_000, player: 20_000, seeks: 200 }
+  : { warmups: 1, runs: 5, mainThread: 100_000, durable: 100_000, dexie: 100_000, sample: 4 * 1024 * 1024, sync: 100_000, memory: 1_000_000, memoryWarmup: 20_000, player: 1_000_000, seeks: 2_000 }
 const SLICE = 1000
 /** Every call into the page is bounded. */
 const CALL_TIMEOUT_MS = quick ? 60_000 : 600_000
@@ -45,6 +50,8 @@ const BARS = {
   syncVsAnchor: 0.5,
   pageHeapGrowth: 5 * MB,
   workerHeap: 64 * MB,
+  playerVsParse: 2,
+  seekP95Ms: 1,
   scriptTagGzip: 30 * KB,
   coreEntryGzip: 12 * KB,
 }
@@ -90,18 +97,6 @@ const dbName = (what) => `bench-${what}-${process.pid}-${++databases}`
 /** Ratios taken per run (figure and anchor measured side by side), then summarised. */
 const ratios = (a, b) => summary(a.map((value, i) => value / b[i]))
 
-/** Where the recorder compresses: the gzip call in applyBatch.ts and the default level in createRecorder.ts. */
-function recorderCompression() {
-  const client = readFileSync(`${root}/packages/core/src/client/createRecorder.ts`, 'utf8')
-  const apply = readFileSync(`${root}/packages/core/src/storage/applyBatch.ts`, 'utf8')
-  const level = /compressionLevel\s*=\s*options\.compressionLevel\s*\?\?\s*(\d)/.exec(client)
-  const gzipCall = /gzipSync\([^)]*?\{([^}]*)\}\s*\)/.exec(apply)
-  if (!level) throw new Error('cannot find the default compressionLevel in packages/core/src/client/createRecorder.ts: update bench/run.mjs')
-  if (!gzipCall) throw new Error('cannot find the gzipSync call in packages/core/src/storage/applyBatch.ts: update bench/run.mjs')
-  const mem = /mem:\s*(\d+)/.exec(gzipCall[1])
-  return { level: Number(level[1]), ...(mem && { mem: Number(mem[1]) }) }
-}
-
 // — the figures —
 
 async function mainThreadFigures(env) {
@@ -111,15 +106,46 @@ async function mainThreadFigures(env) {
     const runs = await repeat('record() on the main thread', async (i) => {
       const result = {}
       for (const mode of i % 2 ? ['recorder', 'empty'] : ['empty', 'recorder']) {
-        result[mode] = await call(tab, 'mainThread', { mode, count, slice: SLICE, seed: 11, dbName: dbName('main') })
+        const arg = { mode, count, slice: SLICE, seed: 11, dbName: dbName('main') }
+        if (mode === 'empty') {
+          result[mode] = await call(tab, 'mainThread', arg)
+          continue
+        }
+        // The renderer's threads' CPU time over the burst (Linux): time on a CPU against time
+        // waiting for one, which a machine shared with other work adds to the page's wall time.
+        let before
+        let threads
+        result[mode] = await callHolding(tab, 'mainThread', arg, {
+          atStart: async () => {
+            before = rendererThreads(env.userDataDir)
+          },
+          atEnd: async () => {
+            threads = threadDelta(before, rendererThreads(env.userDataDir))
+          },
+        })
+        result[mode].threads = threads
       }
       return result
     })
     const us = runs.map((r) => r.recorder.perEventUs)
+    const perEvent = (pick) => (runs.every((r) => r.recorder.threads) ? summary(runs.map((r) => (pick(r.recorder.threads) * 1000) / count)) : undefined)
     const empty = runs.map((r) => r.empty.perEventUs)
     const longTasks = runs.map((r) => r.recorder.longestLongTaskMs)
     const value = summary(us)
+    const onCpu = perEvent((t) => t.mainRunMs)
+    const cpuRow = onCpu && {
+      id: 'record-main-thread-cpu',
+      title: '  the same burst: page main thread on a CPU (schedstat; not the bar)',
+      unit: 'µs/event',
+      value: onCpu,
+      anchor: { title: 'waiting for a CPU', unit: 'µs/event', value: perEvent((t) => t.mainWaitMs) },
+      detail: {
+        method: '/proc/<renderer pid>/task/<main thread>/schedstat: ns on a CPU and ns runnable but waiting, from right before the burst to right after its flush',
+        workerOnCpuUsPerEvent: perEvent((t) => t.workerRunMs),
+      },
+    }
     return [
+      ...(cpuRow ? [cpuRow] : []),
       {
         id: 'record-main-thread',
         title: `main-thread cost of record(), ${count.toLocaleString('en-US')}-event burst`,
@@ -219,27 +245,30 @@ async function durableFigures(tab) {
   }
 }
 
+const methodId = (m) => (m.kind === 'native' ? 'native' : `fflate-${m.level}${m.mem !== undefined ? `-mem${m.mem}` : ''}`)
+const methodTitle = (m) => (m.kind === 'native' ? "CompressionStream('gzip')" : `fflate gzipSync level ${m.level}${m.mem !== undefined ? `, mem ${m.mem}` : ''}`)
+
 async function compressionFigures(tab, chunkRawBytes) {
-  const used = recorderCompression()
-  const mem = used.mem
-  const methods = [
-    { id: 'fflate-1', title: `fflate gzipSync level 1${mem !== undefined ? `, mem ${mem}` : ''}`, method: { kind: 'fflate', level: 1, ...(mem !== undefined && { mem }) } },
-    { id: 'fflate-6', title: `fflate gzipSync level 6${mem !== undefined ? `, mem ${mem}` : ''}`, method: { kind: 'fflate', level: 6, ...(mem !== undefined && { mem }) } },
-    { id: 'native', title: "CompressionStream('gzip')", method: { kind: 'native' } },
-  ]
-  let mine = methods.find((m) => m.method.kind === 'fflate' && m.method.level === used.level)
-  if (!mine) {
-    mine = { id: `fflate-${used.level}`, title: `fflate gzipSync level ${used.level}${mem !== undefined ? `, mem ${mem}` : ''}`, method: { kind: 'fflate', level: used.level, ...(mem !== undefined && { mem }) } }
-    methods.push(mine)
-  }
-  // Not in the bar: the recorder's own call, one gzip member per stored chunk (its average size).
-  const perChunk = chunkRawBytes
-    ? { id: `${mine.id}-chunks`, title: `${mine.title}, per ${format(chunkRawBytes, 'bytes')} chunk as stored`, method: mine.method, pieceBytes: chunkRawBytes, info: true }
-    : undefined
-  const measured = perChunk ? [...methods, perChunk] : methods
-  // The durable figure's first recorder run kept the NDJSON in this tab.
+  // The durable figure's first recorder run kept the NDJSON and a stored chunk in this tab.
   const inBytes = await call(tab, 'compressionSetup')
   try {
+    // The recorder's method, told from a chunk it stored (not from its source): the candidate
+    // that makes the same deflate stream from the same NDJSON.
+    const identified = await call(tab, 'compressionIdentify')
+    if (identified.matches.length === 0) {
+      throw new Error(`the recorder's stored chunk matches neither CompressionStream('gzip') nor fflate at any level or memory setting: update bench/pages/anchors/compressionWorker.ts`)
+    }
+    // Several can match (a tiny chunk): the native stream first, then the lowest fflate level.
+    const used = identified.matches[0]
+    const tried = [{ kind: 'fflate', level: 1 }, { kind: 'fflate', level: 6 }, { kind: 'native' }]
+    if (!tried.some((m) => methodId(m) === methodId(used))) tried.push(used)
+    const methods = tried.map((method) => ({ id: methodId(method), title: methodTitle(method), method }))
+    const mine = methods.find((m) => m.id === methodId(used))
+    // Not in the bar: the recorder's own method, one gzip member per stored chunk (their average size).
+    const perChunk = chunkRawBytes
+      ? { id: `${mine.id}-chunks`, title: `${mine.title}, per ${format(chunkRawBytes, 'bytes')} chunk as stored`, method: mine.method, pieceBytes: chunkRawBytes, info: true }
+      : undefined
+    const measured = perChunk ? [...methods, perChunk] : methods
     const runs = await repeat('compression in the worker', async (i) => {
       const result = {}
       for (let k = 0; k < measured.length; k++) {
@@ -267,7 +296,14 @@ async function compressionFigures(tab, chunkRawBytes) {
       ...(s.id === mine.id && {
         bar: { text: `fastest of those within ${BARS.compressionRatioSlack * 100}% of the best ratio`, ok: fastest.id === s.id },
       }),
-      detail: { inBytes, level: s.method.level, mem: s.method.mem, ...(s.pieceBytes && { pieceBytes: s.pieceBytes }), eligible: !s.info && s.ratio.median <= best * (1 + BARS.compressionRatioSlack), fastestEligible: fastest.id },
+      detail: {
+        inBytes,
+        method: s.method,
+        ...(s.pieceBytes && { pieceBytes: s.pieceBytes }),
+        eligible: !s.info && s.ratio.median <= best * (1 + BARS.compressionRatioSlack),
+        fastestEligible: fastest.id,
+        ...(s.id === mine.id && { recorderMethod: { identifiedFrom: `a stored chunk of ${identified.storedBytes} bytes (${identified.rawBytes} bytes of NDJSON)`, matches: identified.matches } }),
+      },
     }))
   } finally {
     await call(tab, 'compressionTeardown')
@@ -413,15 +449,75 @@ async function memoryFigures(env) {
   ]
 }
 
-function notBuilt(id, title, pkg, { anchor, bar }) {
-  const exists = existsSync(`${root}/packages/${pkg}/package.json`)
+async function playerFigures(env) {
+  // Cross-origin isolated: performance.now() in 5 µs steps, fine enough to time one seek.
+  const tab = await openBenchPage(env.context, `${env.pageUrl}?isolated`)
+  const count = SIZES.player
+  try {
+    const session = await call(tab, 'playerSetup', { count, seed: 53 })
+    if (!session.crossOriginIsolated) throw new Error('the player page is not cross-origin isolated: seek times would be in 100 µs steps')
+    const runs = await repeat('player', async (i) => {
+      const result = {}
+      for (const mode of i % 2 ? ['player', 'parse'] : ['parse', 'player']) {
+        // Each run starts from a collected heap: the previous run's million objects are not on its bill.
+        await tab.heap()
+        result[mode] = await call(tab, 'playerRun', { mode, seeks: SIZES.seeks, seed: 59 + i })
+      }
+      return result
+    })
+    await call(tab, 'playerTeardown')
+    const load = runs.map((r) => r.player.ms)
+    const parse = runs.map((r) => r.parse.ms)
+    const ratio = ratios(load, parse)
+    const p95 = summary(runs.map((r) => r.player.seekP95))
+    const n = count.toLocaleString('en-US')
+    return [
+      {
+        id: 'player-load',
+        title: `player: loadRecording + index, ${n} events`,
+        unit: 'ms',
+        value: summary(load),
+        anchor: { title: 'JSON.parse of every line of the same NDJSON', unit: 'ms', value: summary(parse) },
+        ratio: { ...ratio, suffix: '×' },
+        bar: { text: `≤ ${BARS.playerVsParse}× the anchor`, ok: ratio.median <= BARS.playerVsParse },
+        detail: {
+          ndjsonChars: session.chars,
+          bytesPerEvent: Math.round(session.chars / count),
+          oneByteString: session.oneByte,
+          loadRecordingMs: summary(runs.map((r) => r.player.loadMs)),
+          indexMs: summary(runs.map((r) => r.player.indexMs)),
+        },
+      },
+      {
+        id: 'player-seek',
+        title: `player: seek p95, ${n} events (${SIZES.seeks.toLocaleString('en-US')} seeks to random positions)`,
+        unit: 'ms',
+        value: p95,
+        bar: { text: `≤ ${BARS.seekP95Ms} ms`, ok: p95.median <= BARS.seekP95Ms },
+        detail: { p50: summary(runs.map((r) => r.player.seekP50)), max: summary(runs.map((r) => r.player.seekMax)), timer: 'performance.now() in a cross-origin isolated page (5 µs steps)' },
+      },
+    ]
+  } finally {
+    await tab.close()
+  }
+}
+
+/** Read from the widget's build, not built here: a file older than its sources says so. */
+function scriptTagFigure() {
+  const title = 'script-tag bundle, gzip -9, worker included'
+  const bar = `≤ ${BARS.scriptTagGzip / KB} KB`
+  const size = scriptTagSize()
+  if (!size) {
+    return { id: 'script-tag-bundle', title, status: 'not built yet', bar: { text: bar }, detail: { note: 'packages/widget/dist/tapedeck.js is not built (npm run build -w @tapedeck/widget)' } }
+  }
+  if (!size.oneFile) throw new Error(`${size.file} is not one file that starts its own worker: its size would not include the worker`)
   return {
-    id,
-    title,
-    status: 'not built yet',
-    ...(anchor && { anchor: { title: anchor } }),
-    ...(bar && { bar: { text: bar } }),
-    detail: exists ? { note: `packages/${pkg} exists now: bench/run.mjs has no driver for it yet` } : { note: `packages/${pkg} does not exist yet` },
+    id: 'script-tag-bundle',
+    title: `${title}${size.stale ? ' (built before its sources last changed)' : ''}`,
+    unit: 'bytes',
+    value: summary([size.gzip]),
+    bar: { text: bar, ok: size.gzip <= BARS.scriptTagGzip },
+    detail: size,
   }
 }
 
@@ -429,7 +525,6 @@ async function bundleFigures() {
   const size = await coreBundleSize(here('./dist/size'))
   const one = (value) => summary([value])
   return [
-    notBuilt('script-tag-bundle', 'script-tag bundle, gzip, worker included', 'widget', { bar: `≤ ${BARS.scriptTagGzip / KB} KB` }),
     {
       id: 'core-page-entry',
       title: '@tapedeck/core page entry, gzip -9',
@@ -457,30 +552,62 @@ async function bundleFigures() {
 
 // — profiles —
 
-/** Runs a figure's page function with the CPU profiler on in the page and the recorder's worker. */
-async function profiled(tab, name, arg) {
+/**
+ * Calls a page function that holds right before its burst and right after it (`hold: true`),
+ * running `atStart()` and `atEnd()` there. The page says it holds through a binding, so nothing
+ * polls the page while the burst runs.
+ */
+async function callHolding(tab, name, arg, { atStart, atEnd }) {
+  if (!tab.onHold) await tab.page.exposeFunction('benchHeld', () => tab.onHold?.())
+  let settled = false
+  let wake = () => {}
+  tab.onHold = () => wake()
+  const held = () =>
+    new Promise((resolve, reject) => {
+      wake = resolve
+      if (settled) reject(new Error(`bench.${name} finished without holding`))
+    })
+  let hold = held()
   const running = call(tab, name, { ...arg, hold: true })
-  const held = async () => {
-    for (let i = 0; i < 12_000 && !(await tab.page.evaluate(() => window.bench.held())); i++) await new Promise((r) => setTimeout(r, 50))
-  }
-  await held()
-  const worker = tab.workers.find(isRecorderWorker)
-  const targets = [['page', (method, params) => tab.cdp.send(method, params)]]
-  if (worker) targets.push(['worker', (method, params) => tab.workers.send(worker, method, params)])
-  for (const [, send] of targets) {
-    await send('Profiler.enable', {})
-    await send('Profiler.setSamplingInterval', { interval: 200 })
-    await send('Profiler.start', {})
-  }
+  // If the call ends (or fails) without holding, nothing waits for a hold that never comes.
+  void running.then(
+    () => ((settled = true), wake()),
+    () => ((settled = true), wake()),
+  )
+  await hold
+  if (settled) return running
+  await atStart()
+  hold = held()
   await tab.page.evaluate(() => window.bench.release())
-  await held()
-  for (const [target, send] of targets) {
-    const { profile } = await send('Profiler.stop', {})
-    const file = saveProfile(`${name}-${target}`, profile)
-    printProfile(`${name} (${arg.mode}), ${target} — ${file}`, summariseProfile(profile), log)
-  }
+  await hold
+  if (settled) return running
+  await atEnd()
   await tab.page.evaluate(() => window.bench.release())
   return running
+}
+
+/** Runs a figure's page function with the CPU profiler on in the page and the recorder's worker. */
+async function profiled(tab, name, arg) {
+  const targets = []
+  return callHolding(tab, name, arg, {
+    async atStart() {
+      const worker = tab.workers.find(isRecorderWorker)
+      targets.push(['page', (method, params) => tab.cdp.send(method, params)])
+      if (worker) targets.push(['worker', (method, params) => tab.workers.send(worker, method, params)])
+      for (const [, send] of targets) {
+        await send('Profiler.enable', {})
+        await send('Profiler.setSamplingInterval', { interval: 200 })
+        await send('Profiler.start', {})
+      }
+    },
+    async atEnd() {
+      for (const [target, send] of targets) {
+        const { profile } = await send('Profiler.stop', {})
+        const file = saveProfile(`${name}-${target}`, profile)
+        printProfile(`${name} (${arg.mode}), ${target} — ${file}`, summariseProfile(profile), log)
+      }
+    },
+  })
 }
 
 async function profiles(env) {
@@ -502,6 +629,7 @@ async function profiles(env) {
 // — the run —
 
 async function figure(name, produce) {
+  if (!wanted(name)) return []
   const started = Date.now()
   log(`${name}…`)
   try {
@@ -529,7 +657,7 @@ async function main() {
   const anchorServer = await startReferenceServer(serverModule, { maxBodyBytes: 512 * MB, maxDecompressedBytes: 2048 * MB })
   const browser = await launchBrowser()
   log(`browser: ${browser.version.product} (${browser.executablePath})`)
-  const env = { context: browser.context, pageUrl: `${staticServer.url}/`, syncServer, anchorServer }
+  const env = { context: browser.context, userDataDir: browser.userDataDir, pageUrl: `${staticServer.url}/`, syncServer, anchorServer }
   if (profiling) {
     try {
       await profiles(env)
@@ -548,6 +676,7 @@ async function main() {
     pageInfo = await call(eventsTab, 'info')
     await eventsTab.close()
     figures.push(...(await figure('bundle sizes', bundleFigures)))
+    figures.push(...(await figure('script-tag bundle', async () => [scriptTagFigure()])))
     figures.push(...(await figure('main thread', () => mainThreadFigures(env))))
     // The durable figure's tab stays open for the compression figure, which uses its NDJSON.
     const durableTab = await openBenchPage(env.context, env.pageUrl)
@@ -561,14 +690,14 @@ async function main() {
     }
     figures.push(...(await figure('sync', () => syncFigures(env))))
     figures.push(...(await figure('memory', () => memoryFigures(env))))
-    figures.push(notBuilt('player-load', 'player: loadRecording + index, 1,000,000 events', 'player', { anchor: 'JSON.parse of the same NDJSON' }))
+    figures.push(...(await figure('player', () => playerFigures(env))))
   } finally {
     await browser.close()
     await Promise.all([staticServer.close(), syncServer.close(), anchorServer.close()])
   }
 
   // Order of the table: as the issue lists the figures.
-  const order = ['record-main-thread', 'record-long-tasks', 'durable-throughput', 'durable-vs-dexie', 'wire-bytes', 'compression-', 'sync', 'memory-page', 'memory-page-peak', 'memory-worker', 'memory-worker-peak', 'player-load', 'script-tag-bundle', 'core-page-entry', 'core-recorder-only', 'core-worker']
+  const order = ['record-main-thread', 'record-main-thread-cpu', 'record-long-tasks', 'durable-throughput', 'durable-vs-dexie', 'wire-bytes', 'compression-', 'sync', 'memory-page', 'memory-page-peak', 'memory-worker', 'memory-worker-peak', 'player-load', 'player-seek', 'script-tag-bundle', 'core-page-entry', 'core-recorder-only', 'core-worker']
   const rank = (f) => {
     const i = order.findIndex((id) => (id.endsWith('-') ? f.id.startsWith(id) : f.id === id))
     return i < 0 ? order.length : i
@@ -588,7 +717,8 @@ async function main() {
     figures: figures.map((f) => ({ ...f, browserVersion: browser.version.version })),
   }
   mkdirSync(here('./results'), { recursive: true })
-  const out = here(quick ? './results/quick.tmp' : './results/latest.json')
+  // Only a full run of every figure is the latest result.
+  const out = here(quick ? './results/quick.tmp' : only ? './results/only.tmp' : './results/latest.json')
   writeFileSync(`${out}.tmp`, `${JSON.stringify(result, null, 2)}\n`)
   renameSync(`${out}.tmp`, out)
 

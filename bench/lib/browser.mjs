@@ -17,6 +17,8 @@ export async function launchBrowser() {
   await cdp.detach()
   return {
     context,
+    /** The profile directory: its renderer processes are found by it (bench/lib/threadTime.mjs). */
+    userDataDir: dir,
     executablePath,
     version: { version: context.browser()?.version() ?? version.product, product: version.product, revision: version.revision, userAgent: version.userAgent, jsVersion: version.jsVersion },
     async close() {

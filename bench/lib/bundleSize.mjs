@@ -1,7 +1,7 @@
 // The size of `@tapedeck/core` as a browser app ships it: the page entry (src/index.ts bundled
 // with Vite, minified, comlink included) without the files it loads separately (the worker,
 // the main-thread engine it imports lazily), and the worker file; gzip level 9.
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
@@ -52,8 +52,15 @@ async function measure(entry) {
   if (workers.length !== 1) throw new Error(`expected one worker file in the core build, found ${workers.map((w) => w.fileName).join(', ') || 'none'}`)
   const worker = bytesOf(workers[0])
   const lazy = outputs.filter((file) => file.type === 'chunk' && !page.has(file.fileName))
+  // What the page entry is made of: each module's size as rendered into it (before minification), largest first.
+  const modules = [...page]
+    .flatMap((name) => Object.entries(byName.get(name)?.modules ?? {}))
+    .map(([id, info]) => [id.startsWith(core) ? id.slice(core.length) : id.replace(/^.*node_modules\//, ''), info.renderedLength])
+    .filter(([, bytes]) => bytes > 0)
+    .sort((a, b) => b[1] - a[1])
   return {
     pageFiles: [...page],
+    pageModules: modules.slice(0, 15).map(([module, bytes]) => ({ module, bytes })),
     pageBytes: pageParts.reduce((sum, part) => sum + part.byteLength, 0),
     // Each file travels on its own: the sum of their gzip sizes is what the page downloads.
     pageGzip: pageParts.reduce((sum, part) => sum + gzip(part), 0),
@@ -74,4 +81,42 @@ export async function coreBundleSize(scratchDir) {
   writeFileSync(only, `export { createRecorder } from ${JSON.stringify(join(core, 'src/index.ts'))}\n`)
   const recorderOnly = await measure(only)
   return { ...full, recorderOnly: { pageFiles: recorderOnly.pageFiles, pageBytes: recorderOnly.pageBytes, pageGzip: recorderOnly.pageGzip } }
+}
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+
+/** Newest modification time among the files under `dir` (tests left out), in ms. */
+function newestSource(dir) {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path))
+    else if (!/\.test(-d)?\.tsx?$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs)
+  }
+  return newest
+}
+
+/**
+ * The script-tag file as its package builds it (`packages/widget/dist/tapedeck.js`, read, not
+ * built here), gzip -9. One file: the worker is started from the file's own code, so it is
+ * counted. `undefined` when the file is not built; `stale` when a source it is built from
+ * (widget or core) changed after it was built.
+ */
+export function scriptTagSize() {
+  const file = join(root, 'packages/widget/dist/tapedeck.js')
+  if (!existsSync(file)) return undefined
+  const code = readFileSync(file)
+  const text = code.toString('utf8')
+  // What the widget's own bundle test requires of it: one file, its worker made from itself.
+  const oneFile = /new Worker\(/.test(text) && !/\bimport\s*\(|\bimport\.meta\b|\bimportScripts\s*\(/.test(text)
+  const builtAt = statSync(file).mtimeMs
+  const sourcesAt = Math.max(newestSource(join(root, 'packages/widget/src')), newestSource(join(root, 'packages/core/src')))
+  return {
+    file: 'packages/widget/dist/tapedeck.js',
+    bytes: code.byteLength,
+    gzip: gzipSync(code, { level: 9 }).byteLength,
+    oneFile,
+    builtAt: new Date(builtAt).toISOString(),
+    stale: sourcesAt > builtAt,
+  }
 }

@@ -10,10 +10,15 @@ import { sourcesOnly } from './sourcesOnly.mjs'
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.json': 'application/json', '.css': 'text/css' }
 
-/** A static file server for `root` on 127.0.0.1. */
+/**
+ * A static file server for `root` on 127.0.0.1. A page asked for with `?isolated` is served
+ * cross-origin isolated (COOP and COEP): there `performance.now()` has 5 µs steps, not 100 µs.
+ */
 export async function serveStatic(root) {
   const server = createServer(async (request, response) => {
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+    const path = url.pathname
+    const isolation = url.searchParams.has('isolated') ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {}
     const file = normalize(join(root, path === '/' ? 'index.html' : path))
     if (!file.startsWith(root)) {
       response.writeHead(403).end()
@@ -21,7 +26,7 @@ export async function serveStatic(root) {
     }
     try {
       const body = await readFile(file)
-      response.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' })
+      response.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store', ...isolation })
       response.end(body)
     } catch {
       response.writeHead(404).end()

@@ -16,8 +16,15 @@ export function deleteDatabase(name: string): Promise<void> {
   })
 }
 
-/** The stored chunks of a session, read around the recorder: what sync sends, byte for byte. */
-export async function storedChunks(dbName: string, sessionId: string): Promise<{ chunks: number; bytes: Uint8Array; events: number }> {
+/**
+ * The stored chunks of a session, read around the recorder: what sync sends, byte for byte. Also
+ * the largest chunk on its own (the recorder's compression is told from it), and how
+ * many chunks are encrypted at rest.
+ */
+export async function storedChunks(
+  dbName: string,
+  sessionId: string,
+): Promise<{ chunks: number; bytes: Uint8Array; events: number; largest: Uint8Array | undefined; encrypted: number }> {
   const db = await openDB(dbName)
   try {
     const range = IDBKeyRange.bound([sessionId, -Infinity], [sessionId, Infinity])
@@ -31,7 +38,8 @@ export async function storedChunks(dbName: string, sessionId: string): Promise<{
       offset += part.byteLength
     }
     const events = records.reduce((sum, record) => sum + (record as { count: number }).count, 0)
-    return { chunks: records.length, bytes, events }
+    const encrypted = records.filter((record) => (record as { encrypted?: boolean }).encrypted === true).length
+    return { chunks: records.length, bytes, events, largest: parts.reduce<Uint8Array | undefined>((a, b) => (a && a.byteLength >= b.byteLength ? a : b), undefined), encrypted }
   } finally {
     db.close()
   }

@@ -8,8 +8,9 @@ import { gzipSync } from 'fflate'
 import type { CompressionApi, CompressionMethod } from './anchors/compressionWorker'
 import type { DexieApi } from './anchors/dexieWorker'
 import type { RawIdbApi } from './anchors/rawIdbWorker'
-import { chatEvents, makeChatEvents, type ChatMessage } from './chatEvents'
+import { chatEvents, makeChatEvents, random, type ChatMessage } from './chatEvents'
 import { deleteDatabase, storedChunks } from './database'
+import { sessionNdjson, type SessionText } from './sessionNdjson'
 import { meterWorkerMessages, nextTask, runSlices, timeout, watchLongTasks } from './meter'
 
 // Before any worker exists: every worker's messages are timed on the main thread.
@@ -20,8 +21,12 @@ const TYPE = 'message.created'
 const POOL = 2000
 const encoder = new TextEncoder()
 
-/** What the recorder stored, for the compression figure: the start of the NDJSON of a durable run. */
+/**
+ * What the recorder stored, for the compression figure: the start of the NDJSON of a durable run,
+ * and one of its chunks as stored (the recorder's compression is told from it).
+ */
 let sample: Uint8Array | undefined
+let sampleChunk: { bytes: Uint8Array | undefined; encrypted: number } | undefined
 
 /** Throws unless every event went through the worker into IndexedDB. */
 function checkDurable(recorder: Recorder, expected: number): void {
@@ -56,14 +61,16 @@ function recordSlice(recorder: Recorder, events: ChatMessage[]) {
 let sink: unknown
 
 /**
- * With `hold: true` a figure stops right before its burst and right after it until `release()`
- * (for `--profile`, which starts and stops the DevTools profilers then); `held` says it waits.
+ * With `hold: true` a figure stops right before its burst and right after it until `release()`,
+ * and says so by calling `window.benchHeld()` (a binding `bench/run.mjs` exposes: no polling
+ * during the burst), which then starts and stops profilers or reads thread times.
  */
 let held: (() => void) | undefined
 function holdIfAsked(hold: boolean | undefined): Promise<void> {
   if (!hold) return Promise.resolve()
   return new Promise((resolve) => {
     held = resolve
+    void (window as { benchHeld?: () => Promise<void> }).benchHeld?.()
   })
 }
 
@@ -76,8 +83,6 @@ function anchorWorker<T>(kind: 'raw-idb' | 'dexie'): { anchor: Remote<T>; worker
 }
 
 const api = {
-  held: () => held !== undefined,
-
   release(): void {
     const resume = held
     held = undefined
@@ -159,7 +164,10 @@ const api = {
       const stored = await storedChunks(dbName, sessionId)
       if (stored.events !== count + 1) throw new Error(`expected ${count + 1} stored events, found ${stored.events}`)
       const ndjson = new Uint8Array(await (await recorder.sessions.export(sessionId, 'jsonl')).arrayBuffer())
-      if (sampleBytes > 0) sample = ndjson.slice(0, ndjson.lastIndexOf(10, sampleBytes) + 1)
+      if (sampleBytes > 0) {
+        sample = ndjson.slice(0, ndjson.lastIndexOf(10, sampleBytes) + 1)
+        sampleChunk = { bytes: stored.largest?.slice(), encrypted: stored.encrypted }
+      }
       await closeRecorder(recorder, dbName)
       return { ms, eventsPerSec: (count / ms) * 1000, wireBytes: stored.bytes.byteLength, rawBytes: ndjson.byteLength, chunks: stored.chunks, events: stored.events }
     }
@@ -190,6 +198,14 @@ const api = {
     const worker = new Worker(new URL('./anchors/compressionWorker.ts', import.meta.url), { type: 'module', name: 'compression' })
     api.compression = { api: wrap<CompressionApi>(worker), worker }
     return api.compression.api.setInput(sample.slice())
+  },
+
+  /** Which compression made the stored chunk kept by the durable run (see `identify` in the worker). */
+  compressionIdentify() {
+    if (!api.compression) throw new Error('compressionSetup() first')
+    if (!sampleChunk?.bytes) throw new Error('no stored chunk: run a durable recorder run with sampleBytes first')
+    if (sampleChunk.encrypted > 0) throw new Error('the stored chunks are encrypted: the bench records without encryption')
+    return api.compression.api.identify(sampleChunk.bytes.slice())
   },
 
   compress({ method, pieceBytes }: { method: CompressionMethod; pieceBytes?: number }) {
@@ -255,6 +271,67 @@ const api = {
     }
     await closeRecorder(recorder, dbName)
     return { sessionId, bytes: stored.bytes.byteLength, chunks: stored.chunks, events: stored.events, syncMs, anchorMs }
+  },
+
+  playerSession: undefined as SessionText | undefined,
+
+  /** The player figure's session: `count` events of NDJSON, kept in the page for the runs that follow. */
+  playerSetup({ count, seed }: { count: number; seed: number }) {
+    const session = sessionNdjson(count, seed)
+    api.playerSession = session
+    return { events: session.events, chars: session.text.length, oneByte: !/[^\u0000-\u00ff]/.test(session.text), crossOriginIsolated }
+  },
+
+  /**
+   * One run on that text. `parse`, the anchor: `JSON.parse` of every line, the objects kept in an
+   * array. `player`: `loadRecording(text)` and `new ReplayPlayer(recording)` (which builds the
+   * seek index), timed together, then `seeks` seeks to random positions, each timed on its own.
+   */
+  async playerRun({ mode, seeks, seed }: { mode: 'parse' | 'player'; seeks: number; seed: number }) {
+    const session = api.playerSession
+    if (!session) throw new Error('playerSetup() first')
+    const { text } = session
+    if (mode === 'parse') {
+      const started = performance.now()
+      const events: unknown[] = []
+      for (let from = 0, to = text.indexOf('\n'); to !== -1; from = to + 1, to = text.indexOf('\n', from)) {
+        if (to > from) events.push(JSON.parse(text.slice(from, to)))
+      }
+      const ms = performance.now() - started
+      if (events.length !== session.events) throw new Error(`JSON.parse read ${events.length} of ${session.events} events`)
+      sink = events
+      sink = undefined
+      return { ms }
+    }
+    // Loaded only by the player figure, before the clock starts.
+    const { loadRecording, ReplayPlayer } = await import('@tapedeck/player')
+    const started = performance.now()
+    const recording = await loadRecording(text)
+    const loaded = performance.now()
+    const player = new ReplayPlayer(recording)
+    const ms = performance.now() - started
+    if (recording.events.length !== session.events || !recording.complete) {
+      throw new Error(`the player read ${recording.events.length} of ${session.events} events (complete: ${recording.complete})`)
+    }
+    if (player.duration < session.durationMs) throw new Error(`the player's duration is ${player.duration} ms, the session's ${session.durationMs} ms`)
+    const next = random(seed)
+    const times: number[] = new Array(seeks)
+    let applied = 0
+    for (let i = 0; i < seeks; i++) {
+      const position = next() * player.duration
+      const before = performance.now()
+      applied += player.seek(position).applied
+      times[i] = performance.now() - before
+    }
+    if (applied === 0) throw new Error('no seek applied any event')
+    player.dispose()
+    times.sort((a, b) => a - b)
+    const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]!
+    return { ms, loadMs: loaded - started, indexMs: ms - (loaded - started), seekP50: at(0.5), seekP95: at(0.95), seekMax: times[times.length - 1]!, crossOriginIsolated }
+  },
+
+  playerTeardown(): void {
+    api.playerSession = undefined
   },
 
   memoryRecorder: undefined as { recorder: Recorder; next: (i: number) => ChatMessage; recorded: number; dbName: string } | undefined,

@@ -1,18 +1,29 @@
-import type { IngestBatch } from '../storage/applyBatch'
-
 /**
- * A batch as it crosses from the page to the worker: a few strings and two number arrays
+ * A batch as it crosses from the page to the worker: columns of a few strings and typed arrays
  * instead of hundreds of small objects, so the structured clone `postMessage` makes on the page
- * is nearly a copy of memory. Types and payloads are one per line: JSON text never holds a raw
- * newline, and neither does an event type.
+ * is little more than a copy of the text, and the payloads of a batch are two strings for the
+ * page's garbage collector instead of hundreds.
+ *
+ * Payloads are joined by newlines (JSON text never holds a raw one) into two strings by width:
+ * engines keep a string of Latin-1 characters at one byte a character, and one character beyond
+ * (€, ’, an emoji) makes the whole string two bytes a character — twice the bytes to copy. So a
+ * few such payloads do not double the cost of all the others.
  */
 export interface PackedBatch {
   sessionId: string
   tab: string
   /** Names the batch, so a copy saved by a closing page is never stored twice. */
   batchId: string
-  types: string
-  data: string
+  /** The batch's distinct event types. */
+  types: string[]
+  /** Per event, its type's index in `types`. */
+  typeOf: Uint32Array
+  /** The payloads (JSON) of only Latin-1 characters, in order, joined by newlines. */
+  narrow: string
+  /** The other payloads, in order, joined by newlines. */
+  wide: string
+  /** Ascending indices of the events whose payload is in `wide`. */
+  wideAt: number[]
   /** Wall clock, epoch ms, per event. */
   ts: Float64Array
   /** High-resolution epoch ms from the page's monotonic clock, per event. */
@@ -21,64 +32,98 @@ export interface PackedBatch {
   checkpoints: number[]
 }
 
+/** Matches a character beyond Latin-1. On a one-byte string it fails without reading it. */
+const WIDE = /[^\x00-\xff]/
+
+const INITIAL_CAPACITY = 256
+
 /** Collects events on the page, column by column, until they go out as one `PackedBatch`. */
 export class BatchBuilder {
+  private count = 0
+  private narrow: string[] = []
+  private wide: string[] = []
+  private wideAt: number[] = []
   private types: string[] = []
-  private data: string[] = []
-  private ts: number[] = []
-  private at: number[] = []
+  private typeIndex = new Map<string, number>()
+  // The last type pushed and its index: a burst is mostly one type, so the map is rarely asked.
+  private lastType = ''
+  private lastIndex = -1
+  // Per-event numbers go straight into typed arrays (no boxed numbers), copied once at take().
+  private typeOf = new Uint32Array(INITIAL_CAPACITY)
+  private ts = new Float64Array(INITIAL_CAPACITY)
+  private at = new Float64Array(INITIAL_CAPACITY)
   private checkpoints: number[] = []
 
   get length(): number {
-    return this.types.length
+    return this.count
   }
 
   push(type: string, data: string, ts: number, at: number, checkpoint = false): void {
-    if (checkpoint) this.checkpoints.push(this.types.length)
-    this.types.push(type)
-    this.data.push(data)
-    this.ts.push(ts)
-    this.at.push(at)
+    const index = this.count
+    if (index === this.ts.length) this.grow()
+    let typeIndex = this.lastIndex
+    if (type !== this.lastType) {
+      typeIndex = this.typeIndex.get(type) ?? -1
+      if (typeIndex === -1) {
+        typeIndex = this.types.length
+        this.types.push(type)
+        this.typeIndex.set(type, typeIndex)
+      }
+      this.lastType = type
+      this.lastIndex = typeIndex
+    }
+    this.typeOf[index] = typeIndex
+    if (WIDE.test(data)) {
+      this.wide.push(data)
+      this.wideAt.push(index)
+    } else this.narrow.push(data)
+    this.ts[index] = ts
+    this.at[index] = at
+    if (checkpoint) this.checkpoints.push(index)
+    this.count = index + 1
   }
 
   /** The batch so far, and an empty builder for what comes next. */
   take(sessionId: string, tab: string, batchId: string): PackedBatch {
+    const count = this.count
     const batch: PackedBatch = {
       sessionId,
       tab,
       batchId,
-      types: this.types.join('\n'),
-      data: this.data.join('\n'),
-      ts: Float64Array.from(this.ts),
-      at: Float64Array.from(this.at),
+      types: this.types,
+      typeOf: this.typeOf.slice(0, count),
+      narrow: this.narrow.join('\n'),
+      wide: this.wide.join('\n'),
+      wideAt: this.wideAt,
+      ts: this.ts.slice(0, count),
+      at: this.at.slice(0, count),
       checkpoints: this.checkpoints,
     }
+    this.count = 0
+    this.narrow = []
+    this.wide = []
+    this.wideAt = []
     this.types = []
-    this.data = []
-    this.ts = []
-    this.at = []
+    this.typeIndex = new Map()
+    this.lastType = ''
+    this.lastIndex = -1
     this.checkpoints = []
     return batch
   }
+
+  private grow(): void {
+    const size = this.ts.length * 2
+    const typeOf = new Uint32Array(size)
+    const ts = new Float64Array(size)
+    const at = new Float64Array(size)
+    typeOf.set(this.typeOf)
+    ts.set(this.ts)
+    at.set(this.at)
+    this.typeOf = typeOf
+    this.ts = ts
+    this.at = at
+  }
 }
 
-export function unpackBatch(batch: PackedBatch): IngestBatch {
-  const types = batch.types.split('\n')
-  const data = batch.data.split('\n')
-  if (types.length !== data.length || types.length !== batch.ts.length || types.length !== batch.at.length) {
-    throw new Error(`Malformed batch ${batch.batchId}: ${types.length} types, ${data.length} payloads`)
-  }
-  const checkpoints = new Set(batch.checkpoints)
-  return {
-    sessionId: batch.sessionId,
-    tab: batch.tab,
-    batchId: batch.batchId,
-    events: types.map((type, i) => ({
-      type,
-      data: data[i]!,
-      ts: batch.ts[i]!,
-      at: batch.at[i]!,
-      ...(checkpoints.has(i) && { checkpoint: true as const }),
-    })),
-  }
-}
+// The engine's side (`unpackBatch`, worker or main-thread fallback) lives in unpackBatch.ts, so the
+// page entry does not carry it.

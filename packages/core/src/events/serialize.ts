@@ -78,7 +78,13 @@ function checkJson(value: unknown, key: string, depth: number): void {
         if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return
         throw notSerializable(key, value)
       }
-      for (const field in value) checkJson((value as Record<string, unknown>)[field], field, depth + 1)
+      for (const field in value) {
+        const item = (value as Record<string, unknown>)[field]
+        // Most fields are strings and numbers: checked here, without a call.
+        const kind = typeof item
+        if (kind === 'string' || kind === 'number' || kind === 'boolean' || kind === 'undefined' || item === null) continue
+        checkJson(item, field, depth + 1)
+      }
       return
     }
     default:
