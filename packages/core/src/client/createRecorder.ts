@@ -14,6 +14,7 @@ import { INITIAL_STATUS } from './initialStatus'
 import { browserLifecycle } from './pageLifecycle'
 import { openTailWriter, type TailWriter } from './tailWriter'
 import { lazyAudio, type LazyAudio } from './lazyAudio'
+import type { ErasureHost } from './erasure'
 import {
   consentConfig,
   grantedConsent,
@@ -787,70 +788,33 @@ class RecorderClient implements Recorder {
     this.setConsent(withdrawnConsent(this.consentConfig))
     if (!erase) return
     await this.flush()
-    const connection = await this.connection
-    const ids = connection ? await connection.api.eraseSessions({}) : []
-    await this.eraseRemote(ids)
+    const { eraseData } = await import('./erasure')
+    await eraseData(this.erasureHost(), 'everything', true)
   }
 
   async erase(target: { sessionId: string } | { userId: string }, { remote = false }: { remote?: boolean } = {}): Promise<number> {
     this.assertOpen()
-    const bySession = 'sessionId' in target
-    const value = bySession ? target.sessionId : target.userId
-    if (typeof value !== 'string' || !ID_PATTERN.test(value)) {
-      throw new TapedeckError('invalid_options', `erase() takes { sessionId } or { userId } with 1 to 128 letters, digits, "_" or "-"; got ${JSON.stringify(target)}.`)
-    }
-    if (remote && this.options.endpoint === undefined) {
-      throw new TapedeckError('invalid_options', 'erase({ remote: true }) needs the `endpoint` option: the backend to ask.')
-    }
+    const { checkEraseTarget, eraseData } = await import('./erasure')
+    checkEraseTarget(target, remote, this.options.endpoint)
     const current = this.session
-    if (current && (bySession ? current.id === value : current.userId === value)) {
+    if (current && ('sessionId' in target ? current.id === target.sessionId : current.userId === target.userId)) {
       await this.audio.stopAll()
       if (this.session === current) {
         this.session = null
         this.publish({ state: 'idle', session: null })
       }
     }
-    let ids: string[] = []
-    if (this.connected) {
-      await this.flush()
-      const connection = await this.connection
-      if (connection) ids = bySession ? ((await connection.api.deleteSession(value)) ? [value] : []) : await connection.api.eraseSessions({ userId: value })
-    }
-    // By session id even for a user: the recorder's ingest key may erase a session it knows the
-    // id of, never a whole user (that needs the backend's admin key, from the app's own server).
-    if (remote) await this.eraseRemote(bySession ? [value] : ids)
-    return ids.length
+    if (this.connected) await this.flush()
+    return eraseData(this.erasureHost(), target, remote)
   }
 
-  /**
-   * Asks the backend to erase sessions (`DELETE /v1/sessions/{id}`, PROTOCOL.md §4) once local
-   * uploads have settled, so no batch in flight recreates them. 404: nothing there to erase.
-   */
-  private async eraseRemote(ids: string[]): Promise<void> {
-    const endpoint = this.options.endpoint
-    if (endpoint === undefined || ids.length === 0) return
-    await (await this.connection)?.api.syncNow().catch(() => undefined)
-    const token = this.options.getToken ? await this.fetchToken() : undefined
-    const headers: Record<string, string> = { ...this.options.headers, ...(token && { Authorization: `Bearer ${token}` }) }
-    const base = endpoint.replace(/\/+$/, '')
-    const failures = await Promise.all(
-      ids.map(async (id): Promise<TapedeckError | undefined> => {
-        const path = `/v1/sessions/${encodeURIComponent(id)}`
-        let response: Response
-        try {
-          response = await fetch(base + path, { method: 'DELETE', headers })
-        } catch (cause) {
-          return new TapedeckError('sync_failed', `The backend could not be asked to erase session ${id}: ${String(cause)}. Local data is erased; ask again later.`, { cause })
-        }
-        if (response.ok || response.status === 404) return undefined
-        const code = response.status === 423 ? 'session_held' : response.status === 401 || response.status === 403 ? 'sync_unauthorized' : 'sync_failed'
-        return new TapedeckError(code, `The backend did not erase session ${id}: ${response.status} ${await response.text().catch(() => '')}`.trim())
-      }),
-    )
-    const failure = failures.find((one) => one !== undefined)
-    if (failure) {
-      this.report(toErrorInfo(failure, failure.code))
-      throw failure
+  private erasureHost(): ErasureHost {
+    return {
+      endpoint: this.options.endpoint,
+      headers: this.options.headers,
+      engine: async () => (this.connected ? (await this.connection)?.api : undefined),
+      token: async () => (this.options.getToken ? this.fetchToken() : undefined),
+      report: (error) => this.report(error),
     }
   }
 
