@@ -27,12 +27,16 @@ if (!existsSync(SERVER_DIST) || statSync(SERVER_DIST).mtimeMs < newest('packages
 }
 const { createFileStore, createHandler, serve } = await import('../packages/server/dist/index.js')
 
+// The server has no keys: only the playground's own origin may call it from a browser (another
+// page open in the same browser must not read or erase these recordings). That origin is known
+// once Vite listens, after the server's address went into Vite's env: until then, 503.
+const store = createFileStore({ dir: '.tapedeck-data' })
+let handler = async () => new Response('starting', { status: 503 })
+
 async function startServer() {
-  const store = createFileStore({ dir: '.tapedeck-data' })
-  const handler = createHandler({ store, cors: { origins: '*' }, log: false })
   for (const port of [8787, 0]) {
     try {
-      return await serve({ handler, port })
+      return await serve({ handler: (request) => handler(request), port })
     } catch (error) {
       if (port === 0 || error?.code !== 'EADDRINUSE') throw error
     }
@@ -45,7 +49,13 @@ process.env.VITE_TAPEDECK_ENDPOINT = server.url
 const vite = await createServer({ configFile: 'playground/vite.config.ts' })
 await vite.listen()
 const url = vite.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5173/'
-console.log(`\nTapedeck server:     ${server.url}  (data in ./.tapedeck-data, open: no keys)`)
+// The page may be opened as 127.0.0.1 or as localhost: the same server either way.
+const origins = [...new Set((vite.resolvedUrls?.local ?? [url]).flatMap((local) => {
+  const { origin } = new URL(local)
+  return [origin, origin.replace('//127.0.0.1:', '//localhost:')]
+}))]
+handler = createHandler({ store, cors: { origins }, log: false })
+console.log(`\nTapedeck server:     ${server.url}  (data in ./.tapedeck-data, no keys; browsers only from ${origins.join(', ')})`)
 console.log(`Tapedeck playground: ${url}`)
 console.log(`  chat ${url}#/   sessions and replay ${url}#/sessions\n`)
 
