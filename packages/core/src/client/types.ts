@@ -365,7 +365,7 @@ export interface Recorder {
   readonly deadLetters: DeadLettersApi
   subscribe(listener: () => void): () => void
   getSnapshot(): RecorderStatus
-  /** Resolves once the engine is up. */
+  /** Resolves once the engine is up — at once while consent is required and not given: nothing starts before `consent.grant()`. */
   ready(): Promise<void>
   readonly sessions: SessionsApi
   /** Flushes, stops listening to the page and ends the worker. The session stays open (resumable). */
