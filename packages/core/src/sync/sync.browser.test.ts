@@ -93,6 +93,21 @@ describe('sync to a backend (PROTOCOL.md §2)', () => {
     expect(recorder.getSnapshot().sync!.deadLetters).toBe(0)
   })
 
+  test('retrying dead letters uploads them at once, even while sync waits out a backoff', async () => {
+    // The first upload is refused for good; the next one is told to come back in two minutes.
+    const proxy = await newProxy({ queue: [{ status: 422, body: 'no' }, { status: 503, retryAfter: '120' }] })
+    const recorder = recorderFor(uniqueDb(), { ...FAST, endpoint: proxy.url })
+    const refused = await recordSession(recorder, 3)
+    await waitFor(() => recorder.deadLetters.list(), (dead) => dead.length > 0)
+    await recordSession(recorder, 3)
+    await waitFor(() => recorder.getSnapshot().sync, (sync) => sync?.state === 'backoff' && (sync.nextAttemptAt ?? 0) > Date.now() + 60_000)
+
+    await recorder.deadLetters.retry()
+    // No syncNow(): the retry itself uploads, past the backoff (the other session may go along).
+    await waitFor(() => serverEvents(refused), (events) => events.length === 5, 5000)
+    expectExactlyOnce(await serverEvents(refused), 5)
+  })
+
   test('401/403: keeps the data, pauses, asks getToken again and goes on with the new token', async () => {
     const proxy = await newProxy({ tokens: ['fresh'] })
     let token = 'stale'
