@@ -71,6 +71,25 @@ const MAX_ACKED_KEPT = 20
  * gets back. One tab in a browser uploads (the holder of the Web Lock); the others keep
  * recording into the same database and hear about progress on a BroadcastChannel.
  */
+/** What a sync engine reports before it has done anything. */
+export const INITIAL_SYNC_STATUS: SyncStatus = Object.freeze({
+  role: 'follower',
+  state: 'idle',
+  online: true,
+  pendingEvents: 0,
+  pendingBytes: 0,
+  deadLetters: 0,
+  deadEvents: 0,
+  pendingBlobs: 0,
+  pendingBlobBytes: 0,
+  acked: Object.freeze({}),
+  lastSuccessAt: null,
+  nextAttemptAt: null,
+  attempt: 0,
+  needsToken: false,
+  error: null,
+})
+
 export class SyncEngine {
   private status: SyncStatus
   private persisted: PersistedSyncState = { attempt: 0, nextAttemptAt: 0, lastSuccessAt: null }
@@ -100,23 +119,7 @@ export class SyncEngine {
     private readonly blobTransport?: BlobTransport,
   ) {
     this.maxBytes = config.maxBatchBytes
-    this.status = {
-      role: 'follower',
-      state: 'idle',
-      online: true,
-      pendingEvents: 0,
-      pendingBytes: 0,
-      deadLetters: 0,
-      deadEvents: 0,
-      pendingBlobs: 0,
-      pendingBlobBytes: 0,
-      acked: {},
-      lastSuccessAt: null,
-      nextAttemptAt: null,
-      attempt: 0,
-      needsToken: false,
-      error: null,
-    }
+    this.status = INITIAL_SYNC_STATUS
   }
 
   async start(): Promise<void> {

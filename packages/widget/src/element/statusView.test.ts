@@ -1,24 +1,8 @@
-import { INITIAL_STATUS, type RecorderStatus, type SyncStatus } from '@tapedeck/core'
+import { INITIAL_STATUS, INITIAL_SYNC_STATUS, type RecorderStatus, type SyncStatus } from '@tapedeck/core'
 import { describe, expect, test } from 'vitest'
 import { statusView } from './statusView'
 
-const SYNC: SyncStatus = {
-  role: 'leader',
-  state: 'idle',
-  online: true,
-  pendingEvents: 0,
-  pendingBytes: 0,
-  deadLetters: 0,
-  deadEvents: 0,
-  pendingBlobs: 0,
-  pendingBlobBytes: 0,
-  acked: {},
-  lastSuccessAt: null,
-  nextAttemptAt: null,
-  attempt: 0,
-  needsToken: false,
-  error: null,
-}
+const SYNC: SyncStatus = { ...INITIAL_SYNC_STATUS, role: 'leader' }
 
 const status = (patch: Partial<RecorderStatus> = {}): RecorderStatus => ({ ...INITIAL_STATUS, ...patch })
 const sync = (patch: Partial<SyncStatus>) => statusView(status({ sync: { ...SYNC, ...patch } })).sync
