@@ -340,7 +340,8 @@ export class RecorderEngine implements RecorderWorkerApi {
       }
       await this.sync?.refreshSummary()
     }
-    this.usedBytes = await this.store.usage()
+    // What is stored now, from the count and what was freed: no second scan.
+    this.usedBytes = over + max - bytes
     if (over > 0) {
       throw new DOMException(`maxLocalBytes (${max}) is reached: ${bytes} more bytes do not fit.`, 'QuotaExceededError')
     }

@@ -1,7 +1,7 @@
 import { openDB, type IDBPDatabase } from 'idb'
 import { advanceSyncedSeq, outboxRun, summarize, type RecordStore } from './RecordStore'
 import type { AppliedBatch } from './encodeBatch'
-import { DB_VERSION, type ChunkRecord, type ChunkState, type SessionRecord, type TapedeckDB } from './schema'
+import { DB_VERSION, type BlobRecord, type ChunkRecord, type ChunkState, type SessionRecord, type TapedeckDB } from './schema'
 
 export type TapedeckDatabase = IDBPDatabase<TapedeckDB>
 
@@ -38,6 +38,34 @@ const sessionRange = (id: string) => IDBKeyRange.bound([id, -Infinity], [id, Inf
 const blobRange = (id: string) => IDBKeyRange.bound([id, '', -Infinity], [id, '\uffff', Infinity])
 
 export function createIdbStore(db: TapedeckDatabase): RecordStore {
+  /**
+   * Walks what the backend already has — sent audio parts first (large), then sent chunks, oldest
+   * first in each — deleting what `pick` says; returns the bytes freed.
+   */
+  async function deleteSent(pick: (record: ChunkRecord | BlobRecord, freed: number) => 'delete' | 'skip' | 'stop'): Promise<number> {
+    const tx = db.transaction(['chunks', 'chunkData', 'blobs', 'blobData'], 'readwrite')
+    let freed = 0
+    const blobData = tx.objectStore('blobData')
+    for (let cursor = await tx.objectStore('blobs').index('by-state').openCursor(stateRange('sent')); cursor; cursor = await cursor.continue()) {
+      const verdict = pick(cursor.value, freed)
+      if (verdict === 'stop') break
+      if (verdict === 'skip') continue
+      freed += cursor.value.size
+      const { sessionId, blobId, part } = cursor.value
+      await Promise.all([blobData.delete([sessionId, blobId, part]), cursor.delete()])
+    }
+    const chunkData = tx.objectStore('chunkData')
+    for (let cursor = await tx.objectStore('chunks').index('by-state').openCursor(stateRange('sent')); cursor; cursor = await cursor.continue()) {
+      const verdict = pick(cursor.value, freed)
+      if (verdict === 'stop') break
+      if (verdict === 'skip') continue
+      freed += cursor.value.size
+      await Promise.all([chunkData.delete([cursor.value.sessionId, cursor.value.firstSeq]), cursor.delete()])
+    }
+    await tx.done
+    return freed
+  }
+
   const store: RecordStore = {
     kind: 'indexeddb',
 
@@ -99,44 +127,9 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
       ])
     },
 
-    async evictSent(bytes) {
-      // Sent audio first (large, and the server has it), then sent chunks; oldest first in each.
-      const tx = db.transaction(['chunks', 'chunkData', 'blobs', 'blobData'], 'readwrite')
-      let freed = 0
-      const blobData = tx.objectStore('blobData')
-      for (let cursor = await tx.objectStore('blobs').index('by-state').openCursor(stateRange('sent')); cursor && freed < bytes; cursor = await cursor.continue()) {
-        freed += cursor.value.size
-        const { sessionId, blobId, part } = cursor.value
-        await Promise.all([blobData.delete([sessionId, blobId, part]), cursor.delete()])
-      }
-      const chunkData = tx.objectStore('chunkData')
-      for (let cursor = await tx.objectStore('chunks').index('by-state').openCursor(stateRange('sent')); cursor && freed < bytes; cursor = await cursor.continue()) {
-        freed += cursor.value.size
-        await Promise.all([chunkData.delete([cursor.value.sessionId, cursor.value.firstSeq]), cursor.delete()])
-      }
-      await tx.done
-      return freed
-    },
+    evictSent: (bytes) => deleteSent((_record, freed) => (freed >= bytes ? 'stop' : 'delete')),
 
-    async purgeSent(before) {
-      const tx = db.transaction(['chunks', 'chunkData', 'blobs', 'blobData'], 'readwrite')
-      let freed = 0
-      const blobData = tx.objectStore('blobData')
-      for (let cursor = await tx.objectStore('blobs').index('by-state').openCursor(stateRange('sent')); cursor; cursor = await cursor.continue()) {
-        if ((cursor.value.settledAt ?? 0) >= before) continue
-        freed += cursor.value.size
-        const { sessionId, blobId, part } = cursor.value
-        await Promise.all([blobData.delete([sessionId, blobId, part]), cursor.delete()])
-      }
-      const chunkData = tx.objectStore('chunkData')
-      for (let cursor = await tx.objectStore('chunks').index('by-state').openCursor(stateRange('sent')); cursor; cursor = await cursor.continue()) {
-        if ((cursor.value.settledAt ?? 0) >= before) continue
-        freed += cursor.value.size
-        await Promise.all([chunkData.delete([cursor.value.sessionId, cursor.value.firstSeq]), cursor.delete()])
-      }
-      await tx.done
-      return freed
-    },
+    purgeSent: (before) => deleteSent((record) => ((record.settledAt ?? 0) < before ? 'delete' : 'skip')),
 
     async dropOldestPending(bytes) {
       const tx = db.transaction(['chunks', 'chunkData'], 'readwrite')

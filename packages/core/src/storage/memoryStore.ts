@@ -1,6 +1,6 @@
 import type { AppliedBatch } from './encodeBatch'
 import { advanceSyncedSeq, outboxRun, summarize, type RecordStore } from './RecordStore'
-import type { SessionRecord, StoredBlob, StoredChunk } from './schema'
+import type { BlobRecord, ChunkRecord, SessionRecord, StoredBlob, StoredChunk } from './schema'
 
 /** The store of last resort, when IndexedDB cannot be used: same behaviour, nothing durable. */
 export function createMemoryStore(): RecordStore {
@@ -25,6 +25,24 @@ export function createMemoryStore(): RecordStore {
     return applied
   }
   const all = () => [...chunks.values()].flat()
+  /** As the IndexedDB store: sent parts first, then sent chunks, oldest first, deleting what `pick` says. */
+  const deleteSent = (pick: (record: ChunkRecord | BlobRecord, freed: number) => 'delete' | 'skip' | 'stop'): number => {
+    let freed = 0
+    const sentChunks = all().filter((chunk) => chunk.state === 'sent').sort((x, y) => x.createdAt - y.createdAt)
+    const sentBlobs = [...blobs.values()].filter((blob) => blob.state === 'sent')
+    for (const record of [...sentBlobs, ...sentChunks]) {
+      const verdict = pick(record, freed)
+      if (verdict === 'stop') break
+      if (verdict === 'skip') continue
+      freed += record.size
+      if ('blobId' in record) blobs.delete(blobKey(record.sessionId, record.blobId, record.part))
+      else {
+        const list = chunks.get(record.sessionId)!
+        list.splice(list.indexOf(record), 1)
+      }
+    }
+    return freed
+  }
   const dead = (sessionId?: string) =>
     all().filter((chunk) => chunk.state === 'dead' && (sessionId === undefined || chunk.sessionId === sessionId))
 
@@ -59,26 +77,7 @@ export function createMemoryStore(): RecordStore {
       for (const [key, blob] of blobs) if (blob.sessionId === id) blobs.delete(key)
     },
 
-    async evictSent(bytes) {
-      let freedBlobs = 0
-      for (const [key, blob] of blobs) {
-        if (freedBlobs >= bytes) break
-        if (blob.state !== 'sent') continue
-        blobs.delete(key)
-        freedBlobs += blob.size
-      }
-      bytes -= freedBlobs
-      const sent = [...chunks.values()].flat().filter((chunk) => chunk.state === 'sent')
-      sent.sort((a, b) => a.createdAt - b.createdAt)
-      let freed = 0
-      for (const chunk of sent) {
-        if (freed >= bytes) break
-        const list = chunks.get(chunk.sessionId)!
-        list.splice(list.indexOf(chunk), 1)
-        freed += chunk.size
-      }
-      return freed + freedBlobs
-    },
+    evictSent: async (bytes) => deleteSent((_record, freed) => (freed >= bytes ? 'stop' : 'delete')),
 
     async nextOutbox(maxBytes, maxChunks) {
       const pending = all().filter((chunk) => chunk.state === 'pending')
@@ -118,22 +117,7 @@ export function createMemoryStore(): RecordStore {
       if (outcome.state !== 'pending') blob.settledAt = Date.now()
     },
 
-    async purgeSent(before) {
-      let freed = 0
-      for (const [key, blob] of blobs) {
-        if (blob.state !== 'sent' || (blob.settledAt ?? 0) >= before) continue
-        blobs.delete(key)
-        freed += blob.size
-      }
-      for (const list of chunks.values()) {
-        for (const chunk of [...list]) {
-          if (chunk.state !== 'sent' || (chunk.settledAt ?? 0) >= before) continue
-          list.splice(list.indexOf(chunk), 1)
-          freed += chunk.size
-        }
-      }
-      return freed
-    },
+    purgeSent: async (before) => deleteSent((record) => ((record.settledAt ?? 0) < before ? 'delete' : 'skip')),
 
     async dropOldestPending(bytes) {
       const pending = all().filter((chunk) => chunk.state === 'pending').sort((a, b) => a.createdAt - b.createdAt)
