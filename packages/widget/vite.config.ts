@@ -3,6 +3,8 @@ import { sourceResolve } from '../../scripts/conditions.mjs'
 
 /** Modules the script-tag file leaves out, each for a stub that says why if it is ever reached. */
 const LEFT_OUT: Record<string, string> = {
+  // Core's own worker file: init() always passes a factory that starts the worker from this file's code.
+  '/core/src/engine/defaultWorker.ts': "export function defaultWorker() { throw new Error('the script-tag build starts its worker itself') }",
   // OpenTelemetry export: `init` refuses transport: 'otlp' up front (see init.ts).
   '/core/src/sync/otlp/index.ts': "export function createOtlpTransport() { throw new Error('transport: \"otlp\" is not in the Tapedeck script-tag build') }",
   // gzip: the browser's CompressionStream does it; fflate would only serve browsers without one, and compressionLevel.
@@ -22,7 +24,7 @@ function scriptTagBuild(): Plugin {
     enforce: 'pre',
     async resolveId(source, importer, options) {
       if (source === 'fflate') return '\0tapedeck-left-out:fflate'
-      if (source.includes('otlp')) {
+      if (source.includes('otlp') || source.includes('defaultWorker')) {
         const resolved = await this.resolve(source, importer, { ...options, skipSelf: true })
         const key = Object.keys(LEFT_OUT).find((suffix) => resolved?.id.endsWith(suffix))
         if (key) return `\0tapedeck-left-out:${key}`
@@ -31,13 +33,6 @@ function scriptTagBuild(): Plugin {
     },
     load(id) {
       return id.startsWith('\0tapedeck-left-out:') ? LEFT_OUT[id.slice('\0tapedeck-left-out:'.length)] : null
-    },
-    transform(code, id) {
-      if (!id.endsWith('/core/src/engine/connectEngine.ts')) return null
-      // Core's own worker file is not in this build: init() always passes its own worker factory.
-      const pattern = /new URL\((['"])\.\/worker\.ts\1, import\.meta\.url\)/
-      if (!pattern.test(code)) this.error('connectEngine.ts no longer makes its worker with new URL("./worker.ts", import.meta.url): update the script-tag build')
-      return code.replace(pattern, '(() => { throw new Error("the script-tag build starts its worker itself") })()')
     },
     renderChunk(code) {
       const pattern = /^var Tapedeck = \(function\(exports\) \{/m

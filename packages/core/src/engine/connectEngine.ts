@@ -1,5 +1,6 @@
 import { wrap, type Remote } from 'comlink'
 import { TapedeckError } from '../errors'
+import { defaultWorker } from './defaultWorker'
 import { READY_MESSAGE, type RecorderWorkerApi } from './protocol'
 
 export interface EngineConnection {
@@ -19,10 +20,6 @@ export interface ConnectOptions {
   createWorker?: () => Worker
   /** How long to wait for the worker to say it is ready before running on the main thread. */
   readyTimeoutMs: number
-}
-
-function defaultWorker(): Worker {
-  return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'tapedeck' })
 }
 
 /**
