@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react'
 import { act, renderHook } from '@testing-library/react'
 import { afterEach, beforeAll, expect, test } from 'vitest'
-import { userEvent } from 'vitest/browser'
+import { clickToAllowAudio, sineWav, toneStream } from '../../core/test/audio'
 import type { AudioTrack, RecorderOptions } from '@tapedeck/core'
 import { cleanupAll, uniqueDb, waitFor } from '../test/helpers'
 import { RecorderProvider } from './RecorderProvider'
@@ -10,52 +10,22 @@ import { useConsent } from './useConsent'
 import { useRecorder } from './useRecorder'
 
 const restore: Array<() => void> = []
-// Web Audio starts only after the user interacted with the page (autoplay policy): one real
-// click, as a user's first click in a voice app.
-beforeAll(async () => {
-  const button = document.createElement('button')
-  button.textContent = 'Talk'
-  document.body.append(button)
-  await userEvent.click(button)
-  button.remove()
-})
+beforeAll(clickToAllowAudio)
 afterEach(async () => {
   for (const undo of restore.splice(0)) undo()
   await cleanupAll()
 })
 
 /** A live audio stream with no microphone: an oscillator. */
-function toneStream(): MediaStream {
-  const context = new AudioContext()
-  void context.resume()
-  const oscillator = context.createOscillator()
-  const destination = context.createMediaStreamDestination()
-  oscillator.connect(destination)
-  oscillator.start()
-  restore.push(() => void context.close())
-  return destination.stream
+async function tone(): Promise<MediaStream> {
+  const { stream, close } = await toneStream()
+  restore.push(() => void close())
+  return stream
 }
 
 /** An `<audio>` element playing two seconds of a sine (a WAV made here): the assistant speaking. */
 async function speakingElement(): Promise<HTMLAudioElement> {
-  const rate = 16_000
-  const samples = rate * 2
-  const view = new DataView(new ArrayBuffer(44 + samples * 2))
-  const text = (at: number, value: string) => [...value].forEach((c, i) => view.setUint8(at + i, c.charCodeAt(0)))
-  text(0, 'RIFF')
-  view.setUint32(4, 36 + samples * 2, true)
-  text(8, 'WAVEfmt ')
-  view.setUint32(16, 16, true)
-  view.setUint16(20, 1, true) // PCM
-  view.setUint16(22, 1, true) // mono
-  view.setUint32(24, rate, true)
-  view.setUint32(28, rate * 2, true)
-  view.setUint16(32, 2, true)
-  view.setUint16(34, 16, true)
-  text(36, 'data')
-  view.setUint32(40, samples * 2, true)
-  for (let i = 0; i < samples; i++) view.setInt16(44 + i * 2, Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * 8000), true)
-  const url = URL.createObjectURL(new Blob([view.buffer], { type: 'audio/wav' }))
+  const url = URL.createObjectURL(sineWav(440, 2, 16_000, 8000))
   const element = new Audio(url)
   document.body.append(element)
   restore.push(() => {
@@ -79,13 +49,13 @@ test('without audio consent, start() resolves with no-consent instead of throwin
   const { id } = await act(() => recorder.start())
   expect(current().consent).toMatchObject({ state: 'not-required', scopes: { audio: false } })
 
-  const refused = await act(() => current().audio.start(toneStream()))
+  const refused = await act(async () => current().audio.start(await tone()))
   expect(refused.state).toBe('no-consent')
   expect(current().audio).toMatchObject({ state: 'no-consent', active: false, error: { code: 'consent_required' } })
 
   await act(() => current().consent.grant({ audio: true }))
   expect(current().consent.scopes.audio).toBe(true)
-  const started = await act(() => current().audio.start(toneStream()))
+  const started = await act(async () => current().audio.start(await tone()))
   expect(started.state).toBe('recording')
   expect(current().audio).toMatchObject({ state: 'recording', active: true, error: null })
   await waitFor(() => expect(current().audio.status.durableParts).toBeGreaterThanOrEqual(2))
@@ -129,7 +99,7 @@ test('a browser without MediaRecorder is state unsupported with audio_unsupporte
   const { current } = renderAudio()
   await act(() => current().recorder.start())
   await act(() => current().consent.grant({ audio: true }))
-  const result = await act(() => current().audio.start(toneStream()))
+  const result = await act(async () => current().audio.start(await tone()))
   expect(result.state).toBe('unsupported')
   expect(current().audio).toMatchObject({ state: 'unsupported', active: false, error: { code: 'audio_unsupported' } })
 })
@@ -156,7 +126,7 @@ test('what the recorder throws (a track that does not exist) becomes state error
   const current = () => hook.result.current
   await act(() => current().recorder.start())
   await act(() => current().consent.grant({ audio: true }))
-  const result = await act(() => current().audio.start(toneStream()))
+  const result = await act(async () => current().audio.start(await tone()))
   expect(result).toMatchObject({ state: 'error', error: { code: 'invalid_options' } })
   expect(current().audio).toMatchObject({ state: 'error', active: false, error: { code: 'invalid_options' } })
   // pause() and resume() on that track do not throw either; the error stays until something works.
@@ -166,7 +136,7 @@ test('what the recorder throws (a track that does not exist) becomes state error
 
   hook.rerender({ track: 'input' })
   expect(current().audio).toMatchObject({ state: 'off', error: null })
-  await act(() => current().audio.start(toneStream()))
+  await act(async () => current().audio.start(await tone()))
   expect(current().audio.state).toBe('recording')
   await act(() => current().audio.stop())
 })
@@ -174,7 +144,7 @@ test('what the recorder throws (a track that does not exist) becomes state error
 test('no session: start() says no_active_session in the status', async () => {
   const { current } = renderAudio()
   await act(() => current().consent.grant({ audio: true }))
-  const result = await act(() => current().audio.start(toneStream()))
+  const result = await act(async () => current().audio.start(await tone()))
   expect(result).toMatchObject({ state: 'off', error: { code: 'no_active_session' } })
   expect(current().audio.error?.code).toBe('no_active_session')
 })

@@ -3,23 +3,15 @@
 // be injected through the recorder (a browser without MediaRecorder, a refused microphone) uses
 // createAudioCapture on the same recorder, with the browser APIs replaced.
 import { afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { userEvent } from 'vitest/browser'
 import type { ErrorInfo } from '../errors'
 import type { Recorder } from '../client/types'
+import { clickToAllowAudio, sineWav, toneStream } from '../../test/audio'
 import { closeAll, recorderFor, uniqueDb, waitFor } from '../../test/browser'
 import { createAudioCapture, type AudioEnv, type AudioHost } from './createAudioCapture'
 
 const closing: Array<() => unknown> = []
 
-// Web Audio and media playback start only after the user interacted with the page (autoplay
-// policy): one real click, as a user's first click in a voice app.
-beforeAll(async () => {
-  const button = document.createElement('button')
-  button.textContent = 'Talk'
-  document.body.append(button)
-  await userEvent.click(button)
-  button.remove()
-})
+beforeAll(clickToAllowAudio)
 afterEach(async () => {
   for (const close of closing.splice(0)) await close()
   await closeAll()
@@ -51,36 +43,14 @@ function hostFor(recorder: Recorder, overrides: Partial<AudioHost> = {}) {
 
 /** A sine from an oscillator, as a MediaStream: audio without a microphone. */
 async function tone(frequency = 440) {
-  const context = new AudioContext()
-  await context.resume()
-  const oscillator = new OscillatorNode(context, { frequency })
-  const gain = new GainNode(context, { gain: 0.5 })
-  const destination = context.createMediaStreamDestination()
-  oscillator.connect(gain).connect(destination)
-  oscillator.start()
-  closing.push(() => context.close())
-  return { stream: destination.stream, context }
+  const made = await toneStream(frequency)
+  closing.push(made.close)
+  return made
 }
 
-/** A 16-bit mono WAV of a sine, as an object URL an <audio> element can play. */
-function wavUrl(frequency: number, seconds: number, rate = 48_000): string {
-  const n = Math.round(rate * seconds)
-  const view = new DataView(new ArrayBuffer(44 + n * 2))
-  const text = (offset: number, value: string) => [...value].forEach((c, i) => view.setUint8(offset + i, c.charCodeAt(0)))
-  text(0, 'RIFF')
-  view.setUint32(4, 36 + n * 2, true)
-  text(8, 'WAVEfmt ')
-  view.setUint32(16, 16, true)
-  view.setUint16(20, 1, true)
-  view.setUint16(22, 1, true)
-  view.setUint32(24, rate, true)
-  view.setUint32(28, rate * 2, true)
-  view.setUint16(32, 2, true)
-  view.setUint16(34, 16, true)
-  text(36, 'data')
-  view.setUint32(40, n * 2, true)
-  for (let i = 0; i < n; i++) view.setInt16(44 + i * 2, Math.round(Math.sin((2 * Math.PI * frequency * i) / rate) * 16_000), true)
-  const url = URL.createObjectURL(new Blob([view.buffer], { type: 'audio/wav' }))
+/** A sine as an object URL an <audio> element can play. */
+function wavUrl(frequency: number, seconds: number): string {
+  const url = URL.createObjectURL(sineWav(frequency, seconds))
   closing.push(() => URL.revokeObjectURL(url))
   return url
 }

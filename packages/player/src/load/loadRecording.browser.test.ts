@@ -2,7 +2,7 @@
 // server started by the browser project's globalSetup, and real audio through MediaRecorder and
 // Web Audio.
 import { afterEach, beforeAll, describe, expect, inject, test } from 'vitest'
-import { userEvent } from 'vitest/browser'
+import { clickToAllowAudio, toneStream } from '../../../core/test/audio'
 import { createRecorder, type Recorder, type RecorderOptions } from '@tapedeck/core'
 import { encodeWav, toWav } from '../export/toWav'
 import { ReplayPlayer } from '../player/ReplayPlayer'
@@ -23,14 +23,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((r) => r.close().catch(() => undefined)))
 })
 
-// Web Audio starts only after the user interacted with the page (autoplay policy).
-beforeAll(async () => {
-  const button = document.createElement('button')
-  button.textContent = 'Play'
-  document.body.append(button)
-  await userEvent.click(button)
-  button.remove()
-})
+beforeAll(clickToAllowAudio)
 
 /** A short conversation recorded through the public API. */
 async function conversation(r: Recorder): Promise<string> {
@@ -166,14 +159,9 @@ describe('toWav in the browser', () => {
   test('a tone recorded by recorder.audio (MediaRecorder, webm/opus slices) decodes to its length and pitch', async () => {
     const r = recorder({ consent: { audio: 'none', remember: false } })
     const { id } = await r.start()
-    const context = new AudioContext()
-    closing.push(() => context.close())
-    await context.resume()
-    const oscillator = new OscillatorNode(context, { frequency: 440 })
-    const destination = context.createMediaStreamDestination()
-    oscillator.connect(new GainNode(context, { gain: 0.5 })).connect(destination)
-    oscillator.start()
-    const started = await r.audio.start(destination.stream, { track: 'input', timesliceMs: 250 })
+    const tone = await toneStream(440)
+    closing.push(tone.close)
+    const started = await r.audio.start(tone.stream, { track: 'input', timesliceMs: 250 })
     expect(started.state).toBe('recording')
     await new Promise((resolve) => setTimeout(resolve, 1500))
     await r.audio.stop()
