@@ -304,7 +304,12 @@ export class RecorderEngine implements RecorderWorkerApi {
         const applied = await this.store.appendMany(
           encoded.map((one, i) => ({ sessionId: one.sessionId, apply: (current: SessionRecord | undefined) => commitBatch(current, one, sealed[i]!, encrypted, now) })),
         )
-        for (const one of applied) this.known.set(one.session.id, one.session)
+        // An ended session gets no more batches from this tab (a resume reads it again): the cache
+        // holds only sessions being recorded.
+        for (const one of applied) {
+          if (one.session.status === 'ended') this.known.delete(one.session.id)
+          else this.known.set(one.session.id, one.session)
+        }
         if (this.usedBytes !== undefined) this.usedBytes += size
         return applied
       } catch (error) {
