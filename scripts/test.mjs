@@ -40,6 +40,17 @@ const e2e = readJson('reports/e2e.json')
 const passed = (unit?.numPassedTests ?? 0) + (e2e?.stats?.expected ?? 0) + (e2e?.stats?.flaky ?? 0) + (bench === 0 ? 1 : 0)
 const failed = (unit?.numFailedTests ?? 0) + (e2e?.stats?.unexpected ?? 0) + (bench === 0 ? 0 : 1)
 const skipped = (unit?.numPendingTests ?? 0) + (unit?.numTodoTests ?? 0) + (e2e?.stats?.skipped ?? 0)
+// CI shows only the end of the output: name what failed there.
+for (const file of unit?.testResults ?? []) {
+  for (const test of file.assertionResults ?? []) {
+    if (test.status === 'failed') console.log(`FAILED (vitest) ${file.name.replace(process.cwd() + '/', '')} › ${test.fullName}\n  ${(test.failureMessages ?? []).join('\n').split('\n').slice(0, 6).join('\n  ')}`)
+  }
+}
+const failedSpecs = (suite) => [
+  ...(suite.specs ?? []).filter((spec) => !spec.ok).map((spec) => `${spec.file}:${spec.line} › ${spec.title}`),
+  ...(suite.suites ?? []).flatMap(failedSpecs),
+]
+for (const spec of (e2e?.suites ?? []).flatMap(failedSpecs)) console.log(`FAILED (e2e) ${spec}`)
 const ok = vitest === 0 && playwright === 0 && bench === 0 && failed === 0 && passed > 0
 console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`)
 process.exit(ok ? 0 : 1)
