@@ -41,6 +41,6 @@ export type { ChunkRecord, SessionCounters, SessionRecord, SessionStatus } from 
 export type { CompressionLevel } from './storage/encodeBatch'
 export type { RedactOptions, BuiltinRule } from './redact'
 export type { Clock } from './util/clock'
-export { INITIAL_SYNC_STATUS, type SyncState, type SyncStatus } from './sync/SyncEngine'
+export { INITIAL_SYNC_STATUS, type SyncState, type SyncStatus } from './sync/syncStatus'
 export type { BlobTransport, BlobUpload, SyncBatch, Transport, TransportContext, TransportResponse } from './sync/Transport'
 export { VERSION } from './version'

@@ -9,7 +9,7 @@ import type {
 } from '../events/catalogue'
 import type { ExportFormat, SessionPage, SessionQuery, StorageKind } from '../engine/protocol'
 import type { RedactOptions } from '../redact'
-import type { SyncStatus } from '../sync/SyncEngine'
+import type { SyncStatus } from '../sync/syncStatus'
 import type { Transport } from '../sync/Transport'
 import type { BlobRecord, ChunkRecord } from '../storage/schema'
 import type { CompressionLevel } from '../storage/encodeBatch'

@@ -4,6 +4,9 @@ import type { StoredBlob, StoredChunk } from '../storage/schema'
 import { backoffDelay, retryAfterMs, verdictFor, type BackoffOptions } from './retryPolicy'
 import type { BlobTransport, SyncBatch, Transport, TransportResponse } from './Transport'
 import { concatBytes } from '../util/concatBytes'
+import { INITIAL_SYNC_STATUS, type SyncStatus } from './syncStatus'
+
+export type { SyncState, SyncStatus } from './syncStatus'
 
 export interface SyncConfig {
   /** Static headers sent with every request. */
@@ -22,32 +25,6 @@ export interface SyncConfig {
   scope: string
   /** Only one tab uploads (Web Lock); `false` for a store only this tab sees (memory). */
   shared: boolean
-}
-
-export type SyncState = 'idle' | 'syncing' | 'offline' | 'backoff' | 'unauthorized' | 'stopped'
-
-export interface SyncStatus {
-  /** `leader`: this tab uploads; `follower`: another tab does, and this status is what it said. */
-  role: 'leader' | 'follower'
-  state: SyncState
-  online: boolean
-  /** Events and compressed bytes stored and not yet acknowledged. */
-  pendingEvents: number
-  pendingBytes: number
-  /** Batches the backend refused for good, kept until retried or discarded. */
-  deadLetters: number
-  deadEvents: number
-  /** Binary parts (audio slices, attachments) waiting for upload. */
-  pendingBlobs: number
-  pendingBlobBytes: number
-  /** Per session touched lately: every event up to this seq is acknowledged. */
-  acked: Record<string, number>
-  lastSuccessAt: number | null
-  nextAttemptAt: number | null
-  attempt: number
-  /** Sync waits for a new token. */
-  needsToken: boolean
-  error: ErrorInfo | null
 }
 
 /** Kept in the database so that backoff survives a reload. */
@@ -71,25 +48,6 @@ const MAX_ACKED_KEPT = 20
  * gets back. One tab in a browser uploads (the holder of the Web Lock); the others keep
  * recording into the same database and hear about progress on a BroadcastChannel.
  */
-/** What a sync engine reports before it has done anything. */
-export const INITIAL_SYNC_STATUS: SyncStatus = Object.freeze({
-  role: 'follower',
-  state: 'idle',
-  online: true,
-  pendingEvents: 0,
-  pendingBytes: 0,
-  deadLetters: 0,
-  deadEvents: 0,
-  pendingBlobs: 0,
-  pendingBlobBytes: 0,
-  acked: Object.freeze({}),
-  lastSuccessAt: null,
-  nextAttemptAt: null,
-  attempt: 0,
-  needsToken: false,
-  error: null,
-})
-
 export class SyncEngine {
   private status: SyncStatus
   private persisted: PersistedSyncState = { attempt: 0, nextAttemptAt: 0, lastSuccessAt: null }
