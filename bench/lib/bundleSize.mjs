@@ -1,18 +1,27 @@
-// The size of `@tapedeck/core` as a browser app ships it: the page entry (src/index.ts bundled
-// with Vite, minified, comlink included) without the files it loads separately (the worker,
-// the main-thread engine it imports lazily), and the worker file; gzip level 9.
+// The size of `@tapedeck/core` as a browser app ships it: an app that imports the package
+// (all of it, or only createRecorder) bundled with Vite and minified, comlink included. Counted:
+// the files the page loads at once (without the worker and what is imported lazily: the
+// main-thread engine, audio, erasure), and the worker file; gzip level 9.
+// Built as an app is, not as a library: a library build keeps its entry's exports exactly
+// (rolldown then leaves shared modules in small common chunks instead of merging them into the
+// entry) and keeps whitespace in ES output; neither is what an app's build does.
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
+import { minifySync } from 'rolldown/utils'
 import { sourceResolve } from '../../scripts/conditions.mjs'
 import { sourcesOnly } from './sourcesOnly.mjs'
 
 const core = fileURLToPath(new URL('../../packages/core/', import.meta.url))
 
-/** Bundles `entry` and measures what the page loads. */
-async function measure(entry) {
+/** Bundles an app whose whole code is `source`, and measures what the page loads. */
+async function measure(scratchDir, name, source) {
+  mkdirSync(scratchDir, { recursive: true })
+  // A .js file: bench/**/*.ts is type-checked with the workspace, this scratch file must not be.
+  const entry = join(scratchDir, `${name}.js`)
+  writeFileSync(entry, source)
   const result = await build({
     configFile: false,
     logLevel: 'warn',
@@ -27,8 +36,9 @@ async function measure(entry) {
       minify: true,
       sourcemap: false,
       reportCompressedSize: false,
-      // Nothing external: comlink (and anything else the page entry imports) is counted.
-      rolldownOptions: { external: [] },
+      // Nothing external: comlink (and anything else the page entry imports) is counted. An app's
+      // entry exports nothing, so its chunks are laid out freely.
+      rolldownOptions: { external: [], preserveEntrySignatures: false },
     },
     worker: { format: 'es', plugins: () => [sourcesOnly()] },
   })
@@ -44,7 +54,8 @@ async function measure(entry) {
     for (const imported of byName.get(name)?.imports ?? []) visit(imported)
   }
   visit(entryChunk.fileName)
-  const bytesOf = (file) => Buffer.from(file.type === 'chunk' ? file.code : file.source)
+  // Vite's library mode minifies ES output but keeps its whitespace; an app's build does not.
+  const bytesOf = (file) => Buffer.from(minifySync(file.fileName, file.type === 'chunk' ? file.code : String(file.source)).code)
   const gzip = (buffer) => gzipSync(buffer, { level: 9 }).byteLength
   const pageParts = [...page].map((name) => bytesOf(byName.get(name)))
   // Vite emits the worker as its own (asset) file; the chunk that creates it refers to it by name.
@@ -73,13 +84,10 @@ async function measure(entry) {
 }
 
 export async function coreBundleSize(scratchDir) {
-  const full = await measure('src/index.ts')
+  const index = JSON.stringify(join(core, 'src/index.ts'))
+  const full = await measure(scratchDir, 'wholeCore', `import * as tapedeck from ${index}\nglobalThis.tapedeck = tapedeck\n`)
   // What an app pays that imports only the recorder (the rest of the entry tree-shaken away).
-  mkdirSync(scratchDir, { recursive: true })
-  // A .js file: bench/**/*.ts is type-checked with the workspace, this scratch file must not be.
-  const only = join(scratchDir, 'recorderOnly.js')
-  writeFileSync(only, `export { createRecorder } from ${JSON.stringify(join(core, 'src/index.ts'))}\n`)
-  const recorderOnly = await measure(only)
+  const recorderOnly = await measure(scratchDir, 'recorderOnly', `import { createRecorder } from ${index}\nglobalThis.createRecorder = createRecorder\n`)
   return { ...full, recorderOnly: { pageFiles: recorderOnly.pageFiles, pageBytes: recorderOnly.pageBytes, pageGzip: recorderOnly.pageGzip } }
 }
 
