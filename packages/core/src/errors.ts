@@ -56,8 +56,10 @@ export type TapedeckErrorCode =
   | 'blob_not_found'
   /** The backend keeps the session under a legal hold: it was not erased there (HTTP 423). */
   | 'session_held'
-  /** Encryption at rest could not be set up or a stored chunk could not be decrypted. */
+  /** Encryption (at rest, or `encryptForServer`) could not be set up, or stored or sealed data could not be decrypted (a wrong key, damaged data). */
   | 'encryption_failed'
+  /** The recording is sealed for a backend's private key (`encryptForServer`), and no key that opens it was given. */
+  | 'sealed'
   /** The backend answered 401/403: sync waits for a new token (`getToken`) or `syncNow()`. */
   | 'sync_unauthorized'
 

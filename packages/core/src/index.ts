@@ -17,6 +17,7 @@ export type {
   ConsentState,
   ConsentStatus,
   EncryptionOptions,
+  EncryptForServerOptions,
   TranscriptInput,
   AttachOptions,
   AttachmentRef,
@@ -37,7 +38,7 @@ export type { PageLifecycle } from './client/pageLifecycle'
 export { TapedeckError, isTapedeckError, type ErrorInfo, type TapedeckErrorCode } from './errors'
 export * from './events/catalogue'
 export type { ExportFormat, SessionPage, SessionQuery, StorageKind } from './engine/protocol'
-export type { ChunkRecord, SessionCounters, SessionRecord, SessionStatus } from './storage/schema'
+export type { ChunkRecord, SessionCounters, SessionRecord, SessionSealing, SessionStatus } from './storage/schema'
 export type { CompressionLevel } from './storage/encodeBatch'
 export type { RedactOptions, BuiltinRule } from './redact'
 export type { Clock } from './util/clock'

@@ -13,6 +13,10 @@ export {
 } from './load/loadRecording'
 export type { BlobPartInfo, Recording, RecordingBlobs, RecordingSourceKind, SeqGap } from './recording/Recording'
 
+// — sealed recordings (encryptForServer) —
+export { createSealingKeys, type SealingKeyOptions, type SealingKeys } from './seal/createSealingKeys'
+export type { SealingPrivateKey } from './seal/openSealed'
+
 // — playback —
 export {
   ReplayPlayer,

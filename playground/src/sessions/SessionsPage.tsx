@@ -1,7 +1,7 @@
 import { useDeleteSession, useExportSession, useRecordings, useSyncNow, type ServerSource } from '@tapedeck/react/query'
 import { href } from '../useHashRoute'
 
-const money = (usd: number | undefined) => (usd ? `$${usd.toFixed(5)}` : '—')
+const money = (usd: number | null | undefined) => (usd ? `$${usd.toFixed(5)}` : '—')
 const when = (ms: number) => new Date(ms).toLocaleString()
 
 /** Sessions in this browser (`recorder.sessions`) and on the reference server, with the react-query hooks. */
@@ -105,8 +105,9 @@ function ServerSessions({ source }: { source: ServerSource }) {
               <td>{s.status}</td>
               <td>{s.completeness.complete ? 'yes' : s.completeness.gaps.length ? `gaps: ${s.completeness.gaps.length}` : 'not ended'}</td>
               <td>{s.stats.events}</td>
-              <td>{`${s.stats.inputTokens} / ${s.stats.outputTokens}`}</td>
-              <td>{money(s.stats.costUsd)}</td>
+              {/* Sealed for the backend (encryptForServer): the server cannot count tokens or cost. */}
+              <td>{s.stats.inputTokens === null ? 'sealed' : `${s.stats.inputTokens} / ${s.stats.outputTokens}`}</td>
+              <td>{s.stats.costUsd === null ? 'sealed' : money(s.stats.costUsd)}</td>
             </tr>
           ))}
         </tbody>

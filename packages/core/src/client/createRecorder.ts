@@ -14,6 +14,7 @@ import { INITIAL_STATUS } from './initialStatus'
 import { browserLifecycle } from './pageLifecycle'
 import { openTailWriter, type TailWriter } from './tailWriter'
 import { lazyAudio, type LazyAudio } from './lazyAudio'
+import { checkEncryptForServer } from '../crypto/checkServerKey'
 import type { ErasureHost } from './erasure'
 import {
   consentConfig,
@@ -130,6 +131,7 @@ class RecorderClient implements Recorder {
     if (options.capture !== undefined && options.capture !== 'full' && options.capture !== 'metadata') {
       throw new TapedeckError('invalid_options', `capture must be 'full' or 'metadata', got ${JSON.stringify(options.capture)}.`)
     }
+    if (options.encryptForServer !== undefined) checkEncryptForServer(options)
     this.consentConfig = consentConfig(options.consent, options.dbName ?? 'tapedeck')
     this.consentStatus = initialConsent(this.consentConfig)
     // Consent required and not given: IndexedDB is not even opened until it is.
@@ -383,6 +385,7 @@ class RecorderClient implements Recorder {
       capture: this.captureMode(),
       ...(options.redact !== undefined && { redact: options.redact }),
       ...(options.encryption && { encryption: { ...(options.encryption.key && { key: options.encryption.key }) } }),
+      ...(options.encryptForServer && { encryptForServer: { publicKey: options.encryptForServer.publicKey } }),
       ...(options.retainSyncedMs !== undefined && { retainSyncedMs: options.retainSyncedMs }),
       ...(options.maxLocalBytes !== undefined && { maxLocalBytes: options.maxLocalBytes }),
       ...(options.onFull !== undefined && { onFull: options.onFull }),

@@ -94,6 +94,8 @@ export interface RecorderOptions {
   onFull?: 'drop-newest' | 'drop-oldest'
   /** Encrypts chunks and audio at rest (AES-GCM, after compression). Off by default. */
   encryption?: EncryptionOptions
+  /** Seals event payloads and audio for the holder of a private key: the backend stores what it cannot read. Off by default. */
+  encryptForServer?: EncryptForServerOptions
 }
 
 export type ConsentMode = 'none' | 'required'
@@ -139,6 +141,15 @@ export interface EncryptionOptions {
    * and keeps in IndexedDB (protects data copied off the disk, not from scripts on the page).
    */
   key?: CryptoKey
+}
+
+export interface EncryptForServerOptions {
+  /**
+   * The backend reader's public key: RSA-OAEP with SHA-256, at least 2048 bits, as a JWK or a
+   * CryptoKey (`createSealingKeys()` in `@tapedeck/player` makes a pair). Lifecycle events
+   * (`session.*`, `recorder.dropped`, `consent.changed`) stay readable; see docs/security.md.
+   */
+  publicKey: JsonWebKey | CryptoKey
 }
 
 export type AudioTrack = 'input' | 'output'

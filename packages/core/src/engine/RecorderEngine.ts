@@ -1,11 +1,12 @@
-import { toErrorInfo, type ErrorInfo } from '../errors'
+import { TapedeckError, toErrorInfo, type ErrorInfo } from '../errors'
 import type { TapedeckEvent } from '../events/catalogue'
 import { ID_PATTERN, type PendingEvent } from '../events/serialize'
 import type { PackedBatch } from '../events/PackedBatch'
 import { unpackBatch } from '../events/unpackBatch'
-import { StaleSessionError, commitBatch, encodeBatch, type AppliedBatch, type EncodeContext, type IngestBatch } from '../storage/encodeBatch'
+import { StaleSessionError, commitBatch, encodeBatch, needsContentKey, type AppliedBatch, type EncodeContext, type IngestBatch } from '../storage/encodeBatch'
 import { createChunkCodec, openedStore, type ChunkCodec } from '../storage/ChunkCodec'
 import { checkKey, generateAtRestKey } from '../crypto/atRest'
+import type { ServerKey } from '../crypto/sealForServer'
 import { gunzip } from '../util/gzip'
 import { createIdbStore, openDatabase } from '../storage/idbStore'
 import { createMemoryStore } from '../storage/memoryStore'
@@ -57,6 +58,9 @@ export class RecorderEngine implements RecorderWorkerApi {
   private usedBytes: number | undefined
   private retention: ReturnType<typeof setInterval> | undefined
   private sync: SyncEngine | undefined
+  /** `encryptForServer`: the backend's public key. */
+  private server: ServerKey | undefined
+  private sealingModule: Promise<typeof import('../crypto/sealForServer')> | undefined
   private readonly incoming: Array<{ packed: PackedBatch; resend: boolean; resolve: (result: IngestResult) => void; reject: (error: unknown) => void }> = []
 
   init(config: EngineConfig, callbacks: EngineCallbacks = {}): Promise<EngineInfo> {
@@ -87,6 +91,7 @@ export class RecorderEngine implements RecorderWorkerApi {
       }
       try {
         this.codec = createChunkCodec({ level: config.compressionLevel, key: await this.atRestKey() })
+        if (config.encryptForServer) this.server = await (await this.sealing()).importServerKey(config.encryptForServer.publicKey)
       } catch (cause) {
         return { storage: this.store.kind, recovered: [], fatal: toErrorInfo(cause, 'encryption_failed') }
       }
@@ -99,7 +104,7 @@ export class RecorderEngine implements RecorderWorkerApi {
       if (config.sync) {
         const { transport, endpoint, token, ...sync } = config.sync
         this.sync = new SyncEngine(
-          () => this.readable(),
+          () => this.uploads(),
           { ...sync, scope: config.dbName, shared: this.store.kind === 'indexeddb' },
           await makeTransport(transport, endpoint, callbacks),
           (status) => void callbacks.onSyncStatus?.(status),
@@ -124,6 +129,23 @@ export class RecorderEngine implements RecorderWorkerApi {
   /** The store with chunk and part bytes decrypted, for sync and reads. */
   private readable(): RecordStore {
     return this.codec.encrypting ? openedStore(this.store, this.codec) : this.store
+  }
+
+  /** What sync reads: a sealed part goes up as `application/octet-stream` (its type is in its sealed event). */
+  private uploads(): RecordStore {
+    const store = this.readable()
+    return {
+      ...store,
+      nextBlob: async () => {
+        const blob = await store.nextBlob()
+        return blob?.sealed ? { ...blob, mimeType: 'application/octet-stream' } : blob
+      },
+    }
+  }
+
+  /** The sealing code, loaded the first time a recorder seals or reads a sealed session. */
+  private sealing(): Promise<typeof import('../crypto/sealForServer')> {
+    return (this.sealingModule ??= import('../crypto/sealForServer'))
   }
 
   /** Deletes what the backend acknowledged longer than `retainSyncedMs` ago. */
@@ -291,9 +313,16 @@ export class RecorderEngine implements RecorderWorkerApi {
       for (const batch of batches) {
         const id = batch.sessionId
         if (!seen.has(id)) seen.set(id, this.known.has(id) ? this.known.get(id) : await this.store.getSession(id))
-        const one = encodeBatch(seen.get(id), batch, this.ctx)
+        const base = seen.get(id)
+        const fresh = this.server && needsContentKey(base, batch, this.server.kid) ? await (await this.sealing()).newContentKey(this.server) : undefined
+        const one = encodeBatch(base, batch, this.ctx, fresh)
         seen.set(id, one.session)
         encoded.push(one)
+      }
+      // Payloads sealed for the backend first (every payload of the group at once), then compressed.
+      if (encoded.some((one) => one.toSeal)) {
+        const { sealEncoded } = await this.sealing()
+        encoded.splice(0, encoded.length, ...(await Promise.all(encoded.map(sealEncoded))))
       }
       const sealed = await Promise.all(encoded.map((one) => this.codec.seal(one.raw)))
       const size = sealed.reduce((sum, bytes) => sum + bytes.byteLength, 0)
@@ -375,18 +404,21 @@ export class RecorderEngine implements RecorderWorkerApi {
     return this.serial(() => this.store.getSession(id))
   }
 
+  /** Events as recorded: sealed payloads are opened with the session's own content keys. */
   readEvents(id: string, fromSeq = 0, limit = Infinity): Promise<TapedeckEvent[]> {
     return this.serial(async () => {
       const events: TapedeckEvent[] = []
-      for (const chunk of await this.store.getChunks(id, fromSeq)) {
+      read: for (const chunk of await this.store.getChunks(id, fromSeq)) {
         for (const line of decoder.decode(await gunzip(await this.codec.open(chunk))).split('\n')) {
           if (line === '') continue
           const event = JSON.parse(line) as TapedeckEvent
           if (event.seq < fromSeq) continue
-          if (events.length >= limit) return events
+          if (events.length >= limit) break read
           events.push(event)
         }
       }
+      const keys = (await this.store.getSession(id))?.sealing
+      if (keys) await (await this.sealing()).openEvents(events, keys)
       return events
     })
   }
@@ -409,7 +441,16 @@ export class RecorderEngine implements RecorderWorkerApi {
         throw new Error('Bad blob ids')
       }
       const size = input.bytes.byteLength
-      const bytes = await this.codec.sealBlob(input.bytes)
+      // A part of a sealed session is sealed with the session's current key, like its events.
+      const { sessionId, blobId, part } = input
+      const session = this.known.has(sessionId) ? this.known.get(sessionId) : await this.store.getSession(sessionId)
+      const key = session?.sealing?.at(-1)?.contentKey
+      if (!key && !session && this.server) {
+        const message = `Part ${part} of ${blobId} was not stored: session ${sessionId} has no content key to seal it with yet (attach after start() resolves).`
+        return { stored: false, error: { code: 'encryption_failed', message, at: Date.now() } }
+      }
+      const plain = key ? await (await this.sealing()).sealPart(key, sessionId, blobId, part, input.bytes) : input.bytes
+      const bytes = await this.codec.sealBlob(plain)
       const blob: StoredBlob = {
         ...input,
         bytes,
@@ -418,6 +459,7 @@ export class RecorderEngine implements RecorderWorkerApi {
         state: 'pending',
         attempts: 0,
         ...(this.codec.encrypting && { encrypted: true }),
+        ...(key && { sealed: true }),
       }
       try {
         await this.makeRoom(bytes.byteLength, input.sessionId)
@@ -439,7 +481,14 @@ export class RecorderEngine implements RecorderWorkerApi {
   }
 
   getBlob(sessionId: string, blobId: string, part: number): Promise<StoredBlob | undefined> {
-    return this.serial(() => this.readable().getBlob(sessionId, blobId, part))
+    return this.serial(async () => {
+      const blob = await this.readable().getBlob(sessionId, blobId, part)
+      if (!blob?.sealed) return blob
+      const keys = (await this.store.getSession(sessionId))?.sealing
+      if (!keys) throw new TapedeckError('encryption_failed', `Part ${part} of ${blobId} is sealed, and session ${sessionId} has no key here to open it.`)
+      const { sealed: _sealed, ...opened } = blob
+      return { ...opened, bytes: await (await this.sealing()).openPart(keys, sessionId, blobId, part, blob.bytes) }
+    })
   }
 
   listBlobs(sessionId: string): Promise<BlobRecord[]> {

@@ -24,6 +24,8 @@ export interface EngineConfig {
   capture?: 'full' | 'metadata'
   /** Encrypt chunks and parts at rest; without a key, one is made and kept in the database. */
   encryption?: { key?: CryptoKey }
+  /** Seal event payloads and parts for the backend's private key (docs/protocol.md, "Sealed data"). */
+  encryptForServer?: { publicKey: JsonWebKey | CryptoKey }
   /** Acknowledged chunks and parts are deleted this long after their upload. */
   retainSyncedMs?: number
   /** Cap on stored bytes (chunks and parts). */

@@ -1,6 +1,6 @@
 import type { SessionStartedData } from '../events/catalogue'
 import type { PendingEvent } from '../events/serialize'
-import { emptyCounters, type SessionCounters, type SessionRecord, type SessionStatus, type StoredChunk } from './schema'
+import { emptyCounters, type SessionCounters, type SessionRecord, type SessionSealing, type SessionStatus, type StoredChunk } from './schema'
 
 /** What the page hands the engine: events of one session, in the order they were recorded. */
 export interface IngestBatch {
@@ -34,8 +34,13 @@ export interface EncodedBatch {
   session: SessionRecord
   firstSeq: number
   count: number
-  /** NDJSON, one event a line. */
+  /** NDJSON, one event a line; empty while `toSeal` is set. */
   raw: Uint8Array
+  /**
+   * `encryptForServer`: the payloads to seal (async, outside any transaction) and the NDJSON
+   * around them (`pieces`, one more than `events`); `sealEncoded` makes `raw` from them.
+   */
+  toSeal?: { contentKey: CryptoKey; pieces: string[]; events: Array<{ seq: number; type: string; data: string }> }
   created: boolean
   resumed: boolean
   batchId?: string
@@ -68,12 +73,28 @@ const STATUS_AFTER: Partial<Record<string, SessionStatus>> = {
   'session.interrupted': 'interrupted',
 }
 
+/** Lifecycle and bookkeeping events the backend needs to read: never sealed. */
+export function staysClear(type: string): boolean {
+  return type.startsWith('session.') || type === 'recorder.dropped' || type === 'consent.changed'
+}
+
+/**
+ * Whether storing this batch with `encryptForServer` (public key `kid`) needs a new content key:
+ * for a new session, and for a session continued (`session.started` on an existing one) whose
+ * key was not made for this public key.
+ */
+export function needsContentKey(base: SessionRecord | undefined, batch: IngestBatch, kid: string): boolean {
+  return base === undefined || (batch.events[0]?.type === 'session.started' && base.sealing?.at(-1)?.kid !== kid)
+}
+
 /**
  * Assigns seq, id and t to a batch and redacts it, against the session as last seen. Pure and
- * synchronous; the slow part after it (compression, encryption) runs outside any transaction,
- * and `commitBatch` then checks, inside the write transaction, that nobody took those seqs meanwhile.
+ * synchronous; the slow part after it (sealing, compression, encryption) runs outside any
+ * transaction, and `commitBatch` then checks, inside the write transaction, that nobody took
+ * those seqs meanwhile. `fresh`: a new content key, announced in the batch's first event (see
+ * `needsContentKey`). Once a session has a key, every payload but lifecycle ones is sealed.
  */
-export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch, ctx: EncodeContext): EncodedBatch {
+export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch, ctx: EncodeContext, fresh?: Omit<SessionSealing, 'fromSeq'>): EncodedBatch {
   let events = batch.events
   /** Leading events whose payload is already redacted. */
   let redactedAlready = 0
@@ -106,6 +127,14 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
 
   const counters = session.counters
   const firstSeq = session.lastSeq + 1
+  let note: string | undefined
+  if (fresh && (created || resumed)) {
+    const { contentKey: _key, ...announced } = fresh
+    session.sealing = [...(session.sealing ?? []), { ...fresh, fromSeq: firstSeq }]
+    note = JSON.stringify(announced)
+  }
+  const contentKey = session.sealing?.at(-1)?.contentKey
+  const toSeal: EncodedBatch['toSeal'] = contentKey && { contentKey, pieces: [], events: [] }
   let seq = session.lastSeq
   let t = session.lastT
   let text = ''
@@ -120,15 +149,27 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
       counters.redactions += redacted.count
     }
     if (event.type === 'session.ended') data = withLastSeq(data, seq)
+    // After redaction, which could take the wrapped key for a secret; last, so that it wins over
+    // a `sealing` member the app put in its metadata (JSON readers keep the last duplicate).
+    if (i === 0 && note) data = data === '{}' ? `{"sealing":${note}}` : `${data.slice(0, -1)},"sealing":${note}}`
     countEvent(counters, event.type, data)
     const status = STATUS_AFTER[event.type]
     if (status) session.status = status
     if (status === 'ended') session.endedAt = event.ts
     text +=
       `{"v":1,"id":"${ctx.makeId(event.ts)}","sessionId":"${batch.sessionId}","seq":${seq},"ts":${event.ts},"t":${t},` +
-      `"tab":"${batch.tab}","type":"${event.type}","data":${data}${event.checkpoint ? ',"checkpoint":true' : ''}}\n`
+      `"tab":"${batch.tab}","type":"${event.type}","data":`
+    if (toSeal && !staysClear(event.type)) {
+      toSeal.pieces.push(text)
+      toSeal.events.push({ seq, type: event.type, data })
+      text = ''
+    } else text += data
+    text += `${event.checkpoint ? ',"checkpoint":true' : ''}}\n`
   }
-  const raw = encoder.encode(text)
+  toSeal?.pieces.push(text)
+  const sealing = toSeal !== undefined && toSeal.events.length > 0
+  // Sealed: `sealEncoded` makes the bytes and counts them.
+  const raw = sealing ? new Uint8Array(0) : encoder.encode(toSeal ? toSeal.pieces.join('') : text)
   counters.events += events.length
   counters.bytes += raw.byteLength
   session.lastSeq = seq
@@ -141,6 +182,7 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
     firstSeq,
     count: events.length,
     raw,
+    ...(sealing && { toSeal }),
     created,
     resumed,
     ...(batch.batchId !== undefined && { batchId: batch.batchId }),

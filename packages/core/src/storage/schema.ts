@@ -46,6 +46,25 @@ export interface SessionRecord {
   counters: SessionCounters
   /** Every event up to this seq is acknowledged by the backend (-1: none yet). */
   syncedSeq?: number
+  /**
+   * `encryptForServer`: the session's content keys, oldest first. One for the whole session,
+   * unless a recorder with another public key continued it (then a new one from that resume on).
+   */
+  sealing?: SessionSealing[]
+}
+
+/** A session's content key, and what `session.started` / `session.resumed` tell the backend of it. */
+export interface SessionSealing {
+  /** `RSA-OAEP-256+A256GCM`. */
+  alg: string
+  /** RFC 7638 thumbprint of the public key it is wrapped for. */
+  kid: string
+  /** The content key wrapped with that public key (RSA-OAEP), base64. */
+  key: string
+  /** The first seq sealed with it. */
+  fromSeq: number
+  /** The content key itself: AES-256-GCM, non-extractable (IndexedDB stores it, no script reads it). */
+  contentKey: CryptoKey
 }
 
 export type ChunkState = 'pending' | 'sent' | 'dead'
@@ -106,6 +125,8 @@ export interface BlobRecord {
   settledAt?: number
   /** Encrypted at rest, like a chunk. */
   encrypted?: boolean
+  /** Sealed for the backend (`encryptForServer`): IV, then AES-GCM ciphertext under the session's content key. */
+  sealed?: boolean
 }
 
 export interface StoredBlob extends BlobRecord {

@@ -1,7 +1,7 @@
 import type { TapedeckEvent } from '@tapedeck/core'
 import { playerError } from '../playerError'
-import { buildRecording } from '../recording/buildRecording'
 import type { BlobPartInfo, Recording } from '../recording/Recording'
+import { finishRecording } from './finishRecording'
 import type { LoadOptions, RecorderSource } from './loadRecording'
 
 /** Reads a session from a recorder's local store, page by page, and lists its stored attachments. */
@@ -36,12 +36,13 @@ export async function loadFromRecorder({ recorder, sessionId }: RecorderSource, 
     return info
   })
   const blob = sessions.blob?.bind(sessions)
-  return buildRecording({
+  // The recorder opens sealed sessions itself; a store that does not (a test double) needs the key.
+  return finishRecording({
     source: 'recorder',
     events,
     sessionId,
     parts,
     getPart: blob ? (info) => blob(sessionId, info.blobId, info.part) : undefined,
     annotations: options.annotations,
-  })
+  }, options)
 }

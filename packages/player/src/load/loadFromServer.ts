@@ -1,7 +1,7 @@
 import { playerError } from '../playerError'
-import { buildRecording } from '../recording/buildRecording'
 import type { Recording } from '../recording/Recording'
 import { parseText } from './parseText'
+import { finishRecording } from './finishRecording'
 import type { LoadOptions, ServerSource } from './loadRecording'
 
 async function headersFor(source: ServerSource): Promise<Headers> {
@@ -46,7 +46,7 @@ export async function loadFromServer(source: ServerSource, options: LoadOptions)
   const text = await eventsResponse.text()
   const parsed = text.trim() === '' ? { events: [], describe: (i: number) => `event ${i}` } : parseText(text)
 
-  return buildRecording({
+  return finishRecording({
     source: 'server',
     events: parsed.events,
     sessionId: source.sessionId,
@@ -60,5 +60,5 @@ export async function loadFromServer(source: ServerSource, options: LoadOptions)
     },
     annotations: options.annotations,
     describe: (i) => `${eventsUrl}: ${parsed.describe(i)}`,
-  })
+  }, options)
 }

@@ -2,8 +2,10 @@ import { Gunzip } from 'fflate'
 import type { TapedeckEvent } from '@tapedeck/core'
 import type { Annotation } from '../annotations/Annotation'
 import { playerError } from '../playerError'
-import { buildRecording } from '../recording/buildRecording'
+import type { RecordingParts } from '../recording/buildRecording'
 import type { BlobPartInfo, Recording } from '../recording/Recording'
+import type { SealingPrivateKey } from '../seal/openSealed'
+import { finishRecording } from './finishRecording'
 import { loadFromRecorder } from './loadFromRecorder'
 import { loadFromServer } from './loadFromServer'
 import { parseText } from './parseText'
@@ -58,6 +60,12 @@ export interface LoadOptions {
   pageSize?: number
   /** Cancels a load from a recorder or a server. */
   signal?: AbortSignal
+  /**
+   * Opens a recording sealed with `encryptForServer` (from a server, an export): the private JWK
+   * `createSealingKeys()` gave, or a CryptoKey. Without it a sealed recording throws `sealed`.
+   * Not needed for the recorder's own store, which opens its sessions itself.
+   */
+  privateKey?: SealingPrivateKey
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -86,7 +94,7 @@ function gunzipAll(bytes: Uint8Array): Uint8Array {
   return out
 }
 
-function fromBytes(bytes: Uint8Array, options: LoadOptions): Recording {
+function fromBytes(bytes: Uint8Array, options: LoadOptions): RecordingParts {
   const extra = options.annotations ?? []
   if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
     const zip = readZip(bytes)
@@ -95,7 +103,7 @@ function fromBytes(bytes: Uint8Array, options: LoadOptions): Recording {
       const data = path === undefined ? undefined : zip.files.get(path)
       return data ? new Blob([data as Uint8Array<ArrayBuffer>], { type: info.mimeType }) : undefined
     }
-    return buildRecording({
+    return {
       source: 'zip',
       events: zip.events,
       sessionId: options.sessionId ?? zip.sessionId,
@@ -103,21 +111,21 @@ function fromBytes(bytes: Uint8Array, options: LoadOptions): Recording {
       getPart,
       annotations: [...(zip.annotations ?? []), ...extra],
       describe: (i) => `events.jsonl: ${zip.describe(i)}`,
-    })
+    }
   }
   const text = new TextDecoder().decode(bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipAll(bytes) : bytes)
   return fromText(text, options)
 }
 
-function fromText(text: string, options: LoadOptions): Recording {
+function fromText(text: string, options: LoadOptions): RecordingParts {
   const parsed = parseText(text)
-  return buildRecording({
+  return {
     source: parsed.kind === 'promptkit' ? 'promptkit' : parsed.kind === 'events' ? 'events' : 'jsonl',
     events: parsed.events,
     sessionId: options.sessionId ?? parsed.sessionId,
     annotations: [...(parsed.annotations ?? []), ...(options.annotations ?? [])],
     describe: parsed.describe,
-  })
+  }
 }
 
 /**
@@ -128,13 +136,13 @@ function fromText(text: string, options: LoadOptions): Recording {
  * server cannot be read.
  */
 export async function loadRecording(source: RecordingSource, options: LoadOptions = {}): Promise<Recording> {
-  if (typeof source === 'string') return fromText(source, options)
+  if (typeof source === 'string') return finishRecording(fromText(source, options), options)
   if (Array.isArray(source)) {
-    return buildRecording({ source: 'events', events: source, sessionId: options.sessionId, annotations: options.annotations })
+    return finishRecording({ source: 'events', events: source, sessionId: options.sessionId, annotations: options.annotations }, options)
   }
-  if (typeof Blob !== 'undefined' && source instanceof Blob) return fromBytes(new Uint8Array(await source.arrayBuffer()), options)
-  if (source instanceof ArrayBuffer) return fromBytes(new Uint8Array(source), options)
-  if (ArrayBuffer.isView(source)) return fromBytes(new Uint8Array(source.buffer, source.byteOffset, source.byteLength), options)
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return finishRecording(fromBytes(new Uint8Array(await source.arrayBuffer()), options), options)
+  if (source instanceof ArrayBuffer) return finishRecording(fromBytes(new Uint8Array(source), options), options)
+  if (ArrayBuffer.isView(source)) return finishRecording(fromBytes(new Uint8Array(source.buffer, source.byteOffset, source.byteLength), options), options)
   if (isObject(source) && isObject(source.recorder) && typeof source.sessionId === 'string') {
     return loadFromRecorder(source as unknown as RecorderSource, options)
   }

@@ -120,8 +120,10 @@ export function buildRecording(input: RecordingParts): Recording {
   for (const part of input.parts ?? []) parts.set(`${part.blobId}\u0000${part.part}`, { ...part })
   for (const part of audioParts(events)) {
     const key = `${part.blobId}\u0000${part.part}`
-    // The source's own record wins; the event fills in what it lacks.
-    parts.set(key, { ...part, ...parts.get(key) })
+    // The source's own record wins; the event fills in what it lacks, and names the type of a
+    // part the source only knows as bytes (a sealed part is stored as application/octet-stream).
+    const own = parts.get(key)
+    parts.set(key, { ...part, ...own, ...(own?.mimeType === 'application/octet-stream' && { mimeType: part.mimeType }) })
   }
 
   return {

@@ -16,11 +16,14 @@ export interface ServerSession {
   stats: {
     events: number
     durationMs: number
-    costUsd: number
-    inputTokens: number
-    outputTokens: number
+    /** `null` when calls are sealed (`encryptForServer`): the server cannot read them. */
+    costUsd: number | null
+    inputTokens: number | null
+    outputTokens: number | null
     calls: number
     errors: number
+    /** Events whose content is sealed for a private key; present only when there are some. */
+    sealedEvents?: number
   }
 }
 

@@ -1,5 +1,5 @@
 import type { WireEvent } from '../store/SessionStore.js'
-import { isRecord } from '../summary/sessionSummary.js'
+import { isRecord, isSealed } from '../summary/sessionSummary.js'
 
 const COLUMNS = [
   'seq', 'ts', 'callId', 'provider', 'model', 'status', 'inputTokens', 'outputTokens',
@@ -8,17 +8,27 @@ const COLUMNS = [
 
 type Row = Partial<Record<(typeof COLUMNS)[number], unknown>>
 
+/** What a cell holds when its value is inside a payload sealed for a private key. */
+const SEALED = '[sealed]'
+
 /**
  * One row per provider call: completed and failed calls where they finish, then calls that
  * started and never finished (status `unfinished`). RFC 4180, with formula-like text defused.
+ * A sealed call (`encryptForServer`) has its seq, time and status; every other cell says `[sealed]`.
  */
 export async function exportCsv(events: AsyncIterable<WireEvent>): Promise<string> {
   const started = new Map<unknown, WireEvent>()
   const rows: string[] = [COLUMNS.join(',')]
   for await (const event of events) {
     const data = isRecord(event.data) ? event.data : {}
+    const call = event.type === 'provider.call.completed' || event.type === 'provider.call.failed'
+    if (isSealed(event.data)) {
+      // A sealed start cannot be paired with its end: neither has a readable callId.
+      if (call) rows.push(toLine(sealedRow(event)))
+      continue
+    }
     if (event.type === 'provider.call.started') started.set(data.callId, event)
-    if (event.type !== 'provider.call.completed' && event.type !== 'provider.call.failed') continue
+    if (!call) continue
     const start = started.get(data.callId)
     started.delete(data.callId)
     rows.push(toLine(callRow(event, start)))
@@ -47,6 +57,11 @@ function callRow(event: WireEvent, start: WireEvent | undefined): Row {
     finishReason: data.finishReason,
     error,
   }
+}
+
+function sealedRow(event: WireEvent): Row {
+  const row: Row = Object.fromEntries(COLUMNS.map((column) => [column, SEALED]))
+  return { ...row, seq: event.seq, ts: event.ts, status: event.type === 'provider.call.failed' ? 'failed' : 'completed' }
 }
 
 function toLine(row: Row): string {

@@ -1,6 +1,6 @@
 import type { WireEvent } from '../store/SessionStore.js'
 import type { SessionDetail } from '../summary/describeSession.js'
-import { isRecord } from '../summary/sessionSummary.js'
+import { isRecord, isSealed } from '../summary/sessionSummary.js'
 
 const MAX_ROWS = 10_000
 const MAX_TEXT = 500
@@ -19,6 +19,8 @@ export async function exportHtml(detail: SessionDetail, events: AsyncIterable<Wi
     rows.push(`<tr><td>${event.seq}</td><td>${seconds}</td><td>${escape(event.type)}</td><td>${escape(eventText(event))}</td></tr>`)
   }
   const { stats, completeness } = detail
+  // Sealed (encryptForServer): the content is readable only with the private key, not here.
+  const unknown = 'unknown: the calls are sealed'
   const facts: Array<[string, unknown]> = [
     ['Status', detail.status],
     ['Started', detail.startedAt === null ? '' : new Date(detail.startedAt).toISOString()],
@@ -26,9 +28,10 @@ export async function exportHtml(detail: SessionDetail, events: AsyncIterable<Wi
     ['Events', stats.events],
     ['Complete', completeness.complete ? 'yes' : `no (gaps: ${completeness.gaps.map((g) => `${g.from}–${g.to}`).join(', ') || 'none'})`],
     ['Provider calls', stats.calls],
-    ['Tokens in / out', `${stats.inputTokens} / ${stats.outputTokens}`],
-    ['Cost', `$${stats.costUsd}`],
+    ['Tokens in / out', stats.inputTokens === null ? unknown : `${stats.inputTokens} / ${stats.outputTokens}`],
+    ['Cost', stats.costUsd === null ? unknown : `$${stats.costUsd}`],
     ['Errors', stats.errors],
+    ...(stats.sealedEvents ? [['Sealed', `${stats.sealedEvents} events: their content is sealed for a private key and cannot be shown here`] as [string, unknown]] : []),
   ]
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -54,6 +57,7 @@ ${more > 0 ? `<p>${more} more events are left out; export jsonl for all of them.
 }
 
 function eventText(event: WireEvent): string {
+  if (isSealed(event.data)) return '[sealed]'
   const data = isRecord(event.data) ? event.data : {}
   const text = typeof data.content === 'string'
     ? `${typeof data.role === 'string' ? data.role : ''}: ${data.content}`

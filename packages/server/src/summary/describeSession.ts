@@ -24,11 +24,15 @@ export interface SessionDetail {
     events: number
     /** Largest minus smallest `t` stored. */
     durationMs: number
-    costUsd: number
-    inputTokens: number
-    outputTokens: number
+    /** `null` when some calls are sealed (`encryptForServer`): their cost and tokens cannot be read here. */
+    costUsd: number | null
+    inputTokens: number | null
+    outputTokens: number | null
     calls: number
+    /** What event types show; a tool call's error inside a sealed payload is not counted. */
     errors: number
+    /** Events whose content is sealed for a private key; present only when there are some. */
+    sealedEvents?: number
   }
   /** The legal hold on it, or null: a held session is kept from erasure and retention. */
   hold: SessionHold | null
@@ -37,6 +41,7 @@ export interface SessionDetail {
 export function describeSession(summary: SessionSummary, hold: SessionHold | null = null): SessionDetail {
   const lastSeq = summary.endedLastSeq ?? summary.received.at(-1)?.to ?? null
   const gaps = lastSeq === null ? [] : missingRanges(summary.received, 0, lastSeq)
+  const unknown = (summary.sealedCalls ?? 0) > 0
   return {
     id: summary.id,
     status: sessionStatus(summary),
@@ -48,11 +53,12 @@ export function describeSession(summary: SessionSummary, hold: SessionHold | nul
       events: summary.events,
       durationMs: summary.maxT === null || summary.minT === null ? 0 : summary.maxT - summary.minT,
       // Sums of binary fractions drift (0.1 + 0.2); a nanodollar is below any price.
-      costUsd: Math.round(summary.costUsd * 1e9) / 1e9,
-      inputTokens: summary.inputTokens,
-      outputTokens: summary.outputTokens,
+      costUsd: unknown ? null : Math.round(summary.costUsd * 1e9) / 1e9,
+      inputTokens: unknown ? null : summary.inputTokens,
+      outputTokens: unknown ? null : summary.outputTokens,
       calls: summary.calls,
       errors: summary.errors,
+      ...((summary.sealed ?? 0) > 0 && { sealedEvents: summary.sealed }),
     },
     hold,
   }

@@ -31,6 +31,10 @@ export interface SessionSummary {
   calls: number
   /** `provider.call.failed`, `error.raised` and `tool.call.completed` with an `error`. */
   errors: number
+  /** Events whose `data` is sealed for a private key (`encryptForServer`): their content is not counted. Absent in summaries written before sealing existed. */
+  sealed?: number
+  /** Sealed `provider.call.completed` events: the session's cost and tokens are unknown here. */
+  sealedCalls?: number
 }
 
 export function emptySummary(id: string): SessionSummary {
@@ -51,6 +55,8 @@ export function emptySummary(id: string): SessionSummary {
     outputTokens: 0,
     calls: 0,
     errors: 0,
+    sealed: 0,
+    sealedCalls: 0,
   }
 }
 
@@ -71,6 +77,10 @@ function foldEvent(summary: SessionSummary, event: WireEvent): void {
   const t = finite(event.t)
   const data = isRecord(event.data) ? event.data : {}
   summary.events += 1
+  if (isSealed(event.data)) {
+    summary.sealed = (summary.sealed ?? 0) + 1
+    if (event.type === 'provider.call.completed') summary.sealedCalls = (summary.sealedCalls ?? 0) + 1
+  }
   if (ts !== null) summary.firstTs = summary.firstTs === null ? ts : Math.min(summary.firstTs, ts)
   if (t !== null) {
     summary.minT = summary.minT === null ? t : Math.min(summary.minT, t)
@@ -113,6 +123,11 @@ function foldEvent(summary: SessionSummary, event: WireEvent): void {
 
 function finite(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null
+}
+
+/** `{"sealed":"…"}`: a payload sealed for a private key (docs/protocol.md, "Sealed data"). */
+export function isSealed(data: unknown): boolean {
+  return isRecord(data) && typeof data.sealed === 'string'
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
