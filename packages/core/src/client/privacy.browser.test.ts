@@ -259,6 +259,23 @@ describe('retention and the local cap', () => {
     expect(reports.length).toBeGreaterThan(0)
     expect(reports[0]!.data).toMatchObject({ reason: 'max_local_bytes' })
   })
+
+  test("a drop made to fit a session's last batch is reported in that batch, before session.ended", async () => {
+    const dbName = uniqueDb()
+    const recorder = recorderFor(dbName, { maxLocalBytes: 6000, onFull: 'drop-oldest', maxBatchEvents: 1000 })
+    const { id } = await recorder.start()
+    const noise = (i: number) => ({ messageId: `m${i}`, role: 'user' as const, content: [1, 2, 3, 4].map(() => crypto.randomUUID()).join(' ') })
+    for (let i = 0; i < 30; i++) recorder.record('message.created', noise(i))
+    await recorder.flush() // one chunk: session.started and 30 messages
+    for (let i = 30; i < 60; i++) recorder.record('message.created', noise(i))
+    await recorder.stop() // one batch that fits only once the first chunk is gone
+    const events = await recorder.sessions.events(id)
+    expect(events[0]!.seq).toBeGreaterThan(0) // the first chunk went
+    const reports = events.filter((event) => event.type === 'recorder.dropped')
+    expect(reports.map((report) => report.data)).toEqual([{ count: 31, reason: 'max_local_bytes' }])
+    expect(events.at(-1)!.type).toBe('session.ended')
+    expect(events.filter((event) => event.type === 'message.created')).toHaveLength(30)
+  })
 })
 
 describe('erase', () => {

@@ -325,7 +325,10 @@ export class RecorderEngine implements RecorderWorkerApi {
    * meanwhile. Another tab recording into the same session makes it encode again: seqs stay gapless
    * and unique, and the transaction stays short.
    */
-  private async write(batches: IngestBatch[]): Promise<AppliedBatch[]> {
+  private async write(input: IngestBatch[]): Promise<AppliedBatch[]> {
+    let batches = input
+    /** Per session, events dropped to make room for this very write, reported by it. */
+    const carried = new Map<string, number>()
     for (let attempt = 0; ; attempt++) {
       this.ctx.now = Date.now()
       const seen = new Map<string, SessionRecord | undefined>()
@@ -350,7 +353,19 @@ export class RecorderEngine implements RecorderWorkerApi {
         sealed = await Promise.all(encoded.map((one) => this.codec.seal(one.raw)))
         size = sealed.reduce((sum, bytes) => sum + bytes.byteLength, 0)
       }
-      await this.makeRoom(size, batches[0]!.sessionId)
+      const sessionId = batches[0]!.sessionId
+      const droppedBefore = this.dropped.get(sessionId)?.count ?? 0
+      await this.makeRoom(size, sessionId)
+      const made = (this.dropped.get(sessionId)?.count ?? 0) - droppedBefore
+      if (made > 0) {
+        // Unsent data went to make room: say so in this write, not the next one (a session's last
+        // batch has no next one). Encoded again with the report; the room is already made.
+        carried.set(sessionId, (carried.get(sessionId) ?? 0) + made)
+        const at = batches.findIndex((batch) => batch.sessionId === sessionId)
+        const report = { count: made, reason: this.dropped.get(sessionId)!.reason }
+        batches = batches.map((batch, i) => (i === at ? { ...batch, events: withDropReport(batch.events, report) } : batch))
+        continue
+      }
       const now = Date.now()
       const encrypted = this.codec.encrypting
       try {
@@ -365,6 +380,11 @@ export class RecorderEngine implements RecorderWorkerApi {
           else this.known.set(one.session.id, one.session)
         }
         if (this.usedBytes !== undefined) this.usedBytes += size
+        for (const [id, count] of carried) {
+          const pending = this.dropped.get(id)
+          if (pending && pending.count > count) this.dropped.set(id, { ...pending, count: pending.count - count })
+          else this.dropped.delete(id)
+        }
         return applied
       } catch (error) {
         for (const batch of batches) this.known.delete(batch.sessionId)
