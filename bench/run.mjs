@@ -221,7 +221,7 @@ async function durableFigures(tab) {
           text: `≥ ${BARS.durableVsRaw}× anchor and ≥ ${BARS.durableEventsPerSec / 1000} k/s`,
           ok: vsRaw.median >= BARS.durableVsRaw && throughput.median >= BARS.durableEventsPerSec,
         },
-        detail: { ms: summary(runs.map((r) => r.recorder.ms)), chunks: runs[0]?.recorder.chunks, chunkRawBytes: runs[0] && Math.round(runs[0].recorder.rawBytes / runs[0].recorder.chunks) },
+        detail: { ms: summary(runs.map((r) => r.recorder.ms)), chunks: runs[0]?.recorder.chunks, chunkRawBytes: runs[0] && Math.round(runs[0].recorder.rawBytes / runs[0].recorder.chunks), storedRawAtFlush: runs.map((r) => r.recorder.rawAtFlush) },
       },
       {
         id: 'durable-vs-dexie',

@@ -24,7 +24,7 @@ export function deleteDatabase(name: string): Promise<void> {
 export async function storedChunks(
   dbName: string,
   sessionId: string,
-): Promise<{ chunks: number; bytes: Uint8Array; events: number; largest: Uint8Array | undefined; encrypted: number }> {
+): Promise<{ chunks: number; bytes: Uint8Array; events: number; largest: Uint8Array | undefined; encrypted: number; raw: number }> {
   const db = await openDB(dbName)
   try {
     const range = IDBKeyRange.bound([sessionId, -Infinity], [sessionId, Infinity])
@@ -39,8 +39,24 @@ export async function storedChunks(
     }
     const events = records.reduce((sum, record) => sum + (record as { count: number }).count, 0)
     const encrypted = records.filter((record) => (record as { encrypted?: boolean }).encrypted === true).length
-    return { chunks: records.length, bytes, events, largest: parts.reduce<Uint8Array | undefined>((a, b) => (a && a.byteLength >= b.byteLength ? a : b), undefined), encrypted }
+    // Chunks stored raw under load, not compressed yet (the recorder compresses them when idle).
+    const raw = records.filter((record) => (record as { raw?: true }).raw === true).length
+    return { chunks: records.length, bytes, events, largest: parts.reduce<Uint8Array | undefined>((a, b) => (a && a.byteLength >= b.byteLength ? a : b), undefined), encrypted, raw }
   } finally {
     db.close()
+  }
+}
+
+/**
+ * The stored chunks once the recorder has compressed those it stored raw under load: what an
+ * upload sends. Waits at most `timeoutMs`.
+ */
+export async function compactedChunks(dbName: string, sessionId: string, timeoutMs = 60_000): ReturnType<typeof storedChunks> {
+  const deadline = performance.now() + timeoutMs
+  for (;;) {
+    const stored = await storedChunks(dbName, sessionId)
+    if (stored.raw === 0) return stored
+    if (performance.now() > deadline) throw new Error(`${stored.raw} of ${stored.chunks} chunks still raw after ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }

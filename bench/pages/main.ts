@@ -9,7 +9,7 @@ import type { CompressionApi, CompressionMethod } from './anchors/compressionWor
 import type { DexieApi } from './anchors/dexieWorker'
 import type { RawIdbApi } from './anchors/rawIdbWorker'
 import { chatEvents, makeChatEvents, random, type ChatMessage } from './chatEvents'
-import { deleteDatabase, storedChunks } from './database'
+import { compactedChunks, deleteDatabase, storedChunks } from './database'
 import { sessionNdjson, type SessionText } from './sessionNdjson'
 import { meterWorkerMessages, nextTask, runSlices, timeout, watchLongTasks } from './meter'
 
@@ -161,7 +161,10 @@ const api = {
       const ms = performance.now() - started
       await holdIfAsked(hold)
       checkDurable(recorder, count + 1)
-      const stored = await storedChunks(dbName, sessionId)
+      // Durable now; some chunks may be stored raw (the burst outran compression). The wire figure
+      // is taken once they are compressed: what an upload sends.
+      const rawAtFlush = (await storedChunks(dbName, sessionId)).raw
+      const stored = await compactedChunks(dbName, sessionId)
       if (stored.events !== count + 1) throw new Error(`expected ${count + 1} stored events, found ${stored.events}`)
       const ndjson = new Uint8Array(await (await recorder.sessions.export(sessionId, 'jsonl')).arrayBuffer())
       if (sampleBytes > 0) {
@@ -169,7 +172,7 @@ const api = {
         sampleChunk = { bytes: stored.largest?.slice(), encrypted: stored.encrypted }
       }
       await closeRecorder(recorder, dbName)
-      return { ms, eventsPerSec: (count / ms) * 1000, wireBytes: stored.bytes.byteLength, rawBytes: ndjson.byteLength, chunks: stored.chunks, events: stored.events }
+      return { ms, eventsPerSec: (count / ms) * 1000, wireBytes: stored.bytes.byteLength, rawBytes: ndjson.byteLength, chunks: stored.chunks, events: stored.events, rawAtFlush }
     }
     const { anchor, worker } = anchorWorker<RawIdbApi | DexieApi>(mode)
     try {
@@ -232,7 +235,7 @@ const api = {
     }
     await recorder.flush()
     checkDurable(recorder, count + 1)
-    const stored = await storedChunks(dbName, sessionId)
+    const stored = await compactedChunks(dbName, sessionId)
     const syncRun = async () => {
       const started = performance.now()
       const status = await recorder.syncNow()

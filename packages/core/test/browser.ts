@@ -22,14 +22,19 @@ export async function closeAll(): Promise<void> {
   await Promise.all(open.splice(0).map((recorder) => recorder.close().catch(() => undefined)))
 }
 
+/** A chunk's stored bytes as text: a gzip member decompressed, a chunk stored raw (not compressed yet) as it is. */
+export function chunkText(bytes: ArrayBuffer): string {
+  const data = new Uint8Array(bytes)
+  return new TextDecoder().decode(data[0] === 0x1f && data[1] === 0x8b ? gunzipSync(data) : data)
+}
+
 /** Everything stored in the chunks store, decompressed, read around the recorder. */
 export async function rawStoredText(dbName: string): Promise<string> {
   const db = await openDB<TapedeckDB>(dbName)
   const data: ArrayBuffer[] = await db.getAll('chunkData')
   const sessions = await db.getAll('sessions')
   db.close()
-  const decoder = new TextDecoder()
-  return data.map((bytes) => decoder.decode(gunzipSync(new Uint8Array(bytes)))).join('') + JSON.stringify(sessions)
+  return data.map(chunkText).join('') + JSON.stringify(sessions)
 }
 
 export async function waitFor<T>(read: () => T | Promise<T>, ok: (value: T) => boolean, timeoutMs = 5000): Promise<T> {

@@ -2,11 +2,10 @@
  * Consent, metadata capture, encryption at rest, retention, the local cap and erasure, in a real
  * Chromium against real IndexedDB (read around the recorder) and the reference server.
  */
-import { gunzipSync } from 'fflate'
 import { openDB } from 'idb'
 import type { UIMessage } from 'ai'
 import { afterEach, describe, expect, inject, test } from 'vitest'
-import { closeAll, rawStoredText, recorderFor, uniqueDb, waitFor } from '../../test/browser'
+import { chunkText, closeAll, rawStoredText, recorderFor, uniqueDb, waitFor } from '../../test/browser'
 import { newProxy, serverEvents, serverSession } from '../../test/sync'
 import type { TapedeckEvent } from '../events/catalogue'
 import { autoCapture } from '../instrument/autoCapture'
@@ -260,6 +259,23 @@ describe('retention and the local cap', () => {
     expect(reports.length).toBeGreaterThan(0)
     expect(reports[0]!.data).toMatchObject({ reason: 'max_local_bytes' })
   })
+
+  test("a drop made to fit a session's last batch is reported in that batch, before session.ended", async () => {
+    const dbName = uniqueDb()
+    const recorder = recorderFor(dbName, { maxLocalBytes: 6000, onFull: 'drop-oldest', maxBatchEvents: 1000 })
+    const { id } = await recorder.start()
+    const noise = (i: number) => ({ messageId: `m${i}`, role: 'user' as const, content: [1, 2, 3, 4].map(() => crypto.randomUUID()).join(' ') })
+    for (let i = 0; i < 30; i++) recorder.record('message.created', noise(i))
+    await recorder.flush() // one chunk: session.started and 30 messages
+    for (let i = 30; i < 60; i++) recorder.record('message.created', noise(i))
+    await recorder.stop() // one batch that fits only once the first chunk is gone
+    const events = await recorder.sessions.events(id)
+    expect(events[0]!.seq).toBeGreaterThan(0) // the first chunk went
+    const reports = events.filter((event) => event.type === 'recorder.dropped')
+    expect(reports.map((report) => report.data)).toEqual([{ count: 31, reason: 'max_local_bytes' }])
+    expect(events.at(-1)!.type).toBe('session.ended')
+    expect(events.filter((event) => event.type === 'message.created')).toHaveLength(30)
+  })
 })
 
 describe('erase', () => {
@@ -364,9 +380,9 @@ describe('redaction on every capture path', () => {
     }
     // Every upload went through the proxy, which logs no credential of the recorder's own.
     expect((await proxy.requests()).every((request) => !request.authorization?.includes(KEY))).toBe(true)
-    // Raw bytes too (the chunks are single gzip members).
+    // Raw bytes too (each chunk a gzip member, or NDJSON not compressed yet).
     const db = await openDB<TapedeckDB>(dbName)
-    const raw = (await db.getAll('chunkData')).map((bytes) => new TextDecoder().decode(gunzipSync(new Uint8Array(bytes)))).join('')
+    const raw = (await db.getAll('chunkData')).map(chunkText).join('')
     db.close()
     expect(raw).not.toContain(KEY)
     expect((await recorder.sessions.get(id))!.counters.redactions).toBeGreaterThan(10)

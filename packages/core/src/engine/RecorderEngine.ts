@@ -7,7 +7,6 @@ import { StaleSessionError, commitBatch, encodeBatch, needsContentKey, type Appl
 import { createChunkCodec, openedStore, type ChunkCodec } from '../storage/ChunkCodec'
 import { checkKey, generateAtRestKey } from '../crypto/atRest'
 import type { ServerKey } from '../crypto/sealForServer'
-import { gunzip } from '../util/gzip'
 import { createIdbStore, openDatabase } from '../storage/idbStore'
 import { createMemoryStore } from '../storage/memoryStore'
 import { isQuotaError, type RecordStore } from '../storage/RecordStore'
@@ -34,9 +33,12 @@ import { holdLock, sessionLock, tabLock, whileLockFree, type ReleaseLock } from 
 
 /** Batches stored together in one transaction, at most. */
 const MAX_GROUP = 8
+/** Raw chunks compressed per turn of compaction, between which new batches go first. */
+const COMPACT_STEP = 2
+/** Compaction starts once no batch has come for this long: not in the middle of a burst. */
+const COMPACT_AFTER_IDLE_MS = 100
 
 const decoder = new TextDecoder()
-const encoder = new TextEncoder()
 
 /**
  * The recorder's back half: assigns seq, redacts, compresses and stores. Runs in the worker, or
@@ -62,6 +64,9 @@ export class RecorderEngine implements RecorderWorkerApi {
   private server: ServerKey | undefined
   private sealingModule: Promise<typeof import('../crypto/sealForServer')> | undefined
   private readonly incoming: Array<{ packed: PackedBatch; resend: boolean; resolve: (result: IngestResult) => void; reject: (error: unknown) => void }> = []
+  /** Chunks stored raw, to compress once nothing waits (keys, oldest first). */
+  private readonly toCompact: Array<[sessionId: string, firstSeq: number]> = []
+  private compaction: ReturnType<typeof setTimeout> | undefined
 
   init(config: EngineConfig, callbacks: EngineCallbacks = {}): Promise<EngineInfo> {
     return this.serial(async () => {
@@ -96,6 +101,9 @@ export class RecorderEngine implements RecorderWorkerApi {
         return { storage: this.store.kind, recovered: [], fatal: toErrorInfo(cause, 'encryption_failed') }
       }
       const recovered = config.recover === false ? [] : await this.recover()
+      // Raw chunks a page left behind (closed in a burst, before they were compressed).
+      this.toCompact.push(...(await this.store.rawChunks().catch(() => [])))
+      this.compactLater()
       if (config.retainSyncedMs !== undefined) {
         const every = Math.min(Math.max(config.retainSyncedMs, 1000), 60_000)
         void this.purgeSynced()
@@ -126,9 +134,9 @@ export class RecorderEngine implements RecorderWorkerApi {
     return checkKey(await this.store.claimMeta('atRestKey', await generateAtRestKey()))
   }
 
-  /** The store with chunk and part bytes decrypted, for sync and reads. */
+  /** The store with chunks as gzip members to upload (decrypted, raw ones compressed) and parts decrypted. */
   private readable(): RecordStore {
-    return this.codec.encrypting ? openedStore(this.store, this.codec) : this.store
+    return openedStore(this.store, this.codec)
   }
 
   /** What sync reads: a sealed part goes up as `application/octet-stream` (its type is in its sealed event). */
@@ -261,6 +269,40 @@ export class RecorderEngine implements RecorderWorkerApi {
         reject(error)
       }
     }
+    this.compactLater()
+  }
+
+  /** Compacts raw chunks once batches stop coming for a moment (each new one puts it off). */
+  private compactLater(delayMs = COMPACT_AFTER_IDLE_MS): void {
+    clearTimeout(this.compaction)
+    this.compaction = undefined
+    if (this.toCompact.length === 0) return
+    this.compaction = setTimeout(() => {
+      this.compaction = undefined
+      void this.serial(() => this.compactSome())
+    }, delayMs)
+  }
+
+  /**
+   * Compresses a few raw chunks in place. Batches that arrive meanwhile go first: the next
+   * `storeIncoming` starts compaction again once it has stored them.
+   */
+  private async compactSome(): Promise<void> {
+    if (this.incoming.length > 0) return
+    for (let done = 0; done < COMPACT_STEP && this.toCompact.length > 0; done++) {
+      const [sessionId, firstSeq] = this.toCompact.shift()!
+      try {
+        const chunk = await this.store.getChunk(sessionId, firstSeq)
+        if (!chunk?.raw) continue
+        const bytes = await this.codec.seal(await this.codec.text(chunk))
+        const freed = await this.store.compactChunk(sessionId, firstSeq, toArrayBuffer(bytes))
+        if (this.usedBytes !== undefined) this.usedBytes -= freed
+      } catch {
+        // Left raw: it is still uploaded (compressed on the way) and read as it is.
+      }
+    }
+    await this.sync?.refreshSummary()
+    this.compactLater(0)
   }
 
   /** What storing a batch gave, if a chunk stored it already. */
@@ -305,7 +347,10 @@ export class RecorderEngine implements RecorderWorkerApi {
    * meanwhile. Another tab recording into the same session makes it encode again: seqs stay gapless
    * and unique, and the transaction stays short.
    */
-  private async write(batches: IngestBatch[]): Promise<AppliedBatch[]> {
+  private async write(input: IngestBatch[]): Promise<AppliedBatch[]> {
+    let batches = input
+    /** Per session, events dropped to make room for this very write, reported by it. */
+    const carried = new Map<string, number>()
     for (let attempt = 0; ; attempt++) {
       this.ctx.now = Date.now()
       const seen = new Map<string, SessionRecord | undefined>()
@@ -324,15 +369,39 @@ export class RecorderEngine implements RecorderWorkerApi {
         const { sealEncoded } = await this.sealing()
         encoded.splice(0, encoded.length, ...(await Promise.all(encoded.map(sealEncoded))))
       }
-      const sealed = await Promise.all(encoded.map((one) => this.codec.seal(one.raw)))
-      const size = sealed.reduce((sum, bytes) => sum + bytes.byteLength, 0)
-      await this.makeRoom(size, batches[0]!.sessionId)
+      // Batches that waited for each other (a group) are stored as they are and compressed once
+      // batches stop coming: under load, durable first; so is every batch until then. A batch alone
+      // is compressed on its way in, and so is a group that would take the store near
+      // `maxLocalBytes` (raw, it would crowd out data).
+      let compress = batches.length === 1 && this.toCompact.length === 0
+      let sealed = await Promise.all(encoded.map((one) => this.codec.seal(one.raw, compress)))
+      let size = sealed.reduce((sum, bytes) => sum + bytes.byteLength, 0)
+      const max = this.config.maxLocalBytes
+      if (!compress && max !== undefined && (this.usedBytes ?? max) + size > max) {
+        compress = true
+        sealed = await Promise.all(encoded.map((one) => this.codec.seal(one.raw)))
+        size = sealed.reduce((sum, bytes) => sum + bytes.byteLength, 0)
+      }
+      const sessionId = batches[0]!.sessionId
+      const droppedBefore = this.dropped.get(sessionId)?.count ?? 0
+      await this.makeRoom(size, sessionId)
+      const made = (this.dropped.get(sessionId)?.count ?? 0) - droppedBefore
+      if (made > 0) {
+        // Unsent data went to make room: say so in this write, not the next one (a session's last
+        // batch has no next one). Encoded again with the report; the room is already made.
+        carried.set(sessionId, (carried.get(sessionId) ?? 0) + made)
+        const at = batches.findIndex((batch) => batch.sessionId === sessionId)
+        const report = { count: made, reason: this.dropped.get(sessionId)!.reason }
+        batches = batches.map((batch, i) => (i === at ? { ...batch, events: withDropReport(batch.events, report) } : batch))
+        continue
+      }
       const now = Date.now()
       const encrypted = this.codec.encrypting
       try {
         const applied = await this.store.appendMany(
-          encoded.map((one, i) => ({ sessionId: one.sessionId, apply: (current: SessionRecord | undefined) => commitBatch(current, one, sealed[i]!, encrypted, now) })),
+          encoded.map((one, i) => ({ sessionId: one.sessionId, apply: (current: SessionRecord | undefined) => commitBatch(current, one, sealed[i]!, encrypted, now, !compress) })),
         )
+        if (!compress) for (const one of applied) if (one.chunk) this.toCompact.push([one.chunk.sessionId, one.chunk.firstSeq])
         // An ended session gets no more batches from this tab (a resume reads it again): the cache
         // holds only sessions being recorded.
         for (const one of applied) {
@@ -340,6 +409,11 @@ export class RecorderEngine implements RecorderWorkerApi {
           else this.known.set(one.session.id, one.session)
         }
         if (this.usedBytes !== undefined) this.usedBytes += size
+        for (const [id, count] of carried) {
+          const pending = this.dropped.get(id)
+          if (pending && pending.count > count) this.dropped.set(id, { ...pending, count: pending.count - count })
+          else this.dropped.delete(id)
+        }
         return applied
       } catch (error) {
         for (const batch of batches) this.known.delete(batch.sessionId)
@@ -409,7 +483,7 @@ export class RecorderEngine implements RecorderWorkerApi {
     return this.serial(async () => {
       const events: TapedeckEvent[] = []
       read: for (const chunk of await this.store.getChunks(id, fromSeq)) {
-        for (const line of decoder.decode(await gunzip(await this.codec.open(chunk))).split('\n')) {
+        for (const line of decoder.decode(await this.codec.text(chunk)).split('\n')) {
           if (line === '') continue
           const event = JSON.parse(line) as TapedeckEvent
           if (event.seq < fromSeq) continue
@@ -427,11 +501,9 @@ export class RecorderEngine implements RecorderWorkerApi {
     return this.serial(async () => {
       if (!(await this.store.getSession(id))) return undefined
       const chunks = await this.store.getChunks(id)
-      // Stored chunks are gzip members: concatenated, they are one valid gzip stream.
-      const members = await Promise.all(chunks.map((chunk) => this.codec.open(chunk)))
-      if (format === 'jsonl.gz') return concatBytes(members)
-      const texts = await Promise.all(members.map(async (member) => decoder.decode(await gunzip(member))))
-      return encoder.encode(texts.join(''))
+      // gzip members, concatenated, are one valid gzip stream.
+      if (format === 'jsonl.gz') return concatBytes(await Promise.all(chunks.map((chunk) => this.codec.member(chunk))))
+      return concatBytes(await Promise.all(chunks.map((chunk) => this.codec.text(chunk))))
     })
   }
 
@@ -510,6 +582,8 @@ export class RecorderEngine implements RecorderWorkerApi {
   close(): Promise<void> {
     return this.serial(async () => {
       clearInterval(this.retention)
+      clearTimeout(this.compaction)
+      this.toCompact.length = 0
       this.sync?.stop()
       for (const id of [...this.locks.keys()]) this.releaseLock(id)
       this.store.close()
@@ -648,6 +722,10 @@ function withDropReport(events: PendingEvent[], report: { count: number; reason:
   const dropped: PendingEvent = { type: 'recorder.dropped', data: JSON.stringify(report), ts: at.ts, at: at.at }
   const [first, ...rest] = events
   return first?.type === 'session.started' ? [first, dropped, ...rest] : [dropped, ...events]
+}
+
+function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.buffer.byteLength === bytes.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer)
 }
 
 function approximateSize(batch: IngestBatch): number {

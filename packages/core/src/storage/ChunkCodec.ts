@@ -1,18 +1,24 @@
 import { decrypt, encrypt } from '../crypto/atRest'
 import { TapedeckError } from '../errors'
-import { gzip } from '../util/gzip'
+import { gunzip, gzip } from '../util/gzip'
 import type { CompressionLevel } from './encodeBatch'
 import type { RecordStore } from './RecordStore'
 
-/** How bytes are kept at rest: gzip, then (with the `encryption` option) AES-GCM. */
+type Stored = { bytes: ArrayBuffer; encrypted?: boolean; raw?: true }
+
+/** How bytes are kept at rest: gzip (unless stored raw, for now), then (with the `encryption` option) AES-GCM. */
 export interface ChunkCodec {
   readonly encrypting: boolean
-  /** NDJSON → what a chunk stores. */
-  seal(raw: Uint8Array): Promise<Uint8Array>
+  /** NDJSON → what a chunk stores: compressed, or (`compress: false`) as it is. */
+  seal(raw: Uint8Array, compress?: boolean): Promise<Uint8Array>
   /** An attachment part → what the store keeps (encrypted, or as it is). */
   sealBlob(bytes: ArrayBuffer): Promise<ArrayBuffer>
-  /** What a chunk or part stores → its plain bytes (for a chunk: the gzip member). */
-  open(stored: { bytes: ArrayBuffer; encrypted?: boolean }): Promise<Uint8Array>
+  /** What a chunk or part stores → its plain bytes (for a chunk: the gzip member, or the NDJSON of a raw one). */
+  open(stored: Stored): Promise<Uint8Array>
+  /** A stored chunk's gzip member: what is uploaded (a raw chunk is compressed here). */
+  member(stored: Stored): Promise<Uint8Array>
+  /** A stored chunk's NDJSON. */
+  text(stored: Stored): Promise<Uint8Array>
 }
 
 export function createChunkCodec(options: { level?: CompressionLevel; key?: CryptoKey } = {}): ChunkCodec {
@@ -27,36 +33,48 @@ export function createChunkCodec(options: { level?: CompressionLevel; key?: Cryp
   }
   return {
     encrypting: key !== undefined,
-    async seal(raw) {
-      const member = await gzip(raw, level)
-      return key ? encrypt(key, member) : member
+    async seal(raw, compress = true) {
+      const bytes = compress ? await gzip(raw, level) : raw
+      return key ? encrypt(key, bytes) : bytes
     },
     async sealBlob(bytes) {
       return key ? ((await encrypt(key, new Uint8Array(bytes))).buffer as ArrayBuffer) : bytes
     },
     open,
+    async member(stored) {
+      const plain = await open(stored)
+      return stored.raw ? gzip(plain, level) : plain
+    },
+    async text(stored) {
+      const plain = await open(stored)
+      return stored.raw ? plain : gunzip(plain)
+    },
   }
 }
 
 /**
- * The store as readers need it: chunk and part bytes opened (decrypted). Sync uploads what this
- * returns; storing goes through the store itself.
+ * The store as the uploader needs it: each chunk's bytes as the gzip member to send (decrypted,
+ * compressed if stored raw), each part's decrypted. Storing goes through the store itself.
  */
 export function openedStore(store: RecordStore, codec: ChunkCodec): RecordStore {
-  const openChunk = async <T extends { bytes: ArrayBuffer; encrypted?: boolean }>(item: T): Promise<T> =>
-    item.encrypted ? { ...item, bytes: (await codec.open(item)).buffer as ArrayBuffer } : item
+  const asMember = async <T extends Stored>(item: T): Promise<T> => {
+    if (!item.encrypted && !item.raw) return item
+    const { raw: _raw, encrypted: _encrypted, ...rest } = item
+    return { ...rest, bytes: (await codec.member(item)).buffer as ArrayBuffer } as T
+  }
+  const openPart = async <T extends Stored>(item: T): Promise<T> => (item.encrypted ? { ...item, bytes: (await codec.open(item)).buffer as ArrayBuffer } : item)
   return {
     ...store,
     kind: store.kind,
-    nextOutbox: async (maxBytes, maxChunks) => Promise.all((await store.nextOutbox(maxBytes, maxChunks)).map(openChunk)),
-    getChunks: async (sessionId, fromSeq) => Promise.all((await store.getChunks(sessionId, fromSeq)).map(openChunk)),
+    nextOutbox: async (maxBytes, maxChunks) => Promise.all((await store.nextOutbox(maxBytes, maxChunks)).map(asMember)),
+    getChunks: async (sessionId, fromSeq) => Promise.all((await store.getChunks(sessionId, fromSeq)).map(asMember)),
     nextBlob: async () => {
       const blob = await store.nextBlob()
-      return blob && openChunk(blob)
+      return blob && openPart(blob)
     },
     getBlob: async (sessionId, blobId, part) => {
       const blob = await store.getBlob(sessionId, blobId, part)
-      return blob && openChunk(blob)
+      return blob && openPart(blob)
     },
   }
 }

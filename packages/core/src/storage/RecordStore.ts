@@ -21,6 +21,15 @@ export interface RecordStore {
   listSessions(): Promise<SessionRecord[]>
   /** Chunks of a session in seq order, starting with the one that holds `fromSeq`. */
   getChunks(sessionId: string, fromSeq?: number): Promise<StoredChunk[]>
+  /** One chunk, by its key. */
+  getChunk(sessionId: string, firstSeq: number): Promise<StoredChunk | undefined>
+  /** Keys of pending chunks stored raw (not compressed yet), oldest first. */
+  rawChunks(): Promise<Array<[sessionId: string, firstSeq: number]>>
+  /**
+   * Replaces a raw chunk's bytes by their compressed form (and the session's `storedBytes`), in
+   * one step; nothing if the chunk is gone or no longer raw. Returns the bytes freed.
+   */
+  compactChunk(sessionId: string, firstSeq: number, bytes: ArrayBuffer): Promise<number>
   /** Deletes a session with its chunks and blobs. */
   deleteSession(id: string): Promise<void>
   /** Deletes chunks already sent, oldest first, until `bytes` are freed (or none is left). Returns bytes freed. */

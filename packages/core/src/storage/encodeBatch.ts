@@ -194,14 +194,15 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
  * batch was encoded against, else `StaleSessionError`. Fields others may change meanwhile (sync
  * progress) are taken from `current`.
  */
-export function commitBatch(current: SessionRecord | undefined, encoded: EncodedBatch, bytes: Uint8Array, encrypted: boolean, now: number): AppliedBatch {
+export function commitBatch(current: SessionRecord | undefined, encoded: EncodedBatch, bytes: Uint8Array, encrypted: boolean, now: number, raw = false): AppliedBatch {
   const base = encoded.base
   if (current === undefined ? base !== undefined : base === undefined || current.lastSeq !== base.lastSeq || current.lastT !== base.lastT) {
     throw new StaleSessionError(current)
   }
   const session: SessionRecord = { ...encoded.session, counters: { ...encoded.session.counters } }
   if (current?.syncedSeq !== undefined) session.syncedSeq = current.syncedSeq
-  session.counters.storedBytes += bytes.byteLength
+  // Compaction shrinks stored chunks behind the encoder's back: count from the stored session.
+  session.counters.storedBytes = (current?.counters.storedBytes ?? 0) + bytes.byteLength
   const chunk: StoredChunk = {
     sessionId: encoded.sessionId,
     firstSeq: encoded.firstSeq,
@@ -214,6 +215,7 @@ export function commitBatch(current: SessionRecord | undefined, encoded: Encoded
     state: 'pending',
     attempts: 0,
     ...(encrypted && { encrypted: true }),
+    ...(raw && { raw: true }),
     ...(encoded.batchId !== undefined && { batchId: encoded.batchId }),
   }
   return { session, chunk, created: encoded.created, resumed: encoded.resumed }

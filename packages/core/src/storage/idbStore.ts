@@ -115,6 +115,37 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
       return chunks.map((chunk, i) => ({ ...chunk, bytes: data[i]! })).filter((chunk) => chunk.lastSeq >= fromSeq)
     },
 
+    async getChunk(sessionId, firstSeq) {
+      const tx = db.transaction(['chunks', 'chunkData'])
+      const [chunk, bytes] = await Promise.all([tx.objectStore('chunks').get([sessionId, firstSeq]), tx.objectStore('chunkData').get([sessionId, firstSeq])])
+      return chunk && bytes ? { ...chunk, bytes } : undefined
+    },
+
+    async rawChunks() {
+      const keys: Array<[string, number]> = []
+      const tx = db.transaction('chunks')
+      for (let cursor = await tx.store.index('by-state').openCursor(stateRange('pending')); cursor; cursor = await cursor.continue()) {
+        if (cursor.value.raw) keys.push([cursor.value.sessionId, cursor.value.firstSeq])
+      }
+      return keys
+    },
+
+    async compactChunk(sessionId, firstSeq, bytes) {
+      const tx = db.transaction(['sessions', 'chunks', 'chunkData'], 'readwrite', { durability: 'relaxed' })
+      const chunks = tx.objectStore('chunks')
+      const [chunk, session] = await Promise.all([chunks.get([sessionId, firstSeq]), tx.objectStore('sessions').get(sessionId)])
+      if (!chunk?.raw) {
+        await tx.done
+        return 0
+      }
+      const { raw: _raw, ...compacted } = chunk
+      const freed = chunk.size - bytes.byteLength
+      const writes: Promise<unknown>[] = [chunks.put({ ...compacted, size: bytes.byteLength }), tx.objectStore('chunkData').put(bytes, [sessionId, firstSeq])]
+      if (session) writes.push(tx.objectStore('sessions').put({ ...session, counters: { ...session.counters, storedBytes: session.counters.storedBytes - freed } }))
+      await Promise.all([...writes, tx.done])
+      return freed
+    },
+
     async deleteSession(id) {
       const tx = db.transaction(['sessions', 'chunks', 'chunkData', 'blobs', 'blobData'], 'readwrite')
       await Promise.all([

@@ -43,3 +43,26 @@ describe('memory store: deleting what the backend has', () => {
     expect(await store.usage()).toBe(100)
   })
 })
+
+describe('memory store: compacting raw chunks', () => {
+  test('rawChunks lists pending raw chunks oldest first; compactChunk swaps their bytes and frees the difference once', async () => {
+    const store = createMemoryStore()
+    const raw = (firstSeq: number, createdAt: number): StoredChunk => ({ ...chunk(firstSeq, 400, createdAt), raw: true })
+    await store.append('s_1', () => ({ session: { ...session, lastSeq: 0, counters: { ...emptyCounters(), storedBytes: 1200 } }, chunk: raw(0, 20), created: true, resumed: false }))
+    await store.append('s_1', (current) => ({ session: { ...current!, lastSeq: 1 }, chunk: raw(1, 10), created: false, resumed: false }))
+    await store.append('s_1', (current) => ({ session: { ...current!, lastSeq: 2 }, chunk: raw(2, 30), created: false, resumed: false }))
+    await store.settle('s_1', [2], { state: 'sent' })
+    expect(await store.rawChunks()).toEqual([['s_1', 1], ['s_1', 0]])
+
+    expect(await store.compactChunk('s_1', 1, new ArrayBuffer(90))).toBe(310)
+    expect(await store.compactChunk('s_1', 1, new ArrayBuffer(50))).toBe(0) // no longer raw
+    expect(await store.compactChunk('s_1', 9, new ArrayBuffer(50))).toBe(0) // gone
+    const compacted = await store.getChunk('s_1', 1)
+    expect(compacted).toMatchObject({ size: 90 })
+    expect(compacted!.raw).toBeUndefined()
+    expect(compacted!.bytes.byteLength).toBe(90)
+    expect((await store.getSession('s_1'))!.counters.storedBytes).toBe(890)
+    expect(await store.usage()).toBe(890)
+    expect(await store.rawChunks()).toEqual([['s_1', 0]])
+  })
+})

@@ -71,6 +71,25 @@ export function createMemoryStore(): RecordStore {
 
     getChunks: async (sessionId, fromSeq = 0) => (chunks.get(sessionId) ?? []).filter((chunk) => chunk.lastSeq >= fromSeq),
 
+    getChunk: async (sessionId, firstSeq) => chunks.get(sessionId)?.find((chunk) => chunk.firstSeq === firstSeq),
+
+    rawChunks: async () =>
+      all()
+        .filter((chunk) => chunk.raw && chunk.state === 'pending')
+        .sort((a, b) => a.createdAt - b.createdAt)
+        .map((chunk): [string, number] => [chunk.sessionId, chunk.firstSeq]),
+
+    async compactChunk(sessionId, firstSeq, bytes) {
+      const chunk = chunks.get(sessionId)?.find((one) => one.firstSeq === firstSeq)
+      if (!chunk?.raw) return 0
+      const freed = chunk.size - bytes.byteLength
+      delete chunk.raw
+      Object.assign(chunk, { bytes, size: bytes.byteLength })
+      const session = sessions.get(sessionId)
+      if (session) sessions.set(sessionId, { ...session, counters: { ...session.counters, storedBytes: session.counters.storedBytes - freed } })
+      return freed
+    },
+
     async deleteSession(id) {
       sessions.delete(id)
       chunks.delete(id)

@@ -10,7 +10,7 @@ export interface SessionCounters {
   events: number
   /** Bytes of NDJSON before compression. */
   bytes: number
-  /** Bytes stored (gzip). */
+  /** Bytes stored (gzip, or NDJSON for chunks not compressed yet). */
   storedBytes: number
   inputTokens: number
   outputTokens: number
@@ -79,7 +79,7 @@ export interface ChunkRecord {
   firstSeq: number
   lastSeq: number
   count: number
-  /** Bytes of the gzip member in `chunkData`. */
+  /** Bytes in `chunkData`: the gzip member (or the NDJSON while `raw`). */
   size: number
   rawBytes: number
   createdAt: number
@@ -92,6 +92,12 @@ export interface ChunkRecord {
   batchId?: string
   /** The bytes are AES-GCM encrypted at rest (`encryption` option): IV, then ciphertext of the gzip member. */
   encrypted?: boolean
+  /**
+   * The bytes are the NDJSON itself, not yet compressed: a batch stored while others waited
+   * (durable first), compressed in place once the engine is idle (`RecorderEngine` compaction).
+   * Uploads compress such a chunk on the way.
+   */
+  raw?: true
 }
 
 /**

@@ -1,0 +1,119 @@
+/**
+ * Under load the engine stores batches as they are (durable first) and compresses them once
+ * batches stop coming. Read around the recorder in real IndexedDB, and uploaded to the server.
+ */
+import { openDB } from 'idb'
+import { Gunzip } from 'fflate'
+import { afterEach, describe, expect, inject, test } from 'vitest'
+import type { ChunkRecord, TapedeckDB } from '../storage/schema'
+import { closeAll, recorderFor, uniqueDb, waitFor } from '../../test/browser'
+import { serverEvents } from '../../test/sync'
+import type { Recorder } from '../client/types'
+
+afterEach(closeAll)
+
+const server = inject('tapedeckServer')
+
+async function chunks(dbName: string): Promise<Array<ChunkRecord & { bytes: Uint8Array }>> {
+  const db = await openDB<TapedeckDB>(dbName)
+  const tx = db.transaction(['chunks', 'chunkData'])
+  const [records, data] = await Promise.all([tx.objectStore('chunks').getAll(), tx.objectStore('chunkData').getAll()])
+  db.close()
+  return records.map((record, i) => ({ ...record, bytes: new Uint8Array(data[i]!) }))
+}
+
+const isGzip = (bytes: Uint8Array) => bytes[0] === 0x1f && bytes[1] === 0x8b
+
+/** A burst the engine cannot keep up with: many batches handed over at once. */
+async function burst(recorder: Recorder, count: number): Promise<string> {
+  const { id } = await recorder.start()
+  for (let i = 0; i < count; i++) {
+    recorder.record('message.created', { messageId: `m${i}`, role: 'user', content: `message ${i} ${'lorem ipsum '.repeat(20)}` })
+  }
+  await recorder.flush()
+  return id
+}
+
+describe('a burst: durable first, compressed when it is over', () => {
+  test('batches that waited are stored raw, read back as they are, then compressed in place', async () => {
+    const dbName = uniqueDb()
+    const recorder = recorderFor(dbName, { maxBatchEvents: 100 })
+    const id = await burst(recorder, 3000)
+    const atFlush = await chunks(dbName)
+    const raw = atFlush.filter((chunk) => chunk.raw)
+    expect(raw.length).toBeGreaterThan(0)
+    // A raw chunk holds the NDJSON itself, counted at its size.
+    for (const chunk of raw) {
+      expect(isGzip(chunk.bytes)).toBe(false)
+      expect(chunk.size).toBe(chunk.bytes.byteLength)
+      expect(new TextDecoder().decode(chunk.bytes).split('\n').filter(Boolean)).toHaveLength(chunk.count)
+    }
+    const before = await recorder.sessions.events(id)
+    expect(before.map((event) => event.seq)).toEqual([...Array(3001).keys()])
+
+    const compacted = await waitFor(() => chunks(dbName), (all) => all.every((chunk) => !chunk.raw), 20_000)
+    expect(compacted.every((chunk) => isGzip(chunk.bytes) && chunk.size === chunk.bytes.byteLength)).toBe(true)
+    expect(compacted.map((chunk) => [chunk.firstSeq, chunk.lastSeq])).toEqual(atFlush.map((chunk) => [chunk.firstSeq, chunk.lastSeq]))
+    expect(await recorder.sessions.events(id)).toEqual(before)
+    // The session counts what is stored now, and the export is one gzip stream of it all.
+    const session = await recorder.sessions.get(id)
+    expect(session!.counters.storedBytes).toBe(compacted.reduce((sum, chunk) => sum + chunk.size, 0))
+    const exported = new Uint8Array(await (await recorder.sessions.export(id, 'jsonl.gz')).arrayBuffer())
+    let inflated = '' // one gzip member per chunk: read as one stream
+    new Gunzip((data) => (inflated += new TextDecoder().decode(data))).push(exported, true)
+    const lines = inflated.split('\n').filter(Boolean)
+    expect(lines.map((line) => (JSON.parse(line) as { seq: number }).seq)).toEqual([...Array(3001).keys()])
+  })
+
+  test('a batch alone, with nothing left raw, is compressed on its way in', async () => {
+    const dbName = uniqueDb()
+    const recorder = recorderFor(dbName)
+    const { id } = await recorder.start()
+    for (let i = 0; i < 3; i++) {
+      recorder.record('message.created', { messageId: `m${i}`, role: 'user', content: 'hello' })
+      await recorder.flush()
+    }
+    const stored = await chunks(dbName)
+    expect(stored.length).toBeGreaterThanOrEqual(3)
+    expect(stored.every((chunk) => !chunk.raw && isGzip(chunk.bytes))).toBe(true)
+    expect((await recorder.sessions.events(id)).length).toBe(4)
+  })
+
+  test('raw chunks a closed page left behind are compressed by the next recorder', async () => {
+    const dbName = uniqueDb()
+    const first = recorderFor(dbName, { maxBatchEvents: 100 })
+    const id = await burst(first, 2000)
+    await first.close() // before the engine had a quiet moment to compress
+    expect((await chunks(dbName)).filter((chunk) => chunk.raw).length).toBeGreaterThan(0)
+
+    const second = recorderFor(dbName)
+    await second.ready()
+    await waitFor(() => chunks(dbName), (all) => all.every((chunk) => !chunk.raw && isGzip(chunk.bytes)), 20_000)
+    const events = await second.sessions.events(id)
+    expect(events.map((event) => event.seq)).toEqual([...Array(2002).keys()]) // + session.interrupted
+  })
+
+  test('an upload of raw chunks sends them compressed: the server reads every event', async () => {
+    const dbName = uniqueDb()
+    const recorder = recorderFor(dbName, { maxBatchEvents: 100, endpoint: server, sync: 'manual' })
+    const id = await burst(recorder, 2000)
+    expect((await chunks(dbName)).some((chunk) => chunk.raw)).toBe(true)
+    const status = await recorder.syncNow()
+    expect(status).toMatchObject({ pendingEvents: 0, error: null })
+    const events = await serverEvents(id)
+    expect(events.map((event) => event.seq)).toEqual([...Array(2001).keys()])
+  })
+
+  test('encrypted at rest: raw chunks are encrypted too, and compacted without ever being written in clear', async () => {
+    const dbName = uniqueDb()
+    const recorder = recorderFor(dbName, { maxBatchEvents: 100, encryption: {} })
+    const id = await burst(recorder, 2000)
+    const atFlush = await chunks(dbName)
+    expect(atFlush.some((chunk) => chunk.raw)).toBe(true)
+    const text = atFlush.map((chunk) => new TextDecoder().decode(chunk.bytes)).join('')
+    expect(text).not.toContain('lorem ipsum')
+    expect(atFlush.every((chunk) => chunk.encrypted)).toBe(true)
+    await waitFor(() => chunks(dbName), (all) => all.every((chunk) => !chunk.raw), 20_000)
+    expect((await recorder.sessions.events(id)).length).toBe(2001)
+  })
+})
