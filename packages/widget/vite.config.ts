@@ -1,12 +1,21 @@
 import { defineConfig, type Plugin } from 'vite'
 import { sourceResolve } from '../../scripts/conditions.mjs'
 
+/** A TapedeckError (`invalid_options`) for an option the script-tag file does not carry. */
+const NOT_IN_SCRIPT_TAG =
+  'function notInScriptTag(option) { throw Object.assign(new Error(option + " is not in the Tapedeck script-tag build: use @tapedeck/core from npm."), { name: "TapedeckError", code: "invalid_options" }) }'
+
 /** Modules the script-tag file leaves out, each for a stub that says why if it is ever reached. */
 const LEFT_OUT: Record<string, string> = {
   // Core's own worker file: init() always passes a factory that starts the worker from this file's code.
   '/core/src/engine/defaultWorker.ts': "export function defaultWorker() { throw new Error('the script-tag build starts its worker itself') }",
   // OpenTelemetry export: `init` refuses transport: 'otlp' up front (see init.ts).
   '/core/src/sync/otlp/index.ts': "export function createOtlpTransport() { throw new Error('transport: \"otlp\" is not in the Tapedeck script-tag build') }",
+  // encryptForServer (2.6 KB): `createRecorder` refuses the option up front (the key check is left out too).
+  '/core/src/crypto/checkServerKey.ts': `${NOT_IN_SCRIPT_TAG}\nexport function checkEncryptForServer() { notInScriptTag('encryptForServer') }\nexport const checkServerKey = checkEncryptForServer`,
+  '/core/src/crypto/sealForServer.ts':
+    `${NOT_IN_SCRIPT_TAG}\nconst missing = () => notInScriptTag('encryptForServer')\n` +
+    'export const importServerKey = missing, newContentKey = missing, sealEncoded = missing, openEvents = missing, sealPart = missing, openPart = missing',
   // gzip: the browser's CompressionStream does it; fflate would only serve browsers without one, and compressionLevel.
   fflate:
     "const missing = () => { throw new Error('This browser has no CompressionStream, and the Tapedeck script-tag build has no gzip of its own (use @tapedeck/core from npm)') }\n" +
@@ -24,7 +33,7 @@ function scriptTagBuild(): Plugin {
     enforce: 'pre',
     async resolveId(source, importer, options) {
       if (source === 'fflate') return '\0tapedeck-left-out:fflate'
-      if (source.includes('otlp') || source.includes('defaultWorker')) {
+      if (['otlp', 'defaultWorker', 'sealForServer', 'checkServerKey'].some((name) => source.includes(name))) {
         const resolved = await this.resolve(source, importer, { ...options, skipSelf: true })
         const key = Object.keys(LEFT_OUT).find((suffix) => resolved?.id.endsWith(suffix))
         if (key) return `\0tapedeck-left-out:${key}`
