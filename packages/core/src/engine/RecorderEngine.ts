@@ -67,6 +67,8 @@ export class RecorderEngine implements RecorderWorkerApi {
   /** Chunks stored raw, to compress once nothing waits (keys, oldest first). */
   private readonly toCompact: Array<[sessionId: string, firstSeq: number]> = []
   private compaction: ReturnType<typeof setTimeout> | undefined
+  /** The disk was full once: batches are compressed on their way in, never stored raw. */
+  private diskFull = false
 
   init(config: EngineConfig, callbacks: EngineCallbacks = {}): Promise<EngineInfo> {
     return this.serial(async () => {
@@ -289,20 +291,27 @@ export class RecorderEngine implements RecorderWorkerApi {
    */
   private async compactSome(): Promise<void> {
     if (this.incoming.length > 0) return
-    for (let done = 0; done < COMPACT_STEP && this.toCompact.length > 0; done++) {
+    await this.compact(COMPACT_STEP)
+    await this.sync?.refreshSummary()
+    this.compactLater(0)
+  }
+
+  /** Compresses up to `count` raw chunks in place; returns the bytes freed. */
+  private async compact(count: number): Promise<number> {
+    let freed = 0
+    for (let done = 0; done < count && this.toCompact.length > 0; done++) {
       const [sessionId, firstSeq] = this.toCompact.shift()!
       try {
         const chunk = await this.store.getChunk(sessionId, firstSeq)
         if (!chunk?.raw) continue
         const bytes = await this.codec.seal(await this.codec.text(chunk))
-        const freed = await this.store.compactChunk(sessionId, firstSeq, toArrayBuffer(bytes))
-        if (this.usedBytes !== undefined) this.usedBytes -= freed
+        freed += await this.store.compactChunk(sessionId, firstSeq, toArrayBuffer(bytes))
       } catch {
         // Left raw: it is still uploaded (compressed on the way) and read as it is.
       }
     }
-    await this.sync?.refreshSummary()
-    this.compactLater(0)
+    if (this.usedBytes !== undefined) this.usedBytes -= freed
+    return freed
   }
 
   /** What storing a batch gave, if a chunk stored it already. */
@@ -373,7 +382,7 @@ export class RecorderEngine implements RecorderWorkerApi {
       // batches stop coming: under load, durable first; so is every batch until then. A batch alone
       // is compressed on its way in, and so is a group that would take the store near
       // `maxLocalBytes` (raw, it would crowd out data).
-      let compress = batches.length === 1 && this.toCompact.length === 0
+      let compress = this.diskFull || (batches.length === 1 && this.toCompact.length === 0)
       let sealed = await Promise.all(encoded.map((one) => this.codec.seal(one.raw, compress)))
       let size = sealed.reduce((sum, bytes) => sum + bytes.byteLength, 0)
       const max = this.config.maxLocalBytes
@@ -617,7 +626,10 @@ export class RecorderEngine implements RecorderWorkerApi {
     } catch (error) {
       if (retried) throw error
       if (isQuotaError(error)) {
-        const freed = await this.store.evictSent(approximateSize(batch) * 4)
+        // A full disk: compress what waits raw first (and store compressed from now on), then
+        // make room from what the server already has.
+        this.diskFull = true
+        const freed = (await this.compact(Number.POSITIVE_INFINITY)) + (await this.store.evictSent(approximateSize(batch) * 4))
         if (freed > 0) return this.append(batch, true)
         throw error
       }
