@@ -41,7 +41,7 @@ describe('the script-tag bundle', () => {
     return gzip
   }
 
-  // A known miss, kept visible: 50.3 KB on 2026-11-22 (issue 7's note says what holds it back).
+  // A known miss, kept visible: 48.8 KB on 2026-11-22 (issue 7's note says what holds it back).
   // `test.fails` passes while the budget is missed and fails the day the bundle fits: then make
   // it a plain `test`. The budget itself is never raised.
   test.fails(`is at most ${BUDGET / 1000} KB gzip (level 9), worker included — MISSED for now`, () => {
@@ -53,8 +53,11 @@ describe('the script-tag bundle', () => {
   // note: 48,900 → 50,800 on 2026-11-22 (50,304 measured: +818 bytes for compaction, the engine
   // storing batches uncompressed under load — durable throughput 0.31× → 0.5× raw IndexedDB — and
   // +586 for encryptForServer's plumbing in the engine; the sealing code itself is left out of this
-  // file). Nothing grows it without such a note.
-  const CEILING = 50_800
+  // file). Nothing grows it without such a note. Lowered 50,800 → 49,250 on 2026-11-22 (48,751
+  // measured, was 50,347: dynamic imports made static in the one file −587 bytes; class members
+  // `#private` instead of TS `private`, so the minifier shortens their names, −964; repeated
+  // option spreads folded into `pick` −45).
+  const CEILING = 49_250
   test(`does not grow past ${CEILING.toLocaleString('en-US')} bytes gzip while the budget is missed`, () => {
     expect(measure()).toBeLessThanOrEqual(CEILING)
   })

@@ -69,61 +69,64 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
 }
 
 class RecorderClient implements Recorder {
-  private readonly clock
-  private readonly flushIntervalMs
-  private readonly maxBatchEvents
-  private readonly maxEventBytes
-  private readonly tab = randomId('t_')
-  private readonly ulid = createUlid()
-  private readonly status: Store<RecorderStatus>
-  private connection: Promise<EngineConnection | undefined>
-  private readonly compressionLevel: RecorderOptions['compressionLevel']
+  readonly #clock
+  readonly #flushIntervalMs
+  readonly #maxBatchEvents
+  readonly #maxEventBytes
+  readonly #tab = randomId('t_')
+  readonly #ulid = createUlid()
+  readonly #status: Store<RecorderStatus>
+  #connection: Promise<EngineConnection | undefined>
+  readonly #compressionLevel: RecorderOptions['compressionLevel']
   /** Counts engines: an answer from an engine that was replaced is ignored. */
-  private generation = 0
+  #generation = 0
   /** How to send again each batch whose engine has not answered yet. */
-  private readonly unanswered = new Map<string, () => void>()
-  private lastAnswerAt = 0
-  private watchdog: ReturnType<typeof setInterval> | undefined
-  private readonly stopListening: () => void
+  readonly #unanswered = new Map<string, () => void>()
+  #lastAnswerAt = 0
+  #watchdog: ReturnType<typeof setInterval> | undefined
+  readonly #stopListening: () => void
 
-  private session: ActiveSession | null = null
-  private readonly buffer = new BatchBuilder()
-  private bufferSession = ''
-  private timer: ReturnType<typeof setTimeout> | undefined
-  private readonly inflight = new Set<Promise<unknown>>()
+  #session: ActiveSession | null = null
+  readonly #buffer = new BatchBuilder()
+  #bufferSession = ''
+  #timer: ReturnType<typeof setTimeout> | undefined
+  readonly #inflight = new Set<Promise<unknown>>()
   /** Batches handed to the engine and not yet confirmed, by batch id. */
-  private readonly unconfirmed = new Map<string, PackedBatch>()
-  private batchCount = 0
-  private sending = 0
-  private readonly waitingToSend: Array<() => void> = []
-  private tail: TailWriter | undefined
-  private counts = { accepted: 0, durable: 0, dropped: 0, rejected: 0 }
-  private closed = false
+  readonly #unconfirmed = new Map<string, PackedBatch>()
+  #batchCount = 0
+  #sending = 0
+  readonly #waitingToSend: Array<() => void> = []
+  #tail: TailWriter | undefined
+  #counts = { accepted: 0, durable: 0, dropped: 0, rejected: 0 }
+  #closed = false
   /** A configuration the engine refused: every call says so. */
-  private fatal: TapedeckError | undefined
+  #fatal: TapedeckError | undefined
 
   readonly sessions: SessionsApi
   readonly deadLetters: DeadLettersApi
   readonly consent: ConsentApi
   readonly audio: LazyAudio
-  private authFailures = 0
-  private readonly consentConfig: ConsentConfig
-  private consentStatus: ConsentStatus
+  #authFailures = 0
+  readonly #consentConfig: ConsentConfig
+  #consentStatus: ConsentStatus
   /** The engine was started (consent allowed storage at least once). */
-  private connected: boolean
-  private withheld = 0
+  #connected: boolean
+  #withheld = 0
 
-  constructor(private readonly options: RecorderOptions) {
-    this.clock = options.clock ?? browserClock
-    this.flushIntervalMs = positive(options.flushIntervalMs, 50, 'flushIntervalMs')
-    this.maxBatchEvents = positive(options.maxBatchEvents, 256, 'maxBatchEvents')
-    this.maxEventBytes = positive(options.maxEventBytes, 256 * 1024, 'maxEventBytes')
+  readonly #options: RecorderOptions
+
+  constructor(options: RecorderOptions) {
+    this.#options = options
+    this.#clock = options.clock ?? browserClock
+    this.#flushIntervalMs = positive(options.flushIntervalMs, 50, 'flushIntervalMs')
+    this.#maxBatchEvents = positive(options.maxBatchEvents, 256, 'maxBatchEvents')
+    this.#maxEventBytes = positive(options.maxEventBytes, 256 * 1024, 'maxEventBytes')
     const compressionLevel = options.compressionLevel
     if (compressionLevel !== undefined && (!Number.isInteger(compressionLevel) || compressionLevel < 0 || compressionLevel > 9)) {
       throw new TapedeckError('invalid_options', `compressionLevel must be a whole number from 0 to 9, got ${compressionLevel}.`)
     }
-    this.status = new Store<RecorderStatus>(INITIAL_STATUS)
-    this.compressionLevel = options.compressionLevel
+    this.#status = new Store<RecorderStatus>(INITIAL_STATUS)
+    this.#compressionLevel = options.compressionLevel
     for (const name of ['retainSyncedMs', 'maxLocalBytes'] as const) positive(options[name], 1, name)
     if (options.onFull !== undefined && options.onFull !== 'drop-newest' && options.onFull !== 'drop-oldest') {
       throw new TapedeckError('invalid_options', `onFull must be 'drop-newest' or 'drop-oldest', got ${JSON.stringify(options.onFull)}.`)
@@ -132,159 +135,159 @@ class RecorderClient implements Recorder {
       throw new TapedeckError('invalid_options', `capture must be 'full' or 'metadata', got ${JSON.stringify(options.capture)}.`)
     }
     if (options.encryptForServer !== undefined) checkEncryptForServer(options)
-    this.consentConfig = consentConfig(options.consent, options.dbName ?? 'tapedeck')
-    this.consentStatus = initialConsent(this.consentConfig)
+    this.#consentConfig = consentConfig(options.consent, options.dbName ?? 'tapedeck')
+    this.#consentStatus = initialConsent(this.#consentConfig)
     // Consent required and not given: IndexedDB is not even opened until it is.
-    this.connected = !storageBlocked(this.consentStatus)
-    this.connection = this.connected ? this.connect(false) : Promise.resolve(undefined)
+    this.#connected = !storageBlocked(this.#consentStatus)
+    this.#connection = this.#connected ? this.#connect(false) : Promise.resolve(undefined)
     this.audio = lazyAudio(
       {
         // The capture reports failures itself, naming the part: store without reporting.
-        attach: (data, attachOptions) => this.storeAttachment(data, attachOptions),
+        attach: (data, attachOptions) => this.#storeAttachment(data, attachOptions),
         // A slice finished as the session pauses is stored: its event must be kept too.
-        record: (type, data) => this.accept(type, data, undefined, true),
+        record: (type, data) => this.#accept(type, data, undefined, true),
         sessionTime: () => {
-          const startedAt = this.session?.startedAt
-          return startedAt === null || startedAt === undefined ? null : Math.max(0, this.clock.now() - startedAt)
+          const startedAt = this.#session?.startedAt
+          return startedAt === null || startedAt === undefined ? null : Math.max(0, this.#clock.now() - startedAt)
         },
-        audioAllowed: () => this.consentStatus.scopes.audio && !storageBlocked(this.consentStatus),
-        report: (error) => this.report(error),
-        newId: (prefix) => `${prefix}${this.ulid()}`,
+        audioAllowed: () => this.#consentStatus.scopes.audio && !storageBlocked(this.#consentStatus),
+        report: (error) => this.#report(error),
+        newId: (prefix) => `${prefix}${this.#ulid()}`,
       },
-      (audio) => this.publish({ audio }),
+      (audio) => this.#publish({ audio }),
     )
     this.consent = {
-      grant: (scopes) => this.grant(scopes),
-      withdraw: (withdrawOptions) => this.withdraw(withdrawOptions),
+      grant: (scopes) => this.#grant(scopes),
+      withdraw: (withdrawOptions) => this.#withdraw(withdrawOptions),
     }
-    this.publish({ consent: this.consentStatus })
+    this.#publish({ consent: this.#consentStatus })
     const engine = (call: (api: EngineConnection['api']) => Promise<unknown>) =>
-      void this.connection.then((connection) => connection && call(connection.api)).catch(() => undefined)
-    this.stopListening = (options.lifecycle ?? browserLifecycle).subscribe({
+      void this.#connection.then((connection) => connection && call(connection.api)).catch(() => undefined)
+    this.#stopListening = (options.lifecycle ?? browserLifecycle).subscribe({
       // The page may be going away: hand everything over now, not in 50 ms, and keep a copy of
       // what the worker has not confirmed, in case the worker goes down with the page.
       hide: () => {
-        void this.post()
-        this.tail?.save([...this.unconfirmed.values()])
+        void this.#post()
+        this.#tail?.save([...this.#unconfirmed.values()])
       },
       show: () => engine((api) => api.pageVisible()),
       connectivity: (online) => engine((api) => api.setOnline(online)),
     })
-    this.sessions = this.createSessionsApi()
-    this.deadLetters = this.createDeadLettersApi()
+    this.sessions = this.#createSessionsApi()
+    this.deadLetters = this.#createDeadLettersApi()
   }
 
-  subscribe = (listener: () => void) => this.status.subscribe(listener)
-  getSnapshot = () => this.status.getSnapshot()
+  subscribe = (listener: () => void) => this.#status.subscribe(listener)
+  getSnapshot = () => this.#status.getSnapshot()
 
   async ready(): Promise<void> {
-    await this.connection
-    if (this.fatal) throw this.fatal
+    await this.#connection
+    if (this.#fatal) throw this.#fatal
   }
 
   async start(options: StartOptions = {}): Promise<SessionInfo> {
-    this.assertOpen()
+    this.#assertOpen()
     const { sessionId, ...metadata } = options
-    if (this.session) {
+    if (this.#session) {
       // The same session again is harmless (a framework that mounts twice, say).
-      if (sessionId === this.session.id) return this.sessionInfo(this.session)
+      if (sessionId === this.#session.id) return this.#sessionInfo(this.#session)
       throw new TapedeckError(
         'session_active',
-        `Session ${this.session.id} is being recorded: call stop() before starting another.`,
+        `Session ${this.#session.id} is being recorded: call stop() before starting another.`,
       )
     }
-    const id = sessionId ?? `s_${this.ulid()}`
+    const id = sessionId ?? `s_${this.#ulid()}`
     if (!ID_PATTERN.test(id)) {
       throw new TapedeckError(
         'invalid_session_id',
         `Session id ${JSON.stringify(id)} is not usable: use 1 to 128 letters, digits, "_" or "-".`,
       )
     }
-    const data = serializeData('session.started', this.startedData(metadata), this.maxEventBytes)
+    const data = serializeData('session.started', this.#startedData(metadata), this.#maxEventBytes)
     const session: ActiveSession = { id, paused: false, startedAt: null, resumed: false }
     if (typeof metadata.userId === 'string') session.userId = metadata.userId
-    this.session = session
-    if (storageBlocked(this.consentStatus)) {
+    this.#session = session
+    if (storageBlocked(this.#consentStatus)) {
       // Nothing is stored before consent: the session begins for real on `consent.grant()`.
       session.deferred = data
-      this.publish({ state: 'recording', session: { id, startedAt: null, resumed: false } })
+      this.#publish({ state: 'recording', session: { id, startedAt: null, resumed: false } })
       return { id, startedAt: 0, resumed: false }
     }
-    this.enqueue('session.started', data)
-    const result = this.post()
-    this.publish({ state: 'recording', session: { id, startedAt: null, resumed: false } })
+    this.#enqueue('session.started', data)
+    const result = this.#post()
+    this.#publish({ state: 'recording', session: { id, startedAt: null, resumed: false } })
     const outcome = await result
     if (outcome && outcome.stored > 0) {
       session.startedAt = outcome.startedAt
       session.resumed = outcome.resumed
-      if (this.session === session) this.publish({ session: { id, startedAt: outcome.startedAt, resumed: outcome.resumed } })
+      if (this.#session === session) this.#publish({ session: { id, startedAt: outcome.startedAt, resumed: outcome.resumed } })
     }
     return { id, startedAt: session.startedAt ?? 0, resumed: session.resumed }
   }
 
   record<T extends RecordableEventType>(type: T, data: EventData<T>, options?: RecordOptions): void {
-    this.accept(type, data, options, false)
+    this.#accept(type, data, options, false)
   }
 
-  private accept<T extends RecordableEventType>(type: T, data: EventData<T>, options: RecordOptions | undefined, evenPaused: boolean): void {
+  #accept<T extends RecordableEventType>(type: T, data: EventData<T>, options: RecordOptions | undefined, evenPaused: boolean): void {
     try {
-      if (this.fatal) throw this.fatal
-      const session = this.session
-      if (this.consentStatus.state === 'withdrawn' && !this.closed) {
+      if (this.#fatal) throw this.#fatal
+      const session = this.#session
+      if (this.#consentStatus.state === 'withdrawn' && !this.#closed) {
         // After a withdrawal the app may go on recording as before: nothing is kept, nothing breaks.
-        this.withheld++
-        this.publish({})
+        this.#withheld++
+        this.#publish({})
         return
       }
       if (session === null) {
         throw new TapedeckError(
-          this.closed ? 'recorder_closed' : 'no_active_session',
-          this.closed ? 'The recorder is closed.' : `No session is being recorded: call start() before record("${String(type)}").`,
+          this.#closed ? 'recorder_closed' : 'no_active_session',
+          this.#closed ? 'The recorder is closed.' : `No session is being recorded: call start() before record("${String(type)}").`,
         )
       }
       checkType(type)
       if (session.paused && !evenPaused) return
-      const json = serializeData(type, data, this.maxEventBytes)
-      if (!this.allows(type)) {
-        this.withheld++
-        this.publish({})
+      const json = serializeData(type, data, this.#maxEventBytes)
+      if (!this.#allows(type)) {
+        this.#withheld++
+        this.#publish({})
         return
       }
-      this.enqueue(type, json, options?.checkpoint === true)
+      this.#enqueue(type, json, options?.checkpoint === true)
     } catch (error) {
-      this.counts.rejected++
-      this.report(toErrorInfo(error, 'invalid_event_data'))
+      this.#counts.rejected++
+      this.#report(toErrorInfo(error, 'invalid_event_data'))
       throw error
     }
   }
 
   async attach(data: Blob | ArrayBuffer | ArrayBufferView, options: AttachOptions = {}): Promise<AttachmentRef> {
     try {
-      return await this.storeAttachment(data, options)
+      return await this.#storeAttachment(data, options)
     } catch (error) {
-      this.report(toErrorInfo(error, 'storage_failed'))
+      this.#report(toErrorInfo(error, 'storage_failed'))
       throw error
     }
   }
 
   /** `attach()` without reporting failures (the caller reports them). */
-  private async storeAttachment(data: Blob | ArrayBuffer | ArrayBufferView, options: AttachOptions = {}): Promise<AttachmentRef> {
-    const session = this.session
+  async #storeAttachment(data: Blob | ArrayBuffer | ArrayBufferView, options: AttachOptions = {}): Promise<AttachmentRef> {
+    const session = this.#session
     if (!session) {
       throw new TapedeckError('no_active_session', 'No session is being recorded: call start() before attach().')
     }
-    const blobId = options.blobId ?? `b_${this.ulid()}`
+    const blobId = options.blobId ?? `b_${this.#ulid()}`
     const part = options.part ?? 0
     if (!ID_PATTERN.test(blobId) || !Number.isInteger(part) || part < 0) {
       throw new TapedeckError('invalid_blob', `Blob id ${JSON.stringify(blobId)} / part ${part} is not usable: 1–128 letters, digits, "_" or "-", and a whole part number from 0.`)
     }
     const mimeType = options.mimeType ?? ((data instanceof Blob && data.type) || 'application/octet-stream')
     const bytes = await toArrayBuffer(data)
-    const limit = this.options.maxBlobBytes ?? 16 * 1024 * 1024
+    const limit = this.#options.maxBlobBytes ?? 16 * 1024 * 1024
     if (bytes.byteLength > limit) {
       throw new TapedeckError('invalid_blob', `The attachment is ${bytes.byteLength} bytes, over maxBlobBytes (${limit}): split it into parts.`)
     }
-    const connection = await this.connection
+    const connection = await this.#connection
     if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
     const size = bytes.byteLength
     const input = { sessionId: session.id, blobId, part, mimeType, bytes, ...pick(options, 'track', 'startT', 'durationMs') }
@@ -299,73 +302,73 @@ class RecorderClient implements Recorder {
   }
 
   snapshot(input: SnapshotInput): string {
-    const snapshotId = input.snapshotId ?? `snap_${this.ulid()}`
+    const snapshotId = input.snapshotId ?? `snap_${this.#ulid()}`
     const data = { snapshotId, state: input.state, ...(input.description !== undefined && { description: input.description }) }
     this.record('snapshot.created', data, { checkpoint: true })
     return snapshotId
   }
 
   annotate(input: AnnotationInput): string {
-    const annotationId = input.annotationId ?? `ann_${this.ulid()}`
+    const annotationId = input.annotationId ?? `ann_${this.#ulid()}`
     this.record('annotation.added', { ...input, annotationId })
     return annotationId
   }
 
   pause(): void {
-    const session = this.session
+    const session = this.#session
     if (!session || session.paused) return
     this.audio.pause()
-    if (this.storing(session)) this.enqueueLifecycle('session.paused', { reason: 'pause' })
+    if (this.#storing(session)) this.#enqueueLifecycle('session.paused', { reason: 'pause' })
     session.paused = true
-    this.publish({ state: 'paused' })
+    this.#publish({ state: 'paused' })
   }
 
   resume(): void {
-    const session = this.session
+    const session = this.#session
     if (!session || !session.paused) return
     session.paused = false
-    if (this.storing(session)) this.enqueueLifecycle('session.resumed', { reason: 'resume' })
+    if (this.#storing(session)) this.#enqueueLifecycle('session.resumed', { reason: 'resume' })
     this.audio.resume()
-    this.publish({ state: 'recording' })
+    this.#publish({ state: 'recording' })
   }
 
   async flush(): Promise<FlushResult> {
-    this.post()
-    await Promise.all([...this.inflight])
-    return { durable: this.counts.durable, dropped: this.counts.dropped }
+    this.#post()
+    await Promise.all([...this.#inflight])
+    return { durable: this.#counts.durable, dropped: this.#counts.dropped }
   }
 
   async stop(reason = 'stopped'): Promise<StopResult | undefined> {
-    if (!this.session) return undefined
+    if (!this.#session) return undefined
     await this.audio.stopAll()
-    const session = this.session
+    const session = this.#session
     if (!session) return undefined
-    if (!this.storing(session)) {
+    if (!this.#storing(session)) {
       // Never stored (no consent): there is nothing to end.
-      this.session = null
-      this.publish({ state: this.closed ? 'closed' : 'idle', session: null })
+      this.#session = null
+      this.#publish({ state: this.#closed ? 'closed' : 'idle', session: null })
       return undefined
     }
-    this.enqueueLifecycle('session.ended', { reason })
-    const ended = this.post()
-    this.session = null
-    this.publish({ state: this.closed ? 'closed' : 'idle', session: null })
+    this.#enqueueLifecycle('session.ended', { reason })
+    const ended = this.#post()
+    this.#session = null
+    this.#publish({ state: this.#closed ? 'closed' : 'idle', session: null })
     const outcome = await ended
     await this.flush()
     return { sessionId: session.id, lastSeq: outcome?.lastSeq ?? -1 }
   }
 
   async close(): Promise<void> {
-    if (this.closed) return
+    if (this.#closed) return
     await this.audio.stopAll()
     await this.flush()
-    this.closed = true
-    this.session = null
-    this.stopListening()
-    clearInterval(this.watchdog)
-    this.tail?.close()
-    this.publish({ state: 'closed', session: null })
-    const connection = await this.connection
+    this.#closed = true
+    this.#session = null
+    this.#stopListening()
+    clearInterval(this.#watchdog)
+    this.#tail?.close()
+    this.#publish({ state: 'closed', session: null })
+    const connection = await this.#connection
     // Let the engine release its locks and database, but do not wait on a worker that is gone.
     await Promise.race([connection?.api.close(), new Promise((resolve) => setTimeout(resolve, 1000))])
     connection?.terminate()
@@ -373,22 +376,19 @@ class RecorderClient implements Recorder {
 
   // — internals —
 
-  private async connect(mainThread: boolean) {
-    const options = this.options
-    const compressionLevel = this.compressionLevel
+  async #connect(mainThread: boolean) {
+    const options = this.#options
+    const compressionLevel = this.#compressionLevel
     const readyTimeoutMs = options.workerReadyTimeoutMs ?? 10_000
-    const sync = this.syncConfig()
+    const sync = this.#syncConfig()
     const config: EngineConfig = {
       dbName: options.dbName ?? 'tapedeck',
       storage: options.storage ?? 'indexeddb',
       ...(compressionLevel !== undefined && { compressionLevel }),
-      capture: this.captureMode(),
-      ...(options.redact !== undefined && { redact: options.redact }),
+      capture: this.#captureMode(),
       ...(options.encryption && { encryption: { ...(options.encryption.key && { key: options.encryption.key }) } }),
       ...(options.encryptForServer && { encryptForServer: { publicKey: options.encryptForServer.publicKey } }),
-      ...(options.retainSyncedMs !== undefined && { retainSyncedMs: options.retainSyncedMs }),
-      ...(options.maxLocalBytes !== undefined && { maxLocalBytes: options.maxLocalBytes }),
-      ...(options.onFull !== undefined && { onFull: options.onFull }),
+      ...pick(options, 'redact', 'retainSyncedMs', 'maxLocalBytes', 'onFull'),
       ...(sync && { sync }),
       // A replacement for this tab's own worker: its session is not left over, it goes on.
       ...(mainThread && { recover: false }),
@@ -396,14 +396,13 @@ class RecorderClient implements Recorder {
     try {
       let connection = await connectEngine({
         useWorker: !mainThread && (options.useWorker ?? true),
-        ...(options.workerUrl !== undefined && { workerUrl: options.workerUrl }),
-        ...(options.createWorker !== undefined && { createWorker: options.createWorker }),
+        ...pick(options, 'workerUrl', 'createWorker'),
         readyTimeoutMs,
       })
-      if (connection.fallbackReason) this.report(toErrorInfo(connection.fallbackReason, 'worker_unavailable'))
-      const callbacks = this.engineCallbacks()
+      if (connection.fallbackReason) this.#report(toErrorInfo(connection.fallbackReason, 'worker_unavailable'))
+      const callbacks = this.#engineCallbacks()
       const lend = (kind: EngineConnection['kind']) => (kind === 'worker' ? proxy(callbacks) : callbacks)
-      if (sync && options.getToken) config.sync!.token = await this.fetchToken()
+      if (sync && options.getToken) config.sync!.token = await this.#fetchToken()
       let info
       try {
         info = await withTimeout(connection.api.init(config, lend(connection.kind)), readyTimeoutMs, 'the worker did not open its storage')
@@ -412,19 +411,19 @@ class RecorderClient implements Recorder {
         // The worker loaded but could not start (a module it imports failed, say): run here.
         connection.terminate()
         connection = await connectEngine({ useWorker: false, readyTimeoutMs: 0 })
-        this.report(toErrorInfo(cause, 'worker_unavailable'))
+        this.#report(toErrorInfo(cause, 'worker_unavailable'))
         info = await connection.api.init(config, lend(connection.kind))
       }
       if (info.fatal) {
-        this.fatal = new TapedeckError(info.fatal.code, info.fatal.message)
-        this.report(info.fatal)
+        this.#fatal = new TapedeckError(info.fatal.code, info.fatal.message)
+        this.#report(info.fatal)
         connection.terminate()
         return undefined
       }
-      if (info.error) this.report(info.error)
-      this.tail?.close()
-      if (info.storage === 'indexeddb' && typeof indexedDB !== 'undefined') this.tail = openTailWriter(config.dbName)
-      this.publish({
+      if (info.error) this.#report(info.error)
+      this.#tail?.close()
+      if (info.storage === 'indexeddb' && typeof indexedDB !== 'undefined') this.#tail = openTailWriter(config.dbName)
+      this.#publish({
         ready: true,
         engine: connection.kind,
         storage: info.storage,
@@ -435,80 +434,80 @@ class RecorderClient implements Recorder {
     } catch (error) {
       // Nothing can store events (a broken redaction rule in the worker, say): report it, and
       // every batch from now on is counted as dropped rather than hanging.
-      this.report(toErrorInfo(error, 'storage_unavailable'))
+      this.#report(toErrorInfo(error, 'storage_unavailable'))
       return undefined
     }
   }
 
-  private syncConfig(): EngineSyncConfig | undefined {
-    const { endpoint, transport } = this.options
+  #syncConfig(): EngineSyncConfig | undefined {
+    const { endpoint, transport } = this.#options
     const custom = typeof transport === 'function'
     if (endpoint === undefined && !custom) return undefined
-    const backoff = { baseMs: 1000, capMs: 5 * 60_000, ...this.options.retry }
+    const backoff = { baseMs: 1000, capMs: 5 * 60_000, ...this.#options.retry }
     return {
       transport: custom ? 'custom' : (transport ?? 'http'),
       ...(endpoint !== undefined && { endpoint }),
-      headers: { ...this.options.headers },
-      maxBatchBytes: positive(this.options.maxBatchBytes, 512 * 1024, 'maxBatchBytes'),
-      mode: this.options.sync ?? 'auto',
+      headers: { ...this.#options.headers },
+      maxBatchBytes: positive(this.#options.maxBatchBytes, 512 * 1024, 'maxBatchBytes'),
+      mode: this.#options.sync ?? 'auto',
       backoff,
-      delayMs: this.options.syncDelayMs ?? 250,
-      intervalMs: positive(this.options.syncIntervalMs, 30_000, 'syncIntervalMs'),
-      requestTimeoutMs: positive(this.options.requestTimeoutMs, 30_000, 'requestTimeoutMs'),
+      delayMs: this.#options.syncDelayMs ?? 250,
+      intervalMs: positive(this.#options.syncIntervalMs, 30_000, 'syncIntervalMs'),
+      requestTimeoutMs: positive(this.#options.requestTimeoutMs, 30_000, 'requestTimeoutMs'),
     }
   }
 
   /** What the engine may call back on the page: sync status, a custom transport. */
-  private engineCallbacks(): EngineCallbacks {
-    const { transport } = this.options
-    const timeoutMs = this.options.requestTimeoutMs ?? 30_000
+  #engineCallbacks(): EngineCallbacks {
+    const { transport } = this.#options
+    const timeoutMs = this.#options.requestTimeoutMs ?? 30_000
     return {
-      onSyncStatus: (status) => this.onSyncStatus(status),
+      onSyncStatus: (status) => this.#onSyncStatus(status),
       ...(typeof transport === 'function' && {
         transport: (batch, { headers }) => transport(batch, { headers, signal: AbortSignal.timeout(timeoutMs) }),
       }),
     }
   }
 
-  private onSyncStatus(status: SyncStatus): void {
-    const before = this.status.getSnapshot().sync
+  #onSyncStatus(status: SyncStatus): void {
+    const before = this.#status.getSnapshot().sync
     // Each failed attempt, refusal or pause is reported once.
     const error = status.error
     if (error && (error.at !== before?.error?.at || error.message !== before.error.message || status.attempt !== before.attempt)) {
-      this.report(error)
+      this.#report(error)
     }
-    this.publish({ sync: status })
-    if (status.lastSuccessAt !== before?.lastSuccessAt) this.authFailures = 0
-    if (status.needsToken && !before?.needsToken && this.options.getToken) {
+    this.#publish({ sync: status })
+    if (status.lastSuccessAt !== before?.lastSuccessAt) this.#authFailures = 0
+    if (status.needsToken && !before?.needsToken && this.#options.getToken) {
       // Ask for a new token, later each time the backend refuses again.
-      const delay = Math.min(30_000, 1000 * 2 ** this.authFailures++) - 1000
+      const delay = Math.min(30_000, 1000 * 2 ** this.#authFailures++) - 1000
       setTimeout(() => {
-        void this.fetchToken().then(async (token) => (await this.connection)?.api.setToken(token))
+        void this.#fetchToken().then(async (token) => (await this.#connection)?.api.setToken(token))
       }, Math.max(0, delay))
     }
   }
 
-  private async fetchToken(): Promise<string | undefined> {
+  async #fetchToken(): Promise<string | undefined> {
     try {
-      return (await this.options.getToken?.()) ?? undefined
+      return (await this.#options.getToken?.()) ?? undefined
     } catch (error) {
-      this.report(toErrorInfo(error, 'sync_unauthorized'))
+      this.#report(toErrorInfo(error, 'sync_unauthorized'))
       return undefined
     }
   }
 
   async syncNow(): Promise<SyncStatus | null> {
     await this.flush()
-    const connection = await this.connection
+    const connection = await this.#connection
     const status = (await connection?.api.syncNow()) ?? null
-    if (status) this.publish({ sync: status })
+    if (status) this.#publish({ sync: status })
     return status
   }
 
-  private createDeadLettersApi(): DeadLettersApi {
+  #createDeadLettersApi(): DeadLettersApi {
     const engine = async () => {
-      this.assertConnected()
-      const connection = await this.connection
+      this.#assertConnected()
+      const connection = await this.#connection
       if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
       return connection.api
     }
@@ -519,7 +518,7 @@ class RecorderClient implements Recorder {
     }
   }
 
-  private startedData(metadata: Omit<StartOptions, 'sessionId'>): SessionStartedData {
+  #startedData(metadata: Omit<StartOptions, 'sessionId'>): SessionStartedData {
     const data: SessionStartedData = { ...metadata, recorder: { version: VERSION } }
     if (typeof location !== 'undefined') {
       // Origin and path only: query strings and fragments often carry tokens.
@@ -529,58 +528,58 @@ class RecorderClient implements Recorder {
     return data
   }
 
-  private enqueueLifecycle(type: 'session.paused' | 'session.resumed' | 'session.ended', data: object): void {
-    this.enqueue(type, JSON.stringify(data))
+  #enqueueLifecycle(type: 'session.paused' | 'session.resumed' | 'session.ended', data: object): void {
+    this.#enqueue(type, JSON.stringify(data))
   }
 
-  private enqueue(type: string, data: string, checkpoint = false): void {
-    const sessionId = this.session!.id
-    if (this.buffer.length > 0 && this.bufferSession !== sessionId) this.post()
-    this.bufferSession = sessionId
-    this.buffer.push(type, data, this.clock.wallNow(), this.clock.now(), checkpoint)
-    this.counts.accepted++
-    if (this.buffer.length >= this.maxBatchEvents) this.post()
-    else this.timer ??= setTimeout(this.post, this.flushIntervalMs)
+  #enqueue(type: string, data: string, checkpoint = false): void {
+    const sessionId = this.#session!.id
+    if (this.#buffer.length > 0 && this.#bufferSession !== sessionId) this.#post()
+    this.#bufferSession = sessionId
+    this.#buffer.push(type, data, this.#clock.wallNow(), this.#clock.now(), checkpoint)
+    this.#counts.accepted++
+    if (this.#buffer.length >= this.#maxBatchEvents) this.#post()
+    else this.#timer ??= setTimeout(this.#post, this.#flushIntervalMs)
   }
 
   /** Hands the buffer to the engine as one batch; resolves when it is stored. */
-  private post = (): Promise<IngestResult | undefined> => {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer)
-      this.timer = undefined
+  #post = (): Promise<IngestResult | undefined> => {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer)
+      this.#timer = undefined
     }
-    if (this.buffer.length === 0) return Promise.resolve(undefined)
-    const batch = this.buffer.take(this.bufferSession, this.tab, `${this.tab}.${++this.batchCount}`)
-    this.unconfirmed.set(batch.batchId, batch)
-    const sent = this.sendSlot()
-      .then(() => this.ingest(batch))
+    if (this.#buffer.length === 0) return Promise.resolve(undefined)
+    const batch = this.#buffer.take(this.#bufferSession, this.#tab, `${this.#tab}.${++this.#batchCount}`)
+    this.#unconfirmed.set(batch.batchId, batch)
+    const sent = this.#sendSlot()
+      .then(() => this.#ingest(batch))
       .then(
         (result) => {
-          this.counts.durable += result.stored
-          this.counts.dropped += result.dropped
-          if (result.error) this.report(result.error)
-          const current = this.session?.id === result.sessionId && result.lastSeq >= 0
-          this.publish({
+          this.#counts.durable += result.stored
+          this.#counts.dropped += result.dropped
+          if (result.error) this.#report(result.error)
+          const current = this.#session?.id === result.sessionId && result.lastSeq >= 0
+          this.#publish({
             ...(current && { lastSeq: result.lastSeq }),
             ...(result.storage === 'memory' && { storage: 'memory', durable: false }),
           })
           return result
         },
         (error: unknown) => {
-          this.counts.dropped += batch.ts.length
-          this.report(toErrorInfo(error, 'storage_failed'))
+          this.#counts.dropped += batch.ts.length
+          this.#report(toErrorInfo(error, 'storage_failed'))
           return undefined
         },
       )
-    this.inflight.add(sent)
+    this.#inflight.add(sent)
     void sent.finally(() => {
-      this.sending--
-      this.waitingToSend.shift()?.()
-      this.inflight.delete(sent)
-      this.unconfirmed.delete(batch.batchId)
-      this.tail?.confirm(batch.batchId)
+      this.#sending--
+      this.#waitingToSend.shift()?.()
+      this.#inflight.delete(sent)
+      this.#unconfirmed.delete(batch.batchId)
+      this.#tail?.confirm(batch.batchId)
     })
-    this.publish({})
+    this.#publish({})
     return sent
   }
 
@@ -589,17 +588,17 @@ class RecorderClient implements Recorder {
    * the watchdog replaces it and the batch goes to the replacement, which skips it if it was
    * stored after all.
    */
-  private ingest(batch: PackedBatch): Promise<IngestResult> {
+  #ingest(batch: PackedBatch): Promise<IngestResult> {
     return new Promise((resolve, reject) => {
       const send = (resend: boolean) => {
-        const generation = this.generation
+        const generation = this.#generation
         const answered = (settle: () => void) => {
-          this.lastAnswerAt = Date.now()
-          if (generation !== this.generation) return
-          this.unanswered.delete(batch.batchId)
+          this.#lastAnswerAt = Date.now()
+          if (generation !== this.#generation) return
+          this.#unanswered.delete(batch.batchId)
           settle()
         }
-        void this.connection
+        void this.#connection
           .then((connection) => {
             if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
             return connection.api.ingest(batch, resend)
@@ -609,65 +608,65 @@ class RecorderClient implements Recorder {
             (error: unknown) => answered(() => reject(error)),
           )
       }
-      if (this.unanswered.size === 0) this.lastAnswerAt = Date.now()
-      this.unanswered.set(batch.batchId, () => send(true))
+      if (this.#unanswered.size === 0) this.#lastAnswerAt = Date.now()
+      this.#unanswered.set(batch.batchId, () => send(true))
       send(false)
-      this.watch()
+      this.#watch()
     })
   }
 
   /** While batches wait for an answer, checks now and then that the engine still answers at all. */
-  private watch(): void {
-    const limit = this.options.workerWatchdogMs ?? 20_000
-    this.watchdog ??= setInterval(() => {
-      if (this.unanswered.size === 0) {
-        clearInterval(this.watchdog)
-        this.watchdog = undefined
+  #watch(): void {
+    const limit = this.#options.workerWatchdogMs ?? 20_000
+    this.#watchdog ??= setInterval(() => {
+      if (this.#unanswered.size === 0) {
+        clearInterval(this.#watchdog)
+        this.#watchdog = undefined
         return
       }
-      if (Date.now() - this.lastAnswerAt < limit) return
-      const current = this.connection
+      if (Date.now() - this.#lastAnswerAt < limit) return
+      const current = this.#connection
       void current.then(async (connection) => {
         if (!connection || connection.kind === 'main-thread') return
         const alive = await withTimeout(connection.api.ping(), Math.min(limit, 2000), 'no answer').catch(() => false)
-        if (!alive && this.connection === current) await this.replaceEngine(connection)
+        if (!alive && this.#connection === current) await this.#replaceEngine(connection)
       })
     }, Math.max(50, limit / 4))
   }
 
   /** The worker stopped answering: end it, carry on on the main thread, send what was pending again. */
-  private async replaceEngine(dead: EngineConnection): Promise<void> {
-    this.generation++
+  async #replaceEngine(dead: EngineConnection): Promise<void> {
+    this.#generation++
     dead.terminate()
-    this.report({
+    this.#report({
       code: 'worker_unavailable',
       message: "The recorder's worker stopped answering; recording continues on the main thread. Nothing accepted is lost: pending batches are sent again.",
       at: Date.now(),
     })
-    this.connection = this.connect(true)
-    this.lastAnswerAt = Date.now()
-    for (const sendAgain of [...this.unanswered.values()]) sendAgain()
+    this.#connection = this.#connect(true)
+    this.#lastAnswerAt = Date.now()
+    for (const sendAgain of [...this.#unanswered.values()]) sendAgain()
   }
 
   /** Resolves, in call order, when a batch may go to the engine. */
-  private sendSlot(): Promise<void> {
-    if (this.sending < MAX_IN_FLIGHT && this.waitingToSend.length === 0) {
-      this.sending++
+  #sendSlot(): Promise<void> {
+    if (this.#sending < MAX_IN_FLIGHT && this.#waitingToSend.length === 0) {
+      this.#sending++
       return Promise.resolve()
     }
     return new Promise((resolve) =>
-      this.waitingToSend.push(() => {
-        this.sending++
+      this.#waitingToSend.push(() => {
+        this.#sending++
         resolve()
       }),
     )
   }
 
-  private createSessionsApi(): SessionsApi {
+  #createSessionsApi(): SessionsApi {
     const engine = async () => {
-      this.assertConnected()
+      this.#assertConnected()
       await this.flush()
-      const connection = await this.connection
+      const connection = await this.#connection
       if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
       return connection.api
     }
@@ -687,33 +686,33 @@ class RecorderClient implements Recorder {
         return stored && new Blob([stored.bytes], { type: stored.mimeType })
       },
       delete: async (id: string) => {
-        if (this.session?.id === id) {
-          this.session = null
-          this.publish({ state: 'idle', session: null })
+        if (this.#session?.id === id) {
+          this.#session = null
+          this.#publish({ state: 'idle', session: null })
         }
         return (await engine()).deleteSession(id)
       },
     }
   }
 
-  private sessionInfo(session: ActiveSession): Promise<SessionInfo> {
+  #sessionInfo(session: ActiveSession): Promise<SessionInfo> {
     return this.flush().then(() => ({ id: session.id, startedAt: session.startedAt ?? 0, resumed: session.resumed }))
   }
 
-  private report(error: ErrorInfo): void {
-    this.publish({ error, errors: [...this.status.getSnapshot().errors, error].slice(-MAX_ERRORS_KEPT) })
+  #report(error: ErrorInfo): void {
+    this.#publish({ error, errors: [...this.#status.getSnapshot().errors, error].slice(-MAX_ERRORS_KEPT) })
     try {
-      this.options.onError?.(error)
+      this.#options.onError?.(error)
     } catch {
       // The host's error callback must not break recording.
     }
   }
 
-  private publish(patch: Partial<RecorderStatus>): void {
-    const { accepted, durable, dropped, rejected } = this.counts
-    this.status.update({
+  #publish(patch: Partial<RecorderStatus>): void {
+    const { accepted, durable, dropped, rejected } = this.#counts
+    this.#status.update({
       ...patch,
-      withheld: this.withheld,
+      withheld: this.#withheld,
       counts: { accepted, durable, dropped, rejected, pending: accepted - durable - dropped },
     })
   }
@@ -721,115 +720,115 @@ class RecorderClient implements Recorder {
   // — consent and erasure —
 
   /** Whether consent lets an event of this type be stored now. */
-  private allows(type: string): boolean {
-    const consent = this.consentStatus
+  #allows(type: string): boolean {
+    const consent = this.#consentStatus
     if (storageBlocked(consent)) return false
     return type !== 'user.action' || consent.scopes.actions
   }
 
   /** The session's events are being stored (it began with consent). */
-  private storing(session: ActiveSession): boolean {
-    return session.deferred === undefined && !storageBlocked(this.consentStatus)
+  #storing(session: ActiveSession): boolean {
+    return session.deferred === undefined && !storageBlocked(this.#consentStatus)
   }
 
   /** Text is kept only with consent to content. */
-  private captureMode(): 'full' | 'metadata' {
-    return this.consentStatus.scopes.content ? (this.options.capture ?? 'full') : 'metadata'
+  #captureMode(): 'full' | 'metadata' {
+    return this.#consentStatus.scopes.content ? (this.#options.capture ?? 'full') : 'metadata'
   }
 
-  private setConsent(status: ConsentStatus): void {
-    this.consentStatus = status
-    rememberConsent(this.consentConfig, status)
-    this.publish({ consent: status })
+  #setConsent(status: ConsentStatus): void {
+    this.#consentStatus = status
+    rememberConsent(this.#consentConfig, status)
+    this.#publish({ consent: status })
   }
 
-  private async grant(asked: Partial<ConsentScopes> = {}): Promise<void> {
-    this.assertOpen()
-    const before = this.consentStatus
-    const next = grantedConsent(this.consentConfig, asked)
+  async #grant(asked: Partial<ConsentScopes> = {}): Promise<void> {
+    this.#assertOpen()
+    const before = this.#consentStatus
+    const next = grantedConsent(this.#consentConfig, asked)
     // Batches recorded under the old scopes are handed over first: a narrower scope never
     // applies late, a wider one never early.
-    if (this.connected) await this.flush()
-    this.setConsent(next)
+    if (this.#connected) await this.flush()
+    this.#setConsent(next)
     if (!next.scopes.audio) await this.audio.stopAll()
-    if (!this.connected) {
-      this.connected = true
-      this.connection = this.connect(false)
+    if (!this.#connected) {
+      this.#connected = true
+      this.#connection = this.#connect(false)
     } else if (before.scopes.content !== next.scopes.content || storageBlocked(before)) {
-      const capture = this.captureMode()
-      await this.connection.then((connection) => connection?.api.setCapture(capture))
+      const capture = this.#captureMode()
+      await this.#connection.then((connection) => connection?.api.setCapture(capture))
     }
-    const session = this.session
+    const session = this.#session
     if (session?.deferred !== undefined) {
-      this.enqueue('session.started', session.deferred)
+      this.#enqueue('session.started', session.deferred)
       delete session.deferred
-      if (session.paused) this.enqueueLifecycle('session.paused', { reason: 'pause' })
+      if (session.paused) this.#enqueueLifecycle('session.paused', { reason: 'pause' })
     }
-    if (session && next.mode === 'required') this.enqueue('consent.changed', JSON.stringify({ state: 'granted', scopes: next.scopes }))
-    const started = session ? this.post() : undefined
-    this.publish({})
+    if (session && next.mode === 'required') this.#enqueue('consent.changed', JSON.stringify({ state: 'granted', scopes: next.scopes }))
+    const started = session ? this.#post() : undefined
+    this.#publish({})
     const outcome = await started
     if (session && outcome && outcome.sessionId === session.id && outcome.stored > 0 && session.startedAt === null) {
       session.startedAt = outcome.startedAt
       session.resumed = outcome.resumed
-      if (this.session === session) this.publish({ session: { id: session.id, startedAt: outcome.startedAt, resumed: outcome.resumed } })
+      if (this.#session === session) this.#publish({ session: { id: session.id, startedAt: outcome.startedAt, resumed: outcome.resumed } })
     }
   }
 
-  private async withdraw({ erase = false }: { erase?: boolean } = {}): Promise<void> {
-    this.assertOpen()
+  async #withdraw({ erase = false }: { erase?: boolean } = {}): Promise<void> {
+    this.#assertOpen()
     await this.audio.stopAll()
-    const session = this.session
-    if (session && this.storing(session) && !erase) {
+    const session = this.#session
+    if (session && this.#storing(session) && !erase) {
       // The last word of the session: why it ends.
-      this.enqueue('consent.changed', JSON.stringify({ state: 'withdrawn', scopes: withdrawnConsent(this.consentConfig).scopes }))
+      this.#enqueue('consent.changed', JSON.stringify({ state: 'withdrawn', scopes: withdrawnConsent(this.#consentConfig).scopes }))
       await this.stop('consent-withdrawn')
     } else if (session) {
-      this.session = null
-      this.publish({ state: 'idle', session: null })
+      this.#session = null
+      this.#publish({ state: 'idle', session: null })
     }
-    this.setConsent(withdrawnConsent(this.consentConfig))
+    this.#setConsent(withdrawnConsent(this.#consentConfig))
     if (!erase) return
     await this.flush()
     const { eraseData } = await import('./erasure')
-    await eraseData(this.erasureHost(), 'everything', true)
+    await eraseData(this.#erasureHost(), 'everything', true)
   }
 
   async erase(target: { sessionId: string } | { userId: string }, { remote = false }: { remote?: boolean } = {}): Promise<number> {
-    this.assertOpen()
+    this.#assertOpen()
     const { checkEraseTarget, eraseData } = await import('./erasure')
-    checkEraseTarget(target, remote, this.options.endpoint)
-    const current = this.session
+    checkEraseTarget(target, remote, this.#options.endpoint)
+    const current = this.#session
     if (current && ('sessionId' in target ? current.id === target.sessionId : current.userId === target.userId)) {
       await this.audio.stopAll()
-      if (this.session === current) {
-        this.session = null
-        this.publish({ state: 'idle', session: null })
+      if (this.#session === current) {
+        this.#session = null
+        this.#publish({ state: 'idle', session: null })
       }
     }
-    if (this.connected) await this.flush()
-    return eraseData(this.erasureHost(), target, remote)
+    if (this.#connected) await this.flush()
+    return eraseData(this.#erasureHost(), target, remote)
   }
 
-  private erasureHost(): ErasureHost {
+  #erasureHost(): ErasureHost {
     return {
-      endpoint: this.options.endpoint,
-      headers: this.options.headers,
-      engine: async () => (this.connected ? (await this.connection)?.api : undefined),
-      token: async () => (this.options.getToken ? this.fetchToken() : undefined),
-      report: (error) => this.report(error),
+      endpoint: this.#options.endpoint,
+      headers: this.#options.headers,
+      engine: async () => (this.#connected ? (await this.#connection)?.api : undefined),
+      token: async () => (this.#options.getToken ? this.#fetchToken() : undefined),
+      report: (error) => this.#report(error),
     }
   }
 
-  private assertConnected(): void {
-    if (!this.connected) {
+  #assertConnected(): void {
+    if (!this.#connected) {
       throw new TapedeckError('consent_required', 'Consent is required and was not given: nothing is stored, so there is nothing to read yet.')
     }
   }
 
-  private assertOpen(): void {
-    if (this.fatal) throw this.fatal
-    if (this.closed) throw new TapedeckError('recorder_closed', 'The recorder is closed: create a new one.')
+  #assertOpen(): void {
+    if (this.#fatal) throw this.#fatal
+    if (this.#closed) throw new TapedeckError('recorder_closed', 'The recorder is closed: create a new one.')
   }
 }
 

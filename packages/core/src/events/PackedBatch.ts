@@ -39,89 +39,89 @@ const INITIAL_CAPACITY = 256
 
 /** Collects events on the page, column by column, until they go out as one `PackedBatch`. */
 export class BatchBuilder {
-  private count = 0
-  private narrow: string[] = []
-  private wide: string[] = []
-  private wideAt: number[] = []
-  private types: string[] = []
-  private typeIndex = new Map<string, number>()
+  #count = 0
+  #narrow: string[] = []
+  #wide: string[] = []
+  #wideAt: number[] = []
+  #types: string[] = []
+  #typeIndex = new Map<string, number>()
   // The last type pushed and its index: a burst is mostly one type, so the map is rarely asked.
-  private lastType = ''
-  private lastIndex = -1
+  #lastType = ''
+  #lastIndex = -1
   // Per-event numbers go straight into typed arrays (no boxed numbers), copied once at take().
-  private typeOf = new Uint32Array(INITIAL_CAPACITY)
-  private ts = new Float64Array(INITIAL_CAPACITY)
-  private at = new Float64Array(INITIAL_CAPACITY)
-  private checkpoints: number[] = []
+  #typeOf = new Uint32Array(INITIAL_CAPACITY)
+  #ts = new Float64Array(INITIAL_CAPACITY)
+  #at = new Float64Array(INITIAL_CAPACITY)
+  #checkpoints: number[] = []
 
   get length(): number {
-    return this.count
+    return this.#count
   }
 
   push(type: string, data: string, ts: number, at: number, checkpoint = false): void {
-    const index = this.count
-    if (index === this.ts.length) this.grow()
-    let typeIndex = this.lastIndex
-    if (type !== this.lastType) {
-      typeIndex = this.typeIndex.get(type) ?? -1
+    const index = this.#count
+    if (index === this.#ts.length) this.#grow()
+    let typeIndex = this.#lastIndex
+    if (type !== this.#lastType) {
+      typeIndex = this.#typeIndex.get(type) ?? -1
       if (typeIndex === -1) {
-        typeIndex = this.types.length
-        this.types.push(type)
-        this.typeIndex.set(type, typeIndex)
+        typeIndex = this.#types.length
+        this.#types.push(type)
+        this.#typeIndex.set(type, typeIndex)
       }
-      this.lastType = type
-      this.lastIndex = typeIndex
+      this.#lastType = type
+      this.#lastIndex = typeIndex
     }
-    this.typeOf[index] = typeIndex
+    this.#typeOf[index] = typeIndex
     if (WIDE.test(data)) {
-      this.wide.push(data)
-      this.wideAt.push(index)
-    } else this.narrow.push(data)
-    this.ts[index] = ts
-    this.at[index] = at
-    if (checkpoint) this.checkpoints.push(index)
-    this.count = index + 1
+      this.#wide.push(data)
+      this.#wideAt.push(index)
+    } else this.#narrow.push(data)
+    this.#ts[index] = ts
+    this.#at[index] = at
+    if (checkpoint) this.#checkpoints.push(index)
+    this.#count = index + 1
   }
 
   /** The batch so far, and an empty builder for what comes next. */
   take(sessionId: string, tab: string, batchId: string): PackedBatch {
-    const count = this.count
+    const count = this.#count
     const batch: PackedBatch = {
       sessionId,
       tab,
       batchId,
-      types: this.types,
-      typeOf: this.typeOf.slice(0, count),
-      narrow: this.narrow.join('\n'),
-      wide: this.wide.join('\n'),
-      wideAt: this.wideAt,
-      ts: this.ts.slice(0, count),
-      at: this.at.slice(0, count),
-      checkpoints: this.checkpoints,
+      types: this.#types,
+      typeOf: this.#typeOf.slice(0, count),
+      narrow: this.#narrow.join('\n'),
+      wide: this.#wide.join('\n'),
+      wideAt: this.#wideAt,
+      ts: this.#ts.slice(0, count),
+      at: this.#at.slice(0, count),
+      checkpoints: this.#checkpoints,
     }
-    this.count = 0
-    this.narrow = []
-    this.wide = []
-    this.wideAt = []
-    this.types = []
-    this.typeIndex = new Map()
-    this.lastType = ''
-    this.lastIndex = -1
-    this.checkpoints = []
+    this.#count = 0
+    this.#narrow = []
+    this.#wide = []
+    this.#wideAt = []
+    this.#types = []
+    this.#typeIndex = new Map()
+    this.#lastType = ''
+    this.#lastIndex = -1
+    this.#checkpoints = []
     return batch
   }
 
-  private grow(): void {
-    const size = this.ts.length * 2
+  #grow(): void {
+    const size = this.#ts.length * 2
     const typeOf = new Uint32Array(size)
     const ts = new Float64Array(size)
     const at = new Float64Array(size)
-    typeOf.set(this.typeOf)
-    ts.set(this.ts)
-    at.set(this.at)
-    this.typeOf = typeOf
-    this.ts = ts
-    this.at = at
+    typeOf.set(this.#typeOf)
+    ts.set(this.#ts)
+    at.set(this.#at)
+    this.#typeOf = typeOf
+    this.#ts = ts
+    this.#at = at
   }
 }
 

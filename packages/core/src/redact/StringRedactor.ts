@@ -29,30 +29,30 @@ const UNTRIGGERED = 1 << 30 // the screen found a rule without a trigger (a cust
 export class StringRedactor {
   /** Replacements made so far; the caller resets it. */
   count = 0
-  private readonly rules: readonly Rule[]
+  readonly #rules: readonly Rule[]
   /** Every distinct trigger; trigger `i` is bit `1 << i` of a screen's findings. */
-  private readonly triggers: readonly string[]
+  readonly #triggers: readonly string[]
   /** The class of the rules' characters; null when a rule has none (then every string is screened). */
-  private readonly chars: RegExp | null
+  readonly #chars: RegExp | null
   /** The screens for strings without and with digits, compiled when first needed. */
-  private readonly screens: [Screen | null | undefined, Screen | null | undefined] = [undefined, undefined]
-  private readonly passes = new Map<number, Pass>()
-  private readonly ownPasses: readonly Pass[]
+  readonly #screens: [Screen | null | undefined, Screen | null | undefined] = [undefined, undefined]
+  readonly #passes = new Map<number, Pass>()
+  readonly #ownPasses: readonly Pass[]
 
   constructor(rules: readonly Rule[]) {
-    this.rules = rules.filter((rule) => rule.flags === undefined)
-    this.triggers = [...new Set(this.rules.flatMap((rule) => (rule.trigger === undefined ? [] : [rule.trigger])))]
-    const chars = [...new Set(this.rules.map((rule) => rule.chars))]
-    this.chars = chars.includes(undefined) ? null : new RegExp(`[${chars.join('')}]`)
-    this.ownPasses = rules.filter((rule) => rule.flags !== undefined).map((rule) => this.pass([rule], rule.flags))
+    this.#rules = rules.filter((rule) => rule.flags === undefined)
+    this.#triggers = [...new Set(this.#rules.flatMap((rule) => (rule.trigger === undefined ? [] : [rule.trigger])))]
+    const chars = [...new Set(this.#rules.map((rule) => rule.chars))]
+    this.#chars = chars.includes(undefined) ? null : new RegExp(`[${chars.join('')}]`)
+    this.#ownPasses = rules.filter((rule) => rule.flags !== undefined).map((rule) => this.#pass([rule], rule.flags))
   }
 
   redact(text: string): string {
-    for (const pass of this.ownPasses) text = this.run(pass, text)
-    if (this.chars !== null && !this.chars.test(text)) return text
-    const digits = this.chars === null || DIGIT.test(text) ? 1 : 0
-    let screen = this.screens[digits]
-    if (screen === undefined) screen = this.screens[digits] = this.compileScreen(digits === 1)
+    for (const pass of this.#ownPasses) text = this.#run(pass, text)
+    if (this.#chars !== null && !this.#chars.test(text)) return text
+    const digits = this.#chars === null || DIGIT.test(text) ? 1 : 0
+    let screen = this.#screens[digits]
+    if (screen === undefined) screen = this.#screens[digits] = this.#compileScreen(digits === 1)
     if (screen === null) return text
 
     const { regex, bits } = screen
@@ -73,26 +73,26 @@ export class StringRedactor {
     }
     if (found === 0) return text
     const key = found & ~UNTRIGGERED
-    let pass = this.passes.get(key)
+    let pass = this.#passes.get(key)
     if (pass === undefined) {
-      const on = (rule: Rule) => rule.trigger === undefined || (key & (1 << this.triggers.indexOf(rule.trigger))) !== 0
-      this.passes.set(key, (pass = this.pass(this.rules.filter(on))))
+      const on = (rule: Rule) => rule.trigger === undefined || (key & (1 << this.#triggers.indexOf(rule.trigger))) !== 0
+      this.#passes.set(key, (pass = this.#pass(this.#rules.filter(on))))
     }
-    return this.run(pass, text)
+    return this.#run(pass, text)
   }
 
-  private compileScreen(digits: boolean): Screen | null {
+  #compileScreen(digits: boolean): Screen | null {
     // Without digits, a rule whose characters are only digits cannot match.
-    const possible = digits ? this.rules : this.rules.filter((rule) => rule.chars?.replace('\\d', '') !== '')
-    const triggers = this.triggers.filter((trigger) => possible.some((rule) => rule.trigger === trigger))
+    const possible = digits ? this.#rules : this.#rules.filter((rule) => rule.chars?.replace('\\d', '') !== '')
+    const triggers = this.#triggers.filter((trigger) => possible.some((rule) => rule.trigger === trigger))
     // Triggers are groups 1..n; untriggered rules follow, ungrouped (they may have groups of their own).
     const untriggered = possible.filter((rule) => rule.trigger === undefined).map((rule) => `(?:${rule.source})`)
     const source = [...triggers.map((trigger) => `(${trigger})`), ...untriggered].join('|')
-    const bits = triggers.map((trigger) => 1 << this.triggers.indexOf(trigger))
+    const bits = triggers.map((trigger) => 1 << this.#triggers.indexOf(trigger))
     return source === '' ? null : { regex: new RegExp(source, 'g'), bits }
   }
 
-  private run({ regex, rules, groupOf }: Pass, text: string): string {
+  #run({ regex, rules, groupOf }: Pass, text: string): string {
     let out = ''
     let end = 0 // of the last replacement
     regex.lastIndex = 0
@@ -114,7 +114,7 @@ export class StringRedactor {
     return end === 0 ? text : out + text.slice(end)
   }
 
-  private pass(rules: readonly Rule[], flags = ''): Pass {
+  #pass(rules: readonly Rule[], flags = ''): Pass {
     // Each rule is wrapped in one capture group; remember which group belongs to which rule.
     // A rule alone is not wrapped, so that its own back-references keep their numbers.
     const groupOf: number[] = []

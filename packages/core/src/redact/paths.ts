@@ -73,7 +73,7 @@ const MAX_CACHED = 512 // transitions kept per state; keys beyond that (ids as k
 const STRIDE = 1 << 16 // a position is path * STRIDE + segment
 
 class Automaton {
-  private readonly states = new Map<string, State>()
+  readonly #states = new Map<string, State>()
 
   constructor(readonly paths: readonly PathSegment[][]) {}
 
@@ -91,8 +91,8 @@ class Automaton {
     if (closed.length === 0) return null
     closed.sort((a, b) => a - b)
     const id = closed.join()
-    let state = this.states.get(id)
-    if (state === undefined) this.states.set(id, (state = new State(this, closed)))
+    let state = this.#states.get(id)
+    if (state === undefined) this.#states.set(id, (state = new State(this, closed)))
     return state
   }
 
@@ -117,40 +117,45 @@ class Automaton {
 
 class State implements PathState {
   readonly matched: boolean
-  private readonly byIndex: boolean
-  private readonly keys = new Map<string, State | null>()
-  private readonly indexes = new Map<number, State | null>()
-  private anyItem: State | null | undefined
+  readonly #byIndex: boolean
+  readonly #keys = new Map<string, State | null>()
+  readonly #indexes = new Map<number, State | null>()
+  #anyItem: State | null | undefined
+
+  readonly #automaton: Automaton
+  readonly #positions: readonly number[]
 
   constructor(
-    private readonly automaton: Automaton,
-    private readonly positions: readonly number[],
+    automaton: Automaton,
+    positions: readonly number[],
   ) {
+    this.#automaton = automaton
+    this.#positions = positions
     const segments = positions.map((p) => automaton.paths[Math.floor(p / STRIDE)]![p % STRIDE])
     this.matched = segments.includes(undefined)
-    this.byIndex = segments.some((segment) => segment?.kind === 'index')
+    this.#byIndex = segments.some((segment) => segment?.kind === 'index')
   }
 
   key(key: string): State | null {
-    let next = this.keys.get(key)
+    let next = this.#keys.get(key)
     if (next === undefined) {
-      next = this.automaton.step(this.positions, key, -1)
-      if (this.keys.size < MAX_CACHED) this.keys.set(key, next)
+      next = this.#automaton.step(this.#positions, key, -1)
+      if (this.#keys.size < MAX_CACHED) this.#keys.set(key, next)
     }
     return next
   }
 
   item(index: number): State | null {
-    if (this.byIndex) {
-      let next = this.indexes.get(index)
+    if (this.#byIndex) {
+      let next = this.#indexes.get(index)
       if (next === undefined) {
-        next = this.automaton.step(this.positions, null, index)
-        if (this.indexes.size < MAX_CACHED) this.indexes.set(index, next)
+        next = this.#automaton.step(this.#positions, null, index)
+        if (this.#indexes.size < MAX_CACHED) this.#indexes.set(index, next)
       }
       return next
     }
-    if (this.anyItem === undefined) this.anyItem = this.automaton.step(this.positions, null, -1)
-    return this.anyItem
+    if (this.#anyItem === undefined) this.#anyItem = this.#automaton.step(this.#positions, null, -1)
+    return this.#anyItem
   }
 }
 

@@ -49,142 +49,153 @@ const MAX_ACKED_KEPT = 20
  * recording into the same database and hear about progress on a BroadcastChannel.
  */
 export class SyncEngine {
-  private status: SyncStatus
-  private persisted: PersistedSyncState = { attempt: 0, nextAttemptAt: 0, lastSuccessAt: null }
-  private leader = false
-  private running: Promise<void> | undefined
-  private timer: ReturnType<typeof setTimeout> | undefined
+  #status: SyncStatus
+  #persisted: PersistedSyncState = { attempt: 0, nextAttemptAt: 0, lastSuccessAt: null }
+  #leader = false
+  #running: Promise<void> | undefined
+  #timer: ReturnType<typeof setTimeout> | undefined
   /** When `timer` fires (epoch ms); Infinity when none is set. */
-  private timerAt = Number.POSITIVE_INFINITY
-  private token: string | undefined
+  #timerAt = Number.POSITIVE_INFINITY
+  #token: string | undefined
   /** Lowered when the backend answers 413, so batches fit from then on. */
-  private maxBytes: number
-  private channel: BroadcastChannel | undefined
-  private releaseLeadership: (() => void) | undefined
-  private stopped = false
-  private readonly waiting = new Map<string, (status: SyncStatus) => void>()
+  #maxBytes: number
+  #channel: BroadcastChannel | undefined
+  #releaseLeadership: (() => void) | undefined
+  #stopped = false
+  readonly #waiting = new Map<string, (status: SyncStatus) => void>()
   /** What the page last said about connectivity: workers do not always hear online/offline. */
-  private pageOnline: boolean | undefined
-  private readonly onOnline = () => this.setOnline(true)
-  private readonly onOffline = () => this.setOnline(false)
+  #pageOnline: boolean | undefined
+  readonly #onOnline = () => this.setOnline(true)
+  readonly #onOffline = () => this.setOnline(false)
+
+  readonly #store: () => RecordStore
+  readonly #config: SyncConfig
+  readonly #transport: Transport
+  readonly #emit: (status: SyncStatus) => void
+  /** Without one (OTLP, a custom transport), binary parts stay local. */
+  readonly #blobTransport: BlobTransport | undefined
 
   constructor(
-    private readonly store: () => RecordStore,
-    private readonly config: SyncConfig,
-    private readonly transport: Transport,
-    private readonly emit: (status: SyncStatus) => void,
-    /** Without one (OTLP, a custom transport), binary parts stay local. */
-    private readonly blobTransport?: BlobTransport,
+    store: () => RecordStore,
+    config: SyncConfig,
+    transport: Transport,
+    emit: (status: SyncStatus) => void,
+    blobTransport?: BlobTransport,
   ) {
-    this.maxBytes = config.maxBatchBytes
-    this.status = INITIAL_SYNC_STATUS
+    this.#store = store
+    this.#config = config
+    this.#transport = transport
+    this.#emit = emit
+    this.#blobTransport = blobTransport
+    this.#maxBytes = config.maxBatchBytes
+    this.#status = INITIAL_SYNC_STATUS
   }
 
   async start(): Promise<void> {
-    globalThis.addEventListener?.('online', this.onOnline)
-    globalThis.addEventListener?.('offline', this.onOffline)
-    this.update({ online: this.isOnline() })
+    globalThis.addEventListener?.('online', this.#onOnline)
+    globalThis.addEventListener?.('offline', this.#onOffline)
+    this.#update({ online: this.#isOnline() })
     await this.refreshSummary()
-    if (!this.config.shared || typeof navigator === 'undefined' || !navigator.locks) {
-      await this.lead()
+    if (!this.#config.shared || typeof navigator === 'undefined' || !navigator.locks) {
+      await this.#lead()
       return
     }
     if (typeof BroadcastChannel !== 'undefined') {
-      this.channel = new BroadcastChannel(`tapedeck-sync:${this.config.scope}`)
-      this.channel.onmessage = (event: MessageEvent<ChannelMessage>) => this.onChannel(event.data)
+      this.#channel = new BroadcastChannel(`tapedeck-sync:${this.#config.scope}`)
+      this.#channel.onmessage = (event: MessageEvent<ChannelMessage>) => this.#onChannel(event.data)
     }
     // Waits in the browser's queue until the tab that uploads now goes away.
     void navigator.locks
-      .request(`tapedeck-sync:${this.config.scope}`, () => {
-        if (this.stopped) return undefined
+      .request(`tapedeck-sync:${this.#config.scope}`, () => {
+        if (this.#stopped) return undefined
         return new Promise<void>((release) => {
-          this.releaseLeadership = release
-          void this.lead()
+          this.#releaseLeadership = release
+          void this.#lead()
         })
       })
       .catch(() => undefined)
-    this.emit(this.status)
+    this.#emit(this.#status)
   }
 
   stop(): void {
-    this.stopped = true
-    this.cancelTimer()
-    globalThis.removeEventListener?.('online', this.onOnline)
-    globalThis.removeEventListener?.('offline', this.onOffline)
-    this.channel?.close()
-    this.releaseLeadership?.()
-    this.update({ state: 'stopped' })
+    this.#stopped = true
+    this.#cancelTimer()
+    globalThis.removeEventListener?.('online', this.#onOnline)
+    globalThis.removeEventListener?.('offline', this.#onOffline)
+    this.#channel?.close()
+    this.#releaseLeadership?.()
+    this.#update({ state: 'stopped' })
   }
 
   getStatus(): SyncStatus {
-    return this.status
+    return this.#status
   }
 
   setToken(token: string | undefined): void {
-    this.token = token
-    if (this.status.needsToken) {
-      this.update({ needsToken: false, error: null })
+    this.#token = token
+    if (this.#status.needsToken) {
+      this.#update({ needsToken: false, error: null })
       this.notify('token')
     }
   }
 
   setOnline(online: boolean): void {
-    this.pageOnline = online
+    this.#pageOnline = online
     if (online) this.notify('online')
-    else this.update({ online: false, ...(this.leader && { state: 'offline' as const }) })
+    else this.#update({ online: false, ...(this.#leader && { state: 'offline' as const }) })
   }
 
   /** Events were stored: count them as waiting, and upload them soon. */
   added(events: number, bytes: number): void {
-    this.update({ pendingEvents: this.status.pendingEvents + events, pendingBytes: this.status.pendingBytes + bytes })
+    this.#update({ pendingEvents: this.#status.pendingEvents + events, pendingBytes: this.#status.pendingBytes + bytes })
     this.notify('data')
   }
 
   /** A binary part was stored: count it, and upload it soon. */
   addedBlob(bytes: number): void {
-    this.update({ pendingBlobs: this.status.pendingBlobs + 1, pendingBlobBytes: this.status.pendingBlobBytes + bytes })
+    this.#update({ pendingBlobs: this.#status.pendingBlobs + 1, pendingBlobBytes: this.#status.pendingBlobBytes + bytes })
     this.notify('data')
   }
 
   /** Something happened that may let data go out: new data, back online, page visible, a token. */
-  notify(reason: 'data' | 'online' | 'visible' | 'token', delayMs = reason === 'data' ? this.config.delayMs : 0): void {
-    if (this.stopped) return
-    if (reason === 'online') this.update({ online: true })
-    if (!this.leader) {
-      if (reason === 'data') this.post({ type: 'data' })
+  notify(reason: 'data' | 'online' | 'visible' | 'token', delayMs = reason === 'data' ? this.#config.delayMs : 0): void {
+    if (this.#stopped) return
+    if (reason === 'online') this.#update({ online: true })
+    if (!this.#leader) {
+      if (reason === 'data') this.#post({ type: 'data' })
       return
     }
-    if (this.config.mode === 'manual') return
-    this.schedule(delayMs)
+    if (this.#config.mode === 'manual') return
+    this.#schedule(delayMs)
   }
 
   /** Uploads now, ignoring backoff; resolves when everything stored is acknowledged or an attempt failed. */
   async syncNow(): Promise<SyncStatus> {
-    if (this.stopped) return this.status
-    if (this.leader) {
-      this.update({ needsToken: false })
-      await this.run(true)
-      return this.status
+    if (this.#stopped) return this.#status
+    if (this.#leader) {
+      this.#update({ needsToken: false })
+      await this.#run(true)
+      return this.#status
     }
     const id = Math.random().toString(36).slice(2)
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.waiting.delete(id)
-        resolve(this.status)
+        this.#waiting.delete(id)
+        resolve(this.#status)
       }, 60_000)
-      this.waiting.set(id, (status) => {
+      this.#waiting.set(id, (status) => {
         clearTimeout(timer)
-        this.status = { ...status, role: 'follower' }
-        resolve(this.status)
+        this.#status = { ...status, role: 'follower' }
+        resolve(this.#status)
       })
-      this.post({ type: 'sync-now', id })
+      this.#post({ type: 'sync-now', id })
     })
   }
 
   /** Counts again what waits and what is dead (after dead letters are retried or discarded). */
   async refreshSummary(): Promise<void> {
-    const summary = await this.store().outboxSummary()
-    this.update({
+    const summary = await this.#store().outboxSummary()
+    this.#update({
       pendingEvents: summary.pendingEvents,
       pendingBytes: summary.pendingBytes,
       deadLetters: summary.deadChunks,
@@ -196,184 +207,184 @@ export class SyncEngine {
 
   // — the uploader —
 
-  private async lead(): Promise<void> {
-    this.leader = true
-    this.persisted = { ...this.persisted, ...(await this.store().getMeta<PersistedSyncState>(META_KEY)) }
-    this.update({
+  async #lead(): Promise<void> {
+    this.#leader = true
+    this.#persisted = { ...this.#persisted, ...(await this.#store().getMeta<PersistedSyncState>(META_KEY)) }
+    this.#update({
       role: 'leader',
-      attempt: this.persisted.attempt,
-      lastSuccessAt: this.persisted.lastSuccessAt,
-      nextAttemptAt: this.persisted.nextAttemptAt || null,
+      attempt: this.#persisted.attempt,
+      lastSuccessAt: this.#persisted.lastSuccessAt,
+      nextAttemptAt: this.#persisted.nextAttemptAt || null,
     })
     await this.refreshSummary()
-    if (this.config.mode === 'auto') this.schedule(0)
+    if (this.#config.mode === 'auto') this.#schedule(0)
   }
 
   /** The next pass in `delayMs`; with `keepSooner`, a pass already due earlier stays as it is. */
-  private schedule(delayMs: number, keepSooner = false): void {
+  #schedule(delayMs: number, keepSooner = false): void {
     const at = Date.now() + Math.max(0, delayMs)
-    if (keepSooner && this.timerAt <= at) return
-    this.cancelTimer()
-    this.timerAt = at
-    this.timer = setTimeout(() => {
-      this.timerAt = Number.POSITIVE_INFINITY
-      void this.run(false)
+    if (keepSooner && this.#timerAt <= at) return
+    this.#cancelTimer()
+    this.#timerAt = at
+    this.#timer = setTimeout(() => {
+      this.#timerAt = Number.POSITIVE_INFINITY
+      void this.#run(false)
     }, Math.max(0, delayMs))
   }
 
-  private cancelTimer(): void {
-    clearTimeout(this.timer)
-    this.timerAt = Number.POSITIVE_INFINITY
+  #cancelTimer(): void {
+    clearTimeout(this.#timer)
+    this.#timerAt = Number.POSITIVE_INFINITY
   }
 
-  private run(force: boolean): Promise<void> {
+  #run(force: boolean): Promise<void> {
     // One pass at a time; a request made during a pass is served by a pass right after it.
-    const pass = (this.running ?? Promise.resolve()).then(() => this.pass(force))
-    this.running = pass
+    const pass = (this.#running ?? Promise.resolve()).then(() => this.#pass(force))
+    this.#running = pass
     return pass
   }
 
-  private async pass(force: boolean): Promise<void> {
-    this.cancelTimer()
-    if (this.stopped || !this.leader) return
+  async #pass(force: boolean): Promise<void> {
+    this.#cancelTimer()
+    if (this.#stopped || !this.#leader) return
     try {
-      await this.passes(force)
+      await this.#passes(force)
     } catch (error) {
       // The store failed under us (a closed database, say): report it and look again later.
-      this.update({ error: errorInfo('sync_failed', `Sync could not read the outbox: ${error instanceof Error ? error.message : String(error)}`) })
-      this.settleState({ state: 'backoff' })
-      this.schedule(this.config.intervalMs)
+      this.#update({ error: errorInfo('sync_failed', `Sync could not read the outbox: ${error instanceof Error ? error.message : String(error)}`) })
+      this.#settleState({ state: 'backoff' })
+      this.#schedule(this.#config.intervalMs)
     }
   }
 
-  private async passes(force: boolean): Promise<void> {
+  async #passes(force: boolean): Promise<void> {
     await this.refreshSummary()
     for (;;) {
-      if (!this.isOnline()) return this.settleState({ online: false, state: 'offline' })
-      if (this.status.needsToken) return this.settleState({ state: 'unauthorized' })
-      const wait = this.persisted.nextAttemptAt - Date.now()
+      if (!this.#isOnline()) return this.#settleState({ online: false, state: 'offline' })
+      if (this.#status.needsToken) return this.#settleState({ state: 'unauthorized' })
+      const wait = this.#persisted.nextAttemptAt - Date.now()
       if (!force && wait > 0) {
-        this.schedule(wait)
-        return this.settleState({ state: 'backoff' })
+        this.#schedule(wait)
+        return this.#settleState({ state: 'backoff' })
       }
       // Events first, then binary parts (an audio event may reach the server before its audio).
-      const chunks = await this.store().nextOutbox(this.maxBytes, Number.POSITIVE_INFINITY)
-      const blob = chunks.length === 0 && this.blobTransport ? await this.store().nextBlob() : undefined
+      const chunks = await this.#store().nextOutbox(this.#maxBytes, Number.POSITIVE_INFINITY)
+      const blob = chunks.length === 0 && this.#blobTransport ? await this.#store().nextBlob() : undefined
       if (chunks.length === 0 && !blob) {
         await this.refreshSummary()
-        return this.settleState({ state: 'idle' })
+        return this.#settleState({ state: 'idle' })
       }
-      this.update({ state: 'syncing', online: true })
+      this.#update({ state: 'syncing', online: true })
       let done: boolean
       if (blob) {
-        done = await this.settleBlob(blob, await this.send((context) => this.blobTransport!(toUpload(blob), context)))
+        done = await this.#settleBlob(blob, await this.#send((context) => this.#blobTransport!(toUpload(blob), context)))
       } else {
         const batch = toBatch(chunks)
-        done = await this.settle(batch, chunks, await this.send((context) => this.transport(batch, context)))
+        done = await this.#settle(batch, chunks, await this.#send((context) => this.#transport(batch, context)))
       }
       if (done) return
       force = false
     }
   }
 
-  private async send(request: (context: { headers: Record<string, string>; signal: AbortSignal }) => Promise<TransportResponse>): Promise<TransportResponse | Error> {
-    const headers = { ...this.config.headers, ...(this.token && { Authorization: `Bearer ${this.token}` }) }
+  async #send(request: (context: { headers: Record<string, string>; signal: AbortSignal }) => Promise<TransportResponse>): Promise<TransportResponse | Error> {
+    const headers = { ...this.#config.headers, ...(this.#token && { Authorization: `Bearer ${this.#token}` }) }
     try {
-      return await request({ headers, signal: AbortSignal.timeout(this.config.requestTimeoutMs) })
+      return await request({ headers, signal: AbortSignal.timeout(this.#config.requestTimeoutMs) })
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error))
     }
   }
 
   /** Acts on the answer to one binary part. Returns true when this pass must stop. */
-  private async settleBlob(blob: StoredBlob, response: TransportResponse | Error): Promise<boolean> {
-    const store = this.store()
+  async #settleBlob(blob: StoredBlob, response: TransportResponse | Error): Promise<boolean> {
+    const store = this.#store()
     const settle = (outcome: Parameters<typeof store.settleBlob>[3]) => store.settleBlob(blob.sessionId, blob.blobId, blob.part, outcome)
     const name = `part ${blob.part} of ${blob.blobId} (session ${blob.sessionId})`
-    if (response instanceof Error) return this.retryLater(`network error: ${response.message}`, () => settle({ state: 'pending', error: response.message }))
+    if (response instanceof Error) return this.#retryLater(`network error: ${response.message}`, () => settle({ state: 'pending', error: response.message }))
     const reason = `${response.status}${response.text ? `: ${response.text.slice(0, 500)}` : ''}`
     const verdict = verdictFor(response.status)
     if (verdict === 'sent') {
       await settle({ state: 'sent' })
-      await this.succeeded()
-      this.update({ pendingBlobs: Math.max(0, this.status.pendingBlobs - 1), pendingBlobBytes: Math.max(0, this.status.pendingBlobBytes - blob.size) })
+      await this.#succeeded()
+      this.#update({ pendingBlobs: Math.max(0, this.#status.pendingBlobs - 1), pendingBlobBytes: Math.max(0, this.#status.pendingBlobBytes - blob.size) })
       return false
     }
     if (verdict === 'dead' || verdict === 'split') {
       // A part cannot be split: too large is as final as malformed.
       await settle({ state: 'dead', error: reason })
-      this.update({
-        pendingBlobs: Math.max(0, this.status.pendingBlobs - 1),
-        pendingBlobBytes: Math.max(0, this.status.pendingBlobBytes - blob.size),
+      this.#update({
+        pendingBlobs: Math.max(0, this.#status.pendingBlobs - 1),
+        pendingBlobBytes: Math.max(0, this.#status.pendingBlobBytes - blob.size),
         error: errorInfo('batch_rejected', `The backend refused ${name} for good (${reason}); it stays in this browser.`),
       })
       return false
     }
-    if (verdict === 'auth') return this.pauseForToken(reason)
-    return this.retryLater(reason, () => settle({ state: 'pending', error: reason }), response.retryAfter)
+    if (verdict === 'auth') return this.#pauseForToken(reason)
+    return this.#retryLater(reason, () => settle({ state: 'pending', error: reason }), response.retryAfter)
   }
 
   /** Acts on one answer. Returns true when this pass must stop. */
-  private async settle(batch: SyncBatch, chunks: StoredChunk[], response: TransportResponse | Error): Promise<boolean> {
-    const store = this.store()
+  async #settle(batch: SyncBatch, chunks: StoredChunk[], response: TransportResponse | Error): Promise<boolean> {
+    const store = this.#store()
     const firstSeqs = chunks.map((chunk) => chunk.firstSeq)
     const pending = (reason: string) => () => store.settle(batch.sessionId, firstSeqs, { state: 'pending', error: reason })
-    if (response instanceof Error) return this.retryLater(`network error: ${response.message}`, pending(response.message))
+    if (response instanceof Error) return this.#retryLater(`network error: ${response.message}`, pending(response.message))
     const reason = `${response.status}${response.text ? `: ${response.text.slice(0, 500)}` : ''}`
     switch (verdictFor(response.status)) {
       case 'sent': {
         await store.settle(batch.sessionId, firstSeqs, { state: 'sent' })
-        await this.succeeded()
-        const acked = withAcked(this.status.acked, batch.sessionId, (await store.getSession(batch.sessionId))?.syncedSeq)
-        this.update({
+        await this.#succeeded()
+        const acked = withAcked(this.#status.acked, batch.sessionId, (await store.getSession(batch.sessionId))?.syncedSeq)
+        this.#update({
           acked,
-          pendingEvents: Math.max(0, this.status.pendingEvents - batch.count),
-          pendingBytes: Math.max(0, this.status.pendingBytes - batch.body.byteLength),
+          pendingEvents: Math.max(0, this.#status.pendingEvents - batch.count),
+          pendingBytes: Math.max(0, this.#status.pendingBytes - batch.body.byteLength),
         })
         return false
       }
       case 'dead':
-        await this.bury(batch, firstSeqs, reason)
+        await this.#bury(batch, firstSeqs, reason)
         return false
       case 'split':
         if (chunks.length > 1) {
           // Split along chunk boundaries: from now on, batches of at most half this size.
-          this.maxBytes = Math.max(1, Math.floor(batch.body.byteLength / 2))
+          this.#maxBytes = Math.max(1, Math.floor(batch.body.byteLength / 2))
           return false
         }
-        await this.bury(batch, firstSeqs, `${reason} (one chunk, still too large)`)
+        await this.#bury(batch, firstSeqs, `${reason} (one chunk, still too large)`)
         return false
       case 'auth':
-        return this.pauseForToken(reason)
+        return this.#pauseForToken(reason)
       case 'retry':
-        return this.retryLater(reason, pending(reason), response.retryAfter)
+        return this.#retryLater(reason, pending(reason), response.retryAfter)
     }
   }
 
-  private async succeeded(): Promise<void> {
+  async #succeeded(): Promise<void> {
     const now = Date.now()
-    this.persisted = { attempt: 0, nextAttemptAt: 0, lastSuccessAt: now }
-    await this.store().setMeta(META_KEY, this.persisted)
-    this.update({ attempt: 0, nextAttemptAt: null, lastSuccessAt: now, error: null })
+    this.#persisted = { attempt: 0, nextAttemptAt: 0, lastSuccessAt: now }
+    await this.#store().setMeta(META_KEY, this.#persisted)
+    this.#update({ attempt: 0, nextAttemptAt: null, lastSuccessAt: now, error: null })
   }
 
-  private pauseForToken(reason: string): boolean {
-    this.update({
+  #pauseForToken(reason: string): boolean {
+    this.#update({
       needsToken: true,
       state: 'unauthorized',
       error: errorInfo('sync_unauthorized', `The backend answered ${reason}. Sync is paused until a new token (getToken) or syncNow(); nothing is lost.`),
     })
-    this.broadcast()
+    this.#broadcast()
     return true
   }
 
-  private async bury(batch: SyncBatch, firstSeqs: number[], reason: string): Promise<void> {
-    await this.store().settle(batch.sessionId, firstSeqs, { state: 'dead', error: reason })
-    this.update({
-      pendingEvents: Math.max(0, this.status.pendingEvents - batch.count),
-      pendingBytes: Math.max(0, this.status.pendingBytes - batch.body.byteLength),
-      deadLetters: this.status.deadLetters + firstSeqs.length,
-      deadEvents: this.status.deadEvents + batch.count,
+  async #bury(batch: SyncBatch, firstSeqs: number[], reason: string): Promise<void> {
+    await this.#store().settle(batch.sessionId, firstSeqs, { state: 'dead', error: reason })
+    this.#update({
+      pendingEvents: Math.max(0, this.#status.pendingEvents - batch.count),
+      pendingBytes: Math.max(0, this.#status.pendingBytes - batch.body.byteLength),
+      deadLetters: this.#status.deadLetters + firstSeqs.length,
+      deadEvents: this.#status.deadEvents + batch.count,
       error: errorInfo(
         'batch_rejected',
         `The backend refused events ${batch.firstSeq}–${batch.lastSeq} of session ${batch.sessionId} for good (${reason}). They are kept as dead letters: retry or discard them.`,
@@ -382,67 +393,67 @@ export class SyncEngine {
   }
 
   /** Counts a failed attempt (`markFailed` records it on what was sent) and waits before the next. */
-  private async retryLater(reason: string, markFailed: () => Promise<void>, retryAfter?: string | null): Promise<boolean> {
-    const attempt = this.persisted.attempt + 1
+  async #retryLater(reason: string, markFailed: () => Promise<void>, retryAfter?: string | null): Promise<boolean> {
+    const attempt = this.#persisted.attempt + 1
     const now = Date.now()
     // The server's Retry-After wins over our own backoff (within reason: at most an hour).
-    const delay = retryAfterMs(retryAfter, now, 3_600_000) ?? backoffDelay(attempt, this.config.backoff)
-    this.persisted = { ...this.persisted, attempt, nextAttemptAt: now + delay }
+    const delay = retryAfterMs(retryAfter, now, 3_600_000) ?? backoffDelay(attempt, this.#config.backoff)
+    this.#persisted = { ...this.#persisted, attempt, nextAttemptAt: now + delay }
     await markFailed()
-    await this.store().setMeta(META_KEY, this.persisted)
-    this.update({
+    await this.#store().setMeta(META_KEY, this.#persisted)
+    this.#update({
       attempt,
       nextAttemptAt: now + delay,
       error: errorInfo('sync_failed', `Upload failed (${reason}); trying again in ${Math.round(delay / 100) / 10} s.`),
     })
-    if (this.config.mode === 'auto') this.schedule(delay)
-    this.settleState({ state: 'backoff' })
+    if (this.#config.mode === 'auto') this.#schedule(delay)
+    this.#settleState({ state: 'backoff' })
     return true
   }
 
-  private settleState(patch: Partial<SyncStatus>): void {
-    this.update(patch)
-    this.broadcast()
+  #settleState(patch: Partial<SyncStatus>): void {
+    this.#update(patch)
+    this.#broadcast()
     // Data may still wait (another tab wrote it, a timer was missed): look again later — but
     // never put off a pass already due sooner (data stored while this pass read the outbox).
-    if (this.config.mode === 'auto' && this.status.pendingEvents > 0 && patch.state !== 'backoff') {
-      this.schedule(this.config.intervalMs, true)
+    if (this.#config.mode === 'auto' && this.#status.pendingEvents > 0 && patch.state !== 'backoff') {
+      this.#schedule(this.#config.intervalMs, true)
     }
   }
 
   // — between tabs —
 
-  private onChannel(message: ChannelMessage): void {
-    if (this.leader) {
+  #onChannel(message: ChannelMessage): void {
+    if (this.#leader) {
       if (message.type === 'data') this.notify('data')
       if (message.type === 'sync-now') {
-        void this.syncNow().then((status) => this.post({ type: 'sync-done', id: message.id, status }))
+        void this.syncNow().then((status) => this.#post({ type: 'sync-done', id: message.id, status }))
       }
       return
     }
-    if (message.type === 'status') this.update({ ...message.status, role: 'follower' })
-    if (message.type === 'sync-done') this.waiting.get(message.id)?.(message.status)
+    if (message.type === 'status') this.#update({ ...message.status, role: 'follower' })
+    if (message.type === 'sync-done') this.#waiting.get(message.id)?.(message.status)
   }
 
-  private broadcast(): void {
-    if (this.leader) this.post({ type: 'status', status: this.status })
+  #broadcast(): void {
+    if (this.#leader) this.#post({ type: 'status', status: this.#status })
   }
 
-  private post(message: ChannelMessage): void {
+  #post(message: ChannelMessage): void {
     try {
-      this.channel?.postMessage(message)
+      this.#channel?.postMessage(message)
     } catch {
       // A closed channel: the page is going away.
     }
   }
 
-  private isOnline(): boolean {
-    return this.pageOnline ?? (typeof navigator === 'undefined' || navigator.onLine !== false)
+  #isOnline(): boolean {
+    return this.#pageOnline ?? (typeof navigator === 'undefined' || navigator.onLine !== false)
   }
 
-  private update(patch: Partial<SyncStatus>): void {
-    this.status = { ...this.status, ...patch }
-    this.emit(this.status)
+  #update(patch: Partial<SyncStatus>): void {
+    this.#status = { ...this.#status, ...patch }
+    this.#emit(this.#status)
   }
 }
 
