@@ -66,6 +66,8 @@ export { toJsonl } from './export/toJsonl'
 export { toZip } from './export/toZip'
 export { toCsv, CSV_COLUMNS } from './export/toCsv'
 export { toHtml, type HtmlOptions } from './export/toHtml'
+export { csvCell } from './export/csvCell'
+export { escapeHtml } from './export/escapeHtml'
 export { toWav, encodeWav, type WavOptions } from './export/toWav'
 
 export { playerError, type PlayerErrorCode } from './playerError'

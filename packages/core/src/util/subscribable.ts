@@ -6,9 +6,10 @@ export type Listener = () => void
  * React's `useSyncExternalStore` and the widget read.
  */
 export class Store<T> {
-  private listeners = new Set<Listener>()
+  // Protected, not private: an object with needs of its own (the player's) extends the store.
+  protected listeners = new Set<Listener>()
 
-  constructor(private snapshot: T) {}
+  constructor(protected snapshot: T) {}
 
   subscribe = (listener: Listener): (() => void) => {
     this.listeners.add(listener)

@@ -1,20 +1,12 @@
 import type { Recording } from '../recording/Recording'
 import { recordedCalls } from '../replay/recordedCalls'
+import { csvCell } from './csvCell'
 
 /** The columns of `toCsv`, in order. */
 export const CSV_COLUMNS = [
   'callId', 'provider', 'model', 'status', 'startT', 'startedAt', 'latencyMs', 'ttftMs',
   'inputTokens', 'outputTokens', 'cachedTokens', 'reasoningTokens', 'costUsd', 'finishReason', 'error',
 ] as const
-
-function cell(value: unknown): string {
-  if (value === undefined || value === null) return ''
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
-  let text = typeof value === 'string' ? value : JSON.stringify(value)
-  // A spreadsheet runs a cell that starts like a formula; a leading quote keeps it text.
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
-}
 
 /**
  * One row per provider call, in the order they started (RFC 4180, CRLF line ends, a header row):
@@ -41,7 +33,7 @@ export function toCsv(recording: Recording): string {
       finishReason: call.finishReason,
       error: call.error?.message,
     }
-    rows.push(CSV_COLUMNS.map((column) => cell(row[column])).join(','))
+    rows.push(CSV_COLUMNS.map((column) => csvCell(row[column])).join(','))
   }
   return `${rows.join('\r\n')}\r\n`
 }

@@ -2,6 +2,7 @@ import { allAnnotations } from '../annotations/annotate'
 import type { Recording } from '../recording/Recording'
 import { recordedCalls } from '../replay/recordedCalls'
 import { computeStats, type Distribution } from '../stats/computeStats'
+import { escapeHtml } from './escapeHtml'
 
 export interface HtmlOptions {
   /** Page title. Default `Tapedeck session {id}`. */
@@ -11,11 +12,6 @@ export interface HtmlOptions {
 }
 
 const POLICY = "default-src 'none'; style-src 'unsafe-inline'"
-
-function escape(value: unknown): string {
-  const text = typeof value === 'string' ? value : value === undefined || value === null ? '' : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value)
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;')
-}
 
 function seconds(ms: number | undefined): string {
   return ms === undefined ? '' : `${(ms / 1000).toFixed(3)} s`
@@ -30,7 +26,7 @@ function dist(d: Distribution): string {
 }
 
 function table(head: string[], rows: string[][]): string {
-  return `<table><thead><tr>${head.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead><tbody>${rows
+  return `<table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((row) => `<tr>${row.map((cell) => `<td>${cell}</td>`).join('')}</tr>`)
     .join('\n')}</tbody></table>`
 }
@@ -48,53 +44,53 @@ export function toHtml(recording: Recording, options: HtmlOptions = {}): string 
   const gaps = recording.gaps.map((gap) => (gap.from === gap.to ? `${gap.from}` : `${gap.from}–${gap.to}`)).join(', ')
 
   const facts: Array<[string, string]> = [
-    ['Session', escape(recording.sessionId)],
-    ['Started', escape(started)],
-    ['Duration', escape(seconds(stats.durationMs))],
-    ['Active time', escape(seconds(stats.activeTimeMs))],
-    ['Events', escape(stats.events)],
-    ['Complete', escape(recording.complete ? 'yes' : gaps ? `no (missing seq ${gaps})` : 'no (not ended)')],
-    ['Cost', escape(`$${stats.costUsd}`)],
-    ['Tokens', escape(`${stats.tokens.input} in · ${stats.tokens.output} out · ${stats.tokens.cached} cached · ${stats.tokens.reasoning} reasoning`)],
-    ['Provider calls', escape(`${stats.calls.total} (${stats.calls.completed} completed, ${stats.calls.failed} failed, ${stats.calls.unfinished} unfinished)`)],
-    ['Latency', escape(dist(stats.calls.latencyMs))],
-    ['Time to first token', escape(dist(stats.calls.ttftMs))],
-    ['Errors', escape(`${stats.errors.total} (${stats.errors.failedCalls} failed calls, ${stats.errors.raised} raised, ${stats.errors.toolErrors} tool errors)`)],
-    ['Messages', escape(Object.entries(stats.messages.byRole).map(([role, n]) => `${role} ${n}`).join(' · ') || '0')],
-    ['User actions', escape(Object.entries(stats.userActions.byKind).map(([kind, n]) => `${kind} ${n}`).join(' · ') || '0')],
+    ['Session', escapeHtml(recording.sessionId)],
+    ['Started', escapeHtml(started)],
+    ['Duration', escapeHtml(seconds(stats.durationMs))],
+    ['Active time', escapeHtml(seconds(stats.activeTimeMs))],
+    ['Events', escapeHtml(stats.events)],
+    ['Complete', escapeHtml(recording.complete ? 'yes' : gaps ? `no (missing seq ${gaps})` : 'no (not ended)')],
+    ['Cost', escapeHtml(`$${stats.costUsd}`)],
+    ['Tokens', escapeHtml(`${stats.tokens.input} in · ${stats.tokens.output} out · ${stats.tokens.cached} cached · ${stats.tokens.reasoning} reasoning`)],
+    ['Provider calls', escapeHtml(`${stats.calls.total} (${stats.calls.completed} completed, ${stats.calls.failed} failed, ${stats.calls.unfinished} unfinished)`)],
+    ['Latency', escapeHtml(dist(stats.calls.latencyMs))],
+    ['Time to first token', escapeHtml(dist(stats.calls.ttftMs))],
+    ['Errors', escapeHtml(`${stats.errors.total} (${stats.errors.failedCalls} failed calls, ${stats.errors.raised} raised, ${stats.errors.toolErrors} tool errors)`)],
+    ['Messages', escapeHtml(Object.entries(stats.messages.byRole).map(([role, n]) => `${role} ${n}`).join(' · ') || '0')],
+    ['User actions', escapeHtml(Object.entries(stats.userActions.byKind).map(([kind, n]) => `${kind} ${n}`).join(' · ') || '0')],
   ]
   const meta = recording.metadata
-  for (const key of ['userId', 'feature', 'label', 'agentId'] as const) if (typeof meta[key] === 'string') facts.push([key, escape(meta[key])])
+  for (const key of ['userId', 'feature', 'label', 'agentId'] as const) if (typeof meta[key] === 'string') facts.push([key, escapeHtml(meta[key])])
 
   const messages = recording.events.filter((event) => event.type === 'message.created')
   const conversation = messages.slice(0, maxRows).map((event) => {
     const data = event.data as Record<string, unknown>
     const role = typeof data.role === 'string' ? data.role : 'unknown'
     const text = typeof data.content === 'string' ? data.content : data.parts !== undefined ? JSON.stringify(data.parts) : ''
-    return `<div class="msg ${escape(role.replace(/[^a-z]/gi, ''))}"><div class="who">${escape(role)} <span>${escape(seconds(event.t))}</span></div><div class="text">${escape(text)}</div></div>`
+    return `<div class="msg ${escapeHtml(role.replace(/[^a-z]/gi, ''))}"><div class="who">${escapeHtml(role)} <span>${escapeHtml(seconds(event.t))}</span></div><div class="text">${escapeHtml(text)}</div></div>`
   })
 
   const calls = recordedCalls(recording)
   const callRows = calls.slice(0, maxRows).map((call) => [
-    escape(call.callId),
-    escape(call.provider),
-    escape(call.model),
-    escape(call.status),
-    escape(seconds(call.t)),
-    escape(ms(call.latencyMs)),
-    escape(ms(call.ttftMs)),
-    escape(call.usage ? `${call.usage.inputTokens} / ${call.usage.outputTokens}` : ''),
-    escape(call.costUsd === undefined ? '' : `$${call.costUsd}`),
-    escape(call.finishReason),
-    escape(call.error?.message),
+    escapeHtml(call.callId),
+    escapeHtml(call.provider),
+    escapeHtml(call.model),
+    escapeHtml(call.status),
+    escapeHtml(seconds(call.t)),
+    escapeHtml(ms(call.latencyMs)),
+    escapeHtml(ms(call.ttftMs)),
+    escapeHtml(call.usage ? `${call.usage.inputTokens} / ${call.usage.outputTokens}` : ''),
+    escapeHtml(call.costUsd === undefined ? '' : `$${call.costUsd}`),
+    escapeHtml(call.finishReason),
+    escapeHtml(call.error?.message),
   ])
-  const toolRows = Object.entries(stats.tools).map(([name, tool]) => [escape(name), escape(tool.count), escape(tool.errors), escape(ms(tool.meanDurationMs))])
+  const toolRows = Object.entries(stats.tools).map(([name, tool]) => [escapeHtml(name), escapeHtml(tool.count), escapeHtml(tool.errors), escapeHtml(ms(tool.meanDurationMs))])
   const annotationRows = allAnnotations(recording).map((annotation) => [
-    escape(annotation.kind),
-    escape(annotation.key),
-    escape(annotation.value),
-    escape(annotation.target === 'session' ? 'session' : 'eventId' in annotation.target ? `event ${annotation.target.eventId}` : `${seconds(annotation.target.fromT)} – ${seconds(annotation.target.toT)}`),
-    escape(annotation.origin),
+    escapeHtml(annotation.kind),
+    escapeHtml(annotation.key),
+    escapeHtml(annotation.value),
+    escapeHtml(annotation.target === 'session' ? 'session' : 'eventId' in annotation.target ? `event ${annotation.target.eventId}` : `${seconds(annotation.target.fromT)} – ${seconds(annotation.target.toT)}`),
+    escapeHtml(annotation.origin),
   ])
   const more = (shown: number, total: number, what: string) => (total > shown ? `<p>${total - shown} more ${what} are left out.</p>` : '')
 
@@ -102,7 +98,7 @@ export function toHtml(recording: Recording, options: HtmlOptions = {}): string 
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${POLICY}">
 <meta name="referrer" content="no-referrer">
-<title>${escape(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1d1d1f}
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem;border-bottom:1px solid #ddd}
@@ -111,9 +107,9 @@ dl{display:grid;grid-template-columns:12rem 1fr;gap:.2rem 1rem}dt{font-weight:60
 .msg{margin:.5rem 0;padding:.5rem .75rem;border-radius:.5rem;background:#f4f4f6}.msg.user{background:#e8f0fe}.msg.assistant{background:#eef7ee}
 .who{font-weight:600;font-size:.85rem}.who span{font-weight:400;color:#666}.text{white-space:pre-wrap;word-break:break-word}
 </style></head><body>
-<h1>${escape(title)}</h1>
+<h1>${escapeHtml(title)}</h1>
 <h2>Statistics</h2>
-<dl>${facts.map(([name, value]) => `<dt>${escape(name)}</dt><dd>${value}</dd>`).join('')}</dl>
+<dl>${facts.map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd>${value}</dd>`).join('')}</dl>
 <h2>Conversation</h2>
 ${conversation.join('\n') || '<p>No messages.</p>'}
 ${more(conversation.length, messages.length, 'messages')}

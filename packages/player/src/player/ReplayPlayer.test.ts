@@ -1,6 +1,7 @@
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import type { TapedeckEvent } from '@tapedeck/core'
 import { makeEvents, supportSession } from '../../test/events'
+import { annotate } from '../annotations/annotate'
 import { loadRecording } from '../load/loadRecording'
 import type { Recording } from '../recording/Recording'
 import { ReplayPlayer, type PlaybackScheduler } from './ReplayPlayer'
@@ -142,6 +143,55 @@ describe('ReplayPlayer: seek and advance', () => {
     unsubscribe()
     player.seek(0)
     expect(seen).toHaveLength(2)
+  })
+
+  test('a listener that throws does not stop the others; its error is rethrown on its own', async () => {
+    const rethrown: Array<() => void> = []
+    const spy = vi.spyOn(globalThis, 'queueMicrotask').mockImplementation((task) => void rethrown.push(task))
+    try {
+      const player = new ReplayPlayer(await support())
+      let after = 0
+      player.subscribe(() => {
+        throw new Error('listener bug')
+      })
+      player.subscribe(() => after++)
+      player.seek(1000)
+      expect(after).toBe(1)
+      expect(player.position).toBe(1000)
+      expect(rethrown).toHaveLength(1)
+      expect(() => rethrown[0]!()).toThrow('listener bug')
+    } finally {
+      spy.mockRestore()
+    }
+  })
+
+  test('an annotation added to the recording shows on the next read, without calling listeners', async () => {
+    const recording = await support()
+    const player = new ReplayPlayer(recording)
+    let calls = 0
+    player.subscribe(() => calls++)
+    const before = player.getSnapshot()
+    annotate(recording, { kind: 'label', key: 'k', value: 'v', target: 'session' })
+    const after = player.getSnapshot()
+    expect(after).not.toBe(before)
+    expect(after.state.annotations).toHaveLength(2)
+    expect(player.getSnapshot()).toBe(after) // stable again
+    expect(calls).toBe(0)
+  })
+
+  test('dispose: playback stops, listeners are forgotten and hear nothing more', async () => {
+    const clock = manualScheduler()
+    const player = new ReplayPlayer(await support(), { scheduler: clock.scheduler })
+    let calls = 0
+    player.subscribe(() => calls++)
+    player.play()
+    expect(calls).toBe(1)
+    player.dispose()
+    expect(calls).toBe(1) // dispose itself tells no one
+    expect(player.getSnapshot().playing).toBe(false)
+    expect(clock.pending).toBe(false)
+    player.seek(1000)
+    expect(calls).toBe(1)
   })
 
   test('bad positions and rates are refused with a code', async () => {

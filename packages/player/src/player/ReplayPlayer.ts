@@ -1,4 +1,4 @@
-import type { JsonObject, SnapshotCreatedData, TapedeckEvent } from '@tapedeck/core'
+import { Store, type JsonObject, type SnapshotCreatedData, type TapedeckEvent } from '@tapedeck/core'
 import { annotate } from '../annotations/annotate'
 import type { Annotation, AnnotationInput } from '../annotations/Annotation'
 import { playerError } from '../playerError'
@@ -62,6 +62,21 @@ function checkRate(rate: number): number {
 }
 
 /**
+ * Core's Store (the recorder's listener contract, and its care for a listener that throws), plus
+ * what only a player needs: a snapshot recomputed while it is read, when no listener may run
+ * (React reads during render), and forgetting every listener on dispose.
+ */
+class PlayerStore extends Store<PlayerSnapshot> {
+  replaceQuietly(snapshot: PlayerSnapshot): void {
+    this.snapshot = snapshot
+  }
+
+  clear(): void {
+    this.listeners.clear()
+  }
+}
+
+/**
  * Replays a recording: a playhead over its timeline, the state at any position, and real-time
  * playback. Follows the `subscribe(listener) → unsubscribe` + `getSnapshot()` contract, so React's
  * `useSyncExternalStore` reads it as it is.
@@ -73,8 +88,7 @@ export class ReplayPlayer {
   readonly recording: Recording
   private readonly index: PlaybackIndex
   private readonly scheduler: PlaybackScheduler
-  private readonly listeners = new Set<() => void>()
-  private snapshot: PlayerSnapshot
+  private readonly store: PlayerStore
   private handle: unknown = undefined
   private lastTick = 0
   private annotationsSeen: readonly Annotation[]
@@ -85,7 +99,7 @@ export class ReplayPlayer {
     this.scheduler = options.scheduler ?? defaultScheduler()
     this.annotationsSeen = recording.annotations
     const position = this.clamp(options.position ?? 0)
-    this.snapshot = this.makeSnapshot(position, false, checkRate(options.rate ?? 1), [])
+    this.store = new PlayerStore(this.makeSnapshot(position, false, checkRate(options.rate ?? 1), []))
   }
 
   /** The last `t` of the recording, or the end of its last audio part or transcript segment if later. */
@@ -105,12 +119,7 @@ export class ReplayPlayer {
     this.setRate(rate)
   }
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener)
-    return () => {
-      this.listeners.delete(listener)
-    }
-  }
+  subscribe = (listener: () => void): (() => void) => this.store.subscribe(listener)
 
   getSnapshot = (): PlayerSnapshot => {
     // An annotation added with `annotate(recording, …)` shows on the next read; listeners are
@@ -118,7 +127,7 @@ export class ReplayPlayer {
     if (this.recording.annotations !== this.annotationsSeen) {
       this.annotationsSeen = this.recording.annotations
       const { position, playing, rate, passed } = this.snapshot
-      this.snapshot = this.makeSnapshot(position, playing, rate, passed)
+      this.store.replaceQuietly(this.makeSnapshot(position, playing, rate, passed))
     }
     return this.snapshot
   }
@@ -229,8 +238,8 @@ export class ReplayPlayer {
   /** Stops playback and forgets every listener. */
   dispose(): void {
     this.stopTimer()
-    if (this.snapshot.playing) this.snapshot = { ...this.snapshot, playing: false }
-    this.listeners.clear()
+    if (this.snapshot.playing) this.store.replaceQuietly({ ...this.snapshot, playing: false })
+    this.store.clear()
   }
 
   // — internals —
@@ -282,17 +291,13 @@ export class ReplayPlayer {
     }
   }
 
+  /** The snapshot as it stands, without the annotation check of `getSnapshot()`. */
+  private get snapshot(): PlayerSnapshot {
+    return this.store.getSnapshot()
+  }
+
+  // Every field of a PlayerSnapshot is required, so the store's merge replaces them all.
   private update(position: number, playing: boolean, rate: number, passed: readonly TapedeckEvent[]): void {
-    this.snapshot = this.makeSnapshot(position, playing, rate, passed)
-    for (const listener of this.listeners) {
-      try {
-        listener()
-      } catch (error) {
-        // One listener that throws must not stop playback or the others.
-        queueMicrotask(() => {
-          throw error
-        })
-      }
-    }
+    this.store.update(this.makeSnapshot(position, playing, rate, passed))
   }
 }

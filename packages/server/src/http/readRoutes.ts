@@ -1,3 +1,4 @@
+import type { SessionExportFormat, SessionListPage } from '@tapedeck/core'
 import { exportCsv } from '../export/exportCsv.js'
 import { exportHtml } from '../export/exportHtml.js'
 import { exportZip } from '../export/exportZip.js'
@@ -13,7 +14,8 @@ const INERT = { 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': 
 export async function listSessions({ url, store, note }: RequestContext): Promise<Response> {
   const page = await store.listSessions(parseSessionQuery(url.searchParams))
   note(`sessions=${page.sessions.length}`)
-  return json(200, { sessions: page.sessions, nextCursor: page.next && encodeCursor(page.next) })
+  const body: SessionListPage = { sessions: page.sessions, nextCursor: page.next && encodeCursor(page.next) }
+  return json(200, body)
 }
 
 export async function getSession(context: RequestContext): Promise<Response> {
@@ -39,7 +41,7 @@ const EXPORTS = {
   zip: 'application/zip',
   csv: 'text/csv; charset=utf-8',
   html: 'text/html; charset=utf-8',
-} as const
+} as const satisfies Record<SessionExportFormat, string>
 
 export async function exportSession(context: RequestContext): Promise<Response> {
   const format = context.url.searchParams.get('format') ?? 'jsonl'

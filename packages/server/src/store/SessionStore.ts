@@ -1,3 +1,4 @@
+import type { SessionHold } from '@tapedeck/core'
 import type { SessionDetail, SessionStatus } from '../summary/describeSession.js'
 import type { SeqRange } from '../summary/seqRanges.js'
 
@@ -68,13 +69,8 @@ export interface SessionFilter {
   after?: SessionCursor
 }
 
-/** A legal hold: the session is kept from erasure and from retention until it is released. */
-export interface SessionHold {
-  /** Why it is held, e.g. a case number; shown to read and admin keys only. */
-  reason: string
-  /** When it was placed, epoch ms. */
-  since: number
-}
+// A legal hold (`reason`, `since`): a protocol type, defined in core.
+export type { SessionHold }
 
 /** What erasing one session did. */
 export type EraseResult = 'erased' | 'not_found' | 'held'

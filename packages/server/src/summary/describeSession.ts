@@ -1,42 +1,10 @@
-import type { SessionHold } from '../store/SessionStore.js'
-import { missingRanges, type SeqRange } from './seqRanges.js'
+import type { SessionDetail, SessionDetailStatus, SessionHold } from '@tapedeck/core'
+import { missingRanges } from './seqRanges.js'
 import type { SessionSummary } from './sessionSummary.js'
 
-export type SessionStatus = 'active' | 'ended' | 'interrupted'
-
-/** What `GET /v1/sessions/{id}` answers, and what a page of sessions lists. */
-export interface SessionDetail {
-  id: string
-  status: SessionStatus
-  /** `data` of the seq-0 `session.started` event; `{}` until it arrives. */
-  metadata: Record<string, unknown>
-  startedAt: number | null
-  endedAt: number | null
-  completeness: {
-    /** true when `session.ended` arrived and every seq from 0 to its lastSeq is stored. */
-    complete: boolean
-    /** `session.ended`'s lastSeq, else the highest seq stored. */
-    lastSeq: number | null
-    /** Missing seqs between 0 and lastSeq. */
-    gaps: SeqRange[]
-  }
-  stats: {
-    events: number
-    /** Largest minus smallest `t` stored. */
-    durationMs: number
-    /** `null` when some calls are sealed (`encryptForServer`): their cost and tokens cannot be read here. */
-    costUsd: number | null
-    inputTokens: number | null
-    outputTokens: number | null
-    calls: number
-    /** What event types show; a tool call's error inside a sealed payload is not counted. */
-    errors: number
-    /** Events whose content is sealed for a private key; present only when there are some. */
-    sealedEvents?: number
-  }
-  /** The legal hold on it, or null: a held session is kept from erasure and retention. */
-  hold: SessionHold | null
-}
+// The shapes are the protocol's (PROTOCOL.md §4), defined once in core; the server's own names stay.
+export type { SessionDetail }
+export type SessionStatus = SessionDetailStatus
 
 export function describeSession(summary: SessionSummary, hold: SessionHold | null = null): SessionDetail {
   const lastSeq = summary.endedLastSeq ?? summary.received.at(-1)?.to ?? null

@@ -1,8 +1,6 @@
-/** An inclusive range of seqs. */
-export interface SeqRange {
-  from: number
-  to: number
-}
+import type { SeqRange } from '@tapedeck/core'
+
+export type { SeqRange }
 
 /** Compresses ascending, distinct seqs into ranges: [0,1,2,5] → [{0,2},{5,5}]. */
 export function toRanges(seqs: readonly number[]): SeqRange[] {
