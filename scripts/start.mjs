@@ -2,7 +2,7 @@
 // `npm start`: the reference server (file store in ./.tapedeck-data) and the playground (a React
 // support chat with a local mock LLM), which records into IndexedDB and syncs to that server.
 // The playground runs on the packages' TypeScript sources; only the server runs from a build,
-// made here when it is missing or older than its sources.
+// made here (with core's, whose types it uses) when it is missing or older than its sources.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -20,9 +20,11 @@ function newest(dir) {
   return latest
 }
 
-if (!existsSync(SERVER_DIST) || statSync(SERVER_DIST).mtimeMs < newest('packages/server/src')) {
-  console.log('Building @tapedeck/server…')
-  const built = spawnSync('npm', ['run', 'build', '--silent', '-w', '@tapedeck/server'], { stdio: 'inherit', shell: true })
+// The server's types come from core's read-API types (packages/core/src/protocol): its build reads
+// core's built declarations, so core is built first.
+if (!existsSync(SERVER_DIST) || statSync(SERVER_DIST).mtimeMs < Math.max(newest('packages/server/src'), newest('packages/core/src/protocol'))) {
+  console.log('Building @tapedeck/core and @tapedeck/server…')
+  const built = spawnSync('npm', ['run', 'build', '--silent', '-w', '@tapedeck/core', '-w', '@tapedeck/server'], { stdio: 'inherit', shell: true })
   if (built.status !== 0) process.exit(built.status ?? 1)
 }
 const { createFileStore, createHandler, serve } = await import('../packages/server/dist/index.js')
