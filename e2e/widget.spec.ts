@@ -211,7 +211,7 @@ test('the ES module build, loaded by <script type="module">', async ({ profile }
     expect.stringMatching(/^blob:http:\/\/127\.0\.0\.1:5179\//),
   ])
 
-  // What the script-tag build leaves out (the OpenTelemetry transport, fflate's gzip levels) is refused at once.
+  // What the script-tag build leaves out (the OpenTelemetry transport, fflate's gzip levels, sealing for a private key) is refused at once.
   const refused = await page.evaluate(async () => {
     const tapedeck = (await import('/tapedeck.mjs' as string)) as Window['Tapedeck']
     await tapedeck.destroy()
@@ -223,11 +223,16 @@ test('the ES module build, loaded by <script type="module">', async ({ profile }
         return `${(error as { code?: string }).code}: ${(error as Error).message}`
       }
     }
-    return [attempt({ endpoint: 'http://127.0.0.1:1', transport: 'otlp' }), attempt({ compressionLevel: 6 })]
+    return [
+      attempt({ endpoint: 'http://127.0.0.1:1', transport: 'otlp' }),
+      attempt({ compressionLevel: 6 }),
+      attempt({ encryptForServer: { publicKey: { kty: 'RSA', n: 'AQAB', e: 'AQAB' } } }),
+    ]
   })
   expect(refused).toEqual([
     expect.stringMatching(/^invalid_options: transport: 'otlp' is not in the script-tag build/),
     expect.stringMatching(/^invalid_options: compressionLevel is not in the script-tag build/),
+    expect.stringMatching(/^invalid_options: encryptForServer is not in the Tapedeck script-tag build/),
   ])
 })
 
