@@ -1,4 +1,5 @@
 import type { TapedeckEvent } from '@tapedeck/core'
+import { eventList } from './events'
 
 export interface GeneratedConversation {
   events: TapedeckEvent[]
@@ -13,25 +14,14 @@ export interface GeneratedConversation {
  * and metrics in between — until `count` events. Turn n's user message contains `marker{n}x`.
  */
 export function conversationEvents(count: number, sessionId = 's_big'): GeneratedConversation {
-  const events: TapedeckEvent[] = []
+  const list = eventList(sessionId)
+  const events = list.events
   let t = 0
   // Room is kept for `session.ended`.
   const push = (type: string, data: Record<string, unknown>, checkpoint = false, last = false) => {
     if (events.length >= count - (last ? 0 : 1)) return
-    const seq = events.length
-    t += 40 + (seq % 7) * 10
-    events.push({
-      v: 1,
-      id: `ev_${String(seq).padStart(7, '0')}`,
-      sessionId,
-      seq,
-      ts: 1_763_766_000_000 + t,
-      t,
-      tab: 't_1',
-      type,
-      data,
-      ...(checkpoint && { checkpoint: true }),
-    } as unknown as TapedeckEvent)
+    t += 40 + (events.length % 7) * 10
+    list.add(type, data, { t, checkpoint })
   }
   push('session.started', { userId: 'u_big', feature: 'support-chat' })
   let turn = 0
@@ -50,7 +40,7 @@ export function conversationEvents(count: number, sessionId = 's_big'): Generate
     push('message.created', { messageId: `a${turn}`, role: 'assistant', content: answer })
     push('metric.sampled', { name: 'fps', value: 60, unit: 'frame/s' })
     if (turn % 10 === 0) push('snapshot.created', { snapshotId: `p${turn}`, description: `after turn ${turn}`, state: { turn } }, true)
-    if (turn % 50 === 0) push('annotation.added', { annotationId: `n${turn}`, kind: 'label', key: 'topic', value: 'shipping', target: { eventId: `ev_${String(events.length - 2).padStart(7, '0')}` } })
+    if (turn % 50 === 0) push('annotation.added', { annotationId: `n${turn}`, kind: 'label', key: 'topic', value: 'shipping', target: { eventId: events[events.length - 2]!.id } })
     if (turn % 97 === 0) push('error.raised', { message: `widget failed on turn ${turn}`, source: 'window.error' })
   }
   push('session.ended', { reason: 'stop', lastSeq: events.length }, false, true)

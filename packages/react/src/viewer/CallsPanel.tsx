@@ -1,6 +1,7 @@
 import { useCallback, useMemo } from 'react'
 import type { TapedeckEvent } from '@tapedeck/core'
 import { formatMs, formatTime, formatUsd } from './formatTime'
+import { FieldList } from './FieldList'
 import { callDetails, indexCalls, type CallEntry } from './indexCalls'
 import { WindowedList } from './WindowedList'
 
@@ -63,14 +64,7 @@ function CallDetailsView({ events, call }: { events: readonly TapedeckEvent[]; c
   ]
   return (
     <div className="tapedeck-call-details" aria-label="Call details" role="region">
-      <dl>
-        {rows.map(([name, value]) => (
-          <div key={name}>
-            <dt>{name}</dt>
-            <dd data-field={name}>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <FieldList rows={rows} />
       {details.error && <p className="tapedeck-error">{`${details.error.name ?? 'Error'}: ${details.error.message}`}</p>}
       {text ? <blockquote className="tapedeck-call-details__response">{text}</blockquote> : null}
       {toolCalls.length > 0 && (

@@ -1,6 +1,7 @@
 import { useMemo } from 'react'
 import { computeStats, type Recording, type UsageTotals } from '@tapedeck/player'
 import { formatMs, formatUsd } from './formatTime'
+import { FieldList } from './FieldList'
 
 /** Tokens, cost and calls up to the playhead, against the whole session's (computed once). */
 export function UsagePanel({ recording, usage }: { recording: Recording; usage: UsageTotals }) {
@@ -14,14 +15,7 @@ export function UsagePanel({ recording, usage }: { recording: Recording; usage: 
   ]
   return (
     <section className="tapedeck-usage" aria-label="Usage so far">
-      <dl>
-        {rows.map(([name, value]) => (
-          <div key={name}>
-            <dt>{name}</dt>
-            <dd data-field={name}>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <FieldList rows={rows} />
     </section>
   )
 }

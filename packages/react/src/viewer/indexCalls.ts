@@ -1,4 +1,4 @@
-import type { ErrorDescription, ProviderCallCompletedData, ProviderCallFailedData, ProviderCallStartedData, TapedeckEvent, TokenUsage } from '@tapedeck/core'
+import type { ErrorDescription, ProviderCallCompletedData, ProviderCallFailedData, ProviderCallStartedData, TapedeckEvent } from '@tapedeck/core'
 
 /** One LLM call of a recording, from its `provider.call.started` and its end. */
 export interface CallEntry {
@@ -15,15 +15,9 @@ export interface CallEntry {
 }
 
 /** What the details panel shows of one call. */
-export interface CallDetails extends CallEntry {
+export interface CallDetails extends CallEntry, Pick<ProviderCallCompletedData, 'response' | 'usage' | 'costUsd' | 'latencyMs' | 'ttftMs' | 'finishReason'> {
   params?: ProviderCallStartedData['params']
   prompt?: unknown[]
-  response?: unknown
-  usage?: TokenUsage
-  costUsd?: number
-  latencyMs?: number
-  ttftMs?: number
-  finishReason?: string
   error?: ErrorDescription
 }
 
