@@ -31,8 +31,10 @@ import type {
 } from './protocol'
 import { holdLock, sessionLock, tabLock, whileLockFree, type ReleaseLock } from './locks'
 
-/** Batches stored together in one transaction, at most. */
-const MAX_GROUP = 8
+/** Batches stored together in one transaction, at most… */
+const MAX_GROUP = 32
+/** …and their payloads' characters, at most (at least one batch goes, however large). */
+const MAX_GROUP_CHARS = 8_000_000
 /** Raw chunks compressed per turn of compaction, between which new batches go first. */
 const COMPACT_STEP = 2
 /** Compaction starts once no batch has come for this long: not in the middle of a burst. */
@@ -242,7 +244,13 @@ export class RecorderEngine implements RecorderWorkerApi {
   }
 
   async #storeIncoming(): Promise<void> {
-    const group = this.#incoming.splice(0, MAX_GROUP)
+    let count = 0
+    for (let chars = 0; count < Math.min(MAX_GROUP, this.#incoming.length); count++) {
+      const { packed } = this.#incoming[count]!
+      chars += packed.narrow.length + packed.wide.length
+      if (count > 0 && chars > MAX_GROUP_CHARS) break
+    }
+    const group = this.#incoming.splice(0, count)
     if (this.#incoming.length > 0) void this.#serial(() => this.#storeIncoming())
     const ready: Array<{ batch: IngestBatch; resolve: (result: IngestResult) => void; reject: (error: unknown) => void }> = []
     for (const { packed, resend, resolve, reject } of group) {
