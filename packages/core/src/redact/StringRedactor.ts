@@ -21,9 +21,10 @@ const UNTRIGGERED = 1 << 30 // the screen found a rule without a trigger (a cust
  * returned as it is, without allocating:
  * 1. a class of the rules' characters (`[\d_z="@]` for the built-ins): prose without digits
  *    or those characters stops here, after the cheapest scan there is;
- * 2. the screen, one regex of the rules' triggers (`@`, `yJ`, eight digits…; only those of rules
- *    that need no digit when the string has none), tells which rules can match: ids, model
- *    names, prose with a year or a price stop here;
+ * 2. the screen, a regex of the rules' triggers (`@`, `yJ`, eight digits…; only those of rules
+ *    that need no digit when the string has none) — two regexes when some rules are screened
+ *    `apart` — tells which rules can match: ids, model names, prose with a year or a price stop
+ *    here;
  * 3. one regex pass of just those rules (compiled once per combination) replaces the matches.
  */
 export class StringRedactor {
@@ -35,7 +36,7 @@ export class StringRedactor {
   /** The class of the rules' characters; null when a rule has none (then every string is screened). */
   readonly #chars: RegExp | null
   /** The screens for strings without and with digits, compiled when first needed. */
-  readonly #screens: [Screen | null | undefined, Screen | null | undefined] = [undefined, undefined]
+  readonly #screens: [Screen[] | undefined, Screen[] | undefined] = [undefined, undefined]
   readonly #passes = new Map<number, Pass>()
   readonly #ownPasses: readonly Pass[]
 
@@ -51,26 +52,10 @@ export class StringRedactor {
     for (const pass of this.#ownPasses) text = this.#run(pass, text)
     if (this.#chars !== null && !this.#chars.test(text)) return text
     const digits = this.#chars === null || DIGIT.test(text) ? 1 : 0
-    let screen = this.#screens[digits]
-    if (screen === undefined) screen = this.#screens[digits] = this.#compileScreen(digits === 1)
-    if (screen === null) return text
-
-    const { regex, bits } = screen
+    let screens = this.#screens[digits]
+    if (screens === undefined) screens = this.#screens[digits] = this.#compileScreens(digits === 1)
     let found = 0
-    regex.lastIndex = 0
-    for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
-      let bit = UNTRIGGERED
-      for (let i = 0; i < bits.length; i++) {
-        if (match[i + 1] !== undefined) {
-          bit = bits[i]!
-          break
-        }
-      }
-      // A trigger seen already: carry on after it. Otherwise look again from the next character,
-      // for a trigger of another family that may overlap this match.
-      if ((found & bit) === 0 || bit === UNTRIGGERED) regex.lastIndex = match.index + 1
-      found |= bit
-    }
+    for (const screen of screens) found |= scan(screen, text)
     if (found === 0) return text
     const key = found & ~UNTRIGGERED
     let pass = this.#passes.get(key)
@@ -81,9 +66,15 @@ export class StringRedactor {
     return this.#run(pass, text)
   }
 
-  #compileScreen(digits: boolean): Screen | null {
+  #compileScreens(digits: boolean): Screen[] {
     // Without digits, a rule whose characters are only digits cannot match.
     const possible = digits ? this.#rules : this.#rules.filter((rule) => rule.chars?.replace('\\d', '') !== '')
+    const apart = this.#compileScreen(possible.filter((rule) => rule.apart === true))
+    const together = this.#compileScreen(possible.filter((rule) => rule.apart !== true))
+    return [apart, together].filter((screen) => screen !== null)
+  }
+
+  #compileScreen(possible: readonly Rule[]): Screen | null {
     const triggers = this.#triggers.filter((trigger) => possible.some((rule) => rule.trigger === trigger))
     // Triggers are groups 1..n; untriggered rules follow, ungrouped (they may have groups of their own).
     const untriggered = possible.filter((rule) => rule.trigger === undefined).map((rule) => `(?:${rule.source})`)
@@ -126,4 +117,24 @@ export class StringRedactor {
     const source = rules.length === 1 ? rules[0]!.source : rules.map((rule) => `(${rule.source})`).join('|')
     return { regex: new RegExp(source, `${flags}g`), rules, groupOf }
   }
+}
+
+/** The triggers one screen finds in `text`, as bits. */
+function scan({ regex, bits }: Screen, text: string): number {
+  let found = 0
+  regex.lastIndex = 0
+  for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+    let bit = UNTRIGGERED
+    for (let i = 0; i < bits.length; i++) {
+      if (match[i + 1] !== undefined) {
+        bit = bits[i]!
+        break
+      }
+    }
+    // A trigger seen already: carry on after it. Otherwise look again from the next character,
+    // for a trigger of another family that may overlap this match.
+    if ((found & bit) === 0 || bit === UNTRIGGERED) regex.lastIndex = match.index + 1
+    found |= bit
+  }
+  return found
 }

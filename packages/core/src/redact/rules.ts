@@ -20,6 +20,12 @@ export interface Rule {
    */
   readonly trigger?: string
   /**
+   * Screened by a regex of its own, apart from the other triggers. The trigger on numbers (it
+   * starts on any digit) in one regex with the others made the whole screen of a chat payload
+   * ~1.6× slower than the two regexes apart (V8, measured on the bench's chat events).
+   */
+  readonly apart?: boolean
+  /**
    * Characters (a regex class body) one of which every replaced match holds: `\d`, `@`, `_z`…
    * A string with none of a rule's characters skips its trigger in the screen, and a string with
    * none of any rule's is not screened at all (a class scan is several times cheaper than the
@@ -140,6 +146,7 @@ export const BUILTIN_RULES: Readonly<Record<BuiltinRule, readonly Rule[]>> = {
       source: raw`(?<![\w+.-]|\d[ -])[2-6]\d(?:[ -]?\d){11,17}(?![\w]|[ .-]\d)`,
       replace: (match) => (isLuhnValid(match) ? '[card]' : null),
       trigger: NUMBERS,
+      apart: true,
       chars: raw`\d`,
     },
   ],
@@ -157,6 +164,7 @@ export const BUILTIN_RULES: Readonly<Record<BuiltinRule, readonly Rule[]>> = {
         return digits >= (match.startsWith('+') ? 8 : 9) && digits <= 15 ? '[phone]' : null
       },
       trigger: NUMBERS,
+      apart: true,
       chars: raw`\d`,
     },
   ],
@@ -165,6 +173,7 @@ export const BUILTIN_RULES: Readonly<Record<BuiltinRule, readonly Rule[]>> = {
       source: raw`(?<![\w-])[A-Z]{2}\d\d(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![\w-])`,
       replace: (match) => (isValidIban(match) ? '[iban]' : null),
       trigger: NUMBERS,
+      apart: true,
       chars: raw`\d`,
     },
   ],
@@ -193,6 +202,7 @@ export const BUILTIN_RULES: Readonly<Record<BuiltinRule, readonly Rule[]>> = {
       source: raw`(?<![\w.]|[A-Za-z]/)${IPV4}(?![\w]|\.\d)`,
       replace: label('[ip]'),
       trigger: NUMBERS,
+      apart: true,
       chars: raw`\d`,
     },
   ],
