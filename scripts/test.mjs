@@ -31,6 +31,11 @@ if (run('npm run typecheck --silent') !== 0) {
   console.error('The typecheck failed: no test was run.')
   process.exit(1)
 }
+// The built declarations, read as an app with Node's resolution reads them (no `any` slips through).
+if (run('npm run typecheck:published --silent') !== 0) {
+  console.error('The published types do not hold: no test was run.')
+  process.exit(1)
+}
 const vitest = run('npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json')
 const playwright = run('npx playwright test --reporter=list,json', { PLAYWRIGHT_JSON_OUTPUT_NAME: 'reports/e2e.json' })
 const bench = run('node bench/run.mjs --quick') // every benchmark figure still measured: one test

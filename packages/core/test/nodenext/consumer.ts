@@ -1,0 +1,50 @@
+// What an app with `"moduleResolution": "NodeNext"` sees of the published packages. Each line
+// marked @ts-expect-error is an error only while the type behind it is real: were an import to
+// resolve to `any` (a declaration file importing `./x` where Node needs `./x.js`), the mark
+// would be unused, and tsc reports an unused mark as an error.
+import { createRecorder, TapedeckError, type Recorder, type RecorderStatus, type SessionRecord } from '@tapedeck/core'
+import { createInstrumentedFetch, computeCost } from '@tapedeck/core/instrument'
+import { loadRecording, ReplayPlayer, computeStats, toCsv, type Recording } from '@tapedeck/player'
+import { useSessionRecording, ReplayViewer, RecorderProvider } from '@tapedeck/react'
+import { init, TapedeckRecorderElement } from '@tapedeck/widget'
+
+// @ts-expect-error not a function of the recorder
+createRecorder.notThere
+// @ts-expect-error options are an object
+createRecorder('options')
+// @ts-expect-error a code is a string
+new TapedeckError(42)
+declare const recorder: Recorder
+// @ts-expect-error a recorder has no such method
+recorder.notThere()
+declare const status: RecorderStatus
+// @ts-expect-error a status has no such field
+status.notThere
+declare const session: SessionRecord
+// @ts-expect-error a session record has no such field
+session.notThere
+// @ts-expect-error no such member
+createInstrumentedFetch.notThere
+// @ts-expect-error no such member
+computeCost.notThere
+// @ts-expect-error no such member
+loadRecording.notThere
+// @ts-expect-error no such member
+ReplayPlayer.notThere
+// @ts-expect-error no such member
+computeStats.notThere
+// @ts-expect-error no such member
+toCsv.notThere
+declare const recording: Recording
+// @ts-expect-error a recording has no such field
+recording.notThere
+// @ts-expect-error no such member
+useSessionRecording.notThere
+// @ts-expect-error no such member
+ReplayViewer.notThere
+// @ts-expect-error no such member
+RecorderProvider.notThere
+// @ts-expect-error no such member
+init.notThere
+// @ts-expect-error no such member
+TapedeckRecorderElement.notThere
