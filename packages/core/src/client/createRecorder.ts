@@ -12,7 +12,7 @@ import { createUlid, randomId } from '../util/ulid'
 import { VERSION } from '../version'
 import { INITIAL_STATUS } from './initialStatus'
 import { browserLifecycle } from './pageLifecycle'
-import { openTailWriter, type TailWriter } from './tailWriter'
+import type { TailWriter } from './tailWriter'
 import { lazyAudio, type LazyAudio } from './lazyAudio'
 import { checkEncryptForServer } from '../crypto/checkServerKey'
 import type { ErasureHost } from './erasure'
@@ -99,6 +99,7 @@ class RecorderClient implements Recorder {
   #sending = 0
   readonly #waitingToSend: Array<() => void> = []
   #tail: TailWriter | undefined
+  #tailOpenings = 0
   #counts = { accepted: 0, durable: 0, dropped: 0, rejected: 0 }
   #closed = false
   /** A configuration the engine refused: every call says so. */
@@ -423,8 +424,7 @@ class RecorderClient implements Recorder {
         return undefined
       }
       if (info.error) this.#report(info.error)
-      this.#tail?.close()
-      if (info.storage === 'indexeddb' && typeof indexedDB !== 'undefined') this.#tail = openTailWriter(config.dbName)
+      this.#openTail(info.storage === 'indexeddb' ? config : undefined)
       this.#publish({
         ready: true,
         engine: connection.kind,
@@ -734,6 +734,21 @@ class RecorderClient implements Recorder {
   }
 
   /** Text is kept only with consent to content. */
+  /** The page's copy of unconfirmed batches at page hide (see tailWriter), loaded after start. */
+  #openTail(config: EngineConfig | undefined): void {
+    this.#tail?.close()
+    this.#tail = undefined
+    const opening = ++this.#tailOpenings
+    if (config === undefined || typeof indexedDB === 'undefined') return
+    import('./tailWriter').then(
+      ({ openTailWriter }) => {
+        if (opening !== this.#tailOpenings || this.#closed) return
+        this.#tail = openTailWriter(config.dbName, config.redact, () => this.#captureMode())
+      },
+      () => undefined, // No copy at page hide: the worker still stores every batch it got.
+    )
+  }
+
   #captureMode(): 'full' | 'metadata' {
     return this.#consentStatus.scopes.content ? (this.#options.capture ?? 'full') : 'metadata'
   }

@@ -1,10 +1,16 @@
 import type { PackedBatch } from '../events/PackedBatch'
+import { createJsonRedactor, type JsonRedactor } from '../engine/jsonRedactor'
+import type { RedactOptions } from '../redact'
 
 /**
  * The page's own connection to the database, used once: when the page is hidden or closing, it
  * saves the batches its worker has not confirmed yet, in one transaction the browser finishes
  * even if the page and its worker are gone a moment later. The next recorder stores them,
  * unless the worker did first (batch ids tell).
+ *
+ * The copy is redacted first, with the worker's rules: nothing reaches the disk before redaction,
+ * not even for the moment until the worker confirms. (This module loads after the recorder
+ * starts, so the rules do not weigh on the page's first load.)
  */
 export interface TailWriter {
   save(batches: PackedBatch[]): void
@@ -13,8 +19,14 @@ export interface TailWriter {
   close(): void
 }
 
-export function openTailWriter(dbName: string): TailWriter {
+export function openTailWriter(dbName: string, rules: RedactOptions | undefined, capture: () => 'full' | 'metadata'): TailWriter {
   let db: IDBDatabase | undefined
+  const redactors = new Map<'full' | 'metadata', JsonRedactor>()
+  const redactorFor = (mode: 'full' | 'metadata') => {
+    let redactor = redactors.get(mode)
+    if (!redactor) redactors.set(mode, (redactor = createJsonRedactor(rules, mode)))
+    return redactor
+  }
   /** Keys of the copies saved so far, by batch id (undefined while the save is under way). */
   const saved = new Map<string, IDBValidKey | undefined>()
   /** Confirmed while their save was under way: deleted as soon as it lands. */
@@ -43,13 +55,14 @@ export function openTailWriter(dbName: string): TailWriter {
     save(batches) {
       if (!db || batches.length === 0 || !db.objectStoreNames.contains('tail')) return
       try {
+        const redact = redactorFor(capture())
+        const copies = batches.filter((batch) => !saved.has(batch.batchId)).map((batch) => redacted(batch, redact))
         const tx = db.transaction('tail', 'readwrite', { durability: 'strict' })
         const store = tx.objectStore('tail')
-        for (const batch of batches) {
-          const batchId = batch.batchId
-          if (saved.has(batchId)) continue
+        for (const copy of copies) {
+          const batchId = copy.batchId
           saved.set(batchId, undefined)
-          const request = store.put({ ...batch })
+          const request = store.put(copy)
           request.onsuccess = () => {
             if (confirmedEarly.delete(batchId)) {
               saved.delete(batchId)
@@ -73,5 +86,16 @@ export function openTailWriter(dbName: string): TailWriter {
       db?.close()
       db = undefined
     },
+  }
+}
+
+/** The batch with each payload as the engine would store it (the engine redacts it again: no change). */
+function redacted(batch: PackedBatch, redact: JsonRedactor): PackedBatch {
+  // Payloads are joined by newlines, which JSON text never holds raw (see PackedBatch).
+  const each = (joined: string, count: number) => (count === 0 ? joined : joined.split('\n').map((json) => redact(json).json).join('\n'))
+  return {
+    ...batch,
+    narrow: each(batch.narrow, batch.typeOf.length - batch.wideAt.length),
+    wide: each(batch.wide, batch.wideAt.length),
   }
 }

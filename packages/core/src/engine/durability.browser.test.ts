@@ -162,6 +162,39 @@ describe('a conversation outlives a page', () => {
     db.close()
   })
 
+  test('the copy a hidden page saves is redacted before it is written', async () => {
+    const dbName = uniqueDb()
+    let hide = () => {}
+    const recorder = recorderFor(dbName, {
+      lifecycle: { subscribe: (events) => ((hide = events.hide), () => {}) },
+      redact: { patterns: [{ name: 'order', pattern: /ORD-\d{6}/ }] },
+    })
+    const { id } = await recorder.start()
+    const db = await openDB<TapedeckDB>(dbName)
+    const key = 'sk-proj-4fTq9ZxL2mWc8RvB1nKd7HsY3pJe6GaU'
+    const copies: string[] = []
+    for (let round = 0; round < 20 && copies.length === 0; round++) {
+      for (let i = 0; i < 50; i++) recorder.record('message.created', { messageId: `m${round}.${i}`, role: 'user', content: `key ${key}, mail jane.doe@example.com, order ORD-123456, café` })
+      hide()
+      copies.push(...(await db.getAll('tail')).map((copy) => copy.narrow + copy.wide))
+      await recorder.flush()
+    }
+    expect(copies.length).toBeGreaterThan(0)
+    for (const copy of copies) {
+      expect(copy).toContain('[email]')
+      expect(copy).toContain('[order]')
+      expect(copy).not.toContain(key)
+      expect(copy).not.toContain('jane.doe@example.com')
+      expect(copy).not.toContain('ORD-123456')
+      expect(copy).toContain('café') // the rest of the payload is kept as it was
+    }
+    // Stored once each, redacted once: the engine's pass over a redacted copy changes nothing.
+    const events = await recorder.sessions.events(id)
+    expect(events.filter((event) => event.type === 'message.created').every((event) => !JSON.stringify(event.data).includes(key))).toBe(true)
+    await waitFor(() => db.count('tail'), (count) => count === 0)
+    db.close()
+  })
+
   test('a saved batch of a tab that is still alive waits', async () => {
     const dbName = uniqueDb()
     const alive = recorderFor(dbName)
