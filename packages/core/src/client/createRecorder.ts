@@ -397,6 +397,9 @@ class RecorderClient implements Recorder {
       ...(mainThread && { recover: false }),
     }
     try {
+      // Loaded beside the engine, not after it (see tailWriter).
+      const tailModule = typeof indexedDB === 'undefined' ? undefined : import('./tailWriter')
+      tailModule?.catch(() => undefined)
       let connection = await connectEngine({
         useWorker: !mainThread && (options.useWorker ?? true),
         ...pick(options, 'workerUrl', 'createWorker'),
@@ -424,7 +427,12 @@ class RecorderClient implements Recorder {
         return undefined
       }
       if (info.error) this.#report(info.error)
-      this.#openTail(info.storage === 'indexeddb' ? config : undefined)
+      // Ready means a closing page can save what its worker has not confirmed: open that first.
+      this.#tail?.close()
+      this.#tail = undefined
+      if (info.storage === 'indexeddb' && tailModule) {
+        await withTimeout(this.#openTail(tailModule, config), readyTimeoutMs, 'the page-hide copy did not load').catch(() => undefined)
+      }
       this.#publish({
         ready: true,
         engine: connection.kind,
@@ -734,19 +742,17 @@ class RecorderClient implements Recorder {
   }
 
   /** Text is kept only with consent to content. */
-  /** The page's copy of unconfirmed batches at page hide (see tailWriter), loaded after start. */
-  #openTail(config: EngineConfig | undefined): void {
-    this.#tail?.close()
-    this.#tail = undefined
+  /** The page's copy of unconfirmed batches at page hide (see tailWriter). */
+  async #openTail(module: Promise<typeof import('./tailWriter')>, config: EngineConfig): Promise<void> {
     const opening = ++this.#tailOpenings
-    if (config === undefined || typeof indexedDB === 'undefined') return
-    import('./tailWriter').then(
-      ({ openTailWriter }) => {
-        if (opening !== this.#tailOpenings || this.#closed) return
-        this.#tail = openTailWriter(config.dbName, config.redact, () => this.#captureMode())
-      },
-      () => undefined, // No copy at page hide: the worker still stores every batch it got.
-    )
+    try {
+      const tail = await (await module).openTailWriter(config.dbName, config.redact, () => this.#captureMode())
+      if (opening === this.#tailOpenings && !this.#closed) this.#tail = tail
+      else tail.close()
+    } catch {
+      // Not loaded (offline before it was cached, say): no copy at page hide; the worker still
+      // stores every batch it got.
+    }
   }
 
   #captureMode(): 'full' | 'metadata' {

@@ -9,8 +9,8 @@ import type { RedactOptions } from '../redact'
  * unless the worker did first (batch ids tell).
  *
  * The copy is redacted first, with the worker's rules: nothing reaches the disk before redaction,
- * not even for the moment until the worker confirms. (This module loads after the recorder
- * starts, so the rules do not weigh on the page's first load.)
+ * not even for the moment until the worker confirms. (This module loads beside the worker, and
+ * the recorder is ready once it is open: the rules do not weigh on the page's first load.)
  */
 export interface TailWriter {
   save(batches: PackedBatch[]): void
@@ -19,7 +19,8 @@ export interface TailWriter {
   close(): void
 }
 
-export function openTailWriter(dbName: string, rules: RedactOptions | undefined, capture: () => 'full' | 'metadata'): TailWriter {
+/** Resolves once its database connection is open (or could not be: then it saves nothing). */
+export async function openTailWriter(dbName: string, rules: RedactOptions | undefined, capture: () => 'full' | 'metadata'): Promise<TailWriter> {
   let db: IDBDatabase | undefined
   const redactors = new Map<'full' | 'metadata', JsonRedactor>()
   const redactorFor = (mode: 'full' | 'metadata') => {
@@ -38,19 +39,24 @@ export function openTailWriter(dbName: string, rules: RedactOptions | undefined,
       // Left for the next start, which skips a batch already stored.
     }
   }
-  try {
-    const request = indexedDB.open(dbName)
-    request.onsuccess = () => {
-      db = request.result
-      // A newer version wants to upgrade: step aside.
-      db.onversionchange = () => {
-        db?.close()
-        db = undefined
+  await new Promise<void>((resolve) => {
+    try {
+      const request = indexedDB.open(dbName)
+      request.onsuccess = () => {
+        db = request.result
+        // A newer version wants to upgrade: step aside.
+        db.onversionchange = () => {
+          db?.close()
+          db = undefined
+        }
+        resolve()
       }
+      request.onerror = () => resolve()
+    } catch {
+      // No IndexedDB here: the recorder already said so; nothing to save into.
+      resolve()
     }
-  } catch {
-    // No IndexedDB here: the recorder already said so; nothing to save into.
-  }
+  })
   return {
     save(batches) {
       if (!db || batches.length === 0 || !db.objectStoreNames.contains('tail')) return
