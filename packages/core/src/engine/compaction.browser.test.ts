@@ -35,6 +35,27 @@ async function burst(recorder: Recorder, count: number): Promise<string> {
 }
 
 describe('a burst: durable first, compressed when it is over', () => {
+  test('large batches are not grouped past 8 M characters: each goes alone, compressed on its way in', async () => {
+    const dbName = uniqueDb()
+    const recorder = recorderFor(dbName)
+    const { id } = await recorder.start()
+    await recorder.flush()
+    // Three batches of ~5 M characters each, handed over at once: the second and third wait while
+    // the first is stored. Together they would cross the limit, so each is stored alone.
+    const text = 'lorem ipsum dolor sit amet '.repeat(9_000) // 243,000 characters
+    const handed: Array<Promise<unknown>> = []
+    for (let batch = 0; batch < 3; batch++) {
+      for (let i = 0; i < 20; i++) recorder.record('message.created', { messageId: `m${batch}.${i}`, role: 'user', content: text })
+      handed.push(recorder.flush())
+    }
+    await Promise.all(handed)
+    const stored = (await chunks(dbName)).filter((chunk) => chunk.firstSeq > 0)
+    expect(stored.map((chunk) => chunk.count)).toEqual([20, 20, 20])
+    // Stored raw means stored in a group (see RecorderEngine#write); read before compaction can run.
+    expect(stored.map((chunk) => chunk.raw === true)).toEqual([false, false, false])
+    expect((await recorder.sessions.events(id)).length).toBe(61)
+  })
+
   test('batches that waited are stored raw, read back as they are, then compressed in place', async () => {
     const dbName = uniqueDb()
     const recorder = recorderFor(dbName, { maxBatchEvents: 100 })
