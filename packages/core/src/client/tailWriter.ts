@@ -95,13 +95,25 @@ export async function openTailWriter(dbName: string, rules: RedactOptions | unde
   }
 }
 
-/** The batch with each payload as the engine would store it (the engine redacts it again: no change). */
+/**
+ * The batch with each payload as the engine would store it, and the count of replacements (the
+ * engine redacts it again, which changes nothing and counts nothing, and adds this count).
+ */
 function redacted(batch: PackedBatch, redact: JsonRedactor): PackedBatch {
+  let redactions = 0
   // Payloads are joined by newlines, which JSON text never holds raw (see PackedBatch).
-  const each = (joined: string, count: number) => (count === 0 ? joined : joined.split('\n').map((json) => redact(json).json).join('\n'))
-  return {
-    ...batch,
-    narrow: each(batch.narrow, batch.typeOf.length - batch.wideAt.length),
-    wide: each(batch.wide, batch.wideAt.length),
+  const each = (joined: string, count: number) => {
+    if (count === 0) return joined
+    return joined
+      .split('\n')
+      .map((json) => {
+        const result = redact(json)
+        redactions += result.count
+        return result.json
+      })
+      .join('\n')
   }
+  const narrow = each(batch.narrow, batch.typeOf.length - batch.wideAt.length)
+  const wide = each(batch.wide, batch.wideAt.length)
+  return { ...batch, narrow, wide, ...(redactions > 0 && { redactions }) }
 }

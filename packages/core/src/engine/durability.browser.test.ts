@@ -172,15 +172,17 @@ describe('a conversation outlives a page', () => {
     const { id } = await recorder.start()
     const db = await openDB<TapedeckDB>(dbName)
     const key = 'sk-proj-4fTq9ZxL2mWc8RvB1nKd7HsY3pJe6GaU'
-    const copies: string[] = []
-    for (let round = 0; round < 20 && copies.length === 0; round++) {
+    const records: Array<{ text: string; events: number; redactions: number | undefined }> = []
+    for (let round = 0; round < 20 && records.length === 0; round++) {
       for (let i = 0; i < 50; i++) recorder.record('message.created', { messageId: `m${round}.${i}`, role: 'user', content: `key ${key}, mail jane.doe@example.com, order ORD-123456, café` })
       hide()
-      copies.push(...(await db.getAll('tail')).map((copy) => copy.narrow + copy.wide))
+      for (const copy of await db.getAll('tail')) records.push({ text: copy.narrow + copy.wide, events: copy.ts.length, redactions: copy.redactions })
       await recorder.flush()
     }
-    expect(copies.length).toBeGreaterThan(0)
-    for (const copy of copies) {
+    expect(records.length).toBeGreaterThan(0)
+    // Three replacements an event, counted in the copy for the session's counters.
+    for (const record of records) expect(record.redactions).toBe(3 * record.events)
+    for (const copy of records.map((record) => record.text)) {
       expect(copy).toContain('[email]')
       expect(copy).toContain('[order]')
       expect(copy).not.toContain(key)
@@ -192,6 +194,24 @@ describe('a conversation outlives a page', () => {
     const events = await recorder.sessions.events(id)
     expect(events.filter((event) => event.type === 'message.created').every((event) => !JSON.stringify(event.data).includes(key))).toBe(true)
     await waitFor(() => db.count('tail'), (count) => count === 0)
+    db.close()
+  })
+
+  test("a saved copy's redactions, made by the page, count in the session", async () => {
+    const dbName = uniqueDb()
+    const closing = recorderFor(dbName)
+    const { id } = await closing.start()
+    await closing.flush()
+    const tab = (await closing.sessions.events(id))[0]!.tab
+    const db = await openDB<TapedeckDB>(dbName)
+    const data = '{"role":"user","content":"mail [email], card [card]"}'
+    await db.add('tail', { ...saved(id, tab, `${tab}.99`, 'message.created', data, performance.timeOrigin + performance.now()), redactions: 2 })
+    await closing.close()
+
+    const next = recorderFor(dbName)
+    await next.ready()
+    expect((await next.sessions.events(id)).find((event) => event.type === 'message.created')?.data).toEqual(JSON.parse(data))
+    expect((await next.sessions.get(id))!.counters.redactions).toBe(2)
     db.close()
   })
 

@@ -30,6 +30,8 @@ export interface PackedBatch {
   at: Float64Array
   /** Indices of the events marked as checkpoints. */
   checkpoints: number[]
+  /** Replacements already made in these payloads: a copy saved at page hide is redacted on the page. */
+  redactions?: number
 }
 
 /** Matches a character beyond Latin-1. On a one-byte string it fails without reading it. */

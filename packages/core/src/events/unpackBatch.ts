@@ -59,5 +59,6 @@ export function unpackBatch(batch: PackedBatch | JoinedBatch): IngestBatch {
     const event = events[i]
     if (event) event.checkpoint = true
   }
-  return { sessionId: batch.sessionId, tab: batch.tab, batchId, events }
+  const redactions = isJoined(batch) ? 0 : (batch.redactions ?? 0)
+  return { sessionId: batch.sessionId, tab: batch.tab, batchId, events, ...(redactions > 0 && { redactions }) }
 }

@@ -25,4 +25,11 @@ describe('keepMetadata', () => {
     })
     expect(count).toBe(5)
   })
+
+  test('a payload stripped once is stripped again without a change or a count', () => {
+    const first = keepMetadata({ role: 'user', content: 'hello', parts: ['a', 'b'] })
+    const second = keepMetadata(first.value)
+    expect(second).toEqual({ value: first.value, count: 0 })
+    expect(first.count).toBe(3)
+  })
 })

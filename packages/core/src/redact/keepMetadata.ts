@@ -16,7 +16,8 @@ export function keepMetadata(value: unknown): { value: unknown; count: number } 
   const walk = (node: unknown, key: string | undefined): unknown => {
     if (typeof node === 'string') {
       if (key !== undefined && (KEPT.has(key) || key === 'id' || key.endsWith('Id'))) return node
-      if (node === '') return node
+      // Already a placeholder (a payload the page redacted before the engine): not counted again.
+      if (node === '' || node === TEXT_PLACEHOLDER) return node
       count++
       return TEXT_PLACEHOLDER
     }

@@ -9,6 +9,8 @@ export interface IngestBatch {
   events: PendingEvent[]
   /** Names the batch, so a copy saved by a closing page is never stored twice. */
   batchId?: string
+  /** Replacements made before the engine saw the batch (the page redacts its page-hide copy). */
+  redactions?: number
 }
 
 export interface EncodeContext {
@@ -171,6 +173,7 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
   // Sealed: `sealEncoded` makes the bytes and counts them.
   const raw = sealing ? new Uint8Array(0) : encoder.encode(toSeal ? toSeal.pieces.join('') : text)
   counters.events += events.length
+  counters.redactions += batch.redactions ?? 0
   counters.bytes += raw.byteLength
   session.lastSeq = seq
   session.lastT = t
