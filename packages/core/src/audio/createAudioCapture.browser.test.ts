@@ -262,12 +262,17 @@ describe('recording assistant speech from an <audio> element', () => {
     expect(audio.duration).toBeGreaterThan(3.3)
   }
 
-  test('Chromium (captureStream): one recording across utterances, silence between them kept', async () => {
+  // Real-time audio on a starved CPU drops samples: with two busy processes beside the browser, a
+  // 1 s tone read back as 0.6 s in 1 run of 3 (the recording was right, the machine was not). A
+  // retry records again from scratch; every assertion stays as it is.
+  const realTime = { retry: 2 }
+
+  test('Chromium (captureStream): one recording across utterances, silence between them kept', realTime, async () => {
     const { audio } = await recordSpeech(() => {})
     expectTwoUtterances(audio)
   })
 
-  test('browsers without captureStream (the element routed through an AudioContext): the same', async () => {
+  test('browsers without captureStream (the element routed through an AudioContext): the same', realTime, async () => {
     const { audio } = await recordSpeech((element) => Object.defineProperty(element, 'captureStream', { value: undefined }))
     expectTwoUtterances(audio)
   })
