@@ -13,6 +13,15 @@ function saved(sessionId: string, tab: string, batchId: string, type: string, da
   return builder.take(sessionId, tab, batchId)
 }
 
+/** A recorder with a session stored, its tab's id, and a connection of the test's own to the database. */
+async function recordingTab(dbName: string) {
+  const recorder = recorderFor(dbName)
+  const { id } = await recorder.start()
+  await recorder.flush()
+  const tab = (await recorder.sessions.events(id))[0]!.tab
+  return { recorder, id, tab, db: await openDB<TapedeckDB>(dbName) }
+}
+
 const makeWorker = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })
 
 describe('a conversation outlives a page', () => {
@@ -199,11 +208,7 @@ describe('a conversation outlives a page', () => {
 
   test("a saved copy's redactions, made by the page, count in the session", async () => {
     const dbName = uniqueDb()
-    const closing = recorderFor(dbName)
-    const { id } = await closing.start()
-    await closing.flush()
-    const tab = (await closing.sessions.events(id))[0]!.tab
-    const db = await openDB<TapedeckDB>(dbName)
+    const { recorder: closing, id, tab, db } = await recordingTab(dbName)
     const data = '{"role":"user","content":"mail [email], card [card]"}'
     await db.add('tail', { ...saved(id, tab, `${tab}.99`, 'message.created', data, performance.timeOrigin + performance.now()), redactions: 2 })
     await closing.close()
@@ -217,11 +222,7 @@ describe('a conversation outlives a page', () => {
 
   test('a saved batch of a tab that is still alive waits', async () => {
     const dbName = uniqueDb()
-    const alive = recorderFor(dbName)
-    const { id } = await alive.start()
-    await alive.flush()
-    const tab = (await alive.sessions.events(id))[0]!.tab
-    const db = await openDB<TapedeckDB>(dbName)
+    const { id, tab, db } = await recordingTab(dbName)
     await db.add('tail', saved(id, tab, `${tab}.50`, 'x.late', '{}', performance.timeOrigin))
     const other = recorderFor(dbName)
     await other.ready()
