@@ -741,7 +741,6 @@ class RecorderClient implements Recorder {
     return session.deferred === undefined && !storageBlocked(this.#consentStatus)
   }
 
-  /** Text is kept only with consent to content. */
   /** The page's copy of unconfirmed batches at page hide (see tailWriter). */
   async #openTail(module: Promise<typeof import('./tailWriter')>, config: EngineConfig): Promise<void> {
     const opening = ++this.#tailOpenings
@@ -755,6 +754,7 @@ class RecorderClient implements Recorder {
     }
   }
 
+  /** Text is kept only with consent to content. */
   #captureMode(): 'full' | 'metadata' {
     return this.#consentStatus.scopes.content ? (this.#options.capture ?? 'full') : 'metadata'
   }
