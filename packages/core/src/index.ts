@@ -44,7 +44,6 @@ export type { RedactOptions, BuiltinRule } from './redact'
 export type { Clock } from './util/clock'
 export { Store } from './util/subscribable'
 // The reference server's read API (PROTOCOL.md §4): types only, shared by the server and the React hooks.
-// `.js` on purpose: the server is built with NodeNext, which resolves no extensionless path in a .d.ts.
 export type {
   SeqRange,
   SessionCompleteness,
@@ -54,7 +53,7 @@ export type {
   SessionExportFormat,
   SessionHold,
   SessionListPage,
-} from './protocol/readApi.js'
+} from './protocol/readApi'
 export { INITIAL_SYNC_STATUS, type SyncState, type SyncStatus } from './sync/syncStatus'
 export type { BlobTransport, BlobUpload, SyncBatch, Transport, TransportContext, TransportResponse } from './sync/Transport'
 export { VERSION } from './version'

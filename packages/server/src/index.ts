@@ -20,12 +20,12 @@ export type {
   PutBatchResult,
   SessionCursor,
   SessionFilter,
-  SessionHold,
   SessionPage,
   SessionStore,
   WireEvent,
 } from './store/SessionStore.js'
-export { describeSession, type SessionDetail, type SessionStatus } from './summary/describeSession.js'
+export { describeSession } from './summary/describeSession.js'
+// The read API's shapes (PROTOCOL.md §4) are defined once, in core; the server's names for them.
+export type { SeqRange, SessionDetail, SessionDetailStatus as SessionStatus, SessionHold } from '@tapedeck/core'
 export { emptySummary, foldEvents, type SessionSummary } from './summary/sessionSummary.js'
-export type { SeqRange } from './summary/seqRanges.js'
 export { ERROR_STATUS, ServerError, type ServerErrorCode } from './ServerError.js'

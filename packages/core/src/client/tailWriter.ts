@@ -28,6 +28,12 @@ export async function openTailWriter(dbName: string, rules: RedactOptions | unde
     if (!redactor) redactors.set(mode, (redactor = createJsonRedactor(rules, mode)))
     return redactor
   }
+  // Made now, not when the page is going away (and a rule that cannot work fails here, quietly).
+  try {
+    redactorFor(capture())
+  } catch {
+    // save() tries again and, failing, saves nothing.
+  }
   /** Keys of the copies saved so far, by batch id (undefined while the save is under way). */
   const saved = new Map<string, IDBValidKey | undefined>()
   /** Confirmed while their save was under way: deleted as soon as it lands. */

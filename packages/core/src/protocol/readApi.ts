@@ -1,7 +1,6 @@
 // The reference server's read API (PROTOCOL.md §4) as types: what `GET /v1/sessions` and
 // `GET /v1/sessions/{id}` answer. The server builds these; clients (the React hooks) read them.
-// Types only, with no imports: this file costs nothing in a bundle and resolves the same under
-// every module resolution (the server is built with NodeNext).
+// Types only, with no imports: this file costs nothing in a bundle.
 
 /** What a session is, as the server tells from the events it holds. */
 export type SessionDetailStatus = 'active' | 'ended' | 'interrupted'

@@ -1,5 +1,5 @@
 import type { WireEvent } from '../store/SessionStore.js'
-import type { SessionDetail } from '../summary/describeSession.js'
+import type { SessionDetail } from '@tapedeck/core'
 import { isRecord, isSealed } from '../summary/sessionSummary.js'
 
 const MAX_ROWS = 10_000

@@ -1,6 +1,6 @@
 import { zipSync, type Zippable } from 'fflate'
 import type { SessionStore } from '../store/SessionStore.js'
-import type { SessionDetail } from '../summary/describeSession.js'
+import type { SessionDetail } from '@tapedeck/core'
 
 /**
  * A zip of events.jsonl, metadata.json (the session detail and a list of blobs) and

@@ -1,6 +1,6 @@
 import { isId } from '../ids.js'
 import { ServerError } from '../ServerError.js'
-import type { SeqRange } from '../summary/seqRanges.js'
+import type { SeqRange } from '@tapedeck/core'
 import { decodeBatch } from './decodeBatch.js'
 import { readBody } from './readBody.js'
 import type { RequestContext } from './requestContext.js'

@@ -1,7 +1,7 @@
 import { strFromU8, unzipSync } from 'fflate'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { WireEvent } from '../store/SessionStore.js'
-import type { SessionDetail } from '../summary/describeSession.js'
+import type { SessionDetail } from '@tapedeck/core'
 import { event, recordSession, shuffle } from '../testing/events.js'
 import { errorCode, postBatch, startServer, type TestServer } from '../testing/startServer.js'
 

@@ -1,11 +1,11 @@
 import { isId } from '../ids.js'
 import { ServerError } from '../ServerError.js'
 import type { SessionCursor, SessionFilter } from '../store/SessionStore.js'
-import type { SessionStatus } from '../summary/describeSession.js'
+import type { SessionDetailStatus } from '@tapedeck/core'
 
 const DEFAULT_LIMIT = 50
 const MAX_LIMIT = 500
-const STATUSES: readonly SessionStatus[] = ['active', 'ended', 'interrupted']
+const STATUSES: readonly SessionDetailStatus[] = ['active', 'ended', 'interrupted']
 
 /** Reads `userId, feature, status, from, to, limit, cursor` of `GET /v1/sessions`. */
 export function parseSessionQuery(params: URLSearchParams): SessionFilter {
@@ -20,8 +20,8 @@ export function parseSessionQuery(params: URLSearchParams): SessionFilter {
   if (userId) filter.userId = userId
   if (feature) filter.feature = feature
   if (status) {
-    if (!STATUSES.includes(status as SessionStatus)) throw invalid(`status must be one of ${STATUSES.join(', ')}.`)
-    filter.status = status as SessionStatus
+    if (!STATUSES.includes(status as SessionDetailStatus)) throw invalid(`status must be one of ${STATUSES.join(', ')}.`)
+    filter.status = status as SessionDetailStatus
   }
   if (from) filter.from = parseTime(from, 'from')
   if (to) filter.to = parseTime(to, 'to')

@@ -1,6 +1,4 @@
-import type { SessionHold } from '@tapedeck/core'
-import type { SessionDetail, SessionStatus } from '../summary/describeSession.js'
-import type { SeqRange } from '../summary/seqRanges.js'
+import type { SeqRange, SessionDetail, SessionDetailStatus, SessionHold } from '@tapedeck/core'
 
 /** One event as it travels on the wire (PROTOCOL.md §1). Unknown fields are kept. */
 export interface WireEvent {
@@ -60,7 +58,7 @@ export interface SessionCursor {
 export interface SessionFilter {
   userId?: string
   feature?: string
-  status?: SessionStatus
+  status?: SessionDetailStatus
   /** Session start, epoch ms, inclusive. */
   from?: number
   /** Session start, epoch ms, exclusive. */
@@ -68,9 +66,6 @@ export interface SessionFilter {
   limit: number
   after?: SessionCursor
 }
-
-// A legal hold (`reason`, `since`): a protocol type, defined in core.
-export type { SessionHold }
 
 /** What erasing one session did. */
 export type EraseResult = 'erased' | 'not_found' | 'held'

@@ -9,7 +9,8 @@ import { batchFileName, keyHash, listBatchFiles, readBatchFile, readdirOrEmpty, 
 import { durableMkdir, durableWrite, isCode } from './durableWrite.js'
 import { createKeyedLock } from './keyedLock.js'
 import { pageSessions } from './pageSessions.js'
-import type { BlobRef, EraseReport, EraseResult, SessionHold, SessionStore, WireEvent } from './SessionStore.js'
+import type { SessionHold } from '@tapedeck/core'
+import type { BlobRef, EraseReport, EraseResult, SessionStore, WireEvent } from './SessionStore.js'
 
 export interface FileStoreOptions {
   /** The data folder; created when missing. One server process per folder. */

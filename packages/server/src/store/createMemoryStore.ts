@@ -2,7 +2,8 @@ import { emptySummary, foldEvents, type SessionSummary } from '../summary/sessio
 import { describeSession } from '../summary/describeSession.js'
 import { toRanges } from '../summary/seqRanges.js'
 import { pageSessions } from './pageSessions.js'
-import type { BlobPart, EraseReport, EraseResult, SessionHold, SessionStore, WireEvent } from './SessionStore.js'
+import type { SessionHold } from '@tapedeck/core'
+import type { BlobPart, EraseReport, EraseResult, SessionStore, WireEvent } from './SessionStore.js'
 
 interface MemorySession {
   summary: SessionSummary

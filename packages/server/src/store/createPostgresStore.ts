@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg'
 import { assertId } from '../ids.js'
-import { describeSession, sessionStatus, type SessionDetail } from '../summary/describeSession.js'
+import type { SessionDetail } from '@tapedeck/core'
+import { describeSession, sessionStatus } from '../summary/describeSession.js'
 import { toRanges } from '../summary/seqRanges.js'
 import { emptySummary, foldEvents, sortKey, type SessionSummary } from '../summary/sessionSummary.js'
 import type { EraseReport, EraseResult, SessionStore, WireEvent } from './SessionStore.js'

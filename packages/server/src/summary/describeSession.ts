@@ -2,10 +2,6 @@ import type { SessionDetail, SessionDetailStatus, SessionHold } from '@tapedeck/
 import { missingRanges } from './seqRanges.js'
 import type { SessionSummary } from './sessionSummary.js'
 
-// The shapes are the protocol's (PROTOCOL.md §4), defined once in core; the server's own names stay.
-export type { SessionDetail }
-export type SessionStatus = SessionDetailStatus
-
 export function describeSession(summary: SessionSummary, hold: SessionHold | null = null): SessionDetail {
   const lastSeq = summary.endedLastSeq ?? summary.received.at(-1)?.to ?? null
   const gaps = lastSeq === null ? [] : missingRanges(summary.received, 0, lastSeq)
@@ -32,7 +28,7 @@ export function describeSession(summary: SessionSummary, hold: SessionHold | nul
   }
 }
 
-export function sessionStatus(summary: SessionSummary): SessionStatus {
+export function sessionStatus(summary: SessionSummary): SessionDetailStatus {
   if (summary.endedLastSeq !== null) return 'ended'
   return summary.interrupted ? 'interrupted' : 'active'
 }

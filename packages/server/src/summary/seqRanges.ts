@@ -1,7 +1,5 @@
 import type { SeqRange } from '@tapedeck/core'
 
-export type { SeqRange }
-
 /** Compresses ascending, distinct seqs into ranges: [0,1,2,5] → [{0,2},{5,5}]. */
 export function toRanges(seqs: readonly number[]): SeqRange[] {
   const ranges: SeqRange[] = []

@@ -1,5 +1,6 @@
 import type { WireEvent } from '../store/SessionStore.js'
-import { addSeqs, type SeqRange } from './seqRanges.js'
+import type { SeqRange } from '@tapedeck/core'
+import { addSeqs } from './seqRanges.js'
 
 /**
  * What a store keeps per session so that listing and describing never rescan events.
