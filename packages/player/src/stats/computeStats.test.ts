@@ -29,6 +29,7 @@ describe('computeStats', () => {
       },
       messages: { total: 4, byRole: { user: 2, assistant: 2 } },
       userActions: { total: 3, byKind: { click: 2, input: 1 } },
+      checks: {},
     })
   })
 

@@ -1,4 +1,6 @@
 import type { TapedeckEvent, TokenUsage } from '@tapedeck/core'
+import { passRate, type PassRate } from './passRate'
+import { validationResults } from '../eval/validationResults'
 import type { Recording } from '../recording/Recording'
 
 /** Nearest-rank percentiles (the value at rank ⌈p·n⌉ of the sorted samples): every figure is a measured one. */
@@ -53,6 +55,12 @@ export interface RecordingStats {
   tools: Record<string, ToolStats>
   messages: { total: number; byRole: Record<string, number> }
   userActions: { total: number; byKind: Record<string, number> }
+  /**
+   * Check verdicts by check name (`validation.result` events, and the annotations `evaluate`
+   * wrote when given a Recording): for one recording, 1 of 1 or 0 of 1. `computePassRates`
+   * gives them over many recordings, grouped by day, model, agent or tag.
+   */
+  checks: Record<string, PassRate>
 }
 
 export interface StatsOptions {
@@ -188,6 +196,9 @@ export function computeStats(recording: Recording | readonly TapedeckEvent[], op
   let unfinished = 0
   for (const id of callIds) if (!finishedIds.has(id)) unfinished++
 
+  const checks: Record<string, PassRate> = {}
+  for (const result of validationResults(recording)) checks[result.name] = passRate(result.passed ? 1 : 0, 1)
+
   const first = events[0]
   const last = events[events.length - 1]
   return {
@@ -208,5 +219,6 @@ export function computeStats(recording: Recording | readonly TapedeckEvent[], op
     tools: toolStats,
     messages: { total: messages, byRole },
     userActions: { total: actions, byKind },
+    checks,
   }
 }
