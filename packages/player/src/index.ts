@@ -46,6 +46,26 @@ export {
   type StatsOptions,
   type ToolStats,
 } from './stats/computeStats'
+export { computePassRates, type PassRateGroup, type PassRateGrouping, type PassRates } from './stats/computePassRates'
+export type { PassRate } from './stats/passRate'
+
+// — evaluations —
+export { evaluate, type EvaluateOptions, type Evaluation, type RecordingEvaluation } from './eval/evaluate'
+export type { Check, CheckContext, CheckOutcome, CheckResult } from './eval/Check'
+export { validationResults, VALIDATION_KEY, type ValidationRecord, type ValidationValue } from './eval/validationResults'
+export { latencyBudget, type LatencyBudget } from './eval/checks/latencyBudget'
+export { costBudget, type CostBudget } from './eval/checks/costBudget'
+export { noFailedCalls } from './eval/checks/noFailedCalls'
+export { noErrors } from './eval/checks/noErrors'
+export { toolCalled, toolNotCalled, type ToolCallExpectation } from './eval/checks/toolCalled'
+export { answerMatches, type AnswerExpectation } from './eval/checks/answerMatches'
+export { maxTurns } from './eval/checks/maxTurns'
+export { transcriptConfidence, type ConfidenceFloor } from './eval/checks/transcriptConfidence'
+export { redactionHeld, type RedactionExpectation, type SecretFinder } from './eval/checks/redactionHeld'
+export type { JsonSchema } from './eval/jsonSchema'
+export { judge, parseVerdict, type JudgeDetails, type JudgeOptions, type JudgeScale } from './eval/judge'
+export { vote, type VoteOptions } from './eval/vote'
+export { renderConversation } from './eval/renderConversation'
 
 // — annotations —
 export { annotate, allAnnotations, removeAnnotation } from './annotations/annotate'
@@ -60,6 +80,8 @@ export {
   type ReplayMatch,
 } from './replay/createReplayFetch'
 export { recordedCalls, type RecordedCall } from './replay/recordedCalls'
+export { replaySession, type ReplayMode, type ReplayResult, type ReplayRunContext, type ReplaySessionOptions } from './replay/replaySession'
+export { diffRuns, type ConversationTurn, type RequestChange, type RunDiff, type ToolCallChange, type TurnChange } from './replay/diffRuns'
 
 // — exports —
 export { toJsonl } from './export/toJsonl'

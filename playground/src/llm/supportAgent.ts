@@ -4,7 +4,7 @@ import type { Recorder } from '@tapedeck/react'
 import { lookupOrder, lookupOrderTool } from './lookupOrder'
 
 export const MODEL = 'gpt-4o-mini'
-const SYSTEM = 'You are the support assistant of a small shop. Be brief. Use lookupOrder for questions about an order.'
+export const SYSTEM = 'You are the support assistant of a small shop. Be brief. Use lookupOrder for questions about an order.'
 /** A model that never stops asking for tools must not loop forever. */
 const MAX_STEPS = 4
 
@@ -30,7 +30,17 @@ export interface SupportAgent {
  * `provider.call.*` pair with tokens, cost and time to first token; the tool runs here, in the
  * page, and is recorded as `tool.call.started` / `tool.call.completed` under the id the model gave.
  */
-export function createSupportAgent(options: { baseURL: string; fetch: typeof globalThis.fetch; recorder: Recorder }): SupportAgent {
+export interface SupportAgentOptions {
+  baseURL: string
+  fetch: typeof globalThis.fetch
+  recorder: Pick<Recorder, 'record'>
+  /** The system prompt; default `SYSTEM`. (A replay test edits it to see what changes.) */
+  system?: string
+  /** Runs the model's tool calls; default the pretend order database. (A replay gives the recorded results.) */
+  runTool?: (name: string, args: unknown) => Promise<unknown>
+}
+
+export function createSupportAgent(options: SupportAgentOptions): SupportAgent {
   const client = new OpenAI({
     baseURL: options.baseURL,
     apiKey: 'sk-playground-mock', // the mock ignores it; Tapedeck never records it
@@ -38,7 +48,8 @@ export function createSupportAgent(options: { baseURL: string; fetch: typeof glo
     fetch: options.fetch,
     maxRetries: 0,
   })
-  const history: ChatCompletionMessageParam[] = [{ role: 'system', content: SYSTEM }]
+  const history: ChatCompletionMessageParam[] = [{ role: 'system', content: options.system ?? SYSTEM }]
+  const execute = options.runTool ?? defaultTool
 
   async function send(text: string, events: TurnEvents, signal?: AbortSignal): Promise<string> {
     history.push({ role: 'user', content: text })
@@ -72,7 +83,7 @@ export function createSupportAgent(options: { baseURL: string; fetch: typeof glo
         tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
       })
       for (const call of calls) {
-        const result = await runTool(options.recorder, call, events)
+        const result = await runTool(options.recorder, execute, call, events)
         history.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(result) })
       }
     }
@@ -88,15 +99,24 @@ export function createSupportAgent(options: { baseURL: string; fetch: typeof glo
   return { send, history, restore }
 }
 
-async function runTool(recorder: Recorder, call: { id: string; name: string; arguments: string }, events: TurnEvents): Promise<unknown> {
+async function defaultTool(name: string, args: unknown): Promise<unknown> {
+  if (name !== 'lookupOrder') throw new Error(`No tool named ${name}`)
+  return lookupOrder(args as { orderId: string })
+}
+
+async function runTool(
+  recorder: Pick<Recorder, 'record'>,
+  execute: (name: string, args: unknown) => Promise<unknown>,
+  call: { id: string; name: string; arguments: string },
+  events: TurnEvents,
+): Promise<unknown> {
   const args = parseArgs(call.arguments)
   events.onTool({ id: call.id, name: call.name, args })
   safely(() => recorder.record('tool.call.started', { toolCallId: call.id, name: call.name, args }))
   const started = performance.now()
   let result: unknown
   try {
-    if (call.name !== 'lookupOrder') throw new Error(`No tool named ${call.name}`)
-    result = await lookupOrder(args as { orderId: string })
+    result = await execute(call.name, args)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     safely(() => recorder.record('tool.call.completed', { toolCallId: call.id, name: call.name, error: { message }, durationMs: performance.now() - started }))
