@@ -11,6 +11,7 @@ export {
   type RecordingSource,
   type ServerSource,
 } from './load/loadRecording'
+export { loadRecordingsFromServer, type ServerQuery } from './load/loadRecordingsFromServer'
 export type { BlobPartInfo, Recording, RecordingBlobs, RecordingSourceKind, SeqGap } from './recording/Recording'
 
 // — sealed recordings (encryptForServer) —
@@ -66,6 +67,8 @@ export type { JsonSchema } from './eval/jsonSchema'
 export { judge, parseVerdict, type JudgeDetails, type JudgeOptions, type JudgeScale } from './eval/judge'
 export { vote, type VoteOptions } from './eval/vote'
 export { renderConversation } from './eval/renderConversation'
+export { assertChecks } from './eval/assertChecks'
+export { toJunit } from './cli/toJunit'
 
 // — annotations —
 export { annotate, allAnnotations, removeAnnotation } from './annotations/annotate'
