@@ -31,8 +31,8 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const here = (path) => fileURLToPath(new URL(path, import.meta.url))
 
 const SIZES = quick
-  ? { warmups: 0, runs: 1, mainThread: 5_000, durable: 5_000, dexie: 5_000, sample: 256 * 1024, sync: 5_000, memory: 10_000, memoryWarmup: 2_000, player: 20_000, seeks: 200 }
-  : { warmups: 1, runs: 5, mainThread: 100_000, durable: 100_000, dexie: 100_000, sample: 4 * 1024 * 1024, sync: 100_000, memory: 1_000_000, memoryWarmup: 20_000, player: 1_000_000, seeks: 2_000 }
+  ? { warmups: 0, runs: 1, mainThread: 5_000, durable: 5_000, dexie: 5_000, sample: 256 * 1024, sync: 5_000, memory: 10_000, memoryWarmup: 2_000, player: 20_000, seeks: 200, evalSessions: 100, evalEvents: 50 }
+  : { warmups: 1, runs: 5, mainThread: 100_000, durable: 100_000, dexie: 100_000, sample: 4 * 1024 * 1024, sync: 100_000, memory: 1_000_000, memoryWarmup: 20_000, player: 1_000_000, seeks: 2_000, evalSessions: 1_000, evalEvents: 50 }
 const SLICE = 1000
 /** Every call into the page is bounded. */
 const CALL_TIMEOUT_MS = quick ? 60_000 : 600_000
@@ -51,6 +51,7 @@ const BARS = {
   pageHeapGrowth: 5 * MB,
   workerHeap: 64 * MB,
   playerVsParse: 2,
+  evalVsLoad: 2,
   seekP95Ms: 1,
   scriptTagGzip: 30 * KB,
   coreEntryGzip: 12 * KB,
@@ -517,6 +518,41 @@ async function playerFigures(env) {
   }
 }
 
+async function evalFigures(env) {
+  const tab = await openBenchPage(env.context, env.pageUrl)
+  const sessions = SIZES.evalSessions
+  try {
+    await call(tab, 'evalSetup', { sessions, events: SIZES.evalEvents, seed: 61 })
+    const runs = await repeat('evaluate', async (i) => {
+      const result = {}
+      for (const mode of i % 2 ? ['evaluate', 'load'] : ['load', 'evaluate']) {
+        await tab.heap()
+        result[mode] = await call(tab, 'evalRun', { mode })
+      }
+      return result
+    })
+    await call(tab, 'evalTeardown')
+    const evaluateMs = runs.map((r) => r.evaluate.ms)
+    const loadMs = runs.map((r) => r.load.ms)
+    const ratio = ratios(evaluateMs, loadMs)
+    const { checks, results, passRate } = runs[0].evaluate
+    return [
+      {
+        id: 'eval-checks',
+        title: `evaluate: ${checks} built-in checks on ${sessions.toLocaleString('en-US')} recordings of ${SIZES.evalEvents} events`,
+        unit: 'ms',
+        value: summary(evaluateMs),
+        anchor: { title: 'loadRecording of the same NDJSON texts', unit: 'ms', value: summary(loadMs) },
+        ratio: { ...ratio, suffix: '×' },
+        bar: { text: `≤ ${BARS.evalVsLoad}× the anchor`, ok: ratio.median <= BARS.evalVsLoad },
+        detail: { results, passRate, annotationsWritten: results, note: 'results written as validation.result annotations (the default)' },
+      },
+    ]
+  } finally {
+    await tab.close()
+  }
+}
+
 /** Read from the widget's build, not built here: a file older than its sources says so. */
 function scriptTagFigure() {
   const title = 'script-tag bundle, gzip -9, worker included'
@@ -706,13 +742,14 @@ async function main() {
     figures.push(...(await figure('sync', () => syncFigures(env))))
     figures.push(...(await figure('memory', () => memoryFigures(env))))
     figures.push(...(await figure('player', () => playerFigures(env))))
+    figures.push(...(await figure('evaluate', () => evalFigures(env))))
   } finally {
     await browser.close()
     await Promise.all([staticServer.close(), syncServer.close(), anchorServer.close()])
   }
 
   // Order of the table: as the issue lists the figures.
-  const order = ['record-main-thread', 'record-main-thread-cpu', 'record-long-tasks', 'durable-throughput', 'durable-vs-dexie', 'wire-bytes', 'wire-bytes-payloads', 'compression-', 'sync', 'memory-page', 'memory-page-peak', 'memory-worker', 'memory-worker-peak', 'player-load', 'player-seek', 'script-tag-bundle', 'core-page-entry', 'core-recorder-only', 'core-worker']
+  const order = ['record-main-thread', 'record-main-thread-cpu', 'record-long-tasks', 'durable-throughput', 'durable-vs-dexie', 'wire-bytes', 'wire-bytes-payloads', 'compression-', 'sync', 'memory-page', 'memory-page-peak', 'memory-worker', 'memory-worker-peak', 'player-load', 'player-seek', 'eval-checks', 'script-tag-bundle', 'core-page-entry', 'core-recorder-only', 'core-worker']
   const rank = (f) => {
     const i = order.findIndex((id) => (id.endsWith('-') ? f.id.startsWith(id) : f.id === id))
     return i < 0 ? order.length : i

@@ -11,6 +11,7 @@ import type { RawIdbApi } from './anchors/rawIdbWorker'
 import { chatEvents, makeChatEvents, random, type ChatMessage } from './chatEvents'
 import { compactedChunks, deleteDatabase, storedChunks } from './database'
 import { sessionNdjson, type SessionText } from './sessionNdjson'
+import { evalRun, evalSetup, evalTeardown } from './evalBench'
 import { meterWorkerMessages, nextTask, runSlices, timeout, watchLongTasks } from './meter'
 
 // Before any worker exists: every worker's messages are timed on the main thread.
@@ -339,6 +340,12 @@ const api = {
   playerTeardown(): void {
     api.playerSession = undefined
   },
+
+  /** The evaluation figure (evalBench.ts): `sessions` recordings of `events` events each. */
+  evalSetup,
+  /** `load`: loadRecording of every session (the anchor); `evaluate`: the built-in checks over them, once loaded. */
+  evalRun,
+  evalTeardown,
 
   memoryRecorder: undefined as { recorder: Recorder; next: (i: number) => ChatMessage; recorded: number; dbName: string } | undefined,
 

@@ -130,5 +130,11 @@ describe('evaluate with the built-in checks', () => {
     ])
     expect(evaluation.results[0]!.details).toEqual({ error: { message: 'boom' } })
     await expect(evaluate(good!, [noErrors(), noErrors()])).rejects.toMatchObject({ code: 'invalid_options' })
+
+    // Details JSON cannot hold keep the verdict; the annotation says why the details are gone.
+    const odd: Check = { name: 'odd', run: () => ({ passed: true, details: { n: 1n } }) }
+    const kept = await evaluate(good!, [odd, noErrors()])
+    expect(kept.results[0]).toMatchObject({ name: 'odd', passed: true, errored: true, details: { error: { message: expect.stringContaining('BigInt') } } })
+    expect(validationResults(good!).map((r) => [r.name, r.passed])).toEqual([['broken', false], ['no-errors', true], ['odd', true]])
   })
 })

@@ -3,7 +3,7 @@ import type { Recording } from '../recording/Recording'
 import { passRate, type PassRate } from '../stats/passRate'
 import type { Check, CheckOutcome, CheckResult } from './Check'
 import { createCheckContext } from './createCheckContext'
-import { writeValidationResult } from './validationResults'
+import { writeValidationResults } from './validationResults'
 
 export interface EvaluateOptions {
   /** Write each result into `recording.annotations` as a `validation.result` label (default true). */
@@ -85,17 +85,23 @@ export async function evaluate(recordings: Recording | Iterable<Recording>, chec
         if (options.signal?.aborted) throw error
         result = { sessionId: recording.sessionId, name: check.name, passed: false, score: 0, details: { error: describeError(error) }, eventIds: [], errored: true, durationMs: performance.now() - started }
       }
-      if (write) {
-        try {
-          writeValidationResult(recording, result, author)
-        } catch (error) {
-          // Details JSON cannot hold: keep the verdict, say why the details are gone.
-          result = { ...result, details: { error: describeError(error) }, errored: true }
-          writeValidationResult(recording, result, author)
-        }
-      }
       results.push(result)
       if (result.passed) counts.set(check.name, counts.get(check.name)! + 1)
+    }
+    if (write) {
+      try {
+        writeValidationResults(recording, results, author)
+      } catch {
+        // Some details JSON cannot hold: keep those verdicts, say why their details are gone.
+        for (const [i, result] of results.entries()) {
+          try {
+            JSON.stringify(result.details)
+          } catch (error) {
+            results[i] = { ...result, details: { error: describeError(error) }, errored: true }
+          }
+        }
+        writeValidationResults(recording, results, author)
+      }
     }
     const passed = results.every((result) => result.passed)
     const done: RecordingEvaluation = { sessionId: recording.sessionId, passed, results }

@@ -1,6 +1,6 @@
 import type { TapedeckEvent, ValidationResultData } from '@tapedeck/core'
-import { annotate, removeAnnotation } from '../annotations/annotate'
 import type { Annotation } from '../annotations/Annotation'
+import { playerError } from '../playerError'
 import type { Recording } from '../recording/Recording'
 import type { CheckResult } from './Check'
 
@@ -26,19 +26,35 @@ export function validationAnnotationId(name: string): string {
   return `validation:${name}`
 }
 
-/**
- * Writes a result as an external annotation of the recording (kind `label`, key
- * `validation.result`, the payload as value), replacing the check's previous verdict. Its target
- * is the first event the result points at, so a viewer marks it on the timeline; else the session.
- */
-export function writeValidationResult(recording: Recording, result: CheckResult, author: string): Annotation {
+function valueOf(result: CheckResult): ValidationValue {
   const value: ValidationValue = { name: result.name, passed: result.passed, score: result.score, eventIds: result.eventIds }
   if (result.details !== undefined) value.details = result.details
   if (result.errored) value.errored = true
-  const annotationId = validationAnnotationId(result.name)
-  removeAnnotation(recording, annotationId)
-  const first = result.eventIds[0]
-  return annotate(recording, { annotationId, kind: 'label', key: VALIDATION_KEY, value, target: first !== undefined ? { eventId: first } : 'session', author })
+  return value
+}
+
+/**
+ * Writes results as external annotations of the recording (kind `label`, key
+ * `validation.result`, the payload as value), replacing each check's previous verdict; one new
+ * annotations array for all of them. A target is the first event the result points at, so a
+ * viewer marks it on the timeline; else the session. Throws `not_serializable` when a result's
+ * details are not JSON (nothing is written then).
+ */
+export function writeValidationResults(recording: Recording, results: readonly CheckResult[], author: string): Annotation[] {
+  let values: ValidationValue[]
+  try {
+    values = JSON.parse(JSON.stringify(results.map(valueOf))) as ValidationValue[]
+  } catch (error) {
+    throw playerError('not_serializable', 'A check result\'s details must be JSON (they are exported).', error)
+  }
+  const createdAt = Date.now()
+  const written = values.map((value): Annotation => {
+    const first = value.eventIds[0]
+    return { annotationId: validationAnnotationId(value.name), kind: 'label', key: VALIDATION_KEY, value, target: first !== undefined ? { eventId: first } : 'session', origin: 'external', createdAt, author }
+  })
+  const replaced = new Set(written.map((annotation) => annotation.annotationId))
+  recording.annotations = [...recording.annotations.filter((annotation) => !replaced.has(annotation.annotationId)), ...written]
+  return written
 }
 
 function fromPayload(data: unknown): ValidationValue | undefined {
