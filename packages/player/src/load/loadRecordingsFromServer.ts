@@ -7,6 +7,8 @@ export interface ServerQuery extends Omit<ServerSource, 'sessionId'> {
   query?: Record<string, string | number> | string
   /** Most sessions to load. Default 100. */
   limit?: number
+  /** Sessions listed per request (1–500). Default 100. */
+  pageSize?: number
 }
 
 /**
@@ -22,7 +24,7 @@ export async function loadRecordingsFromServer(source: ServerQuery, options: Loa
   const ids: string[] = []
   let cursor: string | null | undefined
   do {
-    params.set('limit', String(Math.min(500, limit - ids.length)))
+    params.set('limit', String(Math.min(source.pageSize ?? 100, 500, limit - ids.length)))
     if (cursor) params.set('cursor', cursor)
     const url = `${base}?${params}`
     const headers = new Headers(source.headers)
