@@ -2,11 +2,11 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Page } from '@playwright/test'
 import { loadRecording } from '@tapedeck/player'
-import { exportSessionsOnFailure, tapedeckFixtures } from '@tapedeck/player/playwright'
+import { exportSessionsOnFailure, tapedeckFixtures, type TapedeckFixtures } from '@tapedeck/player/playwright'
 import { expect, test as base } from './fixtures'
 
 // The fixture on the profile's page (these tests' Chromium), as an app's own `page` would be.
-const test = base.extend<{ page: Page }>({ page: async ({ profile }, use) => use(await profile.open()) }).extend(tapedeckFixtures)
+const test = base.extend<{ page: Page }>({ page: async ({ profile }, use) => use(await profile.open()) }).extend<TapedeckFixtures>(tapedeckFixtures)
 
 async function recordInPage(page: Page): Promise<string> {
   return page.evaluate(async () => {

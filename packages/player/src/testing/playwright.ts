@@ -13,7 +13,7 @@ export interface TestInfoLike {
   status?: string
   expectedStatus: string
   outputPath(...segments: string[]): string
-  attach(name: string, options: { path?: string; body?: string | Uint8Array; contentType?: string }): Promise<void>
+  attach(name: string, options: { path: string; contentType: string }): Promise<void>
 }
 
 export interface ExportedSession {
@@ -75,6 +75,14 @@ export async function exportSessionsOnFailure(page: PageLike, testInfo: TestInfo
 
 type Use<T> = (value: T) => Promise<void>
 
+/** The fixtures' types, for `base.extend<TapedeckFixtures>(tapedeckFixtures)`. */
+export interface TapedeckFixtures {
+  /** Where the page keeps its recorder (a property path from `globalThis`). Default `tapedeckRecorder`. */
+  tapedeckRecorder: string
+  /** Automatic: exports the page's sessions after a failed test. */
+  tapedeckSessions: void
+}
+
 /**
  * Fixtures for `test.extend(tapedeckFixtures)`: `tapedeckRecorder` (an option: where the page
  * keeps its recorder) and an automatic `tapedeckSessions` fixture that exports the page's sessions
@@ -82,8 +90,9 @@ type Use<T> = (value: T) => Promise<void>
  *
  * ```ts
  * import { test as base } from '@playwright/test'
- * import { tapedeckFixtures } from '@tapedeck/player/playwright'
- * export const test = base.extend(tapedeckFixtures)
+ * import { tapedeckFixtures, type TapedeckFixtures } from '@tapedeck/player/playwright'
+ * export const test = base.extend<TapedeckFixtures>(tapedeckFixtures)
+ * // test.use({ tapedeckRecorder: 'Tapedeck.recorder' }) where the page keeps it elsewhere
  * ```
  */
 export const tapedeckFixtures = {
