@@ -12,7 +12,7 @@ const CHECKS = fileURLToPath(new URL('../../test/evalChecks.ts', import.meta.url
 let mock: MockLlm
 let server: { url: string; close(): Promise<void> }
 
-// The reference server, with the three recordings sent as a recorder sends them (PROTOCOL.md §2).
+// The reference server, with the three recordings sent as a recorder sends them (docs/protocol.md §2).
 beforeAll(async () => {
   mock = await startMockLlm()
   server = await serve({ handler: createHandler({ store: createMemoryStore(), ingestKeys: ['ingest-key'], readKeys: ['read-key'], log: false }), port: 0, host: '127.0.0.1' })
