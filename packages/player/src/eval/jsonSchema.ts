@@ -10,7 +10,7 @@ const compiled = new WeakMap<object, SchemaTest>()
 /**
  * A validator for a JSON Schema, built once per schema object. @cfworker/json-schema interprets
  * the schema (no `new Function`, unlike ajv's compiled validators), so it runs under a strict
- * Content-Security-Policy and in workers as well as in Node, at ~30 KB minified with no dependency.
+ * Content-Security-Policy and in workers as well as in Node; 22.6 KB minified (6.4 KB gzip), no dependency.
  */
 export function schemaTest(schema: JsonSchema): SchemaTest {
   if (typeof schema === 'boolean') return () => ({ valid: schema, errors: schema ? [] : ['the schema is false'] })
