@@ -44,11 +44,11 @@ export function toolCalled(expect: ToolCallExpectation): Check {
 
 /** The tool was not called (with arguments matching the schema, when given). Points at the calls that were made. */
 export function toolNotCalled(expect: Omit<ToolCallExpectation, 'min' | 'max'>): Check {
+  const test = expect.args === undefined ? undefined : schemaTest(expect.args)
   return {
     name: expect.checkName ?? `no-tool:${expect.name}`,
     run(context) {
       const all = toolCallsOf(context)
-      const test = expect.args === undefined ? undefined : schemaTest(expect.args)
       const made = all.filter((call) => call.name === expect.name && (!test || test(call.args).valid))
       return { passed: made.length === 0, details: { tool: expect.name, calls: made.length }, eventIds: made.map((call) => call.eventId) }
     },
