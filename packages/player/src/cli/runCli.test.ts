@@ -90,5 +90,5 @@ describe('tapedeck eval', () => {
     expect(below.stderr).toBe('')
     expect(below.status).toBe(1)
     expect(run('0.8').status).toBe(0)
-  })
+  }, 120_000) // two Node processes starting tsx: seconds each on a busy machine
 })
