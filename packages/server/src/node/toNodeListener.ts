@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Handler } from '../http/createHandler.js'
-import { markDotSegments } from '../http/dotSegments.js'
+import { markRawPath, rawPathProblem } from '../http/pathCheck.js'
 import { errorResponse } from '../http/responses.js'
 import { ServerError } from '../ServerError.js'
 
@@ -23,9 +23,10 @@ async function respond(handler: Handler, req: IncomingMessage, res: ServerRespon
   const abort = new AbortController()
   res.once('close', () => abort.abort())
   const target = req.url ?? '/'
-  const request = toRequest(req, target, abort.signal)
-  // A Request normalises dot segments away; a path that tries to climb is refused, not rewritten.
-  if (hasDotSegment(target)) markDotSegments(request)
+  // A Request holds the parsed path only: a raw path that parses to another one is refused, not rewritten.
+  const problem = rawPathProblem(target)
+  const request = toRequest(req, problem === null ? target : '/', abort.signal)
+  if (problem !== null) markRawPath(request, problem)
   await writeResponse(req, res, await handler(request))
 }
 
@@ -109,9 +110,4 @@ function drained(res: ServerResponse): Promise<void> {
     res.on('drain', done)
     res.on('close', done)
   })
-}
-
-function hasDotSegment(target: string): boolean {
-  const path = target.split(/[?#]/, 1)[0]!
-  return path.split('/').some((segment) => /^(\.|%2e){1,2}$/i.test(segment))
 }
