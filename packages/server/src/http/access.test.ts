@@ -83,6 +83,7 @@ const EXPECTED_ACCESS: Record<string, Access | null> = {
   'DELETE /v1/sessions/{sessionId}/hold': 'admin',
   'GET /v1/sessions/{sessionId}/blobs/{blobId}/{part}': 'read',
   'PUT /v1/sessions/{sessionId}/blobs/{blobId}/{part}': 'ingest',
+  'DELETE /v1/users': 'admin',
   'DELETE /v1/users/{userId}': 'admin',
 }
 
