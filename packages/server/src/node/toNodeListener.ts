@@ -6,20 +6,32 @@ import { ServerError } from '../ServerError.js'
 
 export type NodeListener = (request: IncomingMessage, response: ServerResponse) => void
 
+export interface NodeListenerOptions {
+  /**
+   * A body the handler refused without reading all of it (a 413, a 401) is read and discarded
+   * up to this many bytes, so that every client (Node's fetch too) gets to read the answer;
+   * past it the connection is closed. Default 16 MiB.
+   */
+  maxDrainBytes?: number
+}
+
+export const DEFAULT_MAX_DRAIN_BYTES = 16 * 1024 * 1024
+
 /**
  * Adapts a Fetch-API handler to `http.createServer` and Express (`app.use('/tapedeck', …)`):
  * request and response bodies are streamed with backpressure in both directions.
  */
-export function toNodeListener(handler: Handler): NodeListener {
+export function toNodeListener(handler: Handler, options: NodeListenerOptions = {}): NodeListener {
+  const maxDrainBytes = options.maxDrainBytes ?? DEFAULT_MAX_DRAIN_BYTES
   return (req, res) => {
-    void respond(handler, req, res).catch(async () => {
+    void respond(handler, req, res, maxDrainBytes).catch(async () => {
       if (res.headersSent) res.destroy()
-      else await writeResponse(req, res, errorResponse(new ServerError('internal_error', 'The handler failed.'))).catch(() => res.destroy())
+      else await writeResponse(req, res, errorResponse(new ServerError('internal_error', 'The handler failed.')), maxDrainBytes).catch(() => res.destroy())
     })
   }
 }
 
-async function respond(handler: Handler, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function respond(handler: Handler, req: IncomingMessage, res: ServerResponse, maxDrainBytes: number): Promise<void> {
   const abort = new AbortController()
   res.once('close', () => abort.abort())
   const target = req.url ?? '/'
@@ -27,7 +39,7 @@ async function respond(handler: Handler, req: IncomingMessage, res: ServerRespon
   const problem = rawPathProblem(target)
   const request = toRequest(req, problem === null ? target : '/', abort.signal)
   if (problem !== null) markRawPath(request, problem)
-  await writeResponse(req, res, await handler(request))
+  await writeResponse(req, res, await handler(request), maxDrainBytes)
 }
 
 function toRequest(req: IncomingMessage, target: string, signal: AbortSignal): Request {
@@ -70,13 +82,11 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
   }, { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength })
 }
 
-async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
+async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response, maxDrainBytes: number): Promise<void> {
   const headers: Record<string, string> = {}
   response.headers.forEach((value, name) => {
     headers[name] = value
   })
-  // A body the handler refused to read is not drained: the connection closes after the answer.
-  if (!req.complete) headers.connection = 'close'
   res.writeHead(response.status, headers)
   if (response.body) {
     const reader = response.body.getReader()
@@ -96,7 +106,25 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
     }
   }
   res.end()
-  if (!req.complete) res.once('finish', () => req.destroy())
+  if (!req.complete) drain(req, res, maxDrainBytes)
+}
+
+/**
+ * Reads and discards the rest of a body the handler did not read, up to `maxBytes`: closing
+ * while a client still sends makes it see a reset instead of the answer. Past the limit the
+ * connection is closed. The server's request timeout bounds how long this may take.
+ */
+function drain(req: IncomingMessage, res: ServerResponse, maxBytes: number): void {
+  let drained = 0
+  req.removeAllListeners('data')
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length
+    if (drained > maxBytes) {
+      req.removeAllListeners('data')
+      res.destroy()
+    }
+  })
+  req.resume()
 }
 
 /** Resolves when the socket takes more data or has closed, leaving no listener behind. */
