@@ -3,6 +3,7 @@ import type { SessionStore } from '../store/SessionStore.js'
 import { authorize, checkKeys, type Keys, type KeyKind } from './authorize.js'
 import { checkCors, corsHeaders, preflight, type CorsOptions } from './cors.js'
 import { createRateLimiter, type RateLimit, type RateLimiter } from './createRateLimiter.js'
+import { createIngestGate } from './ingestGate.js'
 import { pathProblem } from './pathCheck.js'
 import { DEFAULT_LIMITS, type Limits } from './requestContext.js'
 import { requestIdOf } from './requestId.js'
@@ -53,6 +54,7 @@ export function createHandler(options: HandlerOptions): Handler {
   checkKeys(keys)
   checkCors(options.cors)
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits }
+  const admitIngest = createIngestGate(limits)
   const log = options.log === undefined ? console : options.log
   const basePath = (options.basePath ?? '').replace(/\/+$/, '')
   const now = options.now ?? Date.now
@@ -76,7 +78,7 @@ export function createHandler(options: HandlerOptions): Handler {
         throw new ServerError('rate_limited', `Too many requests for this key; try again in ${wait} s.`, { headers: { 'Retry-After': String(wait) } })
       }
     }
-    return route({ request, url, params, store: options.store, limits, now, note: (text) => notes.push(text) })
+    return route({ request, url, params, store: options.store, limits, admitIngest, now, note: (text) => notes.push(text) })
   }
 
   return async (request) => {

@@ -6,7 +6,8 @@ import { describeSession } from '../summary/describeSession.js'
 import { containsSeq, toRanges } from '../summary/seqRanges.js'
 import { emptySummary, foldEvents, isRecord, type SessionSummary } from '../summary/sessionSummary.js'
 import { batchFileName, keyHash, listBatchFiles, readBatchFile, readdirOrEmpty, type BatchFile } from './batchFiles.js'
-import { durableMkdir, durableWrite, isCode } from './durableWrite.js'
+import { createDurableFile, durableMkdir, durableWrite, isCode } from './durableWrite.js'
+import { eventSlices } from './eventSlices.js'
 import { createKeyedLock } from './keyedLock.js'
 import { pageSessions } from './pageSessions.js'
 import type { SessionHold } from '@tapedeck/core'
@@ -180,21 +181,39 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
         const batches = await listBatchFiles(dir)
         const hash = keyHash(key)
         if (batches.some((batch) => batch.keyHash === hash)) return { status: 'duplicate', stored: 0, skipped: [] }
-        const summary = (await loadSummary(sessionId, batches)) ?? emptySummary(sessionId)
-        const fresh: WireEvent[] = []
+        let summary = (await loadSummary(sessionId, batches)) ?? emptySummary(sessionId)
         const skipped: number[] = []
-        for (const event of events) {
-          if (containsSeq(summary.received, event.seq)) skipped.push(event.seq)
-          else fresh.push(event)
+        let first: number | undefined
+        let last: number | undefined
+        let stored = 0
+        // Slice by slice into a temp file: a batch is never in memory whole, and a refusal late
+        // in the body (the iteration throws) discards the file, storing nothing.
+        const file = await createDurableFile(tmpDir)
+        try {
+          for await (const slice of eventSlices(events)) {
+            const fresh: WireEvent[] = []
+            for (const event of slice) {
+              if (containsSeq(summary.received, event.seq)) skipped.push(event.seq)
+              else fresh.push(event)
+            }
+            if (fresh.length === 0) continue
+            summary = foldEvents(summary, fresh)
+            first ??= fresh[0]!.seq
+            last = fresh.at(-1)!.seq
+            stored += fresh.length
+            await file.write(fresh.map((event) => `${JSON.stringify(event)}\n`).join(''))
+          }
+          await durableMkdir(dir)
+        } catch (error) {
+          await file.discard()
+          throw error
         }
-        const name = batchFileName(fresh[0]?.seq ?? firstSeq, fresh.at(-1)?.seq ?? lastSeq, hash)
-        await durableMkdir(dir)
-        await durableWrite(join(dir, name), fresh.map((event) => `${JSON.stringify(event)}\n`).join(''), tmpDir)
+        const name = batchFileName(first ?? firstSeq, last ?? lastSeq, hash)
+        await file.commit(join(dir, name))
         await stampWrite(sessionId, join(dir, name), receivedAt)
-        const next = foldEvents(summary, fresh)
-        summaries.set(sessionId, next)
-        await saveSummary(sessionId, next, batches.length + 1)
-        return { status: 'stored', stored: fresh.length, skipped: toRanges(skipped) }
+        summaries.set(sessionId, summary)
+        await saveSummary(sessionId, summary, batches.length + 1)
+        return { status: 'stored', stored, skipped: toRanges(skipped) }
       })
     },
 
