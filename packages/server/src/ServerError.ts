@@ -31,6 +31,7 @@ export const ERROR_STATUS = {
   session_mismatch: 422,
   seq_out_of_range: 422,
   seq_out_of_order: 422,
+  session_fragmented: 422,
   session_held: 423,
   rate_limited: 429,
   server_busy: 503,

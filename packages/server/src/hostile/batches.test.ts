@@ -50,6 +50,25 @@ for (const { name, open } of hostileStores()) {
       expect([full.status, await full.json()]).toEqual([201, { status: 'stored', stored: 100_000, skipped: [] }])
       expect((await server.store.getSession('s_full'))?.completeness).toEqual({ complete: false, lastSeq: 99_999, gaps: [] })
     }, 60_000)
+
+    it('keeps a session small whatever its seq pattern: past 1,000 separate runs of seqs, a batch that adds one is refused', async () => {
+      await start()
+      // Every other seq: 1,000 runs, the most a session may hold.
+      const sparse = await send('s_gaps', tinyEvents('s_gaps', 1000, 2), '0-1998')
+      expect(sparse.status).toBe(201)
+      const more = await send('s_gaps', tinyEvents('s_gaps', 1, 1, 2002), '2002-2002')
+      expect([more.status, await errorCode(more)]).toEqual([422, 'session_fragmented'])
+      const alsoSparse = await send('s_other', tinyEvents('s_other', 2000, 2), '0-3998')
+      expect([alsoSparse.status, await errorCode(alsoSparse)]).toEqual([422, 'session_fragmented'])
+      expect(await server.store.getSession('s_other')).toBeNull()
+      // Extending the last run, or filling a gap, is taken.
+      expect((await send('s_gaps', tinyEvents('s_gaps', 1, 1, 1999), '1999-1999')).status).toBe(201)
+      expect((await send('s_gaps', tinyEvents('s_gaps', 1, 1, 1), '1-1')).status).toBe(201)
+      const detail = await fetch(`${server.url}/v1/sessions/s_gaps`)
+      const text = await detail.text()
+      expect(text.length).toBeLessThan(64 * 1024)
+      expect((JSON.parse(text) as { completeness: { gaps: unknown[] } }).completeness.gaps).toHaveLength(998)
+    })
   })
 }
 

@@ -9,6 +9,7 @@ import { batchFileName, keyHash, listBatchFiles, readBatchFile, readdirOrEmpty, 
 import { createDurableFile, durableMkdir, durableWrite, isCode } from './durableWrite.js'
 import { eventSlices } from './eventSlices.js'
 import { createKeyedLock } from './keyedLock.js'
+import { LruCache } from './LruCache.js'
 import { pageSessions } from './pageSessions.js'
 import type { SessionHold } from '@tapedeck/core'
 import type { BlobRef, EraseReport, EraseResult, SessionStore, WireEvent } from './SessionStore.js'
@@ -16,7 +17,12 @@ import type { BlobRef, EraseReport, EraseResult, SessionStore, WireEvent } from 
 export interface FileStoreOptions {
   /** The data folder; created when missing. One server process per folder. */
   dir: string
+  /** Memory for cached summaries, holds and last-write times, least recently used dropped first. Default 32 MiB. */
+  cacheBytes?: number
 }
+
+/** What a cached hold or last-write time is counted as, beyond its text. */
+const ENTRY_BYTES = 64
 
 interface SavedSummary {
   format: 1
@@ -39,15 +45,19 @@ interface SavedSummary {
  * A session's last write, for retention, is the newest mtime of its batch and blob files:
  * each is set to the time the write was received.
  */
-export function createFileStore({ dir }: FileStoreOptions): SessionStore {
+export function createFileStore({ dir, cacheBytes = 32 * 1024 * 1024 }: FileStoreOptions): SessionStore {
   const sessionsDir = join(dir, 'sessions')
   const tmpDir = join(dir, 'tmp')
   const withLock = createKeyedLock()
-  const summaries = new Map<string, SessionSummary>()
   // One process per folder, so these caches cannot go stale; erasing a session clears its entries.
-  // Only holds that exist are cached, so asking about unknown ids cannot grow the map.
-  const holds = new Map<string, SessionHold>()
-  const lastWrites = new Map<string, number | null>()
+  // Each is bounded (by bytes, least recently used dropped): a dropped entry is read from disk again.
+  // Only holds that exist are cached, so asking about unknown ids cannot grow that one.
+  const summaries = new LruCache<SessionSummary>(cacheBytes * 0.9)
+  const holds = new LruCache<SessionHold>(cacheBytes * 0.05)
+  const lastWrites = new LruCache<number | null>(cacheBytes * 0.05)
+  const cacheSummary = (id: string, summary: SessionSummary, bytes: number) => summaries.set(id, summary, bytes * 2)
+  const cacheHold = (id: string, hold: SessionHold) => holds.set(id, hold, ENTRY_BYTES + (id.length + hold.reason.length) * 2)
+  const cacheLastWrite = (id: string, at: number | null) => lastWrites.set(id, at, ENTRY_BYTES + id.length * 2)
   let ready: Promise<void> | undefined
   const start = () =>
     (ready ??= (async () => {
@@ -69,29 +79,34 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
     if (cached) return cached
     batches ??= await listBatchFiles(batchesDir(id))
     if (batches.length === 0) return null
-    let summary = await readSavedSummary(id, batches.length)
-    if (!summary) {
-      summary = emptySummary(id)
-      for (const batch of batches) summary = foldEvents(summary, await readBatchFile(join(batchesDir(id), batch.name)))
-      await saveSummary(id, summary, batches.length)
+    const saved = await readSavedSummary(id, batches.length)
+    if (saved) {
+      cacheSummary(id, saved.summary, saved.bytes)
+      return saved.summary
     }
-    summaries.set(id, summary)
+    let summary = emptySummary(id)
+    for (const batch of batches) summary = foldEvents(summary, await readBatchFile(join(batchesDir(id), batch.name)))
+    await saveSummary(id, summary, batches.length)
     return summary
   }
 
-  async function readSavedSummary(id: string, batches: number): Promise<SessionSummary | null> {
+  async function readSavedSummary(id: string, batches: number): Promise<{ summary: SessionSummary; bytes: number } | null> {
     try {
-      const saved = JSON.parse(await readFile(join(sessionDir(id), 'summary.json'), 'utf8')) as SavedSummary
+      const text = await readFile(join(sessionDir(id), 'summary.json'), 'utf8')
+      const saved = JSON.parse(text) as SavedSummary
       const fits = saved.format === 1 && saved.batches === batches && saved.summary.id === id
-      return fits && Array.isArray(saved.summary.received) ? saved.summary : null
+      return fits && Array.isArray(saved.summary.received) ? { summary: saved.summary, bytes: text.length } : null
     } catch {
       return null
     }
   }
 
+  /** Writes summary.json and caches the summary. */
   async function saveSummary(id: string, summary: SessionSummary, batches: number): Promise<void> {
     const saved: SavedSummary = { format: 1, batches, summary }
-    await durableWrite(join(sessionDir(id), 'summary.json'), JSON.stringify(saved), tmpDir, false)
+    const text = JSON.stringify(saved)
+    await durableWrite(join(sessionDir(id), 'summary.json'), text, tmpDir, false)
+    cacheSummary(id, summary, text.length)
   }
 
   async function sessionIds(): Promise<string[]> {
@@ -110,7 +125,7 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
       throw error
     }
     const hold = parseHold(text)
-    holds.set(id, hold)
+    cacheHold(id, hold)
     return hold
   }
 
@@ -134,7 +149,7 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
         if (!isCode(error, 'ENOENT')) throw error
       }
     }
-    lastWrites.set(id, newest)
+    cacheLastWrite(id, newest)
     return newest
   }
 
@@ -143,7 +158,7 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
     const at = new Date(receivedAt)
     await utimes(path, at, at)
     const known = lastWrites.get(id)
-    if (known !== undefined) lastWrites.set(id, known === null ? receivedAt : Math.max(known, receivedAt))
+    if (known !== undefined) cacheLastWrite(id, known === null ? receivedAt : Math.max(known, receivedAt))
   }
 
   /** Moves the session folder out of sight in one rename, then deletes it. Call under the lock. */
@@ -211,7 +226,6 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
         const name = batchFileName(first ?? firstSeq, last ?? lastSeq, hash)
         await file.commit(join(dir, name))
         await stampWrite(sessionId, join(dir, name), receivedAt)
-        summaries.set(sessionId, summary)
         await saveSummary(sessionId, summary, batches.length + 1)
         return { status: 'stored', stored, skipped: toRanges(skipped) }
       })
@@ -315,7 +329,7 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
           // Not fsynced: after a crash the hold may come back, which errs on keeping the data.
           await rm(holdPath(sessionId), { force: true })
         }
-        if (hold) holds.set(sessionId, { ...hold })
+        if (hold) cacheHold(sessionId, { ...hold })
         else holds.delete(sessionId)
         return true
       })
