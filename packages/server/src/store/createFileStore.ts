@@ -9,6 +9,7 @@ import { batchFileName, keyHash, listBatchFiles, readBatchFile, readdirOrEmpty, 
 import { createDurableFile, durableMkdir, durableWrite, isCode } from './durableWrite.js'
 import { eventSlices } from './eventSlices.js'
 import { createKeyedLock } from './keyedLock.js'
+import { blobFileName, legacyBlobIds, sessionDirName, sessionIdOfDir } from './fileNames.js'
 import { LruCache } from './LruCache.js'
 import { pageSessions } from './pageSessions.js'
 import type { SessionHold } from '@tapedeck/core'
@@ -20,6 +21,9 @@ export interface FileStoreOptions {
   /** Memory for cached summaries, holds and last-write times, least recently used dropped first. Default 32 MiB. */
   cacheBytes?: number
 }
+
+/** The layout of the data folder this version writes (fileNames.ts). */
+const LAYOUT = 2
 
 /** What a cached hold or last-write time is counted as, beyond its text. */
 const ENTRY_BYTES = 64
@@ -34,11 +38,15 @@ interface SavedSummary {
 /**
  * The default store: plain files, no setup, append-only and crash-safe.
  *
- *     {dir}/sessions/{sessionId}/batches/{first}-{last}-{keyHash}.ndjson   one file per batch, never changed
- *     {dir}/sessions/{sessionId}/blobs/{blobId}.{part}.blob               a JSON header line, then the bytes
- *     {dir}/sessions/{sessionId}/summary.json                             a cache, rebuilt from the batches
- *     {dir}/sessions/{sessionId}/hold.json                                a legal hold, while there is one
- *     {dir}/tmp/                                                          writes in progress, cleared on start
+ *     {dir}/sessions/{session}/batches/{first}-{last}-{keyHash}.ndjson   one file per batch, never changed
+ *     {dir}/sessions/{session}/blobs/{blob}.blob                        a JSON header line (content type, ids), then the bytes
+ *     {dir}/sessions/{session}/summary.json                             a cache, rebuilt from the batches
+ *     {dir}/sessions/{session}/hold.json                                a legal hold, while there is one
+ *     {dir}/tmp/                                                        writes in progress, cleared on start
+ *     {dir}/layout.json                                                 {"layout":2}
+ *
+ * {session} and {blob} are derived from the ids (fileNames.ts): safe on every platform for
+ * every valid id. A folder of layout 1 (named by the ids alone) is renamed on start, once.
  *
  * Every file is written to tmp/, fsynced and renamed into place, so a crash leaves a
  * file either complete or absent. Writes to one session are serialised in the process.
@@ -64,13 +72,16 @@ export function createFileStore({ dir, cacheBytes = 32 * 1024 * 1024 }: FileStor
       await rm(tmpDir, { recursive: true, force: true })
       await mkdir(tmpDir, { recursive: true })
       await durableMkdir(sessionsDir)
+      if ((await readLayout()) < LAYOUT) {
+        await migrateFromLayout1()
+        await durableWrite(join(dir, 'layout.json'), JSON.stringify({ layout: LAYOUT }), tmpDir)
+      }
     })())
 
-  const sessionDir = (id: string) => join(sessionsDir, assertId(id, 'sessionId'))
+  const sessionDir = (id: string) => join(sessionsDir, sessionDirName(assertId(id, 'sessionId')))
   const batchesDir = (id: string) => join(sessionDir(id), 'batches')
   const blobsDir = (id: string) => join(sessionDir(id), 'blobs')
-  const blobPath = (id: string, blobId: string, part: string) =>
-    join(blobsDir(id), `${assertId(blobId, 'blobId')}.${assertId(part, 'part')}.blob`)
+  const blobPath = (id: string, blobId: string, part: string) => join(blobsDir(id), blobFileName(assertId(blobId, 'blobId'), assertId(part, 'part')))
   const holdPath = (id: string) => join(sessionDir(id), 'hold.json')
 
   /** The session's summary, from memory, summary.json or the batches; null when it has no batch. Call under the lock. */
@@ -111,7 +122,46 @@ export function createFileStore({ dir, cacheBytes = 32 * 1024 * 1024 }: FileStor
 
   async function sessionIds(): Promise<string[]> {
     await start()
-    return (await readdir(sessionsDir)).filter(isId)
+    return (await readdir(sessionsDir)).map(sessionIdOfDir).filter((id) => id !== null)
+  }
+
+  async function readLayout(): Promise<number> {
+    try {
+      const saved: unknown = JSON.parse(await readFile(join(dir, 'layout.json'), 'utf8'))
+      return isRecord(saved) && typeof saved.layout === 'number' ? saved.layout : 1
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return 1
+      throw error
+    }
+  }
+
+  /**
+   * Layout 1 named session folders and blob files by the ids alone. Renames each folder and
+   * rewrites each blob file (its ids go into its header), keeping mtimes, which retention reads.
+   * Safe to run again after a crash: what is already renamed is left alone.
+   */
+  async function migrateFromLayout1(): Promise<void> {
+    for (const name of await readdir(sessionsDir)) {
+      let folder = name
+      if (sessionIdOfDir(name) === null) {
+        if (!isId(name)) continue
+        folder = sessionDirName(name)
+        await rename(join(sessionsDir, name), join(sessionsDir, folder))
+      }
+      const blobs = join(sessionsDir, folder, 'blobs')
+      for (const file of await readdirOrEmpty(blobs)) {
+        const ids = legacyBlobIds(file)
+        const blob = ids && (await readBlobFile(join(blobs, file)))
+        if (!ids) continue
+        if (blob) {
+          const target = join(blobs, blobFileName(ids.blobId, ids.part))
+          const { mtime } = await stat(join(blobs, file))
+          await durableWrite(target, blobFileData({ ...ids, contentType: blob.contentType }, blob.bytes), tmpDir)
+          await utimes(target, mtime, mtime)
+        }
+        await rm(join(blobs, file), { force: true })
+      }
+    }
   }
 
   async function loadHold(id: string): Promise<SessionHold | null> {
@@ -236,12 +286,8 @@ export function createFileStore({ dir, cacheBytes = 32 * 1024 * 1024 }: FileStor
       await start()
       return withLock(sessionId, async () => {
         if (await readBlobFile(path)) return 'duplicate'
-        const header = new TextEncoder().encode(`${JSON.stringify({ contentType })}\n`)
-        const data = new Uint8Array(header.length + bytes.length)
-        data.set(header)
-        data.set(bytes, header.length)
         await durableMkdir(blobsDir(sessionId))
-        await durableWrite(path, data, tmpDir)
+        await durableWrite(path, blobFileData({ contentType, blobId, part }, bytes), tmpDir)
         await stampWrite(sessionId, path, receivedAt)
         return 'stored'
       })
@@ -249,19 +295,18 @@ export function createFileStore({ dir, cacheBytes = 32 * 1024 * 1024 }: FileStor
 
     async getBlob(sessionId, blobId, part) {
       const blob = await readBlobFile(blobPath(sessionId, blobId, part))
-      return blob && { sessionId, blobId, part, ...blob }
+      return blob && blob.blobId === blobId && blob.part === part ? { sessionId, blobId, part, contentType: blob.contentType, bytes: blob.bytes } : null
     },
 
     async listBlobs(sessionId) {
       const dir = blobsDir(sessionId)
       const names = await readdirOrEmpty(dir)
       const refs: BlobRef[] = []
-      for (const name of names.sort()) {
-        const [blobId, part, extension] = name.split('.')
-        const blob = blobId && part && extension === 'blob' ? await readBlobFile(join(dir, name)) : null
-        if (blob) refs.push({ blobId: blobId!, part: part!, contentType: blob.contentType, size: blob.bytes.length })
+      for (const name of names) {
+        const blob = name.endsWith('.blob') ? await readBlobFile(join(dir, name)) : null
+        if (blob?.blobId !== undefined && blob.part !== undefined) refs.push({ blobId: blob.blobId, part: blob.part, contentType: blob.contentType, size: blob.bytes.length })
       }
-      return refs
+      return refs.sort((a, b) => (a.blobId < b.blobId ? -1 : a.blobId > b.blobId ? 1 : a.part < b.part ? -1 : a.part > b.part ? 1 : 0))
     },
 
     async listSessions(filter) {
@@ -346,7 +391,23 @@ export function createFileStore({ dir, cacheBytes = 32 * 1024 * 1024 }: FileStor
   }
 }
 
-async function readBlobFile(path: string): Promise<{ contentType: string; bytes: Uint8Array } | null> {
+interface BlobHeader {
+  contentType: string
+  blobId?: string
+  part?: string
+}
+
+/** A blob file: its header as one JSON line, then the bytes. */
+function blobFileData(header: BlobHeader, bytes: Uint8Array): Uint8Array {
+  const head = new TextEncoder().encode(`${JSON.stringify(header)}\n`)
+  const data = new Uint8Array(head.length + bytes.length)
+  data.set(head)
+  data.set(bytes, head.length)
+  return data
+}
+
+/** A blob file's header and bytes; null when absent or not one. Files of layout 1 have no ids in their header. */
+async function readBlobFile(path: string): Promise<(BlobHeader & { bytes: Uint8Array }) | null> {
   let data: Uint8Array
   try {
     data = await readFile(path)
@@ -358,7 +419,8 @@ async function readBlobFile(path: string): Promise<{ contentType: string; bytes:
   try {
     const header: unknown = JSON.parse(new TextDecoder().decode(data.subarray(0, newline)))
     if (newline === -1 || !isRecord(header) || typeof header.contentType !== 'string') return null
-    return { contentType: header.contentType, bytes: data.subarray(newline + 1) }
+    const ids = typeof header.blobId === 'string' && typeof header.part === 'string' ? { blobId: header.blobId, part: header.part } : {}
+    return { contentType: header.contentType, ...ids, bytes: data.subarray(newline + 1) }
   } catch {
     return null
   }
