@@ -10,6 +10,7 @@ export { serve, type RunningServer, type ServeOptions } from './node/serve.js'
 export { toNodeListener, type NodeListener, type NodeListenerOptions } from './node/toNodeListener.js'
 export { createFileStore, type FileStoreOptions } from './store/createFileStore.js'
 export { createMemoryStore } from './store/createMemoryStore.js'
+export { eventSlices } from './store/eventSlices.js'
 export { createPostgresStore, type PostgresStoreOptions } from './store/createPostgresStore.js'
 export type {
   BlobPart,
