@@ -50,12 +50,30 @@ function toRequest(req: IncomingMessage, target: string, signal: AbortSignal): R
   }
   const method = req.method ?? 'GET'
   const hasBody = method !== 'GET' && method !== 'HEAD'
+  const body = hasBody ? (req.readableEnded ? bodyReadBefore(req, headers) : bodyStream(req)) : undefined
   return new Request(new URL(target, 'http://localhost'), {
     method,
     headers,
     signal,
-    ...(hasBody ? { body: bodyStream(req), duplex: 'half' } : {}),
+    ...(body !== undefined && { body, duplex: 'half' }),
   } as RequestInit)
+}
+
+/**
+ * The body that middleware in front already read from the socket (Express with `express.raw()`,
+ * `express.text()` or `express.json()`), from what it left in `req.body`: the stream has
+ * ended, so waiting on it would hang. A raw body that body-parser inflated (its default) no
+ * longer starts with gzip's magic bytes, so its Content-Encoding goes.
+ */
+function bodyReadBefore(req: IncomingMessage, headers: Headers): Uint8Array {
+  const parsed = (req as { body?: unknown }).body
+  let bytes = new Uint8Array(0)
+  if (parsed instanceof Uint8Array) bytes = parsed
+  else if (typeof parsed === 'string') bytes = new TextEncoder().encode(parsed)
+  else if (parsed !== undefined && parsed !== null) bytes = new TextEncoder().encode(JSON.stringify(parsed))
+  if (headers.has('content-encoding') && !(bytes[0] === 0x1f && bytes[1] === 0x8b)) headers.delete('content-encoding')
+  headers.set('content-length', String(bytes.length))
+  return bytes
 }
 
 /** The request body, read only as fast as the handler pulls. Cancelling leaves the socket for the response. */
