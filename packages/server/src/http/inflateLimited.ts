@@ -17,7 +17,8 @@ export async function* inflateLimited(body: Uint8Array, maxBytes: number): Async
       controller.enqueue(body.slice(offset, (offset += INPUT_BYTES)))
     },
   })
-  const reader = input.pipeThrough(new DecompressionStream('gzip')).getReader()
+  const gunzip = new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>
+  const reader = input.pipeThrough(gunzip).getReader()
   let total = 0
   try {
     for (;;) {

@@ -65,10 +65,10 @@ function toRequest(req: IncomingMessage, target: string, signal: AbortSignal): R
  * ended, so waiting on it would hang. A raw body that body-parser inflated (its default) no
  * longer starts with gzip's magic bytes, so its Content-Encoding goes.
  */
-function bodyReadBefore(req: IncomingMessage, headers: Headers): Uint8Array {
+function bodyReadBefore(req: IncomingMessage, headers: Headers): Uint8Array<ArrayBuffer> {
   const parsed = (req as { body?: unknown }).body
   let bytes = new Uint8Array(0)
-  if (parsed instanceof Uint8Array) bytes = parsed
+  if (parsed instanceof Uint8Array) bytes = Uint8Array.from(parsed)
   else if (typeof parsed === 'string') bytes = new TextEncoder().encode(parsed)
   else if (parsed !== undefined && parsed !== null) bytes = new TextEncoder().encode(JSON.stringify(parsed))
   if (headers.has('content-encoding') && !(bytes[0] === 0x1f && bytes[1] === 0x8b)) headers.delete('content-encoding')
