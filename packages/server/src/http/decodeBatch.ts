@@ -7,10 +7,12 @@ import { LineSplitter } from './LineSplitter.js'
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
 /** A slice is handed on once it holds this many events or bytes of lines, whichever comes first. */
-const SLICE_EVENTS = 2000
-const SLICE_BYTES = 1024 * 1024
+const SLICE_EVENTS = 1000
+const SLICE_BYTES = 256 * 1024
+/** Other requests get a turn at least this often (ms) while a slice is being decoded. */
+const TURN_MS = 4
 /** A body sent without gzip is split in pieces this large, as inflated output would be. */
-const PLAIN_PIECE = 64 * 1024
+const PLAIN_PIECE = 16 * 1024
 
 export interface BatchEnvelope {
   sessionId: string
@@ -51,13 +53,17 @@ export async function* decodeBatch(body: Uint8Array, gzip: boolean, envelope: Ba
     slice.push(event)
     sliceBytes += bytes.length
   })
+  let turn = performance.now()
   for await (const chunk of gzip ? inflateLimited(body, limits.maxDecompressedBytes) : plainPieces(body, limits.maxDecompressedBytes)) {
     splitter.push(chunk)
     if (slice.length >= SLICE_EVENTS || sliceBytes >= SLICE_BYTES) {
       yield slice
       slice = []
       sliceBytes = 0
+    }
+    if (performance.now() - turn >= TURN_MS) {
       await nextTurn()
+      turn = performance.now()
     }
   }
   splitter.end()

@@ -1,6 +1,6 @@
 import type { EventBatch, WireEvent } from './SessionStore.js'
 
-const SLICE_EVENTS = 2000
+const SLICE_EVENTS = 1000
 
 /** A batch's events as slices, whether they came as one array or as slices being decoded. */
 export async function* eventSlices(events: EventBatch['events']): AsyncGenerator<readonly WireEvent[]> {
