@@ -68,5 +68,4 @@ describe('inflateLimited', () => {
     expect(await codeOf(() => inflate(concat(good, new Uint8Array([1, 2, 3, 4]))))).toBe('invalid_gzip')
     expect((await inflate(good)).text).toBe(noise(5_000, 4))
   })
-
 })
