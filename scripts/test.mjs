@@ -18,6 +18,17 @@ function run(command, env = {}) {
   return spawnSync(command, { stdio: 'inherit', shell: true, env: { ...process.env, CHROMIUM_PATH: chromium, ...env } }).status ?? 1
 }
 
+/** DATABASE_URL and TAPEDECK_PG_DIR of a PostgreSQL started for this run, or {} when it cannot start. */
+function startPostgres() {
+  const started = spawnSync('bash', ['scripts/postgres.sh'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+  const env = Object.fromEntries([...(started.stdout ?? '').matchAll(/^export (\w+)='([^']*)'$/gm)].map(([, name, value]) => [name, value]))
+  if (started.status !== 0 || !env.DATABASE_URL) {
+    console.warn('No PostgreSQL for this run (scripts/postgres.sh failed): its store suites are skipped.')
+    return {}
+  }
+  return env
+}
+
 function readJson(path) {
   return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined
 }
@@ -36,7 +47,11 @@ if (run('npm run typecheck:published --silent') !== 0) {
   console.error('The published types do not hold: no test was run.')
   process.exit(1)
 }
-const vitest = run('npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json')
+// The PostgreSQL store's contract and hostile-input suites run against a throwaway database
+// when none is given and the PostgreSQL binaries are installed (scripts/postgres.sh).
+const postgres = process.env.DATABASE_URL ? {} : startPostgres()
+const vitest = run('npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json', postgres)
+if (postgres.TAPEDECK_PG_DIR) spawnSync('bash', ['scripts/postgres.sh', 'stop'], { stdio: 'inherit', env: { ...process.env, ...postgres } })
 const playwright = run('npx playwright test --reporter=list,json', { PLAYWRIGHT_JSON_OUTPUT_NAME: 'reports/e2e.json' })
 const bench = run('node bench/run.mjs --quick') // every benchmark figure still measured: one test
 

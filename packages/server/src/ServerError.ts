@@ -21,6 +21,7 @@ export const ERROR_STATUS = {
   method_not_allowed: 405,
   body_too_large: 413,
   decompressed_too_large: 413,
+  too_many_events: 413,
   unsupported_media_type: 415,
   unsupported_encoding: 415,
   empty_batch: 422,
@@ -30,8 +31,10 @@ export const ERROR_STATUS = {
   session_mismatch: 422,
   seq_out_of_range: 422,
   seq_out_of_order: 422,
+  session_fragmented: 422,
   session_held: 423,
   rate_limited: 429,
+  server_busy: 503,
   internal_error: 500,
   invalid_options: 500,
 } as const

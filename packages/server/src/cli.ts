@@ -24,7 +24,14 @@ async function main(): Promise<void> {
     rateLimits: options.rateLimits,
     ...(options.cors && { cors: options.cors }),
   })
-  const server = await serve({ handler, port: options.port, host: options.host })
+  const server = await serve({
+    handler,
+    port: options.port,
+    host: options.host,
+    ...(options.headersTimeoutMs !== undefined && { headersTimeoutMs: options.headersTimeoutMs }),
+    ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.maxConnections !== undefined && { maxConnections: options.maxConnections }),
+  })
   for (const warning of options.warnings) console.warn(warning)
   console.log(`tapedeck-server listening on ${server.url} (store: ${databaseUrl ? 'PostgreSQL' : resolve(options.data)})`)
   const retention =

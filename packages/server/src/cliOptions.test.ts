@@ -13,6 +13,7 @@ describe('parseCliOptions', () => {
         '--cors-origin', 'https://app.example.com', '--cors-origin', 'http://localhost:5173',
         '--rate-limit', 'ingest=50:200', '--rate-limit', 'read=0.5',
         '--retention', '30d', '--retention-interval', '15m', '--no-ingest-erase',
+        '--headers-timeout', '5s', '--request-timeout', '2m', '--max-connections', '300',
       ],
       { TAPEDECK_INGEST_KEY: 'in-a, in-b', TAPEDECK_READ_KEY: 'read-a', TAPEDECK_ADMIN_KEY: 'admin-a' },
     )
@@ -30,6 +31,9 @@ describe('parseCliOptions', () => {
       rateLimits: { ingest: { perSecond: 50, burst: 200 }, read: { perSecond: 0.5, burst: 1 } },
       retentionMs: 30 * 86_400_000,
       retentionIntervalMs: 15 * 60_000,
+      headersTimeoutMs: 5000,
+      requestTimeoutMs: 120_000,
+      maxConnections: 300,
       warnings: [],
     })
   })

@@ -18,6 +18,9 @@ export const USAGE = `Usage: tapedeck-server [options]
                               (e.g. 30d, 12h, 90m); swept at start and every --retention-interval
   --retention-interval <d>    time between sweeps (default the smaller of retention and 10m)
   --no-ingest-erase           ingest keys may not erase sessions (by default they may, one by id)
+  --headers-timeout <d>       time a client has to send a request's headers (default 10s); then 408
+  --request-timeout <d>       time a client has to send a whole request, body included (default 60s); then 408
+  --max-connections <n>       open connections at most (default 1024); more are closed when accepted
 
 Keys (comma-separated for several, e.g. during a rotation):
   TAPEDECK_INGEST_KEY   sends batches and blobs; erases one session by id
@@ -39,6 +42,9 @@ export interface CliOptions {
   rateLimits: RateLimits
   retentionMs: number | undefined
   retentionIntervalMs: number | undefined
+  headersTimeoutMs: number | undefined
+  requestTimeoutMs: number | undefined
+  maxConnections: number | undefined
   /** What to tell the operator at start: open server, closed routes, no browser access. */
   warnings: string[]
 }
@@ -61,6 +67,9 @@ export function parseCliOptions(args: readonly string[], env: Record<string, str
         retention: { type: 'string' },
         'retention-interval': { type: 'string' },
         'no-ingest-erase': { type: 'boolean', default: false },
+        'headers-timeout': { type: 'string' },
+        'request-timeout': { type: 'string' },
+        'max-connections': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }))
@@ -85,6 +94,9 @@ export function parseCliOptions(args: readonly string[], env: Record<string, str
     rateLimits: parseRateLimits(values['rate-limit'] ?? []),
     retentionMs: values.retention === undefined ? undefined : parseDuration(values.retention, '--retention'),
     retentionIntervalMs: values['retention-interval'] === undefined ? undefined : parseDuration(values['retention-interval'], '--retention-interval'),
+    headersTimeoutMs: values['headers-timeout'] === undefined ? undefined : parseDuration(values['headers-timeout'], '--headers-timeout'),
+    requestTimeoutMs: values['request-timeout'] === undefined ? undefined : parseDuration(values['request-timeout'], '--request-timeout'),
+    maxConnections: values['max-connections'] === undefined ? undefined : parseCount(values['max-connections'], '--max-connections'),
     warnings: [],
   }
   if (options.retentionIntervalMs !== undefined && options.retentionMs === undefined) throw invalid('--retention-interval needs --retention.')
@@ -98,6 +110,12 @@ export function parseDuration(text: string, name: string): number {
   const ms = match ? Number(match[1]) * UNITS[match[2]!]! : Number.NaN
   if (!(ms > 0 && Number.isFinite(ms))) throw invalid(`${name} must be a positive duration with a unit (ms, s, m, h, d), e.g. 30d; not ${JSON.stringify(text)}.`)
   return ms
+}
+
+function parseCount(text: string, name: string): number {
+  const count = Number(text)
+  if (!/^\d{1,9}$/.test(text) || count < 1) throw invalid(`${name} must be a positive integer, not ${JSON.stringify(text)}.`)
+  return count
 }
 
 function parseRateLimits(specs: readonly string[]): RateLimits {

@@ -7,9 +7,10 @@ export { listRoutes, type RouteInfo } from './http/routes.js'
 export { scheduleRetention, type RetentionSchedule, type ScheduleRetentionOptions } from './retention/scheduleRetention.js'
 export { sweepRetention, type RetentionOptions, type RetentionReport } from './retention/sweepRetention.js'
 export { serve, type RunningServer, type ServeOptions } from './node/serve.js'
-export { toNodeListener, type NodeListener } from './node/toNodeListener.js'
+export { toNodeListener, type NodeListener, type NodeListenerOptions } from './node/toNodeListener.js'
 export { createFileStore, type FileStoreOptions } from './store/createFileStore.js'
 export { createMemoryStore } from './store/createMemoryStore.js'
+export { eventSlices } from './store/eventSlices.js'
 export { createPostgresStore, type PostgresStoreOptions } from './store/createPostgresStore.js'
 export type {
   BlobPart,

@@ -2,8 +2,9 @@ import { ServerError } from '../ServerError.js'
 import type { SessionStore } from '../store/SessionStore.js'
 import { authorize, checkKeys, type Keys, type KeyKind } from './authorize.js'
 import { checkCors, corsHeaders, preflight, type CorsOptions } from './cors.js'
-import { hasDotSegments } from './dotSegments.js'
 import { createRateLimiter, type RateLimit, type RateLimiter } from './createRateLimiter.js'
+import { createIngestGate } from './ingestGate.js'
+import { pathProblem } from './pathCheck.js'
 import { DEFAULT_LIMITS, type Limits } from './requestContext.js'
 import { requestIdOf } from './requestId.js'
 import { errorResponse } from './responses.js'
@@ -53,6 +54,7 @@ export function createHandler(options: HandlerOptions): Handler {
   checkKeys(keys)
   checkCors(options.cors)
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits }
+  const admitIngest = createIngestGate(limits)
   const log = options.log === undefined ? console : options.log
   const basePath = (options.basePath ?? '').replace(/\/+$/, '')
   const now = options.now ?? Date.now
@@ -63,7 +65,8 @@ export function createHandler(options: HandlerOptions): Handler {
   const keyed = keys.ingestKeys.length + keys.readKeys.length + keys.adminKeys.length > 0
 
   async function answer(request: Request, url: URL, notes: string[]): Promise<Response> {
-    if (hasDotSegments(request)) throw new ServerError('invalid_path', 'The path has . or .. segments.')
+    const problem = pathProblem(request, url.pathname)
+    if (problem !== null) throw new ServerError('invalid_path', problem)
     if (request.method === 'OPTIONS') return preflight(request, options.cors)
     if (!url.pathname.startsWith(`${basePath}/`)) throw new ServerError('not_found', 'No such endpoint; see PROTOCOL.md.')
     const { route, params, access } = matchRoute(request.method, url.pathname.slice(basePath.length))
@@ -75,7 +78,7 @@ export function createHandler(options: HandlerOptions): Handler {
         throw new ServerError('rate_limited', `Too many requests for this key; try again in ${wait} s.`, { headers: { 'Retry-After': String(wait) } })
       }
     }
-    return route({ request, url, params, store: options.store, limits, now, note: (text) => notes.push(text) })
+    return route({ request, url, params, store: options.store, limits, admitIngest, now, note: (text) => notes.push(text) })
   }
 
   return async (request) => {

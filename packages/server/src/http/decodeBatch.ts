@@ -1,10 +1,18 @@
 import { ServerError } from '../ServerError.js'
 import type { WireEvent } from '../store/SessionStore.js'
 import { isRecord } from '../summary/sessionSummary.js'
-import { gunzipLimited } from './gunzipLimited.js'
+import { inflateLimited } from './inflateLimited.js'
 import { LineSplitter } from './LineSplitter.js'
 
 const decoder = new TextDecoder('utf-8', { fatal: true })
+
+/** A slice is handed on once it holds this many events or bytes of lines, whichever comes first. */
+const SLICE_EVENTS = 1000
+const SLICE_BYTES = 256 * 1024
+/** Other requests get a turn at least this often (ms) while a slice is being decoded. */
+const TURN_MS = 4
+/** A body sent without gzip is split in pieces this large, as inflated output would be. */
+const PLAIN_PIECE = 16 * 1024
 
 export interface BatchEnvelope {
   sessionId: string
@@ -15,32 +23,63 @@ export interface BatchEnvelope {
 export interface DecodeLimits {
   maxDecompressedBytes: number
   maxLineBytes: number
+  maxBatchEvents: number
 }
 
 /**
- * Turns a request body into validated events, or refuses the whole batch: every line must be
- * a JSON object of the header's session, with an integer seq inside the header's range,
+ * Turns a request body into validated events, in slices, or refuses the whole batch: every line
+ * must be a JSON object of the header's session, with an integer seq inside the header's range,
  * strictly increasing, and a non-empty string `type`. Blank lines are ignored.
+ *
+ * Nothing is decoded before it is asked for, and between slices the event loop gets a turn:
+ * a store writes each slice and drops it, so a batch never lives in memory as a whole, and a
+ * large one never stalls other requests. The refusal of a late line comes from the iteration,
+ * after earlier slices were handed on: a store writes a batch all or nothing (SessionStore).
  */
-export function decodeBatch(body: Uint8Array, gzip: boolean, envelope: BatchEnvelope, limits: DecodeLimits): WireEvent[] {
-  const events: WireEvent[] = []
+export async function* decodeBatch(body: Uint8Array, gzip: boolean, envelope: BatchEnvelope, limits: DecodeLimits): AsyncGenerator<WireEvent[]> {
+  let slice: WireEvent[] = []
+  let sliceBytes = 0
+  let count = 0
+  let previousSeq: number | undefined
   const splitter = new LineSplitter(limits.maxLineBytes, (bytes, lineNumber) => {
     const event = parseLine(bytes, lineNumber)
     if (event === null) return
-    checkEvent(event, lineNumber, envelope, events.at(-1)?.seq)
-    events.push(event)
-  })
-  if (gzip) {
-    gunzipLimited(body, limits.maxDecompressedBytes, (chunk) => splitter.push(chunk))
-  } else {
-    if (body.length > limits.maxDecompressedBytes) {
-      throw new ServerError('decompressed_too_large', `The batch is larger than ${limits.maxDecompressedBytes} bytes.`)
+    checkEvent(event, lineNumber, envelope, previousSeq)
+    count += 1
+    if (count > limits.maxBatchEvents) {
+      throw new ServerError('too_many_events', `The batch holds more than ${limits.maxBatchEvents} events: send it in smaller batches.`)
     }
-    splitter.push(body)
+    previousSeq = event.seq
+    slice.push(event)
+    sliceBytes += bytes.length
+  })
+  let turn = performance.now()
+  for await (const chunk of gzip ? inflateLimited(body, limits.maxDecompressedBytes) : plainPieces(body, limits.maxDecompressedBytes)) {
+    splitter.push(chunk)
+    if (slice.length >= SLICE_EVENTS || sliceBytes >= SLICE_BYTES) {
+      yield slice
+      slice = []
+      sliceBytes = 0
+    }
+    if (performance.now() - turn >= TURN_MS) {
+      await nextTurn()
+      turn = performance.now()
+    }
   }
   splitter.end()
-  if (events.length === 0) throw new ServerError('empty_batch', 'The batch holds no events.')
-  return events
+  if (count === 0) throw new ServerError('empty_batch', 'The batch holds no events.')
+  if (slice.length > 0) yield slice
+}
+
+async function* plainPieces(body: Uint8Array, maxBytes: number): AsyncGenerator<Uint8Array> {
+  if (body.length > maxBytes) throw new ServerError('decompressed_too_large', `The batch is larger than ${maxBytes} bytes.`)
+  for (let offset = 0; offset < body.length; offset += PLAIN_PIECE) yield body.subarray(offset, offset + PLAIN_PIECE)
+}
+
+/** Lets timers and I/O run: setImmediate where there is one (Node), else a zero timeout. */
+function nextTurn(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (callback: () => void) => void }).setImmediate
+  return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)))
 }
 
 function parseLine(bytes: Uint8Array, lineNumber: number): WireEvent | null {

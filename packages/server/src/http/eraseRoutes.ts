@@ -2,6 +2,8 @@ import { ServerError } from '../ServerError.js'
 import { readBody } from './readBody.js'
 import type { RequestContext } from './requestContext.js'
 import { json } from './responses.js'
+import { checkUserId } from './routes.js'
+import { singleParam } from './sessionQuery.js'
 
 const MAX_HOLD_BODY = 16 * 1024
 const MAX_REASON = 1000
@@ -18,9 +20,13 @@ export async function deleteSession({ params, store, note }: RequestContext): Pr
   return json(200, { deleted: [id] })
 }
 
-/** DELETE /v1/users/{userId}: erases the user's sessions except held ones, and names those. */
-export async function deleteUser({ params, store, note }: RequestContext): Promise<Response> {
-  const { erased, held } = await store.deleteUser(params.userId!)
+/**
+ * DELETE /v1/users/{userId} or /v1/users?userId=…: erases the user's sessions except held ones,
+ * and names those. The query form carries ids a path may not (an encoded `/`, `\` or `.`).
+ */
+export async function deleteUser({ params, url, store, note }: RequestContext): Promise<Response> {
+  const userId = params.userId ?? checkUserId(singleParam(url.searchParams, 'userId') ?? '')
+  const { erased, held } = await store.deleteUser(userId)
   note(`erased=${erased.length} held=${held.length}`)
   return json(200, { deleted: erased, held })
 }

@@ -215,7 +215,11 @@ describe('PUT /v1/sessions/{id}/blobs/{blobId}/{part}', () => {
     expect([large.status, await errorCode(large)]).toEqual([413, 'body_too_large'])
     const encoded = await put('s_1/blobs/b_1/0', gzip('x'), { 'Content-Encoding': 'gzip' })
     expect([encoded.status, await errorCode(encoded)]).toEqual([415, 'unsupported_encoding'])
-    for (const path of ['s_1/blobs/..%2F..%2Fetc/0', 's_1/blobs/b%2F1/0', 's_1/blobs/b_1/%00', 's_1/blobs/b.1/0', `${'s'.repeat(129)}/blobs/b/0`, 's_1/blobs/b_%C3%A9/0']) {
+    for (const path of ['s_1/blobs/..%2F..%2Fetc/0', 's_1/blobs/b%2F1/0']) {
+      const response = await put(path, new Uint8Array([1]))
+      expect([path, response.status, await errorCode(response)]).toEqual([path, 400, 'invalid_path'])
+    }
+    for (const path of ['s_1/blobs/b_1/%00', 's_1/blobs/b.1/0', `${'s'.repeat(129)}/blobs/b/0`, 's_1/blobs/b_%C3%A9/0']) {
       const response = await put(path, new Uint8Array([1]))
       expect([path, response.status, await errorCode(response)]).toEqual([path, 400, 'invalid_id'])
     }

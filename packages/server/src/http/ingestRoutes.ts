@@ -10,7 +10,7 @@ const KEY = /^[\x21-\x7e]{1,256}$/
 const SEQ_RANGE = /^(\d{1,16})-(\d{1,16})$/
 
 /** POST /v1/batches (PROTOCOL.md §2): 201 when stored, 200 when the key was already stored. */
-export async function postBatch({ request, store, limits, now, note }: RequestContext): Promise<Response> {
+export async function postBatch({ request, store, limits, admitIngest, now, note }: RequestContext): Promise<Response> {
   const gzip = bodyEncoding(request)
   if (mediaType(request) !== 'application/x-ndjson') {
     throw new ServerError('unsupported_media_type', 'Send Content-Type: application/x-ndjson.')
@@ -27,21 +27,25 @@ export async function postBatch({ request, store, limits, now, note }: RequestCo
   if (!KEY.test(key)) throw new ServerError('invalid_idempotency_key', 'Idempotency-Key must be 1 to 256 visible ASCII characters.')
   note(`session=${sessionId} seq=${firstSeq}-${lastSeq}`)
 
-  const body = await readBody(request, limits.maxBodyBytes)
-  const events = decodeBatch(body, gzip, { sessionId, firstSeq, lastSeq }, limits)
-  const result = await store.putBatch({ sessionId, key, firstSeq, lastSeq, events }, now())
+  const result = await admitIngest(async () => {
+    const body = await readBody(request, limits.maxBodyBytes)
+    const events = decodeBatch(body, gzip, { sessionId, firstSeq, lastSeq }, limits)
+    return store.putBatch({ sessionId, key, firstSeq, lastSeq, events }, now())
+  })
   note(result.status === 'duplicate' ? 'duplicate' : `stored=${result.stored}${formatSkipped(result.skipped)}`)
   return json(result.status === 'duplicate' ? 200 : 201, result)
 }
 
 /** PUT /v1/sessions/{id}/blobs/{blobId}/{part} (§3): 201 when stored, 200 when this part was already stored. */
-export async function putBlob({ request, params, store, limits, now, note }: RequestContext): Promise<Response> {
+export async function putBlob({ request, params, store, limits, admitIngest, now, note }: RequestContext): Promise<Response> {
   if (bodyEncoding(request)) throw new ServerError('unsupported_encoding', 'Send blob bytes without Content-Encoding.')
   const contentType = request.headers.get('content-type') || 'application/octet-stream'
   if (contentType.length > 255) throw new ServerError('unsupported_media_type', 'Content-Type is longer than 255 characters.')
-  const bytes = await readBody(request, limits.maxBodyBytes)
   const { sessionId, blobId, part } = params as { sessionId: string; blobId: string; part: string }
-  const status = await store.putBlob({ sessionId, blobId, part, contentType, bytes }, now())
+  const { bytes, status } = await admitIngest(async () => {
+    const bytes = await readBody(request, limits.maxBodyBytes)
+    return { bytes, status: await store.putBlob({ sessionId, blobId, part, contentType, bytes }, now()) }
+  })
   note(`bytes=${bytes.length} ${status}`)
   return json(status === 'stored' ? 201 : 200, { status, bytes: bytes.length })
 }

@@ -5,7 +5,7 @@ import { exportZip } from '../export/exportZip.js'
 import { ServerError } from '../ServerError.js'
 import type { RequestContext } from './requestContext.js'
 import { bodyBytes, json, ndjsonStream } from './responses.js'
-import { encodeCursor, parseSeqParam, parseSessionQuery } from './sessionQuery.js'
+import { encodeCursor, parseSeqParam, parseSessionQuery, singleParam } from './sessionQuery.js'
 
 /** Content from recordings is never run by a browser that opens it from this origin. */
 const INERT = { 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox" }
@@ -23,7 +23,7 @@ export async function getSession(context: RequestContext): Promise<Response> {
 
 export async function getEvents(context: RequestContext): Promise<Response> {
   const { id } = await findSession(context)
-  const fromSeq = parseSeqParam(context.url.searchParams.get('fromSeq'), 'fromSeq')
+  const fromSeq = parseSeqParam(context.url.searchParams, 'fromSeq')
   return new Response(ndjsonStream(context.store.readEvents(id, { fromSeq })), {
     headers: { 'Content-Type': 'application/x-ndjson; charset=utf-8' },
   })
@@ -43,7 +43,7 @@ const EXPORTS = {
 } as const satisfies Record<SessionExportFormat, string>
 
 export async function exportSession(context: RequestContext): Promise<Response> {
-  const format = context.url.searchParams.get('format') ?? 'jsonl'
+  const format = singleParam(context.url.searchParams, 'format') ?? 'jsonl'
   if (!Object.hasOwn(EXPORTS, format)) throw new ServerError('invalid_query', 'format must be jsonl, zip, html or csv.')
   const detail = await findSession(context)
   const type = format as keyof typeof EXPORTS

@@ -27,6 +27,7 @@ const ROUTES: RouteTable[] = [
   { pattern: ['v1', 'sessions', ':sessionId', 'export'], methods: { GET: [exportSession, 'read'] } },
   { pattern: ['v1', 'sessions', ':sessionId', 'hold'], methods: { GET: [getHold, 'read'], PUT: [putHold, 'admin'], DELETE: [deleteHold, 'admin'] } },
   { pattern: ['v1', 'sessions', ':sessionId', 'blobs', ':blobId', ':part'], methods: { GET: [getBlob, 'read'], PUT: [putBlob, 'ingest'] } },
+  { pattern: ['v1', 'users'], methods: { DELETE: [deleteUser, 'admin'] } },
   { pattern: ['v1', 'users', ':userId'], methods: { DELETE: [deleteUser, 'admin'] } },
 ]
 
@@ -70,8 +71,9 @@ export function matchRoute(method: string, path: string): MatchedRoute {
 }
 
 /**
- * Ids are checked as they appear in the URL, still percent-encoded, so %2F, %00 or %2E%2E
- * can never reach a store. A user id is not used in paths: any text without control characters.
+ * Ids are checked as they appear in the URL, still percent-encoded, so %00 or a space can never
+ * reach a store (an encoded slash or dot is refused before: pathCheck.ts). A user id is not
+ * used in paths: any text without control characters.
  */
 function checkParam(name: string, raw: string): string {
   if (name !== 'userId') return assertId(raw, name)
@@ -81,6 +83,11 @@ function checkParam(name: string, raw: string): string {
   } catch (error) {
     throw new ServerError('invalid_id', 'userId is not valid percent-encoding.', { cause: error })
   }
+  return checkUserId(userId)
+}
+
+/** A user id to erase by, from the path or `?userId=`: 1 to 256 characters without control characters. */
+export function checkUserId(userId: string): string {
   if (userId.length < 1 || userId.length > 256 || /\p{Cc}/u.test(userId)) {
     throw new ServerError('invalid_id', 'userId must be 1 to 256 characters without control characters.')
   }

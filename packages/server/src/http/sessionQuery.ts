@@ -7,38 +7,57 @@ const DEFAULT_LIMIT = 50
 const MAX_LIMIT = 500
 const STATUSES: readonly SessionDetailStatus[] = ['active', 'ended', 'interrupted']
 
-/** Reads `userId, feature, status, from, to, limit, cursor` of `GET /v1/sessions`. */
+/** The longest userId or feature a list may filter by. */
+const MAX_TEXT = 1024
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+/** The range of a Date, in epoch ms: every store can compare it (a PostgreSQL bigint holds it). */
+const MAX_TIME = 8.64e15
+
+/**
+ * Every parameter of `GET /v1/sessions`, each read (and checked) once, for every store: a value
+ * a store could not take (a NUL, a number past its integer type) is a 400 invalid_query here,
+ * never a 500 there. A new list filter is one more entry.
+ */
+const SESSION_PARAMS: Record<string, (value: string, filter: SessionFilter) => void> = {
+  userId: (value, filter) => (filter.userId = parseText(value, 'userId')),
+  feature: (value, filter) => (filter.feature = parseText(value, 'feature')),
+  status: (value, filter) => {
+    if (!STATUSES.includes(value as SessionDetailStatus)) throw invalid(`status must be one of ${STATUSES.join(', ')}.`)
+    filter.status = value as SessionDetailStatus
+  },
+  from: (value, filter) => (filter.from = parseTime(value, 'from')),
+  to: (value, filter) => (filter.to = parseTime(value, 'to')),
+  limit: (value, filter) => {
+    const limit = Number(value)
+    if (!/^\d{1,4}$/.test(value) || limit < 1 || limit > MAX_LIMIT) throw invalid(`limit must be an integer from 1 to ${MAX_LIMIT}.`)
+    filter.limit = limit
+  },
+  cursor: (value, filter) => (filter.after = decodeCursor(value)),
+}
+
+/** Reads the parameters of `GET /v1/sessions` (SESSION_PARAMS); an empty one is as if absent, a repeated one is refused. */
 export function parseSessionQuery(params: URLSearchParams): SessionFilter {
   const filter: SessionFilter = { limit: DEFAULT_LIMIT }
-  const userId = params.get('userId')
-  const feature = params.get('feature')
-  const status = params.get('status')
-  const from = params.get('from')
-  const to = params.get('to')
-  const limit = params.get('limit')
-  const cursor = params.get('cursor')
-  if (userId) filter.userId = userId
-  if (feature) filter.feature = feature
-  if (status) {
-    if (!STATUSES.includes(status as SessionDetailStatus)) throw invalid(`status must be one of ${STATUSES.join(', ')}.`)
-    filter.status = status as SessionDetailStatus
+  for (const [name, read] of Object.entries(SESSION_PARAMS)) {
+    const value = singleParam(params, name)
+    if (value) read(value, filter)
   }
-  if (from) filter.from = parseTime(from, 'from')
-  if (to) filter.to = parseTime(to, 'to')
-  if (limit) {
-    const value = Number(limit)
-    if (!Number.isInteger(value) || value < 1 || value > MAX_LIMIT) throw invalid(`limit must be an integer from 1 to ${MAX_LIMIT}.`)
-    filter.limit = value
-  }
-  if (cursor) filter.after = decodeCursor(cursor)
   return filter
 }
 
-/** A non-negative integer query parameter, e.g. `fromSeq`. */
-export function parseSeqParam(value: string | null, name: string): number {
+/** A parameter given at most once: `?userId=a&userId=b` means two things, so it is refused. */
+export function singleParam(params: URLSearchParams, name: string): string | null {
+  const values = params.getAll(name)
+  if (values.length > 1) throw invalid(`${name} is given more than once.`)
+  return values[0] ?? null
+}
+
+/** A non-negative integer query parameter, e.g. `fromSeq`; 0 when absent. */
+export function parseSeqParam(params: URLSearchParams, name: string): number {
+  const value = singleParam(params, name)
   if (value === null || value === '') return 0
   const seq = Number(value)
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(seq)) throw invalid(`${name} must be a non-negative integer.`)
+  if (!/^\d{1,16}$/.test(value) || !Number.isSafeInteger(seq)) throw invalid(`${name} must be a non-negative integer.`)
   return seq
 }
 
@@ -60,11 +79,19 @@ function decodeCursor(cursor: string): SessionCursor {
   return { sortKey, id }
 }
 
-/** Epoch milliseconds or an ISO 8601 date. */
+/** Epoch milliseconds or an ISO 8601 date, within the range of a Date. */
 function parseTime(value: string, name: string): number {
-  const time = /^-?\d+$/.test(value) ? Number(value) : Date.parse(value)
-  if (!Number.isFinite(time)) throw invalid(`${name} must be epoch milliseconds or an ISO 8601 date.`)
+  const time = /^-?\d{1,16}$/.test(value) ? Number(value) : value.length <= 64 ? Date.parse(value) : Number.NaN
+  if (!(Math.abs(time) <= MAX_TIME)) throw invalid(`${name} must be epoch milliseconds or an ISO 8601 date, within ±${MAX_TIME}.`)
   return time
+}
+
+/** Text a store can hold and compare: no control characters (PostgreSQL text cannot hold NUL), well-formed, not too long. */
+function parseText(value: string, name: string): string {
+  if (value.length > MAX_TEXT || /\p{Cc}/u.test(value) || LONE_SURROGATE.test(value)) {
+    throw invalid(`${name} must be at most ${MAX_TEXT} characters, without control characters.`)
+  }
+  return value
 }
 
 function invalid(message: string, cause?: unknown): ServerError {

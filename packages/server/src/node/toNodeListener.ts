@@ -1,32 +1,45 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Handler } from '../http/createHandler.js'
-import { markDotSegments } from '../http/dotSegments.js'
+import { markRawPath, rawPathProblem } from '../http/pathCheck.js'
 import { errorResponse } from '../http/responses.js'
 import { ServerError } from '../ServerError.js'
 
 export type NodeListener = (request: IncomingMessage, response: ServerResponse) => void
 
+export interface NodeListenerOptions {
+  /**
+   * A body the handler refused without reading all of it (a 413, a 401) is read and discarded
+   * up to this many bytes, so that every client (Node's fetch too) gets to read the answer;
+   * past it the connection is closed. Default 16 MiB.
+   */
+  maxDrainBytes?: number
+}
+
+export const DEFAULT_MAX_DRAIN_BYTES = 16 * 1024 * 1024
+
 /**
  * Adapts a Fetch-API handler to `http.createServer` and Express (`app.use('/tapedeck', …)`):
  * request and response bodies are streamed with backpressure in both directions.
  */
-export function toNodeListener(handler: Handler): NodeListener {
+export function toNodeListener(handler: Handler, options: NodeListenerOptions = {}): NodeListener {
+  const maxDrainBytes = options.maxDrainBytes ?? DEFAULT_MAX_DRAIN_BYTES
   return (req, res) => {
-    void respond(handler, req, res).catch(async () => {
+    void respond(handler, req, res, maxDrainBytes).catch(async () => {
       if (res.headersSent) res.destroy()
-      else await writeResponse(req, res, errorResponse(new ServerError('internal_error', 'The handler failed.'))).catch(() => res.destroy())
+      else await writeResponse(req, res, errorResponse(new ServerError('internal_error', 'The handler failed.')), maxDrainBytes).catch(() => res.destroy())
     })
   }
 }
 
-async function respond(handler: Handler, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function respond(handler: Handler, req: IncomingMessage, res: ServerResponse, maxDrainBytes: number): Promise<void> {
   const abort = new AbortController()
   res.once('close', () => abort.abort())
   const target = req.url ?? '/'
-  const request = toRequest(req, target, abort.signal)
-  // A Request normalises dot segments away; a path that tries to climb is refused, not rewritten.
-  if (hasDotSegment(target)) markDotSegments(request)
-  await writeResponse(req, res, await handler(request))
+  // A Request holds the parsed path only: a raw path that parses to another one is refused, not rewritten.
+  const problem = rawPathProblem(target)
+  const request = toRequest(req, problem === null ? target : '/', abort.signal)
+  if (problem !== null) markRawPath(request, problem)
+  await writeResponse(req, res, await handler(request), maxDrainBytes)
 }
 
 function toRequest(req: IncomingMessage, target: string, signal: AbortSignal): Request {
@@ -37,12 +50,30 @@ function toRequest(req: IncomingMessage, target: string, signal: AbortSignal): R
   }
   const method = req.method ?? 'GET'
   const hasBody = method !== 'GET' && method !== 'HEAD'
+  const body = hasBody ? (req.readableEnded ? bodyReadBefore(req, headers) : bodyStream(req)) : undefined
   return new Request(new URL(target, 'http://localhost'), {
     method,
     headers,
     signal,
-    ...(hasBody ? { body: bodyStream(req), duplex: 'half' } : {}),
+    ...(body !== undefined && { body, duplex: 'half' }),
   } as RequestInit)
+}
+
+/**
+ * The body that middleware in front already read from the socket (Express with `express.raw()`,
+ * `express.text()` or `express.json()`), from what it left in `req.body`: the stream has
+ * ended, so waiting on it would hang. A raw body that body-parser inflated (its default) no
+ * longer starts with gzip's magic bytes, so its Content-Encoding goes.
+ */
+function bodyReadBefore(req: IncomingMessage, headers: Headers): Uint8Array<ArrayBuffer> {
+  const parsed = (req as { body?: unknown }).body
+  let bytes = new Uint8Array(0)
+  if (parsed instanceof Uint8Array) bytes = Uint8Array.from(parsed)
+  else if (typeof parsed === 'string') bytes = new TextEncoder().encode(parsed)
+  else if (parsed !== undefined && parsed !== null) bytes = new TextEncoder().encode(JSON.stringify(parsed))
+  if (headers.has('content-encoding') && !(bytes[0] === 0x1f && bytes[1] === 0x8b)) headers.delete('content-encoding')
+  headers.set('content-length', String(bytes.length))
+  return bytes
 }
 
 /** The request body, read only as fast as the handler pulls. Cancelling leaves the socket for the response. */
@@ -69,13 +100,11 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
   }, { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength })
 }
 
-async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
+async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response, maxDrainBytes: number): Promise<void> {
   const headers: Record<string, string> = {}
   response.headers.forEach((value, name) => {
     headers[name] = value
   })
-  // A body the handler refused to read is not drained: the connection closes after the answer.
-  if (!req.complete) headers.connection = 'close'
   res.writeHead(response.status, headers)
   if (response.body) {
     const reader = response.body.getReader()
@@ -95,7 +124,25 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
     }
   }
   res.end()
-  if (!req.complete) res.once('finish', () => req.destroy())
+  if (!req.complete) drain(req, res, maxDrainBytes)
+}
+
+/**
+ * Reads and discards the rest of a body the handler did not read, up to `maxBytes`: closing
+ * while a client still sends makes it see a reset instead of the answer. Past the limit the
+ * connection is closed. The server's request timeout bounds how long this may take.
+ */
+function drain(req: IncomingMessage, res: ServerResponse, maxBytes: number): void {
+  let drained = 0
+  req.removeAllListeners('data')
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length
+    if (drained > maxBytes) {
+      req.removeAllListeners('data')
+      res.destroy()
+    }
+  })
+  req.resume()
 }
 
 /** Resolves when the socket takes more data or has closed, leaving no listener behind. */
@@ -109,9 +156,4 @@ function drained(res: ServerResponse): Promise<void> {
     res.on('drain', done)
     res.on('close', done)
   })
-}
-
-function hasDotSegment(target: string): boolean {
-  const path = target.split(/[?#]/, 1)[0]!
-  return path.split('/').some((segment) => /^(\.|%2e){1,2}$/i.test(segment))
 }

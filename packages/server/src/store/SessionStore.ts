@@ -22,7 +22,12 @@ export interface EventBatch {
   key: string
   firstSeq: number
   lastSeq: number
-  events: readonly WireEvent[]
+  /**
+   * The events, or (from the handler) slices of them as they are decoded: a store writes each
+   * slice and lets it go (`eventSlices` reads both). Iterating may throw — a line late in the
+   * body is refused — and then the store stores nothing of the batch.
+   */
+  events: readonly WireEvent[] | AsyncIterable<readonly WireEvent[]>
 }
 
 export interface PutBatchResult {

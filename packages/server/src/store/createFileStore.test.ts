@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { recordSession } from '../testing/events.js'
 import { createFileStore } from './createFileStore.js'
+import { sessionDirName } from './fileNames.js'
 import type { SessionStore, WireEvent } from './SessionStore.js'
 
 async function readAll(store: SessionStore, sessionId: string): Promise<WireEvent[]> {
@@ -19,7 +20,7 @@ describe('createFileStore: crash safety', () => {
     const batch = batches[index]!
     return store.putBatch({ sessionId: 's_1', key: `k${index}`, firstSeq: batch[0]!.seq, lastSeq: batch.at(-1)!.seq, events: batch })
   }
-  const sessionDir = () => join(dir, 'sessions', 's_1')
+  const sessionDir = () => join(dir, 'sessions', sessionDirName('s_1'))
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tapedeck-files-'))
@@ -86,7 +87,7 @@ describe('createFileStore: crash safety', () => {
     await first.putBatch({ sessionId: 's_3', key: 'k', firstSeq: 0, lastSeq: 0, events: recordSession('s_3', 1).events }, 1_000_000)
     expect(await first.setHold('s_2', { reason: 'case 9', since: 42 })).toBe(true)
     expect(await first.setHold('s_3', { reason: 'case 10', since: 43 })).toBe(true)
-    await writeFile(join(dir, 'sessions', 's_3', 'hold.json'), '{"reason":"case 1')
+    await writeFile(join(dir, 'sessions', sessionDirName('s_3'), 'hold.json'), '{"reason":"case 1')
 
     const second = createFileStore({ dir })
     expect(await second.getHold('s_2')).toEqual({ reason: 'case 9', since: 42 })
@@ -96,7 +97,7 @@ describe('createFileStore: crash safety', () => {
     // s_1's batch was written now, its blob long ago: the batch is its last write.
     expect(await second.purgeInactive(Date.now() - 60_000)).toEqual({ erased: [], held: ['s_2', 's_3'] })
     expect(await second.purgeInactive(Date.now() + 60_000)).toEqual({ erased: ['s_1'], held: ['s_2', 's_3'] })
-    expect((await readdir(join(dir, 'sessions'))).sort()).toEqual(['s_2', 's_3'])
+    expect((await readdir(join(dir, 'sessions'))).sort()).toEqual([sessionDirName('s_2'), sessionDirName('s_3')])
   })
 
   it('writes nothing outside its folder, whatever the ids', async () => {

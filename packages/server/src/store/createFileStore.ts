@@ -6,8 +6,11 @@ import { describeSession } from '../summary/describeSession.js'
 import { containsSeq, toRanges } from '../summary/seqRanges.js'
 import { emptySummary, foldEvents, isRecord, type SessionSummary } from '../summary/sessionSummary.js'
 import { batchFileName, keyHash, listBatchFiles, readBatchFile, readdirOrEmpty, type BatchFile } from './batchFiles.js'
-import { durableMkdir, durableWrite, isCode } from './durableWrite.js'
+import { createDurableFile, durableMkdir, durableWrite, isCode } from './durableWrite.js'
+import { eventSlices } from './eventSlices.js'
 import { createKeyedLock } from './keyedLock.js'
+import { blobFileName, legacyBlobIds, sessionDirName, sessionIdOfDir } from './fileNames.js'
+import { LruCache } from './LruCache.js'
 import { pageSessions } from './pageSessions.js'
 import type { SessionHold } from '@tapedeck/core'
 import type { BlobRef, EraseReport, EraseResult, SessionStore, WireEvent } from './SessionStore.js'
@@ -15,7 +18,15 @@ import type { BlobRef, EraseReport, EraseResult, SessionStore, WireEvent } from 
 export interface FileStoreOptions {
   /** The data folder; created when missing. One server process per folder. */
   dir: string
+  /** Memory for cached summaries, holds and last-write times, least recently used dropped first. Default 32 MiB. */
+  cacheBytes?: number
 }
+
+/** The layout of the data folder this version writes (fileNames.ts). */
+const LAYOUT = 2
+
+/** What a cached hold or last-write time is counted as, beyond its text. */
+const ENTRY_BYTES = 64
 
 interface SavedSummary {
   format: 1
@@ -27,39 +38,50 @@ interface SavedSummary {
 /**
  * The default store: plain files, no setup, append-only and crash-safe.
  *
- *     {dir}/sessions/{sessionId}/batches/{first}-{last}-{keyHash}.ndjson   one file per batch, never changed
- *     {dir}/sessions/{sessionId}/blobs/{blobId}.{part}.blob               a JSON header line, then the bytes
- *     {dir}/sessions/{sessionId}/summary.json                             a cache, rebuilt from the batches
- *     {dir}/sessions/{sessionId}/hold.json                                a legal hold, while there is one
- *     {dir}/tmp/                                                          writes in progress, cleared on start
+ *     {dir}/sessions/{session}/batches/{first}-{last}-{keyHash}.ndjson   one file per batch, never changed
+ *     {dir}/sessions/{session}/blobs/{blob}.blob                        a JSON header line (content type, ids), then the bytes
+ *     {dir}/sessions/{session}/summary.json                             a cache, rebuilt from the batches
+ *     {dir}/sessions/{session}/hold.json                                a legal hold, while there is one
+ *     {dir}/tmp/                                                        writes in progress, cleared on start
+ *     {dir}/layout.json                                                 {"layout":2}
+ *
+ * {session} and {blob} are derived from the ids (fileNames.ts): safe on every platform for
+ * every valid id. A folder of layout 1 (named by the ids alone) is renamed on start, once.
  *
  * Every file is written to tmp/, fsynced and renamed into place, so a crash leaves a
  * file either complete or absent. Writes to one session are serialised in the process.
  * A session's last write, for retention, is the newest mtime of its batch and blob files:
  * each is set to the time the write was received.
  */
-export function createFileStore({ dir }: FileStoreOptions): SessionStore {
+export function createFileStore({ dir, cacheBytes = 32 * 1024 * 1024 }: FileStoreOptions): SessionStore {
   const sessionsDir = join(dir, 'sessions')
   const tmpDir = join(dir, 'tmp')
   const withLock = createKeyedLock()
-  const summaries = new Map<string, SessionSummary>()
   // One process per folder, so these caches cannot go stale; erasing a session clears its entries.
-  // Only holds that exist are cached, so asking about unknown ids cannot grow the map.
-  const holds = new Map<string, SessionHold>()
-  const lastWrites = new Map<string, number | null>()
+  // Each is bounded (by bytes, least recently used dropped): a dropped entry is read from disk again.
+  // Only holds that exist are cached, so asking about unknown ids cannot grow that one.
+  const summaries = new LruCache<SessionSummary>(cacheBytes * 0.9)
+  const holds = new LruCache<SessionHold>(cacheBytes * 0.05)
+  const lastWrites = new LruCache<number | null>(cacheBytes * 0.05)
+  const cacheSummary = (id: string, summary: SessionSummary, bytes: number) => summaries.set(id, summary, bytes * 2)
+  const cacheHold = (id: string, hold: SessionHold) => holds.set(id, hold, ENTRY_BYTES + (id.length + hold.reason.length) * 2)
+  const cacheLastWrite = (id: string, at: number | null) => lastWrites.set(id, at, ENTRY_BYTES + id.length * 2)
   let ready: Promise<void> | undefined
   const start = () =>
     (ready ??= (async () => {
       await rm(tmpDir, { recursive: true, force: true })
       await mkdir(tmpDir, { recursive: true })
       await durableMkdir(sessionsDir)
+      if ((await readLayout()) < LAYOUT) {
+        await migrateFromLayout1()
+        await durableWrite(join(dir, 'layout.json'), JSON.stringify({ layout: LAYOUT }), tmpDir)
+      }
     })())
 
-  const sessionDir = (id: string) => join(sessionsDir, assertId(id, 'sessionId'))
+  const sessionDir = (id: string) => join(sessionsDir, sessionDirName(assertId(id, 'sessionId')))
   const batchesDir = (id: string) => join(sessionDir(id), 'batches')
   const blobsDir = (id: string) => join(sessionDir(id), 'blobs')
-  const blobPath = (id: string, blobId: string, part: string) =>
-    join(blobsDir(id), `${assertId(blobId, 'blobId')}.${assertId(part, 'part')}.blob`)
+  const blobPath = (id: string, blobId: string, part: string) => join(blobsDir(id), blobFileName(assertId(blobId, 'blobId'), assertId(part, 'part')))
   const holdPath = (id: string) => join(sessionDir(id), 'hold.json')
 
   /** The session's summary, from memory, summary.json or the batches; null when it has no batch. Call under the lock. */
@@ -68,34 +90,78 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
     if (cached) return cached
     batches ??= await listBatchFiles(batchesDir(id))
     if (batches.length === 0) return null
-    let summary = await readSavedSummary(id, batches.length)
-    if (!summary) {
-      summary = emptySummary(id)
-      for (const batch of batches) summary = foldEvents(summary, await readBatchFile(join(batchesDir(id), batch.name)))
-      await saveSummary(id, summary, batches.length)
+    const saved = await readSavedSummary(id, batches.length)
+    if (saved) {
+      cacheSummary(id, saved.summary, saved.bytes)
+      return saved.summary
     }
-    summaries.set(id, summary)
+    let summary = emptySummary(id)
+    for (const batch of batches) summary = foldEvents(summary, await readBatchFile(join(batchesDir(id), batch.name)))
+    await saveSummary(id, summary, batches.length)
     return summary
   }
 
-  async function readSavedSummary(id: string, batches: number): Promise<SessionSummary | null> {
+  async function readSavedSummary(id: string, batches: number): Promise<{ summary: SessionSummary; bytes: number } | null> {
     try {
-      const saved = JSON.parse(await readFile(join(sessionDir(id), 'summary.json'), 'utf8')) as SavedSummary
+      const text = await readFile(join(sessionDir(id), 'summary.json'), 'utf8')
+      const saved = JSON.parse(text) as SavedSummary
       const fits = saved.format === 1 && saved.batches === batches && saved.summary.id === id
-      return fits && Array.isArray(saved.summary.received) ? saved.summary : null
+      return fits && Array.isArray(saved.summary.received) ? { summary: saved.summary, bytes: text.length } : null
     } catch {
       return null
     }
   }
 
+  /** Writes summary.json and caches the summary. */
   async function saveSummary(id: string, summary: SessionSummary, batches: number): Promise<void> {
     const saved: SavedSummary = { format: 1, batches, summary }
-    await durableWrite(join(sessionDir(id), 'summary.json'), JSON.stringify(saved), tmpDir, false)
+    const text = JSON.stringify(saved)
+    await durableWrite(join(sessionDir(id), 'summary.json'), text, tmpDir, false)
+    cacheSummary(id, summary, text.length)
   }
 
   async function sessionIds(): Promise<string[]> {
     await start()
-    return (await readdir(sessionsDir)).filter(isId)
+    return (await readdir(sessionsDir)).map(sessionIdOfDir).filter((id) => id !== null)
+  }
+
+  async function readLayout(): Promise<number> {
+    try {
+      const saved: unknown = JSON.parse(await readFile(join(dir, 'layout.json'), 'utf8'))
+      return isRecord(saved) && typeof saved.layout === 'number' ? saved.layout : 1
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return 1
+      throw error
+    }
+  }
+
+  /**
+   * Layout 1 named session folders and blob files by the ids alone. Renames each folder and
+   * rewrites each blob file (its ids go into its header), keeping mtimes, which retention reads.
+   * Safe to run again after a crash: what is already renamed is left alone.
+   */
+  async function migrateFromLayout1(): Promise<void> {
+    for (const name of await readdir(sessionsDir)) {
+      let folder = name
+      if (sessionIdOfDir(name) === null) {
+        if (!isId(name)) continue
+        folder = sessionDirName(name)
+        await rename(join(sessionsDir, name), join(sessionsDir, folder))
+      }
+      const blobs = join(sessionsDir, folder, 'blobs')
+      for (const file of await readdirOrEmpty(blobs)) {
+        const ids = legacyBlobIds(file)
+        const blob = ids && (await readBlobFile(join(blobs, file)))
+        if (!ids) continue
+        if (blob) {
+          const target = join(blobs, blobFileName(ids.blobId, ids.part))
+          const { mtime } = await stat(join(blobs, file))
+          await durableWrite(target, blobFileData({ ...ids, contentType: blob.contentType }, blob.bytes), tmpDir)
+          await utimes(target, mtime, mtime)
+        }
+        await rm(join(blobs, file), { force: true })
+      }
+    }
   }
 
   async function loadHold(id: string): Promise<SessionHold | null> {
@@ -109,7 +175,7 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
       throw error
     }
     const hold = parseHold(text)
-    holds.set(id, hold)
+    cacheHold(id, hold)
     return hold
   }
 
@@ -133,7 +199,7 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
         if (!isCode(error, 'ENOENT')) throw error
       }
     }
-    lastWrites.set(id, newest)
+    cacheLastWrite(id, newest)
     return newest
   }
 
@@ -142,7 +208,7 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
     const at = new Date(receivedAt)
     await utimes(path, at, at)
     const known = lastWrites.get(id)
-    if (known !== undefined) lastWrites.set(id, known === null ? receivedAt : Math.max(known, receivedAt))
+    if (known !== undefined) cacheLastWrite(id, known === null ? receivedAt : Math.max(known, receivedAt))
   }
 
   /** Moves the session folder out of sight in one rename, then deletes it. Call under the lock. */
@@ -180,21 +246,38 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
         const batches = await listBatchFiles(dir)
         const hash = keyHash(key)
         if (batches.some((batch) => batch.keyHash === hash)) return { status: 'duplicate', stored: 0, skipped: [] }
-        const summary = (await loadSummary(sessionId, batches)) ?? emptySummary(sessionId)
-        const fresh: WireEvent[] = []
+        let summary = (await loadSummary(sessionId, batches)) ?? emptySummary(sessionId)
         const skipped: number[] = []
-        for (const event of events) {
-          if (containsSeq(summary.received, event.seq)) skipped.push(event.seq)
-          else fresh.push(event)
+        let first: number | undefined
+        let last: number | undefined
+        let stored = 0
+        // Slice by slice into a temp file: a batch is never in memory whole, and a refusal late
+        // in the body (the iteration throws) discards the file, storing nothing.
+        const file = await createDurableFile(tmpDir)
+        try {
+          for await (const slice of eventSlices(events)) {
+            const fresh: WireEvent[] = []
+            for (const event of slice) {
+              if (containsSeq(summary.received, event.seq)) skipped.push(event.seq)
+              else fresh.push(event)
+            }
+            if (fresh.length === 0) continue
+            summary = foldEvents(summary, fresh)
+            first ??= fresh[0]!.seq
+            last = fresh.at(-1)!.seq
+            stored += fresh.length
+            await file.write(fresh.map((event) => `${JSON.stringify(event)}\n`).join(''))
+          }
+          await durableMkdir(dir)
+        } catch (error) {
+          await file.discard()
+          throw error
         }
-        const name = batchFileName(fresh[0]?.seq ?? firstSeq, fresh.at(-1)?.seq ?? lastSeq, hash)
-        await durableMkdir(dir)
-        await durableWrite(join(dir, name), fresh.map((event) => `${JSON.stringify(event)}\n`).join(''), tmpDir)
+        const name = batchFileName(first ?? firstSeq, last ?? lastSeq, hash)
+        await file.commit(join(dir, name))
         await stampWrite(sessionId, join(dir, name), receivedAt)
-        const next = foldEvents(summary, fresh)
-        summaries.set(sessionId, next)
-        await saveSummary(sessionId, next, batches.length + 1)
-        return { status: 'stored', stored: fresh.length, skipped: toRanges(skipped) }
+        await saveSummary(sessionId, summary, batches.length + 1)
+        return { status: 'stored', stored, skipped: toRanges(skipped) }
       })
     },
 
@@ -203,12 +286,8 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
       await start()
       return withLock(sessionId, async () => {
         if (await readBlobFile(path)) return 'duplicate'
-        const header = new TextEncoder().encode(`${JSON.stringify({ contentType })}\n`)
-        const data = new Uint8Array(header.length + bytes.length)
-        data.set(header)
-        data.set(bytes, header.length)
         await durableMkdir(blobsDir(sessionId))
-        await durableWrite(path, data, tmpDir)
+        await durableWrite(path, blobFileData({ contentType, blobId, part }, bytes), tmpDir)
         await stampWrite(sessionId, path, receivedAt)
         return 'stored'
       })
@@ -216,19 +295,18 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
 
     async getBlob(sessionId, blobId, part) {
       const blob = await readBlobFile(blobPath(sessionId, blobId, part))
-      return blob && { sessionId, blobId, part, ...blob }
+      return blob && blob.blobId === blobId && blob.part === part ? { sessionId, blobId, part, contentType: blob.contentType, bytes: blob.bytes } : null
     },
 
     async listBlobs(sessionId) {
       const dir = blobsDir(sessionId)
       const names = await readdirOrEmpty(dir)
       const refs: BlobRef[] = []
-      for (const name of names.sort()) {
-        const [blobId, part, extension] = name.split('.')
-        const blob = blobId && part && extension === 'blob' ? await readBlobFile(join(dir, name)) : null
-        if (blob) refs.push({ blobId: blobId!, part: part!, contentType: blob.contentType, size: blob.bytes.length })
+      for (const name of names) {
+        const blob = name.endsWith('.blob') ? await readBlobFile(join(dir, name)) : null
+        if (blob?.blobId !== undefined && blob.part !== undefined) refs.push({ blobId: blob.blobId, part: blob.part, contentType: blob.contentType, size: blob.bytes.length })
       }
-      return refs
+      return refs.sort((a, b) => (a.blobId < b.blobId ? -1 : a.blobId > b.blobId ? 1 : a.part < b.part ? -1 : a.part > b.part ? 1 : 0))
     },
 
     async listSessions(filter) {
@@ -296,7 +374,7 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
           // Not fsynced: after a crash the hold may come back, which errs on keeping the data.
           await rm(holdPath(sessionId), { force: true })
         }
-        if (hold) holds.set(sessionId, { ...hold })
+        if (hold) cacheHold(sessionId, { ...hold })
         else holds.delete(sessionId)
         return true
       })
@@ -313,7 +391,23 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
   }
 }
 
-async function readBlobFile(path: string): Promise<{ contentType: string; bytes: Uint8Array } | null> {
+interface BlobHeader {
+  contentType: string
+  blobId?: string
+  part?: string
+}
+
+/** A blob file: its header as one JSON line, then the bytes. */
+function blobFileData(header: BlobHeader, bytes: Uint8Array): Uint8Array {
+  const head = new TextEncoder().encode(`${JSON.stringify(header)}\n`)
+  const data = new Uint8Array(head.length + bytes.length)
+  data.set(head)
+  data.set(bytes, head.length)
+  return data
+}
+
+/** A blob file's header and bytes; null when absent or not one. Files of layout 1 have no ids in their header. */
+async function readBlobFile(path: string): Promise<(BlobHeader & { bytes: Uint8Array }) | null> {
   let data: Uint8Array
   try {
     data = await readFile(path)
@@ -325,7 +419,8 @@ async function readBlobFile(path: string): Promise<{ contentType: string; bytes:
   try {
     const header: unknown = JSON.parse(new TextDecoder().decode(data.subarray(0, newline)))
     if (newline === -1 || !isRecord(header) || typeof header.contentType !== 'string') return null
-    return { contentType: header.contentType, bytes: data.subarray(newline + 1) }
+    const ids = typeof header.blobId === 'string' && typeof header.part === 'string' ? { blobId: header.blobId, part: header.part } : {}
+    return { contentType: header.contentType, ...ids, bytes: data.subarray(newline + 1) }
   } catch {
     return null
   }

@@ -1,6 +1,7 @@
 import { emptySummary, foldEvents, type SessionSummary } from '../summary/sessionSummary.js'
 import { describeSession } from '../summary/describeSession.js'
 import { toRanges } from '../summary/seqRanges.js'
+import { eventSlices } from './eventSlices.js'
 import { pageSessions } from './pageSessions.js'
 import type { SessionHold } from '@tapedeck/core'
 import type { BlobPart, EraseReport, EraseResult, SessionStore, WireEvent } from './SessionStore.js'
@@ -40,20 +41,21 @@ export function createMemoryStore(): SessionStore {
   }
 
   return {
-    async putBatch({ sessionId, key, events }, receivedAt = Date.now()) {
-      let session = sessions.get(sessionId)
-      if (!session) {
-        session = { summary: emptySummary(sessionId), keys: new Set(), events: new Map() }
-        sessions.set(sessionId, session)
-      }
+    async putBatch({ sessionId, key, events: slices }, receivedAt = Date.now()) {
+      if (sessions.get(sessionId)?.keys.has(key)) return { status: 'duplicate', stored: 0, skipped: [] }
+      // All of it first: a refusal late in the batch (the iteration throws) stores nothing.
+      const events: WireEvent[] = []
+      for await (const slice of eventSlices(slices)) events.push(...slice)
+      const session = sessions.get(sessionId) ?? { summary: emptySummary(sessionId), keys: new Set<string>(), events: new Map<number, WireEvent>() }
       if (session.keys.has(key)) return { status: 'duplicate', stored: 0, skipped: [] }
-      session.keys.add(key)
-      wrote(sessionId, receivedAt)
       const stored = session.events
       const fresh = events.filter((event) => !stored.has(event.seq))
       const skipped = events.filter((event) => stored.has(event.seq)).map((event) => event.seq)
-      for (const event of fresh) stored.set(event.seq, structuredClone(event))
       session.summary = foldEvents(session.summary, fresh)
+      sessions.set(sessionId, session)
+      session.keys.add(key)
+      wrote(sessionId, receivedAt)
+      for (const event of fresh) stored.set(event.seq, structuredClone(event))
       return { status: 'stored', stored: fresh.length, skipped: toRanges(skipped) }
     },
 

@@ -4,6 +4,7 @@ import type { SessionDetail } from '@tapedeck/core'
 import { describeSession, sessionStatus } from '../summary/describeSession.js'
 import { toRanges } from '../summary/seqRanges.js'
 import { emptySummary, foldEvents, sortKey, type SessionSummary } from '../summary/sessionSummary.js'
+import { eventSlices } from './eventSlices.js'
 import type { EraseReport, EraseResult, SessionStore, WireEvent } from './SessionStore.js'
 
 export type PostgresStoreOptions =
@@ -147,22 +148,29 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
           'select summary from tapedeck_sessions where session_id = $1 for update',
           [sessionId],
         )
-        const inserted = await client.query<{ seq: string }>(
-          `insert into tapedeck_events (session_id, seq, event)
-           select $1, seq, event from unnest($2::bigint[], $3::text[]) as batch(seq, event)
-           on conflict do nothing returning seq`,
-          [sessionId, events.map((event) => event.seq), events.map((event) => JSON.stringify(event))],
-        )
-        const stored = new Set(inserted.rows.map((r) => Number(r.seq)))
-        const fresh = events.filter((event) => stored.has(event.seq))
-        const summary = foldEvents(JSON.parse(row.rows[0]!.summary) as SessionSummary, fresh)
+        let summary = JSON.parse(row.rows[0]!.summary) as SessionSummary
+        const skipped: number[] = []
+        let stored = 0
+        // Slice by slice, as they are decoded; a refusal late in the body rolls the whole batch back.
+        for await (const slice of eventSlices(events)) {
+          const inserted = await client.query<{ seq: string }>(
+            `insert into tapedeck_events (session_id, seq, event)
+             select $1, seq, event from unnest($2::bigint[], $3::text[]) as batch(seq, event)
+             on conflict do nothing returning seq`,
+            [sessionId, slice.map((event) => event.seq), slice.map((event) => JSON.stringify(event))],
+          )
+          const written = new Set(inserted.rows.map((r) => Number(r.seq)))
+          const fresh = slice.filter((event) => written.has(event.seq))
+          for (const event of slice) if (!written.has(event.seq)) skipped.push(event.seq)
+          summary = foldEvents(summary, fresh)
+          stored += fresh.length
+        }
         await client.query(
           `update tapedeck_sessions set user_id = $2, feature = $3, status = $4, sort_at = $5, summary = $6
            where session_id = $1`,
           [sessionId, textField(summary, 'userId'), textField(summary, 'feature'), sessionStatus(summary), sortKey(summary), JSON.stringify(summary)],
         )
-        const skipped = events.filter((event) => !stored.has(event.seq)).map((event) => event.seq)
-        return { status: 'stored', stored: fresh.length, skipped: toRanges(skipped) }
+        return { status: 'stored', stored, skipped: toRanges(skipped) }
       })
     },
 

@@ -26,6 +26,45 @@ export async function durableWrite(path: string, data: Uint8Array | string, tmpD
   if (durable) await syncDirectory(dirname(path))
 }
 
+/** A file written piece by piece to `tmpDir`, then made durable and renamed into place like durableWrite; or discarded. */
+export interface DurableFile {
+  write(data: string): Promise<void>
+  commit(path: string): Promise<void>
+  discard(): Promise<void>
+}
+
+export async function createDurableFile(tmpDir: string): Promise<DurableFile> {
+  const temp = join(tmpDir, `${randomUUID()}.tmp`)
+  const handle = await open(temp, 'wx')
+  let closed = false
+  const close = async () => {
+    if (closed) return
+    closed = true
+    await handle.close()
+  }
+  return {
+    async write(data) {
+      await handle.writeFile(data)
+    },
+    async commit(path) {
+      try {
+        await handle.sync()
+        await close()
+        await rename(temp, path)
+      } catch (error) {
+        await close().catch(() => undefined)
+        await rm(temp, { force: true })
+        throw error
+      }
+      await syncDirectory(dirname(path))
+    },
+    async discard() {
+      await close().catch(() => undefined)
+      await rm(temp, { force: true })
+    },
+  }
+}
+
 /** mkdir -p that also makes the new directory entries durable. */
 export async function durableMkdir(path: string): Promise<void> {
   const first = await mkdir(path, { recursive: true })

@@ -15,6 +15,12 @@ describeStoreContract('files', async () => {
   return { store: createFileStore({ dir }), dispose: () => rm(dir, { recursive: true, force: true }) }
 })
 
+// The same with a cache too small to keep anything: every summary, hold and last write is read from disk.
+describeStoreContract('files, cache of 1 byte', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'tapedeck-store-'))
+  return { store: createFileStore({ dir, cacheBytes: 1 }), dispose: () => rm(dir, { recursive: true, force: true }) }
+})
+
 const databaseUrl = process.env.DATABASE_URL
 if (databaseUrl) {
   describeStoreContract('postgres', async () => {

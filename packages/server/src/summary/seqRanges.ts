@@ -11,11 +11,14 @@ export function toRanges(seqs: readonly number[]): SeqRange[] {
   return ranges
 }
 
-/** The union of sorted, disjoint ranges and ascending seqs, merging neighbours. */
+/** The union of sorted, disjoint ranges and ascending seqs, merging neighbours: one pass over both. */
 export function addSeqs(ranges: readonly SeqRange[], seqs: readonly number[]): SeqRange[] {
-  const all = [...ranges, ...toRanges(seqs)].sort((a, b) => a.from - b.from)
+  const added = toRanges(seqs)
   const merged: SeqRange[] = []
-  for (const range of all) {
+  let i = 0
+  let j = 0
+  while (i < ranges.length || j < added.length) {
+    const range = j >= added.length || (i < ranges.length && ranges[i]!.from <= added[j]!.from) ? ranges[i++]! : added[j++]!
     const last = merged.at(-1)
     if (last && range.from <= last.to + 1) last.to = Math.max(last.to, range.to)
     else merged.push({ ...range })

@@ -1,5 +1,6 @@
 import type { WireEvent } from '../store/SessionStore.js'
 import type { SeqRange } from '@tapedeck/core'
+import { ServerError } from '../ServerError.js'
 import { addSeqs } from './seqRanges.js'
 
 /**
@@ -61,9 +62,24 @@ export function emptySummary(id: string): SessionSummary {
   }
 }
 
+/**
+ * Most separate runs of seqs a session may hold. A recorder sends runs of consecutive seqs, so
+ * its sessions have a few (one more per lost batch); a session cut into more is refused with
+ * 422 session_fragmented, which keeps every summary small and every append O(batch), whatever
+ * the seq pattern (docs/server.md, "Limits").
+ */
+export const MAX_RECEIVED_RANGES = 1000
+
 /** Adds events that were not stored before (ascending seq) to a summary; returns a new summary. */
 export function foldEvents(summary: SessionSummary, events: readonly WireEvent[]): SessionSummary {
-  const next: SessionSummary = { ...summary, received: addSeqs(summary.received, events.map((e) => e.seq)) }
+  const received = addSeqs(summary.received, events.map((e) => e.seq))
+  if (received.length > MAX_RECEIVED_RANGES && received.length > summary.received.length) {
+    throw new ServerError(
+      'session_fragmented',
+      `The session's seqs would fall into more than ${MAX_RECEIVED_RANGES} separate runs; send consecutive seqs, or fill the gaps first.`,
+    )
+  }
+  const next: SessionSummary = { ...summary, received }
   for (const event of events) foldEvent(next, event)
   return next
 }

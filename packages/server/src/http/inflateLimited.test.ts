@@ -2,24 +2,24 @@ import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { ServerError } from '../ServerError.js'
 import { concat } from '../testing/events.js'
-import { gunzipLimited } from './gunzipLimited.js'
+import { inflateLimited } from './inflateLimited.js'
 
-function inflate(body: Uint8Array, maxBytes = 1 << 30): { text: string; chunks: number } {
+async function inflate(body: Uint8Array, maxBytes = 1 << 30): Promise<{ text: string; chunks: number }> {
   const parts: Uint8Array[] = []
-  gunzipLimited(body, maxBytes, (chunk) => parts.push(chunk))
+  for await (const chunk of inflateLimited(body, maxBytes)) parts.push(chunk)
   return { text: Buffer.concat(parts).toString('utf8'), chunks: parts.length }
 }
 
-function codeOf(run: () => unknown): string {
+async function codeOf(run: () => Promise<unknown>): Promise<string> {
   try {
-    run()
+    await run()
   } catch (error) {
     return error instanceof ServerError ? error.code : `not a ServerError: ${String(error)}`
   }
   return 'no error'
 }
 
-/** Text that compresses poorly, so members span several 8 KiB input slices. */
+/** Text that compresses poorly, so members span several input pieces. */
 function noise(length: number, seed: number): string {
   let state = seed
   let text = ''
@@ -27,20 +27,22 @@ function noise(length: number, seed: number): string {
   return text
 }
 
-describe('gunzipLimited', () => {
-  it('reads several gzip members as one stream, wherever the member boundaries fall', () => {
+describe('inflateLimited', () => {
+  it('reads several gzip members as one stream, wherever the member boundaries fall', async () => {
     const texts = [noise(20_000, 1), '', 'short\n', noise(9_000, 2), noise(30_000, 3)]
     const body = concat(...texts.map((text) => new Uint8Array(gzipSync(text))))
-    expect(inflate(body).text).toBe(texts.join(''))
+    expect((await inflate(body)).text).toBe(texts.join(''))
   })
 
-  it('refuses a gzip bomb as soon as the output passes the limit', () => {
+  it('refuses a gzip bomb as soon as the output passes the limit', async () => {
     // 40 members of 16 MiB of zeros each: 640 MiB from a 650 KB body.
     const member = new Uint8Array(gzipSync(new Uint8Array(16 * 1024 * 1024), { level: 9 }))
     const body = concat(...Array.from({ length: 40 }, () => member))
     let delivered = 0
     const started = performance.now()
-    const code = codeOf(() => gunzipLimited(body, 50 * 1024 * 1024, (chunk) => (delivered += chunk.length)))
+    const code = await codeOf(async () => {
+      for await (const chunk of inflateLimited(body, 50 * 1024 * 1024)) delivered += chunk.length
+    })
     const ms = performance.now() - started
     console.info(`gzip bomb: ${body.length} bytes in, refused after ${delivered} bytes out, ${ms.toFixed(0)} ms`)
     expect(code).toBe('decompressed_too_large')
@@ -48,7 +50,7 @@ describe('gunzipLimited', () => {
     expect(delivered).toBeGreaterThan(40 * 1024 * 1024)
   })
 
-  it('refuses what is not gzip, empty, truncated, corrupted or followed by garbage', () => {
+  it('refuses what is not gzip, empty, truncated, corrupted or followed by garbage', async () => {
     const good = new Uint8Array(gzipSync(noise(5_000, 4)))
     const flipped = good.slice()
     flipped[good.length - 20]! ^= 0x01
@@ -56,14 +58,14 @@ describe('gunzipLimited', () => {
     badCrc[good.length - 8]! ^= 0xff
     const badLength = good.slice()
     badLength[good.length - 1]! ^= 0x01
-    expect(codeOf(() => inflate(new TextEncoder().encode('{"not":"gzip"}\n')))).toBe('invalid_gzip')
-    expect(codeOf(() => inflate(new Uint8Array(0)))).toBe('invalid_gzip')
-    expect(codeOf(() => inflate(good.subarray(0, good.length - 3)))).toBe('invalid_gzip')
-    expect(codeOf(() => inflate(good.subarray(0, good.length - 100)))).toBe('invalid_gzip')
-    expect(codeOf(() => inflate(flipped))).toBe('invalid_gzip')
-    expect(codeOf(() => inflate(badCrc))).toBe('invalid_gzip')
-    expect(codeOf(() => inflate(badLength))).toBe('invalid_gzip')
-    expect(codeOf(() => inflate(concat(good, new Uint8Array([1, 2, 3, 4]))))).toBe('invalid_gzip')
-    expect(inflate(good).text).toBe(noise(5_000, 4))
+    expect(await codeOf(() => inflate(new TextEncoder().encode('{"not":"gzip"}\n')))).toBe('invalid_gzip')
+    expect(await codeOf(() => inflate(new Uint8Array(0)))).toBe('invalid_gzip')
+    expect(await codeOf(() => inflate(good.subarray(0, good.length - 3)))).toBe('invalid_gzip')
+    expect(await codeOf(() => inflate(good.subarray(0, good.length - 100)))).toBe('invalid_gzip')
+    expect(await codeOf(() => inflate(flipped))).toBe('invalid_gzip')
+    expect(await codeOf(() => inflate(badCrc))).toBe('invalid_gzip')
+    expect(await codeOf(() => inflate(badLength))).toBe('invalid_gzip')
+    expect(await codeOf(() => inflate(concat(good, new Uint8Array([1, 2, 3, 4]))))).toBe('invalid_gzip')
+    expect((await inflate(good)).text).toBe(noise(5_000, 4))
   })
 })

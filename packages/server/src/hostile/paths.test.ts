@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createHandler } from '../http/createHandler.js'
+import { createMemoryStore } from '../store/createMemoryStore.js'
+import { hostileStores } from '../testing/hostileStores.js'
+import { rawErrorCode, rawRequest } from '../testing/rawRequest.js'
+import { postBatch, startServer, type TestServer } from '../testing/startServer.js'
+import { recordSession } from '../testing/events.js'
+
+/**
+ * Paths that mean two things: a proxy matching the raw path sees one session, a URL parser
+ * another. Each is refused with 400 invalid_path before any store is touched.
+ */
+const TWO_MEANINGS = [
+  '/v1/sessions/s_other\\..\\s_victim/events',
+  '/v1/sessions/s_other\\..\\s_victim',
+  '/v1/sessions/s_other/..\\s_victim/hold',
+  '/v1/sessions\\s_victim',
+  '/v1/sessions/s_other/../s_victim/events',
+  '/v1/sessions/s_other/%2e%2e/s_victim/events',
+  '/v1/sessions/s_other/.%2E/s_victim',
+  '/v1/sessions/s_other/%2E./s_victim/export',
+  '/v1/sessions/./s_victim',
+  '/v1/sessions/s_victim/events/.',
+  '/v1/sessions/s_victim/blobs/b_1/..%2fp_1',
+  '/v1/sessions/s_victim/blobs/b_1%2Fp_1/x',
+  '/v1/sessions/s_victim%5Cx',
+  '/v1/sessions/s_victim%5c',
+  '/v1/sessions/s_other%2F..%2Fs_victim',
+  '/v1/sessions/s_other%252F..%252Fs_victim',
+  '/v1/sessions/s_victim%252e',
+  '/v1/sessions/s_victim%2e',
+  '/v1/users/u_1%2F..%2Fu_2',
+  '/v1/users/u_1%5C',
+  '/v1/users/%2E%2E',
+  '/v1/batches/.',
+  '/v1/sessions/s_victim#/events',
+  '/v1/sessions/s_{victim}',
+  'http://evil.example/v1/sessions/s_victim',
+]
+
+for (const { name, open } of hostileStores()) {
+  describe(`hostile paths (${name} store)`, () => {
+    let server: TestServer
+    let dispose: () => Promise<void>
+    afterEach(async () => {
+      await server.close()
+      await dispose()
+    })
+
+    async function start() {
+      const opened = await open()
+      dispose = opened.dispose
+      server = await startServer({ ...(opened.store && { store: opened.store }) })
+      const { events } = recordSession('s_victim', 5)
+      expect((await postBatch(server.url, events)).status).toBe(201)
+    }
+
+    it('refuses every path that means two things, with every method, and erases nothing', async () => {
+      await start()
+      for (const path of TWO_MEANINGS) {
+        for (const method of ['GET', 'DELETE', 'PUT', 'POST']) {
+          const answer = await rawRequest(server.url, path, { method, ...(method === 'PUT' && { body: 'x' }) })
+          expect([path, method, answer.status, rawErrorCode(answer)]).toEqual([path, method, 400, 'invalid_path'])
+        }
+      }
+      expect((await server.store.getSession('s_victim'))?.stats.events).toBe(5)
+      expect((await fetch(`${server.url}/v1/sessions/s_victim`)).status).toBe(200)
+    })
+  })
+}
+
+describe('hostile paths (Fetch handler, no adapter)', () => {
+  it('refuses encoded slashes, backslashes and dots that a URL parser leaves in the path', async () => {
+    const handler = createHandler({ store: createMemoryStore(), log: false })
+    for (const path of ['/v1/sessions/a%2Fb', '/v1/sessions/a%5cb', '/v1/sessions/%2e%2e%2fs_1', '/v1/sessions/s_1%252e', '/v1/users/a%2F..%2Fb']) {
+      const response = await handler(new Request(`http://tapedeck.test${path}`))
+      expect([path, response.status, ((await response.json()) as { error: { code: string } }).error.code]).toEqual([path, 400, 'invalid_path'])
+    }
+  })
+})

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { recordSession } from '../testing/events.js'
+import { hostileStores } from '../testing/hostileStores.js'
+import { errorCode, postBatch, startServer, type TestServer } from '../testing/startServer.js'
+
+/** Query strings no store can take as they are: each is a 400 invalid_query on every store, never a 500. */
+const REFUSED = [
+  '/v1/sessions?userId=%00',
+  '/v1/sessions?userId=a%00b',
+  '/v1/sessions?feature=%00',
+  '/v1/sessions?feature=%1B%5B31m',
+  `/v1/sessions?userId=${'u'.repeat(1025)}`,
+  '/v1/sessions?userId=a&userId=b',
+  '/v1/sessions?from=99999999999999999999',
+  '/v1/sessions?to=-99999999999999999999',
+  '/v1/sessions?from=9223372036854775808',
+  '/v1/sessions?from=1e400',
+  '/v1/sessions?to=NaN',
+  '/v1/sessions?from=%2B275760-09-14T00:00:00.001Z',
+  '/v1/sessions?to=0x10',
+  '/v1/sessions?limit=0',
+  '/v1/sessions?limit=1e2',
+  '/v1/sessions?limit=99999999999999999999',
+  '/v1/sessions?status=ended&status=active',
+  '/v1/sessions?status=%00',
+  '/v1/sessions?cursor=%00',
+  '/v1/sessions?cursor=OTk5OTk5OTk5OTk5OTk5OTk5OTk6c18x',
+  '/v1/sessions/s_1/events?fromSeq=99999999999999999999',
+  '/v1/sessions/s_1/events?fromSeq=-1',
+  '/v1/sessions/s_1/events?fromSeq=1&fromSeq=2',
+  '/v1/sessions/s_1/events?fromSeq=%00',
+  '/v1/sessions/s_1/export?format=zip&format=csv',
+  '/v1/sessions/s_1/export?format=%00',
+]
+
+/** Odd but valid: answered 200. */
+const ACCEPTED = [
+  '/v1/sessions?userId=%E2%80%AE%F0%9F%98%80',
+  '/v1/sessions?feature=%27%3B%20drop%20table%20tapedeck_sessions%3B--',
+  '/v1/sessions?from=-8640000000000000&to=8640000000000000',
+  '/v1/sessions?from=1970-01-01T00:00:00Z',
+  '/v1/sessions?userId=&feature=',
+  '/v1/sessions/s_1/events?fromSeq=9007199254740991',
+]
+
+for (const { name, open } of hostileStores()) {
+  describe(`hostile query parameters (${name} store)`, () => {
+    let server: TestServer
+    let dispose: () => Promise<void>
+    beforeAll(async () => {
+      const opened = await open()
+      dispose = opened.dispose
+      server = await startServer({ ...(opened.store && { store: opened.store }) })
+      expect((await postBatch(server.url, recordSession('s_1', 5).events)).status).toBe(201)
+    })
+    afterAll(async () => {
+      await server.close()
+      await dispose()
+    })
+
+    it('answers 400 invalid_query for every parameter a store could not take, and 200 for odd but valid ones', async () => {
+      for (const path of REFUSED) {
+        const response = await fetch(`${server.url}${path}`)
+        expect([path, response.status, await errorCode(response)]).toEqual([path, 400, 'invalid_query'])
+      }
+      expect(server.logs.filter((line) => line.startsWith('ERROR'))).toEqual([])
+      // …and no more than those: odd but valid values are answered.
+      for (const path of ACCEPTED) {
+        const response = await fetch(`${server.url}${path}`)
+        expect([path, response.status]).toEqual([path, 200])
+        await response.arrayBuffer()
+      }
+    })
+  })
+}
