@@ -211,7 +211,7 @@ for (const consumer of CONSUMERS) {
     writeFileSync(project, JSON.stringify({
       compilerOptions: {
         target: 'ES2022', ...options, lib: ['ES2023', 'DOM', 'DOM.Iterable'], jsx: 'react-jsx',
-        strict: true, noEmit: true, skipLibCheck: false, noUncheckedSideEffectImports: true, types: consumer.types,
+        strict: true, noEmit: true, skipLibCheck: false, skipDefaultLibCheck: true, noUncheckedSideEffectImports: true, types: consumer.types,
         ...(resolution === 'node10' && { ignoreDeprecations: '5.0' }),
       },
       files: consumer.files,
