@@ -27,6 +27,11 @@ const ASSETS = {
   '@tapedeck/react': ['./viewer.css'],
 }
 
+/** Packages whose every built module must open with a directive (the build can drop it). */
+const DIRECTIVES = {
+  '@tapedeck/react': 'use client', // hooks and the provider: client components for the Next.js app router
+}
+
 /**
  * Failures known today, each with why, matched against the check's output. Remove an entry when
  * its cause is fixed (the check says so).
@@ -64,8 +69,9 @@ const RESOLUTIONS = {
 
 /** Consumers: which packages each reads, and the environment it runs in. */
 const CONSUMERS = [
-  { name: 'browser', files: ['browser.ts'], types: [], packages: ['@tapedeck/core', '@tapedeck/player', '@tapedeck/react', '@tapedeck/widget'] },
-  { name: 'node', files: ['node.ts'], types: ['node'], packages: ['@tapedeck/server', '@tapedeck/player'] },
+  { name: 'browser', files: ['browser.ts', 'customEvents.ts'], types: [], packages: ['@tapedeck/core', '@tapedeck/player', '@tapedeck/react', '@tapedeck/widget'] },
+  { name: 'script-tag', files: ['scriptTag.ts'], types: [], packages: ['@tapedeck/widget'] },
+  { name: 'node', files: ['node.ts'], types: ['node'], packages: ['@tapedeck/server'] },
 ]
 
 const results = [] // { package, check, ok, output }
@@ -150,6 +156,13 @@ for (const { manifest, files, dir } of packed) {
   // The source maps carry their sources (sourcesContent): only files an export names ship from src/.
   for (const file of files) {
     if (file.startsWith('src/') && !named.some(({ condition, path }) => condition !== '@tapedeck/source' && path === `./${file}`)) problems.push(`should not ship ${file}`)
+  }
+  const directive = DIRECTIVES[manifest.name]
+  if (directive) {
+    for (const file of files.filter((name) => /^dist\/.*\.js$/.test(name))) {
+      const head = readFileSync(join(ROOT, 'packages', dir, file), 'utf8').slice(0, 40)
+      if (!new RegExp(`^(['"])${directive}\\1`).test(head)) problems.push(`${file} does not open with "${directive}"`)
+    }
   }
   report(manifest.name, 'contents', problems.length === 0, problems.join('\n'))
 }

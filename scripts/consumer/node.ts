@@ -1,5 +1,4 @@
-// What a Node app sees of the published server and player (see browser.ts for how the marks work).
-import { loadRecording, computeStats } from '@tapedeck/player'
+// What a Node app sees of the published server (see browser.ts for how the marks work).
 import { createFileStore, createHandler, serve, type Handler } from '@tapedeck/server'
 
 // @package @tapedeck/server
@@ -8,9 +7,3 @@ const handler: Handler = createHandler({ store: createFileStore({ dir: './.taped
 void handler('not a request')
 // @ts-expect-error serve needs options
 void serve()
-
-// @package @tapedeck/player
-// @ts-expect-error no such member
-loadRecording.notThere
-// @ts-expect-error no such member
-computeStats.notThere
