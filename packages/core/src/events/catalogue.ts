@@ -229,7 +229,7 @@ export type RecordableEventType = Exclude<CatalogueEventType, ReservedEventType>
 
 /**
  * Your own `x.*` events, typed: declare each once, by module augmentation, and `record()` checks
- * its payload like a catalogue event's (docs/instrumentation.md, "Typed custom events"):
+ * its payload like a catalogue event's (docs/react.md, "Typed custom events"):
  *
  * ```ts
  * declare module '@tapedeck/core' {
