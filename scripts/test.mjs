@@ -40,11 +40,13 @@ if (run('node scripts/checkPackages.mjs') !== 0) {
 const vitest = run('npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json')
 const playwright = run('npx playwright test --reporter=list,json', { PLAYWRIGHT_JSON_OUTPUT_NAME: 'reports/e2e.json' })
 const bench = run('node bench/run.mjs --quick') // every benchmark figure still measured: one test
+// The examples, installed from the packed tarballs, in Chromium: one test per example app.
+const examples = run('node examples/run.mjs')
 
 const unit = readJson('reports/vitest.json')
 const e2e = readJson('reports/e2e.json')
-const passed = (unit?.numPassedTests ?? 0) + (e2e?.stats?.expected ?? 0) + (e2e?.stats?.flaky ?? 0) + (bench === 0 ? 1 : 0)
-const failed = (unit?.numFailedTests ?? 0) + (e2e?.stats?.unexpected ?? 0) + (bench === 0 ? 0 : 1)
+const passed = (unit?.numPassedTests ?? 0) + (e2e?.stats?.expected ?? 0) + (e2e?.stats?.flaky ?? 0) + (bench === 0 ? 1 : 0) + (examples === 0 ? 1 : 0)
+const failed = (unit?.numFailedTests ?? 0) + (e2e?.stats?.unexpected ?? 0) + (bench === 0 ? 0 : 1) + (examples === 0 ? 0 : 1)
 const skipped = (unit?.numPendingTests ?? 0) + (unit?.numTodoTests ?? 0) + (e2e?.stats?.skipped ?? 0)
 // CI shows only the end of the output: name what failed there.
 for (const file of unit?.testResults ?? []) {
@@ -57,6 +59,6 @@ const failedSpecs = (suite) => [
   ...(suite.suites ?? []).flatMap(failedSpecs),
 ]
 for (const spec of (e2e?.suites ?? []).flatMap(failedSpecs)) console.log(`FAILED (e2e) ${spec}`)
-const ok = vitest === 0 && playwright === 0 && bench === 0 && failed === 0 && passed > 0
+const ok = vitest === 0 && playwright === 0 && bench === 0 && examples === 0 && failed === 0 && passed > 0
 console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`)
 process.exit(ok ? 0 : 1)
