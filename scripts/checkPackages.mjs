@@ -169,7 +169,8 @@ for (const { manifest, files, dir } of packed) {
 
 // 3. publint and attw.
 for (const { manifest, tarball } of packed) {
-  const { messages, pkg } = await publint({ pack: { tarball: readFileSync(tarball).buffer }, level: 'suggestion', strict: true })
+  const bytes = readFileSync(tarball)
+  const { messages, pkg } = await publint({ pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) }, level: 'suggestion', strict: true })
   const lines = messages.map((message) => `${message.type}: ${formatMessage(message, pkg) ?? message.code}`)
   report(manifest.name, 'publint', messages.length === 0, lines.join('\n'))
 
