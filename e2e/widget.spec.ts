@@ -5,11 +5,7 @@ import { expect, test, type Profile } from './fixtures'
 import { startFaultProxy, type FaultProxy } from './support/faultProxy'
 import { startSyncTarget, type SyncTarget } from './support/server'
 
-declare global {
-  interface Window {
-    Tapedeck: { init(options?: InitOptions): Recorder; destroy(): Promise<void>; VERSION: string }
-  }
-}
+// window.Tapedeck is typed by the widget's script-tag declarations (packages/widget/src/global.ts).
 
 /** The pages' data-endpoint: a pass-through in front of this test's sync target (whose port changes). */
 const ENDPOINT_PORT = 5189

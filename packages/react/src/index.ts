@@ -50,3 +50,7 @@ export type {
   TapedeckEvent,
   UserActionData,
 } from '@tapedeck/core'
+export { RecorderErrorBoundary, type RecorderErrorBoundaryProps } from './RecorderErrorBoundary'
+export { recorderRootOptions, type RecorderRootOptions } from './recorderRootOptions'
+export { useRecordedChatTransport } from './useRecordedChatTransport'
+export type { ReactErrorKind } from './recordReactError'

@@ -227,7 +227,27 @@ export type ReservedEventType = `session.${string}` & CatalogueEventType | 'reco
 /** Types an application may pass to `record()`. */
 export type RecordableEventType = Exclude<CatalogueEventType, ReservedEventType> | CustomEventType
 
-export type EventData<T extends EventType> = T extends CatalogueEventType ? EventDataMap[T] : JsonObject
+/**
+ * Your own `x.*` events, typed: declare each once, by module augmentation, and `record()` checks
+ * its payload like a catalogue event's (docs/react.md, "Typed custom events"):
+ *
+ * ```ts
+ * declare module '@tapedeck/core' {
+ *   interface CustomEventMap {
+ *     'x.checkout.step': { step: number; plan?: 'free' | 'pro' }
+ *   }
+ * }
+ * ```
+ *
+ * An `x.*` type not declared here takes any JSON object.
+ */
+export interface CustomEventMap {}
+
+export type EventData<T extends EventType> = T extends CatalogueEventType
+  ? EventDataMap[T]
+  : T extends keyof CustomEventMap
+    ? CustomEventMap[T]
+    : JsonObject
 
 /** One recorded fact, as stored and as sent (PROTOCOL.md §1). */
 export interface TapedeckEvent<T extends EventType = EventType> {

@@ -1,3 +1,4 @@
+import { explainNetworkError } from './explainNetworkError'
 import type { BlobTransport, Transport, TransportResponse } from './Transport'
 
 /** PROTOCOL.md §2: `POST {endpoint}/v1/batches` with the stored gzip bytes as they are. */
@@ -16,7 +17,7 @@ export function createHttpTransport(endpoint: string, fetchImpl: typeof fetch = 
       },
       body: batch.body as Uint8Array<ArrayBuffer>,
       signal,
-    })
+    }).catch((error: unknown) => Promise.reject(explainNetworkError(error, url)))
     return answer(response)
   }
 }
@@ -31,7 +32,7 @@ export function createHttpBlobTransport(endpoint: string, fetchImpl: typeof fetc
       headers: { ...headers, 'Content-Type': upload.mimeType },
       body: upload.body as Uint8Array<ArrayBuffer>,
       signal,
-    })
+    }).catch((error: unknown) => Promise.reject(explainNetworkError(error, url)))
     return answer(response)
   }
 }

@@ -52,6 +52,15 @@ export function init(options: InitOptions = {}): Recorder {
   if (position !== undefined && !POSITIONS.includes(position)) {
     throw new TapedeckError('invalid_options', `widget.position must be one of ${POSITIONS.join(', ')}, got ${JSON.stringify(position)}.`)
   }
+  // The worker may start from a blob: URL, against which a relative endpoint ('/tapedeck') cannot
+  // be resolved: resolve it against the page, as the page author meant it.
+  if (typeof recorderOptions.endpoint === 'string' && typeof document !== 'undefined') {
+    try {
+      recorderOptions.endpoint = new URL(recorderOptions.endpoint, document.baseURI).href
+    } catch {
+      // Not a URL at all: createRecorder says so.
+    }
+  }
   const worker = recorderOptions.workerUrl === undefined && recorderOptions.createWorker === undefined ? bundleWorker() : undefined
   const recorder = createRecorder(worker ? { ...recorderOptions, createWorker: worker } : recorderOptions)
   const undo: Array<() => void> = []

@@ -1,12 +1,19 @@
-// What an app with `"moduleResolution": "NodeNext"` sees of the published packages. Each line
-// marked @ts-expect-error is an error only while the type behind it is real: were an import to
-// resolve to `any` (a declaration file importing `./x` where Node needs `./x.js`), the mark
-// would be unused, and tsc reports an unused mark as an error.
+// What a browser app sees of the published packages, typechecked by scripts/checkPackages.mjs
+// against the unpacked tarballs under each `moduleResolution` (bundler, node16, nodenext, node10).
+// Each line marked @ts-expect-error is an error only while the type behind it is real: were an
+// import to resolve to `any` (a declaration file importing `./x` where Node needs `./x.js`, a
+// subpath node10 cannot find), the mark would be unused, and tsc reports an unused mark as an
+// error. `// @package` names whose line follows, for the report.
 import { createRecorder, TapedeckError, type Recorder, type RecorderStatus, type SessionRecord } from '@tapedeck/core'
 import { createInstrumentedFetch, computeCost } from '@tapedeck/core/instrument'
 import { loadRecording, ReplayPlayer, computeStats, toCsv, type Recording } from '@tapedeck/player'
+import { serveEngine } from '@tapedeck/core/engine'
 import { useSessionRecording, ReplayViewer, RecorderProvider } from '@tapedeck/react'
+import { useRecordings } from '@tapedeck/react/query'
 import { init, TapedeckRecorderElement } from '@tapedeck/widget'
+import '@tapedeck/widget/define' // a side effect: resolved because of noUncheckedSideEffectImports
+
+// @package @tapedeck/core
 
 // @ts-expect-error not a function of the recorder
 createRecorder.notThere
@@ -28,6 +35,9 @@ createInstrumentedFetch.notThere
 // @ts-expect-error no such member
 computeCost.notThere
 // @ts-expect-error no such member
+serveEngine.notThere
+// @package @tapedeck/player
+// @ts-expect-error no such member
 loadRecording.notThere
 // @ts-expect-error no such member
 ReplayPlayer.notThere
@@ -38,12 +48,16 @@ toCsv.notThere
 declare const recording: Recording
 // @ts-expect-error a recording has no such field
 recording.notThere
+// @package @tapedeck/react
 // @ts-expect-error no such member
 useSessionRecording.notThere
 // @ts-expect-error no such member
 ReplayViewer.notThere
 // @ts-expect-error no such member
 RecorderProvider.notThere
+// @ts-expect-error no such member
+useRecordings.notThere
+// @package @tapedeck/widget
 // @ts-expect-error no such member
 init.notThere
 // @ts-expect-error no such member

@@ -1,0 +1,27 @@
+/**
+ * Types for pages that load the script-tag file (`tapedeck.js`) and are written in TypeScript:
+ * `window.Tapedeck` (and the global `Tapedeck`). Types only, nothing runs:
+ *
+ * ```ts
+ * /// <reference types="@tapedeck/widget/global" />
+ * const recorder = Tapedeck.init({ endpoint: 'https://rec.example.com' })
+ * ```
+ */
+import type { defineRecorderElement } from './element/defineRecorderElement'
+import type { destroy, init } from './script/init'
+
+/** What the script-tag file puts on `window` (src/script/main.ts). */
+export interface TapedeckGlobal {
+  init: typeof init
+  destroy: typeof destroy
+  defineRecorderElement: typeof defineRecorderElement
+  /** The package version. */
+  VERSION: string
+}
+
+declare global {
+  interface Window {
+    Tapedeck: TapedeckGlobal
+  }
+  var Tapedeck: TapedeckGlobal
+}
