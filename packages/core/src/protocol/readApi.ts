@@ -43,6 +43,10 @@ export interface SessionDetailStats {
   errors: number
   /** Events whose content is sealed for a private key; present only when there are some. */
   sealedEvents?: number
+  /** Models its provider calls named (at most 50); present only when there are some. */
+  models?: string[]
+  /** Sum of its `audio.input` and `audio.output` `durationMs`; present only when it has audio events. */
+  audioMs?: number
 }
 
 /** What `GET /v1/sessions/{id}` answers, and what a page of sessions lists. */

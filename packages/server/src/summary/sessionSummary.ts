@@ -36,7 +36,14 @@ export interface SessionSummary {
   sealed?: number
   /** Sealed `provider.call.completed` events: the session's cost and tokens are unknown here. */
   sealedCalls?: number
+  /** Models its provider calls named, distinct, at most MAX_MODELS (for the `model` filter). */
+  models?: string[]
+  /** `audio.input` and `audio.output` events, and the sum of their `durationMs`. */
+  audioParts?: number
+  audioMs?: number
 }
+
+const MAX_MODELS = 50
 
 export function emptySummary(id: string): SessionSummary {
   return {
@@ -58,12 +65,15 @@ export function emptySummary(id: string): SessionSummary {
     errors: 0,
     sealed: 0,
     sealedCalls: 0,
+    models: [],
+    audioParts: 0,
+    audioMs: 0,
   }
 }
 
 /** Adds events that were not stored before (ascending seq) to a summary; returns a new summary. */
 export function foldEvents(summary: SessionSummary, events: readonly WireEvent[]): SessionSummary {
-  const next: SessionSummary = { ...summary, received: addSeqs(summary.received, events.map((e) => e.seq)) }
+  const next: SessionSummary = { ...summary, received: addSeqs(summary.received, events.map((e) => e.seq)), models: [...(summary.models ?? [])] }
   for (const event of events) foldEvent(next, event)
   return next
 }
@@ -87,7 +97,13 @@ function foldEvent(summary: SessionSummary, event: WireEvent): void {
     summary.minT = summary.minT === null ? t : Math.min(summary.minT, t)
     summary.maxT = summary.maxT === null ? t : Math.max(summary.maxT, t)
   }
+  if (event.type.startsWith('provider.call.') && typeof data.model === 'string') addModel(summary, data.model)
   switch (event.type) {
+    case 'audio.input':
+    case 'audio.output':
+      summary.audioParts = (summary.audioParts ?? 0) + 1
+      summary.audioMs = (summary.audioMs ?? 0) + Math.max(0, finite(data.durationMs) ?? 0)
+      break
     case 'session.started':
       if (event.seq === 0) {
         summary.metadata = data
@@ -120,6 +136,11 @@ function foldEvent(summary: SessionSummary, event: WireEvent): void {
       if (data.error !== undefined && data.error !== null && data.error !== false) summary.errors += 1
       break
   }
+}
+
+function addModel(summary: SessionSummary, model: string): void {
+  const models = summary.models!
+  if (model !== '' && models.length < MAX_MODELS && !models.includes(model)) models.push(model)
 }
 
 function finite(value: unknown): number | null {
