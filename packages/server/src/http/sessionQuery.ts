@@ -2,14 +2,15 @@ import { isId } from '../ids.js'
 import { ServerError } from '../ServerError.js'
 import type { SessionCursor, SessionFilter } from '../store/SessionStore.js'
 import type { SessionDetailStatus } from '@tapedeck/core'
+import { parseSort, parseStudioFilters } from './sessionFilters.js'
 
 const DEFAULT_LIMIT = 50
 const MAX_LIMIT = 500
 const STATUSES: readonly SessionDetailStatus[] = ['active', 'ended', 'interrupted']
 
-/** Reads `userId, feature, status, from, to, limit, cursor` of `GET /v1/sessions`. */
+/** Reads `userId, feature, status, from, to, limit, cursor` of `GET /v1/sessions`, and the Studio filters and sort (sessionFilters). */
 export function parseSessionQuery(params: URLSearchParams): SessionFilter {
-  const filter: SessionFilter = { limit: DEFAULT_LIMIT }
+  const filter: SessionFilter = { limit: DEFAULT_LIMIT, ...parseStudioFilters(params), ...parseSort(params) }
   const userId = params.get('userId')
   const feature = params.get('feature')
   const status = params.get('status')
@@ -31,6 +32,9 @@ export function parseSessionQuery(params: URLSearchParams): SessionFilter {
     filter.limit = value
   }
   if (cursor) filter.after = decodeCursor(cursor)
+  if (filter.after && filter.sort !== 'costUsd' && filter.sort !== 'durationMs' && !Number.isSafeInteger(filter.after.sortKey)) {
+    throw invalid('cursor is not one this server gave for this sort.')
+  }
   return filter
 }
 
@@ -56,7 +60,7 @@ function decodeCursor(cursor: string): SessionCursor {
   const colon = text.indexOf(':')
   const sortKey = Number(text.slice(0, colon))
   const id = text.slice(colon + 1)
-  if (colon < 1 || !Number.isSafeInteger(sortKey) || !isId(id)) throw invalid('cursor is not one this server gave.')
+  if (colon < 1 || !Number.isFinite(sortKey) || !isId(id)) throw invalid('cursor is not one this server gave.')
   return { sortKey, id }
 }
 
