@@ -254,7 +254,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
       const [session, { rows }] = await Promise.all([
         pool.query('select 1 from tapedeck_sessions where session_id = $1', [sessionId]),
         pool.query<{ annotation: string }>(
-          'select annotation from tapedeck_annotations where session_id = $1 order by created_at, annotation_id',
+          'select annotation from tapedeck_annotations where session_id = $1 order by added',
           [sessionId],
         ),
       ])
@@ -325,7 +325,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
     },
 
     async listShares(sessionId) {
-      const { rows } = await (await ready()).query<ShareRow>('select * from tapedeck_shares where session_id = $1 order by created_at, share_id', [sessionId])
+      const { rows } = await (await ready()).query<ShareRow>('select * from tapedeck_shares where session_id = $1 order by added', [sessionId])
       return rows.map(shareOf)
     },
 

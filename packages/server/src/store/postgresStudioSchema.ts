@@ -63,6 +63,7 @@ create table if not exists tapedeck_annotations (
   kind text not null,
   text text not null,
   created_at bigint not null,
+  added bigint generated always as identity,
   annotation text not null,
   primary key (session_id, annotation_id)
 );
@@ -72,6 +73,7 @@ create table if not exists tapedeck_shares (
   token_hash text not null,
   created_at bigint not null,
   expires_at bigint not null,
+  added bigint generated always as identity,
   primary key (session_id, share_id)
 );`
 
