@@ -29,7 +29,7 @@ const completed = (callId: string, model: string, costUsd: number, latencyMs: nu
  * beta (day 0 + 1 h, u_b, tag beta): gpt-4o $0.03 and a failed gpt-4o call, an error, 90 s of
  * audio, a tool call with arguments. gamma (day 1, u_a): one message, no calls.
  */
-const SESSIONS = {
+export const STUDIO_SESSIONS = {
   alpha: session('s_alpha', DAY0, { userId: 'u_a', feature: 'chat', agentId: 'ag_1', tags: ['vip', 'beta'], label: 'gold' }, [
     ['message.created', { messageId: 'm1', role: 'user', content: 'Where is my money?' }],
     ['provider.call.started', { callId: 'c1', provider: 'openai', model: 'gpt-4o', messages: [{ role: 'user', content: 'Where is my money?' }] }],
@@ -96,7 +96,7 @@ export function describeStudioContract(name: string, open: () => Promise<OpenedS
       expect(response.status).toBe(201)
     }
     const seed = async () => {
-      for (const events of Object.values(SESSIONS)) {
+      for (const events of Object.values(STUDIO_SESSIONS)) {
         // Two batches, the second first: what is kept at ingest must not depend on the order.
         const half = Math.ceil(events.length / 2)
         await ingest(events.slice(half))
@@ -351,13 +351,13 @@ export function describeStudioContract(name: string, open: () => Promise<OpenedS
       expect(await store.listShares('s_beta')).toEqual([])
       expect(await code(await call('GET', '/v1/sessions/s_beta', shared.token))).toEqual([401, 'unauthorized'])
       // The same id recorded again is a new session, without the old review work.
-      await ingest(SESSIONS.beta)
+      await ingest(STUDIO_SESSIONS.beta)
       expect(((await (await call('GET', '/v1/sessions/s_beta/annotations')).json()) as { annotations: unknown[] }).annotations).toEqual([])
       expect(await ids('flagged=true')).toEqual([])
       // Erasing by user and by retention take annotations too.
       expect((await call('DELETE', '/v1/sessions/s_alpha/hold')).status).toBe(200)
       expect((await call('DELETE', '/v1/users/u_a')).status).toBe(200)
-      await ingest(SESSIONS.alpha)
+      await ingest(STUDIO_SESSIONS.alpha)
       expect(((await (await call('GET', '/v1/sessions/s_alpha/annotations')).json()) as { annotations: unknown[] }).annotations).toEqual([])
     })
 
@@ -438,7 +438,7 @@ export function describeStudioContract(name: string, open: () => Promise<OpenedS
       const jsonl = await call('GET', '/v1/export?tag=beta', 'read-1')
       expect([jsonl.status, jsonl.headers.get('content-type')]).toEqual([200, 'application/x-ndjson; charset=utf-8'])
       const lines = (await jsonl.text()).trim().split('\n').map((line) => JSON.parse(line) as WireEvent)
-      expect(lines).toEqual([...SESSIONS.beta, ...SESSIONS.alpha])
+      expect(lines).toEqual([...STUDIO_SESSIONS.beta, ...STUDIO_SESSIONS.alpha])
 
       const zipped = await call('GET', '/v1/export?format=zip&q=lisbon', 'read-1')
       expect(zipped.headers.get('content-disposition')).toBe('attachment; filename="tapedeck-export.zip"')
@@ -452,7 +452,7 @@ export function describeStudioContract(name: string, open: () => Promise<OpenedS
         's_gamma/metadata.json',
         's_gamma/review-annotations.json',
       ])
-      expect(strFromU8(files['s_gamma/events.jsonl']!)).toBe(ndjson(SESSIONS.gamma))
+      expect(strFromU8(files['s_gamma/events.jsonl']!)).toBe(ndjson(STUDIO_SESSIONS.gamma))
       expect((JSON.parse(strFromU8(files['s_beta/review-annotations.json']!)) as ReviewAnnotation[]).map((a) => a.kind)).toEqual(['flag'])
       expect((await (await call('GET', '/v1/export?userId=nobody', 'read-1')).text())).toBe('')
     })
