@@ -11,6 +11,7 @@ export { toNodeListener, type NodeListener } from './node/toNodeListener.js'
 export { createFileStore, type FileStoreOptions } from './store/createFileStore.js'
 export { createMemoryStore } from './store/createMemoryStore.js'
 export { createPostgresStore, type PostgresStoreOptions } from './store/createPostgresStore.js'
+export { bulkLoadPostgres } from './store/bulkLoadPostgres.js'
 export type {
   BlobPart,
   BlobRef,
