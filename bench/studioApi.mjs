@@ -26,11 +26,17 @@ if (!databaseUrl) {
   console.error('studioApi bench: set DATABASE_URL (eval "$(bash scripts/postgres.sh)")')
   process.exit(1)
 }
-const schema = `tapedeck_bench_${SESSIONS}`
+const schema = `tapedeck_bench2_${SESSIONS}`
 
 // ---- deterministic data --------------------------------------------------------------------
+// mulberry32: an LCG's low bits would tie the words a session holds to its start time.
 let state = 42
-const random = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31)
+const random = () => {
+  state = (state + 0x6d2b79f5) | 0
+  let t = Math.imul(state ^ (state >>> 15), 1 | state)
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+}
 const pick = (list) => list[Math.floor(random() * list.length)]
 /** A word of a 4,000-word vocabulary, Zipf-like: word i has weight 1/(i+1). */
 const VOCABULARY = Array.from({ length: 4000 }, (_, i) => `w${i.toString(36)}x`)

@@ -107,6 +107,8 @@ export interface SessionSearchPage {
   sessions: SessionListItem[]
   nextCursor: string | null
   total: number
+  /** With `q=`: counting stopped at 1,000 and more sessions match (show "1,000+"); absent otherwise. */
+  totalCapped?: true
 }
 
 /** `GET /v1/stats?groupBy=`: time buckets (UTC) or a field of the sessions or their calls. */

@@ -13,7 +13,12 @@ const INERT = { 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': 
 export async function listSessions({ url, store, note }: RequestContext): Promise<Response> {
   const page = await store.listSessions(parseSessionQuery(url.searchParams))
   note(`sessions=${page.sessions.length}`)
-  const body: SessionSearchPage = { sessions: page.sessions, nextCursor: page.next && encodeCursor(page.next), total: page.total }
+  const body: SessionSearchPage = {
+    sessions: page.sessions,
+    nextCursor: page.next && encodeCursor(page.next),
+    total: page.total,
+    ...(page.totalCapped && { totalCapped: true }),
+  }
   return json(200, body)
 }
 

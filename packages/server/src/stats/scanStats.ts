@@ -31,9 +31,9 @@ export function scanStats(sessions: Iterable<StatsSession>, query: StatsQuery): 
     const finished = calls.filter((call) => call.finished)
     addSession(totals, summary, finished)
     if (query.groupBy === 'model') {
-      const byModel = new Map<string | null, CallFacts[]>()
-      for (const call of finished) byModel.set(call.model, [...(byModel.get(call.model) ?? []), call])
-      for (const [model, modelCalls] of byModel) addSession(group(groups, model), summary, modelCalls)
+      // Sessions count under every model their calls name (summary.models); calls under their own model.
+      for (const model of summary.models ?? []) addSession(group(groups, model), summary, [])
+      for (const call of finished) group(groups, call.model).calls.push(call)
       continue
     }
     for (const key of sessionKeys(summary, query, width)) addSession(group(groups, key), summary, finished)

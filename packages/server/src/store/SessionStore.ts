@@ -96,6 +96,9 @@ export interface SessionConditions {
   words?: string[]
 }
 
+/** A text search counts its matches up to this many: a common word can match most sessions, and counting them all costs a scan of every match. */
+export const SEARCH_TOTAL_CAP = 1000
+
 export interface SessionFilter extends SessionConditions {
   /** Default startedAt, desc. */
   sort?: SessionSortField
@@ -139,8 +142,10 @@ export interface EraseReport {
 export interface SessionPage {
   sessions: SessionListItem[]
   next: SessionCursor | null
-  /** Every session matching the conditions, on all pages. */
+  /** Every session matching the conditions, on all pages; with `words`, at most SEARCH_TOTAL_CAP. */
   total: number
+  /** With `words`: more sessions match than `total` says (it stopped counting at SEARCH_TOTAL_CAP). */
+  totalCapped?: true
 }
 
 /**

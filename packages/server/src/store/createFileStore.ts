@@ -289,12 +289,12 @@ export function createFileStore({ dir }: FileStoreOptions): SessionStore {
     },
 
     async listSessions(filter) {
-      const { page, next, total } = await scanSessions(scan, filter)
+      const { page, next, ...total } = await scanSessions(scan, filter)
       const sessions = []
       for (const { summary, match } of page) {
         sessions.push({ ...describeSession(summary, await withLock(summary.id, () => loadHold(summary.id))), ...(match && { match }) })
       }
-      return { sessions, next, total }
+      return { sessions, next, ...total }
     },
 
     async sessionStats(query) {

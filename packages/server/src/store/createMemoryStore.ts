@@ -103,9 +103,9 @@ export function createMemoryStore(): SessionStore {
     },
 
     async listSessions(filter) {
-      const { page, next, total } = await scanSessions(scan, filter)
+      const { page, next, ...total } = await scanSessions(scan, filter)
       const described = page.map(({ summary, match }) => ({ ...describeSession(summary, copy(holds.get(summary.id))), ...(match && { match }) }))
-      return { sessions: described, next, total }
+      return { sessions: described, next, ...total }
     },
 
     async sessionStats(query) {

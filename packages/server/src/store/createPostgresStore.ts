@@ -10,7 +10,7 @@ import { insertIngestRows, sessionColumns, UPDATE_SESSION_COLUMNS } from './post
 import { postgresStats } from './postgresStats.js'
 import { STUDIO_MIGRATION, STUDIO_TABLES } from './postgresStudioSchema.js'
 import type { ReviewAnnotation, SearchMatchField, SessionListItem, SessionSortField } from '@tapedeck/core'
-import type { EraseReport, EraseResult, SessionStore, ShareRecord, WireEvent } from './SessionStore.js'
+import { SEARCH_TOTAL_CAP, type EraseReport, type EraseResult, type SessionStore, type ShareRecord, type WireEvent } from './SessionStore.js'
 
 export type PostgresStoreOptions =
   | { connectionString: string; /** Connections in the pool, default 10. */ max?: number }
@@ -206,7 +206,13 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
       const pool = await ready()
       const params: unknown[] = []
       const where = sessionConditionsSql(filter, params)
-      const total = pool.query<{ total: string }>(`select count(*) as total from tapedeck_sessions s where ${where}`, [...params])
+      // With words, counting stops past the cap: a common word's every match would be visited.
+      const total = pool.query<{ total: string }>(
+        filter.words
+          ? `select count(*) as total from (select 1 from tapedeck_sessions s where ${where} limit ${SEARCH_TOTAL_CAP + 1}) as capped`
+          : `select count(*) as total from tapedeck_sessions s where ${where}`,
+        [...params],
+      )
       const sort = SORT_COLUMNS[filter.sort ?? 'startedAt']
       const desc = filter.order !== 'asc'
       const after = filter.after
@@ -241,7 +247,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
       return {
         sessions,
         next: last && rows.length > filter.limit ? { sortKey: Number(last.sort_value), id: (JSON.parse(last.summary) as SessionSummary).id } : null,
-        total: Number((await total).rows[0]!.total),
+        ...capTotal(Number((await total).rows[0]!.total)),
       }
     },
 
@@ -455,6 +461,10 @@ const SORT_COLUMNS: Record<SessionSortField, { column: string; type: string }> =
   durationMs: { column: 's.duration_ms', type: 'float8' },
   errors: { column: 's.errors', type: 'integer' },
   calls: { column: 's.calls', type: 'integer' },
+}
+
+function capTotal(total: number): { total: number; totalCapped?: true } {
+  return total > SEARCH_TOTAL_CAP ? { total: SEARCH_TOTAL_CAP, totalCapped: true } : { total }
 }
 
 function shareOf(row: ShareRow): ShareRecord {

@@ -4,33 +4,34 @@ import { bucketKey, bucketMs, byCostThenKey, roundRow } from '../stats/statsFigu
 import { sessionConditionsSql } from './postgresConditions.js'
 import type { StatsQuery, StatsResult } from './SessionStore.js'
 
-type Grouping = StatsGroupBy | 'total'
+/** Sorting for percentiles and distinct users stays in memory up to this much per query. */
+const WORK_MEM = '64MB'
 
-/** The group key over `s` (and `t`, `cm`), and the joins it needs. */
-function keyOf(groupBy: Grouping, calls: boolean): { key: string; join: string } {
-  const width = groupBy === 'total' ? null : bucketMs(groupBy)
-  if (width !== null) return { key: `(floor(s.sort_at::float8 / ${width}) * ${width})::bigint::text`, join: '' }
+/**
+ * The group key over `s` (and the joins it needs), and whether a session can fall in several
+ * groups (then its totals are a query of their own: a grouping set would count it twice).
+ */
+function keyOf(groupBy: StatsGroupBy, calls: boolean): { key: string; join: string; fansOut: boolean } {
+  const width = bucketMs(groupBy)
+  if (width !== null) return { key: `(floor(s.sort_at::float8 / ${width}) * ${width})::bigint::text`, join: '', fansOut: false }
   switch (groupBy) {
-    case 'total':
-      return { key: 'null::text', join: '' }
     case 'userId':
-      return { key: 's.user_id', join: '' }
+      return { key: 's.user_id', join: '', fansOut: false }
     case 'feature':
-      return { key: 's.feature', join: '' }
+      return { key: 's.feature', join: '', fansOut: false }
     case 'agentId':
-      return { key: 's.agent_id', join: '' }
+      return { key: 's.agent_id', join: '', fansOut: false }
     case 'tag':
-      return { key: 't.tag', join: 'left join lateral unnest(s.tags) as t(tag) on true' }
+      return { key: 't.tag', join: 'left join lateral unnest(s.tags) as t(tag) on true', fansOut: true }
     default:
-      // model: the calls' own model; sessions through the models their finished calls have.
-      return calls
-        ? { key: 'c.model', join: '' }
-        : { key: 'cm.model', join: 'join (select distinct session_id, model from tapedeck_calls where finished) cm on cm.session_id = s.session_id' }
+      // model: a call's own model; a session under every model its calls name (the models column).
+      return calls ? { key: 'c.model', join: '', fansOut: false } : { key: 'sm.model', join: 'join lateral unnest(s.models) as sm(model) on true', fansOut: true }
   }
 }
 
 interface SessionFigures {
   key: string | null
+  is_total: number
   sessions: string
   users: string
   sessions_with_errors: string
@@ -40,6 +41,7 @@ interface SessionFigures {
 
 interface CallFigures {
   key: string | null
+  is_total: number
   calls: string
   failed_calls: string
   input_tokens: number
@@ -51,35 +53,60 @@ interface CallFigures {
   ttft: Array<number | null> | null
 }
 
-async function sessionFigures(pool: Pool, query: StatsQuery, groupBy: Grouping): Promise<SessionFigures[]> {
+/** One statement with room to sort in memory, in a transaction of its own. */
+async function run<T extends object>(pool: Pool, sql: string, params: unknown[]): Promise<T[]> {
+  const client = await pool.connect()
+  try {
+    await client.query('begin')
+    await client.query(`set local work_mem = '${WORK_MEM}'`)
+    const { rows } = await client.query<T>(sql, params)
+    await client.query('commit')
+    return rows
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined)
+    throw error
+  } finally {
+    client.release()
+  }
+}
+
+/** Per group (and, in a grouping set, over all) the sessions' figures; `total` alone: only the totals. */
+function sessionFigures(pool: Pool, query: StatsQuery, grouping: { key: string; join: string } | 'total', withTotal: boolean): Promise<SessionFigures[]> {
   const params: unknown[] = []
-  const { key, join } = keyOf(groupBy, false)
-  const { rows } = await pool.query<SessionFigures>(
-    `select ${key} as key, count(*) as sessions, count(distinct s.user_id) as users,
+  const { key, join } = grouping === 'total' ? { key: 'null::text', join: '' } : grouping
+  const groups = grouping === 'total' ? '' : withTotal ? `group by grouping sets ((${key}), ())` : `group by ${key}`
+  return run<SessionFigures>(
+    pool,
+    `select ${key} as key, ${grouping !== 'total' && withTotal ? `grouping(${key})` : grouping === 'total' ? '1' : '0'} as is_total,
+       count(*) as sessions, count(distinct s.user_id) as users,
        count(*) filter (where s.errors > 0) as sessions_with_errors, sum(s.errors) as errors, sum(s.audio_ms) as audio_ms
      from tapedeck_sessions s ${join}
      where ${sessionConditionsSql(query, params)}
-     group by 1`,
+     ${groups}`,
     params,
   )
-  return rows
 }
 
-async function callFigures(pool: Pool, query: StatsQuery, groupBy: Grouping): Promise<CallFigures[]> {
+function callFigures(pool: Pool, query: StatsQuery, grouping: { key: string; join: string }, withTotal: boolean): Promise<CallFigures[]> {
   const params: unknown[] = []
-  const { key, join } = keyOf(groupBy, true)
-  const { rows } = await pool.query<CallFigures>(
-    `select ${key} as key, count(*) as calls, count(*) filter (where c.failed) as failed_calls,
+  const { key, join } = grouping
+  return run<CallFigures>(
+    pool,
+    `select ${key} as key, ${withTotal ? `grouping(${key})` : '0'} as is_total, count(*) as calls, count(*) filter (where c.failed) as failed_calls,
        sum(c.input_tokens) as input_tokens, sum(c.output_tokens) as output_tokens,
        sum(c.cached_tokens) as cached_tokens, sum(c.reasoning_tokens) as reasoning_tokens, sum(c.cost_usd) as cost_usd,
        percentile_cont(array[0.5, 0.95]) within group (order by c.latency_ms) filter (where not c.failed) as latency,
        percentile_cont(array[0.5, 0.95]) within group (order by c.ttft_ms) filter (where not c.failed) as ttft
      from tapedeck_calls c join tapedeck_sessions s on s.session_id = c.session_id ${join}
      where c.finished and ${sessionConditionsSql(query, params)}
-     group by 1`,
+     ${withTotal ? `group by grouping sets ((${key}), ())` : `group by ${key}`}`,
     params,
   )
-  return rows
+}
+
+/** The totals over all calls, for groupings that count a call in several groups (tags). */
+function callTotals(pool: Pool, query: StatsQuery): Promise<CallFigures[]> {
+  return callFigures(pool, query, { key: 'null::text', join: '' }, false).then((rows) => rows.map((row) => ({ ...row, is_total: 1 })))
 }
 
 function row(sessions: SessionFigures | undefined, calls: CallFigures | undefined): StatsRow {
@@ -103,21 +130,35 @@ function row(sessions: SessionFigures | undefined, calls: CallFigures | undefine
   })
 }
 
-/** GET /v1/stats in SQL: per group, session figures and call figures (percentile_cont), then totals. */
+/**
+ * GET /v1/stats in SQL, from tapedeck_sessions and tapedeck_calls (never tapedeck_events): per
+ * group the session figures and the call figures (percentile_cont), the totals in the same
+ * scan (a grouping set) unless a session or call falls in several groups.
+ */
 export async function postgresStats(pool: Pool, query: StatsQuery): Promise<StatsResult> {
-  const [bySession, byCall, totalSessions, totalCalls] = await Promise.all([
-    sessionFigures(pool, query, query.groupBy),
-    callFigures(pool, query, query.groupBy),
-    sessionFigures(pool, query, 'total'),
-    callFigures(pool, query, 'total'),
+  const sessionKey = keyOf(query.groupBy, false)
+  const callKey = keyOf(query.groupBy, true)
+  const [bySession, byCall, sessionTotal, callTotal] = await Promise.all([
+    sessionFigures(pool, query, sessionKey, !sessionKey.fansOut),
+    callFigures(pool, query, callKey, !callKey.fansOut),
+    sessionKey.fansOut ? sessionFigures(pool, query, 'total', false) : Promise.resolve([]),
+    callKey.fansOut ? callTotals(pool, query) : Promise.resolve([]),
   ])
-  const calls = new Map(byCall.map((figures) => [figures.key, figures]))
+  const sessionRows = [...bySession, ...sessionTotal]
+  const callRows = [...byCall, ...callTotal]
+  const calls = new Map(callRows.filter((r) => Number(r.is_total) === 0).map((figures) => [figures.key, figures]))
+  const sessions = new Map(sessionRows.filter((r) => Number(r.is_total) === 0).map((figures) => [figures.key, figures]))
   const width = bucketMs(query.groupBy)
-  let groups: StatsGroup[] = bySession.map((figures) => ({
-    key: width === null || figures.key === null ? figures.key : bucketKey(Number(figures.key), width),
-    ...row(figures, calls.get(figures.key)),
+  const keys = new Set([...sessions.keys(), ...calls.keys()])
+  let groups: StatsGroup[] = [...keys].map((key) => ({
+    key: width === null || key === null ? key : bucketKey(Number(key), width),
+    ...row(sessions.get(key), calls.get(key)),
   }))
   if (width === null) groups = groups.sort(byCostThenKey).slice(0, query.limit)
   else groups.sort((a, b) => (a.key! < b.key! ? -1 : 1))
-  return { groups, totals: row(totalSessions[0], totalCalls[0]) }
+  const totals = row(
+    sessionRows.find((r) => Number(r.is_total) === 1),
+    callRows.find((r) => Number(r.is_total) === 1),
+  )
+  return { groups, totals }
 }

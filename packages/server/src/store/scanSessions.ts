@@ -5,7 +5,7 @@ import { snippetOf } from '../search/snippetOf.js'
 import type { SessionSummary } from '../summary/sessionSummary.js'
 import { matchesConditions, needsAnnotations } from './matchesConditions.js'
 import { sessionSortValue } from './sessionSortValue.js'
-import type { SessionConditions, SessionCursor, SessionFilter, WireEvent } from './SessionStore.js'
+import { SEARCH_TOTAL_CAP, type SessionConditions, type SessionCursor, type SessionFilter, type WireEvent } from './SessionStore.js'
 
 /** What a store that filters in memory lends the scan. */
 export interface ScanSource {
@@ -37,7 +37,10 @@ export async function scanMatching(source: ScanSource, conditions: SessionCondit
 }
 
 /** A page of the matching sessions in the filter's order, its cursor and the total. */
-export async function scanSessions(source: ScanSource, filter: SessionFilter): Promise<{ page: ScannedSession[]; next: SessionCursor | null; total: number }> {
+export async function scanSessions(
+  source: ScanSource,
+  filter: SessionFilter,
+): Promise<{ page: ScannedSession[]; next: SessionCursor | null; total: number; totalCapped?: true }> {
   const field = filter.sort ?? 'startedAt'
   const direction = filter.order === 'asc' ? 1 : -1
   const keyed = (await scanMatching(source, filter)).map((scanned) => ({ ...scanned, value: sessionSortValue(scanned.summary, field) }))
@@ -51,7 +54,7 @@ export async function scanSessions(source: ScanSource, filter: SessionFilter): P
   return {
     page: page.map(({ summary, match }) => (match ? { summary, match } : { summary })),
     next: last && rest.length > page.length ? { sortKey: last.value, id: last.summary.id } : null,
-    total: keyed.length,
+    ...(filter.words && keyed.length > SEARCH_TOTAL_CAP ? { total: SEARCH_TOTAL_CAP, totalCapped: true as const } : { total: keyed.length }),
   }
 }
 
