@@ -122,7 +122,7 @@ export interface Percentiles {
 
 /** One row of statistics: over a group's sessions and their finished provider calls. */
 export interface StatsRow {
-  /** Sessions in the group (for `model`: sessions with at least one call of that model). */
+  /** Sessions in the group (for `model`: sessions whose provider calls name that model). */
   sessions: number
   /** Distinct `userId`s among them (sessions without one are not counted). */
   users: number

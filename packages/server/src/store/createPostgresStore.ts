@@ -247,7 +247,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
       return {
         sessions,
         next: last && rows.length > filter.limit ? { sortKey: Number(last.sort_value), id: (JSON.parse(last.summary) as SessionSummary).id } : null,
-        ...capTotal(Number((await total).rows[0]!.total)),
+        ...capTotal(Number((await total).rows[0]!.total), filter.words !== undefined),
       }
     },
 
@@ -463,8 +463,8 @@ const SORT_COLUMNS: Record<SessionSortField, { column: string; type: string }> =
   calls: { column: 's.calls', type: 'integer' },
 }
 
-function capTotal(total: number): { total: number; totalCapped?: true } {
-  return total > SEARCH_TOTAL_CAP ? { total: SEARCH_TOTAL_CAP, totalCapped: true } : { total }
+function capTotal(total: number, searched: boolean): { total: number; totalCapped?: true } {
+  return searched && total > SEARCH_TOTAL_CAP ? { total: SEARCH_TOTAL_CAP, totalCapped: true } : { total }
 }
 
 function shareOf(row: ShareRow): ShareRecord {
