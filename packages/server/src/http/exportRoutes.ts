@@ -8,9 +8,9 @@ export async function exportSessions({ url, store, note }: RequestContext): Prom
   const params = new URLSearchParams(url.searchParams)
   const format = params.get('format') ?? 'jsonl'
   if (format !== 'jsonl' && format !== 'zip') throw new ServerError('invalid_query', 'format must be jsonl or zip.')
-  for (const name of ['format', 'limit', 'cursor', 'sort', 'order']) {
-    if (name !== 'format' && params.has(name)) throw new ServerError('invalid_query', `${name} does not apply to an export: it holds every matching session, newest first.`)
-    params.delete(name)
+  params.delete('format')
+  for (const name of ['limit', 'cursor', 'sort', 'order']) {
+    if (params.has(name)) throw new ServerError('invalid_query', `${name} does not apply to an export: it holds every matching session, newest first.`)
   }
   const { limit: _limit, after: _after, ...filter } = parseSessionQuery(params)
   note(`format=${format}`)
