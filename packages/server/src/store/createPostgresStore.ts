@@ -12,10 +12,17 @@ import { STUDIO_MIGRATION, STUDIO_TABLES } from './postgresStudioSchema.js'
 import type { ReviewAnnotation, SearchMatchField, SessionListItem, SessionSortField } from '@tapedeck/core'
 import { SEARCH_TOTAL_CAP, type EraseReport, type EraseResult, type SessionStore, type ShareRecord, type WireEvent } from './SessionStore.js'
 
-export type PostgresStoreOptions =
+export type PostgresStoreOptions = (
   | { connectionString: string; /** Connections in the pool, default 10. */ max?: number }
   /** A pool you own: the store neither ends it nor changes it. */
   | { pool: Pool }
+) & {
+  /**
+   * Up to this many matching texts (the planner's estimate), a search gathers its sessions from
+   * the text index and then sorts them; above, it walks the sessions in order. Default 20,000.
+   */
+  searchGatherTexts?: number
+}
 
 const READ_PAGE = 1000
 /** The first key of the two-key advisory locks that serialise erasure and holds per session ('td'). */
@@ -204,32 +211,41 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
 
     async listSessions(filter) {
       const pool = await ready()
-      const params: unknown[] = []
-      const where = sessionConditionsSql(filter, params)
-      // With words, counting stops past the cap: a common word's every match would be visited.
-      const total = pool.query<{ total: string }>(
-        filter.words
-          ? `select count(*) as total from (select 1 from tapedeck_sessions s where ${where} limit ${SEARCH_TOTAL_CAP + 1}) as capped`
-          : `select count(*) as total from tapedeck_sessions s where ${where}`,
-        [...params],
-      )
-      const sort = SORT_COLUMNS[filter.sort ?? 'startedAt']
-      const desc = filter.order !== 'asc'
-      const after = filter.after
-        ? ` and (${sort.column}, s.session_id) ${desc ? '<' : '>'} ($${params.push(filter.after.sortKey)}::${sort.type}, $${params.push(filter.after.id)}::text)`
-        : ''
-      const words = filter.words ? `$${params.push(filter.words.join(' '))}` : null
-      const match = words
-        ? `left join lateral (select x.seq, x.t, x.field, x.body from tapedeck_texts x
-             where x.session_id = s.session_id and x.tsv @@ plainto_tsquery('simple', ${words}) order by x.seq, x.ord limit 1) m on true`
-        : ''
-      const { rows } = await pool.query<ListRow>(
-        `select s.summary, h.reason as hold_reason, h.since as hold_since, ${sort.column} as sort_value${words ? ', m.seq as match_seq, m.t as match_t, m.field as match_field, m.body as match_body' : ''}
-         from tapedeck_sessions s left join tapedeck_holds h on h.session_id = s.session_id ${match}
-         where ${where}${after}
-         order by ${sort.column} ${desc ? 'desc' : 'asc'}, s.session_id ${desc ? 'desc' : 'asc'} limit $${params.push(filter.limit + 1)}`,
-        params,
-      )
+      // Few matching texts: gather the sessions from the text index, then filter and sort them.
+      // Many: walk the sessions in order, checking each, and stop at the page's end (or the cap).
+      const words = filter.words?.join(' ')
+      const gather = words !== undefined && (await estimatedTexts(pool, words)) <= (options.searchGatherTexts ?? GATHER_TEXTS)
+      const statement = (kind: 'count' | 'page') => {
+        const params: unknown[] = []
+        // Pushed when first used: a parameter no statement uses has no type PostgreSQL can tell.
+        let tsquery: string | undefined
+        const query = () => (tsquery ??= `plainto_tsquery('simple', $${params.push(words)})`)
+        const where = sessionConditionsSql(gather ? { ...filter, words: undefined } : filter, params)
+        const hits = gather ? `join (select distinct x.session_id from tapedeck_texts x where x.tsv @@ ${query()}) hits on hits.session_id = s.session_id` : ''
+        if (kind === 'count') {
+          // With words, counting stops past the cap: a common word's every match would be visited.
+          const sql = words ? `select count(*) as total from (select 1 from tapedeck_sessions s ${hits} where ${where} limit ${SEARCH_TOTAL_CAP + 1}) as capped` : `select count(*) as total from tapedeck_sessions s where ${where}`
+          return { sql, params }
+        }
+        const sort = SORT_COLUMNS[filter.sort ?? 'startedAt']
+        const desc = filter.order !== 'asc'
+        const after = filter.after
+          ? ` and (${sort.column}, s.session_id) ${desc ? '<' : '>'} ($${params.push(filter.after.sortKey)}::${sort.type}, $${params.push(filter.after.id)}::text)`
+          : ''
+        const match = words
+          ? `left join lateral (select x.seq, x.t, x.field, x.body from tapedeck_texts x
+               where x.session_id = s.session_id and x.tsv @@ ${query()} order by x.seq, x.ord limit 1) m on true`
+          : ''
+        const sql = `select s.summary, h.reason as hold_reason, h.since as hold_since, ${sort.column} as sort_value${words ? ', m.seq as match_seq, m.t as match_t, m.field as match_field, m.body as match_body' : ''}
+           from tapedeck_sessions s ${hits} left join tapedeck_holds h on h.session_id = s.session_id ${match}
+           where ${where}${after}
+           order by ${sort.column} ${desc ? 'desc' : 'asc'}, s.session_id ${desc ? 'desc' : 'asc'} limit $${params.push(filter.limit + 1)}`
+        return { sql, params }
+      }
+      const count = statement('count')
+      const listed = statement('page')
+      const [counted, { rows }] = await Promise.all([pool.query<{ total: string }>(count.sql, count.params), pool.query<ListRow>(listed.sql, listed.params)])
+      const total = Number(counted.rows[0]!.total)
       const page = rows.slice(0, filter.limit)
       const last = page.at(-1)
       const sessions: SessionListItem[] = page.map((row) => {
@@ -247,7 +263,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
       return {
         sessions,
         next: last && rows.length > filter.limit ? { sortKey: Number(last.sort_value), id: (JSON.parse(last.summary) as SessionSummary).id } : null,
-        ...capTotal(Number((await total).rows[0]!.total), filter.words !== undefined),
+        ...capTotal(total, filter.words !== undefined),
       }
     },
 
@@ -461,6 +477,18 @@ const SORT_COLUMNS: Record<SessionSortField, { column: string; type: string }> =
   durationMs: { column: 's.duration_ms', type: 'float8' },
   errors: { column: 's.errors', type: 'integer' },
   calls: { column: 's.calls', type: 'integer' },
+}
+
+/** Up to this many matching texts (the planner's estimate), a search gathers its sessions from the text index. */
+const GATHER_TEXTS = 20_000
+
+/** The planner's estimate of the texts holding every word: cheap (no execution), from the GIN index's statistics. */
+async function estimatedTexts(pool: Pool, words: string): Promise<number> {
+  const { rows } = await pool.query<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(
+    `explain (format json) select 1 from tapedeck_texts x where x.tsv @@ plainto_tsquery('simple', $1)`,
+    [words],
+  )
+  return rows[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0
 }
 
 function capTotal(total: number, searched: boolean): { total: number; totalCapped?: true } {

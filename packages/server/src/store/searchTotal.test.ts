@@ -17,6 +17,7 @@ function sessions(): WireEvent[][] {
 async function expectCapped(store: SessionStore): Promise<void> {
   const searched = await store.listSessions({ limit: 10, words: ['needle'] })
   expect([searched.total, searched.totalCapped, searched.sessions.length]).toEqual([SEARCH_TOTAL_CAP, true, 10])
+  expect(searched.sessions.map((s) => [s.match?.seq, s.match?.snippet])).toEqual(Array.from({ length: 10 }, () => [1, 'a needle here']))
   const plain = await store.listSessions({ limit: 10 })
   expect([plain.total, plain.totalCapped]).toEqual([SEARCH_TOTAL_CAP + 2, undefined])
   const few = await store.listSessions({ limit: 10, words: ['hay'] })
@@ -34,7 +35,9 @@ describe('a search counts its matches up to SEARCH_TOTAL_CAP', () => {
     const schema = await openPostgresSchema(process.env.DATABASE_URL!)
     try {
       await bulkLoadPostgres(schema.pool, sessions())
+      // Both ways of searching: gathering the matches from the text index, and walking the sessions.
       await expectCapped(createPostgresStore({ pool: schema.pool }))
+      await expectCapped(createPostgresStore({ pool: schema.pool, searchGatherTexts: 0 }))
     } finally {
       await schema.dispose()
     }
