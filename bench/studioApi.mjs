@@ -150,7 +150,9 @@ pool.query = (text, values) => {
 }
 // Statistics run each statement on a client of its own (in a transaction with more work_mem).
 const connect = pool.connect.bind(pool)
-pool.connect = async () => {
+pool.connect = async (callback) => {
+  // pool.query connects with a callback: leave that path as it is.
+  if (callback) return connect(callback)
   const client = await connect()
   const clientQuery = client.query.bind(client)
   client.query = (text, values) => {
