@@ -54,6 +54,27 @@ export type {
   SessionHold,
   SessionListPage,
 } from './protocol/readApi'
+// The Studio read API (docs/server.md, "Studio API").
+export type {
+  AccessInfo,
+  Percentiles,
+  ReviewAnnotation,
+  ReviewAnnotationInput,
+  ReviewAnnotationKind,
+  ReviewAnnotationPatch,
+  ReviewAnnotationRange,
+  SearchMatch,
+  SearchMatchField,
+  SessionListItem,
+  SessionSearchPage,
+  SessionSortField,
+  ShareCreated,
+  ShareLink,
+  StatsGroup,
+  StatsGroupBy,
+  StatsResponse,
+  StatsRow,
+} from './protocol/readApi'
 export { INITIAL_SYNC_STATUS, type SyncState, type SyncStatus } from './sync/syncStatus'
 export type { BlobTransport, BlobUpload, SyncBatch, Transport, TransportContext, TransportResponse } from './sync/Transport'
 export { VERSION } from './version'

@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     store,
     ingestKeys: options.ingestKeys,
     readKeys: options.readKeys,
+    reviewKeys: options.reviewKeys,
     adminKeys: options.adminKeys,
     ingestCanErase: options.ingestCanErase,
     rateLimits: options.rateLimits,

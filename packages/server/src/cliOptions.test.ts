@@ -11,11 +11,11 @@ describe('parseCliOptions', () => {
       [
         '--port', '0', '--host', '0.0.0.0', '--data', '/srv/tapedeck',
         '--cors-origin', 'https://app.example.com', '--cors-origin', 'http://localhost:5173',
-        '--rate-limit', 'ingest=50:200', '--rate-limit', 'read=0.5',
+        '--rate-limit', 'ingest=50:200', '--rate-limit', 'read=0.5', '--rate-limit', 'review=5:20',
         '--retention', '30d', '--retention-interval', '15m', '--no-ingest-erase',
         '--headers-timeout', '5s', '--request-timeout', '2m', '--max-connections', '300',
       ],
-      { TAPEDECK_INGEST_KEY: 'in-a, in-b', TAPEDECK_READ_KEY: 'read-a', TAPEDECK_ADMIN_KEY: 'admin-a' },
+      { TAPEDECK_INGEST_KEY: 'in-a, in-b', TAPEDECK_READ_KEY: 'read-a', TAPEDECK_REVIEW_KEY: 'review-a,review-b', TAPEDECK_ADMIN_KEY: 'admin-a' },
     )
     expect(options).toEqual({
       help: false,
@@ -25,10 +25,11 @@ describe('parseCliOptions', () => {
       databaseUrl: undefined,
       ingestKeys: ['in-a', 'in-b'],
       readKeys: ['read-a'],
+      reviewKeys: ['review-a', 'review-b'],
       adminKeys: ['admin-a'],
       ingestCanErase: false,
       cors: { origins: ['https://app.example.com', 'http://localhost:5173'] },
-      rateLimits: { ingest: { perSecond: 50, burst: 200 }, read: { perSecond: 0.5, burst: 1 } },
+      rateLimits: { ingest: { perSecond: 50, burst: 200 }, read: { perSecond: 0.5, burst: 1 }, review: { perSecond: 5, burst: 20 } },
       retentionMs: 30 * 86_400_000,
       retentionIntervalMs: 15 * 60_000,
       headersTimeoutMs: 5000,
@@ -47,7 +48,7 @@ describe('parseCliOptions', () => {
     expect(wildcard.cors).toEqual({ origins: '*' })
     expect(wildcard.warnings.join('\n')).toMatch(/any web page you open can read and erase/)
     expect(parseCliOptions(['--cors-origin', '*'], { TAPEDECK_INGEST_KEY: 'k' }).warnings).toEqual([
-      'tapedeck-server: no TAPEDECK_READ_KEY or TAPEDECK_ADMIN_KEY, so nothing can read recordings.',
+      'tapedeck-server: no TAPEDECK_READ_KEY, TAPEDECK_REVIEW_KEY or TAPEDECK_ADMIN_KEY, so nothing can read recordings.',
       'tapedeck-server: no TAPEDECK_ADMIN_KEY, so nothing can erase by user or place legal holds.',
     ])
   })

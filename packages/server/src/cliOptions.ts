@@ -12,7 +12,7 @@ export const USAGE = `Usage: tapedeck-server [options]
   --database-url <url>        use PostgreSQL instead of files
   --cors-origin <origin>      a browser origin allowed to call, exactly (https://app.example.com),
                               repeatable; '*' for any origin. Default: none, browsers cannot call
-  --rate-limit <kind>=<r>[:<b>]  per key of that kind (ingest, read, admin): r requests per second,
+  --rate-limit <kind>=<r>[:<b>]  per key of that kind (ingest, read, review, admin): r requests per second,
                               bursts of b (default r); repeatable. Default: no limit
   --retention <duration>      erase sessions whose last write is older, except held ones
                               (e.g. 30d, 12h, 90m); swept at start and every --retention-interval
@@ -25,6 +25,7 @@ export const USAGE = `Usage: tapedeck-server [options]
 Keys (comma-separated for several, e.g. during a rotation):
   TAPEDECK_INGEST_KEY   sends batches and blobs; erases one session by id
   TAPEDECK_READ_KEY     reads
+  TAPEDECK_REVIEW_KEY   reads, writes review annotations, makes and revokes share links
   TAPEDECK_ADMIN_KEY    reads, erases by session and by user, places and releases legal holds
 `
 
@@ -36,6 +37,7 @@ export interface CliOptions {
   databaseUrl: string | undefined
   ingestKeys: string[]
   readKeys: string[]
+  reviewKeys: string[]
   adminKeys: string[]
   ingestCanErase: boolean
   cors: CorsOptions | undefined
@@ -88,6 +90,7 @@ export function parseCliOptions(args: readonly string[], env: Record<string, str
     databaseUrl: values['database-url'],
     ingestKeys: keysFrom(env.TAPEDECK_INGEST_KEY),
     readKeys: keysFrom(env.TAPEDECK_READ_KEY),
+    reviewKeys: keysFrom(env.TAPEDECK_REVIEW_KEY),
     adminKeys: keysFrom(env.TAPEDECK_ADMIN_KEY),
     ingestCanErase: !values['no-ingest-erase'],
     cors: origins.length === 0 ? undefined : { origins: origins.includes('*') ? '*' : origins },
@@ -121,9 +124,9 @@ function parseCount(text: string, name: string): number {
 function parseRateLimits(specs: readonly string[]): RateLimits {
   const limits: RateLimits = {}
   for (const spec of specs) {
-    const match = /^(ingest|read|admin)=(\d+(?:\.\d+)?)(?::(\d+))?$/.exec(spec.trim())
+    const match = /^(ingest|read|review|admin)=(\d+(?:\.\d+)?)(?::(\d+))?$/.exec(spec.trim())
     const perSecond = Number(match?.[2])
-    if (!match || !(perSecond > 0)) throw invalid(`--rate-limit must be kind=rate[:burst] with kind ingest, read or admin, e.g. ingest=50:200; not ${JSON.stringify(spec)}.`)
+    if (!match || !(perSecond > 0)) throw invalid(`--rate-limit must be kind=rate[:burst] with kind ingest, read, review or admin, e.g. ingest=50:200; not ${JSON.stringify(spec)}.`)
     const kind = match[1] as KeyKind
     const burst = match[3] === undefined ? Math.max(1, Math.ceil(perSecond)) : Number(match[3])
     if (burst < 1) throw invalid(`--rate-limit ${spec}: the burst must be at least 1.`)
@@ -138,7 +141,7 @@ function keysFrom(value: string | undefined): string[] {
 
 function warningsFor(options: CliOptions): string[] {
   const warnings: string[] = []
-  const open = options.ingestKeys.length + options.readKeys.length + options.adminKeys.length === 0
+  const open = options.ingestKeys.length + options.readKeys.length + options.reviewKeys.length + options.adminKeys.length === 0
   if (open) {
     warnings.push(
       '!!! tapedeck-server is OPEN: no keys are set, so anyone who can reach it can send, read and erase recordings.',
@@ -146,7 +149,7 @@ function warningsFor(options: CliOptions): string[] {
     )
     if (options.cors?.origins === '*') warnings.push("!!! With --cors-origin '*' and no keys, any web page you open can read and erase these recordings.")
   } else {
-    if (options.readKeys.length + options.adminKeys.length === 0) warnings.push('tapedeck-server: no TAPEDECK_READ_KEY or TAPEDECK_ADMIN_KEY, so nothing can read recordings.')
+    if (options.readKeys.length + options.reviewKeys.length + options.adminKeys.length === 0) warnings.push('tapedeck-server: no TAPEDECK_READ_KEY, TAPEDECK_REVIEW_KEY or TAPEDECK_ADMIN_KEY, so nothing can read recordings.')
     if (options.adminKeys.length === 0) warnings.push('tapedeck-server: no TAPEDECK_ADMIN_KEY, so nothing can erase by user or place legal holds.')
   }
   if (!options.cors) warnings.push('tapedeck-server: no --cors-origin, so browser pages cannot call it; add the origin of your app, e.g. --cors-origin http://localhost:5173.')

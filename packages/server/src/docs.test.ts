@@ -8,7 +8,7 @@ const guide = readFile(new URL('../../../docs/server.md', import.meta.url), 'utf
 
 describe('docs/server.md', () => {
   it('lists every route with the access it needs, and no other', async () => {
-    const rows = [...(await guide).matchAll(/^\| `(GET|POST|PUT|DELETE) (\/[^`]*)` \| (none|ingest|read|erase|admin) \|/gm)]
+    const rows = [...(await guide).matchAll(/^\| `(GET|POST|PUT|PATCH|DELETE) (\/[^`]*)` \| (none|ingest|read|review|erase|admin) \|/gm)]
     const documented = Object.fromEntries(rows.map(([, method, path, access]) => [`${method} ${path}`, access]))
     const routes = Object.fromEntries(listRoutes().map(({ method, path, access }) => [`${method} ${path}`, access ?? 'none']))
     expect(documented).toEqual(routes)

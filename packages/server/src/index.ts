@@ -12,6 +12,7 @@ export { createFileStore, type FileStoreOptions } from './store/createFileStore.
 export { createMemoryStore } from './store/createMemoryStore.js'
 export { eventSlices } from './store/eventSlices.js'
 export { createPostgresStore, type PostgresStoreOptions } from './store/createPostgresStore.js'
+export { bulkLoadPostgres } from './store/bulkLoadPostgres.js'
 export type {
   BlobPart,
   BlobRef,

@@ -1,4 +1,4 @@
-import type { AnnotationAddedData, AnnotationTarget } from '@tapedeck/core'
+import type { AnnotationAddedData, AnnotationTarget, ReviewAnnotation } from '@tapedeck/core'
 
 export type AnnotationKind = AnnotationAddedData['kind']
 
@@ -34,4 +34,6 @@ export interface Annotation {
   /** For recorded ones: the `annotation.added` event's seq and `t`. */
   seq?: number
   t?: number
+  /** For a reviewer's annotation from a server's review API: the server's record (kind `flag`, seq ranges, updatedAt). */
+  review?: ReviewAnnotation
 }

@@ -1,3 +1,4 @@
+import { fromReviewAnnotation, reviewAnnotationsIn } from '../annotations/fromReviewAnnotation'
 import { playerError } from '../playerError'
 import type { Recording } from '../recording/Recording'
 import { parseText } from './parseText'
@@ -13,7 +14,8 @@ async function headersFor(source: ServerSource): Promise<Headers> {
 
 /**
  * Reads a session from a server (PROTOCOL.md §4): `GET …/v1/sessions/{id}` for the session,
- * `…/events?fromSeq=0` for its NDJSON, and each attachment part from `…/blobs/{blobId}/{part}`
+ * `…/events?fromSeq=0` for its NDJSON, `…/annotations` for reviewers' annotations (none when the
+ * server has no such route), and each attachment part from `…/blobs/{blobId}/{part}`
  * when asked for (the parts are known from the `audio.*` events).
  */
 export async function loadFromServer(source: ServerSource, options: LoadOptions): Promise<Recording> {
@@ -46,6 +48,13 @@ export async function loadFromServer(source: ServerSource, options: LoadOptions)
   const text = await eventsResponse.text()
   const parsed = text.trim() === '' ? { events: [], describe: (i: number) => `event ${i}` } : parseText(text)
 
+  // Reviewers' annotations (docs/server.md, "Review annotations"); a server without the route has none.
+  const annotationsUrl = `${base}/annotations`
+  const annotationsResponse = await request(annotationsUrl)
+  if (!annotationsResponse.ok && annotationsResponse.status !== 404 && annotationsResponse.status !== 405) await fail(annotationsResponse, annotationsUrl)
+  const reviews = annotationsResponse.ok ? reviewAnnotationsIn(((await annotationsResponse.json()) as { annotations?: unknown }).annotations) : []
+  if (!annotationsResponse.ok) await annotationsResponse.body?.cancel().catch(() => undefined)
+
   return finishRecording({
     source: 'server',
     events: parsed.events,
@@ -58,7 +67,7 @@ export async function loadFromServer(source: ServerSource, options: LoadOptions)
       const bytes = await response.arrayBuffer()
       return new Blob([bytes], { type: response.headers.get('content-type') ?? info.mimeType })
     },
-    annotations: options.annotations,
+    annotations: [...reviews.map((review) => fromReviewAnnotation(review, parsed.events)), ...(options.annotations ?? [])],
     describe: (i) => `${eventsUrl}: ${parsed.describe(i)}`,
   }, options)
 }

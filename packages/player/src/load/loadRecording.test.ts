@@ -156,7 +156,10 @@ describe('loadRecording from a server (PROTOCOL.md §4), the reference server on
   const events = supportSession().map((event) => (event.seq === 3 ? { ...event, type: 'audio.input' as const, data: { blobId: 'b7', part: 0, mimeType: 'audio/wav', startT: 900, durationMs: 500, bytes: 4 } } : event))
 
   beforeAll(async () => {
-    server = await serve({ handler: createHandler({ store: createMemoryStore(), ingestKeys: ['ingest-1'], readKeys: ['read-1'], log: false }), port: 0 })
+    server = await serve({
+      handler: createHandler({ store: createMemoryStore(), ingestKeys: ['ingest-1'], readKeys: ['read-1'], reviewKeys: ['review-1'], log: false }),
+      port: 0,
+    })
     const body = gzipSync(new TextEncoder().encode(ndjson(events)))
     const posted = await fetch(`${server.url}/v1/batches`, {
       method: 'POST',
@@ -189,6 +192,36 @@ describe('loadRecording from a server (PROTOCOL.md §4), the reference server on
     const blob = await recording.blobs.get('b7', 0)
     expect([...new Uint8Array(await blob.arrayBuffer())]).toEqual([9, 8, 7, 6])
     expect(blob.type).toBe('audio/wav')
+  })
+
+  test("reviewers' annotations come with the recording, from the server and from its zip export", async () => {
+    const annotate = async (body: Record<string, unknown>) => {
+      const response = await fetch(`${server.url}/v1/sessions/${SESSION}/annotations`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer review-1' },
+        body: JSON.stringify({ author: 'Ada', ...body }),
+      })
+      expect(response.status).toBe(201)
+      return ((await response.json()) as { annotation: { id: string } }).annotation
+    }
+    const score = await annotate({ kind: 'score', score: 4, text: 'good', range: { fromSeq: 2, toSeq: 4 } })
+    const flag = await annotate({ kind: 'flag', text: 'check tone' })
+    try {
+      const expected = [
+        { annotationId: score.id, kind: 'score', key: 'score', value: 4, target: { fromT: events[2]!.t, toT: events[4]!.t }, origin: 'external', author: 'Ada' },
+        { annotationId: flag.id, kind: 'label', key: 'flag', value: 'check tone', target: 'session', origin: 'external', author: 'Ada' },
+      ]
+      const recording = await loadRecording({ endpoint: server.url, sessionId: SESSION, token: 'read-1' })
+      expect(recording.annotations).toMatchObject(expected)
+      expect(recording.annotations[0]!.review).toMatchObject({ kind: 'score', score: 4, text: 'good', range: { fromSeq: 2, toSeq: 4 } })
+      const zip = await fetch(`${server.url}/v1/sessions/${SESSION}/export?format=zip`, { headers: { Authorization: 'Bearer read-1' } })
+      const fromZip = await loadRecording(new Uint8Array(await zip.arrayBuffer()))
+      expect(fromZip.annotations).toMatchObject(expected)
+    } finally {
+      for (const { id } of [score, flag]) {
+        await fetch(`${server.url}/v1/sessions/${SESSION}/annotations/${id}`, { method: 'DELETE', headers: { Authorization: 'Bearer review-1' } })
+      }
+    }
   })
 
   test('headers work as well as a token', async () => {

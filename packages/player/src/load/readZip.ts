@@ -1,5 +1,6 @@
 import { unzipSync } from 'fflate'
 import type { Annotation } from '../annotations/Annotation'
+import { fromReviewAnnotation, reviewAnnotationsIn } from '../annotations/fromReviewAnnotation'
 import { playerError } from '../playerError'
 import type { BlobPartInfo } from '../recording/Recording'
 import { parseText, type ParsedText } from './parseText'
@@ -28,7 +29,7 @@ function readJson(files: Record<string, Uint8Array>, name: string): unknown {
 /**
  * Reads a zip export: ours (`toZip`: events.jsonl, metadata.json with the blob list, audio/…,
  * annotations.json) or the reference server's (`?format=zip`: events.jsonl, metadata.json,
- * blobs/{blobId}/{part}).
+ * review-annotations.json, blobs/{blobId}/{part}).
  */
 export function readZip(bytes: Uint8Array): ZipContents {
   let files: Record<string, Uint8Array>
@@ -61,7 +62,9 @@ export function readZip(bytes: Uint8Array): ZipContents {
   }
 
   const annotations = readJson(files, 'annotations.json')
-  const external = Array.isArray(annotations) ? (annotations as Annotation[]) : parsed.annotations
+  const reviewed = reviewAnnotationsIn(readJson(files, 'review-annotations.json')).map((review) => fromReviewAnnotation(review, parsed.events))
+  const own = Array.isArray(annotations) ? (annotations as Annotation[]) : parsed.annotations
+  const external = reviewed.length ? [...(own ?? []), ...reviewed] : own
   const sessionId = parsed.sessionId ?? (isObject(metadata) && typeof metadata.sessionId === 'string' ? metadata.sessionId : isObject(metadata) && typeof metadata.id === 'string' ? metadata.id : undefined)
   return { ...parsed, sessionId, annotations: external, parts, paths, files: new Map(Object.entries(files)) }
 }

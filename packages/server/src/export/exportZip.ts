@@ -3,8 +3,8 @@ import type { SessionStore } from '../store/SessionStore.js'
 import type { SessionDetail } from '@tapedeck/core'
 
 /**
- * A zip of events.jsonl, metadata.json (the session detail and a list of blobs) and
- * blobs/{blobId}/{part}. Blobs are stored as they are: recorded audio is already compressed.
+ * A zip of events.jsonl, metadata.json (the session detail and a list of blobs),
+ * review-annotations.json (the reviewers' annotations) and blobs/{blobId}/{part}. Blobs are stored as they are: recorded audio is already compressed.
  */
 export async function exportZip(store: SessionStore, detail: SessionDetail): Promise<Uint8Array<ArrayBuffer>> {
   const encoder = new TextEncoder()
@@ -20,5 +20,6 @@ export async function exportZip(store: SessionStore, detail: SessionDetail): Pro
     blobs.push({ ...ref, path })
   }
   files['metadata.json'] = encoder.encode(`${JSON.stringify({ ...detail, blobs }, null, 2)}\n`)
+  files['review-annotations.json'] = encoder.encode(`${JSON.stringify((await store.listAnnotations(detail.id)) ?? [], null, 2)}\n`)
   return zipSync(files)
 }

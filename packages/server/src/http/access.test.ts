@@ -23,7 +23,7 @@ function rawGet(url: string, path: string): Promise<{ status: number; body: stri
 }
 
 const auth = (key: string) => ({ Authorization: `Bearer ${key}` })
-const KEYS = { ingestKeys: ['in-1', 'in-2'], readKeys: ['read-1'], adminKeys: ['admin-1'] }
+const KEYS = { ingestKeys: ['in-1', 'in-2'], readKeys: ['read-1'], reviewKeys: ['review-1'], adminKeys: ['admin-1'] }
 
 /** Every log line, and everything handed to log.error, as one text. */
 function captureLog(): Logger & { lines: string[]; text(): string } {
@@ -85,6 +85,16 @@ const EXPECTED_ACCESS: Record<string, Access | null> = {
   'PUT /v1/sessions/{sessionId}/blobs/{blobId}/{part}': 'ingest',
   'DELETE /v1/users': 'admin',
   'DELETE /v1/users/{userId}': 'admin',
+  'GET /v1/access': 'read',
+  'GET /v1/stats': 'read',
+  'GET /v1/export': 'read',
+  'GET /v1/sessions/{sessionId}/annotations': 'read',
+  'POST /v1/sessions/{sessionId}/annotations': 'review',
+  'PATCH /v1/sessions/{sessionId}/annotations/{annotationId}': 'review',
+  'DELETE /v1/sessions/{sessionId}/annotations/{annotationId}': 'review',
+  'GET /v1/sessions/{sessionId}/shares': 'review',
+  'POST /v1/sessions/{sessionId}/shares': 'review',
+  'DELETE /v1/sessions/{sessionId}/shares/{shareId}': 'review',
 }
 
 describe('keys', () => {
@@ -94,11 +104,23 @@ describe('keys', () => {
   })
 
   it('admits to each route exactly the kinds of key its class allows', async () => {
-    const admitted: Record<Access, string[]> = { ingest: ['in-1'], read: ['read-1', 'admin-1'], erase: ['admin-1', 'in-1'], admin: ['admin-1'] }
+    const admitted: Record<Access, string[]> = {
+      ingest: ['in-1'],
+      read: ['read-1', 'review-1', 'admin-1'],
+      review: ['review-1', 'admin-1'],
+      erase: ['admin-1', 'in-1'],
+      admin: ['admin-1'],
+    }
     const { call } = caller(KEYS)
     for (const { method, path, access } of listRoutes()) {
-      const url = path.replace('{sessionId}', 's_1').replace('{blobId}', 'b').replace('{part}', '0').replace('{userId}', 'u_1')
-      for (const key of [undefined, 'in-1', 'read-1', 'admin-1', 'unknown']) {
+      const url = path
+        .replace('{sessionId}', 's_1')
+        .replace('{blobId}', 'b')
+        .replace('{part}', '0')
+        .replace('{userId}', 'u_1')
+        .replace('{annotationId}', 'a_1')
+        .replace('{shareId}', 'sh_1')
+      for (const key of [undefined, 'in-1', 'read-1', 'review-1', 'admin-1', 'unknown']) {
         const { status } = await call(method, url, { ...(key && { key }) })
         const allowed = access === null || (key !== undefined && admitted[access].includes(key))
         const expected = allowed ? 'passes' : key === undefined || key === 'unknown' ? 401 : 403

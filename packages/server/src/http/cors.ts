@@ -14,7 +14,7 @@ export interface CorsOptions {
 }
 
 const ALLOW_HEADERS = 'Authorization, Content-Type, Content-Encoding, Idempotency-Key, Tapedeck-Session, Tapedeck-Seq, X-Request-Id'
-const ALLOW_METHODS = 'GET, POST, PUT, DELETE, OPTIONS'
+const ALLOW_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS'
 const EXPOSE_HEADERS = 'Content-Disposition, Retry-After, X-Request-Id'
 
 /** Refuses a configuration a browser would reject or that allows more than it says. */

@@ -1,6 +1,6 @@
 import { ServerError } from '../ServerError.js'
 import type { SessionStore } from '../store/SessionStore.js'
-import { authorize, checkKeys, type Keys, type KeyKind } from './authorize.js'
+import { authorize, bearerToken, checkKeys, isOpen, type Caller, type Keys, type KeyKind } from './authorize.js'
 import { checkCors, corsHeaders, preflight, type CorsOptions } from './cors.js'
 import { createRateLimiter, type RateLimit, type RateLimiter } from './createRateLimiter.js'
 import { createIngestGate } from './ingestGate.js'
@@ -8,7 +8,8 @@ import { pathProblem } from './pathCheck.js'
 import { DEFAULT_LIMITS, type Limits } from './requestContext.js'
 import { requestIdOf } from './requestId.js'
 import { errorResponse } from './responses.js'
-import { matchRoute } from './routes.js'
+import { matchRoute, type MatchedRoute } from './routes.js'
+import { isShareToken, shareCaller } from './shareTokens.js'
 
 export interface Logger {
   info(message: string): void
@@ -24,6 +25,8 @@ export interface HandlerOptions {
   ingestKeys?: readonly string[]
   /** Keys that only read: every GET. */
   readKeys?: readonly string[]
+  /** Keys that read, write review annotations and make share links; they cannot ingest, erase or hold. */
+  reviewKeys?: readonly string[]
   /** Keys that read, erase (by session and by user) and place or release legal holds. No keys at all: the server is open. */
   adminKeys?: readonly string[]
   /** Lets an ingest key erase one session by id, so a recorder can honour withdrawn consent. Default true. */
@@ -48,6 +51,7 @@ export function createHandler(options: HandlerOptions): Handler {
   const keys: Keys = {
     ingestKeys: options.ingestKeys ?? [],
     readKeys: options.readKeys ?? [],
+    reviewKeys: options.reviewKeys ?? [],
     adminKeys: options.adminKeys ?? [],
     ingestCanErase: options.ingestCanErase ?? true,
   }
@@ -62,23 +66,35 @@ export function createHandler(options: HandlerOptions): Handler {
   for (const [kind, limit] of Object.entries(options.rateLimits ?? {}) as Array<[KeyKind, RateLimit | undefined]>) {
     if (limit) limiters.set(kind, createRateLimiter(limit, now))
   }
-  const keyed = keys.ingestKeys.length + keys.readKeys.length + keys.adminKeys.length > 0
+  const keyed = !isOpen(keys)
+
+  /** The caller, from a key or a share link's token; throws 401/403 when it may not call the route. */
+  async function callerFor(request: Request, matched: MatchedRoute & { access: NonNullable<MatchedRoute['access']> }): Promise<Caller> {
+    const token = bearerToken(request)
+    if (!keyed || token === undefined || !isShareToken(token)) return authorize(request, matched.access, keys)
+    const caller = await shareCaller(token, options.store, now())
+    const own = matched.shareable === 'any' || (matched.shareable === 'session' && matched.params.sessionId === caller.share!.sessionId)
+    if (matched.access !== 'read' || !own) throw new ServerError('forbidden', 'A share link reads its own session only.')
+    return caller
+  }
 
   async function answer(request: Request, url: URL, notes: string[]): Promise<Response> {
     const problem = pathProblem(request, url.pathname)
     if (problem !== null) throw new ServerError('invalid_path', problem)
     if (request.method === 'OPTIONS') return preflight(request, options.cors)
     if (!url.pathname.startsWith(`${basePath}/`)) throw new ServerError('not_found', 'No such endpoint; see PROTOCOL.md.')
-    const { route, params, access } = matchRoute(request.method, url.pathname.slice(basePath.length))
+    const matched = matchRoute(request.method, url.pathname.slice(basePath.length))
+    const { route, params, access } = matched
+    let caller: Caller | null = null
     if (access) {
-      const caller = authorize(request, access, keys)
+      caller = await callerFor(request, { ...matched, access })
       if (keyed) notes.push(`key=${caller.kind}`)
       const wait = limiters.get(caller.limit)?.take(caller.bucket) ?? 0
       if (wait > 0) {
         throw new ServerError('rate_limited', `Too many requests for this key; try again in ${wait} s.`, { headers: { 'Retry-After': String(wait) } })
       }
     }
-    return route({ request, url, params, store: options.store, limits, admitIngest, now, note: (text) => notes.push(text) })
+    return route({ request, url, params, store: options.store, limits, admitIngest, now, caller, note: (text) => notes.push(text) })
   }
 
   return async (request) => {

@@ -1,4 +1,4 @@
-import type { SessionDetail, SessionExportFormat, SessionListPage } from '@tapedeck/core'
+import type { SessionDetail, SessionExportFormat, SessionSearchPage } from '@tapedeck/core'
 import { exportCsv } from '../export/exportCsv.js'
 import { exportHtml } from '../export/exportHtml.js'
 import { exportZip } from '../export/exportZip.js'
@@ -13,7 +13,12 @@ const INERT = { 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': 
 export async function listSessions({ url, store, note }: RequestContext): Promise<Response> {
   const page = await store.listSessions(parseSessionQuery(url.searchParams))
   note(`sessions=${page.sessions.length}`)
-  const body: SessionListPage = { sessions: page.sessions, nextCursor: page.next && encodeCursor(page.next) }
+  const body: SessionSearchPage = {
+    sessions: page.sessions,
+    nextCursor: page.next && encodeCursor(page.next),
+    total: page.total,
+    ...(page.totalCapped && { totalCapped: true }),
+  }
   return json(200, body)
 }
 

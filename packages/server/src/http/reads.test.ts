@@ -45,7 +45,17 @@ describe('reading back', () => {
       startedAt: events[0]!.ts,
       endedAt: events[9]!.ts,
       completeness: { complete: true, lastSeq: 9, gaps: [] },
-      stats: { events: 10, durationMs: 900, costUsd: 0.0008, inputTokens: 15, outputTokens: 25, calls: 2, errors: 2 },
+      stats: {
+        events: 10,
+        durationMs: 900,
+        costUsd: 0.0008,
+        inputTokens: 15,
+        outputTokens: 25,
+        calls: 2,
+        errors: 2,
+        models: ['gpt-4o-mini', '=HYPERLINK("http://x")', 'gpt-4o'],
+        audioMs: 0,
+      },
       hold: null,
     })
     const missing = await get('/v1/sessions/s_nope')
@@ -112,7 +122,7 @@ describe('reading back', () => {
     expect(jsonl.trimEnd().split('\n').map((line) => JSON.parse(line))).toEqual(events)
 
     const zip = unzipSync(new Uint8Array(await (await exported('zip')).arrayBuffer()))
-    expect(Object.keys(zip).sort()).toEqual(['blobs/a_1/0', 'events.jsonl', 'metadata.json'])
+    expect(Object.keys(zip).sort()).toEqual(['blobs/a_1/0', 'events.jsonl', 'metadata.json', 'review-annotations.json'])
     expect(strFromU8(zip['events.jsonl']!)).toBe(jsonl)
     expect(zip['blobs/a_1/0']).toEqual(audio)
     const metadata = JSON.parse(strFromU8(zip['metadata.json']!))

@@ -1,5 +1,6 @@
 import type { SessionStore } from '../store/SessionStore.js'
 import type { IngestGate } from './ingestGate.js'
+import type { Caller } from './authorize.js'
 
 export interface Limits {
   /** Largest request body, compressed as sent: batches and blob parts. Default 5 MiB. */
@@ -36,6 +37,8 @@ export interface RequestContext {
   admitIngest: IngestGate
   /** The handler's clock, epoch ms: when writes are received and holds placed. */
   now(): number
+  /** Who called, for routes that need a key; null for open routes (GET /healthz). */
+  caller: Caller | null
   /** Adds words to the request's log line. Never pass event or blob content, user ids or hold reasons. */
   note(text: string): void
 }

@@ -1,14 +1,25 @@
 import { assertId } from '../ids.js'
 import { ServerError } from '../ServerError.js'
+import { getAccess } from './accessRoutes.js'
+import { deleteAnnotation, listAnnotations, patchAnnotation, postAnnotation } from './annotationRoutes.js'
 import type { Access } from './authorize.js'
+import { exportSessions } from './exportRoutes.js'
+import { deleteShare, listShares, postShare } from './shareRoutes.js'
+import { getStats } from './statsRoutes.js'
 import { deleteHold, deleteSession, deleteUser, getHold, putHold } from './eraseRoutes.js'
 import { postBatch, putBlob } from './ingestRoutes.js'
 import { exportSession, getBlob, getEvents, getSession, listSessions } from './readRoutes.js'
 import type { Route } from './requestContext.js'
 import { json } from './responses.js'
 
-/** A route and what it needs; null: anyone may call it. */
-type Method = readonly [Route, Access | null]
+/**
+ * Where a share link's token may go: 'session', the routes of its own session ({sessionId});
+ * 'any', routes about the caller alone (GET /v1/access).
+ */
+export type Shareable = 'session' | 'any'
+
+/** A route and what it needs; null: anyone may call it. A share token reaches only routes marked shareable. */
+type Method = readonly [Route, Access | null, Shareable?]
 
 interface RouteTable {
   pattern: string[]
@@ -21,12 +32,25 @@ const health: Route = async () => json(200, { ok: true })
 const ROUTES: RouteTable[] = [
   { pattern: ['healthz'], methods: { GET: [health, null] } },
   { pattern: ['v1', 'batches'], methods: { POST: [postBatch, 'ingest'] } },
+  { pattern: ['v1', 'access'], methods: { GET: [getAccess, 'read', 'any'] } },
   { pattern: ['v1', 'sessions'], methods: { GET: [listSessions, 'read'] } },
-  { pattern: ['v1', 'sessions', ':sessionId'], methods: { GET: [getSession, 'read'], DELETE: [deleteSession, 'erase'] } },
-  { pattern: ['v1', 'sessions', ':sessionId', 'events'], methods: { GET: [getEvents, 'read'] } },
-  { pattern: ['v1', 'sessions', ':sessionId', 'export'], methods: { GET: [exportSession, 'read'] } },
+  { pattern: ['v1', 'stats'], methods: { GET: [getStats, 'read'] } },
+  { pattern: ['v1', 'export'], methods: { GET: [exportSessions, 'read'] } },
+  { pattern: ['v1', 'sessions', ':sessionId'], methods: { GET: [getSession, 'read', 'session'], DELETE: [deleteSession, 'erase'] } },
+  { pattern: ['v1', 'sessions', ':sessionId', 'events'], methods: { GET: [getEvents, 'read', 'session'] } },
+  { pattern: ['v1', 'sessions', ':sessionId', 'export'], methods: { GET: [exportSession, 'read', 'session'] } },
   { pattern: ['v1', 'sessions', ':sessionId', 'hold'], methods: { GET: [getHold, 'read'], PUT: [putHold, 'admin'], DELETE: [deleteHold, 'admin'] } },
-  { pattern: ['v1', 'sessions', ':sessionId', 'blobs', ':blobId', ':part'], methods: { GET: [getBlob, 'read'], PUT: [putBlob, 'ingest'] } },
+  { pattern: ['v1', 'sessions', ':sessionId', 'blobs', ':blobId', ':part'], methods: { GET: [getBlob, 'read', 'session'], PUT: [putBlob, 'ingest'] } },
+  {
+    pattern: ['v1', 'sessions', ':sessionId', 'annotations'],
+    methods: { GET: [listAnnotations, 'read', 'session'], POST: [postAnnotation, 'review'] },
+  },
+  {
+    pattern: ['v1', 'sessions', ':sessionId', 'annotations', ':annotationId'],
+    methods: { PATCH: [patchAnnotation, 'review'], DELETE: [deleteAnnotation, 'review'] },
+  },
+  { pattern: ['v1', 'sessions', ':sessionId', 'shares'], methods: { GET: [listShares, 'review'], POST: [postShare, 'review'] } },
+  { pattern: ['v1', 'sessions', ':sessionId', 'shares', ':shareId'], methods: { DELETE: [deleteShare, 'review'] } },
   { pattern: ['v1', 'users'], methods: { DELETE: [deleteUser, 'admin'] } },
   { pattern: ['v1', 'users', ':userId'], methods: { DELETE: [deleteUser, 'admin'] } },
 ]
@@ -36,6 +60,8 @@ export interface MatchedRoute {
   params: Record<string, string>
   /** null for routes anyone may call. */
   access: Access | null
+  /** Whether (and how far) a share link's token may call it; undefined: never. */
+  shareable: Shareable | undefined
 }
 
 export interface RouteInfo {
@@ -67,7 +93,7 @@ export function matchRoute(method: string, path: string): MatchedRoute {
   table.pattern.forEach((part, i) => {
     if (part.startsWith(':')) params[part.slice(1)] = checkParam(part.slice(1), segments[i]!)
   })
-  return { route: found[0], params, access: found[1] }
+  return { route: found[0], params, access: found[1], shareable: found[2] }
 }
 
 /**

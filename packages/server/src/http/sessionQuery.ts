@@ -2,6 +2,7 @@ import { isId } from '../ids.js'
 import { ServerError } from '../ServerError.js'
 import type { SessionCursor, SessionFilter } from '../store/SessionStore.js'
 import type { SessionDetailStatus } from '@tapedeck/core'
+import { parseSort, parseStudioFilters } from './sessionFilters.js'
 
 const DEFAULT_LIMIT = 50
 const MAX_LIMIT = 500
@@ -35,12 +36,18 @@ const SESSION_PARAMS: Record<string, (value: string, filter: SessionFilter) => v
   cursor: (value, filter) => (filter.after = decodeCursor(value)),
 }
 
-/** Reads the parameters of `GET /v1/sessions` (SESSION_PARAMS); an empty one is as if absent, a repeated one is refused. */
+/**
+ * Reads the parameters of `GET /v1/sessions` (SESSION_PARAMS; an empty one is as if absent, a repeated one
+ * is refused), then the Studio filters and sort (sessionFilters.ts).
+ */
 export function parseSessionQuery(params: URLSearchParams): SessionFilter {
-  const filter: SessionFilter = { limit: DEFAULT_LIMIT }
+  const filter: SessionFilter = { limit: DEFAULT_LIMIT, ...parseStudioFilters(params), ...parseSort(params) }
   for (const [name, read] of Object.entries(SESSION_PARAMS)) {
     const value = singleParam(params, name)
     if (value) read(value, filter)
+  }
+  if (filter.after && filter.sort !== 'costUsd' && filter.sort !== 'durationMs' && !Number.isSafeInteger(filter.after.sortKey)) {
+    throw invalid('cursor is not one this server gave for this sort.')
   }
   return filter
 }
@@ -75,7 +82,7 @@ function decodeCursor(cursor: string): SessionCursor {
   const colon = text.indexOf(':')
   const sortKey = Number(text.slice(0, colon))
   const id = text.slice(colon + 1)
-  if (colon < 1 || !Number.isSafeInteger(sortKey) || !isId(id)) throw invalid('cursor is not one this server gave.')
+  if (colon < 1 || !Number.isFinite(sortKey) || !isId(id)) throw invalid('cursor is not one this server gave.')
   return { sortKey, id }
 }
 

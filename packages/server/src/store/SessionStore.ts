@@ -1,4 +1,16 @@
-import type { SeqRange, SessionDetail, SessionDetailStatus, SessionHold } from '@tapedeck/core'
+import type {
+  ReviewAnnotation,
+  ReviewAnnotationPatch,
+  SeqRange,
+  SessionDetail,
+  SessionDetailStatus,
+  SessionHold,
+  SessionListItem,
+  SessionSortField,
+  StatsGroup,
+  StatsGroupBy,
+  StatsRow,
+} from '@tapedeck/core'
 
 /** One event as it travels on the wire (PROTOCOL.md §1). Unknown fields are kept. */
 export interface WireEvent {
@@ -54,13 +66,14 @@ export interface BlobRef {
   size: number
 }
 
-/** Where a page of sessions continues: strictly after this (sortKey, id), newest first. */
+/** Where a page of sessions continues: strictly after this (value of the sort field, id), in the page's order. */
 export interface SessionCursor {
   sortKey: number
   id: string
 }
 
-export interface SessionFilter {
+/** Which sessions a list, statistics or an export is about (docs/server.md, "Filters"). */
+export interface SessionConditions {
   userId?: string
   feature?: string
   status?: SessionDetailStatus
@@ -68,8 +81,58 @@ export interface SessionFilter {
   from?: number
   /** Session start, epoch ms, exclusive. */
   to?: number
+  agentId?: string
+  /** In metadata `tags`. */
+  tag?: string
+  /** Metadata `label`, or a review annotation of kind label with this text. */
+  label?: string
+  /** A provider call of this model. */
+  model?: string
+  hasErrors?: boolean
+  hasAudio?: boolean
+  /** With at least one review annotation (true) or none (false). */
+  reviewed?: boolean
+  /** With a `flag` annotation (true) or none (false). */
+  flagged?: boolean
+  minCostUsd?: number
+  maxCostUsd?: number
+  minDurationMs?: number
+  /** The words of `q=` (searchWords): lower-case, at least one. */
+  words?: string[]
+}
+
+/** A text search counts its matches up to this many: a common word can match most sessions, and counting them all costs a scan of every match. */
+export const SEARCH_TOTAL_CAP = 1000
+
+export interface SessionFilter extends SessionConditions {
+  /** Default startedAt, desc. */
+  sort?: SessionSortField
+  order?: 'asc' | 'desc'
   limit: number
   after?: SessionCursor
+}
+
+/** `GET /v1/stats` as a store answers it: over sessions that started in [from, to). */
+export interface StatsQuery extends SessionConditions {
+  from: number
+  to: number
+  groupBy: StatsGroupBy
+  /** For groupings other than day and hour: the top groups by cost. */
+  limit: number
+}
+
+export interface StatsResult {
+  groups: StatsGroup[]
+  totals: StatsRow
+}
+
+/** A share link as stored: the token itself is never kept, only its SHA-256 (hex). */
+export interface ShareRecord {
+  id: string
+  sessionId: string
+  tokenHash: string
+  createdAt: number
+  expiresAt: number
 }
 
 /** What erasing one session did. */
@@ -82,8 +145,12 @@ export interface EraseReport {
 }
 
 export interface SessionPage {
-  sessions: SessionDetail[]
+  sessions: SessionListItem[]
   next: SessionCursor | null
+  /** Every session matching the conditions, on all pages; with `words`, at most SEARCH_TOTAL_CAP. */
+  total: number
+  /** With `words`: more sessions match than `total` says (it stopped counting at SEARCH_TOTAL_CAP). */
+  totalCapped?: true
 }
 
 /**
@@ -101,13 +168,28 @@ export interface SessionStore {
   putBlob(blob: BlobPart, receivedAt?: number): Promise<'stored' | 'duplicate'>
   getBlob(sessionId: string, blobId: string, part: string): Promise<BlobPart | null>
   listBlobs(sessionId: string): Promise<BlobRef[]>
-  /** Sessions with at least one event, newest start first. */
+  /** Sessions with at least one event, newest start first unless sorted otherwise; with `words`, each with its match. */
   listSessions(filter: SessionFilter): Promise<SessionPage>
+  /** Statistics over the matching sessions and their finished provider calls, percentiles included. */
+  sessionStats(query: StatsQuery): Promise<StatsResult>
+  /** The session's review annotations, oldest first; null when the session has no events. */
+  listAnnotations(sessionId: string): Promise<ReviewAnnotation[] | null>
+  /** Adds an annotation (its id is new); refuses when the session has no events or already `max` annotations. */
+  addAnnotation(annotation: ReviewAnnotation, max: number): Promise<'added' | 'session_not_found' | 'too_many'>
+  /** Changes text, score or range and sets updatedAt; null when there is no such annotation. */
+  updateAnnotation(sessionId: string, annotationId: string, patch: ReviewAnnotationPatch & { updatedAt: number }): Promise<ReviewAnnotation | null>
+  deleteAnnotation(sessionId: string, annotationId: string): Promise<boolean>
+  /** Adds a share link; refuses when the session has no events or `max` links that expire after `now`. */
+  addShare(share: ShareRecord, max: number, now: number): Promise<'added' | 'session_not_found' | 'too_many'>
+  getShare(sessionId: string, shareId: string): Promise<ShareRecord | null>
+  /** Every link of the session, expired ones included, oldest first. */
+  listShares(sessionId: string): Promise<ShareRecord[]>
+  deleteShare(sessionId: string, shareId: string): Promise<boolean>
   /** The detail, with its hold; null for a session without events (blobs alone are not listed). */
   getSession(sessionId: string): Promise<SessionDetail | null>
   /** Stored events in seq order, from `fromSeq` on; empty for an unknown session. */
   readEvents(sessionId: string, options?: { fromSeq?: number }): AsyncIterable<WireEvent>
-  /** Erases events, blobs and keys, unless the session is held; 'not_found' when nothing was stored. */
+  /** Erases events, blobs, keys, annotations and share links, unless the session is held; 'not_found' when nothing was stored. */
   deleteSession(sessionId: string): Promise<EraseResult>
   /** Erases every session whose `session.started` metadata has this userId, except held ones. */
   deleteUser(userId: string): Promise<EraseReport>

@@ -11,9 +11,12 @@ import { eventSlices } from './eventSlices.js'
 import { createKeyedLock } from './keyedLock.js'
 import { blobFileName, legacyBlobIds, sessionDirName, sessionIdOfDir } from './fileNames.js'
 import { LruCache } from './LruCache.js'
-import { pageSessions } from './pageSessions.js'
-import type { SessionHold } from '@tapedeck/core'
-import type { BlobRef, EraseReport, EraseResult, SessionStore, WireEvent } from './SessionStore.js'
+import { foldCalls } from '../stats/callFacts.js'
+import { scanStats } from '../stats/scanStats.js'
+import { readJsonList } from './readJsonList.js'
+import { scanMatching, scanSessions, type ScanSource } from './scanSessions.js'
+import type { ReviewAnnotation, SessionHold } from '@tapedeck/core'
+import type { BlobRef, EraseReport, EraseResult, SessionStore, ShareRecord, WireEvent } from './SessionStore.js'
 
 export interface FileStoreOptions {
   /** The data folder; created when missing. One server process per folder. */
@@ -29,7 +32,7 @@ const LAYOUT = 2
 const ENTRY_BYTES = 64
 
 interface SavedSummary {
-  format: 1
+  format: 2
   /** How many batch files it folds: when the folder holds another number, it is rebuilt. */
   batches: number
   summary: SessionSummary
@@ -42,6 +45,8 @@ interface SavedSummary {
  *     {dir}/sessions/{session}/blobs/{blob}.blob                        a JSON header line (content type, ids), then the bytes
  *     {dir}/sessions/{session}/summary.json                             a cache, rebuilt from the batches
  *     {dir}/sessions/{session}/hold.json                                a legal hold, while there is one
+ *     {dir}/sessions/{session}/annotations.json                         review annotations, rewritten whole
+ *     {dir}/sessions/{session}/shares.json                              share links (token hashes), rewritten whole
  *     {dir}/tmp/                                                        writes in progress, cleared on start
  *     {dir}/layout.json                                                 {"layout":2}
  *
@@ -83,6 +88,8 @@ export function createFileStore({ dir, cacheBytes = 32 * 1024 * 1024 }: FileStor
   const blobsDir = (id: string) => join(sessionDir(id), 'blobs')
   const blobPath = (id: string, blobId: string, part: string) => join(blobsDir(id), blobFileName(assertId(blobId, 'blobId'), assertId(part, 'part')))
   const holdPath = (id: string) => join(sessionDir(id), 'hold.json')
+  const annotationsPath = (id: string) => join(sessionDir(id), 'annotations.json')
+  const sharesPath = (id: string) => join(sessionDir(id), 'shares.json')
 
   /** The session's summary, from memory, summary.json or the batches; null when it has no batch. Call under the lock. */
   async function loadSummary(id: string, batches?: BatchFile[]): Promise<SessionSummary | null> {
@@ -105,7 +112,7 @@ export function createFileStore({ dir, cacheBytes = 32 * 1024 * 1024 }: FileStor
     try {
       const text = await readFile(join(sessionDir(id), 'summary.json'), 'utf8')
       const saved = JSON.parse(text) as SavedSummary
-      const fits = saved.format === 1 && saved.batches === batches && saved.summary.id === id
+      const fits = saved.format === 2 && saved.batches === batches && saved.summary.id === id
       return fits && Array.isArray(saved.summary.received) ? { summary: saved.summary, bytes: text.length } : null
     } catch {
       return null
@@ -114,7 +121,7 @@ export function createFileStore({ dir, cacheBytes = 32 * 1024 * 1024 }: FileStor
 
   /** Writes summary.json and caches the summary. */
   async function saveSummary(id: string, summary: SessionSummary, batches: number): Promise<void> {
-    const saved: SavedSummary = { format: 1, batches, summary }
+    const saved: SavedSummary = { format: 2, batches, summary }
     const text = JSON.stringify(saved)
     await durableWrite(join(sessionDir(id), 'summary.json'), text, tmpDir, false)
     cacheSummary(id, summary, text.length)
@@ -238,6 +245,56 @@ export function createFileStore({ dir, cacheBytes = 32 * 1024 * 1024 }: FileStor
     return report
   }
 
+  async function allSummaries(): Promise<SessionSummary[]> {
+    const loaded: SessionSummary[] = []
+    for (const id of await sessionIds()) {
+      const summary = await withLock(id, () => loadSummary(id))
+      if (summary) loaded.push(summary)
+    }
+    return loaded
+  }
+
+  const annotationsOf = (id: string) => readJsonList<ReviewAnnotation>(annotationsPath(id))
+
+  /** Rewrites a session's annotations or shares under its lock; null when the session has no events. */
+  async function changeList<T, R>(id: string, path: string, change: (list: T[]) => { list?: T[]; result: R }): Promise<R | null> {
+    assertId(id, 'sessionId')
+    await start()
+    return withLock(id, async () => {
+      if (!(await loadSummary(id))) return null
+      const { list, result } = change(await readJsonList<T>(path))
+      if (list) await durableWrite(path, JSON.stringify(list), tmpDir)
+      return result
+    })
+  }
+
+  async function listShares(id: string): Promise<ShareRecord[]> {
+    return (await changeList<ShareRecord, ShareRecord[]>(id, sharesPath(id), (list) => ({ result: list }))) ?? []
+  }
+
+  const scan: ScanSource = {
+    summaries: allSummaries,
+    annotations: (id) => withLock(id, () => annotationsOf(id)),
+    events: (id) => readEventsOf(id, 0),
+  }
+
+  async function* readEventsOf(sessionId: string, fromSeq: number): AsyncGenerator<WireEvent> {
+    const dir = batchesDir(sessionId)
+    await start()
+    const batches = (await listBatchFiles(dir)).filter((batch) => batch.last >= fromSeq)
+    // Files are sorted by first seq and hold disjoint seqs: whatever is below the next
+    // file's first seq is final. Usually `pending` is one batch.
+    let pending: WireEvent[] = []
+    for (const [index, batch] of batches.entries()) {
+      const events = (await readBatchFile(join(dir, batch.name))).filter((event) => event.seq >= fromSeq)
+      pending = mergeBySeq(pending, events)
+      const next = batches[index + 1]?.first ?? Number.POSITIVE_INFINITY
+      const cut = pending.findIndex((event) => event.seq >= next)
+      yield* cut === -1 ? pending : pending.slice(0, cut)
+      pending = cut === -1 ? [] : pending.slice(cut)
+    }
+  }
+
   return {
     async putBatch({ sessionId, key, firstSeq, lastSeq, events }, receivedAt = Date.now()) {
       const dir = batchesDir(sessionId)
@@ -310,15 +367,68 @@ export function createFileStore({ dir, cacheBytes = 32 * 1024 * 1024 }: FileStor
     },
 
     async listSessions(filter) {
-      const loaded: SessionSummary[] = []
-      for (const id of await sessionIds()) {
-        const summary = await withLock(id, () => loadSummary(id))
-        if (summary) loaded.push(summary)
-      }
-      const { page, next } = pageSessions(loaded, filter)
+      const { page, next, ...total } = await scanSessions(scan, filter)
       const sessions = []
-      for (const summary of page) sessions.push(describeSession(summary, await withLock(summary.id, () => loadHold(summary.id))))
-      return { sessions, next }
+      for (const { summary, match } of page) {
+        sessions.push({ ...describeSession(summary, await withLock(summary.id, () => loadHold(summary.id))), ...(match && { match }) })
+      }
+      return { sessions, next, ...total }
+    },
+
+    async sessionStats(query) {
+      const withCalls = []
+      for (const { summary } of await scanMatching(scan, query)) withCalls.push({ summary, calls: await foldCalls(readEventsOf(summary.id, 0)) })
+      return scanStats(withCalls, query)
+    },
+
+    async listAnnotations(sessionId) {
+      return changeList<ReviewAnnotation, ReviewAnnotation[]>(sessionId, annotationsPath(sessionId), (list) => ({ result: list }))
+    },
+
+    async addAnnotation(annotation, max) {
+      const result = await changeList<ReviewAnnotation, 'added' | 'too_many'>(annotation.sessionId, annotationsPath(annotation.sessionId), (list) =>
+        list.length >= max ? { result: 'too_many' } : { list: [...list, annotation], result: 'added' },
+      )
+      return result ?? 'session_not_found'
+    },
+
+    async updateAnnotation(sessionId, annotationId, patch) {
+      const result = await changeList<ReviewAnnotation, ReviewAnnotation | null>(sessionId, annotationsPath(sessionId), (list) => {
+        const index = list.findIndex((a) => a.id === annotationId)
+        if (index === -1) return { result: null }
+        const changed = { ...list[index]!, ...patch }
+        return { list: list.map((a, i) => (i === index ? changed : a)), result: changed }
+      })
+      return result ?? null
+    },
+
+    async deleteAnnotation(sessionId, annotationId) {
+      const result = await changeList<ReviewAnnotation, boolean>(sessionId, annotationsPath(sessionId), (list) => {
+        const kept = list.filter((a) => a.id !== annotationId)
+        return kept.length === list.length ? { result: false } : { list: kept, result: true }
+      })
+      return result ?? false
+    },
+
+    async addShare(share, max, now) {
+      const result = await changeList<ShareRecord, 'added' | 'too_many'>(share.sessionId, sharesPath(share.sessionId), (list) =>
+        list.filter((s) => s.expiresAt > now).length >= max ? { result: 'too_many' } : { list: [...list, share], result: 'added' },
+      )
+      return result ?? 'session_not_found'
+    },
+
+    async getShare(sessionId, shareId) {
+      return (await listShares(sessionId)).find((s) => s.id === shareId) ?? null
+    },
+
+    listShares,
+
+    async deleteShare(sessionId, shareId) {
+      const result = await changeList<ShareRecord, boolean>(sessionId, sharesPath(sessionId), (list) => {
+        const kept = list.filter((s) => s.id !== shareId)
+        return kept.length === list.length ? { result: false } : { list: kept, result: true }
+      })
+      return result ?? false
     },
 
     async getSession(sessionId) {
@@ -330,21 +440,8 @@ export function createFileStore({ dir, cacheBytes = 32 * 1024 * 1024 }: FileStor
       })
     },
 
-    async *readEvents(sessionId, { fromSeq = 0 } = {}) {
-      const dir = batchesDir(sessionId)
-      await start()
-      const batches = (await listBatchFiles(dir)).filter((batch) => batch.last >= fromSeq)
-      // Files are sorted by first seq and hold disjoint seqs: whatever is below the next
-      // file's first seq is final. Usually `pending` is one batch.
-      let pending: WireEvent[] = []
-      for (const [index, batch] of batches.entries()) {
-        const events = (await readBatchFile(join(dir, batch.name))).filter((event) => event.seq >= fromSeq)
-        pending = mergeBySeq(pending, events)
-        const next = batches[index + 1]?.first ?? Number.POSITIVE_INFINITY
-        const cut = pending.findIndex((event) => event.seq >= next)
-        yield* cut === -1 ? pending : pending.slice(0, cut)
-        pending = cut === -1 ? [] : pending.slice(cut)
-      }
+    readEvents(sessionId, { fromSeq = 0 } = {}) {
+      return readEventsOf(sessionId, fromSeq)
     },
 
     async deleteSession(sessionId) {

@@ -2,9 +2,11 @@ import { emptySummary, foldEvents, type SessionSummary } from '../summary/sessio
 import { describeSession } from '../summary/describeSession.js'
 import { toRanges } from '../summary/seqRanges.js'
 import { eventSlices } from './eventSlices.js'
-import { pageSessions } from './pageSessions.js'
-import type { SessionHold } from '@tapedeck/core'
-import type { BlobPart, EraseReport, EraseResult, SessionStore, WireEvent } from './SessionStore.js'
+import { foldCalls } from '../stats/callFacts.js'
+import { scanStats } from '../stats/scanStats.js'
+import { scanMatching, scanSessions, type ScanSource } from './scanSessions.js'
+import type { ReviewAnnotation, SessionHold } from '@tapedeck/core'
+import type { BlobPart, EraseReport, EraseResult, SessionStore, ShareRecord, WireEvent } from './SessionStore.js'
 
 interface MemorySession {
   summary: SessionSummary
@@ -17,6 +19,8 @@ export function createMemoryStore(): SessionStore {
   const sessions = new Map<string, MemorySession>()
   const blobs = new Map<string, Map<string, BlobPart>>()
   const holds = new Map<string, SessionHold>()
+  const annotations = new Map<string, ReviewAnnotation[]>()
+  const shares = new Map<string, ShareRecord[]>()
   /** Last stored write per session (events or blobs), epoch ms. */
   const lastWrite = new Map<string, number>()
 
@@ -28,6 +32,8 @@ export function createMemoryStore(): SessionStore {
     const hadEvents = sessions.delete(id)
     const hadBlobs = blobs.delete(id)
     lastWrite.delete(id)
+    annotations.delete(id)
+    shares.delete(id)
     return hadEvents || hadBlobs ? 'erased' : 'not_found'
   }
 
@@ -38,6 +44,21 @@ export function createMemoryStore(): SessionStore {
       if (result !== 'not_found') report[result].push(id)
     }
     return report
+  }
+
+  async function* readEvents(sessionId: string, fromSeq = 0): AsyncGenerator<WireEvent> {
+    const stored = sessions.get(sessionId)?.events ?? new Map<number, WireEvent>()
+    const seqs = [...stored.keys()].filter((seq) => seq >= fromSeq).sort((a, b) => a - b)
+    for (const seq of seqs) {
+      const event = stored.get(seq)
+      if (event) yield structuredClone(event)
+    }
+  }
+
+  const scan: ScanSource = {
+    summaries: async () => [...sessions.values()].map((session) => session.summary),
+    annotations: async (id) => annotations.get(id) ?? [],
+    events: (id) => readEvents(id),
   }
 
   return {
@@ -84,8 +105,68 @@ export function createMemoryStore(): SessionStore {
     },
 
     async listSessions(filter) {
-      const { page, next } = pageSessions([...sessions.values()].map((session) => session.summary), filter)
-      return { sessions: page.map((summary) => describeSession(summary, copy(holds.get(summary.id)))), next }
+      const { page, next, ...total } = await scanSessions(scan, filter)
+      const described = page.map(({ summary, match }) => ({ ...describeSession(summary, copy(holds.get(summary.id))), ...(match && { match }) }))
+      return { sessions: described, next, ...total }
+    },
+
+    async sessionStats(query) {
+      const matching = await scanMatching(scan, query)
+      const withCalls = []
+      for (const { summary } of matching) withCalls.push({ summary, calls: await foldCalls(readEvents(summary.id)) })
+      return scanStats(withCalls, query)
+    },
+
+    async listAnnotations(sessionId) {
+      return sessions.has(sessionId) ? structuredClone(annotations.get(sessionId) ?? []) : null
+    },
+
+    async addAnnotation(annotation, max) {
+      if (!sessions.has(annotation.sessionId)) return 'session_not_found'
+      const list = annotations.get(annotation.sessionId) ?? []
+      if (list.length >= max) return 'too_many'
+      annotations.set(annotation.sessionId, [...list, structuredClone(annotation)])
+      return 'added'
+    },
+
+    async updateAnnotation(sessionId, annotationId, patch) {
+      const found = annotations.get(sessionId)?.find((a) => a.id === annotationId)
+      if (!found) return null
+      Object.assign(found, structuredClone(patch))
+      return structuredClone(found)
+    },
+
+    async deleteAnnotation(sessionId, annotationId) {
+      const list = annotations.get(sessionId) ?? []
+      const kept = list.filter((a) => a.id !== annotationId)
+      if (kept.length === list.length) return false
+      annotations.set(sessionId, kept)
+      return true
+    },
+
+    async addShare(share, max, now) {
+      if (!sessions.has(share.sessionId)) return 'session_not_found'
+      const list = shares.get(share.sessionId) ?? []
+      if (list.filter((s) => s.expiresAt > now).length >= max) return 'too_many'
+      shares.set(share.sessionId, [...list, { ...share }])
+      return 'added'
+    },
+
+    async getShare(sessionId, shareId) {
+      const found = shares.get(sessionId)?.find((s) => s.id === shareId)
+      return found ? { ...found } : null
+    },
+
+    async listShares(sessionId) {
+      return (shares.get(sessionId) ?? []).map((s) => ({ ...s }))
+    },
+
+    async deleteShare(sessionId, shareId) {
+      const list = shares.get(sessionId) ?? []
+      const kept = list.filter((s) => s.id !== shareId)
+      if (kept.length === list.length) return false
+      shares.set(sessionId, kept)
+      return true
     },
 
     async getSession(sessionId) {
@@ -93,13 +174,8 @@ export function createMemoryStore(): SessionStore {
       return session ? describeSession(session.summary, copy(holds.get(sessionId))) : null
     },
 
-    async *readEvents(sessionId, { fromSeq = 0 } = {}) {
-      const stored = sessions.get(sessionId)?.events ?? new Map<number, WireEvent>()
-      const seqs = [...stored.keys()].filter((seq) => seq >= fromSeq).sort((a, b) => a - b)
-      for (const seq of seqs) {
-        const event = stored.get(seq)
-        if (event) yield structuredClone(event)
-      }
+    readEvents(sessionId, { fromSeq = 0 } = {}) {
+      return readEvents(sessionId, fromSeq)
     },
 
     async deleteSession(sessionId) {

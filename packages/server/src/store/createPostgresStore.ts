@@ -5,12 +5,25 @@ import { describeSession, sessionStatus } from '../summary/describeSession.js'
 import { toRanges } from '../summary/seqRanges.js'
 import { emptySummary, foldEvents, sortKey, type SessionSummary } from '../summary/sessionSummary.js'
 import { eventSlices } from './eventSlices.js'
-import type { EraseReport, EraseResult, SessionStore, WireEvent } from './SessionStore.js'
+import { snippetOf } from '../search/snippetOf.js'
+import { sessionConditionsSql } from './postgresConditions.js'
+import { insertIngestRows, sessionColumns, UPDATE_SESSION_COLUMNS } from './postgresIngestRows.js'
+import { postgresStats } from './postgresStats.js'
+import { STUDIO_MIGRATION, STUDIO_TABLES } from './postgresStudioSchema.js'
+import type { ReviewAnnotation, SearchMatchField, SessionListItem, SessionSortField } from '@tapedeck/core'
+import { SEARCH_TOTAL_CAP, type EraseReport, type EraseResult, type SessionStore, type ShareRecord, type WireEvent } from './SessionStore.js'
 
-export type PostgresStoreOptions =
+export type PostgresStoreOptions = (
   | { connectionString: string; /** Connections in the pool, default 10. */ max?: number }
   /** A pool you own: the store neither ends it nor changes it. */
   | { pool: Pool }
+) & {
+  /**
+   * Up to this many matching texts (the planner's estimate), a search gathers its sessions from
+   * the text index and then sorts them; above, it walks the sessions in order. Default 20,000.
+   */
+  searchGatherTexts?: number
+}
 
 const READ_PAGE = 1000
 /** The first key of the two-key advisory locks that serialise erasure and holds per session ('td'). */
@@ -93,6 +106,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
     migrated ??= transaction(current, async (client) => {
       await client.query("select pg_advisory_xact_lock(hashtext('tapedeck_migration'))")
       await client.query(MIGRATION)
+      await client.query(STUDIO_MIGRATION)
     }).catch((error: unknown) => {
       migrated = undefined
       throw error
@@ -110,7 +124,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
     )
     const free = ids.filter((id) => !held.has(id))
     const erased = new Set<string>()
-    for (const table of ['tapedeck_events', 'tapedeck_blobs', 'tapedeck_batches', 'tapedeck_sessions']) {
+    for (const table of ['tapedeck_events', 'tapedeck_blobs', 'tapedeck_batches', ...STUDIO_TABLES, 'tapedeck_sessions']) {
       const { rows } = await client.query<{ session_id: string }>(`delete from ${table} where session_id = any($1) returning session_id`, [free])
       for (const row of rows) erased.add(row.session_id)
     }
@@ -164,12 +178,14 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
           for (const event of slice) if (!written.has(event.seq)) skipped.push(event.seq)
           summary = foldEvents(summary, fresh)
           stored += fresh.length
+          await insertIngestRows(client, sessionId, fresh)
         }
         await client.query(
           `update tapedeck_sessions set user_id = $2, feature = $3, status = $4, sort_at = $5, summary = $6
            where session_id = $1`,
           [sessionId, textField(summary, 'userId'), textField(summary, 'feature'), sessionStatus(summary), sortKey(summary), JSON.stringify(summary)],
         )
+        await client.query(UPDATE_SESSION_COLUMNS, [sessionId, ...sessionColumns(summary)])
         return { status: 'stored', stored, skipped: toRanges(skipped) }
       })
     },
@@ -202,31 +218,150 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
     },
 
     async listSessions(filter) {
-      const { rows } = await (await ready()).query<SessionRow>(
-        `select s.summary, h.reason as hold_reason, h.since as hold_since
-         from tapedeck_sessions s left join tapedeck_holds h on h.session_id = s.session_id
-         where ($1::text is null or s.user_id = $1) and ($2::text is null or s.feature = $2)
-           and ($3::text is null or s.status = $3)
-           and ($4::bigint is null or s.sort_at >= $4) and ($5::bigint is null or s.sort_at < $5)
-           and ($6::bigint is null or (s.sort_at, s.session_id) < ($6, $7::text))
-         order by s.sort_at desc, s.session_id desc limit $8`,
-        [
-          filter.userId ?? null,
-          filter.feature ?? null,
-          filter.status ?? null,
-          filter.from === undefined ? null : Math.ceil(filter.from),
-          filter.to === undefined ? null : Math.ceil(filter.to),
-          filter.after?.sortKey ?? null,
-          filter.after?.id ?? null,
-          filter.limit + 1,
-        ],
-      )
-      const page = rows.slice(0, filter.limit)
-      const last = page.length ? (JSON.parse(page.at(-1)!.summary) as SessionSummary) : undefined
-      return {
-        sessions: page.map(describeRow),
-        next: last && rows.length > filter.limit ? { sortKey: sortKey(last), id: last.id } : null,
+      const pool = await ready()
+      // Few matching texts: gather the sessions from the text index, then filter and sort them.
+      // Many: walk the sessions in order, checking each, and stop at the page's end (or the cap).
+      const words = filter.words?.join(' ')
+      const gather = words !== undefined && (await estimatedTexts(pool, words)) <= (options.searchGatherTexts ?? GATHER_TEXTS)
+      const statement = (kind: 'count' | 'page') => {
+        const params: unknown[] = []
+        // Pushed when first used: a parameter no statement uses has no type PostgreSQL can tell.
+        let tsquery: string | undefined
+        const query = () => (tsquery ??= `plainto_tsquery('simple', $${params.push(words)})`)
+        const where = sessionConditionsSql(gather ? { ...filter, words: undefined } : filter, params)
+        const hits = gather ? `join (select distinct x.session_id from tapedeck_texts x where x.tsv @@ ${query()}) hits on hits.session_id = s.session_id` : ''
+        if (kind === 'count') {
+          // With words, counting stops past the cap: a common word's every match would be visited.
+          const sql = words ? `select count(*) as total from (select 1 from tapedeck_sessions s ${hits} where ${where} limit ${SEARCH_TOTAL_CAP + 1}) as capped` : `select count(*) as total from tapedeck_sessions s where ${where}`
+          return { sql, params }
+        }
+        const sort = SORT_COLUMNS[filter.sort ?? 'startedAt']
+        const desc = filter.order !== 'asc'
+        const after = filter.after
+          ? ` and (${sort.column}, s.session_id) ${desc ? '<' : '>'} ($${params.push(filter.after.sortKey)}::${sort.type}, $${params.push(filter.after.id)}::text)`
+          : ''
+        const match = words
+          ? `left join lateral (select x.seq, x.t, x.field, x.body from tapedeck_texts x
+               where x.session_id = s.session_id and x.tsv @@ ${query()} order by x.seq, x.ord limit 1) m on true`
+          : ''
+        const sql = `select s.summary, h.reason as hold_reason, h.since as hold_since, ${sort.column} as sort_value${words ? ', m.seq as match_seq, m.t as match_t, m.field as match_field, m.body as match_body' : ''}
+           from tapedeck_sessions s ${hits} left join tapedeck_holds h on h.session_id = s.session_id ${match}
+           where ${where}${after}
+           order by ${sort.column} ${desc ? 'desc' : 'asc'}, s.session_id ${desc ? 'desc' : 'asc'} limit $${params.push(filter.limit + 1)}`
+        return { sql, params }
       }
+      const count = statement('count')
+      const listed = statement('page')
+      const [counted, { rows }] = await Promise.all([pool.query<{ total: string }>(count.sql, count.params), pool.query<ListRow>(listed.sql, listed.params)])
+      const total = Number(counted.rows[0]!.total)
+      const page = rows.slice(0, filter.limit)
+      const last = page.at(-1)
+      const sessions: SessionListItem[] = page.map((row) => {
+        const detail: SessionListItem = describeRow(row)
+        if (filter.words && row.match_body !== undefined && row.match_body !== null) {
+          detail.match = {
+            seq: Number(row.match_seq),
+            t: row.match_t ?? null,
+            field: row.match_field as SearchMatchField,
+            ...snippetOf(row.match_body, filter.words),
+          }
+        }
+        return detail
+      })
+      return {
+        sessions,
+        next: last && rows.length > filter.limit ? { sortKey: Number(last.sort_value), id: (JSON.parse(last.summary) as SessionSummary).id } : null,
+        ...capTotal(total, filter.words !== undefined),
+      }
+    },
+
+    async sessionStats(query) {
+      return postgresStats(await ready(), query)
+    },
+
+    async listAnnotations(sessionId) {
+      const pool = await ready()
+      const [session, { rows }] = await Promise.all([
+        pool.query('select 1 from tapedeck_sessions where session_id = $1', [sessionId]),
+        pool.query<{ annotation: string }>(
+          'select annotation from tapedeck_annotations where session_id = $1 order by added',
+          [sessionId],
+        ),
+      ])
+      return session.rowCount === 0 ? null : rows.map((row) => JSON.parse(row.annotation) as ReviewAnnotation)
+    },
+
+    async addAnnotation(annotation, max) {
+      return transaction(await ready(), async (client) => {
+        // The session's row lock orders adds (and ingest) of one session, so the count holds.
+        const session = await client.query('select 1 from tapedeck_sessions where session_id = $1 for update', [annotation.sessionId])
+        if (session.rowCount === 0) return 'session_not_found'
+        const { rows } = await client.query<{ n: string }>('select count(*) as n from tapedeck_annotations where session_id = $1', [annotation.sessionId])
+        if (Number(rows[0]!.n) >= max) return 'too_many'
+        await client.query(
+          `insert into tapedeck_annotations (session_id, annotation_id, kind, text, created_at, annotation) values ($1, $2, $3, $4, $5, $6)`,
+          [annotation.sessionId, annotation.id, annotation.kind, nul(annotation.text), annotation.createdAt, JSON.stringify(annotation)],
+        )
+        return 'added'
+      })
+    },
+
+    async updateAnnotation(sessionId, annotationId, patch) {
+      return transaction(await ready(), async (client) => {
+        const { rows } = await client.query<{ annotation: string }>(
+          'select annotation from tapedeck_annotations where session_id = $1 and annotation_id = $2 for update',
+          [sessionId, annotationId],
+        )
+        if (!rows[0]) return null
+        const changed: ReviewAnnotation = { ...(JSON.parse(rows[0].annotation) as ReviewAnnotation), ...patch }
+        await client.query('update tapedeck_annotations set text = $3, annotation = $4 where session_id = $1 and annotation_id = $2', [
+          sessionId,
+          annotationId,
+          nul(changed.text),
+          JSON.stringify(changed),
+        ])
+        return changed
+      })
+    },
+
+    async deleteAnnotation(sessionId, annotationId) {
+      const result = await (await ready()).query('delete from tapedeck_annotations where session_id = $1 and annotation_id = $2', [sessionId, annotationId])
+      return result.rowCount === 1
+    },
+
+    async addShare(share, max, now) {
+      return transaction(await ready(), async (client) => {
+        const session = await client.query('select 1 from tapedeck_sessions where session_id = $1 for update', [share.sessionId])
+        if (session.rowCount === 0) return 'session_not_found'
+        const { rows } = await client.query<{ n: string }>('select count(*) as n from tapedeck_shares where session_id = $1 and expires_at > $2', [
+          share.sessionId,
+          now,
+        ])
+        if (Number(rows[0]!.n) >= max) return 'too_many'
+        await client.query('insert into tapedeck_shares (session_id, share_id, token_hash, created_at, expires_at) values ($1, $2, $3, $4, $5)', [
+          share.sessionId,
+          share.id,
+          share.tokenHash,
+          share.createdAt,
+          share.expiresAt,
+        ])
+        return 'added'
+      })
+    },
+
+    async getShare(sessionId, shareId) {
+      const { rows } = await (await ready()).query<ShareRow>('select * from tapedeck_shares where session_id = $1 and share_id = $2', [sessionId, shareId])
+      return rows[0] ? shareOf(rows[0]) : null
+    },
+
+    async listShares(sessionId) {
+      const { rows } = await (await ready()).query<ShareRow>('select * from tapedeck_shares where session_id = $1 order by added', [sessionId])
+      return rows.map(shareOf)
+    },
+
+    async deleteShare(sessionId, shareId) {
+      const result = await (await ready()).query('delete from tapedeck_shares where session_id = $1 and share_id = $2', [sessionId, shareId])
+      return result.rowCount === 1
     },
 
     async getSession(sessionId) {
@@ -325,6 +460,55 @@ interface SessionRow {
   summary: string
   hold_reason: string | null
   hold_since: string | null
+}
+
+interface ListRow extends SessionRow {
+  sort_value: string | number
+  match_seq?: string | null
+  match_t?: number | null
+  match_field?: string | null
+  match_body?: string | null
+}
+
+interface ShareRow {
+  session_id: string
+  share_id: string
+  token_hash: string
+  created_at: string
+  expires_at: string
+}
+
+/** The column each sort reads, and its type for the cursor's value. */
+const SORT_COLUMNS: Record<SessionSortField, { column: string; type: string }> = {
+  startedAt: { column: 's.sort_at', type: 'bigint' },
+  costUsd: { column: 's.cost_usd', type: 'float8' },
+  durationMs: { column: 's.duration_ms', type: 'float8' },
+  errors: { column: 's.errors', type: 'integer' },
+  calls: { column: 's.calls', type: 'integer' },
+}
+
+/** Up to this many matching texts (the planner's estimate), a search gathers its sessions from the text index. */
+const GATHER_TEXTS = 20_000
+
+/** The planner's estimate of the texts holding every word: cheap (no execution), from the GIN index's statistics. */
+async function estimatedTexts(pool: Pool, words: string): Promise<number> {
+  const { rows } = await pool.query<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(
+    `explain (format json) select 1 from tapedeck_texts x where x.tsv @@ plainto_tsquery('simple', $1)`,
+    [words],
+  )
+  return rows[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0
+}
+
+function capTotal(total: number, searched: boolean): { total: number; totalCapped?: true } {
+  return searched && total > SEARCH_TOTAL_CAP ? { total: SEARCH_TOTAL_CAP, totalCapped: true } : { total }
+}
+
+function shareOf(row: ShareRow): ShareRecord {
+  return { id: row.share_id, sessionId: row.session_id, tokenHash: row.token_hash, createdAt: Number(row.created_at), expiresAt: Number(row.expires_at) }
+}
+
+function nul(value: string): string {
+  return value.replaceAll('\0', '')
 }
 
 function describeRow(row: SessionRow): SessionDetail {

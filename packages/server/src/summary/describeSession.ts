@@ -23,6 +23,8 @@ export function describeSession(summary: SessionSummary, hold: SessionHold | nul
       calls: summary.calls,
       errors: summary.errors,
       ...((summary.sealed ?? 0) > 0 && { sealedEvents: summary.sealed }),
+      ...((summary.models ?? []).length > 0 && { models: [...summary.models!] }),
+      ...((summary.audioParts ?? 0) > 0 && { audioMs: summary.audioMs ?? 0 }),
     },
     hold,
   }

@@ -37,7 +37,14 @@ export interface SessionSummary {
   sealed?: number
   /** Sealed `provider.call.completed` events: the session's cost and tokens are unknown here. */
   sealedCalls?: number
+  /** Models its provider calls named, distinct, at most MAX_MODELS (for the `model` filter). */
+  models?: string[]
+  /** `audio.input` and `audio.output` events, and the sum of their `durationMs`. */
+  audioParts?: number
+  audioMs?: number
 }
+
+const MAX_MODELS = 50
 
 export function emptySummary(id: string): SessionSummary {
   return {
@@ -59,6 +66,9 @@ export function emptySummary(id: string): SessionSummary {
     errors: 0,
     sealed: 0,
     sealedCalls: 0,
+    models: [],
+    audioParts: 0,
+    audioMs: 0,
   }
 }
 
@@ -79,7 +89,7 @@ export function foldEvents(summary: SessionSummary, events: readonly WireEvent[]
       `The session's seqs would fall into more than ${MAX_RECEIVED_RANGES} separate runs; send consecutive seqs, or fill the gaps first.`,
     )
   }
-  const next: SessionSummary = { ...summary, received }
+  const next: SessionSummary = { ...summary, received, models: [...(summary.models ?? [])] }
   for (const event of events) foldEvent(next, event)
   return next
 }
@@ -103,7 +113,13 @@ function foldEvent(summary: SessionSummary, event: WireEvent): void {
     summary.minT = summary.minT === null ? t : Math.min(summary.minT, t)
     summary.maxT = summary.maxT === null ? t : Math.max(summary.maxT, t)
   }
+  if (event.type.startsWith('provider.call.') && typeof data.model === 'string') addModel(summary, data.model)
   switch (event.type) {
+    case 'audio.input':
+    case 'audio.output':
+      summary.audioParts = (summary.audioParts ?? 0) + 1
+      summary.audioMs = (summary.audioMs ?? 0) + Math.max(0, finite(data.durationMs) ?? 0)
+      break
     case 'session.started':
       if (event.seq === 0) {
         summary.metadata = data
@@ -136,6 +152,11 @@ function foldEvent(summary: SessionSummary, event: WireEvent): void {
       if (data.error !== undefined && data.error !== null && data.error !== false) summary.errors += 1
       break
   }
+}
+
+function addModel(summary: SessionSummary, model: string): void {
+  const models = summary.models!
+  if (model !== '' && models.length < MAX_MODELS && !models.includes(model)) models.push(model)
 }
 
 function finite(value: unknown): number | null {

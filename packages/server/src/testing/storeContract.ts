@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { EventBatch, SessionStore, WireEvent } from '../store/SessionStore.js'
 import { event, recordSession, shuffle } from './events.js'
+import { describeStudioContract } from './studioContract.js'
 
 export interface OpenedStore {
   store: SessionStore
@@ -19,8 +20,9 @@ async function readAll(store: SessionStore, sessionId: string, fromSeq?: number)
   return events
 }
 
-/** The behaviour every SessionStore must have. `open` gives a fresh, empty store for each test. */
+/** The behaviour every SessionStore must have, the Studio API's included. `open` gives a fresh, empty store for each test. */
 export function describeStoreContract(name: string, open: () => Promise<OpenedStore>): void {
+  describeStudioContract(name, open)
   describe(`SessionStore contract: ${name}`, () => {
     let opened: OpenedStore
     let store: SessionStore

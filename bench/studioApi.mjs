@@ -1,0 +1,290 @@
+// The Studio read API on PostgreSQL at scale: seeds sessions through bulkLoadPostgres (the rows
+// ingest writes), then times GET /v1/sessions (two filters and a sort), q= search and
+// GET /v1/stats over 30 days by model through the real handler on 127.0.0.1, and prints EXPLAIN
+// (ANALYZE, BUFFERS) of the SQL those requests ran.
+//
+//   eval "$(bash scripts/postgres.sh)"
+//   flock /tmp/tapedeck-bench.lock node bench/studioApi.mjs                # 100,000 sessions x 20 events
+//   node bench/studioApi.mjs --sessions=2000 --runs=10                     # a quick look
+//   node bench/studioApi.mjs --reuse                                       # keep the seeded schema between runs
+//   node bench/studioApi.mjs --seed-only --reuse && flock … --reuse        # seed outside the lock (not timed)
+//
+// Writes bench/results/studioApi.json (or studioApi-quick.tmp when --sessions is below 100,000).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { cpus, loadavg } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import pg from 'pg'
+import { loadTapedeckServer } from './lib/servers.mjs'
+
+const args = Object.fromEntries(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? 'true']))
+const SESSIONS = Number(args.sessions ?? 100_000)
+const RUNS = Number(args.runs ?? 40)
+const CHUNK = 500
+const DAY = 86_400_000
+const BARS = { list: 150, search: 300, stats: 500 }
+const databaseUrl = process.env.DATABASE_URL
+if (!databaseUrl) {
+  console.error('studioApi bench: set DATABASE_URL (eval "$(bash scripts/postgres.sh)")')
+  process.exit(1)
+}
+const schema = `tapedeck_bench2_${SESSIONS}`
+
+// ---- deterministic data --------------------------------------------------------------------
+// mulberry32: an LCG's low bits would tie the words a session holds to its start time.
+let state = 42
+const random = () => {
+  state = (state + 0x6d2b79f5) | 0
+  let t = Math.imul(state ^ (state >>> 15), 1 | state)
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+}
+const pick = (list) => list[Math.floor(random() * list.length)]
+/** A word of a 4,000-word vocabulary, Zipf-like: word i has weight 1/(i+1). */
+const VOCABULARY = Array.from({ length: 4000 }, (_, i) => `w${i.toString(36)}x`)
+const CUMULATIVE = (() => {
+  let sum = 0
+  return VOCABULARY.map((_, i) => (sum += 1 / (i + 1)))
+})()
+function word() {
+  const target = random() * CUMULATIVE.at(-1)
+  let lo = 0
+  let hi = CUMULATIVE.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (CUMULATIVE[mid] < target) lo = mid + 1
+    else hi = mid
+  }
+  return VOCABULARY[lo]
+}
+const sentence = (n) => Array.from({ length: n }, word).join(' ')
+const FEATURES = ['chat', 'voice', 'search', 'support', 'onboarding']
+const MODELS = ['gpt-4o', 'gpt-4o-mini', 'claude-3-5-sonnet', 'gemini-1.5-pro', 'llama-3-70b']
+const TAGS = ['vip', 'beta', 'mobile', 'eu', 'trial']
+const NOW = Date.UTC(2026, 11, 1)
+
+function makeSession(index) {
+  const id = `s_${index.toString(36).padStart(6, '0')}`
+  const startedAt = NOW - Math.floor(random() * 90 * DAY)
+  const events = []
+  const add = (type, data) => events.push({ v: 1, id: `e_${id}_${events.length}`, sessionId: id, seq: events.length, ts: startedAt + events.length * 1500, t: events.length * 1500, tab: 't_1', type, data })
+  add('session.started', {
+    userId: `u_${Math.floor(random() * 5000)}`,
+    feature: pick(FEATURES),
+    agentId: `ag_${Math.floor(random() * 20)}`,
+    tags: TAGS.filter(() => random() < 0.2),
+    ...(random() < 0.1 && { label: pick(['gold', 'silver']) }),
+  })
+  const model = pick(MODELS)
+  for (let turn = 0; turn < 3; turn++) {
+    const prompt = sentence(8 + Math.floor(random() * 20))
+    add('message.created', { messageId: `m${turn}u`, role: 'user', content: prompt })
+    add('provider.call.started', { callId: `c${turn}`, provider: 'openai', model, messages: [{ role: 'user', content: prompt }] })
+    const answer = sentence(15 + Math.floor(random() * 40))
+    add('provider.call.completed', {
+      callId: `c${turn}`,
+      model,
+      response: { text: answer },
+      usage: { inputTokens: 200 + Math.floor(random() * 800), outputTokens: 50 + Math.floor(random() * 400), cachedTokens: Math.floor(random() * 100), reasoningTokens: 0 },
+      costUsd: Math.round(random() * 1e6) / 1e8,
+      latencyMs: 200 + Math.floor(random() * 3000),
+      ttftMs: 50 + Math.floor(random() * 700),
+    })
+    add('message.created', { messageId: `m${turn}a`, role: 'assistant', content: answer })
+  }
+  add('tool.call.started', { toolCallId: 't1', name: pick(['lookupOrder', 'searchDocs', 'refund']), args: { query: sentence(3), orderId: `O${Math.floor(random() * 1e6)}` } })
+  add('tool.call.completed', { toolCallId: 't1', name: 'lookupOrder', result: { ok: true }, durationMs: 120 })
+  add('transcript.segment', { speaker: 'user', text: sentence(10), startT: 0, endT: 2000, final: true })
+  add('transcript.segment', { speaker: 'agent', text: sentence(10), startT: 2000, endT: 4000, final: true })
+  if (random() < 0.2) add('audio.input', { blobId: 'b1', part: 0, mimeType: 'audio/webm', startT: 0, durationMs: 5000 + Math.floor(random() * 60_000), bytes: 1000 })
+  else add('metric.sampled', { name: 'fps', value: 60, unit: 'fps' })
+  if (random() < 0.05) add('error.raised', { message: `failed ${word()}` })
+  else add('user.action', { kind: 'click', target: 'button.send' })
+  add('session.ended', { lastSeq: events.length, reason: 'done' })
+  return events
+}
+
+// ---- run -----------------------------------------------------------------------------------
+const admin = new pg.Client({ connectionString: databaseUrl })
+await admin.connect()
+const pool = new pg.Pool({ connectionString: databaseUrl, options: `-c search_path=${schema}`, max: 10 })
+// Inside the repository, so the build's imports (pg, fflate) resolve from its node_modules.
+const outDir = await mkdtemp(fileURLToPath(new URL('../node_modules/.tapedeck-studio-bench-', import.meta.url)))
+const server = await loadTapedeckServer(outDir)
+
+const existing = await admin.query('select 1 from information_schema.schemata where schema_name = $1', [schema])
+let seeded = false
+if (args.reuse && existing.rowCount) {
+  const { rows } = await pool.query('select count(*)::int as n from tapedeck_sessions')
+  seeded = rows[0].n === SESSIONS
+}
+let seedMs = null
+if (!seeded) {
+  await admin.query(`drop schema if exists ${schema} cascade`)
+  await admin.query(`create schema ${schema}`)
+  const started = performance.now()
+  for (let from = 0; from < SESSIONS; from += CHUNK) {
+    const chunk = Array.from({ length: Math.min(CHUNK, SESSIONS - from) }, (_, i) => makeSession(from + i))
+    await server.bulkLoadPostgres(pool, chunk, NOW)
+    if ((from / CHUNK) % 20 === 0) console.log(`seeded ${from + chunk.length} sessions (${((performance.now() - started) / 1000).toFixed(0)} s)`)
+  }
+  await pool.query('vacuum analyze')
+  seedMs = performance.now() - started
+  console.log(`seeded ${SESSIONS} sessions x 20 events in ${(seedMs / 1000).toFixed(0)} s`)
+}
+
+if (args['seed-only']) {
+  // Seeding is not measured: it can run outside the bench lock, the timed part with --reuse inside it.
+  await pool.end()
+  await admin.end()
+  await rm(outDir, { recursive: true, force: true })
+  process.exit(0)
+}
+
+// Every SQL statement the store runs, so EXPLAIN shows the very queries that were timed.
+const statements = []
+let recording = false
+const query = pool.query.bind(pool)
+pool.query = (text, values) => {
+  if (typeof text === 'string' && recording) statements.push({ text, values })
+  return query(text, values)
+}
+// Statistics run each statement on a client of its own (in a transaction with more work_mem).
+const connect = pool.connect.bind(pool)
+pool.connect = async (callback) => {
+  // pool.query connects with a callback: leave that path as it is.
+  if (callback) return connect(callback)
+  const client = await connect()
+  const clientQuery = client.query.bind(client)
+  client.query = (text, values) => {
+    if (typeof text === 'string' && recording && /^\s*select/i.test(text)) statements.push({ text, values, workMem: true })
+    return clientQuery(text, values)
+  }
+  return client
+}
+
+const store = server.createPostgresStore({ pool })
+const handler = server.createHandler({ store, readKeys: ['read-bench'], log: false, now: () => NOW })
+const running = await server.serve({ handler, port: 0 })
+const get = async (path) => {
+  const started = performance.now()
+  const response = await fetch(`${running.url}${path}`, { headers: { Authorization: 'Bearer read-bench' } })
+  const body = await response.json()
+  const ms = performance.now() - started
+  if (response.status !== 200) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`)
+  return { ms, body }
+}
+
+// Words by how many sessions hold them: common, middling and rare in this vocabulary.
+const SEARCHES = [VOCABULARY[40], VOCABULARY[400], VOCABULARY[3000], `${VOCABULARY[5]} ${VOCABULARY[700]}`]
+const LISTS = FEATURES.flatMap((feature) => [
+  `feature=${feature}&tag=${pick(TAGS)}&sort=costUsd&order=desc`,
+  `feature=${feature}&model=${encodeURIComponent(pick(MODELS))}&sort=durationMs&order=asc`,
+  `feature=${feature}&hasErrors=true&sort=startedAt`,
+])
+const FIGURES = {
+  list: (i) => `/v1/sessions?${LISTS[i % LISTS.length]}&limit=50`,
+  search: (i) => `/v1/sessions?q=${encodeURIComponent(SEARCHES[i % SEARCHES.length])}&limit=50`,
+  stats: () => `/v1/stats?from=${NOW - 30 * DAY}&to=${NOW}&groupBy=model`,
+}
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]
+/**
+ * Anchors, timed between the figure's runs so they share the machine's state: GET /healthz (the
+ * HTTP round trip and the handler, no store) and one fixed statement (an index-only count of the
+ * last 30 days' sessions: PostgreSQL's own pace). The figures are absolute bars; the anchors say
+ * how busy the machine was.
+ */
+const ANCHORS = {
+  healthz: async () => {
+    const started = performance.now()
+    await (await fetch(`${running.url}/healthz`)).text()
+    return performance.now() - started
+  },
+  sql: async () => {
+    const started = performance.now()
+    await query('select count(*) from tapedeck_sessions where sort_at >= $1', [NOW - 30 * DAY])
+    return performance.now() - started
+  },
+}
+const summary = (times) => {
+  times.sort((a, b) => a - b)
+  return { p50: +percentile(times, 0.5).toFixed(1), p95: +percentile(times, 0.95).toFixed(1), max: +times.at(-1).toFixed(1) }
+}
+const results = {}
+for (const [name, path] of Object.entries(FIGURES)) {
+  for (let i = 0; i < 3; i++) await get(path(i)) // warm-up, dropped
+  const times = []
+  const anchors = { healthz: [], sql: [] }
+  let sample
+  for (let i = 0; i < RUNS; i++) {
+    const { ms, body } = await get(path(i))
+    times.push(ms)
+    sample ??= body
+    for (const [anchor, time] of Object.entries(ANCHORS)) anchors[anchor].push(await time())
+  }
+  const figure = summary(times)
+  results[name] = {
+    ...figure,
+    bar: BARS[name],
+    met: figure.p95 <= BARS[name],
+    runs: RUNS,
+    example: path(0),
+    total: sample.total,
+    groups: sample.groups?.length,
+    anchors: { healthz: summary(anchors.healthz), sql: summary(anchors.sql) },
+  }
+  const a = results[name].anchors
+  console.log(
+    `${name.padEnd(7)} p50 ${figure.p50} ms  p95 ${figure.p95} ms  (bar ${BARS[name]} ms: ${results[name].met ? 'met' : 'MISS'})  ` +
+      `anchors p50/p95: healthz ${a.healthz.p50}/${a.healthz.p95} ms, sql ${a.sql.p50}/${a.sql.p95} ms  ${path(0)}`,
+  )
+}
+for (const word of SEARCHES) {
+  const { body } = await get(`/v1/sessions?q=${encodeURIComponent(word)}&limit=1`)
+  console.log(`q=${word}: ${body.total} sessions`)
+}
+
+// EXPLAIN of what one list, one search and one stats request ran.
+const explains = {}
+for (const [name, path] of Object.entries(FIGURES)) {
+  statements.length = 0
+  recording = true
+  await get(path(0))
+  recording = false
+  explains[name] = []
+  for (const { text, values, workMem } of statements) {
+    if (!/^\s*select/i.test(text)) continue
+    const client = await connect()
+    try {
+      await client.query('begin')
+      if (workMem) await client.query("set local work_mem = '64MB'")
+      const { rows } = await client.query(`explain (analyze, buffers) ${text}`, values)
+      await client.query('rollback')
+      explains[name].push({ sql: text.replace(/\s+/g, ' ').trim(), plan: rows.map((row) => row['QUERY PLAN']).join('\n') })
+    } finally {
+      client.release()
+    }
+  }
+}
+
+const counts = (await query(`select (select count(*) from tapedeck_sessions)::int as sessions, (select count(*) from tapedeck_events)::int as events,
+  (select count(*) from tapedeck_calls)::int as calls, (select count(*) from tapedeck_texts)::int as texts`)).rows[0]
+const version = (await query('show server_version')).rows[0].server_version
+const report = {
+  date: new Date().toISOString(),
+  machine: { cpu: cpus()[0]?.model, cores: cpus().length, loadavg: loadavg(), node: process.version, postgres: version },
+  rows: counts,
+  seedMs,
+  results,
+  explains,
+}
+const file = fileURLToPath(new URL(`results/${SESSIONS >= 100_000 ? 'studioApi.json' : 'studioApi-quick.tmp'}`, import.meta.url))
+await writeFile(file, `${JSON.stringify(report, null, 2)}\n`)
+console.log(`rows: ${JSON.stringify(counts)}; wrote ${file}`)
+
+await running.close()
+await pool.end()
+if (!args.reuse) await admin.query(`drop schema if exists ${schema} cascade`)
+await admin.end()
+await rm(outDir, { recursive: true, force: true })
+process.exit(Object.values(results).every((r) => r.met) || !args.strict ? 0 : 1)

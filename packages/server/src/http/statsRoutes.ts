@@ -1,0 +1,41 @@
+import type { StatsGroupBy, StatsResponse } from '@tapedeck/core'
+import { ServerError } from '../ServerError.js'
+import { bucketMs } from '../stats/statsFigures.js'
+import type { RequestContext } from './requestContext.js'
+import { json } from './responses.js'
+import { parseSessionQuery } from './sessionQuery.js'
+
+const GROUPINGS: readonly StatsGroupBy[] = ['day', 'hour', 'model', 'userId', 'feature', 'agentId', 'tag']
+const DEFAULT_RANGE = 30 * 86_400_000
+const MAX_BUCKETS = 2000
+const DEFAULT_GROUPS = 100
+const MAX_GROUPS = 1000
+/** Times the store can hold (epoch ms within ±2^53). */
+const MAX_TIME = Number.MAX_SAFE_INTEGER
+
+/** GET /v1/stats?from=&to=&groupBy=&limit= and the filters (docs/server.md, "GET /v1/stats"). */
+export async function getStats({ url, store, now, note }: RequestContext): Promise<Response> {
+  const params = new URLSearchParams(url.searchParams)
+  const groupBy = (params.get('groupBy') ?? 'day') as StatsGroupBy
+  if (!GROUPINGS.includes(groupBy)) throw invalid(`groupBy must be one of ${GROUPINGS.join(', ')}.`)
+  const limitText = params.get('limit')
+  const limit = limitText === null ? DEFAULT_GROUPS : Number(limitText)
+  if (!/^\d+$/.test(limitText ?? '1') || limit < 1 || limit > MAX_GROUPS) throw invalid(`limit must be an integer from 1 to ${MAX_GROUPS}.`)
+  for (const name of ['groupBy', 'limit', 'cursor', 'sort', 'order']) params.delete(name)
+  // The list's filters, parsed the one way (userId, feature, status, from, to and the Studio filters).
+  const { limit: _limit, sort: _sort, order: _order, after: _after, ...conditions } = parseSessionQuery(params)
+  const to = conditions.to ?? now()
+  const from = conditions.from ?? to - DEFAULT_RANGE
+  if (!(Math.abs(from) <= MAX_TIME && Math.abs(to) <= MAX_TIME)) throw invalid('from and to must be within ±2^53 ms.')
+  if (from >= to) throw invalid('from must be before to.')
+  const width = bucketMs(groupBy)
+  if (width !== null && (to - from) / width > MAX_BUCKETS) throw invalid(`A range of more than ${MAX_BUCKETS} ${groupBy}s: narrow from and to, or group by day.`)
+  const result = await store.sessionStats({ ...conditions, from, to, groupBy, limit })
+  note(`groups=${result.groups.length}`)
+  const body: StatsResponse = { from, to, groupBy, ...result }
+  return json(200, body)
+}
+
+function invalid(message: string): ServerError {
+  return new ServerError('invalid_query', message)
+}

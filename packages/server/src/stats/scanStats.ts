@@ -1,0 +1,102 @@
+import type { StatsGroup, StatsRow } from '@tapedeck/core'
+import type { StatsQuery, StatsResult } from '../store/SessionStore.js'
+import { sortKey, type SessionSummary } from '../summary/sessionSummary.js'
+import type { CallFacts } from './callFacts.js'
+import { percentile } from './percentile.js'
+import { bucketKey, bucketMs, byCostThenKey, roundRow } from './statsFigures.js'
+
+export interface StatsSession {
+  summary: SessionSummary
+  calls: readonly CallFacts[]
+}
+
+interface Accumulator {
+  sessions: Set<string>
+  users: Set<string>
+  sessionsWithErrors: number
+  errors: number
+  audioMs: number
+  calls: CallFacts[]
+}
+
+/**
+ * Statistics for stores that hold no call rows (file, memory): the matching sessions with
+ * their calls, grouped in memory. PostgreSQL computes the same figures in SQL.
+ */
+export function scanStats(sessions: Iterable<StatsSession>, query: StatsQuery): StatsResult {
+  const groups = new Map<string | null, Accumulator>()
+  const totals = accumulator()
+  const width = bucketMs(query.groupBy)
+  for (const { summary, calls } of sessions) {
+    const finished = calls.filter((call) => call.finished)
+    addSession(totals, summary, finished)
+    if (query.groupBy === 'model') {
+      // Sessions count under every model their calls name (summary.models); calls under their own model.
+      for (const model of summary.models ?? []) addSession(group(groups, model), summary, [])
+      for (const call of finished) group(groups, call.model).calls.push(call)
+      continue
+    }
+    for (const key of sessionKeys(summary, query, width)) addSession(group(groups, key), summary, finished)
+  }
+  let rows: StatsGroup[] = [...groups].map(([key, acc]) => ({ key, ...figures(acc) }))
+  if (width === null) rows = rows.sort(byCostThenKey).slice(0, query.limit)
+  else rows.sort((a, b) => (a.key! < b.key! ? -1 : 1))
+  return { groups: rows, totals: figures(totals) }
+}
+
+function sessionKeys(summary: SessionSummary, query: StatsQuery, width: number | null): Array<string | null> {
+  if (width !== null) return [bucketKey(sortKey(summary), width)]
+  const metadata = summary.metadata ?? {}
+  if (query.groupBy === 'tag') {
+    const tags = Array.isArray(metadata.tags) ? [...new Set(metadata.tags.filter((tag): tag is string => typeof tag === 'string'))] : []
+    return tags.length ? tags : [null]
+  }
+  const value = metadata[query.groupBy]
+  return [typeof value === 'string' ? value : null]
+}
+
+function accumulator(): Accumulator {
+  return { sessions: new Set(), users: new Set(), sessionsWithErrors: 0, errors: 0, audioMs: 0, calls: [] }
+}
+
+function group(groups: Map<string | null, Accumulator>, key: string | null): Accumulator {
+  let acc = groups.get(key)
+  if (!acc) groups.set(key, (acc = accumulator()))
+  return acc
+}
+
+function addSession(acc: Accumulator, summary: SessionSummary, calls: readonly CallFacts[]): void {
+  if (!acc.sessions.has(summary.id)) {
+    acc.sessions.add(summary.id)
+    const userId = summary.metadata?.userId
+    if (typeof userId === 'string') acc.users.add(userId)
+    if (summary.errors > 0) acc.sessionsWithErrors += 1
+    acc.errors += summary.errors
+    acc.audioMs += summary.audioMs ?? 0
+  }
+  acc.calls.push(...calls)
+}
+
+function figures(acc: Accumulator): StatsRow {
+  const sum = (pick: (call: CallFacts) => number) => acc.calls.reduce((total, call) => total + pick(call), 0)
+  const sorted = (pick: (call: CallFacts) => number | null) =>
+    acc.calls.filter((call) => !call.failed).map(pick).filter((value): value is number => value !== null).sort((a, b) => a - b)
+  const latencies = sorted((call) => call.latencyMs)
+  const ttfts = sorted((call) => call.ttftMs)
+  return roundRow({
+    sessions: acc.sessions.size,
+    users: acc.users.size,
+    sessionsWithErrors: acc.sessionsWithErrors,
+    errors: acc.errors,
+    calls: acc.calls.length,
+    failedCalls: acc.calls.filter((call) => call.failed).length,
+    inputTokens: sum((call) => call.inputTokens),
+    outputTokens: sum((call) => call.outputTokens),
+    cachedTokens: sum((call) => call.cachedTokens),
+    reasoningTokens: sum((call) => call.reasoningTokens),
+    costUsd: sum((call) => call.costUsd),
+    latencyMs: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95) },
+    ttftMs: { p50: percentile(ttfts, 0.5), p95: percentile(ttfts, 0.95) },
+    audioMinutes: acc.audioMs / 60_000,
+  })
+}

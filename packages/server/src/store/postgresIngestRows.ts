@@ -1,0 +1,104 @@
+import type { PoolClient } from 'pg'
+import { searchTexts } from '../search/searchTexts.js'
+import { callFacts, mergeCall, type CallFacts } from '../stats/callFacts.js'
+import type { SessionSummary } from '../summary/sessionSummary.js'
+import { knownCost, sessionSortValue } from './sessionSortValue.js'
+import type { WireEvent } from './SessionStore.js'
+
+/** PostgreSQL text cannot hold NUL. */
+const text = (value: string) => value.replaceAll('\0', '')
+
+/** The Studio columns of a tapedeck_sessions row, from its summary, as `$2…$12` of updateSessionColumns. */
+export function sessionColumns(summary: SessionSummary): unknown[] {
+  const metadata = summary.metadata ?? {}
+  const str = (value: unknown) => (typeof value === 'string' ? text(value) : null)
+  const tags = Array.isArray(metadata.tags) ? [...new Set(metadata.tags.filter((tag): tag is string => typeof tag === 'string').map(text))] : []
+  return [
+    str(metadata.agentId),
+    str(metadata.label),
+    tags,
+    (summary.models ?? []).map(text),
+    sessionSortValue(summary, 'costUsd'),
+    knownCost(summary) !== null,
+    sessionSortValue(summary, 'durationMs'),
+    summary.errors,
+    summary.calls,
+    summary.audioParts ?? 0,
+    summary.audioMs ?? 0,
+  ]
+}
+
+export const UPDATE_SESSION_COLUMNS = `update tapedeck_sessions set agent_id = $2, label = $3, tags = $4, models = $5, cost_usd = $6,
+  cost_known = $7, duration_ms = $8, errors = $9, calls = $10, audio_parts = $11, audio_ms = $12 where session_id = $1`
+
+/**
+ * Writes the call and text rows of newly stored events, in the batch's transaction. Parts of
+ * one call in the batch are folded first (one row may be changed once per statement); parts
+ * that meet a stored row fold in SQL exactly as mergeCall does.
+ */
+export async function insertIngestRows(client: PoolClient, sessionId: string, fresh: readonly WireEvent[]): Promise<void> {
+  const calls = new Map<string, CallFacts>()
+  for (const event of fresh) {
+    const part = callFacts(event)
+    if (!part) continue
+    const known = calls.get(part.callId)
+    calls.set(part.callId, known ? mergeCall(known, part) : part)
+  }
+  if (calls.size > 0) {
+    const rows = [...calls.values()]
+    const column = <K extends keyof CallFacts>(key: K) => rows.map((row) => row[key])
+    await client.query(
+      `insert into tapedeck_calls as c (session_id, call_id, model, model_rank, finished, failed, input_tokens, output_tokens,
+         cached_tokens, reasoning_tokens, cost_usd, latency_ms, ttft_ms)
+       select $1, * from unnest($2::text[], $3::text[], $4::smallint[], $5::boolean[], $6::boolean[], $7::float8[], $8::float8[],
+         $9::float8[], $10::float8[], $11::float8[], $12::float8[], $13::float8[])
+       on conflict (session_id, call_id) do update set
+         model = case when excluded.model_rank > c.model_rank then excluded.model else c.model end,
+         model_rank = greatest(c.model_rank, excluded.model_rank),
+         finished = c.finished or excluded.finished,
+         failed = c.failed or excluded.failed,
+         input_tokens = c.input_tokens + excluded.input_tokens,
+         output_tokens = c.output_tokens + excluded.output_tokens,
+         cached_tokens = c.cached_tokens + excluded.cached_tokens,
+         reasoning_tokens = c.reasoning_tokens + excluded.reasoning_tokens,
+         cost_usd = c.cost_usd + excluded.cost_usd,
+         latency_ms = greatest(c.latency_ms, excluded.latency_ms),
+         ttft_ms = greatest(c.ttft_ms, excluded.ttft_ms)`,
+      [
+        sessionId,
+        column('callId').map((id) => text(id)),
+        column('model').map((model) => (model === null ? null : text(model))),
+        column('modelRank'),
+        column('finished'),
+        column('failed'),
+        column('inputTokens'),
+        column('outputTokens'),
+        column('cachedTokens'),
+        column('reasoningTokens'),
+        column('costUsd'),
+        column('latencyMs'),
+        column('ttftMs'),
+      ],
+    )
+  }
+  const texts = fresh.flatMap(searchTexts)
+  if (texts.length > 0) {
+    // The tsvector is made from the text lower-cased here, as the searched words are, so
+    // matching does not depend on the database's locale.
+    await client.query(
+      `insert into tapedeck_texts (session_id, seq, ord, t, field, body, tsv)
+       select $1, seq, ord, t, field, body, to_tsvector('simple', lowered)
+       from unnest($2::bigint[], $3::smallint[], $4::float8[], $5::text[], $6::text[], $7::text[]) as x(seq, ord, t, field, body, lowered)
+       on conflict do nothing`,
+      [
+        sessionId,
+        texts.map((x) => x.seq),
+        texts.map((x) => x.ord),
+        texts.map((x) => x.t),
+        texts.map((x) => x.field),
+        texts.map((x) => x.text),
+        texts.map((x) => x.text.toLowerCase()),
+      ],
+    )
+  }
+}

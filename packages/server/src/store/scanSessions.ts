@@ -1,0 +1,69 @@
+import type { ReviewAnnotation, SearchMatch } from '@tapedeck/core'
+import { searchTexts } from '../search/searchTexts.js'
+import { holdsWords } from '../search/searchWords.js'
+import { snippetOf } from '../search/snippetOf.js'
+import type { SessionSummary } from '../summary/sessionSummary.js'
+import { matchesConditions, needsAnnotations } from './matchesConditions.js'
+import { sessionSortValue } from './sessionSortValue.js'
+import { SEARCH_TOTAL_CAP, type SessionConditions, type SessionCursor, type SessionFilter, type WireEvent } from './SessionStore.js'
+
+/** What a store that filters in memory lends the scan. */
+export interface ScanSource {
+  summaries(): Promise<Iterable<SessionSummary>>
+  annotations(sessionId: string): Promise<readonly ReviewAnnotation[]>
+  events(sessionId: string): AsyncIterable<WireEvent>
+}
+
+export interface ScannedSession {
+  summary: SessionSummary
+  match?: SearchMatch
+}
+
+/** The sessions matching every condition, the text search included (which reads their events). */
+export async function scanMatching(source: ScanSource, conditions: SessionConditions): Promise<ScannedSession[]> {
+  const matching: ScannedSession[] = []
+  const withAnnotations = needsAnnotations(conditions)
+  for (const summary of await source.summaries()) {
+    const annotations = withAnnotations ? await source.annotations(summary.id) : []
+    if (!matchesConditions(summary, conditions, annotations)) continue
+    if (!conditions.words) {
+      matching.push({ summary })
+      continue
+    }
+    const match = await firstMatch(source.events(summary.id), conditions.words)
+    if (match) matching.push({ summary, match })
+  }
+  return matching
+}
+
+/** A page of the matching sessions in the filter's order, its cursor and the total. */
+export async function scanSessions(
+  source: ScanSource,
+  filter: SessionFilter,
+): Promise<{ page: ScannedSession[]; next: SessionCursor | null; total: number; totalCapped?: true }> {
+  const field = filter.sort ?? 'startedAt'
+  const direction = filter.order === 'asc' ? 1 : -1
+  const keyed = (await scanMatching(source, filter)).map((scanned) => ({ ...scanned, value: sessionSortValue(scanned.summary, field) }))
+  const compare = (a: { value: number; id: string }, b: { value: number; id: string }) =>
+    direction * (a.value - b.value || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  keyed.sort((a, b) => compare({ value: a.value, id: a.summary.id }, { value: b.value, id: b.summary.id }))
+  const after = filter.after
+  const rest = after ? keyed.filter((s) => compare({ value: s.value, id: s.summary.id }, { value: after.sortKey, id: after.id }) > 0) : keyed
+  const page = rest.slice(0, filter.limit)
+  const last = page.at(-1)
+  return {
+    page: page.map(({ summary, match }) => (match ? { summary, match } : { summary })),
+    next: last && rest.length > page.length ? { sortKey: last.value, id: last.summary.id } : null,
+    ...(filter.words && keyed.length > SEARCH_TOTAL_CAP ? { total: SEARCH_TOTAL_CAP, totalCapped: true as const } : { total: keyed.length }),
+  }
+}
+
+/** The first text of the session, in seq order, that holds every word. */
+async function firstMatch(events: AsyncIterable<WireEvent>, words: readonly string[]): Promise<SearchMatch | undefined> {
+  for await (const event of events) {
+    for (const text of searchTexts(event)) {
+      if (holdsWords(text.text, words)) return { seq: text.seq, t: text.t, field: text.field, ...snippetOf(text.text, words) }
+    }
+  }
+  return undefined
+}
