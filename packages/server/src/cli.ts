@@ -6,6 +6,7 @@ import { serve } from './node/serve.js'
 import { scheduleRetention } from './retention/scheduleRetention.js'
 import { createFileStore } from './store/createFileStore.js'
 import { createPostgresStore } from './store/createPostgresStore.js'
+import { withStudio } from './studio/serveStudio.js'
 
 async function main(): Promise<void> {
   const options = parseCliOptions(process.argv.slice(2), process.env)
@@ -24,9 +25,10 @@ async function main(): Promise<void> {
     rateLimits: options.rateLimits,
     ...(options.cors && { cors: options.cors }),
   })
-  const server = await serve({ handler, port: options.port, host: options.host })
+  const server = await serve({ handler: options.studio ? withStudio(handler) : handler, port: options.port, host: options.host })
   for (const warning of options.warnings) console.warn(warning)
   console.log(`tapedeck-server listening on ${server.url} (store: ${databaseUrl ? 'PostgreSQL' : resolve(options.data)})`)
+  if (options.studio) console.log(`Tapedeck Studio: ${server.url}/`)
   const retention =
     retentionMs === undefined
       ? undefined

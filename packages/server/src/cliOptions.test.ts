@@ -12,7 +12,7 @@ describe('parseCliOptions', () => {
         '--port', '0', '--host', '0.0.0.0', '--data', '/srv/tapedeck',
         '--cors-origin', 'https://app.example.com', '--cors-origin', 'http://localhost:5173',
         '--rate-limit', 'ingest=50:200', '--rate-limit', 'read=0.5',
-        '--retention', '30d', '--retention-interval', '15m', '--no-ingest-erase',
+        '--retention', '30d', '--retention-interval', '15m', '--no-ingest-erase', '--no-studio',
       ],
       { TAPEDECK_INGEST_KEY: 'in-a, in-b', TAPEDECK_READ_KEY: 'read-a', TAPEDECK_ADMIN_KEY: 'admin-a' },
     )
@@ -26,6 +26,7 @@ describe('parseCliOptions', () => {
       readKeys: ['read-a'],
       adminKeys: ['admin-a'],
       ingestCanErase: false,
+      studio: false,
       cors: { origins: ['https://app.example.com', 'http://localhost:5173'] },
       rateLimits: { ingest: { perSecond: 50, burst: 200 }, read: { perSecond: 0.5, burst: 1 } },
       retentionMs: 30 * 86_400_000,
@@ -37,6 +38,7 @@ describe('parseCliOptions', () => {
   it('defaults to a closed browser door, no limits, no retention, and says what is open', () => {
     const options = parseCliOptions([], {})
     expect([options.port, options.host, options.cors, options.rateLimits, options.retentionMs, options.ingestCanErase]).toEqual([8787, '127.0.0.1', undefined, {}, undefined, true])
+    expect(options.studio).toBe(true)
     expect(options.warnings.join('\n')).toMatch(/OPEN: no keys are set/)
     expect(options.warnings.join('\n')).toMatch(/no --cors-origin, so browser pages cannot call it/)
     const wildcard = parseCliOptions(['--cors-origin', '*'], {})

@@ -18,6 +18,7 @@ export const USAGE = `Usage: tapedeck-server [options]
                               (e.g. 30d, 12h, 90m); swept at start and every --retention-interval
   --retention-interval <d>    time between sweeps (default the smaller of retention and 10m)
   --no-ingest-erase           ingest keys may not erase sessions (by default they may, one by id)
+  --no-studio                 do not serve Tapedeck Studio (the web app) at /
 
 Keys (comma-separated for several, e.g. during a rotation):
   TAPEDECK_INGEST_KEY   sends batches and blobs; erases one session by id
@@ -35,6 +36,8 @@ export interface CliOptions {
   readKeys: string[]
   adminKeys: string[]
   ingestCanErase: boolean
+  /** Serve Tapedeck Studio at `/` (default true; `--no-studio`). */
+  studio: boolean
   cors: CorsOptions | undefined
   rateLimits: RateLimits
   retentionMs: number | undefined
@@ -61,6 +64,7 @@ export function parseCliOptions(args: readonly string[], env: Record<string, str
         retention: { type: 'string' },
         'retention-interval': { type: 'string' },
         'no-ingest-erase': { type: 'boolean', default: false },
+        'no-studio': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }))
@@ -81,6 +85,7 @@ export function parseCliOptions(args: readonly string[], env: Record<string, str
     readKeys: keysFrom(env.TAPEDECK_READ_KEY),
     adminKeys: keysFrom(env.TAPEDECK_ADMIN_KEY),
     ingestCanErase: !values['no-ingest-erase'],
+    studio: !values['no-studio'],
     cors: origins.length === 0 ? undefined : { origins: origins.includes('*') ? '*' : origins },
     rateLimits: parseRateLimits(values['rate-limit'] ?? []),
     retentionMs: values.retention === undefined ? undefined : parseDuration(values.retention, '--retention'),

@@ -1,0 +1,40 @@
+import { useQuery } from '@tanstack/react-query'
+import { loadRecording } from '@tapedeck/player'
+import type { ReviewAnnotation } from '../api/types'
+import { useStudioClient } from '../api/useStudioClient'
+import { canReview, useCredentials } from '../auth/credentials'
+import { ReplayScreen } from '../replay/ReplayScreen'
+
+/** The Session page: loads the recording (events, audio on demand) and its review, then the replay. */
+export function SessionPage({ sessionId, params, shared = false }: { sessionId: string; params: URLSearchParams; shared?: boolean }) {
+  const client = useStudioClient()
+  const auth = useCredentials()
+  const recording = useQuery({
+    queryKey: ['recording', sessionId],
+    queryFn: () => loadRecording({ endpoint: client.base, sessionId, ...(client.token && { token: client.token }) }),
+    staleTime: Infinity,
+  })
+  // Where the replay opens may depend on an annotation (`?annotation=`): wait for the list first.
+  const annotations = useQuery({
+    queryKey: ['annotations', sessionId],
+    queryFn: ({ signal }) => client.annotations(sessionId, signal),
+  })
+  if (recording.error) {
+    return (
+      <div className="page">
+        <h1>Session</h1>
+        <p className="error" role="alert">{`This session cannot be opened: ${recording.error.message}`}</p>
+      </div>
+    )
+  }
+  if (!recording.data || annotations.isPending) {
+    return (
+      <div className="page" aria-busy="true">
+        <h1 className="visually-hidden">Session</h1>
+        <p className="muted">Loading the session…</p>
+      </div>
+    )
+  }
+  const list: ReviewAnnotation[] = annotations.data ?? []
+  return <ReplayScreen key={sessionId} recording={recording.data} params={params} initialAnnotations={list} reviewAvailable={!annotations.error && canReview(auth)} shared={shared} />
+}
