@@ -49,8 +49,15 @@ export function createStudioClient(auth: Credentials | null, base = apiBase()) {
     },
     stats: (query: StatsQuery, signal?: AbortSignal) => json<StatsResponse>(`/v1/stats?${toParams(query)}`, { signal: signal ?? null }),
     access: (signal?: AbortSignal) => json<AccessInfo>('/v1/access', { signal: signal ?? null }),
-    annotations: async (id: string, signal?: AbortSignal) =>
-      (await json<{ annotations: ReviewAnnotation[] }>(`${session(id)}/annotations`, { signal: signal ?? null })).annotations,
+    /** The session's review annotations; null when the server keeps none (a server from before the Studio API). */
+    annotations: async (id: string, signal?: AbortSignal): Promise<ReviewAnnotation[] | null> => {
+      try {
+        return (await json<{ annotations: ReviewAnnotation[] }>(`${session(id)}/annotations`, { signal: signal ?? null })).annotations
+      } catch (error) {
+        if (error instanceof StudioApiError && error.status === 404 && error.code === 'not_found') return null
+        throw error
+      }
+    },
     addAnnotation: async (id: string, input: ReviewAnnotationInput) =>
       (await json<{ annotation: ReviewAnnotation }>(`${session(id)}/annotations`, send('POST', input))).annotation,
     updateAnnotation: async (id: string, annotationId: string, patch: ReviewAnnotationPatch) =>

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
+import { useState } from 'react'
 import { loadRecording } from '@tapedeck/player'
 import type { ReviewAnnotation } from '../api/types'
 import { useStudioClient } from '../api/useStudioClient'
@@ -27,7 +28,10 @@ export function SessionPage({ sessionId, params, shared = false }: { sessionId: 
       </div>
     )
   }
-  if (!recording.data || annotations.isPending) {
+  // Only the first load waits: a later refetch (a review saved, a retry) keeps the replay on screen.
+  const [settled, setSettled] = useState(false)
+  if (!settled && !annotations.isPending) setSettled(true)
+  if (!recording.data || (annotations.isPending && !settled)) {
     return (
       <div className="page" aria-busy="true">
         <h1 className="visually-hidden">Session</h1>
@@ -36,5 +40,14 @@ export function SessionPage({ sessionId, params, shared = false }: { sessionId: 
     )
   }
   const list: ReviewAnnotation[] = annotations.data ?? []
-  return <ReplayScreen key={sessionId} recording={recording.data} params={params} initialAnnotations={list} reviewAvailable={!annotations.error && canReview(auth)} shared={shared} />
+  return (
+    <ReplayScreen
+      key={sessionId}
+      recording={recording.data}
+      params={params}
+      initialAnnotations={list}
+      reviewAvailable={annotations.data !== null && !annotations.error && canReview(auth)}
+      shared={shared}
+    />
+  )
 }

@@ -106,7 +106,7 @@ export function SessionsPage({ params }: { params: URLSearchParams }) {
         </tbody>
       </table>
       {!page.isPending && sessions.length === 0 && <p className="empty">No session matches.</p>}
-      <nav className="pager" aria-label="Pages">
+      <nav className="pager" aria-label="Result pages">
         <button
           type="button"
           disabled={pageNumber === 1}
@@ -170,6 +170,8 @@ function SessionRow({ session, query }: { session: SessionListItem; query: strin
 
 function Filters({ params, onChange }: { params: URLSearchParams; onChange(changes: Record<string, string | undefined>, replace?: boolean): void }) {
   const [q, setQ] = useState(params.get('q') ?? '')
+  // On a phone the filters fold away behind a button (open when one is set).
+  const [open, setOpen] = useState(() => FILTERS.some((name) => name !== 'q' && params.get(name)))
   useEffect(() => setQ(params.get('q') ?? ''), [params])
   const submit = (event: FormEvent) => {
     event.preventDefault()
@@ -211,8 +213,11 @@ function Filters({ params, onChange }: { params: URLSearchParams; onChange(chang
         <button type="submit" className="primary">
           Search
         </button>
+        <button type="button" className="filters-toggle" aria-expanded={open} aria-controls="filter-row" onClick={() => setOpen(!open)}>
+          Filters
+        </button>
       </form>
-      <div className="filter-row">
+      <div className="filter-row" id="filter-row" data-open={open}>
         {select('status', 'Status', [['', 'Any'], ['active', 'Active'], ['ended', 'Ended'], ['interrupted', 'Interrupted']])}
         {select('hasErrors', 'Errors', [['', 'Any'], ['true', 'With errors'], ['false', 'Without']])}
         {select('hasAudio', 'Audio', [['', 'Any'], ['true', 'With audio'], ['false', 'Without']])}

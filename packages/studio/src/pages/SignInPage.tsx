@@ -21,7 +21,9 @@ export async function checkKey(token: string): Promise<{ access: 'read' | 'revie
     // A server from before /v1/access: a key that can list sessions can read.
     const listed = await fetch(`${apiBase()}/v1/sessions?limit=1`, { headers })
     if (listed.ok) return { access: token ? 'read' : 'open' }
-    return { problem: listed.status === 401 ? 'The server does not know this key.' : `The server answered ${listed.status}.` }
+    if (listed.status === 401) return { problem: 'The server does not know this key.' }
+    if (listed.status === 403) return { problem: 'This key cannot read sessions: use a read, review or admin key.' }
+    return { problem: `The server answered ${listed.status}.` }
   } catch {
     return { problem: 'The server cannot be reached.' }
   }

@@ -8,12 +8,15 @@ export function useReview(sessionId: string) {
   const auth = useCredentials()
   const author = (auth?.kind === 'key' && auth.author) || 'reviewer'
   const annotations: ReviewAnnotation[] = list.data ?? []
+  const available = list.data !== null && !list.isError
   const score = annotations.find((a) => a.kind === 'score' && a.author === author) ?? annotations.find((a) => a.kind === 'score')
   const flag = annotations.find((a) => a.kind === 'flag')
   const pending = add.isPending || remove.isPending || update.isPending
   return {
     annotations,
     loading: list.isPending,
+    /** The server keeps annotations (a Studio API server). */
+    available,
     error: list.error ?? add.error ?? remove.error ?? update.error,
     pending,
     score: score?.score ?? null,
