@@ -176,19 +176,26 @@ test('overview: charts from several sessions, drawn within 1.5 s of navigation',
   test.fixme(true, WAITS_FOR_STUDIO_API)
   const context = await newContext()
   const page = await signIn(context, KEYS.read, '/#/sessions')
-  const started = Date.now()
-  await page.goto('/#/overview?range=7d')
+  // In the app: from the Sessions page, a click on Overview.
+  const clicked = Date.now()
+  await page.getByRole('link', { name: 'Overview' }).click()
   await expect(page.locator('.overview')).toHaveAttribute('data-ready', 'true')
-  const drawnMs = await page.evaluate(() => {
-    const mark = performance.getEntriesByName('tapedeck-overview-drawn')[0]
-    return mark ? mark.startTime : Number.NaN
-  })
-  console.log(`Overview: charts drawn ${Math.round(drawnMs)} ms after navigation start (wall ${Date.now() - started} ms)`)
+  const inAppMs = Date.now() - clicked
+  // A new document at /#/overview (signed in, as a reload or a bookmark in this tab): measured from the navigation's start.
+  await page.reload()
+  await expect(page.locator('.overview')).toHaveAttribute('data-ready', 'true')
+  const drawnMs = await page.evaluate(() => performance.getEntriesByName('tapedeck-overview-drawn')[0]?.startTime ?? Number.NaN)
+  const stats = await page.evaluate(() =>
+    performance.getEntriesByType('resource').filter((r) => r.name.includes('/v1/stats')).map((r) => `${new URL(r.name).searchParams.get('groupBy')} ${Math.round(r.startTime)}+${Math.round(r.duration)} ms`),
+  )
+  console.log(`Overview: charts drawn ${Math.round(drawnMs)} ms after navigation start (in the app, click to drawn: ${inAppMs} ms); stats requests: ${stats.join(', ')}`)
   expect(drawnMs).toBeLessThan(1500)
-  const totals = page.getByRole('definition').first()
-  await expect(totals).toHaveText(`$${server.sessions.reduce((sum, s) => sum + s.events.reduce((c, e) => c + (typeof e.data.costUsd === 'number' ? e.data.costUsd : 0), 0), 0).toFixed(2)}`)
+  // Figures from the six sessions: total cost, and calls by model.
+  const cost = server.sessions.reduce((sum, s) => sum + s.events.reduce((c, e) => c + (typeof e.data.costUsd === 'number' ? e.data.costUsd : 0), 0), 0)
+  await expect(page.getByRole('group', { name: 'Totals' }).or(page.locator('.kpis.big')).locator('dd').first()).toHaveText(`$${cost.toPrecision(2)}`)
   await expect(page.getByRole('img', { name: /Cost per day/ })).toBeVisible()
-  await expect(page.getByRole('table', { name: 'Calls and tokens by model' }).getByRole('rowheader')).toHaveText(['gpt-4o-mini', 'claude-3-5-haiku'])
+  const models = page.locator('figure', { hasText: 'Calls and tokens by model' }).getByRole('rowheader')
+  await expect(models).toHaveText(['claude-3-5-haiku', 'gpt-4o-mini'])
   await check(page, testInfo, 'overview')
   await context.close()
 })
@@ -198,7 +205,7 @@ test('search: a word in a tool argument and one in a transcript, with highlighte
   const context = await newContext()
   const page = await signIn(context, KEYS.read, '/#/sessions')
   await page.getByRole('searchbox').fill('zebracrossing')
-  await page.getByRole('button', { name: 'Search' }).click()
+  await page.getByRole('button', { name: 'Search', exact: true }).click()
   await expect(page).toHaveURL(/q=zebracrossing/)
   const hitRow = page.locator('.hit-row')
   await expect(hitRow).toHaveCount(1)
@@ -220,8 +227,8 @@ test('review: annotate at the playhead, reload, the annotation is there and on t
   const page = await signIn(context, KEYS.review, '/#/sessions/s_refund_2')
   await page.getByRole('button', { name: 'Score 4 of 5' }).click()
   await page.getByLabel(/Comment at/).fill('Good apology, slow refund tool')
-  await page.getByRole('button', { name: 'Comment' }).click()
-  await page.getByLabel('Label').fill('refund')
+  await page.getByRole('button', { name: 'Comment', exact: true }).click()
+  await page.getByLabel('Label', { exact: true }).fill('refund')
   await page.getByRole('button', { name: 'Add label' }).click()
   await expect(page.getByRole('list', { name: 'Annotations' }).getByRole('listitem')).toHaveCount(3)
   await page.reload()

@@ -1,15 +1,18 @@
 import { useQueryClient } from '@tanstack/react-query'
-import { useEffect, useMemo } from 'react'
+import { lazy, Suspense, useEffect, useMemo } from 'react'
 import { createStudioClient } from './api/studioClient'
 import { StudioClientContext } from './api/useStudioClient'
 import { credentials, useCredentials } from './auth/credentials'
 import { Icon, type IconName } from './icons/Icon'
 import { OverviewPage } from './pages/OverviewPage'
-import { ReviewPage } from './pages/ReviewPage'
-import { SessionPage } from './pages/SessionPage'
 import { SessionsPage } from './pages/SessionsPage'
 import { SignInPage } from './pages/SignInPage'
 import { href, navigate, useRoute } from './routing/useRoute'
+
+// The replay (the player, the viewer's parts) loads when a session is opened: the Overview and
+// the finder do not wait for it.
+const SessionPage = lazy(() => import('./pages/SessionPage').then((m) => ({ default: m.SessionPage })))
+const ReviewPage = lazy(() => import('./pages/ReviewPage').then((m) => ({ default: m.ReviewPage })))
 
 const NAV: Array<{ path: string; label: string; icon: IconName }> = [
   { path: 'overview', label: 'Overview', icon: 'chart' },
@@ -78,7 +81,9 @@ export function App() {
             <span className="nav-label">Sign out</span>
           </button>
         </header>
-        <main>{content}</main>
+        <main>
+          <Suspense fallback={<p className="page muted">Loading…</p>}>{content}</Suspense>
+        </main>
       </div>
     </StudioClientContext.Provider>
   )

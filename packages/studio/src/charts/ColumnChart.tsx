@@ -45,7 +45,7 @@ export function ColumnChart({ title, categories, series, format, height = 180 }:
           </span>
         )}
       </figcaption>
-      <svg viewBox={`0 0 ${W} ${height}`} role="img" aria-label={`${title}: ${summary(categories, series, format)}`} preserveAspectRatio="none">
+      <svg viewBox={`0 0 ${W} ${height}`} role="img" aria-label={`${title}: ${summary(categories, series, format)}`}>
         {[0, 0.5, 1].map((f) => (
           <g key={f}>
             <line className="chart__grid" x1={PAD.left} x2={W - PAD.right} y1={y(top * f)} y2={y(top * f)} />
