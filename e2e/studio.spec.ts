@@ -4,6 +4,7 @@ import AxeBuilder from '@axe-core/playwright'
 import { chromium, type Browser, type BrowserContext, type Page, type TestInfo } from '@playwright/test'
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs'
 import { expect, test } from './fixtures'
+import { ingestSessions, longSession } from './support/studioData'
 import { KEYS, startStudioServer, type StudioServer } from './support/studioServer'
 
 // Tapedeck Studio as a person uses it: `tapedeck-server` (the built CLI) serving the Studio at
@@ -158,6 +159,38 @@ test('session: plays with audio — waveform drawn, transcript caption in sync, 
   const last = voice.events.filter((e) => e.type === 'message.created').at(-1)!
   expect(last.t - voice.events.find((e) => e.type === 'audio.output')!.t).toBeGreaterThan(20_000)
   await expect.poll(() => playhead(page), { timeout: 8_000 }).toBeGreaterThanOrEqual(last.t)
+  await context.close()
+})
+
+test('session: a 10,000-event replay takes input as soon as the data is read (at most twice the time to fetch and parse its events)', async () => {
+  const long = longSession('s_long_10k', 10_000)
+  expect(long.events.length).toBeGreaterThanOrEqual(9_990)
+  await ingestSessions(server.url, KEYS.ingest, [long], 500)
+  const context = await newContext()
+  const page = await signIn(context, KEYS.read, `/#/sessions/${long.id}`)
+  await expect(page.getByRole('slider', { name: 'Timeline' })).toBeVisible()
+  // The anchor, in the same run: a bare document of the same origin fetches the same events and
+  // parses every line — the least any replay page must do — measured from its navigation start.
+  await page.goto('/healthz')
+  const anchorMs = await page.evaluate(
+    async ([id, key]) => {
+      const text = await (await fetch(`/v1/sessions/${id}/events`, { headers: { Authorization: `Bearer ${key}` } })).text()
+      for (const line of text.split('\n')) if (line) JSON.parse(line)
+      return performance.now()
+    },
+    [long.id, KEYS.read],
+  )
+  // The replay as a new document at its address (a reload, a link opened in this tab).
+  await page.goto(`/#/sessions/${long.id}`)
+  await page.reload()
+  await expect(page.getByRole('slider', { name: 'Timeline' })).toBeVisible()
+  const readyMs = await page.evaluate(() => performance.getEntriesByName('tapedeck-replay-ready')[0]?.startTime ?? Number.NaN)
+  // It takes input: a key moves the playhead at once.
+  const before = await playhead(page)
+  await page.getByRole('slider', { name: 'Timeline' }).press('ArrowRight')
+  await expect.poll(() => playhead(page)).toBe(before + 1000)
+  console.log(`Replay of ${long.events.length} events: ready ${Math.round(readyMs)} ms after navigation start; anchor (fetch + parse the events in a bare page) ${Math.round(anchorMs)} ms; ratio ${(readyMs / anchorMs).toFixed(2)}`)
+  expect(readyMs / anchorMs).toBeLessThanOrEqual(2)
   await context.close()
 })
 

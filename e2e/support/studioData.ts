@@ -157,11 +157,32 @@ export function studioSessions(now = Date.now()): SeededSession[] {
   return sessions
 }
 
+/** A long support session of about `count` events (turns of eight or so events, a tool call every third turn). */
+export function longSession(id: string, count: number, now = Date.now()): SeededSession {
+  const b = builder(id, now - 3 * 3_600_000)
+  b.add(0, 'session.started', { userId: 'dana', feature: 'support-chat', app: 'support-demo' }, true)
+  let t = 500
+  for (let n = 1; b.events.length < count - 10; n++) {
+    t = turn(b.add, t + 800, n, {
+      model: n % 4 === 0 ? 'claude-3-5-haiku' : 'gpt-4o-mini',
+      question: `Question ${n}: where is order B${2000 + n}?`,
+      answer: `Order B${2000 + n} is on its way.`,
+      cost: 0.0004,
+      latency: 400 + (n % 7) * 50,
+      ttft: 120 + (n % 5) * 10,
+      ...(n % 3 === 0 && { tool: { name: 'lookupOrder', args: { orderId: `B${2000 + n}` }, result: { status: 'shipped' } } }),
+    })
+    if (n % 10 === 0) b.add(t, 'snapshot.created', { snapshotId: `p${n}`, description: `after turn ${n}`, state: { turn: n } }, true)
+  }
+  b.add(t + 100, 'session.ended', { lastSeq: b.events.length, reason: 'done' })
+  return { id, userId: 'dana', feature: 'support-chat', model: 'gpt-4o-mini', events: b.events, audio: [] }
+}
+
 /** Sends the sessions through the ingest path (gzip NDJSON batches, then the audio parts), as a recorder does. */
-export async function ingestSessions(server: string, ingestKey: string, sessions: readonly SeededSession[]): Promise<void> {
+export async function ingestSessions(server: string, ingestKey: string, sessions: readonly SeededSession[], batchSize = 20): Promise<void> {
   for (const session of sessions) {
-    for (let i = 0; i < session.events.length; i += 20) {
-      const batch = session.events.slice(i, i + 20)
+    for (let i = 0; i < session.events.length; i += batchSize) {
+      const batch = session.events.slice(i, i + batchSize)
       const response = await fetch(`${server}/v1/batches`, {
         method: 'POST',
         headers: {

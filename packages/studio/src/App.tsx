@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { lazy, Suspense, useEffect, useMemo } from 'react'
+import { prefetchSession } from './api/prefetchSession'
 import { createStudioClient } from './api/studioClient'
 import { StudioClientContext } from './api/useStudioClient'
 import { credentials, useCredentials } from './auth/credentials'
@@ -40,6 +41,12 @@ export function App() {
       navigate(href(['sessions', shareSession]), true)
     }
   }, [shareToken, shareSession, queryClient])
+
+  // A session's data starts loading with the replay's code, not after it.
+  const openSession = auth?.kind === 'share' ? auth.sessionId : page === 'sessions' ? route.path[1] : page === 'review' ? route.params.get('session') : null
+  useEffect(() => {
+    if (auth && openSession) prefetchSession(openSession, auth)
+  }, [auth, openSession])
 
   if (shareToken) return null
   if (!auth) return <SignInPage />

@@ -27,10 +27,13 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`
 }
 
-/** A moment in the reader's time zone: `Dec 5, 09:31`. */
+let dates: Intl.DateTimeFormat | undefined
+
+/** A moment in the reader's time zone: `Dec 5, 09:31` (one formatter, made on first use: making one is slow). */
 export function formatDate(epochMs: number | null | undefined): string {
   if (epochMs === null || epochMs === undefined) return '—'
-  return new Date(epochMs).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+  dates ??= new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+  return dates.format(epochMs)
 }
 
 /** A percentage: `4.2%`. */

@@ -1,6 +1,7 @@
 import type { SessionDetail, TapedeckEvent } from '@tapedeck/core'
 import type { Credentials } from '../auth/credentials'
 import { apiBase } from './apiBase'
+import { prefetchedFetch } from './prefetchSession'
 import { StudioApiError } from './StudioApiError'
 import type {
   AccessInfo,
@@ -28,7 +29,7 @@ export function createStudioClient(auth: Credentials | null, base = apiBase()) {
   async function call(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers)
     if (auth?.token) headers.set('Authorization', `Bearer ${auth.token}`)
-    const response = await fetch(`${base}${path}`, { ...init, headers })
+    const response = await prefetchedFetch(`${base}${path}`, { ...init, headers })
     if (!response.ok) throw await StudioApiError.from(response)
     return response
   }

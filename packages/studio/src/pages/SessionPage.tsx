@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { loadRecording } from '@tapedeck/player'
 import type { ReviewAnnotation } from '../api/types'
+import { prefetchedFetch } from '../api/prefetchSession'
 import { useStudioClient } from '../api/useStudioClient'
 import { canReview, useCredentials } from '../auth/credentials'
 import { ReplayScreen } from '../replay/ReplayScreen'
@@ -12,7 +13,7 @@ export function SessionPage({ sessionId, params, shared = false }: { sessionId: 
   const auth = useCredentials()
   const recording = useQuery({
     queryKey: ['recording', sessionId],
-    queryFn: () => loadRecording({ endpoint: client.base, sessionId, ...(client.token && { token: client.token }) }),
+    queryFn: () => loadRecording({ endpoint: client.base, sessionId, fetch: prefetchedFetch, ...(client.token && { token: client.token }) }),
     staleTime: Infinity,
   })
   // Where the replay opens may depend on an annotation (`?annotation=`): wait for the list first.

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { computeStats, type Recording } from '@tapedeck/player'
+import { computeStats, type Recording, type RecordingStats } from '@tapedeck/player'
 import {
   AudioTrackSync,
   CallDetailsView,
@@ -20,6 +20,7 @@ import { ReviewTools } from '../review/ReviewTools'
 import { useReview } from '../review/useReview'
 import { ActivityList, type ActivityRow } from './ActivityList'
 import { buildActivity } from './buildActivity'
+import { DownloadButton } from './DownloadButton'
 import { ShareButton } from './ShareButton'
 import { startPosition } from './startPosition'
 import { useSkipInactivity } from './useSkipInactivity'
@@ -52,10 +53,26 @@ export function ReplayScreen({ recording, params, initialAnnotations, reviewAvai
   const annotations = review.loading ? initialAnnotations : review.annotations
 
   const activity = useMemo(() => buildActivity(events), [events])
-  const activityMarks = useMemo(() => computeActivityMarks(events, duration), [events, duration])
+  // 400 slots a lane: a mark every 3 px or so on a desktop timeline.
+  const activityMarks = useMemo(() => computeActivityMarks(events, duration, 400), [events, duration])
   const calls = useMemo(() => indexCalls(events), [events])
   const callStarts = useMemo(() => Float64Array.from(calls, (call) => call.t), [calls])
-  const stats = useMemo(() => computeStats(recording), [recording])
+  // The header's figures wait for the first paint: the replay is usable before they are counted.
+  const [stats, setStats] = useState<RecordingStats | null>(null)
+  useEffect(() => {
+    const handle = setTimeout(() => setStats(computeStats(recording)), 0)
+    return () => clearTimeout(handle)
+  }, [recording])
+  const lines = useMemo(
+    () =>
+      events.flatMap((event) => {
+        const data = event.data as { speaker?: unknown; text?: unknown; startT?: unknown; endT?: unknown; final?: unknown }
+        return event.type === 'transcript.segment' && data.final !== false && typeof data.startT === 'number' && typeof data.endT === 'number'
+          ? [{ speaker: String(data.speaker ?? ''), text: String(data.text ?? ''), startT: data.startT, endT: data.endT }]
+          : []
+      }),
+    [events],
+  )
   const hasAudio = recording.blobs.parts.some((part) => part.track === 'input' || part.track === 'output')
 
   const timeOf = useCallback((annotation: ReviewAnnotation) => annotationTime(annotation, events), [events])
@@ -87,6 +104,10 @@ export function ReplayScreen({ recording, params, initialAnnotations, reviewAvai
   useSkipInactivity(player, snapshot, events, skipIdle)
   const seek = useCallback((t: number) => player.seek(t), [player])
   const commentInput = useRef<HTMLTextAreaElement>(null)
+  // For the e2e figure: when the replay is on screen and takes input.
+  useEffect(() => {
+    performance.mark('tapedeck-replay-ready')
+  }, [])
 
   // Space plays and pauses, arrows move 5 s, when the focus is not in a field or on a control.
   useEffect(() => {
@@ -125,25 +146,26 @@ export function ReplayScreen({ recording, params, initialAnnotations, reviewAvai
         <dl className="kpis" aria-label="Session figures">
           <div>
             <dt>Cost</dt>
-            <dd>{formatCost(stats.costUsd)}</dd>
+            <dd>{stats ? formatCost(stats.costUsd) : '…'}</dd>
           </div>
           <div>
             <dt>Calls</dt>
-            <dd>{stats.calls.total}</dd>
+            <dd>{stats ? stats.calls.total : '…'}</dd>
           </div>
           <div>
             <dt>Tokens</dt>
-            <dd>{formatCount(stats.tokens.total)}</dd>
+            <dd>{stats ? formatCount(stats.tokens.total) : '…'}</dd>
           </div>
           <div>
             <dt>Latency p95</dt>
-            <dd>{formatMs(stats.calls.latencyMs.p95 ?? undefined)}</dd>
+            <dd>{stats ? formatMs(stats.calls.latencyMs.p95 ?? undefined) : '…'}</dd>
           </div>
           <div>
             <dt>Errors</dt>
-            <dd className={stats.errors.total > 0 ? 'bad' : undefined}>{stats.errors.total}</dd>
+            <dd className={stats && stats.errors.total > 0 ? 'bad' : undefined}>{stats ? stats.errors.total : '…'}</dd>
           </div>
         </dl>
+        <DownloadButton sessionId={recording.sessionId} />
         {reviewAvailable && !shared && <ShareButton sessionId={recording.sessionId} />}
       </header>
 
@@ -184,7 +206,7 @@ export function ReplayScreen({ recording, params, initialAnnotations, reviewAvai
       <Timeline events={events} duration={duration} position={position} annotationMarks={annotationMarks} activityMarks={activityMarks} onSeek={seek} />
       {hasAudio && (
         <>
-          <Waveform recording={recording} duration={duration} position={position} onSeek={seek} />
+          <Waveform recording={recording} duration={duration} position={position} lines={lines} onSeek={seek} />
           <p className="caption" aria-live="polite" data-testid="caption">
             {current.length > 0 ? current.map((line) => `${line.speaker}: ${line.text}`).join('   ') : '\u00a0'}
           </p>

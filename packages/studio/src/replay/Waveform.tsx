@@ -21,10 +21,20 @@ async function decodeTracks(recording: Recording): Promise<{ input: PlacedAudio[
   return result
 }
 
+/** A transcript line drawn under the waveform, at its own start and end. */
+export interface WaveformLine {
+  speaker: string
+  text: string
+  startT: number
+  endT: number
+}
+
 export interface WaveformProps {
   recording: Recording
   duration: number
   position: number
+  /** Final transcript lines: drawn at their time under the waveform, the one being spoken marked. */
+  lines?: readonly WaveformLine[]
   onSeek(t: number): void
 }
 
@@ -32,7 +42,7 @@ export interface WaveformProps {
  * The session's audio as a waveform on the same time axis as the timeline: the user's track
  * above the middle line, the assistant's below; the playhead moves over it; a click seeks.
  */
-export function Waveform({ recording, duration, position, onSeek }: WaveformProps) {
+export function Waveform({ recording, duration, position, lines = [], onSeek }: WaveformProps) {
   const [peaks, setPeaks] = useState<{ input: Float32Array; output: Float32Array } | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
   useEffect(() => {
@@ -58,6 +68,21 @@ export function Waveform({ recording, duration, position, onSeek }: WaveformProp
         {peaks ? <PeakCanvas input={peaks.input} output={peaks.output} /> : <p className="muted small">{problem ?? 'Decoding audio…'}</p>}
         <div className="waveform__playhead" style={{ left: `${(position / span) * 100}%` }} />
       </div>
+      {lines.length > 0 && (
+        <div className="waveform__lines" aria-hidden="true">
+          {lines.slice(0, 500).map((line) => (
+            <span
+              key={`${line.startT}:${line.speaker}`}
+              className={`waveform__line waveform__line--${line.speaker === 'user' ? 'input' : 'output'}`}
+              data-current={position >= line.startT && position <= line.endT}
+              style={{ left: `${(line.startT / span) * 100}%`, width: `${(Math.max(0, line.endT - line.startT) / span) * 100}%` }}
+              title={`${line.speaker}: ${line.text}`}
+            >
+              {line.text}
+            </span>
+          ))}
+        </div>
+      )}
       <p className="visually-hidden">Audio waveform: the user above the line, the assistant below. Use the timeline slider to move through it.</p>
     </div>
   )
