@@ -171,25 +171,34 @@ test('session: a 10,000-event replay takes input as soon as the data is read (at
   await expect(page.getByRole('slider', { name: 'Timeline' })).toBeVisible()
   // The anchor, in the same run: a bare document of the same origin fetches the same events and
   // parses every line — the least any replay page must do — measured from its navigation start.
-  await page.goto('/healthz')
-  const anchorMs = await page.evaluate(
-    async ([id, key]) => {
-      const text = await (await fetch(`/v1/sessions/${id}/events`, { headers: { Authorization: `Bearer ${key}` } })).text()
-      for (const line of text.split('\n')) if (line) JSON.parse(line)
-      return performance.now()
-    },
-    [long.id, KEYS.read],
-  )
-  // The replay as a new document at its address (a reload, a link opened in this tab).
-  await page.goto(`/#/sessions/${long.id}`)
-  await page.reload()
-  await expect(page.getByRole('slider', { name: 'Timeline' })).toBeVisible()
-  const readyMs = await page.evaluate(() => performance.getEntriesByName('tapedeck-replay-ready')[0]?.startTime ?? Number.NaN)
+  // Then the replay as a new document at its address (a reload, a link opened in this tab).
+  // Best of two alternating rounds of each: this machine is shared, one slow round says little.
+  const anchors: number[] = []
+  const replays: number[] = []
+  for (let round = 0; round < 2; round++) {
+    await page.goto('/healthz')
+    anchors.push(
+      await page.evaluate(
+        async ([id, key]) => {
+          const text = await (await fetch(`/v1/sessions/${id}/events`, { headers: { Authorization: `Bearer ${key}` } })).text()
+          for (const line of text.split('\n')) if (line) JSON.parse(line)
+          return performance.now()
+        },
+        [long.id, KEYS.read],
+      ),
+    )
+    await page.goto(`/#/sessions/${long.id}`)
+    await page.reload()
+    await expect(page.getByRole('slider', { name: 'Timeline' })).toBeVisible()
+    replays.push(await page.evaluate(() => performance.getEntriesByName('tapedeck-replay-ready')[0]?.startTime ?? Number.NaN))
+  }
+  const anchorMs = Math.min(...anchors)
+  const readyMs = Math.min(...replays)
   // It takes input: a key moves the playhead at once.
   const before = await playhead(page)
   await page.getByRole('slider', { name: 'Timeline' }).press('ArrowRight')
   await expect.poll(() => playhead(page)).toBe(before + 1000)
-  console.log(`Replay of ${long.events.length} events: ready ${Math.round(readyMs)} ms after navigation start; anchor (fetch + parse the events in a bare page) ${Math.round(anchorMs)} ms; ratio ${(readyMs / anchorMs).toFixed(2)}`)
+  console.log(`Replay of ${long.events.length} events: ready ${Math.round(readyMs)} ms after navigation start; anchor (fetch + parse the events in a bare page) ${Math.round(anchorMs)} ms; ratio ${(readyMs / anchorMs).toFixed(2)} (rounds: replay ${replays.map(Math.round).join(', ')} ms, anchor ${anchors.map(Math.round).join(', ')} ms)`)
   expect(readyMs / anchorMs).toBeLessThanOrEqual(2)
   await context.close()
 })
