@@ -12,7 +12,10 @@ import { href, navigate, useRoute } from './routing/useRoute'
 
 // The replay (the player, the viewer's parts) loads when a session is opened: the Overview and
 // the finder do not wait for it.
-const SessionPage = lazy(() => import('./pages/SessionPage').then((m) => ({ default: m.SessionPage })))
+const loadSessionPage = () => import('./pages/SessionPage')
+const SessionPage = lazy(() => loadSessionPage().then((m) => ({ default: m.SessionPage })))
+// Opened at a session (a link, a reload): its code starts loading with the app's, not after it.
+if (/^#\/(sessions\/|share\/|review)/.test(location.hash)) void loadSessionPage()
 const ReviewPage = lazy(() => import('./pages/ReviewPage').then((m) => ({ default: m.ReviewPage })))
 
 const NAV: Array<{ path: string; label: string; icon: IconName }> = [

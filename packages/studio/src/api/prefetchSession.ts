@@ -26,9 +26,9 @@ export function prefetchSession(sessionId: string, auth: Credentials | null, bas
   }
 }
 
-/** `fetch`, answered from a prefetch of the same URL when there is a fresh one (once). */
+/** `fetch`, answered from a prefetch of the same URL when there is a fresh one (once, and for a GET only). */
 export const prefetchedFetch = (input: string, init?: RequestInit): Promise<Response> => {
-  const entry = started.get(input)
+  const entry = (init?.method ?? 'GET') === 'GET' ? started.get(input) : undefined
   if (entry && Date.now() - entry.at <= KEEP_MS && !init?.signal?.aborted) {
     started.delete(input)
     return entry.response
