@@ -14,9 +14,9 @@ export interface StudioServer {
 
 /**
  * `tapedeck-server` as a person runs it (the built CLI, a file store in a temp folder, the four
- * kinds of key), with the Studio at `/`, and the test sessions sent through its ingest path.
+ * kinds of key), with the Studio at `/`, and (unless `seed: false`) the test sessions sent through its ingest path.
  */
-export async function startStudioServer(): Promise<StudioServer> {
+export async function startStudioServer({ seed = true }: { seed?: boolean } = {}): Promise<StudioServer> {
   for (const built of ['packages/server/dist/cli.js', 'packages/studio/dist/index.html']) {
     if (!existsSync(built)) throw new Error(`${built} is missing: run npm run build first.`)
   }
@@ -46,7 +46,7 @@ export async function startStudioServer(): Promise<StudioServer> {
     child.stderr!.on('data', read)
     child.once('exit', (code) => reject(new Error(`tapedeck-server exited (${code}): ${output}`)))
   })
-  const sessions = studioSessions()
+  const sessions = seed ? studioSessions() : []
   await ingestSessions(url, KEYS.ingest, sessions)
   return {
     url,
