@@ -76,13 +76,13 @@ export function Timeline({ events, duration, position, annotationMarks, activity
         onKeyDown={onKeyDown}
       >
         {/* Inset by half a mark on each side, so a mark at 0 or at the end is whole; the playhead is
-            drawn under the marks, so a mark where it stands (a checkpoint at 0) stays visible. */}
+            drawn under the marks (z-index), so a mark where it stands (a checkpoint at 0) stays visible. */}
         <div className="tapedeck-timeline__inner">
           <div className="tapedeck-timeline__progress" style={{ width: `${(position / span) * 100}%` }} />
-          <div className="tapedeck-timeline__playhead" style={{ left: `${(position / span) * 100}%` }} />
           <MarkLayer marks={marks} span={span} />
           {activityMarks && <MarkLayer marks={activityMarks} span={span} />}
           <MarkLayer marks={annotationMarks} span={span} />
+          <div className="tapedeck-timeline__playhead" style={{ left: `${(position / span) * 100}%` }} />
         </div>
       </div>
       <button type="button" onClick={() => checkpoint(1)} aria-label="Next checkpoint" disabled={checkpoints.length === 0}>
