@@ -197,8 +197,8 @@ test('session: a 10,000-event replay opens and takes input; its time is measured
   console.log(
     `Replay ready after navigation start: ${long.events.length} events ${Math.round(readyMs)} ms, ${small.events.length} events ${Math.round(anchorMs)} ms; ratio ${(readyMs / anchorMs).toFixed(2)} (rounds: ${longs.map(Math.round).join(', ')} / ${smalls.map(Math.round).join(', ')} ms)`,
   )
-  // No bar yet: measured 776–1,367 ms (1.56–2.6× the small session) on a shared 2-core machine
-  // with a load average of 5 to 18 — the issue's 1 s belongs in bench/run.mjs, with its anchors.
+  // No bar yet: measured 546 ms (1.21× the small session) at a load average of 8 on a shared
+  // 2-core machine, 776–1,367 ms (1.56–2.6×) before the timeline fix, at loads of 5 to 18 — the issue's 1 s belongs in bench/run.mjs, with its anchors.
   expect(readyMs).toBeGreaterThan(0)
   await context.close()
   await own.close()
