@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// `npm start`: the reference server (file store in ./.tapedeck-data) and the playground (a React
-// support chat with a local mock LLM), which records into IndexedDB and syncs to that server.
-// The playground runs on the packages' TypeScript sources; only the server runs from a build,
-// made here (with core's, whose types it uses) when it is missing or older than its sources.
+// `npm start`: the reference server (file store in ./.tapedeck-data) with Tapedeck Studio at its
+// `/`, and the playground (a React support chat with a local mock LLM), which records into
+// IndexedDB and syncs to that server — so the playground's sessions are in the Studio.
+// The playground runs on the packages' TypeScript sources; the server and the Studio run from
+// builds, made here when they are missing or older than their sources.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { createServer } from 'vite'
 
 const SERVER_DIST = 'packages/server/dist/index.js'
+const STUDIO_DIST = 'packages/studio/dist/index.html'
 
 /** Newest modification time of the files under a directory, ms. */
 function newest(dir) {
@@ -27,7 +29,14 @@ if (!existsSync(SERVER_DIST) || statSync(SERVER_DIST).mtimeMs < Math.max(newest(
   const built = spawnSync('npm', ['run', 'build', '--silent', '-w', '@tapedeck/core', '-w', '@tapedeck/server'], { stdio: 'inherit', shell: true })
   if (built.status !== 0) process.exit(built.status ?? 1)
 }
-const { createFileStore, createHandler, serve } = await import('../packages/server/dist/index.js')
+// The Studio bundles the player's and the React viewer's sources too.
+const studioSources = Math.max(...['packages/studio/src', 'packages/player/src', 'packages/react/src/viewer', 'packages/core/src'].map(newest))
+if (!existsSync(STUDIO_DIST) || statSync(STUDIO_DIST).mtimeMs < studioSources) {
+  console.log('Building Tapedeck Studio…')
+  const built = spawnSync('npm', ['run', 'build', '--silent', '-w', '@tapedeck/studio'], { stdio: 'inherit', shell: true })
+  if (built.status !== 0) process.exit(built.status ?? 1)
+}
+const { createFileStore, createHandler, serve, withStudio } = await import('../packages/server/dist/index.js')
 
 // The server has no keys: only the playground's own origin may call it from a browser (another
 // page open in the same browser must not read or erase these recordings). That origin is known
@@ -56,8 +65,10 @@ const origins = [...new Set((vite.resolvedUrls?.local ?? [url]).flatMap((local) 
   const { origin } = new URL(local)
   return [origin, origin.replace('//127.0.0.1:', '//localhost:')]
 }))]
-handler = createHandler({ store, cors: { origins }, log: false })
+// The Studio is served by the server itself (same origin as the API: no CORS needed for it).
+handler = withStudio(createHandler({ store, cors: { origins }, log: false }))
 console.log(`\nTapedeck server:     ${server.url}  (data in ./.tapedeck-data, no keys; browsers only from ${origins.join(', ')})`)
+console.log(`Tapedeck Studio:     ${server.url}/  (find, replay, review and share the playground's sessions)`)
 console.log(`Tapedeck playground: ${url}`)
 console.log(`  chat ${url}#/   sessions and replay ${url}#/sessions\n`)
 

@@ -6,6 +6,7 @@ import { serve } from './node/serve.js'
 import { scheduleRetention } from './retention/scheduleRetention.js'
 import { createFileStore } from './store/createFileStore.js'
 import { createPostgresStore } from './store/createPostgresStore.js'
+import { withStudio } from './studio/serveStudio.js'
 
 async function main(): Promise<void> {
   const options = parseCliOptions(process.argv.slice(2), process.env)
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
     ...(options.cors && { cors: options.cors }),
   })
   const server = await serve({
-    handler,
+    handler: options.studio ? withStudio(handler) : handler,
     port: options.port,
     host: options.host,
     ...(options.headersTimeoutMs !== undefined && { headersTimeoutMs: options.headersTimeoutMs }),
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   })
   for (const warning of options.warnings) console.warn(warning)
   console.log(`tapedeck-server listening on ${server.url} (store: ${databaseUrl ? 'PostgreSQL' : resolve(options.data)})`)
+  if (options.studio) console.log(`Tapedeck Studio: ${server.url}/`)
   const retention =
     retentionMs === undefined
       ? undefined

@@ -12,7 +12,7 @@ describe('parseCliOptions', () => {
         '--port', '0', '--host', '0.0.0.0', '--data', '/srv/tapedeck',
         '--cors-origin', 'https://app.example.com', '--cors-origin', 'http://localhost:5173',
         '--rate-limit', 'ingest=50:200', '--rate-limit', 'read=0.5', '--rate-limit', 'review=5:20',
-        '--retention', '30d', '--retention-interval', '15m', '--no-ingest-erase',
+        '--retention', '30d', '--retention-interval', '15m', '--no-ingest-erase', '--no-studio',
         '--headers-timeout', '5s', '--request-timeout', '2m', '--max-connections', '300',
       ],
       { TAPEDECK_INGEST_KEY: 'in-a, in-b', TAPEDECK_READ_KEY: 'read-a', TAPEDECK_REVIEW_KEY: 'review-a,review-b', TAPEDECK_ADMIN_KEY: 'admin-a' },
@@ -28,6 +28,7 @@ describe('parseCliOptions', () => {
       reviewKeys: ['review-a', 'review-b'],
       adminKeys: ['admin-a'],
       ingestCanErase: false,
+      studio: false,
       cors: { origins: ['https://app.example.com', 'http://localhost:5173'] },
       rateLimits: { ingest: { perSecond: 50, burst: 200 }, read: { perSecond: 0.5, burst: 1 }, review: { perSecond: 5, burst: 20 } },
       retentionMs: 30 * 86_400_000,
@@ -42,6 +43,7 @@ describe('parseCliOptions', () => {
   it('defaults to a closed browser door, no limits, no retention, and says what is open', () => {
     const options = parseCliOptions([], {})
     expect([options.port, options.host, options.cors, options.rateLimits, options.retentionMs, options.ingestCanErase]).toEqual([8787, '127.0.0.1', undefined, {}, undefined, true])
+    expect(options.studio).toBe(true)
     expect(options.warnings.join('\n')).toMatch(/OPEN: no keys are set/)
     expect(options.warnings.join('\n')).toMatch(/no --cors-origin, so browser pages cannot call it/)
     const wildcard = parseCliOptions(['--cors-origin', '*'], {})

@@ -21,6 +21,7 @@ export const USAGE = `Usage: tapedeck-server [options]
   --headers-timeout <d>       time a client has to send a request's headers (default 10s); then 408
   --request-timeout <d>       time a client has to send a whole request, body included (default 60s); then 408
   --max-connections <n>       open connections at most (default 1024); more are closed when accepted
+  --no-studio                 do not serve Tapedeck Studio (the web app) at /
 
 Keys (comma-separated for several, e.g. during a rotation):
   TAPEDECK_INGEST_KEY   sends batches and blobs; erases one session by id
@@ -40,6 +41,8 @@ export interface CliOptions {
   reviewKeys: string[]
   adminKeys: string[]
   ingestCanErase: boolean
+  /** Serve Tapedeck Studio at `/` (default true; `--no-studio`). */
+  studio: boolean
   cors: CorsOptions | undefined
   rateLimits: RateLimits
   retentionMs: number | undefined
@@ -72,6 +75,7 @@ export function parseCliOptions(args: readonly string[], env: Record<string, str
         'headers-timeout': { type: 'string' },
         'request-timeout': { type: 'string' },
         'max-connections': { type: 'string' },
+        'no-studio': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }))
@@ -93,6 +97,7 @@ export function parseCliOptions(args: readonly string[], env: Record<string, str
     reviewKeys: keysFrom(env.TAPEDECK_REVIEW_KEY),
     adminKeys: keysFrom(env.TAPEDECK_ADMIN_KEY),
     ingestCanErase: !values['no-ingest-erase'],
+    studio: !values['no-studio'],
     cors: origins.length === 0 ? undefined : { origins: origins.includes('*') ? '*' : origins },
     rateLimits: parseRateLimits(values['rate-limit'] ?? []),
     retentionMs: values.retention === undefined ? undefined : parseDuration(values.retention, '--retention'),

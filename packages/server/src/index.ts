@@ -8,6 +8,7 @@ export { scheduleRetention, type RetentionSchedule, type ScheduleRetentionOption
 export { sweepRetention, type RetentionOptions, type RetentionReport } from './retention/sweepRetention.js'
 export { serve, type RunningServer, type ServeOptions } from './node/serve.js'
 export { toNodeListener, type NodeListener, type NodeListenerOptions } from './node/toNodeListener.js'
+export { findStudioDir, withStudio, type StudioOptions } from './studio/serveStudio.js'
 export { createFileStore, type FileStoreOptions } from './store/createFileStore.js'
 export { createMemoryStore } from './store/createMemoryStore.js'
 export { eventSlices } from './store/eventSlices.js'

@@ -45,7 +45,8 @@ export function CallsPanel({ events, position, selectedId, onSelect }: CallsPane
   )
 }
 
-function CallDetailsView({ events, call }: { events: readonly TapedeckEvent[]; call: CallEntry }) {
+/** One call's details: model, provider, status, tokens, cost, latency, time to first token, response, tool calls, prompt and parameters. */
+export function CallDetailsView({ events, call }: { events: readonly TapedeckEvent[]; call: CallEntry }) {
   const details = useMemo(() => callDetails(events, call), [events, call])
   const usage = details.usage
   const response = details.response as { text?: unknown; toolCalls?: unknown } | string | undefined

@@ -5,6 +5,7 @@ import { afterEach, expect, test } from 'vitest'
 import { page, userEvent } from 'vitest/browser'
 import { loadRecording, type Annotation } from '@tapedeck/player'
 import { conversationEvents } from '../../test/conversationEvents'
+import { eventList } from '../../test/events'
 import { cleanupAll, waitFor } from '../../test/helpers'
 import { ReplayViewer } from './ReplayViewer'
 import './viewer.css'
@@ -77,7 +78,10 @@ test('100,000 events: loads, renders and seeks with no long task over 200 ms; on
   mount(<ReplayViewer recording={recording} onAnnotate={(a) => added.push(a)} author="tester" />)
   const slider = await waitFor(() => screen.getByRole('slider', { name: 'Timeline' }))
   const readyMs = performance.now() - renderStart
-  expect(screen.getByText('No message yet at this point.')).toBeTruthy()
+  // It opens at the first message, not on an empty 0:00.
+  const first = events.find((e) => e.type === 'message.created')!
+  expect(playhead()).toBe(Math.round(first.t))
+  await waitFor(() => expect(lastRowText()).toBe((first.data as { content: string }).content))
   expect(screen.getByRole('region', { name: 'LLM calls' }).querySelector('h3')!.textContent).toBe(`LLM calls (${events.filter((e) => e.type === 'provider.call.started').length})`)
   // Checkpoints, errors and annotations on the timeline: merged, a few hundred at most.
   const marks = document.querySelectorAll('.tapedeck-mark')
@@ -195,4 +199,36 @@ test('previous / next checkpoint jump between snapshots; calls show as done, run
       expect(phase(id), id).toBe(expected)
     }
   })
+})
+
+test('opens at the first message; buttons are drawn icons, not glyphs; a checkpoint under the playhead stays visible', async () => {
+  await page.viewport(1280, 900)
+  const { events, add } = eventList()
+  add('session.started', { userId: 'u1' }, { t: 0, checkpoint: true })
+  add('user.action', { kind: 'click', target: '#mic' }, { t: 1200 })
+  add('message.created', { messageId: 'm1', role: 'user', content: 'Hello, anyone there?' }, { t: 6000 })
+  add('message.created', { messageId: 'm2', role: 'assistant', content: 'Yes, how can I help?' }, { t: 7000 })
+  add('session.ended', { lastSeq: 4 }, { t: 9000 })
+  mount(<ReplayViewer recording={await loadRecording(events)} />)
+  await waitFor(() => expect(playhead()).toBe(6000))
+  await waitFor(() => expect(lastRowText()).toBe('Hello, anyone there?'))
+
+  // Every button of the player shows an SVG and no text glyph (no emoji font needed to see it).
+  const buttons = [...document.querySelectorAll<HTMLButtonElement>('.tapedeck-controls button, .tapedeck-timeline-bar button')]
+  expect(buttons.map((b) => b.getAttribute('aria-label'))).toEqual(['Play', 'Previous checkpoint', 'Next checkpoint'])
+  for (const button of buttons) {
+    expect(button.querySelector('svg'), button.getAttribute('aria-label')!).not.toBeNull()
+    expect(button.textContent!.trim(), button.getAttribute('aria-label')!).toBe('')
+  }
+
+  // At 0 the playhead stands on the session's first checkpoint: the mark is whole and on top.
+  screen.getByRole('slider', { name: 'Timeline' }).focus()
+  await userEvent.keyboard('{Home}')
+  await waitFor(() => expect(playhead()).toBe(0))
+  const mark = document.querySelector<HTMLElement>('.tapedeck-mark--checkpoint')!
+  const box = mark.getBoundingClientRect()
+  const track = document.querySelector('.tapedeck-timeline')!.getBoundingClientRect()
+  expect(box.left).toBeGreaterThanOrEqual(track.left)
+  expect(box.width).toBeGreaterThanOrEqual(3)
+  expect(document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2)).toBe(mark)
 })

@@ -6,6 +6,7 @@ import { AudioTrackSync } from './AudioTrackSync'
 import { CallsPanel } from './CallsPanel'
 import { computeAnnotationMarks } from './computeTimelineMarks'
 import { Conversation } from './Conversation'
+import { firstMomentOf } from './firstMomentOf'
 import { formatTime } from './formatTime'
 import type { CallEntry } from './indexCalls'
 import { SearchIndex, type SearchHit } from './SearchIndex'
@@ -13,6 +14,7 @@ import { SearchPanel } from './SearchPanel'
 import { Timeline } from './Timeline'
 import { UsagePanel } from './UsagePanel'
 import { useReplayPlayer } from './useReplayPlayer'
+import { ViewerIcon } from './ViewerIcon'
 
 export interface ReplayViewerProps {
   /** A recording from `loadRecording()` (`@tapedeck/player`): local, from a server, or a file. */
@@ -26,6 +28,11 @@ export interface ReplayViewerProps {
   onAnnotate?(annotation: Annotation): void
   /** Written into the annotations the form adds. */
   author?: string
+  /**
+   * Where the playhead starts, ms. Default: the first message (`firstMomentOf`), so the viewer
+   * never opens on an empty conversation at 0:00 when something was said later.
+   */
+  startAt?: number
   /** Playback speeds offered. Default 0.5, 1, 2, 4, 8, 16. */
   speeds?: readonly number[]
   className?: string
@@ -62,8 +69,9 @@ export function ReplayViewer(props: ReplayViewerProps) {
   return <Viewer {...props} />
 }
 
-function Viewer({ recording, player: given, onAnnotate, author, speeds = SPEEDS, className }: ReplayViewerProps) {
-  const { player, snapshot } = useReplayPlayer(recording, given)
+function Viewer({ recording, player: given, onAnnotate, author, startAt, speeds = SPEEDS, className }: ReplayViewerProps) {
+  // A player the viewer makes starts at the first message (or where the app asked).
+  const { player, snapshot } = useReplayPlayer(recording, given, startAt ?? firstMomentOf(recording.events))
   const { events } = recording
   const { position, duration, playing, rate, state } = snapshot
   const findEvent = useMemo(() => eventFinder(events), [events])
@@ -125,7 +133,7 @@ function Viewer({ recording, player: given, onAnnotate, author, speeds = SPEEDS,
     <div className={className ? `tapedeck-viewer ${className}` : 'tapedeck-viewer'} data-playing={playing}>
       <div className="tapedeck-controls" role="toolbar" aria-label="Playback">
         <button type="button" onClick={() => (playing ? player.pause() : player.play())} aria-label={playing ? 'Pause' : 'Play'}>
-          {playing ? '❚❚' : '▶'}
+          <ViewerIcon name={playing ? 'pause' : 'play'} />
         </button>
         <output className="tapedeck-clock" aria-label="Playhead">{`${formatTime(position)} / ${formatTime(duration)}`}</output>
         <label>

@@ -3,6 +3,7 @@ import type { TapedeckEvent } from '@tapedeck/core'
 import { computeTimelineMarks, type TimelineMark } from './computeTimelineMarks'
 import { formatTime } from './formatTime'
 import { upperBound } from './upperBound'
+import { ViewerIcon } from './ViewerIcon'
 
 export interface TimelineProps {
   events: readonly TapedeckEvent[]
@@ -10,6 +11,8 @@ export interface TimelineProps {
   position: number
   /** Annotation marks (computed again when one is added); event marks are computed here, once. */
   annotationMarks: readonly TimelineMark[]
+  /** More marks of your own (messages, tool calls, user actions: `computeActivityMarks`), drawn in their lanes. */
+  activityMarks?: readonly TimelineMark[]
   onSeek(position: number): void
 }
 
@@ -19,7 +22,7 @@ export interface TimelineProps {
  * and next checkpoint. Only the playhead moves
  * during playback: the marks are a memoized layer.
  */
-export function Timeline({ events, duration, position, annotationMarks, onSeek }: TimelineProps) {
+export function Timeline({ events, duration, position, annotationMarks, activityMarks, onSeek }: TimelineProps) {
   const track = useRef<HTMLDivElement>(null)
   const span = duration > 0 ? duration : 1
   const { marks, checkpoints } = useMemo(() => computeTimelineMarks(events, duration), [events, duration])
@@ -30,7 +33,7 @@ export function Timeline({ events, duration, position, annotationMarks, onSeek }
   }
 
   const seekTo = (clientX: number) => {
-    const rect = track.current?.getBoundingClientRect()
+    const rect = track.current?.querySelector('.tapedeck-timeline__inner')?.getBoundingClientRect()
     if (!rect || rect.width === 0) return
     onSeek(Math.min(1, Math.max(0, (clientX - rect.left) / rect.width)) * duration)
   }
@@ -56,7 +59,7 @@ export function Timeline({ events, duration, position, annotationMarks, onSeek }
   return (
     <div className="tapedeck-timeline-bar">
       <button type="button" onClick={() => checkpoint(-1)} aria-label="Previous checkpoint" disabled={checkpoints.length === 0}>
-        ⏮
+        <ViewerIcon name="previous" />
       </button>
       <div
         ref={track}
@@ -72,13 +75,18 @@ export function Timeline({ events, duration, position, annotationMarks, onSeek }
         onPointerMove={onPointerMove}
         onKeyDown={onKeyDown}
       >
-        <div className="tapedeck-timeline__progress" style={{ width: `${(position / span) * 100}%` }} />
-        <MarkLayer marks={marks} span={span} />
-        <MarkLayer marks={annotationMarks} span={span} />
-        <div className="tapedeck-timeline__playhead" style={{ left: `${(position / span) * 100}%` }} />
+        {/* Inset by half a mark on each side, so a mark at 0 or at the end is whole; the playhead is
+            drawn under the marks (z-index), so a mark where it stands (a checkpoint at 0) stays visible. */}
+        <div className="tapedeck-timeline__inner">
+          <div className="tapedeck-timeline__progress" style={{ width: `${(position / span) * 100}%` }} />
+          <MarkLayer marks={marks} span={span} />
+          {activityMarks && <MarkLayer marks={activityMarks} span={span} />}
+          <MarkLayer marks={annotationMarks} span={span} />
+          <div className="tapedeck-timeline__playhead" style={{ left: `${(position / span) * 100}%` }} />
+        </div>
       </div>
       <button type="button" onClick={() => checkpoint(1)} aria-label="Next checkpoint" disabled={checkpoints.length === 0}>
-        ⏭
+        <ViewerIcon name="next" />
       </button>
     </div>
   )

@@ -1,7 +1,7 @@
 import type { TapedeckEvent } from '@tapedeck/core'
 import type { Annotation } from '@tapedeck/player'
 
-export type MarkKind = 'checkpoint' | 'annotation' | 'error'
+export type MarkKind = 'checkpoint' | 'annotation' | 'error' | 'message' | 'tool' | 'action'
 
 /** One mark on the timeline; marks of one kind that would overlap are merged (`count`). */
 export interface TimelineMark {
@@ -45,6 +45,21 @@ export function computeTimelineMarks(events: readonly TapedeckEvent[], duration:
   }
   checkpoints.sort((a, b) => a - b)
   return { marks: add.marks, checkpoints }
+}
+
+/**
+ * What happened, for a timeline that shows it all: messages, tool calls and user actions, one
+ * lane each (computed once per recording; merged like the others, at most `buckets` per kind).
+ */
+export function computeActivityMarks(events: readonly TapedeckEvent[], duration: number, buckets = 800): TimelineMark[] {
+  const add = merger(duration, buckets)
+  for (const event of events) {
+    const data = event.data as { role?: unknown; name?: unknown; kind?: unknown; action?: unknown; target?: unknown }
+    if (event.type === 'message.created') add({ kind: 'message', t: event.t, seq: event.seq, label: `${String(data.role ?? 'message')} message` })
+    else if (event.type === 'tool.call.started') add({ kind: 'tool', t: event.t, seq: event.seq, label: `tool ${String(data.name ?? '')}` })
+    else if (event.type === 'user.action') add({ kind: 'action', t: event.t, seq: event.seq, label: `user ${String(data.kind ?? data.action ?? 'action')}` })
+  }
+  return add.marks
 }
 
 /**

@@ -1,0 +1,16 @@
+// `@tapedeck/react/viewer`: the replay viewer's parts, for a screen of your own (Tapedeck Studio
+// builds its session page from them). `<ReplayViewer>` itself is in the main entry.
+export { Timeline, type TimelineProps } from './Timeline'
+export { computeTimelineMarks, computeActivityMarks, computeAnnotationMarks, type MarkKind, type TimelineMark, type TimelineMarks } from './computeTimelineMarks'
+export { AudioTrackSync, type AudioTrackSyncProps } from './AudioTrackSync'
+export { CallDetailsView, CallsPanel, type CallsPanelProps } from './CallsPanel'
+export { Conversation, type ConversationProps } from './Conversation'
+export { indexCalls, callDetails, type CallEntry, type CallDetails } from './indexCalls'
+export { SearchIndex, searchableText, type SearchHit, type SearchResult, type SearchField } from './SearchIndex'
+export { formatTime, formatMs, formatUsd } from './formatTime'
+export { firstMomentOf } from './firstMomentOf'
+export { upperBound } from './upperBound'
+export { useReplayPlayer, type ReplayPlayerHandle } from './useReplayPlayer'
+export { WindowedList, type WindowedListProps } from './WindowedList'
+export { FieldList } from './FieldList'
+export { ViewerIcon, type ViewerIconName } from './ViewerIcon'

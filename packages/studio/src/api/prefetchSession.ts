@@ -1,0 +1,37 @@
+import type { Credentials } from '../auth/credentials'
+import { apiBase } from './apiBase'
+
+const started = new Map<string, { response: Promise<Response>; at: number }>()
+const KEEP_MS = 30_000
+
+function urlsOf(sessionId: string, base: string): string[] {
+  const session = `${base}/v1/sessions/${encodeURIComponent(sessionId)}`
+  return [session, `${session}/events?fromSeq=0`, `${session}/annotations`]
+}
+
+/**
+ * Starts reading a session (its detail, events and annotations) while the replay's code is
+ * still loading, so the two do not wait for each other. `prefetchedFetch` hands each answer to
+ * the first request for that URL; anything else goes to the network as usual.
+ */
+export function prefetchSession(sessionId: string, auth: Credentials | null, base = apiBase()): void {
+  const now = Date.now()
+  for (const [url, entry] of started) if (now - entry.at > KEEP_MS) started.delete(url)
+  const headers: Record<string, string> = auth?.token ? { Authorization: `Bearer ${auth.token}` } : {}
+  for (const url of urlsOf(sessionId, base)) {
+    if (started.has(url)) continue
+    const response = fetch(url, { headers })
+    response.catch(() => undefined) // a failure is reported to the request that takes it
+    started.set(url, { response, at: now })
+  }
+}
+
+/** `fetch`, answered from a prefetch of the same URL when there is a fresh one (once, and for a GET only). */
+export const prefetchedFetch = (input: string, init?: RequestInit): Promise<Response> => {
+  const entry = (init?.method ?? 'GET') === 'GET' ? started.get(input) : undefined
+  if (entry && Date.now() - entry.at <= KEEP_MS && !init?.signal?.aborted) {
+    started.delete(input)
+    return entry.response
+  }
+  return fetch(input, init)
+}
