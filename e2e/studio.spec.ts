@@ -9,9 +9,7 @@ import { KEYS, startStudioServer, type StudioServer } from './support/studioServ
 
 // Tapedeck Studio as a person uses it: `tapedeck-server` (the built CLI) serving the Studio at
 // `/`, six sessions sent through its ingest path, a real Chromium. Each page's screenshot is
-// attached to the report. Tests marked fixme need the Studio API (search, stats, annotations,
-// share links, the review key) of the `studioapi` branch; the reason says which.
-const WAITS_FOR_STUDIO_API = 'needs the Studio API routes of the studioapi branch (not merged here yet)'
+// attached to the report.
 
 let server: StudioServer
 let browser: Browser
@@ -217,7 +215,6 @@ test('phone-sized (390 × 844): every page usable, nothing serious for axe', asy
 })
 
 test('overview: charts from several sessions, drawn within 1.5 s of navigation', async ({}, testInfo) => {
-  test.fixme(true, WAITS_FOR_STUDIO_API)
   const context = await newContext()
   const page = await signIn(context, KEYS.read, '/#/sessions')
   // In the app: from the Sessions page, a click on Overview.
@@ -245,7 +242,6 @@ test('overview: charts from several sessions, drawn within 1.5 s of navigation',
 })
 
 test('search: a word in a tool argument and one in a transcript, with highlighted snippets; a hit opens at its moment', async ({}, testInfo) => {
-  test.fixme(true, WAITS_FOR_STUDIO_API)
   const context = await newContext()
   const page = await signIn(context, KEYS.read, '/#/sessions')
   await page.getByRole('searchbox').fill('zebracrossing')
@@ -266,7 +262,6 @@ test('search: a word in a tool argument and one in a transcript, with highlighte
 })
 
 test('review: annotate at the playhead, reload, the annotation is there and on the timeline', async ({}, testInfo) => {
-  test.fixme(true, WAITS_FOR_STUDIO_API)
   const context = await newContext()
   const page = await signIn(context, KEYS.review, '/#/sessions/s_refund_2')
   await page.getByRole('button', { name: 'Score 4 of 5' }).click()
@@ -286,7 +281,6 @@ test('review: annotate at the playhead, reload, the annotation is there and on t
 })
 
 test('review queue: three sessions reviewed with the keyboard, progress shown', async ({}, testInfo) => {
-  test.fixme(true, WAITS_FOR_STUDIO_API)
   const context = await newContext()
   const page = await signIn(context, KEYS.review, '/#/review')
   const queue = page.getByRole('list', { name: 'Sessions to review' }).getByRole('link')
@@ -307,7 +301,6 @@ test('review queue: three sessions reviewed with the keyboard, progress shown', 
 })
 
 test('share: a link opens its session in a fresh browser, and nothing else', async ({}, testInfo) => {
-  test.fixme(true, WAITS_FOR_STUDIO_API)
   const context = await newContext()
   const page = await signIn(context, KEYS.review, '/#/sessions/s_voice_1')
   await page.getByRole('button', { name: 'Share' }).click()
