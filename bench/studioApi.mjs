@@ -154,10 +154,14 @@ pool.connect = async (callback) => {
   // pool.query connects with a callback: leave that path as it is.
   if (callback) return connect(callback)
   const client = await connect()
-  const clientQuery = client.query.bind(client)
-  client.query = (text, values) => {
-    if (typeof text === 'string' && recording && /^\s*select/i.test(text)) statements.push({ text, values, workMem: true })
-    return clientQuery(text, values)
+  // Pooled clients come back later to pool.query too (with a callback): pass every argument on, wrap once.
+  if (!client.captured) {
+    const clientQuery = client.query.bind(client)
+    client.query = (text, ...rest) => {
+      if (typeof text === 'string' && recording && /^\s*select/i.test(text)) statements.push({ text, values: rest[0], workMem: true })
+      return clientQuery(text, ...rest)
+    }
+    client.captured = true
   }
   return client
 }
