@@ -5,6 +5,15 @@ import type { RecordStore } from '../storage/RecordStore'
 export const COMPACT_SLICE_MS = 15
 /** Chunks compressed at once within a turn: their reads and writes overlap the compression. */
 const COMPACT_WINDOW = 4
+/**
+ * The NDJSON of chunks just stored raw is kept for the compactor up to this many bytes, so it
+ * need not read them back (a raw chunk is large: IndexedDB keeps it as a file of its own). Past
+ * it, chunks are read from the store.
+ */
+const MAX_HELD_BYTES = 16_000_000
+
+/** A raw chunk to compress: its key, and its NDJSON while the compactor holds it. */
+export type RawChunk = [sessionId: string, firstSeq: number, ndjson?: Uint8Array]
 
 /** What the compactor needs from the engine it works for. */
 export interface CompactorHost {
@@ -29,8 +38,10 @@ export interface CompactorHost {
  */
 export class Compactor {
   readonly #host: CompactorHost
-  /** Raw chunks to compress (keys, oldest first). */
-  readonly #queue: Array<[sessionId: string, firstSeq: number]> = []
+  /** Raw chunks to compress, oldest first. */
+  readonly #queue: RawChunk[] = []
+  /** Bytes of NDJSON held in `queue`. */
+  #held = 0
   #turn: Promise<void> | undefined
   #stopped = false
 
@@ -43,9 +54,13 @@ export class Compactor {
     return this.#queue.length
   }
 
-  /** Chunks stored raw: compressed from the next turn on. */
-  add(keys: Array<[sessionId: string, firstSeq: number]>): void {
-    this.#queue.push(...keys)
+  /** Chunks stored raw (with their NDJSON, when at hand): compressed from the next turn on. */
+  add(chunks: RawChunk[]): void {
+    for (const [sessionId, firstSeq, ndjson] of chunks) {
+      const hold = ndjson !== undefined && this.#held + ndjson.byteLength <= MAX_HELD_BYTES
+      if (hold) this.#held += ndjson.byteLength
+      this.#queue.push(hold ? [sessionId, firstSeq, ndjson] : [sessionId, firstSeq])
+    }
     this.schedule()
   }
 
@@ -71,6 +86,7 @@ export class Compactor {
   stop(): void {
     this.#stopped = true
     this.#queue.length = 0
+    this.#held = 0
   }
 
   async #slice(): Promise<void> {
@@ -83,15 +99,21 @@ export class Compactor {
   }
 
   /** Compresses a few chunks together; returns the bytes freed. */
-  async #compact(keys: Array<[sessionId: string, firstSeq: number]>): Promise<number> {
+  async #compact(chunks: RawChunk[]): Promise<number> {
     const store = this.#host.store()
     const codec = this.#host.codec()
     const freed = await Promise.all(
-      keys.map(async ([sessionId, firstSeq]) => {
+      chunks.map(async ([sessionId, firstSeq, held]) => {
+        if (held) this.#held -= held.byteLength
         try {
-          const chunk = await store.getChunk(sessionId, firstSeq)
-          if (!chunk?.raw) return 0
-          const bytes = await codec.seal(await codec.text(chunk))
+          let ndjson = held
+          if (!ndjson) {
+            const chunk = await store.getChunk(sessionId, firstSeq)
+            if (!chunk?.raw) return 0
+            ndjson = await codec.text(chunk)
+          }
+          // Written only if the chunk is still raw (another tab may have compressed it meanwhile).
+          const bytes = await codec.seal(ndjson)
           return await store.compactChunk(sessionId, firstSeq, toArrayBuffer(bytes))
         } catch {
           // Left raw: it is still uploaded (compressed on the way) and read as it is.

@@ -3,7 +3,7 @@ import type { TapedeckEvent } from '../events/catalogue'
 import { ID_PATTERN, type PendingEvent } from '../events/serialize'
 import type { PackedBatch } from '../events/PackedBatch'
 import { unpackBatch } from '../events/unpackBatch'
-import { StaleSessionError, commitBatch, encodeBatch, needsContentKey, type AppliedBatch, type EncodeContext, type IngestBatch } from '../storage/encodeBatch'
+import { StaleSessionError, commitBatch, encodeBatch, needsContentKey, type AppliedBatch, type EncodeContext, type EncodedBatch, type IngestBatch } from '../storage/encodeBatch'
 import { createChunkCodec, openedStore, type ChunkCodec } from '../storage/ChunkCodec'
 import { checkKey, generateAtRestKey } from '../crypto/atRest'
 import type { ServerKey } from '../crypto/sealForServer'
@@ -14,7 +14,7 @@ import type { SessionRecord } from '../storage/schema'
 import { concatBytes } from '../util/concatBytes'
 import { createUlid } from '../util/ulid'
 import { createJsonRedactor } from './jsonRedactor'
-import { Compactor } from './Compactor'
+import { Compactor, type RawChunk } from './Compactor'
 import { createHttpBlobTransport, createHttpTransport } from '../sync/httpTransport'
 import { SyncEngine, type SyncStatus } from '../sync/SyncEngine'
 import type { Transport } from '../sync/Transport'
@@ -336,7 +336,7 @@ export class RecorderEngine implements RecorderWorkerApi {
     for (let attempt = 0; ; attempt++) {
       this.#ctx.now = Date.now()
       const seen = new Map<string, SessionRecord | undefined>()
-      const encoded = []
+      const encoded: EncodedBatch[] = []
       for (const batch of batches) {
         const id = batch.sessionId
         if (!seen.has(id)) seen.set(id, this.#known.has(id) ? this.#known.get(id) : await this.#store.getSession(id))
@@ -384,7 +384,7 @@ export class RecorderEngine implements RecorderWorkerApi {
         const applied = await this.#store.appendMany(
           encoded.map((one, i) => ({ sessionId: one.sessionId, apply: (current: SessionRecord | undefined) => commitBatch(current, one, sealed[i]!, encrypted, now, !compress) })),
         )
-        if (!compress) this.#compactor.add(applied.flatMap((one) => (one.chunk ? [[one.chunk.sessionId, one.chunk.firstSeq] as [string, number]] : [])))
+        if (!compress) this.#compactor.add(applied.flatMap((one, i): RawChunk[] => (one.chunk ? [[one.chunk.sessionId, one.chunk.firstSeq, encoded[i]!.raw]] : [])))
         // An ended session gets no more batches from this tab (a resume reads it again): the cache
         // holds only sessions being recorded.
         for (const one of applied) {
