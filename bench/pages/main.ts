@@ -169,7 +169,7 @@ const api = {
       // what an upload sends.
       // If it does not settle within its bound, the run still counts for throughput; the figures
       // that need compressed chunks say why they are missing.
-      const compaction = await settleCompaction(dbName, sessionId, { since: flushed }).catch((error: Error) => ({ error: error.message }))
+      const compaction = await settleCompaction(dbName, sessionId, flushed).catch((error: Error) => ({ error: error.message }))
       const stored = await storedChunks(dbName, sessionId)
       if (stored.events !== count + 1) throw new Error(`expected ${count + 1} stored events, found ${stored.events}`)
       const ndjson = new Uint8Array(await (await recorder.sessions.export(sessionId, 'jsonl')).arrayBuffer())
@@ -218,7 +218,7 @@ const api = {
     let streamed = 0
     const stream = setInterval(() => recorder.record(TYPE, events[streamed++ % count]!), everyMs)
     try {
-      const settled = await settleCompaction(dbName, sessionId, { since: flushed })
+      const settled = await settleCompaction(dbName, sessionId, flushed)
       return { ...settled, streamed }
     } finally {
       clearInterval(stream)

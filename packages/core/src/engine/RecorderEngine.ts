@@ -352,11 +352,10 @@ export class RecorderEngine implements RecorderWorkerApi {
         encoded.splice(0, encoded.length, ...(await Promise.all(encoded.map(sealEncoded))))
       }
       // Batches that waited for each other (a group) are stored as they are and compressed by the
-      // compactor between groups: under load, durable first; so is every batch until it has caught
-      // up. A batch alone
-      // is compressed on its way in, and so is a group that would take the store near
-      // `maxLocalBytes` (raw, it would crowd out data).
-      let compress = this.#diskFull || (batches.length === 1 && this.#compactor.pending === 0)
+      // compactor between groups: under load, durable first. A batch alone is compressed on its way
+      // in (it is small, and the engine is not behind), and so is a group that would take the store
+      // near `maxLocalBytes` (raw, it would crowd out data).
+      let compress = this.#diskFull || batches.length === 1
       let sealed = await Promise.all(encoded.map((one) => this.#codec.seal(one.raw, compress)))
       let size = sealed.reduce((sum, bytes) => sum + bytes.byteLength, 0)
       const max = this.#config.maxLocalBytes
