@@ -64,7 +64,7 @@ export function rowsOf(figures, { quick = false } = {}) {
       ? `${figure.anchor.title}: ${figure.anchor.value ? format(figure.anchor.value.median, figure.anchor.unit) : figure.anchor.text}`
       : '—'
     const ratio = figure.ratio ? `${number(figure.ratio.median, figure.ratio.digits)}${figure.ratio.suffix ?? ''} (${number(figure.ratio.min, figure.ratio.digits)} – ${number(figure.ratio.max, figure.ratio.digits)})` : '—'
-    const verdict = !figure.bar ? '—' : quick ? 'not judged (quick)' : figure.bar.ok ? 'ok' : 'MISS'
+    const verdict = !figure.bar ? '—' : quick && !figure.bar.quick ? 'not judged (quick)' : figure.bar.ok ? 'ok' : 'MISS'
     return [figure.title, format(figure.value.median, figure.unit), range(figure.value, figure.unit), anchor, ratio, figure.bar?.text ?? '—', verdict]
   })
 }

@@ -1,4 +1,4 @@
-import { openDB } from 'idb'
+import { openDB, type IDBPDatabase } from 'idb'
 
 /** Deletes a database; resolves once it is gone (or at the latest after 10 s, if a connection stays open). */
 export function deleteDatabase(name: string): Promise<void> {
@@ -47,16 +47,34 @@ export async function storedChunks(
   }
 }
 
+/** The chunks of a session stored raw (not compressed yet), from their records alone: cheap to poll. */
+async function rawChunks(db: IDBPDatabase, sessionId: string): Promise<{ chunks: number; raw: number; rawBytes: number }> {
+  const records = (await db.getAll('chunks', IDBKeyRange.bound([sessionId, -Infinity], [sessionId, Infinity]))) as Array<{ raw?: true; size: number }>
+  const raw = records.filter((record) => record.raw === true)
+  return { chunks: records.length, raw: raw.length, rawBytes: raw.reduce((sum, record) => sum + record.size, 0) }
+}
+
 /**
- * The stored chunks once the recorder has compressed those it stored raw under load: what an
- * upload sends. Waits at most `timeoutMs`.
+ * Waits until the recorder has compressed every chunk it stored raw, polling the chunks' records
+ * (not their bytes) every 20 ms on one connection. The bound scales with the work: 1 s per MB
+ * stored raw (far below any machine's gzip) plus 5 s. Returns how long it waited since `since`
+ * (the burst's end) and what was raw when it began; throws, saying why, past the bound.
  */
-export async function compactedChunks(dbName: string, sessionId: string, timeoutMs = 60_000): ReturnType<typeof storedChunks> {
-  const deadline = performance.now() + timeoutMs
-  for (;;) {
-    const stored = await storedChunks(dbName, sessionId)
-    if (stored.raw === 0) return stored
-    if (performance.now() > deadline) throw new Error(`${stored.raw} of ${stored.chunks} chunks still raw after ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
+export async function settleCompaction(dbName: string, sessionId: string, since = performance.now()): Promise<{ waitedMs: number; boundMs: number; rawChunks: number; rawBytes: number }> {
+  const db = await openDB(dbName)
+  try {
+    const first = await rawChunks(db, sessionId)
+    const boundMs = 5000 + first.rawBytes / 1000
+    for (;;) {
+      const state = await rawChunks(db, sessionId)
+      const waitedMs = performance.now() - since
+      if (state.raw === 0) return { waitedMs, boundMs, rawChunks: first.raw, rawBytes: first.rawBytes }
+      if (waitedMs > boundMs) {
+        throw new Error(`${state.raw} of ${state.chunks} chunks still raw ${Math.round(waitedMs)} ms after ${first.raw} (${(first.rawBytes / 1e6).toFixed(1)} MB) were (bound: 5 s + 1 s/MB)`)
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  } finally {
+    db.close()
   }
 }

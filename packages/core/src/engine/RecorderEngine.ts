@@ -3,7 +3,7 @@ import type { TapedeckEvent } from '../events/catalogue'
 import { ID_PATTERN, type PendingEvent } from '../events/serialize'
 import type { PackedBatch } from '../events/PackedBatch'
 import { unpackBatch } from '../events/unpackBatch'
-import { StaleSessionError, commitBatch, encodeBatch, needsContentKey, type AppliedBatch, type EncodeContext, type IngestBatch } from '../storage/encodeBatch'
+import { StaleSessionError, commitBatch, encodeBatch, needsContentKey, type AppliedBatch, type EncodeContext, type EncodedBatch, type IngestBatch } from '../storage/encodeBatch'
 import { createChunkCodec, openedStore, type ChunkCodec } from '../storage/ChunkCodec'
 import { checkKey, generateAtRestKey } from '../crypto/atRest'
 import type { ServerKey } from '../crypto/sealForServer'
@@ -14,6 +14,7 @@ import type { SessionRecord } from '../storage/schema'
 import { concatBytes } from '../util/concatBytes'
 import { createUlid } from '../util/ulid'
 import { createJsonRedactor } from './jsonRedactor'
+import { Compactor, type RawChunk } from './Compactor'
 import { createHttpBlobTransport, createHttpTransport } from '../sync/httpTransport'
 import { SyncEngine, type SyncStatus } from '../sync/SyncEngine'
 import type { Transport } from '../sync/Transport'
@@ -35,10 +36,6 @@ import { holdLock, sessionLock, tabLock, whileLockFree, type ReleaseLock } from 
 const MAX_GROUP = 32
 /** …and their payloads' characters, at most (at least one batch goes, however large). */
 const MAX_GROUP_CHARS = 8_000_000
-/** Raw chunks compressed per turn of compaction, between which new batches go first. */
-const COMPACT_STEP = 2
-/** Compaction starts once no batch has come for this long: not in the middle of a burst. */
-const COMPACT_AFTER_IDLE_MS = 100
 
 const decoder = new TextDecoder()
 
@@ -66,9 +63,19 @@ export class RecorderEngine implements RecorderWorkerApi {
   #server: ServerKey | undefined
   #sealingModule: Promise<typeof import('../crypto/sealForServer')> | undefined
   readonly #incoming: Array<{ packed: PackedBatch; resend: boolean; resolve: (result: IngestResult) => void; reject: (error: unknown) => void }> = []
-  /** Chunks stored raw, to compress once nothing waits (keys, oldest first). */
-  readonly #toCompact: Array<[sessionId: string, firstSeq: number]> = []
-  #compaction: ReturnType<typeof setTimeout> | undefined
+  /** Compresses the chunks a burst stored raw, between batches. */
+  readonly #compactor = new Compactor({
+    store: () => this.#store,
+    codec: () => this.#codec,
+    serial: (op) => this.#serial(op),
+    busy: () => this.#incoming.length > 0,
+    freed: (bytes) => {
+      if (this.#usedBytes !== undefined) this.#usedBytes -= bytes
+    },
+    drained: async () => {
+      await this.#sync?.refreshSummary()
+    },
+  })
   /** The disk was full once: batches are compressed on their way in, never stored raw. */
   #diskFull = false
 
@@ -106,8 +113,7 @@ export class RecorderEngine implements RecorderWorkerApi {
       }
       const recovered = config.recover === false ? [] : await this.#recover()
       // Raw chunks a page left behind (closed in a burst, before they were compressed).
-      this.#toCompact.push(...(await this.#store.rawChunks().catch(() => [])))
-      this.#compactLater()
+      this.#compactor.add(await this.#store.rawChunks().catch(() => []))
       if (config.retainSyncedMs !== undefined) {
         const every = Math.min(Math.max(config.retainSyncedMs, 1000), 60_000)
         void this.purgeSynced()
@@ -279,47 +285,6 @@ export class RecorderEngine implements RecorderWorkerApi {
         reject(error)
       }
     }
-    this.#compactLater()
-  }
-
-  /** Compacts raw chunks once batches stop coming for a moment (each new one puts it off). */
-  #compactLater(delayMs = COMPACT_AFTER_IDLE_MS): void {
-    clearTimeout(this.#compaction)
-    this.#compaction = undefined
-    if (this.#toCompact.length === 0) return
-    this.#compaction = setTimeout(() => {
-      this.#compaction = undefined
-      void this.#serial(() => this.#compactSome())
-    }, delayMs)
-  }
-
-  /**
-   * Compresses a few raw chunks in place. Batches that arrive meanwhile go first: the next
-   * `storeIncoming` starts compaction again once it has stored them.
-   */
-  async #compactSome(): Promise<void> {
-    if (this.#incoming.length > 0) return
-    await this.#compact(COMPACT_STEP)
-    await this.#sync?.refreshSummary()
-    this.#compactLater(0)
-  }
-
-  /** Compresses up to `count` raw chunks in place; returns the bytes freed. */
-  async #compact(count: number): Promise<number> {
-    let freed = 0
-    for (let done = 0; done < count && this.#toCompact.length > 0; done++) {
-      const [sessionId, firstSeq] = this.#toCompact.shift()!
-      try {
-        const chunk = await this.#store.getChunk(sessionId, firstSeq)
-        if (!chunk?.raw) continue
-        const bytes = await this.#codec.seal(await this.#codec.text(chunk))
-        freed += await this.#store.compactChunk(sessionId, firstSeq, toArrayBuffer(bytes))
-      } catch {
-        // Left raw: it is still uploaded (compressed on the way) and read as it is.
-      }
-    }
-    if (this.#usedBytes !== undefined) this.#usedBytes -= freed
-    return freed
   }
 
   /** What storing a batch gave, if a chunk stored it already. */
@@ -371,7 +336,7 @@ export class RecorderEngine implements RecorderWorkerApi {
     for (let attempt = 0; ; attempt++) {
       this.#ctx.now = Date.now()
       const seen = new Map<string, SessionRecord | undefined>()
-      const encoded = []
+      const encoded: EncodedBatch[] = []
       for (const batch of batches) {
         const id = batch.sessionId
         if (!seen.has(id)) seen.set(id, this.#known.has(id) ? this.#known.get(id) : await this.#store.getSession(id))
@@ -386,11 +351,11 @@ export class RecorderEngine implements RecorderWorkerApi {
         const { sealEncoded } = await this.#sealing()
         encoded.splice(0, encoded.length, ...(await Promise.all(encoded.map(sealEncoded))))
       }
-      // Batches that waited for each other (a group) are stored as they are and compressed once
-      // batches stop coming: under load, durable first; so is every batch until then. A batch alone
-      // is compressed on its way in, and so is a group that would take the store near
-      // `maxLocalBytes` (raw, it would crowd out data).
-      let compress = this.#diskFull || (batches.length === 1 && this.#toCompact.length === 0)
+      // Batches that waited for each other (a group) are stored as they are and compressed by the
+      // compactor between groups: under load, durable first. A batch alone is compressed on its way
+      // in (it is small, and the engine is not behind), and so is a group that would take the store
+      // near `maxLocalBytes` (raw, it would crowd out data).
+      let compress = this.#diskFull || batches.length === 1
       let sealed = await Promise.all(encoded.map((one) => this.#codec.seal(one.raw, compress)))
       let size = sealed.reduce((sum, bytes) => sum + bytes.byteLength, 0)
       const max = this.#config.maxLocalBytes
@@ -418,7 +383,7 @@ export class RecorderEngine implements RecorderWorkerApi {
         const applied = await this.#store.appendMany(
           encoded.map((one, i) => ({ sessionId: one.sessionId, apply: (current: SessionRecord | undefined) => commitBatch(current, one, sealed[i]!, encrypted, now, !compress) })),
         )
-        if (!compress) for (const one of applied) if (one.chunk) this.#toCompact.push([one.chunk.sessionId, one.chunk.firstSeq])
+        if (!compress) this.#compactor.add(applied.flatMap((one, i): RawChunk[] => (one.chunk ? [[one.chunk.sessionId, one.chunk.firstSeq, encoded[i]!.raw]] : [])))
         // An ended session gets no more batches from this tab (a resume reads it again): the cache
         // holds only sessions being recorded.
         for (const one of applied) {
@@ -599,8 +564,7 @@ export class RecorderEngine implements RecorderWorkerApi {
   close(): Promise<void> {
     return this.#serial(async () => {
       clearInterval(this.#retention)
-      clearTimeout(this.#compaction)
-      this.#toCompact.length = 0
+      this.#compactor.stop()
       this.#sync?.stop()
       for (const id of [...this.#locks.keys()]) this.#releaseLock(id)
       this.#store.close()
@@ -637,7 +601,7 @@ export class RecorderEngine implements RecorderWorkerApi {
         // A full disk: compress what waits raw first (and store compressed from now on), then
         // make room from what the server already has.
         this.#diskFull = true
-        const freed = (await this.#compact(Number.POSITIVE_INFINITY)) + (await this.#store.evictSent(approximateSize(batch) * 4))
+        const freed = (await this.#compactor.compactAll()) + (await this.#store.evictSent(approximateSize(batch) * 4))
         if (freed > 0) return this.#append(batch, true)
         throw error
       }
@@ -742,10 +706,6 @@ function withDropReport(events: PendingEvent[], report: { count: number; reason:
   const dropped: PendingEvent = { type: 'recorder.dropped', data: JSON.stringify(report), ts: at.ts, at: at.at }
   const [first, ...rest] = events
   return first?.type === 'session.started' ? [first, dropped, ...rest] : [dropped, ...events]
-}
-
-function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.buffer.byteLength === bytes.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer)
 }
 
 function approximateSize(batch: IngestBatch): number {

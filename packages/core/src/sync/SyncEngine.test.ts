@@ -53,4 +53,36 @@ describe('sync timing', () => {
     expect(sent.map((batch) => [batch.firstSeq, batch.lastSeq])).toEqual([[0, 0]])
     engine.stop()
   })
+
+  test('a steady stream (a batch every 50 ms) is uploaded as it goes: new data never puts a pending upload off', async () => {
+    // 20 events/s, as the page hands them over: one batch per 50 ms, each stored and announced.
+    // Each second, every event stored more than 2 s ago must be on the server (issue 20).
+    vi.useFakeTimers()
+    const store = createMemoryStore()
+    const onServer = new Set<number>()
+    let requests = 0
+    const upload = async (batch: SyncBatch) => {
+      requests++
+      for (let seq = batch.firstSeq; seq <= batch.lastSeq; seq++) onServer.add(seq)
+      return { status: 201 }
+    }
+    const engine = new SyncEngine(() => store, config, upload, () => {})
+    await engine.start()
+    const storedAt: number[] = []
+    for (let seq = 0; seq < 200; seq++) {
+      await vi.advanceTimersByTimeAsync(50)
+      const stored: StoredChunk = { ...chunk, firstSeq: seq, lastSeq: seq, createdAt: Date.now(), state: 'pending', attempts: 0 }
+      await store.append('s_1', (current) => ({ session: { ...(current ?? session), lastSeq: seq }, chunk: stored, created: seq === 0, resumed: false }))
+      storedAt[seq] = Date.now()
+      engine.added(1, 4)
+      if (seq % 20 === 19) {
+        const due = storedAt.flatMap((at, old) => (Date.now() - at > 2000 ? [old] : []))
+        expect(due.filter((old) => !onServer.has(old)), `at ${(seq + 1) * 50} ms`).toEqual([])
+      }
+    }
+    // Ten seconds, 200 events: all but the last ~2 s are there, in batches (one per delayMs at most).
+    expect(onServer.size).toBeGreaterThanOrEqual(160)
+    expect(requests).toBeLessThanOrEqual(10_000 / config.delayMs + 1)
+    engine.stop()
+  })
 })

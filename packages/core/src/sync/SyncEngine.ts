@@ -16,7 +16,7 @@ export interface SyncConfig {
   /** `manual`: only `syncNow()` uploads. */
   mode: 'auto' | 'manual'
   backoff: BackoffOptions
-  /** After new data, wait this long for more before uploading. */
+  /** After new data, upload at the latest this long after the first of it (more data does not push it back). */
   delayMs: number
   /** While data waits, look again at least this often. */
   intervalMs: number
@@ -166,7 +166,9 @@ export class SyncEngine {
       return
     }
     if (this.#config.mode === 'manual') return
-    this.#schedule(delayMs)
+    // New data never puts off a pass already due (a throttle, not a debounce): under a steady
+    // stream a debounce would never fire. Anything else (back online, a token) goes at once.
+    this.#schedule(delayMs, reason === 'data')
   }
 
   /** Uploads now, ignoring backoff; resolves when everything stored is acknowledged or an attempt failed. */
