@@ -119,16 +119,16 @@ class LazyRecorder implements ManagedRecorder {
     return this.recorder.start(options)
   }
 
-  record<T extends RecordableEventType>(type: T, data: EventData<T>, options?: RecordOptions): void {
-    this.recorder.record(type, data, options)
+  record<T extends RecordableEventType>(type: T, data: EventData<T>, options?: RecordOptions): boolean {
+    return this.recorder.record(type, data, options)
   }
 
   attach(...args: Parameters<Recorder['attach']>): ReturnType<Recorder['attach']> {
     return this.recorder.attach(...args)
   }
 
-  transcript(segment: TranscriptInput): void {
-    this.recorder.transcript(segment)
+  transcript(segment: TranscriptInput): boolean {
+    return this.recorder.transcript(segment)
   }
 
   erase(...args: Parameters<Recorder['erase']>): ReturnType<Recorder['erase']> {

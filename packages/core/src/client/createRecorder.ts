@@ -1,4 +1,4 @@
-import { TapedeckError, toErrorInfo, type ErrorInfo } from '../errors'
+import { TapedeckError, isTapedeckError, toErrorInfo, type ErrorInfo, type TapedeckErrorCode } from '../errors'
 import type { EventData, RecordableEventType, SessionStartedData } from '../events/catalogue'
 import { ID_PATTERN, checkType, serializeData } from '../events/serialize'
 import { BatchBuilder, type PackedBatch } from '../events/PackedBatch'
@@ -14,6 +14,7 @@ import { INITIAL_STATUS } from './initialStatus'
 import { browserLifecycle } from './pageLifecycle'
 import type { TailWriter } from './tailWriter'
 import { lazyAudio, type LazyAudio } from './lazyAudio'
+import { consoleWarnings } from './consoleWarnings'
 import { checkEncryptForServer } from '../crypto/checkServerKey'
 import type { ErasureHost } from './erasure'
 import {
@@ -117,9 +118,12 @@ class RecorderClient implements Recorder {
   #withheld = 0
 
   readonly #options: RecorderOptions
+  /** Tells the console about each kind of problem once (development builds, `debug: true`). */
+  readonly #warn: (error: ErrorInfo) => void
 
   constructor(options: RecorderOptions) {
     this.#options = options
+    this.#warn = consoleWarnings(options.debug)
     this.#clock = options.clock ?? browserClock
     this.#flushIntervalMs = positive(options.flushIntervalMs, 50, 'flushIntervalMs')
     this.#maxBatchEvents = positive(options.maxBatchEvents, 256, 'maxBatchEvents')
@@ -158,10 +162,11 @@ class RecorderClient implements Recorder {
         newId: (prefix) => `${prefix}${this.#ulid()}`,
       },
       (audio) => this.#publish({ audio }),
+      (error) => this.#fail(error, 'audio_failed'),
     )
     this.consent = {
-      grant: (scopes) => this.#grant(scopes),
-      withdraw: (withdrawOptions) => this.#withdraw(withdrawOptions),
+      grant: (scopes) => this.#grant(scopes).catch((error: unknown) => this.#fail(error, 'storage_failed')),
+      withdraw: (withdrawOptions) => this.#withdraw(withdrawOptions).catch((error: unknown) => this.#fail(error, 'storage_failed')),
     }
     this.#publish({ consent: this.#consentStatus })
     const engine = (call: (api: EngineConnection['api']) => Promise<unknown>) =>
@@ -228,11 +233,12 @@ class RecorderClient implements Recorder {
     return { id, startedAt: session.startedAt ?? 0, resumed: session.resumed }
   }
 
-  record<T extends RecordableEventType>(type: T, data: EventData<T>, options?: RecordOptions): void {
-    this.#accept(type, data, options, false)
+  record<T extends RecordableEventType>(type: T, data: EventData<T>, options?: RecordOptions): boolean {
+    return this.#accept(type, data, options, false)
   }
 
-  #accept<T extends RecordableEventType>(type: T, data: EventData<T>, options: RecordOptions | undefined, evenPaused: boolean): void {
+  /** Whether the event was taken (false: refused and reported, withheld by consent, or paused). */
+  #accept<T extends RecordableEventType>(type: T, data: EventData<T>, options: RecordOptions | undefined, evenPaused: boolean): boolean {
     try {
       if (this.#fatal) throw this.#fatal
       const session = this.#session
@@ -240,7 +246,7 @@ class RecorderClient implements Recorder {
         // After a withdrawal the app may go on recording as before: nothing is kept, nothing breaks.
         this.#withheld++
         this.#publish({})
-        return
+        return false
       }
       if (session === null) {
         throw new TapedeckError(
@@ -249,19 +255,32 @@ class RecorderClient implements Recorder {
         )
       }
       checkType(type)
-      if (session.paused && !evenPaused) return
+      if (session.paused && !evenPaused) return false
       const json = serializeData(type, data, this.#maxEventBytes)
       if (!this.#allows(type)) {
         this.#withheld++
         this.#publish({})
-        return
+        return false
       }
       this.#enqueue(type, json, options?.checkpoint === true)
+      return true
     } catch (error) {
       this.#counts.rejected++
-      this.#report(toErrorInfo(error, 'invalid_event_data'))
-      throw error
+      this.#fail(error, 'invalid_event_data')
+      return false
     }
+  }
+
+  /**
+   * A call the app made could not be honoured: report it (status, `onError`, the console in
+   * development) and carry on — or, with `strict: true`, throw it as a TapedeckError.
+   */
+  #fail(error: unknown, fallback: TapedeckErrorCode): void {
+    const info = toErrorInfo(error, fallback)
+    if (!isTapedeckError(error)) info.cause = error
+    else if (error.cause !== undefined) info.cause = error.cause
+    this.#report(info)
+    if (this.#options.strict) throw isTapedeckError(error) ? error : new TapedeckError(info.code, info.message, { cause: error })
   }
 
   async attach(data: Blob | ArrayBuffer | ArrayBufferView, options: AttachOptions = {}): Promise<AttachmentRef> {
@@ -299,22 +318,46 @@ class RecorderClient implements Recorder {
     return { sessionId: session.id, blobId, part, mimeType, bytes: size }
   }
 
-  transcript(segment: TranscriptInput): void {
-    const { final = true, ...rest } = segment
-    this.record('transcript.segment', { ...rest, final })
+  transcript(segment: TranscriptInput): boolean {
+    return this.#build('transcript.segment', () => {
+      const { final = true, ...rest } = segment
+      return { ...rest, final }
+    })
   }
 
   snapshot(input: SnapshotInput): string {
-    const snapshotId = input.snapshotId ?? `snap_${this.#ulid()}`
-    const data = { snapshotId, state: input.state, ...(input.description !== undefined && { description: input.description }) }
-    this.record('snapshot.created', data, { checkpoint: true })
+    let snapshotId = ''
+    this.#build(
+      'snapshot.created',
+      () => {
+        snapshotId = input.snapshotId ?? `snap_${this.#ulid()}`
+        return { snapshotId, state: input.state, ...(input.description !== undefined && { description: input.description }) }
+      },
+      { checkpoint: true },
+    )
     return snapshotId
   }
 
   annotate(input: AnnotationInput): string {
-    const annotationId = input.annotationId ?? `ann_${this.#ulid()}`
-    this.record('annotation.added', { ...input, annotationId })
+    let annotationId = ''
+    this.#build('annotation.added', () => {
+      annotationId = input.annotationId ?? `ann_${this.#ulid()}`
+      return { ...input, annotationId }
+    })
     return annotationId
+  }
+
+  /** Records what `build` makes of the app's input; an input that cannot be read is refused like a bad payload. */
+  #build<T extends RecordableEventType>(type: T, build: () => EventData<T>, options?: RecordOptions): boolean {
+    let data: EventData<T>
+    try {
+      data = build()
+    } catch (error) {
+      this.#counts.rejected++
+      this.#fail(new TapedeckError('invalid_event_data', `Cannot read the input of "${type}": ${describeError(error)}.`, { cause: error }), 'invalid_event_data')
+      return false
+    }
+    return this.#accept(type, data, options, false)
   }
 
   pause(): void {
@@ -711,6 +754,7 @@ class RecorderClient implements Recorder {
 
   #report(error: ErrorInfo): void {
     this.#publish({ error, errors: [...this.#status.getSnapshot().errors, error].slice(-MAX_ERRORS_KEPT) })
+    this.#warn(error)
     try {
       this.#options.onError?.(error)
     } catch {
@@ -860,6 +904,10 @@ async function toArrayBuffer(data: Blob | ArrayBuffer | ArrayBufferView): Promis
   if (data instanceof ArrayBuffer) return data.slice(0)
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice().buffer
   throw new TapedeckError('invalid_blob', 'attach() takes a Blob, an ArrayBuffer or a typed array.')
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
 }
 
 function pick<T extends object, K extends keyof T>(object: T, ...keys: K[]): Pick<T, K> {

@@ -49,6 +49,17 @@ export interface RecorderOptions {
   maxBlobBytes?: number
   /** Called with every error the recorder reports (also visible in `getSnapshot().errors`). */
   onError?: (error: ErrorInfo) => void
+  /**
+   * Capture calls (`record`, `snapshot`, `annotate`, `transcript`, `recordInteraction`, audio and
+   * consent) never throw into the page: they report. `true` makes each such report a thrown
+   * `TapedeckError` instead (for tests and development). Default false.
+   */
+  strict?: boolean
+  /**
+   * Tells the console once per error code what went wrong and what to do. Default: on in
+   * development builds (the bundler's `NODE_ENV` is not `production`), off otherwise.
+   */
+  debug?: boolean
   /** Injectable environment, for tests. */
   clock?: Clock
   lifecycle?: PageLifecycle
@@ -338,15 +349,20 @@ export interface DeadLettersApi {
 
 export interface Recorder {
   start(options?: StartOptions): Promise<SessionInfo>
-  record<T extends RecordableEventType>(type: T, data: EventData<T>, options?: RecordOptions): void
+  /**
+   * Records an event of the current session. Never throws (unless `strict: true`): `true` when the
+   * event was accepted; `false` when it was refused (reported with a code: `no_active_session`,
+   * `not_serializable`, `invalid_event_data`…), withheld for lack of consent, or the session is paused.
+   */
+  record<T extends RecordableEventType>(type: T, data: EventData<T>, options?: RecordOptions): boolean
   /**
    * Stores binary data (an audio slice, a file) with the current session, durably, and uploads
    * it with `PUT …/blobs/{blobId}/{part}` (PROTOCOL.md §3). Record an event that names the
    * returned `blobId` so a player can find it.
    */
   attach(data: Blob | ArrayBuffer | ArrayBufferView, options?: AttachOptions): Promise<AttachmentRef>
-  /** Records `transcript.segment`. */
-  transcript(segment: TranscriptInput): void
+  /** Records `transcript.segment`; `true` when accepted (as `record()`). */
+  transcript(segment: TranscriptInput): boolean
   /** Microphone and assistant audio, durable slice by slice (`audio.input` / `audio.output`). */
   readonly audio: AudioApi
   readonly consent: ConsentApi
@@ -358,9 +374,9 @@ export interface Recorder {
    * legal hold. Returns the number of local sessions deleted.
    */
   erase(target: { sessionId: string } | { userId: string }, options?: { remote?: boolean }): Promise<number>
-  /** Records `snapshot.created` (a checkpoint); returns its id. */
+  /** Records `snapshot.created` (a checkpoint); returns its id (empty when the input could not be read). */
   snapshot(input: SnapshotInput): string
-  /** Records `annotation.added`; returns its id. */
+  /** Records `annotation.added`; returns its id (empty when the input could not be read). */
   annotate(input: AnnotationInput): string
   pause(): void
   resume(): void
