@@ -135,6 +135,10 @@ class LazyRecorder implements ManagedRecorder {
     return this.recorder.erase(...args)
   }
 
+  recordInteraction(...args: Parameters<Recorder['recordInteraction']>): string {
+    return this.recorder.recordInteraction(...args)
+  }
+
   snapshot(input: SnapshotInput): string {
     return this.recorder.snapshot(input)
   }

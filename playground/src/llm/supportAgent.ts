@@ -91,7 +91,7 @@ export function createSupportAgent(options: { baseURL: string; fetch: typeof glo
 async function runTool(recorder: Recorder, call: { id: string; name: string; arguments: string }, events: TurnEvents): Promise<unknown> {
   const args = parseArgs(call.arguments)
   events.onTool({ id: call.id, name: call.name, args })
-  safely(() => recorder.record('tool.call.started', { toolCallId: call.id, name: call.name, args }))
+  recorder.record('tool.call.started', { toolCallId: call.id, name: call.name, args })
   const started = performance.now()
   let result: unknown
   try {
@@ -99,10 +99,10 @@ async function runTool(recorder: Recorder, call: { id: string; name: string; arg
     result = await lookupOrder(args as { orderId: string })
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    safely(() => recorder.record('tool.call.completed', { toolCallId: call.id, name: call.name, error: { message }, durationMs: performance.now() - started }))
+    recorder.record('tool.call.completed', { toolCallId: call.id, name: call.name, error: { message }, durationMs: performance.now() - started })
     return { error: message }
   }
-  safely(() => recorder.record('tool.call.completed', { toolCallId: call.id, name: call.name, result, durationMs: performance.now() - started }))
+  recorder.record('tool.call.completed', { toolCallId: call.id, name: call.name, result, durationMs: performance.now() - started })
   events.onTool({ id: call.id, name: call.name, args, result })
   return result
 }
@@ -112,14 +112,5 @@ function parseArgs(text: string): unknown {
     return JSON.parse(text || '{}')
   } catch {
     return { raw: text }
-  }
-}
-
-/** Recording must never break the chat (no session yet, consent withdrawn): the user's turn goes on. */
-function safely(record: () => void): void {
-  try {
-    record()
-  } catch (error) {
-    console.warn('Tapedeck did not record:', error)
   }
 }

@@ -15,6 +15,7 @@ import { browserLifecycle } from './pageLifecycle'
 import type { TailWriter } from './tailWriter'
 import { lazyAudio, type LazyAudio } from './lazyAudio'
 import { consoleWarnings } from './consoleWarnings'
+import { interactionEvents, interactionTime, type InteractionEvents } from './interactionEvents'
 import { checkEncryptForServer } from '../crypto/checkServerKey'
 import type { ErasureHost } from './erasure'
 import {
@@ -36,6 +37,7 @@ import type {
   AttachmentRef,
   DeadLettersApi,
   FlushResult,
+  Interaction,
   RecordOptions,
   Recorder,
   RecorderOptions,
@@ -238,7 +240,7 @@ class RecorderClient implements Recorder {
   }
 
   /** Whether the event was taken (false: refused and reported, withheld by consent, or paused). */
-  #accept<T extends RecordableEventType>(type: T, data: EventData<T>, options: RecordOptions | undefined, evenPaused: boolean): boolean {
+  #accept<T extends RecordableEventType>(type: T, data: EventData<T>, options: RecordOptions | undefined, evenPaused: boolean, ts?: number): boolean {
     try {
       if (this.#fatal) throw this.#fatal
       const session = this.#session
@@ -262,7 +264,7 @@ class RecorderClient implements Recorder {
         this.#publish({})
         return false
       }
-      this.#enqueue(type, json, options?.checkpoint === true)
+      this.#enqueue(type, json, options?.checkpoint === true, ts)
       return true
     } catch (error) {
       this.#counts.rejected++
@@ -345,6 +347,29 @@ class RecorderClient implements Recorder {
       return { ...input, annotationId }
     })
     return annotationId
+  }
+
+  recordInteraction(interaction: Interaction): string {
+    let callId = ''
+    let events: InteractionEvents
+    let ts: number
+    try {
+      callId = interaction.callId ?? `call_${this.#ulid()}`
+      ts = interactionTime(interaction.timestamp, this.#clock.wallNow())
+      events = interactionEvents(interaction, callId)
+    } catch (error) {
+      this.#counts.rejected++
+      this.#fail(isTapedeckError(error) ? error : new TapedeckError('invalid_event_data', `Cannot read the interaction: ${describeError(error)}.`, { cause: error }), 'invalid_event_data')
+      return ''
+    }
+    const [[startType, started], [endType, ended]] = events
+    if (!this.#accept(startType, started, undefined, false, ts)) return callId
+    if (!this.#accept(endType, ended, undefined, false, ts) && endType === 'provider.call.completed' && this.#session && !this.#session.paused) {
+      // A response the recorder cannot take (not JSON, too large): the call still gets an end.
+      const refused = this.#status.getSnapshot().error
+      this.#accept('provider.call.failed', { callId, error: { name: 'TapedeckError', message: refused?.message ?? 'The response could not be recorded.' } }, undefined, false, ts)
+    }
+    return callId
   }
 
   /** Records what `build` makes of the app's input; an input that cannot be read is refused like a bad payload. */
@@ -585,11 +610,12 @@ class RecorderClient implements Recorder {
     this.#enqueue(type, JSON.stringify(data))
   }
 
-  #enqueue(type: string, data: string, checkpoint = false): void {
+  /** `ts`: the wall-clock time of the event when it is not now (an interaction logged after the fact). */
+  #enqueue(type: string, data: string, checkpoint = false, ts?: number): void {
     const sessionId = this.#session!.id
     if (this.#buffer.length > 0 && this.#bufferSession !== sessionId) this.#post()
     this.#bufferSession = sessionId
-    this.#buffer.push(type, data, this.#clock.wallNow(), this.#clock.now(), checkpoint)
+    this.#buffer.push(type, data, ts ?? this.#clock.wallNow(), this.#clock.now(), checkpoint)
     this.#counts.accepted++
     if (this.#buffer.length >= this.#maxBatchEvents) this.#post()
     else this.#timer ??= setTimeout(this.#post, this.#flushIntervalMs)

@@ -238,6 +238,36 @@ export interface RecordOptions {
   checkpoint?: boolean
 }
 
+/** One LLM call, in the shape cost dashboards log it (`recorder.recordInteraction`). */
+export interface Interaction {
+  model: string
+  /** `openai`, `anthropic`, …; `unknown` when not given. */
+  provider?: string
+  /** The prompt: a string (one user message) or the messages sent. */
+  prompt?: string | unknown[]
+  response?: unknown
+  /** `total` is accepted and not stored: it is input + output. */
+  tokens?: { input: number; output: number; cached?: number; reasoning?: number; total?: number }
+  /** In US dollars. */
+  cost?: number
+  /** Milliseconds from request to the last byte. */
+  latency?: number
+  /** Milliseconds to the first token. */
+  ttft?: number
+  finishReason?: string
+  /** Request parameters (temperature, max tokens, …): stored as `params`. */
+  requestMetadata?: JsonObject
+  /** Defaults to a new id. */
+  callId?: string
+  /** The call failed: records `provider.call.failed` instead of `provider.call.completed`. */
+  error?: unknown
+  /**
+   * When the call happened (a Date or epoch ms), for one logged after the fact: both events carry
+   * it as their wall-clock `ts` (their `t` stays the moment they were recorded). Default: now.
+   */
+  timestamp?: Date | number
+}
+
 export interface SnapshotInput {
   snapshotId?: string
   description?: string
@@ -374,6 +404,12 @@ export interface Recorder {
    * legal hold. Returns the number of local sessions deleted.
    */
   erase(target: { sessionId: string } | { userId: string }, options?: { remote?: boolean }): Promise<number>
+  /**
+   * Records one LLM call as `provider.call.started` + `provider.call.completed` (or `.failed` when
+   * it has an `error`, or when the recorder cannot take its response); returns the call id (empty
+   * when the interaction could not be read). Never throws (unless `strict: true`).
+   */
+  recordInteraction(interaction: Interaction): string
   /** Records `snapshot.created` (a checkpoint); returns its id (empty when the input could not be read). */
   snapshot(input: SnapshotInput): string
   /** Records `annotation.added`; returns its id (empty when the input could not be read). */

@@ -52,6 +52,13 @@ export function createUlid(
   }
 }
 
+let shared: UlidGenerator | undefined
+
+/** A new id with a prefix (`msg_`, `call_`, …): a ULID, so ids sort by the time they were made. */
+export function createId(prefix: string): string {
+  return prefix + (shared ??= createUlid())()
+}
+
 /** A short random id with a prefix, for tabs and other page-local names. */
 export function randomId(prefix: string, length = 10): string {
   const bytes = new Uint8Array(length)
