@@ -153,6 +153,7 @@ test('two providers side by side have independent recorders', async () => {
 
 test('a recorder passed in is the one the hooks use, and the provider leaves it open', async () => {
   const recorder = outsideRecorder({ dbName: uniqueDb() })
+  await recorder.ready() // its worker started before the count
   const ref = recorderRef()
   const workers = countWorkers()
   try {

@@ -2,9 +2,8 @@ import { TapedeckError, isTapedeckError, toErrorInfo, type ErrorInfo, type Taped
 import type { EventData, RecordableEventType, SessionStartedData } from '../events/catalogue'
 import { ID_PATTERN, checkType, serializeData } from '../events/serialize'
 import { BatchBuilder, type PackedBatch } from '../events/PackedBatch'
-import { proxy, transfer } from 'comlink'
-import { connectEngine, type EngineConnection } from '../engine/connectEngine'
-import type { EngineCallbacks, EngineConfig, EngineSyncConfig, ExportFormat, IngestResult, SessionQuery } from '../engine/protocol'
+import type { EngineConnection } from '../engine/connectEngine'
+import type { ExportFormat, IngestResult, SessionQuery } from '../engine/protocol'
 import type { SyncStatus } from '../sync/syncStatus'
 import { browserClock } from '../util/clock'
 import { Store } from '../util/subscribable'
@@ -16,13 +15,15 @@ import type { TailWriter } from './tailWriter'
 import { lazyAudio, type LazyAudio } from './lazyAudio'
 import { consoleWarnings } from './consoleWarnings'
 import { interactionEvents, interactionTime, type InteractionEvents } from './interactionEvents'
-import { checkEncryptForServer } from '../crypto/checkServerKey'
+import { resolveOptions, type Settings } from './resolveOptions'
+import type { EngineHost } from './startEngine'
 import type { ErasureHost } from './erasure'
 import {
   consentConfig,
   grantedConsent,
   initialConsent,
   rememberConsent,
+  rememberedConsent,
   storageBlocked,
   withdrawnConsent,
   type ConsentConfig,
@@ -75,21 +76,22 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
 
 class RecorderClient implements Recorder {
   readonly #clock
-  readonly #flushIntervalMs
-  readonly #maxBatchEvents
-  readonly #maxEventBytes
+  readonly #settings: Settings
+  /** The engine starter, once loaded (`#connect`). */
+  #starter: typeof import('./startEngine') | undefined
   readonly #tab = randomId('t_')
   readonly #ulid = createUlid()
   readonly #status: Store<RecorderStatus>
-  #connection: Promise<EngineConnection | undefined>
-  readonly #compressionLevel: RecorderOptions['compressionLevel']
+  /** The engine once started (`#engine()`); until then, and after a close, nothing. */
+  #connection: Promise<EngineConnection | undefined> = Promise.resolve(undefined)
   /** Counts engines: an answer from an engine that was replaced is ignored. */
   #generation = 0
   /** How to send again each batch whose engine has not answered yet. */
   readonly #unanswered = new Map<string, () => void>()
   #lastAnswerAt = 0
   #watchdog: ReturnType<typeof setInterval> | undefined
-  readonly #stopListening: () => void
+  /** Stops listening to the page's lifecycle; set while the engine runs. */
+  #stopListening: (() => void) | undefined
 
   #session: ActiveSession | null = null
   readonly #buffer = new BatchBuilder()
@@ -105,6 +107,10 @@ class RecorderClient implements Recorder {
   #tailOpenings = 0
   #counts = { accepted: 0, durable: 0, dropped: 0, rejected: 0 }
   #closed = false
+  #closing: Promise<void> | undefined
+  /** Holders (`retain()`) not yet `release()`d, and the close the last release scheduled. */
+  #users = 0
+  #releaseTimer: ReturnType<typeof setTimeout> | undefined
   /** A configuration the engine refused: every call says so. */
   #fatal: TapedeckError | undefined
 
@@ -114,9 +120,10 @@ class RecorderClient implements Recorder {
   readonly audio: LazyAudio
   #authFailures = 0
   readonly #consentConfig: ConsentConfig
-  #consentStatus: ConsentStatus
-  /** The engine was started (consent allowed storage at least once). */
-  #connected: boolean
+  /** Read on first use (`#consent`): the remembered decision is in localStorage, not read on a server. */
+  #consentStatus: ConsentStatus | undefined
+  /** The engine was started (first use, with consent to store). */
+  #connected = false
   #withheld = 0
 
   readonly #options: RecorderOptions
@@ -127,28 +134,9 @@ class RecorderClient implements Recorder {
     this.#options = options
     this.#warn = consoleWarnings(options.debug)
     this.#clock = options.clock ?? browserClock
-    this.#flushIntervalMs = positive(options.flushIntervalMs, 50, 'flushIntervalMs')
-    this.#maxBatchEvents = positive(options.maxBatchEvents, 256, 'maxBatchEvents')
-    this.#maxEventBytes = positive(options.maxEventBytes, 256 * 1024, 'maxEventBytes')
-    const compressionLevel = options.compressionLevel
-    if (compressionLevel !== undefined && (!Number.isInteger(compressionLevel) || compressionLevel < 0 || compressionLevel > 9)) {
-      throw new TapedeckError('invalid_options', `compressionLevel must be a whole number from 0 to 9, got ${compressionLevel}.`)
-    }
+    this.#settings = resolveOptions(options)
     this.#status = new Store<RecorderStatus>(INITIAL_STATUS)
-    this.#compressionLevel = options.compressionLevel
-    for (const name of ['retainSyncedMs', 'maxLocalBytes'] as const) positive(options[name], 1, name)
-    if (options.onFull !== undefined && options.onFull !== 'drop-newest' && options.onFull !== 'drop-oldest') {
-      throw new TapedeckError('invalid_options', `onFull must be 'drop-newest' or 'drop-oldest', got ${JSON.stringify(options.onFull)}.`)
-    }
-    if (options.capture !== undefined && options.capture !== 'full' && options.capture !== 'metadata') {
-      throw new TapedeckError('invalid_options', `capture must be 'full' or 'metadata', got ${JSON.stringify(options.capture)}.`)
-    }
-    if (options.encryptForServer !== undefined) checkEncryptForServer(options)
-    this.#consentConfig = consentConfig(options.consent, options.dbName ?? 'tapedeck')
-    this.#consentStatus = initialConsent(this.#consentConfig)
-    // Consent required and not given: IndexedDB is not even opened until it is.
-    this.#connected = !storageBlocked(this.#consentStatus)
-    this.#connection = this.#connected ? this.#connect(false) : Promise.resolve(undefined)
+    this.#consentConfig = consentConfig(options.consent, this.#settings.dbName)
     this.audio = lazyAudio(
       {
         // The capture reports failures itself, naming the part: store without reporting.
@@ -159,7 +147,7 @@ class RecorderClient implements Recorder {
           const startedAt = this.#session?.startedAt
           return startedAt === null || startedAt === undefined ? null : Math.max(0, this.#clock.now() - startedAt)
         },
-        audioAllowed: () => this.#consentStatus.scopes.audio && !storageBlocked(this.#consentStatus),
+        audioAllowed: () => this.#consent.scopes.audio && !storageBlocked(this.#consent),
         report: (error) => this.#report(error),
         newId: (prefix) => `${prefix}${this.#ulid()}`,
       },
@@ -170,10 +158,72 @@ class RecorderClient implements Recorder {
       grant: (scopes) => this.#grant(scopes).catch((error: unknown) => this.#fail(error, 'storage_failed')),
       withdraw: (withdrawOptions) => this.#withdraw(withdrawOptions).catch((error: unknown) => this.#fail(error, 'storage_failed')),
     }
-    this.#publish({ consent: this.#consentStatus })
+    // Without the remembered decision until first use: nothing is read from the page before then.
+    this.#publish({ consent: initialConsent(this.#consentConfig, undefined) })
+    this.sessions = this.#createSessionsApi()
+    this.deadLetters = this.#createDeadLettersApi()
+  }
+
+  // Both read the remembered consent decision first (a read, no side effect): the status shows it.
+  subscribe = (listener: () => void) => {
+    void this.#consent
+    return this.#status.subscribe(listener)
+  }
+  getSnapshot = () => {
+    void this.#consent
+    return this.#status.getSnapshot()
+  }
+
+  /**
+   * Starts the engine now rather than on first use: start-up recovers sessions a closed tab left
+   * open and uploads what earlier pages stored. Nothing starts before consent allows storing.
+   */
+  mount(): void {
+    void this.#engine()
+  }
+
+  /** A holder (a React provider) uses the recorder: mount it, and take back a close `release()` scheduled — or reopen it after that close. */
+  retain(): void {
+    this.#users++
+    clearTimeout(this.#releaseTimer)
+    this.#releaseTimer = undefined
+    if (this.#closed) this.#reopen()
+    this.mount()
+  }
+
+  /**
+   * A holder let go. When none is left, the recorder closes a task later, unless a holder takes
+   * it again first (React's StrictMode and Fast Refresh unmount and mount again in one go).
+   */
+  release(): void {
+    this.#users = Math.max(0, this.#users - 1)
+    if (this.#users > 0 || this.#releaseTimer !== undefined) return
+    this.#releaseTimer = setTimeout(() => {
+      this.#releaseTimer = undefined
+      if (this.#users === 0) void (this.#closing ??= this.#shutDown(true)).catch(() => undefined)
+    }, 0)
+  }
+
+  async ready(): Promise<void> {
+    await this.#engine()
+    if (this.#fatal) throw this.#fatal
+  }
+
+  /** The engine, started on first use (start, a batch, reads, `ready`, `mount`) — never before consent allows storing. */
+  #engine(): Promise<EngineConnection | undefined> {
+    if (!this.#connected && !this.#closed && !storageBlocked(this.#consent)) {
+      this.#connected = true
+      this.#listen()
+      this.#connection = this.#connect(false)
+    }
+    return this.#connection
+  }
+
+  #listen(): void {
     const engine = (call: (api: EngineConnection['api']) => Promise<unknown>) =>
       void this.#connection.then((connection) => connection && call(connection.api)).catch(() => undefined)
-    this.#stopListening = (options.lifecycle ?? browserLifecycle).subscribe({
+    this.#stopListening?.()
+    this.#stopListening = (this.#options.lifecycle ?? browserLifecycle).subscribe({
       // The page may be going away: hand everything over now, not in 50 ms, and keep a copy of
       // what the worker has not confirmed, in case the worker goes down with the page.
       hide: () => {
@@ -183,16 +233,14 @@ class RecorderClient implements Recorder {
       show: () => engine((api) => api.pageVisible()),
       connectivity: (online) => engine((api) => api.setOnline(online)),
     })
-    this.sessions = this.#createSessionsApi()
-    this.deadLetters = this.#createDeadLettersApi()
   }
 
-  subscribe = (listener: () => void) => this.#status.subscribe(listener)
-  getSnapshot = () => this.#status.getSnapshot()
-
-  async ready(): Promise<void> {
-    await this.#connection
-    if (this.#fatal) throw this.#fatal
+  get #consent(): ConsentStatus {
+    if (this.#consentStatus) return this.#consentStatus
+    const status = initialConsent(this.#consentConfig, rememberedConsent(this.#consentConfig))
+    this.#consentStatus = status
+    this.#publish({ consent: status })
+    return status
   }
 
   async start(options: StartOptions = {}): Promise<SessionInfo> {
@@ -213,11 +261,11 @@ class RecorderClient implements Recorder {
         `Session id ${JSON.stringify(id)} is not usable: use 1 to 128 letters, digits, "_" or "-".`,
       )
     }
-    const data = serializeData('session.started', this.#startedData(metadata), this.#maxEventBytes)
+    const data = serializeData('session.started', this.#startedData(metadata), this.#settings.maxEventBytes)
     const session: ActiveSession = { id, paused: false, startedAt: null, resumed: false }
     if (typeof metadata.userId === 'string') session.userId = metadata.userId
     this.#session = session
-    if (storageBlocked(this.#consentStatus)) {
+    if (storageBlocked(this.#consent)) {
       // Nothing is stored before consent: the session begins for real on `consent.grant()`.
       session.deferred = data
       this.#publish({ state: 'recording', session: { id, startedAt: null, resumed: false } })
@@ -244,7 +292,7 @@ class RecorderClient implements Recorder {
     try {
       if (this.#fatal) throw this.#fatal
       const session = this.#session
-      if (this.#consentStatus.state === 'withdrawn' && !this.#closed) {
+      if (this.#consent.state === 'withdrawn' && !this.#closed) {
         // After a withdrawal the app may go on recording as before: nothing is kept, nothing breaks.
         this.#withheld++
         this.#publish({})
@@ -258,7 +306,7 @@ class RecorderClient implements Recorder {
       }
       checkType(type)
       if (session.paused && !evenPaused) return false
-      const json = serializeData(type, data, this.#maxEventBytes)
+      const json = serializeData(type, data, this.#settings.maxEventBytes)
       if (!this.#allows(type)) {
         this.#withheld++
         this.#publish({})
@@ -307,15 +355,15 @@ class RecorderClient implements Recorder {
     }
     const mimeType = options.mimeType ?? ((data instanceof Blob && data.type) || 'application/octet-stream')
     const bytes = await toArrayBuffer(data)
-    const limit = this.#options.maxBlobBytes ?? 16 * 1024 * 1024
+    const limit = this.#settings.maxBlobBytes
     if (bytes.byteLength > limit) {
       throw new TapedeckError('invalid_blob', `The attachment is ${bytes.byteLength} bytes, over maxBlobBytes (${limit}): split it into parts.`)
     }
-    const connection = await this.#connection
+    const connection = await this.#engine()
     if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
     const size = bytes.byteLength
     const input = { sessionId: session.id, blobId, part, mimeType, bytes, ...pick(options, 'track', 'startT', 'durationMs') }
-    const result = await connection.api.storeBlob(connection.kind === 'worker' ? transfer(input, [bytes]) : input)
+    const result = await connection.api.storeBlob(connection.kind === 'worker' ? this.#starter!.transfer(input, [bytes]) : input)
     if (result.error) throw new TapedeckError(result.error.code, result.error.message)
     return { sessionId: session.id, blobId, part, mimeType, bytes: size }
   }
@@ -429,15 +477,28 @@ class RecorderClient implements Recorder {
     return { sessionId: session.id, lastSeq: outcome?.lastSeq ?? -1 }
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return
+  close(): Promise<void> {
+    clearTimeout(this.#releaseTimer)
+    this.#releaseTimer = undefined
+    return (this.#closing ??= this.#shutDown(false))
+  }
+
+  /** `released`: the last holder let go; a holder that takes the recorder again while it flushes keeps it open. */
+  async #shutDown(released: boolean): Promise<void> {
     await this.audio.stopAll()
     await this.flush()
+    if (released && this.#users > 0) {
+      this.#closing = undefined
+      return
+    }
     this.#closed = true
     this.#session = null
-    this.#stopListening()
+    this.#stopListening?.()
+    this.#stopListening = undefined
     clearInterval(this.#watchdog)
+    this.#watchdog = undefined
     this.#tail?.close()
+    this.#tail = undefined
     this.#publish({ state: 'closed', session: null })
     const connection = await this.#connection
     // Let the engine release its locks and database, but do not wait on a worker that is gone.
@@ -445,105 +506,43 @@ class RecorderClient implements Recorder {
     connection?.terminate()
   }
 
+  /** A closed recorder taken again (`retain()`: a provider mounted again): as new, its engine started on first use. */
+  #reopen(): void {
+    this.#closed = false
+    this.#closing = undefined
+    this.#connected = false
+    this.#connection = Promise.resolve(undefined)
+    this.#generation++
+    this.#tailOpenings++
+    this.#publish({ state: 'idle', ready: false, engine: null, storage: null })
+  }
+
   // — internals —
 
-  async #connect(mainThread: boolean) {
-    const options = this.#options
-    const compressionLevel = this.#compressionLevel
-    const readyTimeoutMs = options.workerReadyTimeoutMs ?? 10_000
-    const sync = this.#syncConfig()
-    const config: EngineConfig = {
-      dbName: options.dbName ?? 'tapedeck',
-      storage: options.storage ?? 'indexeddb',
-      ...(compressionLevel !== undefined && { compressionLevel }),
-      capture: this.#captureMode(),
-      ...(options.encryption && { encryption: { ...(options.encryption.key && { key: options.encryption.key }) } }),
-      ...(options.encryptForServer && { encryptForServer: { publicKey: options.encryptForServer.publicKey } }),
-      ...pick(options, 'redact', 'retainSyncedMs', 'maxLocalBytes', 'onFull'),
-      ...(sync && { sync }),
-      // A replacement for this tab's own worker: its session is not left over, it goes on.
-      ...(mainThread && { recover: false }),
-    }
+  /** Starts the engine (`startEngine.ts`, loaded now: nothing of it is needed before). */
+  async #connect(mainThread: boolean): Promise<EngineConnection | undefined> {
     try {
-      // Loaded beside the engine, not after it (see tailWriter).
-      const tailModule = typeof indexedDB === 'undefined' ? undefined : import('./tailWriter')
-      tailModule?.catch(() => undefined)
-      let connection = await connectEngine({
-        useWorker: !mainThread && (options.useWorker ?? true),
-        ...pick(options, 'workerUrl', 'createWorker'),
-        readyTimeoutMs,
-      })
-      if (connection.fallbackReason) this.#report(toErrorInfo(connection.fallbackReason, 'worker_unavailable'))
-      const callbacks = this.#engineCallbacks()
-      const lend = (kind: EngineConnection['kind']) => (kind === 'worker' ? proxy(callbacks) : callbacks)
-      if (sync && options.getToken) config.sync!.token = await this.#fetchToken()
-      let info
-      try {
-        info = await withTimeout(connection.api.init(config, lend(connection.kind)), readyTimeoutMs, 'the worker did not open its storage')
-      } catch (cause) {
-        if (connection.kind === 'main-thread') throw cause
-        // The worker loaded but could not start (a module it imports failed, say): run here.
-        connection.terminate()
-        connection = await connectEngine({ useWorker: false, readyTimeoutMs: 0 })
-        this.#report(toErrorInfo(cause, 'worker_unavailable'))
-        info = await connection.api.init(config, lend(connection.kind))
-      }
-      if (info.fatal) {
-        this.#fatal = new TapedeckError(info.fatal.code, info.fatal.message)
-        this.#report(info.fatal)
-        connection.terminate()
-        return undefined
-      }
-      if (info.error) this.#report(info.error)
-      // Ready means a closing page can save what its worker has not confirmed: open that first.
-      this.#tail?.close()
-      this.#tail = undefined
-      if (info.storage === 'indexeddb' && tailModule) {
-        await withTimeout(this.#openTail(tailModule, config), readyTimeoutMs, 'the page-hide copy did not load').catch(() => undefined)
-      }
-      this.#publish({
-        ready: true,
-        engine: connection.kind,
-        storage: info.storage,
-        durable: info.storage === 'indexeddb',
-        recovered: info.recovered,
-      })
-      return connection
+      this.#starter ??= await import('./startEngine')
     } catch (error) {
-      // Nothing can store events (a broken redaction rule in the worker, say): report it, and
-      // every batch from now on is counted as dropped rather than hanging.
       this.#report(toErrorInfo(error, 'storage_unavailable'))
       return undefined
     }
+    return this.#starter.startEngine(this.#engineHost(), mainThread)
   }
 
-  #syncConfig(): EngineSyncConfig | undefined {
-    const { endpoint, transport } = this.#options
-    const custom = typeof transport === 'function'
-    if (endpoint === undefined && !custom) return undefined
-    const backoff = { baseMs: 1000, capMs: 5 * 60_000, ...this.#options.retry }
+  #engineHost(): EngineHost {
     return {
-      transport: custom ? 'custom' : (transport ?? 'http'),
-      ...(endpoint !== undefined && { endpoint }),
-      headers: { ...this.#options.headers },
-      maxBatchBytes: positive(this.#options.maxBatchBytes, 512 * 1024, 'maxBatchBytes'),
-      mode: this.#options.sync ?? 'auto',
-      backoff,
-      delayMs: this.#options.syncDelayMs ?? 250,
-      intervalMs: positive(this.#options.syncIntervalMs, 30_000, 'syncIntervalMs'),
-      requestTimeoutMs: positive(this.#options.requestTimeoutMs, 30_000, 'requestTimeoutMs'),
-    }
-  }
-
-  /** What the engine may call back on the page: sync status, a custom transport. */
-  #engineCallbacks(): EngineCallbacks {
-    const { transport } = this.#options
-    const timeoutMs = this.#options.requestTimeoutMs ?? 30_000
-    return {
+      options: this.#options,
+      settings: this.#settings,
+      captureMode: () => this.#captureMode(),
+      fetchToken: () => this.#fetchToken(),
       onSyncStatus: (status) => this.#onSyncStatus(status),
-      ...(typeof transport === 'function' && {
-        transport: (batch, { headers }) => transport(batch, { headers, signal: AbortSignal.timeout(timeoutMs) }),
-      }),
+      report: (error) => this.#report(error),
+      publish: (patch) => this.#publish(patch),
+      fatal: (error) => {
+        this.#fatal = error
+      },
+      tail: (open) => this.#openTail(open),
     }
   }
 
@@ -576,7 +575,7 @@ class RecorderClient implements Recorder {
 
   async syncNow(): Promise<SyncStatus | null> {
     await this.flush()
-    const connection = await this.#connection
+    const connection = await this.#engine()
     const status = (await connection?.api.syncNow()) ?? null
     if (status) this.#publish({ sync: status })
     return status
@@ -585,7 +584,7 @@ class RecorderClient implements Recorder {
   #createDeadLettersApi(): DeadLettersApi {
     const engine = async () => {
       this.#assertConnected()
-      const connection = await this.#connection
+      const connection = await this.#engine()
       if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
       return connection.api
     }
@@ -617,8 +616,8 @@ class RecorderClient implements Recorder {
     this.#bufferSession = sessionId
     this.#buffer.push(type, data, ts ?? this.#clock.wallNow(), this.#clock.now(), checkpoint)
     this.#counts.accepted++
-    if (this.#buffer.length >= this.#maxBatchEvents) this.#post()
-    else this.#timer ??= setTimeout(this.#post, this.#flushIntervalMs)
+    if (this.#buffer.length >= this.#settings.maxBatchEvents) this.#post()
+    else this.#timer ??= setTimeout(this.#post, this.#settings.flushIntervalMs)
   }
 
   /** Hands the buffer to the engine as one batch; resolves when it is stored. */
@@ -677,7 +676,7 @@ class RecorderClient implements Recorder {
           this.#unanswered.delete(batch.batchId)
           settle()
         }
-        void this.#connection
+        void this.#engine()
           .then((connection) => {
             if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
             return connection.api.ingest(batch, resend)
@@ -696,7 +695,7 @@ class RecorderClient implements Recorder {
 
   /** While batches wait for an answer, checks now and then that the engine still answers at all. */
   #watch(): void {
-    const limit = this.#options.workerWatchdogMs ?? 20_000
+    const limit = this.#settings.workerWatchdogMs
     this.#watchdog ??= setInterval(() => {
       if (this.#unanswered.size === 0) {
         clearInterval(this.#watchdog)
@@ -707,7 +706,7 @@ class RecorderClient implements Recorder {
       const current = this.#connection
       void current.then(async (connection) => {
         if (!connection || connection.kind === 'main-thread') return
-        const alive = await withTimeout(connection.api.ping(), Math.min(limit, 2000), 'no answer').catch(() => false)
+        const alive = await this.#starter!.withTimeout(connection.api.ping(), Math.min(limit, 2000), 'no answer').catch(() => false)
         if (!alive && this.#connection === current) await this.#replaceEngine(connection)
       })
     }, Math.max(50, limit / 4))
@@ -745,7 +744,7 @@ class RecorderClient implements Recorder {
     const engine = async () => {
       this.#assertConnected()
       await this.flush()
-      const connection = await this.#connection
+      const connection = await this.#engine()
       if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
       return connection.api
     }
@@ -801,21 +800,23 @@ class RecorderClient implements Recorder {
 
   /** Whether consent lets an event of this type be stored now. */
   #allows(type: string): boolean {
-    const consent = this.#consentStatus
+    const consent = this.#consent
     if (storageBlocked(consent)) return false
     return type !== 'user.action' || consent.scopes.actions
   }
 
   /** The session's events are being stored (it began with consent). */
   #storing(session: ActiveSession): boolean {
-    return session.deferred === undefined && !storageBlocked(this.#consentStatus)
+    return session.deferred === undefined && !storageBlocked(this.#consent)
   }
 
-  /** The page's copy of unconfirmed batches at page hide (see tailWriter). */
-  async #openTail(module: Promise<typeof import('./tailWriter')>, config: EngineConfig): Promise<void> {
+  /** The page's copy of unconfirmed batches at page hide (see tailWriter), replacing any earlier one. */
+  async #openTail(open: () => Promise<TailWriter>): Promise<void> {
+    this.#tail?.close()
+    this.#tail = undefined
     const opening = ++this.#tailOpenings
     try {
-      const tail = await (await module).openTailWriter(config.dbName, config.redact, () => this.#captureMode())
+      const tail = await open()
       if (opening === this.#tailOpenings && !this.#closed) this.#tail = tail
       else tail.close()
     } catch {
@@ -826,7 +827,7 @@ class RecorderClient implements Recorder {
 
   /** Text is kept only with consent to content. */
   #captureMode(): 'full' | 'metadata' {
-    return this.#consentStatus.scopes.content ? (this.#options.capture ?? 'full') : 'metadata'
+    return this.#consent.scopes.content ? (this.#options.capture ?? 'full') : 'metadata'
   }
 
   #setConsent(status: ConsentStatus): void {
@@ -837,7 +838,7 @@ class RecorderClient implements Recorder {
 
   async #grant(asked: Partial<ConsentScopes> = {}): Promise<void> {
     this.#assertOpen()
-    const before = this.#consentStatus
+    const before = this.#consent
     const next = grantedConsent(this.#consentConfig, asked)
     // Batches recorded under the old scopes are handed over first: a narrower scope never
     // applies late, a wider one never early.
@@ -845,8 +846,7 @@ class RecorderClient implements Recorder {
     this.#setConsent(next)
     if (!next.scopes.audio) await this.audio.stopAll()
     if (!this.#connected) {
-      this.#connected = true
-      this.#connection = this.#connect(false)
+      void this.#engine()
     } else if (before.scopes.content !== next.scopes.content || storageBlocked(before)) {
       const capture = this.#captureMode()
       await this.#connection.then((connection) => connection?.api.setCapture(capture))
@@ -907,14 +907,14 @@ class RecorderClient implements Recorder {
     return {
       endpoint: this.#options.endpoint,
       headers: this.#options.headers,
-      engine: async () => (this.#connected ? (await this.#connection)?.api : undefined),
+      engine: async () => (await this.#engine())?.api,
       token: async () => (this.#options.getToken ? this.#fetchToken() : undefined),
       report: (error) => this.#report(error),
     }
   }
 
   #assertConnected(): void {
-    if (!this.#connected) {
+    if (!this.#connected && storageBlocked(this.#consent)) {
       throw new TapedeckError('consent_required', 'Consent is required and was not given: nothing is stored, so there is nothing to read yet.')
     }
   }
@@ -940,20 +940,4 @@ function pick<T extends object, K extends keyof T>(object: T, ...keys: K[]): Pic
   const out = {} as Pick<T, K>
   for (const key of keys) if (object[key] !== undefined) out[key] = object[key]
   return out
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new TapedeckError('invalid_options', `${name} must be a positive number, got ${value}.`)
-  }
-  return value
 }

@@ -433,4 +433,14 @@ export interface Recorder {
   readonly sessions: SessionsApi
   /** Flushes, stops listening to the page and ends the worker. The session stays open (resumable). */
   close(): Promise<void>
+  /**
+   * Starts the engine now instead of on first use (the first `start`, batch, `ready` or read):
+   * start-up recovers sessions a closed tab left open and uploads what earlier pages stored.
+   * `createRecorder` itself does nothing (safe during server rendering and in tests).
+   */
+  mount(): void
+  /** A holder (a React provider) uses the recorder: `mount()`s it, cancels a close its last `release()` scheduled, and reopens it after that close. */
+  retain(): void
+  /** A holder let go: when none is left, the recorder closes a task later, unless one takes it again first (StrictMode). */
+  release(): void
 }
