@@ -1,4 +1,5 @@
-import type { AudioCapture, AudioHost } from '../audio/createAudioCapture'
+import type { AudioHost } from '../audio/AudioHost'
+import type { AudioCapture } from '../audio/createAudioCapture'
 import { toErrorInfo } from '../errors'
 import { AUDIO_OFF } from './initialStatus'
 import type { AudioApi, AudioStatus } from './types'

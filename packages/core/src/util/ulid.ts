@@ -19,12 +19,6 @@ export function encodeTime(now: number): string {
   return out
 }
 
-export function decodeTime(id: string): number {
-  let time = 0
-  for (let i = 0; i < TIME_LENGTH; i++) time = time * 32 + ALPHABET.indexOf(id[i]!)
-  return time
-}
-
 /** Makes a monotonic ULID generator. `random` fills bytes (injectable for tests). */
 export function createUlid(
   random: (bytes: Uint8Array) => void = (bytes) => crypto.getRandomValues(bytes),
