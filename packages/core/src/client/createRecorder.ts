@@ -3,7 +3,7 @@ import type { EventData, RecordableEventType, SessionStartedData } from '../even
 import { ID_PATTERN, checkType, serializeData } from '../events/serialize'
 import { BatchBuilder, type PackedBatch } from '../events/PackedBatch'
 import type { EngineConnection } from '../engine/connectEngine'
-import type { ExportFormat, IngestResult, SessionQuery } from '../engine/protocol'
+import type { IngestResult } from '../engine/protocol'
 import type { SyncStatus } from '../sync/syncStatus'
 import { browserClock } from '../util/clock'
 import { Store } from '../util/subscribable'
@@ -16,6 +16,7 @@ import { lazyAudio, type LazyAudio } from './lazyAudio'
 import { consoleWarnings } from './consoleWarnings'
 import { interactionEvents, interactionTime, type InteractionEvents } from './interactionEvents'
 import { resolveOptions, type Settings } from './resolveOptions'
+import { deadLettersApi, sessionsApi, type ReadHost } from './readApis'
 import type { EngineHost } from './startEngine'
 import type { ErasureHost } from './erasure'
 import {
@@ -160,8 +161,22 @@ class RecorderClient implements Recorder {
     }
     // Without the remembered decision until first use: nothing is read from the page before then.
     this.#publish({ consent: initialConsent(this.#consentConfig, undefined) })
-    this.sessions = this.#createSessionsApi()
-    this.deadLetters = this.#createDeadLettersApi()
+    const reads: ReadHost = {
+      engine: async (flushFirst) => {
+        this.#assertConnected()
+        if (flushFirst) await this.flush()
+        const connection = await this.#engine()
+        if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
+        return connection.api
+      },
+      forget: (sessionId) => {
+        if (this.#session?.id !== sessionId) return
+        this.#session = null
+        this.#publish({ state: 'idle', session: null })
+      },
+    }
+    this.sessions = sessionsApi(reads)
+    this.deadLetters = deadLettersApi(reads)
   }
 
   // Both read the remembered consent decision first (a read, no side effect): the status shows it.
@@ -581,20 +596,6 @@ class RecorderClient implements Recorder {
     return status
   }
 
-  #createDeadLettersApi(): DeadLettersApi {
-    const engine = async () => {
-      this.#assertConnected()
-      const connection = await this.#engine()
-      if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
-      return connection.api
-    }
-    return {
-      list: async () => (await engine()).deadLetters(),
-      retry: async (sessionId?: string) => (await engine()).retryDeadLetters(sessionId),
-      discard: async (sessionId?: string) => (await engine()).discardDeadLetters(sessionId),
-    }
-  }
-
   #startedData(metadata: Omit<StartOptions, 'sessionId'>): SessionStartedData {
     const data: SessionStartedData = { ...metadata, recorder: { version: VERSION } }
     if (typeof location !== 'undefined') {
@@ -738,39 +739,6 @@ class RecorderClient implements Recorder {
         resolve()
       }),
     )
-  }
-
-  #createSessionsApi(): SessionsApi {
-    const engine = async () => {
-      this.#assertConnected()
-      await this.flush()
-      const connection = await this.#engine()
-      if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
-      return connection.api
-    }
-    return {
-      list: async (query: SessionQuery = {}) => (await engine()).listSessions(query),
-      get: async (id: string) => (await engine()).getSession(id),
-      events: async (id: string, { fromSeq, limit }: { fromSeq?: number; limit?: number } = {}) =>
-        (await engine()).readEvents(id, fromSeq, limit),
-      export: async (id: string, format: ExportFormat = 'jsonl') => {
-        const bytes = await (await engine()).exportSession(id, format)
-        if (!bytes) throw new TapedeckError('session_not_found', `There is no session ${JSON.stringify(id)} in this browser.`)
-        return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: format === 'jsonl' ? 'application/x-ndjson' : 'application/gzip' })
-      },
-      blobs: async (id: string) => (await engine()).listBlobs(id),
-      blob: async (id: string, blobId: string, part = 0) => {
-        const stored = await (await engine()).getBlob(id, blobId, part)
-        return stored && new Blob([stored.bytes], { type: stored.mimeType })
-      },
-      delete: async (id: string) => {
-        if (this.#session?.id === id) {
-          this.#session = null
-          this.#publish({ state: 'idle', session: null })
-        }
-        return (await engine()).deleteSession(id)
-      },
-    }
   }
 
   #sessionInfo(session: ActiveSession): Promise<SessionInfo> {
