@@ -70,7 +70,11 @@ interface ActiveSession {
   resumed: boolean
 }
 
-/** Creates the recorder. Nothing touches the page until this is called (safe to import on a server). */
+/**
+ * Creates the recorder. It does nothing until it is used — no worker, no IndexedDB, no listener,
+ * no localStorage read — so it is safe to make during server rendering, in a render React throws
+ * away, or in a test. The first `start()`, batch, `ready()`, read or `mount()` starts it.
+ */
 export function createRecorder(options: RecorderOptions = {}): Recorder {
   return new RecorderClient(options)
 }
