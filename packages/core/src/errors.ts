@@ -82,6 +82,8 @@ export interface ErrorInfo {
   code: TapedeckErrorCode
   message: string
   at: number
+  /** What went wrong underneath (a payload's getter that threw, say). Only on the page: never sent to the worker. */
+  cause?: unknown
 }
 
 export function toErrorInfo(error: unknown, fallback: TapedeckErrorCode, at = Date.now()): ErrorInfo {

@@ -18,6 +18,7 @@ export type {
   ConsentStatus,
   EncryptionOptions,
   EncryptForServerOptions,
+  Interaction,
   TranscriptInput,
   AttachOptions,
   AttachmentRef,
@@ -37,6 +38,8 @@ export type {
 export type { PageLifecycle } from './client/pageLifecycle'
 export { TapedeckError, isTapedeckError, type ErrorInfo, type TapedeckErrorCode } from './errors'
 export * from './events/catalogue'
+export { describeError } from './events/describeError'
+export { createId } from './util/ulid'
 export type { ExportFormat, SessionPage, SessionQuery, StorageKind } from './engine/protocol'
 export type { ChunkRecord, SessionCounters, SessionRecord, SessionSealing, SessionStatus } from './storage/schema'
 export type { CompressionLevel } from './storage/encodeBatch'

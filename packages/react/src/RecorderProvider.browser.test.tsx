@@ -76,7 +76,8 @@ test('a real unmount ends the auto-started session, then closes the recorder', a
   // A reference kept past the unmount does not bring a recorder back to life.
   const workers = countWorkers()
   try {
-    expect(() => ref.current!.record('message.created', { messageId: 'late', role: 'user' })).toThrow(expect.objectContaining({ code: 'recorder_closed' }))
+    expect(ref.current!.record('message.created', { messageId: 'late', role: 'user' })).toBe(false)
+    expect(ref.current!.getSnapshot().error?.code).toBe('recorder_closed')
     await expect(ref.current!.start()).rejects.toMatchObject({ code: 'recorder_closed' })
     expect(workers.count).toBe(0)
   } finally {
@@ -152,6 +153,7 @@ test('two providers side by side have independent recorders', async () => {
 
 test('a recorder passed in is the one the hooks use, and the provider leaves it open', async () => {
   const recorder = outsideRecorder({ dbName: uniqueDb() })
+  await recorder.ready() // its worker started before the count
   const ref = recorderRef()
   const workers = countWorkers()
   try {

@@ -1,6 +1,5 @@
 import { useLayoutEffect, useState, type ReactNode } from 'react'
-import type { Recorder, RecorderOptions } from '@tapedeck/core'
-import { createLazyRecorder } from './createLazyRecorder'
+import { createRecorder, type Recorder, type RecorderOptions } from '@tapedeck/core'
 import { RecorderContext } from './RecorderContext'
 
 export interface RecorderProviderProps {
@@ -12,20 +11,19 @@ export interface RecorderProviderProps {
 }
 
 /**
- * One recorder for the tree below. The provider makes its recorder on mount, in the browser only,
- * and closes it when it unmounts for real; StrictMode's extra unmount and mount keep the same
- * recorder and the same session (see `createLazyRecorder`).
+ * One recorder for the tree below. `createRecorder` does nothing until the recorder is used, so it
+ * is made during render (twice in StrictMode, on the server: no harm). The provider `retain()`s it
+ * on mount and `release()`s it on unmount; StrictMode's extra unmount and mount keep the same
+ * recorder and session, a real unmount closes it, and a mount after that reopens it.
  */
 export function RecorderProvider({ options, recorder, children }: RecorderProviderProps) {
-  // A handle, not a recorder: free to make during render (twice in StrictMode, on the server).
-  const [owned] = useState(() => createLazyRecorder(options ?? {}))
-  // A layout effect: it runs before any passive effect of the tree below, so a provider mounted
-  // again after a real unmount (an <Activity> shown again) has a working recorder before its
-  // children's effects use it.
+  const [owned] = useState(() => createRecorder(options))
+  const value = recorder ?? owned
+  // A layout effect runs before the passive effects below: children find it mounted (or reopened).
   useLayoutEffect(() => {
-    if (recorder) return
-    owned.retain()
-    return () => owned.release()
-  }, [owned, recorder])
-  return <RecorderContext.Provider value={recorder ?? owned}>{children}</RecorderContext.Provider>
+    if (value === recorder) return
+    value.retain()
+    return () => value.release()
+  }, [value, recorder])
+  return <RecorderContext.Provider value={value}>{children}</RecorderContext.Provider>
 }

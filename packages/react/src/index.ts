@@ -9,7 +9,6 @@ export { RecorderWidget, type RecorderWidgetProps } from './RecorderWidget'
 export { ReplayViewer, type ReplayViewerProps } from './viewer/ReplayViewer'
 export { useReplayPlayer, type ReplayPlayerHandle } from './viewer/useReplayPlayer'
 export { WindowedList, type WindowedListProps } from './viewer/WindowedList'
-export type { Interaction } from './recordInteraction'
 export type { ToolCallInput } from './recordToolCall'
 export { INITIAL_STATUS } from '@tapedeck/core'
 
@@ -28,6 +27,7 @@ export type {
   ErrorInfo,
   ExportFormat,
   FeedbackSubmittedData,
+  Interaction,
   JsonObject,
   MessageCreatedData,
   MessageRole,

@@ -1,6 +1,5 @@
-import type { Recorder, ToolCallCompletedData } from '@tapedeck/core'
-import { createId } from './createId'
-import { toErrorDescription } from './toErrorDescription'
+import { createId, describeError, type Recorder, type ToolCallCompletedData } from '@tapedeck/core'
+import { payload } from './payload'
 
 export interface ToolCallInput {
   name: string
@@ -13,22 +12,23 @@ export interface ToolCallInput {
   toolCallId?: string
 }
 
-/** Records a finished tool call as `tool.call.started` + `tool.call.completed`; returns its id. */
+/** Records a finished tool call as `tool.call.started` + `tool.call.completed`; returns its id (empty when `call` cannot be read). */
 export function recordToolCall(recorder: Recorder, call: ToolCallInput): string {
-  const { name, args, result, durationMs, error } = call
-  const toolCallId = call.toolCallId ?? createId('tool_')
-  recorder.record('tool.call.started', { toolCallId, name, ...(args !== undefined && { args }) })
+  let toolCallId = ''
+  const started = payload(() => {
+    toolCallId = call.toolCallId ?? createId('tool_')
+    return { toolCallId, name: call.name, ...(call.args !== undefined && { args: call.args }) }
+  })
+  if (!recorder.record('tool.call.started', started)) return toolCallId
+  const { name, result, durationMs, error } = call
   const completed: ToolCallCompletedData = { toolCallId, name }
   if (result !== undefined) completed.result = result
   if (durationMs !== undefined) completed.durationMs = durationMs
-  if (error !== undefined) completed.error = toErrorDescription(error)
-  try {
-    recorder.record('tool.call.completed', completed)
-  } catch (refused) {
-    // A result record() cannot take: the call still gets an end, and the caller hears why.
-    const message = refused instanceof Error ? refused.message : String(refused)
+  if (error !== undefined) completed.error = typeof error === 'string' ? error : describeError(error)
+  if (!recorder.record('tool.call.completed', completed)) {
+    // A result record() cannot take (not JSON, too large): the call still gets an end, with why.
+    const message = recorder.getSnapshot().error?.message ?? 'The result could not be recorded.'
     recorder.record('tool.call.completed', { toolCallId, name, error: { name: 'TapedeckError', message } })
-    throw refused
   }
   return toolCallId
 }

@@ -67,11 +67,15 @@ export function useAudioRecorder(options: AudioRecorderOptions = {}): AudioRecor
       start: async (source: AudioSource = 'microphone'): Promise<AudioTrackStatus> => {
         setFailure(null)
         try {
-          return await recorder.audio.start(source, {
+          const result = await recorder.audio.start(source, {
             track,
             ...(timesliceMs !== undefined && { timesliceMs }),
             ...(mimeType !== undefined && { mimeType }),
           })
+          // Refused before any track took it (a track that does not exist): the status cannot show it, this hook does.
+          const over = recorder.getSnapshot().audio[track] ?? AUDIO_OFF
+          if (result.error && over.error?.at !== result.error.at) setFailure({ track, over, status: result })
+          return result
         } catch (cause) {
           return fail(cause, 'audio_failed')
         }

@@ -93,6 +93,30 @@ test('a failed interaction is provider.call.failed; a message array prompt is ke
   ])
 })
 
+test('no recording callback throws: before start, with input it cannot read, with a result it cannot take', async () => {
+  const reported: string[] = []
+  const { current, recorder } = renderRecording({}, { dbName: uniqueDb(), debug: false, onError: (error) => reported.push(error.code) })
+  const r = current()
+  const bug = new Error('getter bug')
+  const hostile = new Proxy({}, { ownKeys: () => { throw bug }, get: () => { throw bug } })
+  expect(r.recordMessage('user', 'hello')).toMatch(/^msg_/)
+  expect(() => r.feedback({ rating: 1 })).not.toThrow()
+  expect(reported).toEqual(['no_active_session', 'no_active_session'])
+  const { id } = await act(() => r.start())
+  expect(r.recordMessage('user', 'hi', hostile as never)).toBe('')
+  expect(() => r.recordAction('click', undefined, hostile as never)).not.toThrow()
+  expect(r.recordToolCall(undefined as never)).toBe('')
+  expect(r.recordInteraction(hostile as never)).toBe('')
+  const toolCallId = r.recordToolCall({ name: 'lookup', result: { n: 1n } })
+  expect(reported.slice(2)).toEqual(['invalid_event_data', 'invalid_event_data', 'invalid_event_data', 'invalid_event_data', 'not_serializable'])
+  expect(recorder.getSnapshot().errors.slice(2).map((error) => error.cause)).toEqual([bug, bug, expect.any(TypeError), bug, undefined])
+  const events = (await storedEvents(recorder, id)).slice(1)
+  expect(events.map((e) => [e.type, e.data])).toEqual([
+    ['tool.call.started', { toolCallId, name: 'lookup' }],
+    ['tool.call.completed', { toolCallId, name: 'lookup', error: { name: 'TapedeckError', message: expect.stringContaining('BigInt') } }],
+  ])
+})
+
 test('messages, tool calls, actions, feedback, snapshots and annotations become their catalogue events', async () => {
   const { current, recorder } = renderRecording({ autoStart: true })
   const id = await started(current)

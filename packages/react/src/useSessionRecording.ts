@@ -1,7 +1,9 @@
 import { useEffect, useInsertionEffect, useMemo, useRef, useState } from 'react'
+import { createId } from '@tapedeck/core'
 import type {
   AnnotationInput,
   FeedbackSubmittedData,
+  Interaction,
   JsonObject,
   MessageCreatedData,
   MessageRole,
@@ -15,8 +17,7 @@ import type {
   StopResult,
   UserActionData,
 } from '@tapedeck/core'
-import { createId } from './createId'
-import { recordInteraction, type Interaction } from './recordInteraction'
+import { payload } from './payload'
 import { recordToolCall, type ToolCallInput } from './recordToolCall'
 import { useRecorder } from './useRecorder'
 import { useRecorderStatus } from './useRecorderStatus'
@@ -86,8 +87,10 @@ const sameSession = (a: ReturnType<typeof selectSession>, b: ReturnType<typeof s
 /**
  * Records a conversation with the recorder of the nearest `<RecorderProvider>`. The functions it
  * returns keep their identity across renders (safe in dependency arrays and for memoized
- * children); they read the latest options when called. They throw like `recorder.record()`
- * (`no_active_session` before `start()`, `not_serializable`, …).
+ * children); they read the latest options when called. The recording functions never throw
+ * (unless the recorder is `strict`): what the recorder refuses (`no_active_session` before
+ * `start()`, `not_serializable`, a payload that cannot be read…) goes to its status, `onError` and,
+ * in development, the console.
  */
 export function useSessionRecording(options: SessionRecordingOptions = {}): SessionRecording {
   const recorder = useRecorder()
@@ -104,17 +107,26 @@ export function useSessionRecording(options: SessionRecordingOptions = {}): Sess
     return {
       start: (overrides) => recorder.start({ ...startOptions(latest.current), ...overrides }),
       recordMessage: (role, content, extra) => {
-        const messageId = extra?.messageId ?? createId('msg_')
-        record('message.created', { ...extra, messageId, role, content })
+        let messageId = ''
+        record(
+          'message.created',
+          payload(() => {
+            messageId = extra?.messageId ?? createId('msg_')
+            return { ...extra, messageId, role, content }
+          }),
+        )
         return messageId
       },
-      recordInteraction: (interaction) => recordInteraction(recorder, interaction),
+      recordInteraction: (interaction) => recorder.recordInteraction(interaction),
       recordToolCall: (call) => recordToolCall(recorder, call),
-      recordAction: (kind, target, extra) =>
-        record('user.action', { ...extra, kind, ...(target !== undefined && { target }) }),
+      recordAction: (kind, target, extra) => {
+        record('user.action', payload(() => ({ ...extra, kind, ...(target !== undefined && { target }) })))
+      },
       snapshot: (input) => recorder.snapshot(input),
       annotate: (input) => recorder.annotate(input),
-      feedback: (input) => record('feedback.submitted', input),
+      feedback: (input) => {
+        record('feedback.submitted', input)
+      },
       pause: () => recorder.pause(),
       resume: () => recorder.resume(),
       stop: (reason) => {

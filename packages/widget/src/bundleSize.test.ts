@@ -56,8 +56,11 @@ describe('the script-tag bundle', () => {
   // file). Nothing grows it without such a note. Lowered 50,800 → 49,250 on 2026-11-22 (48,751
   // measured, was 50,347: dynamic imports made static in the one file −587 bytes; class members
   // `#private` instead of TS `private`, so the minifier shortens their names, −964; repeated
-  // option spreads folded into `pick` −45).
-  const CEILING = 49_250
+  // option spreads folded into `pick` −45). Moved up 49,250 → 50,750 on 2026-12-05 (50,489
+  // measured, was 48,952 at the branch's base: issue 14 puts `recordInteraction` in core and so in
+  // this file, makes every capture call report instead of throw, and adds retain/release; its §4
+  // shrinks the file next).
+  const CEILING = 50_750
   test(`does not grow past ${CEILING.toLocaleString('en-US')} bytes gzip while the budget is missed`, () => {
     expect(measure()).toBeLessThanOrEqual(CEILING)
   })

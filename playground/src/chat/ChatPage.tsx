@@ -64,7 +64,7 @@ export function ChatPage({ conversationId, onNewConversation }: { conversationId
   async function send(text: string, via?: 'voice') {
     if (!text.trim() || busy) return
     setBusy(true)
-    const userId = safeRecord(() => recording.recordMessage('user', text, via ? { via } : undefined)) ?? crypto.randomUUID()
+    const userId = recording.recordMessage('user', text, via ? { via } : undefined)
     const replyId = crypto.randomUUID()
     setMessages((all) => [...all, { id: userId, role: 'user', content: text, ...(via && { via }) }, { id: replyId, role: 'assistant', content: '', pending: true }])
     try {
@@ -73,9 +73,9 @@ export function ChatPage({ conversationId, onNewConversation }: { conversationId
         onTool: (call) =>
           update(replyId, (m) => ({ ...m, tools: [...(m.tools ?? []).filter((t) => t.id !== call.id), call] })),
       })
-      safeRecord(() => recording.recordMessage('assistant', answer, { messageId: replyId, model: MODEL }))
+      recording.recordMessage('assistant', answer, { messageId: replyId, model: MODEL })
       // A checkpoint per turn: the replay's timeline can jump to it.
-      safeRecord(() => recording.snapshot({ description: `after turn ${Math.ceil(agent.history.length / 2)}`, state: { model: MODEL, messages: agent.history as never } }))
+      recording.snapshot({ description: `after turn ${Math.ceil(agent.history.length / 2)}`, state: { model: MODEL, messages: agent.history as never } })
       update(replyId, (m) => ({ ...m, content: answer, pending: false }))
     } catch (error) {
       update(replyId, (m) => ({ ...m, pending: false, error: error instanceof Error ? error.message : String(error) }))
@@ -92,7 +92,7 @@ export function ChatPage({ conversationId, onNewConversation }: { conversationId
   }
 
   function rate(message: ChatMessage, rating: 1 | -1) {
-    safeRecord(() => recording.feedback({ rating, messageId: message.id }))
+    recording.feedback({ rating, messageId: message.id })
     update(message.id, (m) => ({ ...m, rating }))
   }
 
@@ -149,14 +149,4 @@ export function ChatPage({ conversationId, onNewConversation }: { conversationId
       </form>
     </section>
   )
-}
-
-/** The chat goes on when the recorder refuses something (consent withdrawn, no session yet). */
-function safeRecord<T>(record: () => T): T | undefined {
-  try {
-    return record()
-  } catch (error) {
-    console.warn('Tapedeck did not record:', error)
-    return undefined
-  }
 }

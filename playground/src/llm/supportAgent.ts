@@ -112,17 +112,17 @@ async function runTool(
 ): Promise<unknown> {
   const args = parseArgs(call.arguments)
   events.onTool({ id: call.id, name: call.name, args })
-  safely(() => recorder.record('tool.call.started', { toolCallId: call.id, name: call.name, args }))
+  recorder.record('tool.call.started', { toolCallId: call.id, name: call.name, args })
   const started = performance.now()
   let result: unknown
   try {
     result = await execute(call.name, args)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    safely(() => recorder.record('tool.call.completed', { toolCallId: call.id, name: call.name, error: { message }, durationMs: performance.now() - started }))
+    recorder.record('tool.call.completed', { toolCallId: call.id, name: call.name, error: { message }, durationMs: performance.now() - started })
     return { error: message }
   }
-  safely(() => recorder.record('tool.call.completed', { toolCallId: call.id, name: call.name, result, durationMs: performance.now() - started }))
+  recorder.record('tool.call.completed', { toolCallId: call.id, name: call.name, result, durationMs: performance.now() - started })
   events.onTool({ id: call.id, name: call.name, args, result })
   return result
 }
@@ -132,14 +132,5 @@ function parseArgs(text: string): unknown {
     return JSON.parse(text || '{}')
   } catch {
     return { raw: text }
-  }
-}
-
-/** Recording must never break the chat (no session yet, consent withdrawn): the user's turn goes on. */
-function safely(record: () => void): void {
-  try {
-    record()
-  } catch (error) {
-    console.warn('Tapedeck did not record:', error)
   }
 }

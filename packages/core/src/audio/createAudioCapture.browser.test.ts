@@ -7,7 +7,8 @@ import type { ErrorInfo } from '../errors'
 import type { Recorder } from '../client/types'
 import { clickToAllowAudio, sineWav, toneStream } from '../../test/audio'
 import { closeAll, recorderFor, uniqueDb, waitFor } from '../../test/browser'
-import { createAudioCapture, type AudioEnv, type AudioHost } from './createAudioCapture'
+import type { AudioEnv, AudioHost } from './AudioHost'
+import { createAudioCapture } from './createAudioCapture'
 
 const closing: Array<() => unknown> = []
 

@@ -4,7 +4,8 @@
 import { describe, expect, test } from 'vitest'
 import { TapedeckError, type ErrorInfo } from '../errors'
 import type { AudioPartData } from '../events/catalogue'
-import { createAudioCapture, type AudioHost } from './createAudioCapture'
+import type { AudioHost } from './AudioHost'
+import { createAudioCapture } from './createAudioCapture'
 
 /** A slice whose bytes become readable when the test says so, out of order if it likes. */
 class Slice {

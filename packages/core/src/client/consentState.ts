@@ -27,9 +27,15 @@ function freeScopes(config: ConsentConfig): ConsentScopes {
 
 const NOTHING: ConsentScopes = Object.freeze({ content: false, actions: false, audio: false })
 
-/** The state at start-up: the user's remembered decision, if any. */
-export function initialConsent(config: ConsentConfig): ConsentStatus {
-  const remembered = read(config.storageKey)
+type Remembered = { state: string; scopes: ConsentScopes }
+
+/** The user's decision as a page before this one kept it (localStorage), if any. */
+export function rememberedConsent(config: ConsentConfig): Remembered | undefined {
+  return read(config.storageKey)
+}
+
+/** The state at start-up, with the user's remembered decision, if any. */
+export function initialConsent(config: ConsentConfig, remembered: Remembered | undefined): ConsentStatus {
   if (remembered?.state === 'withdrawn') return { mode: config.mode, state: 'withdrawn', scopes: NOTHING }
   if (config.mode === 'none') {
     const scopes = freeScopes(config)
@@ -67,7 +73,7 @@ export function rememberConsent(config: ConsentConfig, status: ConsentStatus): v
   }
 }
 
-function read(key: string | undefined): { state: string; scopes: ConsentScopes } | undefined {
+function read(key: string | undefined): Remembered | undefined {
   if (!key) return undefined
   try {
     const value = JSON.parse(localStorage.getItem(key) ?? 'null') as { state?: unknown; scopes?: Partial<ConsentScopes> } | null

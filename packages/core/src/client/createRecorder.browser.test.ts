@@ -46,7 +46,8 @@ describe('recording in a worker into IndexedDB', () => {
     expect(events.at(-1)).toMatchObject({ seq: 2, type: 'session.ended', data: { lastSeq: 2, reason: 'stopped' } })
     expect((await recorder.sessions.get(id))!.status).toBe('ended')
     expect(recorder.getSnapshot()).toMatchObject({ state: 'idle', session: null })
-    expect(codeOf(() => recorder.record('x.late', {}))).toBe('no_active_session')
+    expect(recorder.record('x.late', {})).toBe(false)
+    expect(recorder.getSnapshot().error?.code).toBe('no_active_session')
   })
 
   test('pause() keeps events out until resume(), and both are recorded', async () => {
@@ -84,8 +85,8 @@ describe('recording in a worker into IndexedDB', () => {
     expect((await recorder.sessions.events(id))[1]!.data).toMatchObject({ content: 'first' })
   })
 
-  test('refuses bad input at once with a stable code and loses nothing already accepted', async () => {
-    const recorder = recorderFor(uniqueDb(), { maxEventBytes: 1024 })
+  test('strict: true refuses bad input at once with a stable code and loses nothing already accepted', async () => {
+    const recorder = recorderFor(uniqueDb(), { maxEventBytes: 1024, strict: true })
     expect(codeOf(() => recorder.record('x.early', {}))).toBe('no_active_session')
     const { id } = await recorder.start()
     recorder.record('x.good', { n: 1 })

@@ -1,10 +1,9 @@
-import { TapedeckError, toErrorInfo, type ErrorInfo } from '../errors'
+import { TapedeckError, isTapedeckError, toErrorInfo, type ErrorInfo, type TapedeckErrorCode } from '../errors'
 import type { EventData, RecordableEventType, SessionStartedData } from '../events/catalogue'
 import { ID_PATTERN, checkType, serializeData } from '../events/serialize'
 import { BatchBuilder, type PackedBatch } from '../events/PackedBatch'
-import { proxy, transfer } from 'comlink'
-import { connectEngine, type EngineConnection } from '../engine/connectEngine'
-import type { EngineCallbacks, EngineConfig, EngineSyncConfig, ExportFormat, IngestResult, SessionQuery } from '../engine/protocol'
+import type { EngineConnection } from '../engine/connectEngine'
+import type { IngestResult } from '../engine/protocol'
 import type { SyncStatus } from '../sync/syncStatus'
 import { browserClock } from '../util/clock'
 import { Store } from '../util/subscribable'
@@ -14,13 +13,18 @@ import { INITIAL_STATUS } from './initialStatus'
 import { browserLifecycle } from './pageLifecycle'
 import type { TailWriter } from './tailWriter'
 import { lazyAudio, type LazyAudio } from './lazyAudio'
-import { checkEncryptForServer } from '../crypto/checkServerKey'
+import { consoleWarnings } from './consoleWarnings'
+import { interactionEvents, interactionTime, type InteractionEvents } from './interactionEvents'
+import { resolveOptions, type Settings } from './resolveOptions'
+import { deadLettersApi, sessionsApi, type ReadHost } from './readApis'
+import type { EngineHost } from './startEngine'
 import type { ErasureHost } from './erasure'
 import {
   consentConfig,
   grantedConsent,
   initialConsent,
   rememberConsent,
+  rememberedConsent,
   storageBlocked,
   withdrawnConsent,
   type ConsentConfig,
@@ -35,6 +39,7 @@ import type {
   AttachmentRef,
   DeadLettersApi,
   FlushResult,
+  Interaction,
   RecordOptions,
   Recorder,
   RecorderOptions,
@@ -65,28 +70,33 @@ interface ActiveSession {
   resumed: boolean
 }
 
-/** Creates the recorder. Nothing touches the page until this is called (safe to import on a server). */
+/**
+ * Creates the recorder. It does nothing until it is used — no worker, no IndexedDB, no listener,
+ * no localStorage read — so it is safe to make during server rendering, in a render React throws
+ * away, or in a test. The first `start()`, batch, `ready()`, read or `mount()` starts it.
+ */
 export function createRecorder(options: RecorderOptions = {}): Recorder {
   return new RecorderClient(options)
 }
 
 class RecorderClient implements Recorder {
   readonly #clock
-  readonly #flushIntervalMs
-  readonly #maxBatchEvents
-  readonly #maxEventBytes
+  readonly #settings: Settings
+  /** The engine starter, once loaded (`#connect`). */
+  #starter: typeof import('./startEngine') | undefined
   readonly #tab = randomId('t_')
   readonly #ulid = createUlid()
   readonly #status: Store<RecorderStatus>
-  #connection: Promise<EngineConnection | undefined>
-  readonly #compressionLevel: RecorderOptions['compressionLevel']
+  /** The engine once started (`#engine()`); until then, and after a close, nothing. */
+  #connection: Promise<EngineConnection | undefined> = Promise.resolve(undefined)
   /** Counts engines: an answer from an engine that was replaced is ignored. */
   #generation = 0
   /** How to send again each batch whose engine has not answered yet. */
   readonly #unanswered = new Map<string, () => void>()
   #lastAnswerAt = 0
   #watchdog: ReturnType<typeof setInterval> | undefined
-  readonly #stopListening: () => void
+  /** Stops listening to the page's lifecycle; set while the engine runs. */
+  #stopListening: (() => void) | undefined
 
   #session: ActiveSession | null = null
   readonly #buffer = new BatchBuilder()
@@ -102,6 +112,10 @@ class RecorderClient implements Recorder {
   #tailOpenings = 0
   #counts = { accepted: 0, durable: 0, dropped: 0, rejected: 0 }
   #closed = false
+  #closing: Promise<void> | undefined
+  /** Holders (`retain()`) not yet `release()`d, and the close the last release scheduled. */
+  #users = 0
+  #releaseTimer: ReturnType<typeof setTimeout> | undefined
   /** A configuration the engine refused: every call says so. */
   #fatal: TapedeckError | undefined
 
@@ -111,38 +125,23 @@ class RecorderClient implements Recorder {
   readonly audio: LazyAudio
   #authFailures = 0
   readonly #consentConfig: ConsentConfig
-  #consentStatus: ConsentStatus
-  /** The engine was started (consent allowed storage at least once). */
-  #connected: boolean
+  /** Read on first use (`#consent`): the remembered decision is in localStorage, not read on a server. */
+  #consentStatus: ConsentStatus | undefined
+  /** The engine was started (first use, with consent to store). */
+  #connected = false
   #withheld = 0
 
   readonly #options: RecorderOptions
+  /** Tells the console about each kind of problem once (development builds, `debug: true`). */
+  readonly #warn: (error: ErrorInfo) => void
 
   constructor(options: RecorderOptions) {
     this.#options = options
+    this.#warn = consoleWarnings(options.debug)
     this.#clock = options.clock ?? browserClock
-    this.#flushIntervalMs = positive(options.flushIntervalMs, 50, 'flushIntervalMs')
-    this.#maxBatchEvents = positive(options.maxBatchEvents, 256, 'maxBatchEvents')
-    this.#maxEventBytes = positive(options.maxEventBytes, 256 * 1024, 'maxEventBytes')
-    const compressionLevel = options.compressionLevel
-    if (compressionLevel !== undefined && (!Number.isInteger(compressionLevel) || compressionLevel < 0 || compressionLevel > 9)) {
-      throw new TapedeckError('invalid_options', `compressionLevel must be a whole number from 0 to 9, got ${compressionLevel}.`)
-    }
+    this.#settings = resolveOptions(options)
     this.#status = new Store<RecorderStatus>(INITIAL_STATUS)
-    this.#compressionLevel = options.compressionLevel
-    for (const name of ['retainSyncedMs', 'maxLocalBytes'] as const) positive(options[name], 1, name)
-    if (options.onFull !== undefined && options.onFull !== 'drop-newest' && options.onFull !== 'drop-oldest') {
-      throw new TapedeckError('invalid_options', `onFull must be 'drop-newest' or 'drop-oldest', got ${JSON.stringify(options.onFull)}.`)
-    }
-    if (options.capture !== undefined && options.capture !== 'full' && options.capture !== 'metadata') {
-      throw new TapedeckError('invalid_options', `capture must be 'full' or 'metadata', got ${JSON.stringify(options.capture)}.`)
-    }
-    if (options.encryptForServer !== undefined) checkEncryptForServer(options)
-    this.#consentConfig = consentConfig(options.consent, options.dbName ?? 'tapedeck')
-    this.#consentStatus = initialConsent(this.#consentConfig)
-    // Consent required and not given: IndexedDB is not even opened until it is.
-    this.#connected = !storageBlocked(this.#consentStatus)
-    this.#connection = this.#connected ? this.#connect(false) : Promise.resolve(undefined)
+    this.#consentConfig = consentConfig(options.consent, this.#settings.dbName)
     this.audio = lazyAudio(
       {
         // The capture reports failures itself, naming the part: store without reporting.
@@ -153,20 +152,97 @@ class RecorderClient implements Recorder {
           const startedAt = this.#session?.startedAt
           return startedAt === null || startedAt === undefined ? null : Math.max(0, this.#clock.now() - startedAt)
         },
-        audioAllowed: () => this.#consentStatus.scopes.audio && !storageBlocked(this.#consentStatus),
+        audioAllowed: () => this.#consent.scopes.audio && !storageBlocked(this.#consent),
         report: (error) => this.#report(error),
         newId: (prefix) => `${prefix}${this.#ulid()}`,
       },
       (audio) => this.#publish({ audio }),
+      (error) => this.#fail(error, 'audio_failed'),
     )
     this.consent = {
-      grant: (scopes) => this.#grant(scopes),
-      withdraw: (withdrawOptions) => this.#withdraw(withdrawOptions),
+      grant: (scopes) => this.#grant(scopes).catch((error: unknown) => this.#fail(error, 'storage_failed')),
+      withdraw: (withdrawOptions) => this.#withdraw(withdrawOptions).catch((error: unknown) => this.#fail(error, 'storage_failed')),
     }
-    this.#publish({ consent: this.#consentStatus })
+    // Without the remembered decision until first use: nothing is read from the page before then.
+    this.#publish({ consent: initialConsent(this.#consentConfig, undefined) })
+    const reads: ReadHost = {
+      engine: async (flushFirst) => {
+        this.#assertConnected()
+        if (flushFirst) await this.flush()
+        const connection = await this.#engine()
+        if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
+        return connection.api
+      },
+      forget: (sessionId) => {
+        if (this.#session?.id !== sessionId) return
+        this.#session = null
+        this.#publish({ state: 'idle', session: null })
+      },
+    }
+    this.sessions = sessionsApi(reads)
+    this.deadLetters = deadLettersApi(reads)
+  }
+
+  // Both read the remembered consent decision first (a read, no side effect): the status shows it.
+  subscribe = (listener: () => void) => {
+    void this.#consent
+    return this.#status.subscribe(listener)
+  }
+  getSnapshot = () => {
+    void this.#consent
+    return this.#status.getSnapshot()
+  }
+
+  /**
+   * Starts the engine now rather than on first use: start-up recovers sessions a closed tab left
+   * open and uploads what earlier pages stored. Nothing starts before consent allows storing.
+   */
+  mount(): void {
+    void this.#engine()
+  }
+
+  /** A holder (a React provider) uses the recorder: mount it, and take back a close `release()` scheduled — or reopen it after that close. */
+  retain(): void {
+    this.#users++
+    clearTimeout(this.#releaseTimer)
+    this.#releaseTimer = undefined
+    if (this.#closed) this.#reopen()
+    this.mount()
+  }
+
+  /**
+   * A holder let go. When none is left, the recorder closes a task later, unless a holder takes
+   * it again first (React's StrictMode and Fast Refresh unmount and mount again in one go).
+   */
+  release(): void {
+    this.#users = Math.max(0, this.#users - 1)
+    if (this.#users > 0 || this.#releaseTimer !== undefined) return
+    this.#releaseTimer = setTimeout(() => {
+      this.#releaseTimer = undefined
+      if (this.#users === 0) void (this.#closing ??= this.#shutDown(true)).catch(() => undefined)
+    }, 0)
+  }
+
+  async ready(): Promise<void> {
+    await this.#engine()
+    if (this.#fatal) throw this.#fatal
+  }
+
+  /** The engine, started on first use (start, a batch, reads, `ready`, `mount`) — never before consent allows storing. */
+  #engine(): Promise<EngineConnection | undefined> {
+    if (!this.#connected && !this.#closed && !storageBlocked(this.#consent)) {
+      this.#connected = true
+      this.#listen()
+      this.#connection = this.#connect(false)
+    }
+    return this.#connection
+  }
+
+  #listen(): void {
     const engine = (call: (api: EngineConnection['api']) => Promise<unknown>) =>
       void this.#connection.then((connection) => connection && call(connection.api)).catch(() => undefined)
-    this.#stopListening = (options.lifecycle ?? browserLifecycle).subscribe({
+    this.#stopListening?.()
+    this.#stopListening = (this.#options.lifecycle ?? browserLifecycle).subscribe({
       // The page may be going away: hand everything over now, not in 50 ms, and keep a copy of
       // what the worker has not confirmed, in case the worker goes down with the page.
       hide: () => {
@@ -176,16 +252,14 @@ class RecorderClient implements Recorder {
       show: () => engine((api) => api.pageVisible()),
       connectivity: (online) => engine((api) => api.setOnline(online)),
     })
-    this.sessions = this.#createSessionsApi()
-    this.deadLetters = this.#createDeadLettersApi()
   }
 
-  subscribe = (listener: () => void) => this.#status.subscribe(listener)
-  getSnapshot = () => this.#status.getSnapshot()
-
-  async ready(): Promise<void> {
-    await this.#connection
-    if (this.#fatal) throw this.#fatal
+  get #consent(): ConsentStatus {
+    if (this.#consentStatus) return this.#consentStatus
+    const status = initialConsent(this.#consentConfig, rememberedConsent(this.#consentConfig))
+    this.#consentStatus = status
+    this.#publish({ consent: status })
+    return status
   }
 
   async start(options: StartOptions = {}): Promise<SessionInfo> {
@@ -206,11 +280,11 @@ class RecorderClient implements Recorder {
         `Session id ${JSON.stringify(id)} is not usable: use 1 to 128 letters, digits, "_" or "-".`,
       )
     }
-    const data = serializeData('session.started', this.#startedData(metadata), this.#maxEventBytes)
+    const data = serializeData('session.started', this.#startedData(metadata), this.#settings.maxEventBytes)
     const session: ActiveSession = { id, paused: false, startedAt: null, resumed: false }
     if (typeof metadata.userId === 'string') session.userId = metadata.userId
     this.#session = session
-    if (storageBlocked(this.#consentStatus)) {
+    if (storageBlocked(this.#consent)) {
       // Nothing is stored before consent: the session begins for real on `consent.grant()`.
       session.deferred = data
       this.#publish({ state: 'recording', session: { id, startedAt: null, resumed: false } })
@@ -228,19 +302,20 @@ class RecorderClient implements Recorder {
     return { id, startedAt: session.startedAt ?? 0, resumed: session.resumed }
   }
 
-  record<T extends RecordableEventType>(type: T, data: EventData<T>, options?: RecordOptions): void {
-    this.#accept(type, data, options, false)
+  record<T extends RecordableEventType>(type: T, data: EventData<T>, options?: RecordOptions): boolean {
+    return this.#accept(type, data, options, false)
   }
 
-  #accept<T extends RecordableEventType>(type: T, data: EventData<T>, options: RecordOptions | undefined, evenPaused: boolean): void {
+  /** Whether the event was taken (false: refused and reported, withheld by consent, or paused). */
+  #accept<T extends RecordableEventType>(type: T, data: EventData<T>, options: RecordOptions | undefined, evenPaused: boolean, ts?: number): boolean {
     try {
       if (this.#fatal) throw this.#fatal
       const session = this.#session
-      if (this.#consentStatus.state === 'withdrawn' && !this.#closed) {
+      if (this.#consent.state === 'withdrawn' && !this.#closed) {
         // After a withdrawal the app may go on recording as before: nothing is kept, nothing breaks.
         this.#withheld++
         this.#publish({})
-        return
+        return false
       }
       if (session === null) {
         throw new TapedeckError(
@@ -249,19 +324,32 @@ class RecorderClient implements Recorder {
         )
       }
       checkType(type)
-      if (session.paused && !evenPaused) return
-      const json = serializeData(type, data, this.#maxEventBytes)
+      if (session.paused && !evenPaused) return false
+      const json = serializeData(type, data, this.#settings.maxEventBytes)
       if (!this.#allows(type)) {
         this.#withheld++
         this.#publish({})
-        return
+        return false
       }
-      this.#enqueue(type, json, options?.checkpoint === true)
+      this.#enqueue(type, json, options?.checkpoint === true, ts)
+      return true
     } catch (error) {
       this.#counts.rejected++
-      this.#report(toErrorInfo(error, 'invalid_event_data'))
-      throw error
+      this.#fail(error, 'invalid_event_data')
+      return false
     }
+  }
+
+  /**
+   * A call the app made could not be honoured: report it (status, `onError`, the console in
+   * development) and carry on — or, with `strict: true`, throw it as a TapedeckError.
+   */
+  #fail(error: unknown, fallback: TapedeckErrorCode): void {
+    const info = toErrorInfo(error, fallback)
+    if (!isTapedeckError(error)) info.cause = error
+    else if (error.cause !== undefined) info.cause = error.cause
+    this.#report(info)
+    if (this.#options.strict) throw isTapedeckError(error) ? error : new TapedeckError(info.code, info.message, { cause: error })
   }
 
   async attach(data: Blob | ArrayBuffer | ArrayBufferView, options: AttachOptions = {}): Promise<AttachmentRef> {
@@ -286,35 +374,82 @@ class RecorderClient implements Recorder {
     }
     const mimeType = options.mimeType ?? ((data instanceof Blob && data.type) || 'application/octet-stream')
     const bytes = await toArrayBuffer(data)
-    const limit = this.#options.maxBlobBytes ?? 16 * 1024 * 1024
+    const limit = this.#settings.maxBlobBytes
     if (bytes.byteLength > limit) {
       throw new TapedeckError('invalid_blob', `The attachment is ${bytes.byteLength} bytes, over maxBlobBytes (${limit}): split it into parts.`)
     }
-    const connection = await this.#connection
+    const connection = await this.#engine()
     if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
     const size = bytes.byteLength
     const input = { sessionId: session.id, blobId, part, mimeType, bytes, ...pick(options, 'track', 'startT', 'durationMs') }
-    const result = await connection.api.storeBlob(connection.kind === 'worker' ? transfer(input, [bytes]) : input)
+    const result = await connection.api.storeBlob(connection.kind === 'worker' ? this.#starter!.transfer(input, [bytes]) : input)
     if (result.error) throw new TapedeckError(result.error.code, result.error.message)
     return { sessionId: session.id, blobId, part, mimeType, bytes: size }
   }
 
-  transcript(segment: TranscriptInput): void {
-    const { final = true, ...rest } = segment
-    this.record('transcript.segment', { ...rest, final })
+  transcript(segment: TranscriptInput): boolean {
+    return this.#build('transcript.segment', () => {
+      const { final = true, ...rest } = segment
+      return { ...rest, final }
+    })
   }
 
   snapshot(input: SnapshotInput): string {
-    const snapshotId = input.snapshotId ?? `snap_${this.#ulid()}`
-    const data = { snapshotId, state: input.state, ...(input.description !== undefined && { description: input.description }) }
-    this.record('snapshot.created', data, { checkpoint: true })
+    let snapshotId = ''
+    this.#build(
+      'snapshot.created',
+      () => {
+        snapshotId = input.snapshotId ?? `snap_${this.#ulid()}`
+        return { snapshotId, state: input.state, ...(input.description !== undefined && { description: input.description }) }
+      },
+      { checkpoint: true },
+    )
     return snapshotId
   }
 
   annotate(input: AnnotationInput): string {
-    const annotationId = input.annotationId ?? `ann_${this.#ulid()}`
-    this.record('annotation.added', { ...input, annotationId })
+    let annotationId = ''
+    this.#build('annotation.added', () => {
+      annotationId = input.annotationId ?? `ann_${this.#ulid()}`
+      return { ...input, annotationId }
+    })
     return annotationId
+  }
+
+  recordInteraction(interaction: Interaction): string {
+    let callId = ''
+    let events: InteractionEvents
+    let ts: number
+    try {
+      callId = interaction.callId ?? `call_${this.#ulid()}`
+      ts = interactionTime(interaction.timestamp, this.#clock.wallNow())
+      events = interactionEvents(interaction, callId)
+    } catch (error) {
+      this.#counts.rejected++
+      this.#fail(isTapedeckError(error) ? error : new TapedeckError('invalid_event_data', `Cannot read the interaction: ${describeError(error)}.`, { cause: error }), 'invalid_event_data')
+      return ''
+    }
+    const [[startType, started], [endType, ended]] = events
+    if (!this.#accept(startType, started, undefined, false, ts)) return callId
+    if (!this.#accept(endType, ended, undefined, false, ts) && endType === 'provider.call.completed' && this.#session && !this.#session.paused) {
+      // A response the recorder cannot take (not JSON, too large): the call still gets an end.
+      const refused = this.#status.getSnapshot().error
+      this.#accept('provider.call.failed', { callId, error: { name: 'TapedeckError', message: refused?.message ?? 'The response could not be recorded.' } }, undefined, false, ts)
+    }
+    return callId
+  }
+
+  /** Records what `build` makes of the app's input; an input that cannot be read is refused like a bad payload. */
+  #build<T extends RecordableEventType>(type: T, build: () => EventData<T>, options?: RecordOptions): boolean {
+    let data: EventData<T>
+    try {
+      data = build()
+    } catch (error) {
+      this.#counts.rejected++
+      this.#fail(new TapedeckError('invalid_event_data', `Cannot read the input of "${type}": ${describeError(error)}.`, { cause: error }), 'invalid_event_data')
+      return false
+    }
+    return this.#accept(type, data, options, false)
   }
 
   pause(): void {
@@ -361,15 +496,28 @@ class RecorderClient implements Recorder {
     return { sessionId: session.id, lastSeq: outcome?.lastSeq ?? -1 }
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return
+  close(): Promise<void> {
+    clearTimeout(this.#releaseTimer)
+    this.#releaseTimer = undefined
+    return (this.#closing ??= this.#shutDown(false))
+  }
+
+  /** `released`: the last holder let go; a holder that takes the recorder again while it flushes keeps it open. */
+  async #shutDown(released: boolean): Promise<void> {
     await this.audio.stopAll()
     await this.flush()
+    if (released && this.#users > 0) {
+      this.#closing = undefined
+      return
+    }
     this.#closed = true
     this.#session = null
-    this.#stopListening()
+    this.#stopListening?.()
+    this.#stopListening = undefined
     clearInterval(this.#watchdog)
+    this.#watchdog = undefined
     this.#tail?.close()
+    this.#tail = undefined
     this.#publish({ state: 'closed', session: null })
     const connection = await this.#connection
     // Let the engine release its locks and database, but do not wait on a worker that is gone.
@@ -377,105 +525,43 @@ class RecorderClient implements Recorder {
     connection?.terminate()
   }
 
+  /** A closed recorder taken again (`retain()`: a provider mounted again): as new, its engine started on first use. */
+  #reopen(): void {
+    this.#closed = false
+    this.#closing = undefined
+    this.#connected = false
+    this.#connection = Promise.resolve(undefined)
+    this.#generation++
+    this.#tailOpenings++
+    this.#publish({ state: 'idle', ready: false, engine: null, storage: null })
+  }
+
   // — internals —
 
-  async #connect(mainThread: boolean) {
-    const options = this.#options
-    const compressionLevel = this.#compressionLevel
-    const readyTimeoutMs = options.workerReadyTimeoutMs ?? 10_000
-    const sync = this.#syncConfig()
-    const config: EngineConfig = {
-      dbName: options.dbName ?? 'tapedeck',
-      storage: options.storage ?? 'indexeddb',
-      ...(compressionLevel !== undefined && { compressionLevel }),
-      capture: this.#captureMode(),
-      ...(options.encryption && { encryption: { ...(options.encryption.key && { key: options.encryption.key }) } }),
-      ...(options.encryptForServer && { encryptForServer: { publicKey: options.encryptForServer.publicKey } }),
-      ...pick(options, 'redact', 'retainSyncedMs', 'maxLocalBytes', 'onFull'),
-      ...(sync && { sync }),
-      // A replacement for this tab's own worker: its session is not left over, it goes on.
-      ...(mainThread && { recover: false }),
-    }
+  /** Starts the engine (`startEngine.ts`, loaded now: nothing of it is needed before). */
+  async #connect(mainThread: boolean): Promise<EngineConnection | undefined> {
     try {
-      // Loaded beside the engine, not after it (see tailWriter).
-      const tailModule = typeof indexedDB === 'undefined' ? undefined : import('./tailWriter')
-      tailModule?.catch(() => undefined)
-      let connection = await connectEngine({
-        useWorker: !mainThread && (options.useWorker ?? true),
-        ...pick(options, 'workerUrl', 'createWorker'),
-        readyTimeoutMs,
-      })
-      if (connection.fallbackReason) this.#report(toErrorInfo(connection.fallbackReason, 'worker_unavailable'))
-      const callbacks = this.#engineCallbacks()
-      const lend = (kind: EngineConnection['kind']) => (kind === 'worker' ? proxy(callbacks) : callbacks)
-      if (sync && options.getToken) config.sync!.token = await this.#fetchToken()
-      let info
-      try {
-        info = await withTimeout(connection.api.init(config, lend(connection.kind)), readyTimeoutMs, 'the worker did not open its storage')
-      } catch (cause) {
-        if (connection.kind === 'main-thread') throw cause
-        // The worker loaded but could not start (a module it imports failed, say): run here.
-        connection.terminate()
-        connection = await connectEngine({ useWorker: false, readyTimeoutMs: 0 })
-        this.#report(toErrorInfo(cause, 'worker_unavailable'))
-        info = await connection.api.init(config, lend(connection.kind))
-      }
-      if (info.fatal) {
-        this.#fatal = new TapedeckError(info.fatal.code, info.fatal.message)
-        this.#report(info.fatal)
-        connection.terminate()
-        return undefined
-      }
-      if (info.error) this.#report(info.error)
-      // Ready means a closing page can save what its worker has not confirmed: open that first.
-      this.#tail?.close()
-      this.#tail = undefined
-      if (info.storage === 'indexeddb' && tailModule) {
-        await withTimeout(this.#openTail(tailModule, config), readyTimeoutMs, 'the page-hide copy did not load').catch(() => undefined)
-      }
-      this.#publish({
-        ready: true,
-        engine: connection.kind,
-        storage: info.storage,
-        durable: info.storage === 'indexeddb',
-        recovered: info.recovered,
-      })
-      return connection
+      this.#starter ??= await import('./startEngine')
     } catch (error) {
-      // Nothing can store events (a broken redaction rule in the worker, say): report it, and
-      // every batch from now on is counted as dropped rather than hanging.
       this.#report(toErrorInfo(error, 'storage_unavailable'))
       return undefined
     }
+    return this.#starter.startEngine(this.#engineHost(), mainThread)
   }
 
-  #syncConfig(): EngineSyncConfig | undefined {
-    const { endpoint, transport } = this.#options
-    const custom = typeof transport === 'function'
-    if (endpoint === undefined && !custom) return undefined
-    const backoff = { baseMs: 1000, capMs: 5 * 60_000, ...this.#options.retry }
+  #engineHost(): EngineHost {
     return {
-      transport: custom ? 'custom' : (transport ?? 'http'),
-      ...(endpoint !== undefined && { endpoint }),
-      headers: { ...this.#options.headers },
-      maxBatchBytes: positive(this.#options.maxBatchBytes, 512 * 1024, 'maxBatchBytes'),
-      mode: this.#options.sync ?? 'auto',
-      backoff,
-      delayMs: this.#options.syncDelayMs ?? 250,
-      intervalMs: positive(this.#options.syncIntervalMs, 30_000, 'syncIntervalMs'),
-      requestTimeoutMs: positive(this.#options.requestTimeoutMs, 30_000, 'requestTimeoutMs'),
-    }
-  }
-
-  /** What the engine may call back on the page: sync status, a custom transport. */
-  #engineCallbacks(): EngineCallbacks {
-    const { transport } = this.#options
-    const timeoutMs = this.#options.requestTimeoutMs ?? 30_000
-    return {
+      options: this.#options,
+      settings: this.#settings,
+      captureMode: () => this.#captureMode(),
+      fetchToken: () => this.#fetchToken(),
       onSyncStatus: (status) => this.#onSyncStatus(status),
-      ...(typeof transport === 'function' && {
-        transport: (batch, { headers }) => transport(batch, { headers, signal: AbortSignal.timeout(timeoutMs) }),
-      }),
+      report: (error) => this.#report(error),
+      publish: (patch) => this.#publish(patch),
+      fatal: (error) => {
+        this.#fatal = error
+      },
+      tail: (open) => this.#openTail(open),
     }
   }
 
@@ -508,24 +594,10 @@ class RecorderClient implements Recorder {
 
   async syncNow(): Promise<SyncStatus | null> {
     await this.flush()
-    const connection = await this.#connection
+    const connection = await this.#engine()
     const status = (await connection?.api.syncNow()) ?? null
     if (status) this.#publish({ sync: status })
     return status
-  }
-
-  #createDeadLettersApi(): DeadLettersApi {
-    const engine = async () => {
-      this.#assertConnected()
-      const connection = await this.#connection
-      if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
-      return connection.api
-    }
-    return {
-      list: async () => (await engine()).deadLetters(),
-      retry: async (sessionId?: string) => (await engine()).retryDeadLetters(sessionId),
-      discard: async (sessionId?: string) => (await engine()).discardDeadLetters(sessionId),
-    }
   }
 
   #startedData(metadata: Omit<StartOptions, 'sessionId'>): SessionStartedData {
@@ -542,14 +614,15 @@ class RecorderClient implements Recorder {
     this.#enqueue(type, JSON.stringify(data))
   }
 
-  #enqueue(type: string, data: string, checkpoint = false): void {
+  /** `ts`: the wall-clock time of the event when it is not now (an interaction logged after the fact). */
+  #enqueue(type: string, data: string, checkpoint = false, ts?: number): void {
     const sessionId = this.#session!.id
     if (this.#buffer.length > 0 && this.#bufferSession !== sessionId) this.#post()
     this.#bufferSession = sessionId
-    this.#buffer.push(type, data, this.#clock.wallNow(), this.#clock.now(), checkpoint)
+    this.#buffer.push(type, data, ts ?? this.#clock.wallNow(), this.#clock.now(), checkpoint)
     this.#counts.accepted++
-    if (this.#buffer.length >= this.#maxBatchEvents) this.#post()
-    else this.#timer ??= setTimeout(this.#post, this.#flushIntervalMs)
+    if (this.#buffer.length >= this.#settings.maxBatchEvents) this.#post()
+    else this.#timer ??= setTimeout(this.#post, this.#settings.flushIntervalMs)
   }
 
   /** Hands the buffer to the engine as one batch; resolves when it is stored. */
@@ -608,7 +681,7 @@ class RecorderClient implements Recorder {
           this.#unanswered.delete(batch.batchId)
           settle()
         }
-        void this.#connection
+        void this.#engine()
           .then((connection) => {
             if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
             return connection.api.ingest(batch, resend)
@@ -627,7 +700,7 @@ class RecorderClient implements Recorder {
 
   /** While batches wait for an answer, checks now and then that the engine still answers at all. */
   #watch(): void {
-    const limit = this.#options.workerWatchdogMs ?? 20_000
+    const limit = this.#settings.workerWatchdogMs
     this.#watchdog ??= setInterval(() => {
       if (this.#unanswered.size === 0) {
         clearInterval(this.#watchdog)
@@ -638,7 +711,7 @@ class RecorderClient implements Recorder {
       const current = this.#connection
       void current.then(async (connection) => {
         if (!connection || connection.kind === 'main-thread') return
-        const alive = await withTimeout(connection.api.ping(), Math.min(limit, 2000), 'no answer').catch(() => false)
+        const alive = await this.#starter!.withTimeout(connection.api.ping(), Math.min(limit, 2000), 'no answer').catch(() => false)
         if (!alive && this.#connection === current) await this.#replaceEngine(connection)
       })
     }, Math.max(50, limit / 4))
@@ -672,45 +745,13 @@ class RecorderClient implements Recorder {
     )
   }
 
-  #createSessionsApi(): SessionsApi {
-    const engine = async () => {
-      this.#assertConnected()
-      await this.flush()
-      const connection = await this.#connection
-      if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
-      return connection.api
-    }
-    return {
-      list: async (query: SessionQuery = {}) => (await engine()).listSessions(query),
-      get: async (id: string) => (await engine()).getSession(id),
-      events: async (id: string, { fromSeq, limit }: { fromSeq?: number; limit?: number } = {}) =>
-        (await engine()).readEvents(id, fromSeq, limit),
-      export: async (id: string, format: ExportFormat = 'jsonl') => {
-        const bytes = await (await engine()).exportSession(id, format)
-        if (!bytes) throw new TapedeckError('session_not_found', `There is no session ${JSON.stringify(id)} in this browser.`)
-        return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: format === 'jsonl' ? 'application/x-ndjson' : 'application/gzip' })
-      },
-      blobs: async (id: string) => (await engine()).listBlobs(id),
-      blob: async (id: string, blobId: string, part = 0) => {
-        const stored = await (await engine()).getBlob(id, blobId, part)
-        return stored && new Blob([stored.bytes], { type: stored.mimeType })
-      },
-      delete: async (id: string) => {
-        if (this.#session?.id === id) {
-          this.#session = null
-          this.#publish({ state: 'idle', session: null })
-        }
-        return (await engine()).deleteSession(id)
-      },
-    }
-  }
-
   #sessionInfo(session: ActiveSession): Promise<SessionInfo> {
     return this.flush().then(() => ({ id: session.id, startedAt: session.startedAt ?? 0, resumed: session.resumed }))
   }
 
   #report(error: ErrorInfo): void {
     this.#publish({ error, errors: [...this.#status.getSnapshot().errors, error].slice(-MAX_ERRORS_KEPT) })
+    this.#warn(error)
     try {
       this.#options.onError?.(error)
     } catch {
@@ -731,21 +772,23 @@ class RecorderClient implements Recorder {
 
   /** Whether consent lets an event of this type be stored now. */
   #allows(type: string): boolean {
-    const consent = this.#consentStatus
+    const consent = this.#consent
     if (storageBlocked(consent)) return false
     return type !== 'user.action' || consent.scopes.actions
   }
 
   /** The session's events are being stored (it began with consent). */
   #storing(session: ActiveSession): boolean {
-    return session.deferred === undefined && !storageBlocked(this.#consentStatus)
+    return session.deferred === undefined && !storageBlocked(this.#consent)
   }
 
-  /** The page's copy of unconfirmed batches at page hide (see tailWriter). */
-  async #openTail(module: Promise<typeof import('./tailWriter')>, config: EngineConfig): Promise<void> {
+  /** The page's copy of unconfirmed batches at page hide (see tailWriter), replacing any earlier one. */
+  async #openTail(open: () => Promise<TailWriter>): Promise<void> {
+    this.#tail?.close()
+    this.#tail = undefined
     const opening = ++this.#tailOpenings
     try {
-      const tail = await (await module).openTailWriter(config.dbName, config.redact, () => this.#captureMode())
+      const tail = await open()
       if (opening === this.#tailOpenings && !this.#closed) this.#tail = tail
       else tail.close()
     } catch {
@@ -756,7 +799,7 @@ class RecorderClient implements Recorder {
 
   /** Text is kept only with consent to content. */
   #captureMode(): 'full' | 'metadata' {
-    return this.#consentStatus.scopes.content ? (this.#options.capture ?? 'full') : 'metadata'
+    return this.#consent.scopes.content ? (this.#options.capture ?? 'full') : 'metadata'
   }
 
   #setConsent(status: ConsentStatus): void {
@@ -767,7 +810,7 @@ class RecorderClient implements Recorder {
 
   async #grant(asked: Partial<ConsentScopes> = {}): Promise<void> {
     this.#assertOpen()
-    const before = this.#consentStatus
+    const before = this.#consent
     const next = grantedConsent(this.#consentConfig, asked)
     // Batches recorded under the old scopes are handed over first: a narrower scope never
     // applies late, a wider one never early.
@@ -775,8 +818,7 @@ class RecorderClient implements Recorder {
     this.#setConsent(next)
     if (!next.scopes.audio) await this.audio.stopAll()
     if (!this.#connected) {
-      this.#connected = true
-      this.#connection = this.#connect(false)
+      void this.#engine()
     } else if (before.scopes.content !== next.scopes.content || storageBlocked(before)) {
       const capture = this.#captureMode()
       await this.#connection.then((connection) => connection?.api.setCapture(capture))
@@ -837,14 +879,14 @@ class RecorderClient implements Recorder {
     return {
       endpoint: this.#options.endpoint,
       headers: this.#options.headers,
-      engine: async () => (this.#connected ? (await this.#connection)?.api : undefined),
+      engine: async () => (await this.#engine())?.api,
       token: async () => (this.#options.getToken ? this.#fetchToken() : undefined),
       report: (error) => this.#report(error),
     }
   }
 
   #assertConnected(): void {
-    if (!this.#connected) {
+    if (!this.#connected && storageBlocked(this.#consent)) {
       throw new TapedeckError('consent_required', 'Consent is required and was not given: nothing is stored, so there is nothing to read yet.')
     }
   }
@@ -862,24 +904,12 @@ async function toArrayBuffer(data: Blob | ArrayBuffer | ArrayBufferView): Promis
   throw new TapedeckError('invalid_blob', 'attach() takes a Blob, an ArrayBuffer or a typed array.')
 }
 
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+}
+
 function pick<T extends object, K extends keyof T>(object: T, ...keys: K[]): Pick<T, K> {
   const out = {} as Pick<T, K>
   for (const key of keys) if (object[key] !== undefined) out[key] = object[key]
   return out
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new TapedeckError('invalid_options', `${name} must be a positive number, got ${value}.`)
-  }
-  return value
 }

@@ -1,4 +1,5 @@
-import type { AudioCapture, AudioHost } from '../audio/createAudioCapture'
+import type { AudioHost } from '../audio/AudioHost'
+import type { AudioCapture } from '../audio/createAudioCapture'
 import { toErrorInfo } from '../errors'
 import { AUDIO_OFF } from './initialStatus'
 import type { AudioApi, AudioStatus } from './types'
@@ -8,8 +9,10 @@ export type LazyAudio = AudioApi & { stopAll(): Promise<void> }
 /**
  * The recorder's `audio`, loaded on the first `start()`: most pages never record audio, and the
  * page entry stays small. Until then nothing is recording, so pause/resume/stop have nothing to do.
+ * No call throws into the page: a bad argument or a failure goes to `fail` (which throws only
+ * under `strict: true`).
  */
-export function lazyAudio(host: AudioHost, onChange: (status: AudioStatus) => void): LazyAudio {
+export function lazyAudio(host: AudioHost, onChange: (status: AudioStatus) => void, fail: (error: unknown) => void): LazyAudio {
   let loading: Promise<AudioCapture> | undefined
   const load = () =>
     (loading ??= import('../audio/createAudioCapture').then(({ createAudioCapture }) => {
@@ -18,6 +21,13 @@ export function lazyAudio(host: AudioHost, onChange: (status: AudioStatus) => vo
       return capture
     }))
   let capture: AudioCapture | undefined
+  const guard = (call: () => void) => {
+    try {
+      call()
+    } catch (error) {
+      fail(error)
+    }
+  }
   return {
     async start(source, options) {
       try {
@@ -31,13 +41,20 @@ export function lazyAudio(host: AudioHost, onChange: (status: AudioStatus) => vo
         host.report(error)
         return { ...AUDIO_OFF, state: 'error', error }
       }
-      return capture.start(source, options)
+      try {
+        return await capture.start(source, options)
+      } catch (cause) {
+        // A bad argument (a track that does not exist, say).
+        fail(cause)
+        const error = toErrorInfo(cause, 'audio_failed')
+        return { ...AUDIO_OFF, state: 'error', error }
+      }
     },
     async stop(track) {
-      if (loading) await (await loading).stop(track)
+      if (loading) await (await loading).stop(track).catch(fail)
     },
-    pause: (track) => capture?.pause(track),
-    resume: (track) => capture?.resume(track),
+    pause: (track) => guard(() => capture?.pause(track)),
+    resume: (track) => guard(() => capture?.resume(track)),
     async stopAll() {
       if (loading) await (await loading).stopAll()
     },

@@ -49,6 +49,17 @@ export interface RecorderOptions {
   maxBlobBytes?: number
   /** Called with every error the recorder reports (also visible in `getSnapshot().errors`). */
   onError?: (error: ErrorInfo) => void
+  /**
+   * Capture calls (`record`, `snapshot`, `annotate`, `transcript`, `recordInteraction`, audio and
+   * consent) never throw into the page: they report. `true` makes each such report a thrown
+   * `TapedeckError` instead (for tests and development). Default false.
+   */
+  strict?: boolean
+  /**
+   * Tells the console once per error code what went wrong and what to do. Default: on in
+   * development builds (the bundler's `NODE_ENV` is not `production`), off otherwise.
+   */
+  debug?: boolean
   /** Injectable environment, for tests. */
   clock?: Clock
   lifecycle?: PageLifecycle
@@ -227,6 +238,36 @@ export interface RecordOptions {
   checkpoint?: boolean
 }
 
+/** One LLM call, in the shape cost dashboards log it (`recorder.recordInteraction`). */
+export interface Interaction {
+  model: string
+  /** `openai`, `anthropic`, …; `unknown` when not given. */
+  provider?: string
+  /** The prompt: a string (one user message) or the messages sent. */
+  prompt?: string | unknown[]
+  response?: unknown
+  /** `total` is accepted and not stored: it is input + output. */
+  tokens?: { input: number; output: number; cached?: number; reasoning?: number; total?: number }
+  /** In US dollars. */
+  cost?: number
+  /** Milliseconds from request to the last byte. */
+  latency?: number
+  /** Milliseconds to the first token. */
+  ttft?: number
+  finishReason?: string
+  /** Request parameters (temperature, max tokens, …): stored as `params`. */
+  requestMetadata?: JsonObject
+  /** Defaults to a new id. */
+  callId?: string
+  /** The call failed: records `provider.call.failed` instead of `provider.call.completed`. */
+  error?: unknown
+  /**
+   * When the call happened (a Date or epoch ms), for one logged after the fact: both events carry
+   * it as their wall-clock `ts` (their `t` stays the moment they were recorded). Default: now.
+   */
+  timestamp?: Date | number
+}
+
 export interface SnapshotInput {
   snapshotId?: string
   description?: string
@@ -338,15 +379,20 @@ export interface DeadLettersApi {
 
 export interface Recorder {
   start(options?: StartOptions): Promise<SessionInfo>
-  record<T extends RecordableEventType>(type: T, data: EventData<T>, options?: RecordOptions): void
+  /**
+   * Records an event of the current session. Never throws (unless `strict: true`): `true` when the
+   * event was accepted; `false` when it was refused (reported with a code: `no_active_session`,
+   * `not_serializable`, `invalid_event_data`…), withheld for lack of consent, or the session is paused.
+   */
+  record<T extends RecordableEventType>(type: T, data: EventData<T>, options?: RecordOptions): boolean
   /**
    * Stores binary data (an audio slice, a file) with the current session, durably, and uploads
    * it with `PUT …/blobs/{blobId}/{part}` (PROTOCOL.md §3). Record an event that names the
    * returned `blobId` so a player can find it.
    */
   attach(data: Blob | ArrayBuffer | ArrayBufferView, options?: AttachOptions): Promise<AttachmentRef>
-  /** Records `transcript.segment`. */
-  transcript(segment: TranscriptInput): void
+  /** Records `transcript.segment`; `true` when accepted (as `record()`). */
+  transcript(segment: TranscriptInput): boolean
   /** Microphone and assistant audio, durable slice by slice (`audio.input` / `audio.output`). */
   readonly audio: AudioApi
   readonly consent: ConsentApi
@@ -358,9 +404,15 @@ export interface Recorder {
    * legal hold. Returns the number of local sessions deleted.
    */
   erase(target: { sessionId: string } | { userId: string }, options?: { remote?: boolean }): Promise<number>
-  /** Records `snapshot.created` (a checkpoint); returns its id. */
+  /**
+   * Records one LLM call as `provider.call.started` + `provider.call.completed` (or `.failed` when
+   * it has an `error`, or when the recorder cannot take its response); returns the call id (empty
+   * when the interaction could not be read). Never throws (unless `strict: true`).
+   */
+  recordInteraction(interaction: Interaction): string
+  /** Records `snapshot.created` (a checkpoint); returns its id (empty when the input could not be read). */
   snapshot(input: SnapshotInput): string
-  /** Records `annotation.added`; returns its id. */
+  /** Records `annotation.added`; returns its id (empty when the input could not be read). */
   annotate(input: AnnotationInput): string
   pause(): void
   resume(): void
@@ -381,4 +433,14 @@ export interface Recorder {
   readonly sessions: SessionsApi
   /** Flushes, stops listening to the page and ends the worker. The session stays open (resumable). */
   close(): Promise<void>
+  /**
+   * Starts the engine now instead of on first use (the first `start`, batch, `ready` or read):
+   * start-up recovers sessions a closed tab left open and uploads what earlier pages stored.
+   * `createRecorder` itself does nothing (safe during server rendering and in tests).
+   */
+  mount(): void
+  /** A holder (a React provider) uses the recorder: `mount()`s it, cancels a close its last `release()` scheduled, and reopens it after that close. */
+  retain(): void
+  /** A holder let go: when none is left, the recorder closes a task later, unless one takes it again first (StrictMode). */
+  release(): void
 }

@@ -53,6 +53,24 @@ describe('serializeData', () => {
     expect(() => serializeData('x.a', data, 1000)).toThrow(message)
   })
 
+  test('refuses a payload that throws while being read with invalid_event_data, the error as cause', () => {
+    const bug = new Error('getter bug')
+    const getter = { ok: 1, get broken(): never { throw bug } }
+    const traps = new Proxy({}, { ownKeys: () => { throw bug } })
+    const prototype = new Proxy({}, { getPrototypeOf: () => { throw bug } })
+    const nested = { a: [{ b: getter }] }
+    for (const data of [getter, traps, prototype, nested]) {
+      let thrown: unknown
+      try {
+        serializeData('x.a', data, 1000)
+      } catch (error) {
+        thrown = error
+      }
+      expect(thrown).toMatchObject({ name: 'TapedeckError', code: 'invalid_event_data', cause: bug })
+      expect((thrown as Error).message).toMatch(/Cannot read the data of "x\.a": Error: getter bug/)
+    }
+  })
+
   test('refuses a cycle', () => {
     const data: Record<string, unknown> = { a: 1 }
     data.self = data

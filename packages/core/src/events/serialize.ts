@@ -105,13 +105,23 @@ function tooDeep(key: string): TapedeckError {
  * Size is the length of the JSON text in characters.
  */
 export function serializeData(type: string, data: unknown, maxEventBytes: number): string {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+  try {
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      throw new TapedeckError(
+        'invalid_event_data',
+        `The data of "${type}" must be a plain object, got ${data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data}.`,
+      )
+    }
+    checkJson(data, '', 0)
+  } catch (error) {
+    if (error instanceof TapedeckError) throw error
+    // Reading the payload threw: a getter, or a Proxy whose traps throw.
     throw new TapedeckError(
       'invalid_event_data',
-      `The data of "${type}" must be a plain object, got ${data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data}.`,
+      `Cannot read the data of "${type}": ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}. Record plain data (copy values out of getters and proxies first).`,
+      { cause: error },
     )
   }
-  checkJson(data, '', 0)
   let json: string
   try {
     json = JSON.stringify(data)

@@ -57,25 +57,37 @@ export function createSafeRecorder(recorder: RecorderLike, onError?: (error: unk
       }
     },
     record(type, data, shrink) {
-      try {
-        recorder.record(type, data)
+      let refused = attempt(recorder, type, data)
+      if (refused !== undefined && shrink && (refused as { code?: unknown } | null)?.code === 'event_too_large') {
+        try {
+          refused = attempt(recorder, type, shrink(data))
+        } catch (error) {
+          refused = error
+        }
+      }
+      if (refused === undefined) {
         stats.recorded++
         return true
-      } catch (error) {
-        if (shrink && (error as { code?: unknown } | null)?.code === 'event_too_large') {
-          try {
-            recorder.record(type, shrink(data))
-            stats.recorded++
-            return true
-          } catch (again) {
-            fail(again)
-            return false
-          }
-        }
-        fail(error)
-        return false
       }
+      fail(refused)
+      return false
     },
     fail,
   }
+}
+
+/**
+ * Hands one event to the recorder: `undefined` when it took it, else why not. A recorder refuses
+ * by returning false and reporting (its latest error says why), or, with `strict: true`, by throwing.
+ */
+function attempt<T extends RecordableEventType>(recorder: RecorderLike, type: T, data: EventData<T>): unknown {
+  const before = recorder.getSnapshot?.().error
+  try {
+    if (recorder.record(type, data) !== false) return undefined
+  } catch (error) {
+    return error
+  }
+  const error = recorder.getSnapshot?.().error
+  // Not taken and nothing reported: withheld for consent, or paused — not a failure.
+  return error && error !== before ? error : undefined
 }

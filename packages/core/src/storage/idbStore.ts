@@ -5,7 +5,7 @@ import { DB_VERSION, type BlobRecord, type ChunkRecord, type ChunkState, type Se
 
 export type TapedeckDatabase = IDBPDatabase<TapedeckDB>
 
-export async function openDatabase(name: string, onLost?: () => void): Promise<TapedeckDatabase> {
+export async function openDatabase(name: string): Promise<TapedeckDatabase> {
   return openDB<TapedeckDB>(name, DB_VERSION, {
     upgrade(db, oldVersion) {
       // Versioned migrations: each step takes the schema from one version to the next.
@@ -26,10 +26,6 @@ export async function openDatabase(name: string, onLost?: () => void): Promise<T
     blocking(_current, _blocked, event) {
       // A newer version of Tapedeck opened in another tab: let it upgrade.
       ;(event.target as IDBDatabase).close()
-      onLost?.()
-    },
-    terminated() {
-      onLost?.()
     },
   })
 }

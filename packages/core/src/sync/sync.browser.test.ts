@@ -200,6 +200,7 @@ describe('sync to a backend (PROTOCOL.md §2)', () => {
     const seen = (await proxy.requests()).length
 
     const second = recorderFor(dbName, { endpoint: proxy.url, syncDelayMs: 0 })
+    second.mount() // no session: started for its uploads alone
     await waitFor(() => second.getSnapshot().sync, (sync) => sync?.role === 'leader' && sync.state === 'backoff')
     expect(second.getSnapshot().sync!.nextAttemptAt).toBe(nextAttemptAt)
     await new Promise((resolve) => setTimeout(resolve, 300))
@@ -210,6 +211,7 @@ describe('sync to a backend (PROTOCOL.md §2)', () => {
     const dbName = uniqueDb()
     const proxy = await newProxy({ fallback: { delayMs: 20 } })
     const a = recorderFor(dbName, { ...FAST, endpoint: proxy.url })
+    a.mount() // no session: started for its uploads alone
     await waitFor(() => a.getSnapshot().sync, (sync) => sync?.role === 'leader')
     const b = recorderFor(dbName, { ...FAST, endpoint: proxy.url })
     await b.ready()

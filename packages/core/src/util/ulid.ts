@@ -19,12 +19,6 @@ export function encodeTime(now: number): string {
   return out
 }
 
-export function decodeTime(id: string): number {
-  let time = 0
-  for (let i = 0; i < TIME_LENGTH; i++) time = time * 32 + ALPHABET.indexOf(id[i]!)
-  return time
-}
-
 /** Makes a monotonic ULID generator. `random` fills bytes (injectable for tests). */
 export function createUlid(
   random: (bytes: Uint8Array) => void = (bytes) => crypto.getRandomValues(bytes),
@@ -50,6 +44,13 @@ export function createUlid(
     for (let i = 0; i < RANDOM_LENGTH; i++) out += ALPHABET[digits[i]!]
     return out
   }
+}
+
+let shared: UlidGenerator | undefined
+
+/** A new id with a prefix (`msg_`, `call_`, …): a ULID, so ids sort by the time they were made. */
+export function createId(prefix: string): string {
+  return prefix + (shared ??= createUlid())()
 }
 
 /** A short random id with a prefix, for tabs and other page-local names. */

@@ -1,4 +1,4 @@
-import type { Recorder } from '@tapedeck/core'
+import { createId, type Recorder } from '@tapedeck/core'
 import { statusView, type StatusView } from './statusView'
 import { STYLES } from './styles'
 
@@ -225,7 +225,7 @@ export class TapedeckRecorderElement extends Base {
       this.#recorder?.record(
         'annotation.added',
         {
-          annotationId: `ann_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`,
+          annotationId: createId('ann_'),
           kind: comment ? 'comment' : 'label',
           key: 'moment',
           value: comment || 'marked',
@@ -234,7 +234,7 @@ export class TapedeckRecorderElement extends Base {
         { checkpoint: true },
       )
     } catch {
-      // Not recording any more: the status says so.
+      // Only a `strict` recorder throws; the status says why either way.
     }
     input.value = ''
     this.#toggleMark(false)

@@ -70,6 +70,8 @@ export function init(options: InitOptions = {}): Recorder {
     if (llm) undo.push(instrumentFetch(recorder, llm === true ? {} : llm))
   }
   if (widget) undo.push(showWidget(recorder, position))
+  // Start now: recover what a closed tab left open, upload what earlier pages stored.
+  recorder.mount()
   current = { recorder, undo }
   return recorder
 }

@@ -1,0 +1,74 @@
+import { TapedeckError } from '../errors'
+import type { EngineSyncConfig } from '../engine/protocol'
+import { checkEncryptForServer } from '../crypto/checkServerKey'
+import type { RecorderOptions } from './types'
+
+/** The recorder's options with every default filled in: the one place defaults are written. */
+export interface Settings {
+  dbName: string
+  flushIntervalMs: number
+  maxBatchEvents: number
+  maxEventBytes: number
+  maxBlobBytes: number
+  workerReadyTimeoutMs: number
+  workerWatchdogMs: number
+  /** Sync as the engine takes it; `undefined` when sync is off (no endpoint, no transport function). */
+  sync: EngineSyncConfig | undefined
+}
+
+/**
+ * Checks the options and fills in the defaults. An option that cannot work throws
+ * `invalid_options` here, at `createRecorder()`, never later in a capture call.
+ */
+export function resolveOptions(options: RecorderOptions): Settings {
+  const { compressionLevel, onFull, capture } = options
+  if (compressionLevel !== undefined && (!Number.isInteger(compressionLevel) || compressionLevel < 0 || compressionLevel > 9)) {
+    throw invalid(`compressionLevel must be a whole number from 0 to 9, got ${compressionLevel}.`)
+  }
+  for (const name of ['retainSyncedMs', 'maxLocalBytes'] as const) positive(options[name], 1, name)
+  if (onFull !== undefined && onFull !== 'drop-newest' && onFull !== 'drop-oldest') {
+    throw invalid(`onFull must be 'drop-newest' or 'drop-oldest', got ${JSON.stringify(onFull)}.`)
+  }
+  if (capture !== undefined && capture !== 'full' && capture !== 'metadata') {
+    throw invalid(`capture must be 'full' or 'metadata', got ${JSON.stringify(capture)}.`)
+  }
+  if (options.encryptForServer !== undefined) checkEncryptForServer(options)
+  return {
+    dbName: options.dbName ?? 'tapedeck',
+    flushIntervalMs: positive(options.flushIntervalMs, 50, 'flushIntervalMs'),
+    maxBatchEvents: positive(options.maxBatchEvents, 256, 'maxBatchEvents'),
+    maxEventBytes: positive(options.maxEventBytes, 256 * 1024, 'maxEventBytes'),
+    maxBlobBytes: options.maxBlobBytes ?? 16 * 1024 * 1024,
+    workerReadyTimeoutMs: options.workerReadyTimeoutMs ?? 10_000,
+    workerWatchdogMs: options.workerWatchdogMs ?? 20_000,
+    sync: syncConfig(options),
+  }
+}
+
+function syncConfig(options: RecorderOptions): EngineSyncConfig | undefined {
+  const { endpoint, transport } = options
+  const custom = typeof transport === 'function'
+  if (endpoint === undefined && !custom) return undefined
+  return {
+    transport: custom ? 'custom' : (transport ?? 'http'),
+    ...(endpoint !== undefined && { endpoint }),
+    headers: { ...options.headers },
+    maxBatchBytes: positive(options.maxBatchBytes, 512 * 1024, 'maxBatchBytes'),
+    mode: options.sync ?? 'auto',
+    // docs/protocol.md §2: full jitter, base 1 s, cap 5 min.
+    backoff: { baseMs: 1000, capMs: 5 * 60_000, ...options.retry },
+    delayMs: options.syncDelayMs ?? 250,
+    intervalMs: positive(options.syncIntervalMs, 30_000, 'syncIntervalMs'),
+    requestTimeoutMs: positive(options.requestTimeoutMs, 30_000, 'requestTimeoutMs'),
+  }
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback
+  if (!Number.isFinite(value) || value <= 0) throw invalid(`${name} must be a positive number, got ${value}.`)
+  return value
+}
+
+function invalid(message: string): TapedeckError {
+  return new TapedeckError('invalid_options', message)
+}
