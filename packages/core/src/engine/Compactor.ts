@@ -2,7 +2,7 @@ import type { ChunkCodec } from '../storage/ChunkCodec'
 import type { RecordStore } from '../storage/RecordStore'
 
 /** A turn compresses chunks for about this long, then lets waiting work (batches, reads) go first. */
-export const COMPACT_SLICE_MS = 15
+const COMPACT_SLICE_MS = 15
 /** Chunks compressed at once within a turn: their reads and writes overlap the compression. */
 const COMPACT_WINDOW = 4
 /**
