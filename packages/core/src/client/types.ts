@@ -80,7 +80,7 @@ export interface RecorderOptions {
   transport?: 'http' | 'otlp' | Transport
   /** Backoff between failed uploads: full jitter, base 1 s, cap 5 min (PROTOCOL.md §2). */
   retry?: { baseMs?: number; capMs?: number }
-  /** Wait this long after new data for more before uploading. Default 250. */
+  /** New data goes out within this long (a batch or more gathered per upload; a steady stream does not put it off). Default 250. */
   syncDelayMs?: number
   /** Look for waiting data at least this often. Default 30000. */
   syncIntervalMs?: number
