@@ -8,7 +8,7 @@ const EXTERNAL = ['@tapedeck/core', 'fflate', '@cfworker/json-schema', 'tsx']
 // each next to the recorder.
 export default defineConfig({
   build: {
-    lib: { entry: { index: 'src/index.ts', node: 'src/node.ts', playwright: 'src/testing/playwright.ts' }, formats: ['es'] },
+    lib: { entry: { index: 'src/index.ts', node: 'src/node.ts', playwright: 'src/playwright.ts' }, formats: ['es'] },
     target: 'es2022',
     sourcemap: true,
     rolldownOptions: {

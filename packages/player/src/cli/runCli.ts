@@ -5,7 +5,7 @@ import type { Check } from '../eval/Check'
 import { evaluate, type Evaluation } from '../eval/evaluate'
 import { judge } from '../eval/judge'
 import { toJsonl } from '../export/toJsonl'
-import { loadRecordings } from '../testing/loadRecordings'
+import { loadRecordings } from '../load/loadRecordings'
 import { loadChecks } from './loadChecks'
 import { toJunit } from './toJunit'
 

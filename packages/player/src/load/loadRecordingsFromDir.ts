@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { loadRecording, type LoadOptions } from '../load/loadRecording'
+import { loadRecording, type LoadOptions } from './loadRecording'
 import { playerError, type PlayerErrorCode } from '../playerError'
 import type { Recording } from '../recording/Recording'
 

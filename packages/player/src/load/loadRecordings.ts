@@ -1,5 +1,5 @@
-import { loadRecordingsFromServer, type ServerQuery } from '../load/loadRecordingsFromServer'
-import type { LoadOptions } from '../load/loadRecording'
+import { loadRecordingsFromServer, type ServerQuery } from './loadRecordingsFromServer'
+import type { LoadOptions } from './loadRecording'
 import type { Recording } from '../recording/Recording'
 import { loadRecordingsFromDir } from './loadRecordingsFromDir'
 
