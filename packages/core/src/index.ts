@@ -46,7 +46,7 @@ export type { CompressionLevel } from './storage/encodeBatch'
 export type { RedactOptions, BuiltinRule } from './redact'
 export type { Clock } from './util/clock'
 export { Store } from './util/subscribable'
-// The reference server's read API (PROTOCOL.md §4): types only, shared by the server and the React hooks.
+// The reference server's read API (docs/protocol.md §4): types only, shared by the server and the React hooks.
 export type {
   SeqRange,
   SessionCompleteness,

@@ -28,7 +28,7 @@ export type {
   WireEvent,
 } from './store/SessionStore.js'
 export { describeSession } from './summary/describeSession.js'
-// The read API's shapes (PROTOCOL.md §4) are defined once, in core; the server's names for them.
+// The read API's shapes (docs/protocol.md §4) are defined once, in core; the server's names for them.
 export type { SeqRange, SessionDetail, SessionDetailStatus as SessionStatus, SessionHold } from '@tapedeck/core'
 export { emptySummary, foldEvents, type SessionSummary } from './summary/sessionSummary.js'
 export { ERROR_STATUS, ServerError, type ServerErrorCode } from './ServerError.js'

@@ -1,4 +1,4 @@
-// The script-tag file's size is a feature (STYLE.md: budgets are tests). It reads the built file:
+// The script-tag file's size is a feature (budgets are tests). It reads the built file:
 // the root `npm test` builds every package first; alone, run `npm run build -w @tapedeck/widget`.
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'

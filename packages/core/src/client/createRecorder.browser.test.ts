@@ -8,7 +8,7 @@ afterEach(closeAll)
 
 
 describe('recording in a worker into IndexedDB', () => {
-  test('stores events in order with gapless seq, the envelope of PROTOCOL.md and session metadata', async () => {
+  test('stores events in order with gapless seq, the envelope of docs/protocol.md and session metadata', async () => {
     const recorder = recorderFor(uniqueDb())
     const session = await recorder.start({ userId: 'u1', feature: 'support', label: 'Order question', tags: ['vip'], agentId: 'a1' })
     expect(session.resumed).toBe(false)

@@ -44,7 +44,7 @@ export async function eraseData(host: ErasureHost, target: EraseTarget, remote: 
 }
 
 /**
- * Asks the backend to erase sessions (`DELETE /v1/sessions/{id}`, PROTOCOL.md §4) once local
+ * Asks the backend to erase sessions (`DELETE /v1/sessions/{id}`, docs/protocol.md §4) once local
  * uploads have settled, so no batch in flight recreates them. 404: nothing there to erase.
  */
 async function eraseRemote(host: ErasureHost, ids: string[]): Promise<void> {

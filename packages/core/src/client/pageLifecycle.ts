@@ -1,6 +1,6 @@
 /**
  * What the page knows about itself: whether it may be about to go away, and whether it is
- * online. Injectable (STYLE.md: the environment is injectable), so tests and unusual hosts
+ * online. Injectable (the environment is injectable), so tests and unusual hosts
  * can say it themselves.
  */
 export interface PageEvents {

@@ -64,7 +64,7 @@ export interface RecorderOptions {
   clock?: Clock
   lifecycle?: PageLifecycle
 
-  // — sync (PROTOCOL.md) —
+  // — sync (docs/protocol.md) —
 
   /** The backend's base URL: batches go to `{endpoint}/v1/batches`. Sync is on when this or a transport function is given. */
   endpoint?: string
@@ -76,9 +76,9 @@ export interface RecorderOptions {
   maxBatchBytes?: number
   /** `manual`: nothing is uploaded until `syncNow()`. Default `auto`. */
   sync?: 'auto' | 'manual'
-  /** `http` (PROTOCOL.md, the default), `otlp` (OpenTelemetry traces), or your own function. */
+  /** `http` (docs/protocol.md, the default), `otlp` (OpenTelemetry traces), or your own function. */
   transport?: 'http' | 'otlp' | Transport
-  /** Backoff between failed uploads: full jitter, base 1 s, cap 5 min (PROTOCOL.md §2). */
+  /** Backoff between failed uploads: full jitter, base 1 s, cap 5 min (docs/protocol.md §2). */
   retry?: { baseMs?: number; capMs?: number }
   /** New data goes out within this long (a batch or more gathered per upload; a steady stream does not put it off). Default 250. */
   syncDelayMs?: number
@@ -387,7 +387,7 @@ export interface Recorder {
   record<T extends RecordableEventType>(type: T, data: EventData<T>, options?: RecordOptions): boolean
   /**
    * Stores binary data (an audio slice, a file) with the current session, durably, and uploads
-   * it with `PUT …/blobs/{blobId}/{part}` (PROTOCOL.md §3). Record an event that names the
+   * it with `PUT …/blobs/{blobId}/{part}` (docs/protocol.md §3). Record an event that names the
    * returned `blobId` so a player can find it.
    */
   attach(data: Blob | ArrayBuffer | ArrayBufferView, options?: AttachOptions): Promise<AttachmentRef>

@@ -1,5 +1,5 @@
 /**
- * The v1 event catalogue (PROTOCOL.md §1) as one type map. `record()` is typed from it, so a
+ * The v1 event catalogue (docs/protocol.md §1) as one type map. `record()` is typed from it, so a
  * payload of the wrong shape fails to compile; `x.*` types are free for applications.
  */
 
@@ -249,7 +249,7 @@ export type EventData<T extends EventType> = T extends CatalogueEventType
     ? CustomEventMap[T]
     : JsonObject
 
-/** One recorded fact, as stored and as sent (PROTOCOL.md §1). */
+/** One recorded fact, as stored and as sent (docs/protocol.md §1). */
 export interface TapedeckEvent<T extends EventType = EventType> {
   v: 1
   id: string

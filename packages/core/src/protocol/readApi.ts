@@ -1,4 +1,4 @@
-// The reference server's read API (PROTOCOL.md §4) as types: what `GET /v1/sessions` and
+// The reference server's read API (docs/protocol.md §4) as types: what `GET /v1/sessions` and
 // `GET /v1/sessions/{id}` answer. The server builds these; clients (the React hooks) read them.
 // Types only, with no imports: this file costs nothing in a bundle.
 

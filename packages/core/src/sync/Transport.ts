@@ -1,6 +1,6 @@
 /**
  * How a batch leaves the browser. The sync engine hands a transport one batch at a time and
- * acts on the status it answers with, exactly as PROTOCOL.md §2 says; a transport never retries.
+ * acts on the status it answers with, exactly as docs/protocol.md §2 says; a transport never retries.
  */
 export interface SyncBatch {
   sessionId: string
@@ -32,7 +32,7 @@ export interface TransportResponse {
 /** A network error (no response at all) is a rejected promise. */
 export type Transport = (batch: SyncBatch, context: TransportContext) => Promise<TransportResponse>
 
-/** One part of a binary attachment, for `PUT {endpoint}/v1/sessions/{sessionId}/blobs/{blobId}/{part}` (PROTOCOL.md §3). */
+/** One part of a binary attachment, for `PUT {endpoint}/v1/sessions/{sessionId}/blobs/{blobId}/{part}` (docs/protocol.md §3). */
 export interface BlobUpload {
   sessionId: string
   blobId: string

@@ -1,7 +1,7 @@
 import { explainNetworkError } from './explainNetworkError'
 import type { BlobTransport, Transport, TransportResponse } from './Transport'
 
-/** PROTOCOL.md §2: `POST {endpoint}/v1/batches` with the stored gzip bytes as they are. */
+/** docs/protocol.md §2: `POST {endpoint}/v1/batches` with the stored gzip bytes as they are. */
 export function createHttpTransport(endpoint: string, fetchImpl: typeof fetch = (...args) => fetch(...args)): Transport {
   const url = `${endpoint.replace(/\/+$/, '')}/v1/batches`
   return async (batch, { headers, signal }) => {
@@ -22,7 +22,7 @@ export function createHttpTransport(endpoint: string, fetchImpl: typeof fetch = 
   }
 }
 
-/** PROTOCOL.md §3: `PUT {endpoint}/v1/sessions/{sessionId}/blobs/{blobId}/{part}` with the raw bytes. */
+/** docs/protocol.md §3: `PUT {endpoint}/v1/sessions/{sessionId}/blobs/{blobId}/{part}` with the raw bytes. */
 export function createHttpBlobTransport(endpoint: string, fetchImpl: typeof fetch = (...args) => fetch(...args)): BlobTransport {
   const base = endpoint.replace(/\/+$/, '')
   return async (upload, { headers, signal }) => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { backoffDelay, retryAfterMs, verdictFor } from './retryPolicy'
 
-describe('verdictFor: every row of PROTOCOL.md §2', () => {
+describe('verdictFor: every row of docs/protocol.md §2', () => {
   test.each([
     [200, 'sent'],
     [201, 'sent'],

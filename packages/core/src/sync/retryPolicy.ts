@@ -1,5 +1,5 @@
 /**
- * What the recorder does with each answer of a backend: PROTOCOL.md §2's table, in one place.
+ * What the recorder does with each answer of a backend: docs/protocol.md §2's table, in one place.
  */
 export type Verdict =
   /** Stored (or stored before): mark the batch sent. */

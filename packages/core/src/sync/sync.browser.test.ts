@@ -20,7 +20,7 @@ function expectExactlyOnce(events: Array<{ seq: number }>, count: number) {
   expect(events.map((e) => e.seq)).toEqual([...Array(count).keys()])
 }
 
-describe('sync to a backend (PROTOCOL.md §2)', () => {
+describe('sync to a backend (docs/protocol.md §2)', () => {
   test('uploads every event once, as stored gzip, with the protocol headers and a token from getToken', async () => {
     const proxy = await newProxy()
     const getToken = vi.fn(async () => 'token-1')
@@ -255,7 +255,7 @@ describe('sync to a backend (PROTOCOL.md §2)', () => {
     expect(spans.some((span) => span.name.startsWith('session'))).toBe(true)
   })
 
-  test('attachments are stored durably and uploaded part by part with PUT (PROTOCOL.md §3), retried like batches', async () => {
+  test('attachments are stored durably and uploaded part by part with PUT (docs/protocol.md §3), retried like batches', async () => {
     const proxy = await newProxy({ queue: ['pass', 'pass', { status: 503 }] })
     const recorder = recorderFor(uniqueDb(), { ...FAST, endpoint: proxy.url, sync: 'manual', maxBlobBytes: 100_000 })
     const { id } = await recorder.start()

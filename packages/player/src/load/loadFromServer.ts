@@ -13,7 +13,7 @@ async function headersFor(source: ServerSource): Promise<Headers> {
 }
 
 /**
- * Reads a session from a server (PROTOCOL.md §4): `GET …/v1/sessions/{id}` for the session,
+ * Reads a session from a server (docs/protocol.md §4): `GET …/v1/sessions/{id}` for the session,
  * `…/events?fromSeq=0` for its NDJSON, `…/annotations` for reviewers' annotations (none when the
  * server has no such route), and each attachment part from `…/blobs/{blobId}/{part}`
  * when asked for (the parts are known from the `audio.*` events).

@@ -151,7 +151,7 @@ describe('loadRecording from a recorder ({ recorder, sessionId })', () => {
   })
 })
 
-describe('loadRecording from a server (PROTOCOL.md §4), the reference server on 127.0.0.1', () => {
+describe('loadRecording from a server (docs/protocol.md §4), the reference server on 127.0.0.1', () => {
   let server: RunningServer
   const events = supportSession().map((event) => (event.seq === 3 ? { ...event, type: 'audio.input' as const, data: { blobId: 'b7', part: 0, mimeType: 'audio/wav', startT: 900, durationMs: 500, bytes: 4 } } : event))
 

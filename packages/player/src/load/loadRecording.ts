@@ -28,7 +28,7 @@ export interface RecorderSource {
   sessionId: string
 }
 
-/** A session on a server that speaks PROTOCOL.md §4 (the reference server does). */
+/** A session on a server that speaks docs/protocol.md §4 (the reference server does). */
 export interface ServerSource {
   /** The base URL: `{endpoint}/v1/sessions/{sessionId}`… */
   endpoint: string
@@ -43,7 +43,7 @@ export interface ServerSource {
 /**
  * Everything `loadRecording` reads:
  * - `{ recorder, sessionId }`: the browser's local store;
- * - `{ endpoint, sessionId, headers?, token? }`: a server (PROTOCOL.md §4);
+ * - `{ endpoint, sessionId, headers?, token? }`: a server (docs/protocol.md §4);
  * - text, a Blob, an ArrayBuffer or bytes holding an export: Tapedeck NDJSON (optionally gzip,
  *   as `sessions.export(id, 'jsonl.gz')` gives it), a PromptKit JSONL or JSON recording
  *   (`toJsonl`), or a zip (`toZip`, or the server's `?format=zip`);

@@ -1,6 +1,6 @@
 /**
  * Where recordings are read from: `local`, this browser's IndexedDB through the provider's
- * recorder; or a Tapedeck server's read API (PROTOCOL.md §4), with the headers it needs (a read
+ * recorder; or a Tapedeck server's read API (docs/protocol.md §4), with the headers it needs (a read
  * key: `{ Authorization: 'Bearer …' }`).
  */
 export type RecordingSource = 'local' | ServerSource

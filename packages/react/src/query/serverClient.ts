@@ -3,7 +3,7 @@ import type { ServerSource } from './RecordingSource'
 import { ServerRequestError } from './ServerRequestError'
 import type { ServerExportFormat, ServerSession, ServerSessionPage } from './serverTypes'
 
-/** The reference server's read API (PROTOCOL.md §4), with `fetch`. */
+/** The reference server's read API (docs/protocol.md §4), with `fetch`. */
 export const serverClient = {
   async list(source: ServerSource, filter: SessionQuery, signal?: AbortSignal): Promise<ServerSessionPage> {
     const params = new URLSearchParams()

@@ -46,7 +46,7 @@ export interface HandlerOptions {
 
 export type Handler = (request: Request) => Promise<Response>
 
-/** The Tapedeck server as a Fetch-API handler: PROTOCOL.md §2–§5. */
+/** The Tapedeck server as a Fetch-API handler: docs/protocol.md §2–§5. */
 export function createHandler(options: HandlerOptions): Handler {
   const keys: Keys = {
     ingestKeys: options.ingestKeys ?? [],
@@ -82,7 +82,7 @@ export function createHandler(options: HandlerOptions): Handler {
     const problem = pathProblem(request, url.pathname)
     if (problem !== null) throw new ServerError('invalid_path', problem)
     if (request.method === 'OPTIONS') return preflight(request, options.cors)
-    if (!url.pathname.startsWith(`${basePath}/`)) throw new ServerError('not_found', 'No such endpoint; see PROTOCOL.md.')
+    if (!url.pathname.startsWith(`${basePath}/`)) throw new ServerError('not_found', 'No such endpoint; see docs/protocol.md.')
     const matched = matchRoute(request.method, url.pathname.slice(basePath.length))
     const { route, params, access } = matched
     let caller: Caller | null = null

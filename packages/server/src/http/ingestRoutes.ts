@@ -9,7 +9,7 @@ import { json } from './responses.js'
 const KEY = /^[\x21-\x7e]{1,256}$/
 const SEQ_RANGE = /^(\d{1,16})-(\d{1,16})$/
 
-/** POST /v1/batches (PROTOCOL.md §2): 201 when stored, 200 when the key was already stored. */
+/** POST /v1/batches (docs/protocol.md §2): 201 when stored, 200 when the key was already stored. */
 export async function postBatch({ request, store, limits, admitIngest, now, note }: RequestContext): Promise<Response> {
   const gzip = bodyEncoding(request)
   if (mediaType(request) !== 'application/x-ndjson') {

@@ -86,7 +86,7 @@ export function listRoutes(): RouteInfo[] {
 export function matchRoute(method: string, path: string): MatchedRoute {
   const segments = path.split('/').slice(1)
   const table = ROUTES.find(({ pattern }) => pattern.length === segments.length && pattern.every((part, i) => part.startsWith(':') || part === segments[i]))
-  if (!table) throw new ServerError('not_found', 'No such endpoint; see PROTOCOL.md.')
+  if (!table) throw new ServerError('not_found', 'No such endpoint; see docs/protocol.md.')
   const found = Object.hasOwn(table.methods, method) ? table.methods[method] : undefined
   if (!found) throw new ServerError('method_not_allowed', `Use ${Object.keys(table.methods).join(' or ')}.`)
   const params: Record<string, string> = {}

@@ -12,7 +12,7 @@ import type {
   StatsRow,
 } from '@tapedeck/core'
 
-/** One event as it travels on the wire (PROTOCOL.md §1). Unknown fields are kept. */
+/** One event as it travels on the wire (docs/protocol.md §1). Unknown fields are kept. */
 export interface WireEvent {
   sessionId: string
   seq: number

@@ -45,7 +45,7 @@ export interface BatchRequest {
   body?: BodyInit
 }
 
-/** POSTs events as PROTOCOL.md §2 says; every part can be overridden to break it. */
+/** POSTs events as docs/protocol.md §2 says; every part can be overridden to break it. */
 export function postBatch(url: string, events: readonly WireEvent[], request: BatchRequest = {}): Promise<Response> {
   const first = events[0]
   const last = events.at(-1)

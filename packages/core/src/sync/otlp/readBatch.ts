@@ -2,7 +2,7 @@ import { Gunzip } from 'fflate'
 import type { TapedeckEvent } from '../../events/catalogue'
 
 /**
- * The events of a batch body: gzip of NDJSON, one event a line (PROTOCOL.md §2). The body is
+ * The events of a batch body: gzip of NDJSON, one event a line (docs/protocol.md §2). The body is
  * stored chunks laid end to end, so it is usually several gzip members; fflate's streaming
  * `Gunzip` reads them all (`gunzipSync` stops after the first). Throws on bytes that are not
  * gzip, a line that is not JSON, or a line that is not an event.
