@@ -59,8 +59,11 @@ describe('the script-tag bundle', () => {
   // option spreads folded into `pick` −45). Moved up 49,250 → 50,750 on 2026-12-05 (50,489
   // measured, was 48,952 at the branch's base: issue 14 puts `recordInteraction` in core and so in
   // this file, makes every capture call report instead of throw, and adds retain/release; its §4
-  // shrinks the file next).
-  const CEILING = 50_750
+  // shrinks the file next). Moved up 50,750 → 51,550 on 2026-12-05 (51,033 measured by CI's run
+  // after this round's branches were merged onto issue 14's: +544 bytes came with the merge of
+  // issue 16's CORS hint on failed uploads and page-relative `data-endpoint`, and issue 21's
+  // Compactor; the shares were not measured apart). Issue 14 §4 is the next step: shrink, then lower this.
+  const CEILING = 51_550
   test(`does not grow past ${CEILING.toLocaleString('en-US')} bytes gzip while the budget is missed`, () => {
     expect(measure()).toBeLessThanOrEqual(CEILING)
   })
