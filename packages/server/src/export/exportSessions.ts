@@ -1,6 +1,7 @@
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate'
 import type { SessionDetail } from '@tapedeck/core'
-import type { SessionFilter, SessionStore } from '../store/SessionStore.js'
+import { ndjsonStream } from '../http/responses.js'
+import type { SessionFilter, SessionStore, WireEvent } from '../store/SessionStore.js'
 
 const PAGE = 100
 const FLUSH_CHARS = 64 * 1024
@@ -17,31 +18,10 @@ async function* matchingSessions(store: SessionStore, filter: Omit<SessionFilter
 
 /** Every event of every matching session as NDJSON, one session after the other, read as the client reads. */
 export function exportSessionsJsonl(store: SessionStore, filter: Omit<SessionFilter, 'limit' | 'after'>): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder()
-  async function* lines(): AsyncGenerator<string> {
-    for await (const detail of matchingSessions(store, filter)) {
-      for await (const event of store.readEvents(detail.id)) yield `${JSON.stringify(event)}\n`
-    }
+  async function* events(): AsyncGenerator<WireEvent> {
+    for await (const detail of matchingSessions(store, filter)) yield* store.readEvents(detail.id)
   }
-  const iterator = lines()
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      let text = ''
-      while (text.length < FLUSH_CHARS) {
-        const next = await iterator.next()
-        if (next.done) {
-          if (text) controller.enqueue(encoder.encode(text))
-          controller.close()
-          return
-        }
-        text += next.value
-      }
-      controller.enqueue(encoder.encode(text))
-    },
-    async cancel() {
-      await iterator.return(undefined)
-    },
-  })
+  return ndjsonStream(events())
 }
 
 /**
