@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createMemoryStore } from '../store/createMemoryStore.js'
 import type { SessionStore, WireEvent } from '../store/SessionStore.js'
 import { gzip, recordSession } from '../testing/events.js'
-import { hostileStores } from '../testing/hostileStores.js'
+import { hostileStores, serverPerTest } from '../testing/hostileStores.js'
 import { errorCode, postBatch, startServer, type TestServer } from '../testing/startServer.js'
 
 /** `count` tiny events of one session, as NDJSON: seq `from`, `from + step`, … */
@@ -17,16 +17,10 @@ function tinyEvents(sessionId: string, count: number, step = 1, from = 0): strin
 for (const { name, open } of hostileStores()) {
   describe(`hostile batches (${name} store)`, () => {
     let server: TestServer
-    let dispose: () => Promise<void>
-    afterEach(async () => {
-      await server.close()
-      await dispose()
-    })
+    const serve = serverPerTest(open)
 
     async function start() {
-      const opened = await open()
-      dispose = opened.dispose
-      server = await startServer({ ...(opened.store && { store: opened.store }) })
+      server = await serve()
     }
 
     const send = (sessionId: string, text: string, seq: string, key = `k_${sessionId}_${seq}`) =>

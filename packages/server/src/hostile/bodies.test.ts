@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { recordSession } from '../testing/events.js'
-import { hostileStores } from '../testing/hostileStores.js'
-import { errorCode, postBatch, startServer, type TestServer } from '../testing/startServer.js'
+import { hostileStores, serverPerTest } from '../testing/hostileStores.js'
+import { errorCode, postBatch, type TestServer } from '../testing/startServer.js'
 
 /** The bytes as a stream of 256 KiB pieces, 2 ms apart: still sending when the answer comes. */
 function paced(bytes: Uint8Array): ReadableStream<Uint8Array> {
@@ -18,16 +18,10 @@ function paced(bytes: Uint8Array): ReadableStream<Uint8Array> {
 for (const { name, open } of hostileStores()) {
   describe(`hostile bodies (${name} store)`, () => {
     let server: TestServer
-    let dispose: () => Promise<void>
-    afterEach(async () => {
-      await server.close()
-      await dispose()
-    })
+    const serve = serverPerTest(open)
 
     async function start() {
-      const opened = await open()
-      dispose = opened.dispose
-      server = await startServer({ ...(opened.store && { store: opened.store }) })
+      server = await serve()
     }
 
     it('answers an 8 MiB body with a 413 that Node fetch reads, declared or still arriving, and keeps serving', async () => {

@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createHandler } from '../http/createHandler.js'
 import { createMemoryStore } from '../store/createMemoryStore.js'
-import { hostileStores } from '../testing/hostileStores.js'
+import { hostileStores, serverPerTest } from '../testing/hostileStores.js'
 import { rawErrorCode, rawRequest } from '../testing/rawRequest.js'
-import { postBatch, startServer, type TestServer } from '../testing/startServer.js'
+import { postBatch, type TestServer } from '../testing/startServer.js'
 import { recordSession } from '../testing/events.js'
 
 /**
@@ -41,16 +41,10 @@ const TWO_MEANINGS = [
 for (const { name, open } of hostileStores()) {
   describe(`hostile paths (${name} store)`, () => {
     let server: TestServer
-    let dispose: () => Promise<void>
-    afterEach(async () => {
-      await server.close()
-      await dispose()
-    })
+    const serve = serverPerTest(open)
 
     async function start() {
-      const opened = await open()
-      dispose = opened.dispose
-      server = await startServer({ ...(opened.store && { store: opened.store }) })
+      server = await serve()
       const { events } = recordSession('s_victim', 5)
       expect((await postBatch(server.url, events)).status).toBe(201)
     }

@@ -1,6 +1,8 @@
+import { afterEach } from 'vitest'
 import { createPostgresStore } from '../store/createPostgresStore.js'
 import type { SessionStore } from '../store/SessionStore.js'
 import { openPostgresSchema } from './postgresSchema.js'
+import { startServer, type TestServer } from './startServer.js'
 
 export interface HostileStore {
   name: string
@@ -24,4 +26,25 @@ export function hostileStores(): HostileStore[] {
     console.warn('Hostile-input suite on PostgreSQL SKIPPED: set DATABASE_URL (eval "$(bash scripts/postgres.sh)") to run it.')
   }
   return stores
+}
+
+/**
+ * A server on a fresh `open()`ed store for each test that calls the returned function; the server
+ * is closed and the store dropped after that test.
+ */
+export function serverPerTest(open: HostileStore['open']): () => Promise<TestServer> {
+  let running: { server: TestServer; dispose(): Promise<void> } | undefined
+  afterEach(async () => {
+    if (!running) return
+    const { server, dispose } = running
+    running = undefined
+    await server.close()
+    await dispose()
+  })
+  return async () => {
+    const opened = await open()
+    const server = await startServer({ ...(opened.store && { store: opened.store }) })
+    running = { server, dispose: opened.dispose }
+    return server
+  }
 }
