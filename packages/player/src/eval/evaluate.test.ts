@@ -1,7 +1,6 @@
 import type { TapedeckEvent } from '@tapedeck/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMockLlm, type MockLlm } from '../../../../e2e/support/mockLlm'
-import { createRedactor } from '../../../core/src/redact'
 import { evalRuns, recordSupportRun } from '../../test/supportRecordings'
 import { toJsonl } from '../export/toJsonl'
 import { loadRecording } from '../load/loadRecording'
@@ -21,8 +20,6 @@ import { transcriptConfidence } from './checks/transcriptConfidence'
 import { evaluate } from './evaluate'
 import { validationResults } from './validationResults'
 
-// The redaction check is handed core's own rules (core does not export them publicly yet: the
-// test reaches into its sources; an app passes the redactor it configured).
 const CHECKS: Check[] = [
   latencyBudget({ latencyMs: 1000, at: 'every' }),
   costBudget({ maxUsd: 0.001, maxTokens: 1000 }),
@@ -33,7 +30,7 @@ const CHECKS: Check[] = [
   answerMatches({ pattern: /^Order A1042 is shipped/ }),
   maxTurns(3, { ended: true }),
   transcriptConfidence({ min: 0.8 }),
-  redactionHeld({ redactor: createRedactor() }),
+  redactionHeld(),
 ]
 
 let mock: MockLlm
