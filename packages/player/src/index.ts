@@ -53,7 +53,7 @@ export type { PassRate } from './stats/passRate'
 // — evaluations —
 export { evaluate, type EvaluateOptions, type Evaluation, type RecordingEvaluation } from './eval/evaluate'
 export type { Check, CheckContext, CheckOutcome, CheckResult } from './eval/Check'
-export { validationResults, VALIDATION_KEY, type ValidationRecord, type ValidationValue } from './eval/validationResults'
+export { validationResults, validationValue, VALIDATION_KEY, type ValidationRecord, type ValidationValue } from './eval/validationResults'
 export { latencyBudget, type LatencyBudget } from './eval/checks/latencyBudget'
 export { costBudget, type CostBudget } from './eval/checks/costBudget'
 export { noFailedCalls } from './eval/checks/noFailedCalls'
@@ -68,6 +68,8 @@ export { judge, parseVerdict, type JudgeDetails, type JudgeOptions, type JudgeSc
 export { vote, type VoteOptions } from './eval/vote'
 export { renderConversation } from './eval/renderConversation'
 export { assertChecks } from './eval/assertChecks'
+export { postResults, type PostResultsOptions, type PostResultsReport } from './eval/postResults'
+export { toValidationReview, fromValidationReview, VALIDATION_PREFIX } from './eval/validationReview'
 export { toJunit } from './cli/toJunit'
 
 // — annotations —

@@ -1,10 +1,10 @@
 import type { TapedeckEvent } from '@tapedeck/core'
 import { createHandler, createMemoryStore, serve } from '@tapedeck/server'
-import { gzipSync, strToU8 } from 'fflate'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMockLlm, type MockLlm } from '../../../../e2e/support/mockLlm'
 import { evalRuns, recordSupportRun } from '../../test/supportRecordings'
+import { uploadEvents } from '../../test/uploadEvents'
 import { runCli } from '../cli/runCli'
 import { loadRecordingsFromServer } from './loadRecordingsFromServer'
 
@@ -17,21 +17,7 @@ beforeAll(async () => {
   mock = await startMockLlm()
   server = await serve({ handler: createHandler({ store: createMemoryStore(), ingestKeys: ['ingest-key'], readKeys: ['read-key'], log: false }), port: 0, host: '127.0.0.1' })
   const runs: TapedeckEvent[][] = await Promise.all(evalRuns().map((run) => recordSupportRun(mock.url, run)))
-  for (const events of runs) {
-    const response = await fetch(`${server.url}/v1/batches`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-ndjson',
-        'content-encoding': 'gzip',
-        authorization: 'Bearer ingest-key',
-        'idempotency-key': `b_${events[0]!.sessionId}`,
-        'tapedeck-session': events[0]!.sessionId,
-        'tapedeck-seq': `0-${events.length - 1}`,
-      },
-      body: gzipSync(strToU8(events.map((e) => JSON.stringify(e)).join('\n') + '\n')),
-    })
-    expect(response.status).toBe(201)
-  }
+  for (const events of runs) await uploadEvents(server.url, events, 'ingest-key')
 }, 30_000)
 
 afterAll(async () => {
