@@ -49,12 +49,3 @@ export async function recordSupportRun(mockUrl: string, run: SupportRun): Promis
   record('session.ended', { lastSeq: events.length })
   return events
 }
-
-/** The three recordings of the evaluation tests: one passes every check, one is too slow, one calls the wrong tool. */
-export function evalRuns(): SupportRun[] {
-  return [
-    { sessionId: 's_good', turns: ['Where is my order A1042?'] },
-    { sessionId: 's_slow', turns: ['Where is my order A1042?'], scenarios: ['headers=1200'], agentId: 'support@2' },
-    { sessionId: 's_wrong_tool', turns: ['Where is my order A1042?'], scenarios: ['tool=cancelOrder', ''] },
-  ]
-}

@@ -1,10 +1,7 @@
-import type { TapedeckEvent } from '@tapedeck/core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startMockLlm, type MockLlm } from '../../../../e2e/support/mockLlm'
-import { evalRuns, recordSupportRun } from '../../test/supportRecordings'
+import { describe, expect, it } from 'vitest'
+import { evalRecordings } from '../../test/evalRecordings'
 import { toJsonl } from '../export/toJsonl'
 import { loadRecording } from '../load/loadRecording'
-import type { Recording } from '../recording/Recording'
 import { computePassRates } from '../stats/computePassRates'
 import { computeStats } from '../stats/computeStats'
 import type { Check } from './Check'
@@ -33,20 +30,7 @@ const CHECKS: Check[] = [
   redactionHeld(),
 ]
 
-let mock: MockLlm
-const events = new Map<string, TapedeckEvent[]>()
-
-beforeAll(async () => {
-  mock = await startMockLlm()
-  const runs = await Promise.all(evalRuns().map((run) => recordSupportRun(mock.url, run)))
-  for (const run of runs) events.set(run[0]!.sessionId, run)
-}, 30_000)
-
-afterAll(() => mock?.close())
-
-async function recordings(): Promise<Recording[]> {
-  return Promise.all([...events.values()].map((list) => loadRecording(list)))
-}
+const recordings = evalRecordings
 
 describe('evaluate with the built-in checks', () => {
   it('passes the good recording, fails the slow one on latency only and the wrong-tool one on the tool and the answer', async () => {
@@ -105,7 +89,8 @@ describe('evaluate with the built-in checks', () => {
       ['support@1', 2, 1],
       ['support@2', 1, 0],
     ])
-    expect(computePassRates(list, { by: 'day' }).groups.map((g) => g.key)).toEqual(['2025-12-05'])
+    // The three were recorded in one run of the fixture script: one day.
+    expect(computePassRates(list, { by: 'day' }).groups.map((g) => [g.key, g.sessions])).toEqual([[new Date(list[0]!.startedAt!).toISOString().slice(0, 10), 3]])
     expect(computePassRates(list, { by: 'model' }).groups.map((g) => [g.key, g.passed, g.total])).toEqual([['gpt-4o-mini', 26, 30]])
 
     const reloaded = await loadRecording(toJsonl(wrong))

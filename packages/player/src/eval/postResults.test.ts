@@ -1,9 +1,8 @@
-import type { ReviewAnnotation, TapedeckEvent } from '@tapedeck/core'
+import type { ReviewAnnotation } from '@tapedeck/core'
 import { createHandler, createMemoryStore, serve } from '@tapedeck/server'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startMockLlm, type MockLlm } from '../../../../e2e/support/mockLlm'
-import { evalRuns, recordSupportRun } from '../../test/supportRecordings'
+import { evalEvents, evalRecordings } from '../../test/evalRecordings'
 import { uploadEvents } from '../../test/uploadEvents'
 import { runCli } from '../cli/runCli'
 import { loadRecording } from '../load/loadRecording'
@@ -19,24 +18,20 @@ const CHECKS_FILE = fileURLToPath(new URL('../../test/evalChecks.ts', import.met
 const CHECKS = () => [latencyBudget({ latencyMs: 1000, at: 'every' }), noErrors(), toolCalled({ name: 'lookupOrder' }), toolNotCalled({ name: 'cancelOrder' })]
 const KEYS = { ingestKeys: ['ingest-key'], readKeys: ['read-key'], reviewKeys: ['review-key'], log: false as const }
 
-let mock: MockLlm
 let server: { url: string; close(): Promise<void> }
-let runs: TapedeckEvent[][]
+const runs = evalEvents()
 
 // The reference server on loopback, with the three recordings sent as a recorder sends them.
 beforeAll(async () => {
-  mock = await startMockLlm()
-  runs = await Promise.all(evalRuns().map((run) => recordSupportRun(mock.url, run)))
   server = await serve({ handler: createHandler({ store: createMemoryStore(), ...KEYS }), port: 0, host: '127.0.0.1' })
   for (const events of runs) await uploadEvents(server.url, events, 'ingest-key')
-}, 30_000)
+})
 
 afterAll(async () => {
   await server?.close()
-  await mock?.close()
 })
 
-const local = (): Promise<Recording[]> => Promise.all(runs.map((events) => loadRecording(events)))
+const local = evalRecordings
 const fromServer = (sessionId: string) => loadRecording({ endpoint: server.url, sessionId, token: 'read-key' })
 const verdicts = (recording: Recording) => validationResults(recording).map(({ origin: _o, annotationId: _a, ...v }) => v)
 async function stored(sessionId: string): Promise<ReviewAnnotation[]> {
