@@ -38,6 +38,7 @@ export function ValidationResults({ recording, onSelectEvent, maxEvents = 5 }: V
   const results = useMemo(() => validationResults(recording).sort((a, b) => Number(a.passed) - Number(b.passed)), [recording, external])
   const byId = useMemo(() => {
     const wanted = new Set(results.flatMap((result) => result.eventIds))
+    if (wanted.size === 0) return new Map<string, TapedeckEvent>()
     return new Map(recording.events.filter((event) => wanted.has(event.id)).map((event) => [event.id, event]))
   }, [recording.events, results])
   if (results.length === 0) return null
