@@ -59,8 +59,8 @@ const CONSUMERS = [
   { name: 'script-tag', files: ['scriptTag.ts'], types: [], modules: [], packages: ['@tapedeck/widget'] },
   // The main entry on the file store, with neither @types/node nor @types/pg: an edge or Next.js app.
   { name: 'server', files: ['server.ts'], types: [], modules: [], packages: ['@tapedeck/server'] },
-  { name: 'node', files: ['node.ts'], types: ['node'], modules: ['@types/node'], packages: ['@tapedeck/server'] },
-  { name: 'postgres', files: ['postgres.ts'], types: ['node'], modules: ['@types/node', 'pg', '@types/pg'], packages: ['@tapedeck/server'] },
+  // Its /node and /postgres entries, in a Node app with pg installed.
+  { name: 'node', files: ['node.ts', 'postgres.ts'], types: ['node'], modules: ['@types/node', 'pg', '@types/pg'], packages: ['@tapedeck/server'] },
 ]
 
 const results = [] // { package, check, ok, output }
