@@ -5,6 +5,7 @@ import { describeSession, sessionStatus } from '../summary/describeSession.js'
 import { toRanges } from '../summary/seqRanges.js'
 import { emptySummary, foldEvents, sortKey, type SessionSummary } from '../summary/sessionSummary.js'
 import { eventSlices } from './eventSlices.js'
+import { loadPg } from './loadPg.js'
 import { snippetOf } from '../search/snippetOf.js'
 import { sessionConditionsSql } from './postgresConditions.js'
 import { insertIngestRows, sessionColumns, UPDATE_SESSION_COLUMNS } from './postgresIngestRows.js'
@@ -94,7 +95,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
 
   async function ownPool(): Promise<Pool> {
     if ('pool' in options) return options.pool
-    const { default: pg } = await import('pg')
+    const pg = await loadPg()
     const created = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 })
     // An idle connection that drops emits 'error'; unhandled it would end the process. The next query reconnects.
     created.on('error', () => undefined)
