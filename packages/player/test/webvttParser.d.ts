@@ -1,0 +1,24 @@
+// Types for the parts of `webvtt-parser` (the W3C's WebVTT validator, a dev dependency) the transcript tests use.
+declare module 'webvtt-parser' {
+  export interface WebVttNode {
+    type: 'object' | 'text' | 'timestamp'
+    name?: string
+    value?: string
+    children?: WebVttNode[]
+  }
+  export interface WebVttCue {
+    id: string
+    startTime: number
+    endTime: number
+    text: string
+    tree: { children: WebVttNode[] }
+  }
+  export interface WebVttError {
+    message: string
+    line: number
+    col?: number
+  }
+  export class WebVTTParser {
+    parse(input: string, mode?: 'metadata' | 'chapters'): { cues: WebVttCue[]; errors: WebVttError[] }
+  }
+}
