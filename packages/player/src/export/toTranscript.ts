@@ -1,6 +1,5 @@
 import { playerError } from '../playerError'
-import type { Recording } from '../recording/Recording'
-import { transcriptCues, type TranscriptCue } from './transcriptCues'
+import { transcriptCues, type TranscriptCue, type TranscriptSource } from './transcriptCues'
 
 export type TranscriptFormat = 'vtt' | 'srt' | 'txt' | 'json'
 
@@ -66,7 +65,7 @@ function txt(cues: readonly TranscriptCue[]): string {
  * SubRip and text). Interim segments are left out; see `transcriptCues` for missing times. A
  * session without segments gives a valid empty file (`WEBVTT` alone, an empty SRT, `[]` cues).
  */
-export function toTranscript(recording: Pick<Recording, 'sessionId' | 'events'>, format: TranscriptFormat): string {
+export function toTranscript(recording: { sessionId: string; events: readonly TranscriptSource[] }, format: TranscriptFormat): string {
   const cues = transcriptCues(recording.events)
   switch (format) {
     case 'vtt':

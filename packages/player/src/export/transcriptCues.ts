@@ -1,4 +1,4 @@
-import type { TapedeckEvent, TranscriptSegmentData } from '@tapedeck/core'
+import type { TranscriptSegmentData } from '@tapedeck/core'
 
 /** One line of a transcript, in session time (ms since the session started, like `t`). */
 export interface TranscriptCue {
@@ -9,6 +9,14 @@ export interface TranscriptCue {
   /** The `transcript.segment` event that carried it. */
   seq: number
   confidence?: number
+}
+
+/** What cues are read from: a recording's events, or events as a server stores them (`t` may be missing there). */
+export interface TranscriptSource {
+  type: string
+  seq: number
+  t?: number
+  data?: unknown
 }
 
 /** A segment without a usable `endT` lasts until the next cue starts, and at most this long. */
@@ -25,14 +33,14 @@ const finite = (value: unknown): value is number => typeof value === 'number' &&
  * an end that is missing or not after the start becomes the next cue's start, at most
  * `DEFAULT_CUE_MS` later. Overlapping cues (two speakers at once) stay as they were recorded.
  */
-export function transcriptCues(events: readonly Pick<TapedeckEvent, 'type' | 'seq' | 't' | 'data'>[]): TranscriptCue[] {
+export function transcriptCues(events: readonly TranscriptSource[]): TranscriptCue[] {
   const cues: Array<TranscriptCue & { open: boolean }> = []
   for (const event of events) {
     if (event.type !== 'transcript.segment') continue
     const data = (typeof event.data === 'object' && event.data !== null ? event.data : {}) as Partial<TranscriptSegmentData> & { sealed?: unknown }
     const sealed = typeof data.sealed === 'string'
     if (!sealed && (data.final === false || typeof data.text !== 'string')) continue
-    const startT = Math.max(0, finite(data.startT) ? data.startT : event.t)
+    const startT = Math.max(0, finite(data.startT) ? data.startT : finite(event.t) ? event.t : 0)
     const open = !finite(data.endT) || data.endT <= startT
     const cue = {
       startT,

@@ -1,6 +1,7 @@
 import type { SessionDetail, SessionExportFormat, SessionSearchPage } from '@tapedeck/core'
 import { exportCsv } from '../export/exportCsv.js'
 import { exportHtml } from '../export/exportHtml.js'
+import { exportTranscript, TRANSCRIPT_EXPORTS, type TranscriptExportFormat } from '../export/exportTranscript.js'
 import { exportZip } from '../export/exportZip.js'
 import { ServerError } from '../ServerError.js'
 import type { RequestContext } from './requestContext.js'
@@ -49,7 +50,8 @@ const EXPORTS = {
 
 export async function exportSession(context: RequestContext): Promise<Response> {
   const format = singleParam(context.url.searchParams, 'format') ?? 'jsonl'
-  if (!Object.hasOwn(EXPORTS, format)) throw new ServerError('invalid_query', 'format must be jsonl, zip, html or csv.')
+  if (Object.hasOwn(TRANSCRIPT_EXPORTS, format)) return exportSessionTranscript(context, format as TranscriptExportFormat)
+  if (!Object.hasOwn(EXPORTS, format)) throw new ServerError('invalid_query', 'format must be jsonl, zip, html, csv, vtt, srt or txt.')
   const detail = await findSession(context)
   const type = format as keyof typeof EXPORTS
   const headers = {
@@ -65,6 +67,17 @@ export async function exportSession(context: RequestContext): Promise<Response> 
     html: () => exportHtml(detail, events()),
   }[type]
   return new Response(await body(), { headers })
+}
+
+/** `?format=vtt|srt|txt`: the session's transcript (docs/server.md). */
+async function exportSessionTranscript(context: RequestContext, format: TranscriptExportFormat): Promise<Response> {
+  const detail = await findSession(context)
+  const headers = {
+    ...INERT,
+    'Content-Type': TRANSCRIPT_EXPORTS[format],
+    'Content-Disposition': `attachment; filename="tapedeck-${detail.id}.${format}"`,
+  }
+  return new Response(await exportTranscript(detail.id, context.store.readEvents(detail.id), format), { headers })
 }
 
 async function findSession({ params, store }: RequestContext): Promise<SessionDetail> {
