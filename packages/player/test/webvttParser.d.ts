@@ -19,6 +19,8 @@ declare module 'webvtt-parser' {
     col?: number
   }
   export class WebVTTParser {
+    /** `entities`: the character references to decode (the package's `html-entities.json` for all of HTML's). */
+    constructor(entities?: Record<string, string>)
     parse(input: string, mode?: 'metadata' | 'chapters'): { cues: WebVttCue[]; errors: WebVttError[] }
   }
 }

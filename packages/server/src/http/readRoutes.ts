@@ -4,6 +4,7 @@ import { exportHtml } from '../export/exportHtml.js'
 import { exportTranscript, TRANSCRIPT_EXPORTS, type TranscriptExportFormat } from '../export/exportTranscript.js'
 import { exportZip } from '../export/exportZip.js'
 import { ServerError } from '../ServerError.js'
+import { readTimeline } from '../store/readTimeline.js'
 import type { RequestContext } from './requestContext.js'
 import { bodyBytes, json, ndjsonStream } from './responses.js'
 import { encodeCursor, parseSeqParam, parseSessionQuery, singleParam } from './sessionQuery.js'
@@ -23,14 +24,24 @@ export async function listSessions({ url, store, note }: RequestContext): Promis
   return json(200, body)
 }
 
+/** The detail; with `streams`, the ids of the streams linked to it (docs/protocol.md, "Linked streams"). */
 export async function getSession(context: RequestContext): Promise<Response> {
-  return json(200, await findSession(context))
+  const detail = await findSession(context)
+  const streams = await context.store.linkedStreams(detail.id)
+  return json(200, streams.length ? { ...detail, streams } : detail)
 }
 
+/** NDJSON in seq order from `fromSeq`; `?streams=linked`: with its linked streams, on one timeline by `ts`. */
 export async function getEvents(context: RequestContext): Promise<Response> {
   const { id } = await findSession(context)
-  const fromSeq = parseSeqParam(context.url.searchParams, 'fromSeq')
-  return new Response(ndjsonStream(context.store.readEvents(id, { fromSeq })), {
+  const params = context.url.searchParams
+  const streams = singleParam(params, 'streams')
+  if (streams !== null && streams !== 'linked') throw new ServerError('invalid_query', 'streams must be linked.')
+  if (streams && params.has('fromSeq')) throw new ServerError('invalid_query', 'fromSeq does not apply with streams=linked: the timeline holds several seq ranges.')
+  const events = streams
+    ? readTimeline(context.store, id, await context.store.linkedStreams(id))
+    : context.store.readEvents(id, { fromSeq: parseSeqParam(params, 'fromSeq') })
+  return new Response(ndjsonStream(events), {
     headers: { 'Content-Type': 'application/x-ndjson; charset=utf-8' },
   })
 }
