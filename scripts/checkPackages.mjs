@@ -18,7 +18,7 @@ import { formatMessage } from 'publint/utils'
 const ROOT = new URL('..', import.meta.url).pathname
 // Outside the repository, so nothing resolves from the workspace's own node_modules by accident.
 const WORK = join(tmpdir(), `tapedeck-packcheck-${process.pid}`)
-const PACKAGES = ['core', 'player', 'react', 'widget', 'server']
+const PACKAGES = ['core', 'player', 'react', 'widget', 'server', 'node']
 
 /** Exports that are files to serve or link, not modules to import: no types to check. */
 const ASSETS = {
@@ -71,7 +71,7 @@ const RESOLUTIONS = {
 const CONSUMERS = [
   { name: 'browser', files: ['browser.ts', 'customEvents.ts'], types: [], packages: ['@tapedeck/core', '@tapedeck/player', '@tapedeck/react', '@tapedeck/widget'] },
   { name: 'script-tag', files: ['scriptTag.ts'], types: [], packages: ['@tapedeck/widget'] },
-  { name: 'node', files: ['node.ts'], types: ['node'], packages: ['@tapedeck/server'] },
+  { name: 'node', files: ['node.ts'], types: ['node'], packages: ['@tapedeck/server', '@tapedeck/node'] },
 ]
 
 const results = [] // { package, check, ok, output }
