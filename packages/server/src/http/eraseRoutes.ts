@@ -47,7 +47,7 @@ export async function deleteUser({ params, url, store, note }: RequestContext): 
   const userId = params.userId ?? checkUserId(singleParam(url.searchParams, 'userId') ?? '')
   const { erased, held } = await store.deleteUser(userId)
   const streams = await eraseStreams(store, erased)
-  note(`erased=${erased.length} held=${held.length} streams=${streams.erased.length}`)
+  note(`erased=${erased.length + streams.erased.length} held=${held.length + streams.held.length}`)
   return json(200, { deleted: [...erased, ...streams.erased], held: [...held, ...streams.held] })
 }
 
