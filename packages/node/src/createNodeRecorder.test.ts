@@ -153,12 +153,15 @@ describe('@tapedeck/node against the reference server', () => {
     }
     const errors: unknown[] = []
     const tapedeck = open({ fetch: flaky, onError: (error) => errors.push(error) })
-    tapedeck.run(BROWSER, () => tapedeck.record('x.step', { n: 1 }))
+    expect(tapedeck.run(BROWSER, () => tapedeck.record('x.step', { n: 1 }))).toBe(true)
+    expect(tapedeck.record('x.step', { n: 0 })).toBe(false) // outside any session
+    expect(tapedeck.run(BROWSER, () => tapedeck.record('session.ended', { lastSeq: 0 }))).toBe(false) // the recorder's own type
     await tapedeck.flush()
     expect(keys).toHaveLength(2)
     expect(keys[0]).toBe(keys[1])
-    expect(tapedeck.stats).toMatchObject({ recorded: 2, sent: 2, dropped: 0 })
-    expect(errors).toEqual([])
+    expect(tapedeck.stats).toMatchObject({ recorded: 2, sent: 2, dropped: 0, skipped: 1 })
+    expect(errors.map(String)).toEqual([expect.stringMatching(/"session.ended" is not a type an app may record/)])
+    errors.length = 0
 
     // A stream the server will not take (its id claimed by another parent): refused, reported, counted.
     const refusing = async () => new Response('{"error":{"code":"parent_mismatch"}}', { status: 422 })

@@ -185,7 +185,14 @@ export function createNodeRecorder(options: NodeRecorderOptions): NodeRecorder {
       return id === undefined ? fn() : context.run(id, fn)
     },
     currentSession: () => context.getStore(),
-    record,
+    record(type, data) {
+      // The lifecycle types are the recorder's own (docs/protocol.md §1), as in the browser.
+      if (typeof type !== 'string' || type === '' || type.startsWith('session.') || type === 'recorder.dropped' || type === 'consent.changed') {
+        onError(new TypeError(`Tapedeck: ${JSON.stringify(type)} is not a type an app may record (session.*, recorder.dropped and consent.changed are the recorder's own).`))
+        return false
+      }
+      return record(type, data)
+    },
     async flush() {
       await fetch.settled()
       await Promise.all([...streams.values()].map((stream) => stream.flush()))
