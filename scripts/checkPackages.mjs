@@ -20,7 +20,7 @@ import { formatMessage } from 'publint/utils'
 const ROOT = new URL('..', import.meta.url).pathname
 // Outside the repository, so nothing resolves from the workspace's own node_modules by accident.
 const WORK = join(tmpdir(), `tapedeck-packcheck-${process.pid}`)
-const PACKAGES = ['core', 'player', 'react', 'widget', 'server']
+const PACKAGES = ['core', 'player', 'react', 'widget', 'server', 'node']
 
 /** Exports that are files to serve or link, not modules to import: no types to check. */
 const ASSETS = {
@@ -59,8 +59,8 @@ const CONSUMERS = [
   { name: 'script-tag', files: ['scriptTag.ts'], types: [], modules: [], packages: ['@tapedeck/widget'] },
   // The main entry on the file store, with neither @types/node nor @types/pg: an edge or Next.js app.
   { name: 'server', files: ['server.ts'], types: [], modules: [], packages: ['@tapedeck/server'] },
-  // Its /node and /postgres entries, in a Node app with pg installed.
-  { name: 'node', files: ['node.ts', 'postgres.ts'], types: ['node'], modules: ['@types/node', 'pg', '@types/pg'], packages: ['@tapedeck/server'] },
+  // Its /node and /postgres entries and @tapedeck/node, in a Node app with pg installed.
+  { name: 'node', files: ['node.ts', 'postgres.ts', 'nodeRecorder.ts'], types: ['node'], modules: ['@types/node', 'pg', '@types/pg'], packages: ['@tapedeck/server', '@tapedeck/node'] },
 ]
 
 const results = [] // { package, check, ok, output }

@@ -90,9 +90,11 @@ export { diffRuns, type ConversationTurn, type RequestChange, type RunDiff, type
 
 // — exports —
 export { toJsonl } from './export/toJsonl'
-export { toZip } from './export/toZip'
+export { toZip, type ZipOptions } from './export/toZip'
 export { toCsv, CSV_COLUMNS } from './export/toCsv'
 export { toHtml, type HtmlOptions } from './export/toHtml'
+export { toTranscript, TRANSCRIPT_TYPES, type TranscriptFormat } from './export/toTranscript'
+export { transcriptCues, DEFAULT_CUE_MS, type TranscriptCue, type TranscriptSource } from './export/transcriptCues'
 export { csvCell } from './export/csvCell'
 export { escapeHtml } from './export/escapeHtml'
 export { toWav, encodeWav, type WavOptions } from './export/toWav'

@@ -11,6 +11,7 @@ import { sessionConditionsSql } from './postgresConditions.js'
 import { insertIngestRows, sessionColumns, UPDATE_SESSION_COLUMNS } from './postgresIngestRows.js'
 import { postgresStats } from './postgresStats.js'
 import { STUDIO_MIGRATION, STUDIO_TABLES } from './postgresStudioSchema.js'
+import { STREAM_LINKS_MIGRATION } from './postgresStreamLinks.js'
 import type { ReviewAnnotation, SearchMatchField, SessionListItem, SessionSortField } from '@tapedeck/core'
 import { SEARCH_TOTAL_CAP, type EraseReport, type EraseResult, type SessionStore, type ShareRecord, type WireEvent } from './SessionStore.js'
 
@@ -108,6 +109,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
       await client.query("select pg_advisory_xact_lock(hashtext('tapedeck_migration'))")
       await client.query(MIGRATION)
       await client.query(STUDIO_MIGRATION)
+      await client.query(STREAM_LINKS_MIGRATION)
     }).catch((error: unknown) => {
       migrated = undefined
       throw error
@@ -129,6 +131,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
       const { rows } = await client.query<{ session_id: string }>(`delete from ${table} where session_id = any($1) returning session_id`, [free])
       for (const row of rows) erased.add(row.session_id)
     }
+    await client.query('delete from tapedeck_stream_links where stream_id = any($1)', [free])
     return Object.fromEntries(ids.map((id) => [id, held.has(id) ? 'held' : erased.has(id) ? 'erased' : 'not_found']))
   }
 
@@ -385,6 +388,22 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
         if (rows.length < READ_PAGE) return
         from = Number(rows.at(-1)!.seq) + 1
       }
+    },
+
+    async linkStream(streamId, parentId) {
+      assertId(streamId, 'sessionId')
+      const db = await ready()
+      await db.query('insert into tapedeck_stream_links (stream_id, parent_id) values ($1, $2) on conflict do nothing', [streamId, parentId])
+      const { rows } = await db.query<{ parent_id: string }>('select parent_id from tapedeck_stream_links where stream_id = $1', [streamId])
+      return rows[0]?.parent_id === parentId ? 'linked' : 'conflict'
+    },
+
+    async linkedStreams(parentId) {
+      const { rows } = await (await ready()).query<{ stream_id: string }>(
+        'select stream_id from tapedeck_stream_links where parent_id = $1 order by stream_id',
+        [parentId],
+      )
+      return rows.map((row) => row.stream_id)
     },
 
     async deleteSession(sessionId) {
