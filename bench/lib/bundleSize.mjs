@@ -5,7 +5,7 @@
 // Built as an app is, not as a library: a library build keeps its entry's exports exactly
 // (rolldown then leaves shared modules in small common chunks instead of merging them into the
 // entry) and keeps whitespace in ES output; neither is what an app's build does.
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
@@ -127,4 +127,11 @@ export function scriptTagSize() {
     builtAt: new Date(builtAt).toISOString(),
     stale: sourcesAt > builtAt,
   }
+}
+
+/** Copies the built script-tag files (tapedeck.js and its siblings) into `dir`, when built. */
+export function copyScriptTagFiles(dir) {
+  const dist = join(root, 'packages/widget/dist')
+  if (!existsSync(dist)) return
+  for (const name of readdirSync(dist)) if (/^tapedeck(-\w+)?\.js$/.test(name)) copyFileSync(join(dist, name), join(dir, name))
 }
