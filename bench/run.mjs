@@ -715,7 +715,7 @@ async function recordVsStringifyFigures(env) {
   }
 }
 
-function scriptTagFigure() {
+async function scriptTagFigure() {
   const title = 'script-tag bundle, gzip -9, worker included'
   const bar = `≤ ${BARS.scriptTagGzip / KB} KB`
   const size = scriptTagSize()
@@ -723,13 +723,20 @@ function scriptTagFigure() {
     return { id: 'script-tag-bundle', title, status: 'not built yet', bar: { text: bar }, detail: { note: 'packages/widget/dist/tapedeck.js is not built (npm run build -w @tapedeck/widget)' } }
   }
   if (!size.oneFile) throw new Error(`${size.file} is not one file that starts its own worker: its size would not include the worker`)
+  // What each module costs (the file built again without it), and the sibling files: the full run only.
+  let shares
+  if (!quick) {
+    const { scriptTagShares, formatShares } = await import('../packages/widget/scripts/sizeReport.mjs')
+    shares = await scriptTagShares()
+    log(formatShares(shares).replace(/^/gm, '    '))
+  }
   return {
     id: 'script-tag-bundle',
     title: `${title}${size.stale ? ' (built before its sources last changed)' : ''}`,
     unit: 'bytes',
     value: summary([size.gzip]),
     bar: { text: bar, ok: size.gzip <= BARS.scriptTagGzip },
-    detail: size,
+    detail: { ...size, ...(shares && { shares: Object.fromEntries(shares) }) },
   }
 }
 
@@ -890,7 +897,7 @@ async function main() {
     pageInfo = await call(eventsTab, 'info')
     await eventsTab.close()
     figures.push(...(await figure('bundle sizes', bundleFigures)))
-    figures.push(...(await figure('script-tag bundle', async () => [scriptTagFigure()])))
+    figures.push(...(await figure('script-tag bundle', async () => [await scriptTagFigure()])))
     figures.push(...(await figure('main thread', () => mainThreadFigures(env))))
     figures.push(...(await figure('record against stringify', () => recordVsStringifyFigures(env))))
     // The durable figure's tab stays open for the compression figure, which uses its NDJSON.

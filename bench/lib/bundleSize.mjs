@@ -115,8 +115,12 @@ export function scriptTagSize() {
   if (!existsSync(file)) return undefined
   const code = readFileSync(file)
   const text = code.toString('utf8')
-  // What the widget's own bundle test requires of it: one file, its worker made from itself.
+  // What the widget's own bundle test requires of it: one file, its worker made from itself
+  // (LLM capture and audio are sibling files it loads on first use, counted apart).
   const oneFile = /new Worker\(/.test(text) && !/\bimport\s*\(|\bimport\.meta\b|\bimportScripts\s*\(/.test(text)
+  const siblings = Object.fromEntries(
+    ['llm', 'audio'].map((name) => [name, join(root, `packages/widget/dist/tapedeck-${name}.js`)]).filter(([, path]) => existsSync(path)).map(([name, path]) => [name, gzipSync(readFileSync(path), { level: 9 }).byteLength]),
+  )
   const builtAt = statSync(file).mtimeMs
   const sourcesAt = Math.max(newestSource(join(root, 'packages/widget/src')), newestSource(join(root, 'packages/core/src')))
   return {
@@ -124,6 +128,7 @@ export function scriptTagSize() {
     bytes: code.byteLength,
     gzip: gzipSync(code, { level: 9 }).byteLength,
     oneFile,
+    siblingsGzip: siblings,
     builtAt: new Date(builtAt).toISOString(),
     stale: sourcesAt > builtAt,
   }
