@@ -63,7 +63,8 @@ const BARS = {
   evalVsLoad: 2,
   seekP95Ms: 1,
   scriptTagGzip: 30 * KB,
-  coreEntryGzip: 12 * KB,
+  /** Issue 14 §4: the page entry ≤ 10 KB (was 12 KB). */
+  coreEntryGzip: 10 * KB,
 }
 
 function log(message) {
