@@ -352,6 +352,7 @@ const api = {
       if (!status || status.pendingEvents !== 0 || status.error || status.state !== 'idle') {
         throw new Error(`sync did not finish: ${JSON.stringify(status)}`)
       }
+      return ms
     }
     const anchorRun = async () => {
       const started = performance.now()
@@ -369,6 +370,7 @@ const api = {
       const text = await response.text()
       const ms = performance.now() - started
       if (response.status !== 201) throw new Error(`the anchor POST got ${response.status}: ${text.slice(0, 300)}`)
+      return ms
     }
     let syncMs: number
     let anchorMs: number
