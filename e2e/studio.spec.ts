@@ -343,6 +343,8 @@ async function apiIds(query: string): Promise<string[]> {
 }
 
 test('sessions: every filter the API takes is in the form, goes into the URL and gives the API’s answer', async ({}, testInfo) => {
+  // Twelve filters, each a page load on a shared machine.
+  test.setTimeout(240_000)
   const context = await newContext()
   const page = await signIn(context, KEYS.read, '/#/sessions')
   await expect(page.getByRole('table', { name: 'Sessions' }).locator('tbody tr:not(.hit-row)')).not.toHaveCount(0)
@@ -373,7 +375,8 @@ test('sessions: every filter the API takes is in the form, goes into the URL and
   ]
   for (const [label, option, query] of chosen) {
     await page.goto('/#/sessions')
-    await page.getByLabel(label, { exact: true }).selectOption(option)
+    // (getByLabel reads a wrapping label's whole text, the select's options included.)
+    await page.getByRole('combobox', { name: label, exact: true }).selectOption(option)
     await expect(page).toHaveURL(new RegExp(`[?&]${query}(&|$)`))
     await expect.poll(() => listedIds(page), query).toEqual(await apiIds(query))
   }
@@ -455,7 +458,7 @@ test('review: a reviewer edits and deletes their own comment, and only their own
   await expect(list.getByRole('button', { name: /^Delete: .*Not mine/ })).toHaveCount(0)
 
   await list.getByRole('button', { name: /^Edit: .*Billing failed twice/ }).click()
-  await page.getByLabel('Edit the comment').fill('Billing failed twice; the retry worked')
+  await page.getByRole('textbox', { name: 'Edit the comment' }).fill('Billing failed twice; the retry worked')
   await page.getByRole('button', { name: 'Save' }).click()
   await expect(list).toContainText('the retry worked')
   await page.reload()
