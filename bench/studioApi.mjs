@@ -166,7 +166,7 @@ pool.connect = async (callback) => {
   if (!client.captured) {
     const clientQuery = client.query.bind(client)
     client.query = (text, ...rest) => {
-      if (typeof text === 'string' && recording && /^\s*select/i.test(text)) statements.push({ text, values: rest[0], workMem: true })
+      if (typeof text === 'string' && recording && /^\s*(select|with)\b/i.test(text)) statements.push({ text, values: rest[0], workMem: true })
       return clientQuery(text, ...rest)
     }
     client.captured = true
@@ -363,7 +363,7 @@ for (const [name, path] of Object.entries(FIGURES)) {
   recording = false
   explains[name] = []
   for (const { text, values, workMem } of statements) {
-    if (!/^\s*select/i.test(text)) continue
+    if (!/^\s*(select|with)\b/i.test(text)) continue
     const client = await connect()
     try {
       await client.query('begin')

@@ -20,7 +20,7 @@ export type PostgresStoreOptions = (
 ) & {
   /**
    * Up to this many matching sessions (the planner's estimate), a search gathers its sessions
-   * from the words' index and then sorts them; above, it walks the sessions in order. Default 10,000.
+   * from the words' index and then sorts them; above, it walks the sessions in order. Default 2,000.
    */
   searchGatherSessions?: number
 }
@@ -235,12 +235,15 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
         // Pushed when first used: a parameter no statement uses has no type PostgreSQL can tell.
         let tsquery: string | undefined
         const query = () => (tsquery ??= `plainto_tsquery('simple', $${params.push(words)})`)
-        const hits = gather ? `join tapedeck_session_words hits on hits.session_id = s.session_id and hits.words @@ ${query()}` : ''
+        // Gathered once (a materialized CTE): left to the planner, a page's limit tempts it to walk
+        // the sessions in order and check each, which for a rare word reads most of them.
+        const gathered = gather ? `with hits as materialized (select d.session_id from tapedeck_session_words d where d.words @@ ${query()}) ` : ''
+        const hits = gather ? 'join hits on hits.session_id = s.session_id' : ''
         const oneText = gather ? oneTextSql(filter.words!, query()) : null
         const where = `${sessionConditionsSql(gather ? { ...filter, words: undefined } : filter, params)}${oneText ? ` and ${oneText}` : ''}`
         if (kind === 'count') {
           // With words, counting stops past the cap: a common word's every match would be visited.
-          const sql = words ? `select count(*) as total from (select 1 from tapedeck_sessions s ${hits} where ${where} limit ${SEARCH_TOTAL_CAP + 1}) as capped` : `select count(*) as total from tapedeck_sessions s where ${where}`
+          const sql = words ? `${gathered}select count(*) as total from (select 1 from tapedeck_sessions s ${hits} where ${where} limit ${SEARCH_TOTAL_CAP + 1}) as capped` : `select count(*) as total from tapedeck_sessions s where ${where}`
           return { sql, params }
         }
         const sort = SORT_COLUMNS[filter.sort ?? 'startedAt']
@@ -252,7 +255,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
           ? `left join lateral (select x.seq, x.t, x.field, x.body from tapedeck_texts x
                where x.session_id = s.session_id and x.tsv @@ ${query()} order by x.seq, x.ord limit 1) m on true`
           : ''
-        const sql = `select s.summary, h.reason as hold_reason, h.since as hold_since, ${sort.column} as sort_value${words ? ', m.seq as match_seq, m.t as match_t, m.field as match_field, m.body as match_body' : ''}
+        const sql = `${gathered}select s.summary, h.reason as hold_reason, h.since as hold_since, ${sort.column} as sort_value${words ? ', m.seq as match_seq, m.t as match_t, m.field as match_field, m.body as match_body' : ''}
            from tapedeck_sessions s ${hits} left join tapedeck_holds h on h.session_id = s.session_id ${match}
            where ${where}${after}
            order by ${sort.column} ${desc ? 'desc' : 'asc'}, s.session_id ${desc ? 'desc' : 'asc'} limit $${params.push(filter.limit + 1)}`
@@ -496,7 +499,7 @@ const SORT_COLUMNS: Record<SessionSortField, { column: string; type: string }> =
 }
 
 /** Up to this many matching sessions (the planner's estimate), a search gathers them from the words' index. */
-const GATHER_SESSIONS = 10_000
+const GATHER_SESSIONS = 2_000
 
 /** The planner's estimate of the sessions holding every word: cheap (no execution), from the column's statistics. */
 async function estimatedSessions(pool: Pool, words: string): Promise<number> {
