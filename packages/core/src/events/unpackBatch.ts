@@ -1,6 +1,16 @@
-import type { IngestBatch } from '../storage/encodeBatch'
 import type { PackedBatch } from './PackedBatch'
 import type { PendingEvent } from './serialize'
+
+/** What the page hands the engine: events of one session, in the order they were recorded. */
+export interface IngestBatch {
+  sessionId: string
+  tab: string
+  events: PendingEvent[]
+  /** Names the batch, so a copy saved by a closing page is never stored twice. */
+  batchId?: string
+  /** Replacements made before the engine saw the batch (the page redacts its page-hide copy). */
+  redactions?: number
+}
 
 /** A copy saved by an earlier version (a tail record): types and payloads joined by newlines. */
 export interface JoinedBatch {

@@ -3,7 +3,7 @@ import { playerError } from '../playerError'
 import type { Recording } from '../recording/Recording'
 import { parseText } from './parseText'
 import { finishRecording } from './finishRecording'
-import type { LoadOptions, ServerSource } from './loadRecording'
+import type { LoadOptions, ServerSource } from './sources'
 
 async function headersFor(source: ServerSource): Promise<Headers> {
   const headers = new Headers(source.headers)
