@@ -1,6 +1,7 @@
 import { toErrorInfo, type ErrorInfo } from '../errors'
 import { BatchBuilder, type PackedBatch } from '../events/PackedBatch'
 import type { IngestResult } from '../engine/protocol'
+import { PAGE_LEFT } from '../events/pageLeft'
 import type { Clock } from '../util/clock'
 import type { Settings } from './resolveOptions'
 import type { Counts } from './StatusReporter'
@@ -53,6 +54,8 @@ export class BatchQueue {
   readonly #waitingToSend: Array<() => void> = []
   #tail: TailWriter | undefined
   #tailOpenings = 0
+  /** The batch saying the page left (see `hide`), while it may still be taken back. */
+  #leftBatchId: string | undefined
 
   constructor(host: BatchQueueHost) {
     this.#host = host
@@ -129,11 +132,28 @@ export class BatchQueue {
 
   /**
    * The page may be going away: hand everything over now, not in 50 ms, and keep a copy of what
-   * the worker has not confirmed, in case the worker goes down with the page.
+   * the worker has not confirmed, in case the worker goes down with the page. `leftSession`: the
+   * page is unloading (`pagehide`) while recording this session; the copy ends with a
+   * `session.paused` saying so, which makes the session `suspended` on the next start rather than
+   * `interrupted` (a tab that dies never gets to save it).
    */
-  hide(): void {
+  hide(leftSession?: string): void {
     void this.post()
-    this.#tail?.save([...this.#unconfirmed.values()])
+    const batches = [...this.#unconfirmed.values()]
+    if (leftSession !== undefined && this.#tail) {
+      const { clock, tab } = this.#host
+      const left = new BatchBuilder()
+      left.push('session.paused', PAGE_LEFT, clock.wallNow(), clock.now(), false)
+      this.#leftBatchId = `${tab}.${++this.#batchCount}`
+      batches.push(left.take(leftSession, tab, this.#leftBatchId))
+    }
+    this.#tail?.save(batches)
+  }
+
+  /** The page is visible again after all (a page restored from the back/forward cache): it did not leave. */
+  show(): void {
+    if (this.#leftBatchId !== undefined) this.#tail?.confirm(this.#leftBatchId)
+    this.#leftBatchId = undefined
   }
 
   /** The page's copy of unconfirmed batches at page hide (see tailWriter), replacing any earlier one. */

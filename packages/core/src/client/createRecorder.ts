@@ -4,15 +4,15 @@ import { ID_PATTERN, checkType, serializeData } from '../events/serialize'
 import type { SyncStatus } from '../sync/syncStatus'
 import { browserClock } from '../util/clock'
 import { createUlid, randomId } from '../util/ulid'
-import { adoptStart, startedData, type ActiveSession } from './ActiveSession'
+import { adoptStart, startedData, storing, type ActiveSession } from './ActiveSession'
 import { BatchQueue } from './BatchQueue'
 import { EngineLink } from './EngineLink'
 import { lazyAudio, type LazyAudio } from './lazyAudio'
 import { interactionEvents, interactionTime, type InteractionEvents } from './interactionEvents'
 import { resolveOptions, type Settings } from './resolveOptions'
 import { deadLettersApi, sessionsApi } from './readApis'
-import { storeAttachment } from './storeAttachment'
-import { eraseSessions, grantConsent, storing, withdrawConsent, type ConsentHost } from './consentFlow'
+import { grantConsent } from './consentFlow'
+import type { ConsentHost } from './erasure'
 import { ConsentKeeper } from './consentState'
 import { StatusReporter } from './StatusReporter'
 import type {
@@ -46,8 +46,8 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
 /**
  * The session lifecycle (start, pause, resume, stop, close), the capture calls, consent and the
  * status. Events go to the {@link BatchQueue}, which hands them to the engine through the
- * {@link EngineLink} (worker start-up, watchdog, failover, resend); consent and erasure flows are
- * in consentFlow.
+ * {@link EngineLink} (worker start-up, watchdog, failover, resend); granting consent is in
+ * consentFlow, withdrawal and erasure (loaded on first use) in erasure.
  */
 class RecorderClient implements Recorder {
   readonly #clock
@@ -87,7 +87,11 @@ class RecorderClient implements Recorder {
       closed,
       report,
       publish,
-      hide: () => this.#queue.hide(),
+      hide: (leaving) => {
+        const session = this.#session
+        this.#queue.hide(leaving && session && storing(session, this.#consent.status) ? session.id : undefined)
+      },
+      show: () => this.#queue.show(),
       tail: (open) => this.#queue.openTail(open),
     })
     this.#queue = new BatchQueue({
@@ -126,7 +130,7 @@ class RecorderClient implements Recorder {
     )
     this.consent = {
       grant: (scopes) => this.#consentCall(() => grantConsent(this.#consentHost(), scopes)),
-      withdraw: (withdrawOptions) => this.#consentCall(() => withdrawConsent(this.#consentHost(), withdrawOptions)),
+      withdraw: (withdrawOptions) => this.#consentCall(async () => (await import('./erasure')).withdrawConsent(this.#consentHost(), withdrawOptions)),
     }
     // Without the remembered decision until first use: nothing is read from the page before then.
     publish({ consent: this.#consent.initial })
@@ -271,8 +275,11 @@ class RecorderClient implements Recorder {
   }
 
   /** `attach()` without reporting failures (the caller reports them). */
-  #storeAttachment(data: Blob | ArrayBuffer | ArrayBufferView, options?: AttachOptions): Promise<AttachmentRef> {
-    return storeAttachment(this.#link, this.#session, this.#ulid, this.#settings.maxBlobBytes, data, options)
+  async #storeAttachment(data: Blob | ArrayBuffer | ArrayBufferView, options?: AttachOptions): Promise<AttachmentRef> {
+    // Loaded on first use: most pages never attach anything.
+    const session = this.#session
+    const { storeAttachment } = await import('./storeAttachment')
+    return storeAttachment(this.#link, session, this.#ulid, this.#settings.maxBlobBytes, data, options)
   }
 
   transcript(segment: TranscriptInput): boolean {
@@ -435,14 +442,19 @@ class RecorderClient implements Recorder {
 
   /** A consent call: never throws into the page (unless `strict`). */
   #consentCall(call: () => Promise<void>): Promise<void> {
-    return Promise.resolve()
-      .then(() => this.#assertOpen())
-      .then(call)
-      .catch((error: unknown) => this.#status.fail(error, 'storage_failed'))
+    let running: Promise<void>
+    try {
+      this.#assertOpen()
+      running = call()
+    } catch (error) {
+      running = Promise.reject(error)
+    }
+    return running.catch((error: unknown) => this.#status.fail(error, 'storage_failed'))
   }
 
   async erase(target: { sessionId: string } | { userId: string }, { remote = false }: { remote?: boolean } = {}): Promise<number> {
     this.#assertOpen()
+    const { eraseSessions } = await import('./erasure')
     return eraseSessions(this.#consentHost(), this.#options.endpoint, target, remote)
   }
 

@@ -1,6 +1,7 @@
 import type { SessionStartedData } from '../events/catalogue'
 import type { PendingEvent } from '../events/serialize'
 import type { IngestBatch } from '../events/unpackBatch'
+import { PAGE_LEFT } from '../events/pageLeft'
 import { emptyCounters, type SessionCounters, type SessionRecord, type SessionSealing, type SessionStatus, type StoredChunk } from './schema'
 
 export type { IngestBatch } from '../events/unpackBatch'
@@ -146,7 +147,7 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
     // a `sealing` member the app put in its metadata (JSON readers keep the last duplicate).
     if (i === 0 && note) data = data === '{}' ? `{"sealing":${note}}` : `${data.slice(0, -1)},"sealing":${note}}`
     countEvent(counters, event.type, data)
-    const status = STATUS_AFTER[event.type]
+    const status = event.type === 'session.paused' && data === PAGE_LEFT ? 'suspended' : STATUS_AFTER[event.type]
     if (status) session.status = status
     if (status === 'ended') session.endedAt = event.ts
     text +=
