@@ -10,6 +10,7 @@ import { storing, type ActiveSession } from './ActiveSession'
 import type { EngineLink } from './EngineLink'
 import { withdrawnConsent, type ConsentKeeper } from './consentState'
 import type { RecorderStatus } from './types'
+import { trimEndpoint, withBearer } from '../util/endpoint'
 
 /** What the consent calls need of the recorder. */
 export interface ConsentHost {
@@ -106,8 +107,8 @@ async function eraseRemote(host: ErasureHost, ids: string[]): Promise<void> {
   if (host.endpoint === undefined || ids.length === 0) return
   await (await host.engine())?.syncNow().catch(() => undefined)
   const token = await host.token()
-  const headers: Record<string, string> = { ...host.headers, ...(token && { Authorization: `Bearer ${token}` }) }
-  const base = host.endpoint.replace(/\/+$/, '')
+  const headers = withBearer(host.headers, token)
+  const base = trimEndpoint(host.endpoint)
   const failures = await Promise.all(
     ids.map(async (id): Promise<TapedeckError | undefined> => {
       let response: Response
