@@ -56,20 +56,29 @@ export class BatchQueue {
   #tailOpenings = 0
   /** The batch saying the page left (see `hide`), while it may still be taken back. */
   #leftBatchId: string | undefined
+  // Read on every event: kept here rather than looked up through the host.
+  readonly #clock: Clock
+  readonly #counts: Counts
+  readonly #maxBatchEvents: number
+  readonly #flushIntervalMs: number
 
   constructor(host: BatchQueueHost) {
     this.#host = host
+    this.#clock = host.clock
+    this.#counts = host.counts
+    this.#maxBatchEvents = host.settings.maxBatchEvents
+    this.#flushIntervalMs = host.settings.flushIntervalMs
   }
 
   /** `ts`: the wall-clock time of the event when it is not now (an interaction logged after the fact). */
   push(sessionId: string, type: string, data: string, checkpoint = false, ts?: number): void {
-    const { clock, settings } = this.#host
+    const clock = this.#clock
     if (this.#buffer.length > 0 && this.#bufferSession !== sessionId) this.post()
     this.#bufferSession = sessionId
     this.#buffer.push(type, data, ts ?? clock.wallNow(), clock.now(), checkpoint)
-    this.#host.counts.accepted++
-    if (this.#buffer.length >= settings.maxBatchEvents) this.post()
-    else this.#timer ??= setTimeout(this.post, settings.flushIntervalMs)
+    this.#counts.accepted++
+    if (this.#buffer.length >= this.#maxBatchEvents) this.post()
+    else this.#timer ??= setTimeout(this.post, this.#flushIntervalMs)
   }
 
   /** Hands the buffer to the engine as one batch; resolves when it is stored. */

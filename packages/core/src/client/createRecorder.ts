@@ -239,7 +239,8 @@ class RecorderClient implements Recorder {
     try {
       if (this.#link.fatal) throw this.#link.fatal
       const session = this.#session
-      if (this.#consent.status.state === 'withdrawn' && !this.#closed) {
+      const consent = this.#consent
+      if (consent.status.state === 'withdrawn' && !this.#closed) {
         // After a withdrawal the app may go on recording as before: nothing is kept, nothing breaks.
         this.#status.withhold()
         return false
@@ -253,7 +254,7 @@ class RecorderClient implements Recorder {
       checkType(type)
       if (session.paused && !evenPaused) return false
       const json = serializeData(type, data, this.#settings.maxEventBytes)
-      if (!this.#consent.allows(type)) {
+      if (!consent.allows(type)) {
         this.#status.withhold()
         return false
       }
