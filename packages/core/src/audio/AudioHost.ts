@@ -1,6 +1,6 @@
 import type { ErrorInfo } from '../errors'
 import type { AudioPartData } from '../events/catalogue'
-import type { AudioTrack } from '../client/types'
+import type { AudioTrack } from './types'
 
 /** What audio capture needs from the recorder it belongs to. */
 export interface AudioHost {

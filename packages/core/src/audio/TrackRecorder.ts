@@ -1,6 +1,6 @@
 import { TapedeckError, toErrorInfo, type ErrorInfo, type TapedeckErrorCode } from '../errors'
-import { AUDIO_OFF } from '../client/initialStatus'
-import type { AudioSource, AudioStartOptions, AudioTrack, AudioTrackState, AudioTrackStatus } from '../client/types'
+import { AUDIO_OFF } from './audioOff'
+import type { AudioSource, AudioStartOptions, AudioTrack, AudioTrackState, AudioTrackStatus } from './types'
 import type { AudioEnv, AudioHost } from './AudioHost'
 import { chooseMimeType } from './chooseMimeType'
 import { checkSource, isRefused, openSource, type OpenedSource } from './openSource'

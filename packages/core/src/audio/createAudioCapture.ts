@@ -1,6 +1,6 @@
 import { TapedeckError } from '../errors'
-import { INITIAL_STATUS } from '../client/initialStatus'
-import type { AudioApi, AudioSource, AudioStartOptions, AudioStatus, AudioTrack, AudioTrackStatus } from '../client/types'
+import { AUDIO_STATUS_OFF } from './audioOff'
+import type { AudioApi, AudioSource, AudioStartOptions, AudioStatus, AudioTrack, AudioTrackStatus } from './types'
 import { Store } from '../util/subscribable'
 import type { AudioEnv, AudioHost } from './AudioHost'
 import { TrackRecorder } from './TrackRecorder'
@@ -21,7 +21,7 @@ const TRACKS: readonly AudioTrack[] = ['input', 'output']
  */
 export function createAudioCapture(host: AudioHost, env: AudioEnv = {}): AudioCapture {
   const resolved = browserEnv(env)
-  const status = new Store<AudioStatus>(INITIAL_STATUS.audio)
+  const status = new Store<AudioStatus>(AUDIO_STATUS_OFF)
   const tracks = {} as Record<AudioTrack, TrackRecorder>
   for (const track of TRACKS) {
     tracks[track] = new TrackRecorder(

@@ -1,5 +1,5 @@
 import { TapedeckError, type TapedeckErrorCode } from '../errors'
-import type { AudioSource, AudioTrackState } from '../client/types'
+import type { AudioSource, AudioTrackState } from './types'
 
 /** A stream to record, and how to let go of what was opened for it. */
 export interface OpenedSource {

@@ -1,5 +1,5 @@
 import { TapedeckError } from '../errors'
-import type { ConsentMode, ConsentScopes, ConsentStatus, RecorderOptions } from './types'
+import type { CaptureMode, ConsentMode, ConsentScopes, ConsentStatus, RecorderOptions } from './types'
 
 export interface ConsentConfig {
   mode: ConsentMode
@@ -82,5 +82,57 @@ function read(key: string | undefined): Remembered | undefined {
     return { state: value.state, scopes: { content: content === true, actions: actions === true, audio: audio === true } }
   } catch {
     return undefined
+  }
+}
+
+/**
+ * The user's decision as this recorder knows it: read from localStorage on first use (never during
+ * server rendering), kept there when it changes, and what it allows.
+ */
+export class ConsentKeeper {
+  readonly config: ConsentConfig
+  #status: ConsentStatus | undefined
+  readonly #capture: CaptureMode
+  readonly #changed: (status: ConsentStatus) => void
+
+  constructor(options: RecorderOptions, dbName: string, changed: (status: ConsentStatus) => void) {
+    this.config = consentConfig(options.consent, dbName)
+    this.#capture = options.capture ?? 'full'
+    this.#changed = changed
+  }
+
+  /** Before first use: the decision as if nothing were remembered (nothing is read from the page before then). */
+  get initial(): ConsentStatus {
+    return initialConsent(this.config, undefined)
+  }
+
+  get status(): ConsentStatus {
+    if (this.#status) return this.#status
+    const status = initialConsent(this.config, rememberedConsent(this.config))
+    this.#status = status
+    this.#changed(status)
+    return status
+  }
+
+  set(status: ConsentStatus): void {
+    this.#status = status
+    rememberConsent(this.config, status)
+    this.#changed(status)
+  }
+
+  /** Nothing may be stored now. */
+  get blocked(): boolean {
+    return storageBlocked(this.status)
+  }
+
+  /** Whether an event of this type may be stored now. */
+  allows(type: string): boolean {
+    const status = this.status
+    return !storageBlocked(status) && (type !== 'user.action' || status.scopes.actions)
+  }
+
+  /** Text is kept only with consent to content. */
+  captureMode(): CaptureMode {
+    return this.status.scopes.content ? this.#capture : 'metadata'
   }
 }

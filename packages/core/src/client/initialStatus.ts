@@ -1,15 +1,7 @@
-import type { AudioTrackStatus, RecorderStatus } from './types'
+import { AUDIO_OFF, AUDIO_STATUS_OFF } from '../audio/audioOff'
+import type { RecorderStatus } from './types'
 
-/** An audio track that is not recording. */
-export const AUDIO_OFF: AudioTrackStatus = Object.freeze({
-  state: 'off',
-  mimeType: null,
-  blobId: null,
-  parts: 0,
-  durableParts: 0,
-  startT: null,
-  error: null,
-})
+export { AUDIO_OFF }
 
 /**
  * What a recorder reports before it has started. One frozen object: the first snapshot of every
@@ -29,6 +21,6 @@ export const INITIAL_STATUS: RecorderStatus = Object.freeze({
   error: null,
   errors: Object.freeze([]) as unknown as RecorderStatus['errors'],
   consent: Object.freeze({ mode: 'none', state: 'not-required', scopes: Object.freeze({ content: true, actions: true, audio: false }) }),
-  audio: Object.freeze({ input: AUDIO_OFF, output: AUDIO_OFF }),
+  audio: AUDIO_STATUS_OFF,
   withheld: 0,
 })

@@ -8,6 +8,7 @@ import { TapedeckError, toErrorInfo, type ErrorInfo } from '../errors'
 import { connectEngine, type EngineConnection } from '../engine/connectEngine'
 import type { EngineCallbacks, EngineConfig } from '../engine/protocol'
 import type { SyncStatus } from '../sync/syncStatus'
+import { pick } from '../util/pick'
 import type { Settings } from './resolveOptions'
 import type { TailWriter } from './tailWriter'
 import type { CaptureMode, RecorderOptions, RecorderStatus } from './types'
@@ -119,10 +120,4 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
     timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms)
   })
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
-function pick<T extends object, K extends keyof T>(object: T, ...keys: K[]): Pick<T, K> {
-  const out = {} as Pick<T, K>
-  for (const key of keys) if (object[key] !== undefined) out[key] = object[key]
-  return out
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { emptyCounters, type SessionRecord } from '../storage/schema'
-import { filterSessions } from './RecorderEngine'
+import { filterSessions } from './reads'
 
 function session(id: string, startedAt: number, extra: Partial<SessionRecord> = {}): SessionRecord {
   return { id, status: 'ended', startedAt, updatedAt: startedAt, metadata: {}, lastSeq: 0, lastT: 0, counters: emptyCounters(), ...extra }

@@ -1,17 +1,11 @@
 import type { SessionStartedData } from '../events/catalogue'
 import type { PendingEvent } from '../events/serialize'
+import type { IngestBatch } from '../events/unpackBatch'
+import { PAGE_LEFT } from '../events/pageLeft'
 import { emptyCounters, type SessionCounters, type SessionRecord, type SessionSealing, type SessionStatus, type StoredChunk } from './schema'
 
-/** What the page hands the engine: events of one session, in the order they were recorded. */
-export interface IngestBatch {
-  sessionId: string
-  tab: string
-  events: PendingEvent[]
-  /** Names the batch, so a copy saved by a closing page is never stored twice. */
-  batchId?: string
-  /** Replacements made before the engine saw the batch (the page redacts its page-hide copy). */
-  redactions?: number
-}
+export type { IngestBatch } from '../events/unpackBatch'
+export type { CompressionLevel } from '../util/gzip'
 
 export interface EncodeContext {
   /** Wall clock now, epoch ms. */
@@ -21,8 +15,6 @@ export interface EncodeContext {
   redact: (json: string) => { json: string; count: number }
 }
 
-/** fflate's gzip levels, for `compressionLevel`; the default is the browser's own gzip. */
-export type CompressionLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9
 
 /**
  * A batch turned into NDJSON against the session as the engine last saw it (`base`), ready to be
@@ -155,7 +147,7 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
     // a `sealing` member the app put in its metadata (JSON readers keep the last duplicate).
     if (i === 0 && note) data = data === '{}' ? `{"sealing":${note}}` : `${data.slice(0, -1)},"sealing":${note}}`
     countEvent(counters, event.type, data)
-    const status = STATUS_AFTER[event.type]
+    const status = event.type === 'session.paused' && data === PAGE_LEFT ? 'suspended' : STATUS_AFTER[event.type]
     if (status) session.status = status
     if (status === 'ended') session.endedAt = event.ts
     text +=

@@ -1,4 +1,5 @@
-import type { CompressionLevel } from '../storage/encodeBatch'
+/** fflate's gzip levels, for `compressionLevel`; the default is the browser's own gzip. */
+export type CompressionLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9
 
 /**
  * gzip with the browser's own `CompressionStream` (no code shipped, best ratio in the bench), or

@@ -2,7 +2,7 @@ import type { TapedeckEvent } from '@tapedeck/core'
 import { playerError } from '../playerError'
 import type { BlobPartInfo, Recording } from '../recording/Recording'
 import { finishRecording } from './finishRecording'
-import type { LoadOptions, RecorderSource } from './loadRecording'
+import type { LoadOptions, RecorderSource } from './sources'
 
 /** Reads a session from a recorder's local store, page by page, and lists its stored attachments. */
 export async function loadFromRecorder({ recorder, sessionId }: RecorderSource, options: LoadOptions): Promise<Recording> {

@@ -4,7 +4,7 @@ import type { Recording } from '../recording/Recording'
 import { parseText } from './parseText'
 import { serverHeaders } from './serverHeaders'
 import { finishRecording } from './finishRecording'
-import type { LoadOptions, ServerSource } from './loadRecording'
+import type { LoadOptions, ServerSource } from './sources'
 
 /**
  * Reads a session from a server (docs/protocol.md §4): `GET …/v1/sessions/{id}` for the session,
