@@ -2,6 +2,7 @@
 // peer connection in the page, real WebRTC), a scripted conversation runs, and what the recorder
 // stored is read back from IndexedDB.
 import { afterEach, beforeAll, describe, expect, test } from 'vitest'
+import type { Recorder } from '../client/types'
 import type { TapedeckEvent } from '../events/catalogue'
 import { clickToAllowAudio, toneStream } from '../../test/audio'
 import { closeAll, recorderFor, uniqueDb, waitFor } from '../../test/browser'
@@ -28,6 +29,13 @@ async function converse(mode: 'after' | 'given' | null, options: RecordRealtimeO
   closing.push(() => app.close())
   const recording = mode === 'after' ? recordRealtime(recorder, app, options) : undefined
   app.addTrack(mic.stream.getAudioTracks()[0]!, mic.stream)
+  // The app plays the assistant's voice, as a voice app does (Chromium's remote audio only flows once played).
+  const speaker = new Audio()
+  closing.push(() => speaker.pause())
+  app.addEventListener('track', (event) => {
+    speaker.srcObject = event.streams[0] ?? new MediaStream([event.track])
+    void speaker.play().catch(() => {})
+  })
   const channel = app.createDataChannel('oai-events')
   const given = mode === 'given' ? recordRealtime(recorder, app, { ...options, channel }) : undefined
   const appReceived: string[] = []
@@ -35,8 +43,13 @@ async function converse(mode: 'after' | 'given' | null, options: RecordRealtimeO
   const peer = await createMockRealtimePeer()
   closing.push(peer.close)
   await peer.connect(app)
+  if (mode === 'after' && options.audio !== false) {
+    // Both tracks recording before the conversation starts (the first start loads the audio code).
+    await waitFor(() => recorder.getSnapshot().audio, (audio) => audio.input.state === 'recording' && audio.output.state === 'recording')
+  }
   const log = await peer.run(CONVERSATION, channel)
   await waitFor(() => appReceived.length, (n) => n === SERVER_EVENTS)
+  const stoppedAt = performance.now()
   await (recording ?? given)?.stop()
   await recorder.flush()
   const events = await recorder.sessions.events(session.id)
@@ -47,7 +60,8 @@ async function converse(mode: 'after' | 'given' | null, options: RecordRealtimeO
     if (!entry) throw new Error('no such step')
     return performance.timeOrigin + entry.at - startedAt
   }
-  return { recorder, session, events, log, at, peer, appReceived, stats: (recording ?? given)?.stats }
+  const stopT = performance.timeOrigin + stoppedAt - startedAt
+  return { recorder, session, events, log, at, stopT, peer, appReceived, stats: (recording ?? given)?.stats }
 }
 
 const ofType = (events: TapedeckEvent[], type: string) => events.filter((event) => event.type === type).map((event) => event.data as Record<string, unknown>)
@@ -62,6 +76,22 @@ const TOLERANCE = 40
 const near = (actual: unknown, expected: number) => {
   expect(typeof actual).toBe('number')
   expect(Math.abs((actual as number) - expected)).toBeLessThan(TOLERANCE)
+}
+
+async function decodeTrack(recorder: Recorder, sessionId: string, blobId: string): Promise<AudioBuffer> {
+  const records = (await recorder.sessions.blobs(sessionId)).filter((record) => record.blobId === blobId)
+  const parts = await Promise.all(records.map((record) => recorder.sessions.blob(sessionId, blobId, record.part)))
+  const context = new AudioContext()
+  closing.push(() => context.close())
+  return context.decodeAudioData(await new Blob(parts.map((part) => part!)).arrayBuffer())
+}
+
+/** Root mean square of channel 0 between two offsets in ms. */
+function rms(audio: AudioBuffer, fromMs: number, toMs: number): number {
+  const samples = audio.getChannelData(0).subarray(Math.max(0, Math.floor((fromMs / 1000) * audio.sampleRate)), Math.floor((toMs / 1000) * audio.sampleRate))
+  let sum = 0
+  for (const sample of samples) sum += sample * sample
+  return Math.sqrt(sum / Math.max(1, samples.length))
 }
 
 describe('recordRealtime over WebRTC', () => {
@@ -130,6 +160,35 @@ describe('recordRealtime over WebRTC', () => {
       [MODEL, 'alloy', '', undefined],
       [MODEL, 'alloy', 'You are a weather assistant.', 1],
     ])
+  }, 20_000)
+
+  test('both audio tracks are durable and decodable: the microphone and the assistant voice, for the whole conversation', async () => {
+    const { recorder, session, events, log, stopT } = await converse('after')
+    const audio = recorder.getSnapshot().audio
+    const startedAt = recorder.getSnapshot().session!.startedAt!
+    const firstStepT = performance.timeOrigin + log[0]!.at - startedAt
+    for (const track of ['input', 'output'] as const) {
+      const status = audio[track]
+      expect(status.state).toBe('off')
+      expect(status.durableParts).toBe(status.parts)
+      const parts = ofType(events, `audio.${track}`)
+      expect(parts.length).toBe(status.parts)
+      const recordedMs = parts.reduce((sum, part) => sum + (part.durationMs as number), 0)
+      // Recording starts as the connection is set up and stops with recording.stop(): it spans the conversation.
+      expect(status.startT!).toBeLessThan(firstStepT)
+      expect(Math.abs(status.startT! + recordedMs - stopT)).toBeLessThan(300)
+      const decoded = await decodeTrack(recorder, session.id, status.blobId!)
+      expect(Math.abs(decoded.duration * 1000 - recordedMs)).toBeLessThan(300)
+    }
+    // The assistant's voice is on the output track while it speaks, and silent before.
+    const output = await decodeTrack(recorder, session.id, audio.output.blobId!)
+    const startT = audio.output.startT!
+    const speak = log.filter((entry) => 'speak' in entry.step).map((entry) => performance.timeOrigin + entry.at - startedAt - startT)
+    const [onMs, offMs] = [speak[0]!, speak[1]!]
+    expect(rms(output, (onMs + offMs) / 2 - 100, (onMs + offMs) / 2 + 100)).toBeGreaterThan(0.1)
+    expect(rms(output, 0, Math.min(onMs - 200, 500))).toBeLessThan(0.02)
+    const input = await decodeTrack(recorder, session.id, audio.input.blobId!)
+    expect(rms(input, 200, 700)).toBeGreaterThan(0.1)
   }, 20_000)
 
   test("the app's data channel traffic is byte-identical with and without recording", async () => {
