@@ -39,7 +39,11 @@ async function converse(mode: 'after' | 'given' | null, options: RecordRealtimeO
   const channel = app.createDataChannel('oai-events')
   const given = mode === 'given' ? recordRealtime(recorder, app, { ...options, channel }) : undefined
   const appReceived: string[] = []
-  channel.addEventListener('message', (message) => appReceived.push(String(message.data)))
+  const receivedAt: number[] = []
+  channel.addEventListener('message', (message) => {
+    appReceived.push(String(message.data))
+    receivedAt.push(performance.now())
+  })
   const peer = await createMockRealtimePeer()
   closing.push(peer.close)
   await peer.connect(app)
@@ -55,10 +59,13 @@ async function converse(mode: 'after' | 'given' | null, options: RecordRealtimeO
   const events = await recorder.sessions.events(session.id)
   const startedAt = recorder.getSnapshot().session!.startedAt!
   /** Session time of the script step that matches. */
+  /** Session time the app received the server event of the script step that matches (for a client event: when the app sent it). */
   const at = (match: (entry: ScriptLogEntry) => boolean) => {
-    const entry = log.find(match)
-    if (!entry) throw new Error('no such step')
-    return performance.timeOrigin + entry.at - startedAt
+    const index = log.findIndex(match)
+    if (index < 0) throw new Error('no such step')
+    const entry = log[index]!
+    const nth = log.slice(0, index).filter((previous) => 'server' in previous.step).length
+    return performance.timeOrigin + ('server' in entry.step ? receivedAt[nth]! : entry.at) - startedAt
   }
   const stopT = performance.timeOrigin + stoppedAt - startedAt
   return { recorder, session, events, log, at, stopT, peer, appReceived, stats: (recording ?? given)?.stats }
@@ -71,8 +78,8 @@ const response = (type: string) => (id: string) => (entry: ScriptLogEntry) =>
   'server' in entry.step && entry.step.server.type === type && (entry.step.server.response as { id: string }).id === id
 const responseCreated = response('response.created')
 const responseDone = response('response.done')
-/** Times on the session clock: the event is folded when it arrives over the data channel, a few ms after it was sent. */
-const TOLERANCE = 40
+/** Times on the session clock, against when the app's own listener saw the event (the recorder's listener runs in the same task). */
+const TOLERANCE = 15
 const near = (actual: unknown, expected: number) => {
   expect(typeof actual).toBe('number')
   expect(Math.abs((actual as number) - expected)).toBeLessThan(TOLERANCE)
