@@ -178,6 +178,15 @@ export interface MetricSampledData {
   [key: string]: unknown
 }
 
+/** A barge-in: the user spoke over the assistant (`user-speech`), or the app cancelled its answer (`client-cancel`). */
+export interface TurnInterruptedData {
+  reason: string
+  /** The response (call) that was interrupted. */
+  callId?: string
+  atT?: number
+  [key: string]: unknown
+}
+
 export interface RecorderDroppedData {
   count: number
   reason: string
@@ -213,6 +222,7 @@ export interface EventDataMap {
   'validation.result': ValidationResultData
   'error.raised': ErrorRaisedData
   'metric.sampled': MetricSampledData
+  'turn.interrupted': TurnInterruptedData
   'recorder.dropped': RecorderDroppedData
   'consent.changed': ConsentChangedData
 }
@@ -285,6 +295,7 @@ export const CATALOGUE_TYPES: ReadonlySet<string> = new Set<CatalogueEventType>(
   'validation.result',
   'error.raised',
   'metric.sampled',
+  'turn.interrupted',
   'recorder.dropped',
   'consent.changed',
 ])
