@@ -24,7 +24,7 @@ export interface CheckStatsGroup {
 export interface CheckStatsResult {
   groups: CheckStatsGroup[]
   totals: CheckRate[]
-  /** Sessions read; when more match than MAX_SESSIONS, `capped` is true and only the newest were counted. */
+  /** Sessions with annotations read; when more match than MAX_SESSIONS, `capped` is true and only the newest were counted. */
   sessions: number
   capped?: true
 }
@@ -48,7 +48,8 @@ export async function checkStats(store: SessionStore, conditions: SessionConditi
   let after: SessionCursor | null = null
   let capped = false
   for (;;) {
-    const page = await store.listSessions({ ...conditions, limit: PAGE, sort: 'startedAt', order: 'desc', ...(after && { after }) })
+    // Only sessions with a review annotation can hold a verdict: the store filters them (in SQL on PostgreSQL).
+    const page = await store.listSessions({ ...conditions, reviewed: true, limit: PAGE, sort: 'startedAt', order: 'desc', ...(after && { after }) })
     for (const session of page.sessions) {
       if (sessions >= MAX_SESSIONS) {
         capped = true

@@ -321,7 +321,7 @@ export function describeStudioContract(name: string, open: () => Promise<OpenedS
         { check: 'grounded', runs: 1, passed: 1, passRate: 1 },
         { check: 'polite', runs: 3, passed: 2, passRate: 0.666667 },
       ])
-      expect(byDay.body.sessions).toBe(3)
+      expect(byDay.body.sessions).toBe(3) // the three annotated sessions
       expect((await rates('groupBy=model')).flat).toEqual([
         ['gpt-4o', 'grounded 1/1 1, polite 1/2 0.5'],
         ['gpt-4o-mini', 'grounded 1/1 1, polite 1/1 1'],
