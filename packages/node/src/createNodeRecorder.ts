@@ -10,6 +10,9 @@ import {
   type PriceTable,
   type RecorderLike,
 } from '@tapedeck/core/instrument'
+import type { RedactOptions } from '@tapedeck/core/redact'
+import { closeOnExit, type CloseOnExitOptions } from './closeOnExit.js'
+import { createEventRedactor, type RedactFunction } from './createEventRedactor.js'
 import { LinkedStream, type StreamStats } from './LinkedStream.js'
 import { sessionIdOf } from './sessionHeader.js'
 
@@ -26,13 +29,17 @@ export interface NodeRecorderOptions {
   service?: string
   /**
    * `metadata` (the default) records model, tokens, cost, timings, finish reasons and tool names,
-   * but no prompt or answer text; `full` records the text too. The browser recorder redacts text
-   * in its worker before storing it; this package cannot run those rules, so text is opt-in,
-   * with `redact` to clean it.
+   * but no prompt, answer, tool argument or error text; `full` records the text too, redacted.
    */
   capture?: CaptureMode
-  /** Applied to every event's data before it is queued (with `capture: 'full'`, to remove what must not leave the server). */
-  redact?: (data: Record<string, unknown>, type: string) => Record<string, unknown>
+  /**
+   * The browser recorder's redaction, applied to every event before it is queued: credentials
+   * always, the built-in rules (emails, cards, phones, IBANs, IPs, JWTs) unless `builtins` says
+   * otherwise, your patterns and paths. Give it the page's `createRecorder({ redact })` options
+   * and the server's recording holds nothing the page would have redacted. A function runs after
+   * the default rules instead.
+   */
+  redact?: RedactOptions | RedactFunction
   /** Which calls to record, on top of the API path shapes (see `instrumentFetch`). */
   match?: FetchMatch
   /** Prices merged over the built-in table (USD per million tokens). */
@@ -41,12 +48,25 @@ export interface NodeRecorderOptions {
   flushIntervalMs?: number
   /** Events per batch at most. Default 256. */
   maxBatchEvents?: number
+  /** Uncompressed bytes per batch at most (a larger event goes alone). Default 512 KiB, as the browser's. */
+  maxBatchBytes?: number
+  /** One event's data at most, in characters of JSON; a larger LLM call is recorded shrunk, a larger event of yours is refused. Default 256 KiB, as the browser's. */
+  maxEventBytes?: number
+  /** What may wait in memory for the backend, all streams together, in characters of JSON; past it new events are dropped, counted and marked with `recorder.dropped`. Default 8 MiB. */
+  maxQueueBytes?: number
   /** Tries per batch before it is given up (and reported). Default 8. */
   maxAttempts?: number
   /** A stream with no new event for this long is ended (`session.ended`); a later call opens a new one. Default 5 min. */
   idleMs?: number
   /** Open streams at most; past it the least recently used is ended. Default 1000. */
   maxStreams?: number
+  /**
+   * Close (end every stream and send it) when the process ends: on SIGTERM and SIGINT, waiting at
+   * most `timeoutMs` (2000) before the process ends as the signal asks, and when the event loop
+   * runs dry (`beforeExit`). `false` to leave it to your own shutdown code (call `close()`).
+   * Default on.
+   */
+  closeOnExit?: boolean | CloseOnExitOptions
   /** Every error the recorder swallowed: a batch the backend refused, an event that could not be built. */
   onError?: (error: unknown) => void
 }
@@ -54,6 +74,8 @@ export interface NodeRecorderOptions {
 export interface NodeRecorderStats extends StreamStats {
   /** Streams open now. */
   streams: number
+  /** Values the redaction replaced. */
+  redactions: number
   /** Calls and events outside any session (no valid `Tapedeck-Session`): not recorded. */
   readonly skipped: number
 }
@@ -73,6 +95,14 @@ export interface NodeRecorder {
   currentSession(): string | undefined
   /** Records an event of your own (`x.*`, `tool.call.*`, `error.raised`…) into the current session; false outside one. */
   record(type: string, data: Record<string, unknown>): boolean
+  /**
+   * Runs a tool and records it (`tool.call.started`, then `tool.call.completed` with `durationMs`,
+   * and `result` or `error`; with `capture: 'metadata'` no arguments and no result). Resolves or
+   * rejects as `fn` does; outside a session it only runs `fn`.
+   */
+  tool<T>(name: string, args: unknown, fn: () => T | Promise<T>): Promise<T>
+  /** Records an error as `error.raised` (`name`, `message`, `stack`, `source: 'node'` and `extra`) into the current session; false outside one. */
+  captureError(error: unknown, extra?: Record<string, unknown>): boolean
   /** Resolves when everything recorded so far is stored by the backend, or given up on. */
   flush(): Promise<void>
   /** Ends every stream (`session.ended`) and sends what is left. Call it when the server shuts down. */
@@ -90,6 +120,9 @@ export function createNodeRecorder(options: NodeRecorderOptions): NodeRecorder {
   if (typeof options.endpoint !== 'string' || !/^https?:\/\//.test(options.endpoint)) {
     throw new TypeError(`createNodeRecorder: endpoint must be an http(s) URL, got ${JSON.stringify(options.endpoint)}.`)
   }
+  // A rule that cannot work fails here, at start-up, as in createRecorder() — never in a request.
+  const redact = createEventRedactor(options.redact)
+  const capture = options.capture ?? 'metadata'
   const context = new AsyncLocalStorage<string>()
   const streams = new Map<string, LinkedStream>()
   const tab = `node_${randomBytes(6).toString('base64url')}`
@@ -99,6 +132,7 @@ export function createNodeRecorder(options: NodeRecorderOptions): NodeRecorder {
     recorded: 0,
     sent: 0,
     dropped: 0,
+    redactions: 0,
     get skipped() {
       return skippedEvents + fetch.stats.skipped
     },
@@ -121,7 +155,10 @@ export function createNodeRecorder(options: NodeRecorderOptions): NodeRecorder {
     tab,
     flushIntervalMs: options.flushIntervalMs ?? 250,
     maxBatchEvents: options.maxBatchEvents ?? 256,
+    maxBatchBytes: options.maxBatchBytes ?? 512 * 1024,
+    maxEventBytes: options.maxEventBytes ?? 256 * 1024,
     maxAttempts: options.maxAttempts ?? 8,
+    queue: { bytes: 0, maxBytes: options.maxQueueBytes ?? 8 * 1024 * 1024 },
     stats,
     onError,
   }
@@ -155,14 +192,26 @@ export function createNodeRecorder(options: NodeRecorderOptions): NodeRecorder {
     return stream
   }
 
-  const record = (type: string, data: Record<string, unknown>): boolean => {
+  /**
+   * Redacts and queues one event into the current session: false outside one or when the queue
+   * is full; throws for an event that cannot be recorded (`event_too_large`, a value JSON cannot
+   * hold), so the instrumentation can shrink an LLM call and try again.
+   */
+  const recordInSession = (type: string, data: Record<string, unknown>): boolean => {
     const parent = context.getStore()
     if (parent === undefined) {
       skippedEvents++
       return false
     }
+    const redacted = redact(type, data)
+    stats.redactions += redacted.count
+    return streamFor(parent).record(type, redacted.data)
+  }
+
+  /** The same for callers that must never see an error: it goes to `onError`. */
+  const record = (type: string, data: Record<string, unknown>): boolean => {
     try {
-      return streamFor(parent).record(type, options.redact ? options.redact(data, type) : data)
+      return recordInSession(type, data)
     } catch (error) {
       onError(error)
       return false
@@ -171,13 +220,31 @@ export function createNodeRecorder(options: NodeRecorderOptions): NodeRecorder {
 
   // What the instrumentation of @tapedeck/core records into: the session of the current request.
   const recorder = {
-    record,
+    record: recordInSession,
     getSnapshot: () => ({ state: context.getStore() === undefined ? 'idle' : 'recording' }),
   } as unknown as RecorderLike
-  const instrumentation = { capture: options.capture ?? 'metadata', match: options.match, prices: options.prices, onError }
+  const instrumentation = { capture, match: options.match, prices: options.prices, onError }
   const fetch = createInstrumentedFetch(recorder, { ...instrumentation, fetch: globalThis.fetch })
 
-  return {
+  const full = capture === 'full'
+  let toolCalls = 0
+  const describe = (error: unknown): Record<string, unknown> => {
+    const e = error as { name?: unknown; message?: unknown; stack?: unknown; code?: unknown; status?: unknown } | null
+    const name = typeof e?.name === 'string' ? e.name : 'Error'
+    const code = typeof e?.code === 'string' || typeof e?.code === 'number' ? e.code : undefined
+    const status = typeof e?.status === 'number' ? e.status : undefined
+    const message = e !== null && typeof e === 'object' && 'message' in e ? String(e.message) : String(error)
+    return {
+      name,
+      // As the browser's capture: 'metadata' keeps it: the name and codes, not the text.
+      message: full ? message.slice(0, 2000) : '[text]',
+      ...(full && typeof e?.stack === 'string' && { stack: e.stack.slice(0, 8000) }),
+      ...(code !== undefined && { code }),
+      ...(status !== undefined && { status }),
+    }
+  }
+
+  const api: NodeRecorder = {
     fetch,
     instrumentGlobalFetch: () => instrumentFetch(recorder, instrumentation),
     run(sessionId, fn) {
@@ -193,12 +260,31 @@ export function createNodeRecorder(options: NodeRecorderOptions): NodeRecorder {
       }
       return record(type, data)
     },
+    async tool(name, args, fn) {
+      if (context.getStore() === undefined) return fn()
+      const toolCallId = `t_${tab.slice(5)}_${++toolCalls}`
+      record('tool.call.started', { toolCallId, name, executedBy: 'server', ...(full && args !== undefined && { args }) })
+      const t0 = performance.now()
+      const durationMs = () => Math.round((performance.now() - t0) * 10) / 10
+      try {
+        const result = await fn()
+        record('tool.call.completed', { toolCallId, name, durationMs: durationMs(), ...(full && result !== undefined && { result }) })
+        return result
+      } catch (error) {
+        record('tool.call.completed', { toolCallId, name, durationMs: durationMs(), error: describe(error) })
+        throw error
+      }
+    },
+    captureError(error, extra = {}) {
+      return record('error.raised', { ...describe(error), source: 'node', ...extra })
+    },
     async flush() {
       await fetch.settled()
       await Promise.all([...streams.values()].map((stream) => stream.flush()))
       await Promise.all([...closing])
     },
     async close() {
+      uninstallExit()
       clearInterval(sweep)
       await fetch.settled()
       for (const stream of [...streams.values()]) end(stream, 'closed')
@@ -206,4 +292,7 @@ export function createNodeRecorder(options: NodeRecorderOptions): NodeRecorder {
     },
     stats,
   }
+  const exit = options.closeOnExit ?? true
+  const uninstallExit = exit === false ? () => undefined : closeOnExit(() => api.close(), exit === true ? {} : exit)
+  return api
 }

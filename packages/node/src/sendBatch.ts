@@ -1,17 +1,11 @@
 import { gzipSync } from 'node:zlib'
 import type { FetchFunction } from '@tapedeck/core/instrument'
 
-/** One event as the wire carries it (docs/protocol.md §1). */
-export interface StreamEvent {
-  v: 1
-  id: string
-  sessionId: string
+/** One event of a stream, already serialised (a line of NDJSON), with its seq. */
+export interface QueuedEvent {
   seq: number
-  ts: number
-  t: number
-  tab: string
-  type: string
-  data: Record<string, unknown>
+  /** `JSON.stringify` of the `TapedeckEvent` (docs/protocol.md §1) and its newline. */
+  line: string
 }
 
 export interface Batch {
@@ -34,17 +28,16 @@ export interface Backend {
   token?: string | (() => string | Promise<string>)
 }
 
-export function createBatch(parent: string, events: readonly StreamEvent[]): Batch {
-  const first = events[0]!
-  const last = events.at(-1)!
-  const ndjson = events.map((event) => `${JSON.stringify(event)}\n`).join('')
+export function createBatch(sessionId: string, parent: string, events: readonly QueuedEvent[]): Batch {
+  const firstSeq = events[0]!.seq
+  const lastSeq = events.at(-1)!.seq
   return {
-    sessionId: first.sessionId,
+    sessionId,
     parent,
-    firstSeq: first.seq,
-    lastSeq: last.seq,
-    key: `${first.sessionId}:${first.seq}-${last.seq}`,
-    body: new Uint8Array(gzipSync(ndjson)),
+    firstSeq,
+    lastSeq,
+    key: `${sessionId}:${firstSeq}-${lastSeq}`,
+    body: new Uint8Array(gzipSync(events.map((event) => event.line).join(''))),
   }
 }
 
