@@ -4,6 +4,9 @@ import { SESSION_HEADER } from './sessionHeader.js'
 /** What the middleware reads of a request: Express's, or Node's `IncomingMessage`. */
 export interface HeaderCarrier {
   headers: Record<string, string | string[] | undefined>
+  method?: string
+  /** Express's path without the query string. */
+  path?: string
 }
 
 /**
@@ -15,4 +18,19 @@ export interface HeaderCarrier {
  */
 export function tapedeckExpress(recorder: NodeRecorder): (request: HeaderCarrier, response: unknown, next: (error?: unknown) => void) => void {
   return (request, _response, next) => recorder.run(request.headers[SESSION_HEADER], () => next())
+}
+
+/**
+ * Express error middleware, after your routes: records the error (`error.raised`,
+ * `source: 'express'`) into the request's session and passes it on to the next error handler.
+ *
+ *     app.use(tapedeckExpressErrors(recorder))
+ */
+export function tapedeckExpressErrors(
+  recorder: NodeRecorder,
+): (error: unknown, request: HeaderCarrier, response: unknown, next: (error?: unknown) => void) => void {
+  return (error, request, _response, next) => {
+    recorder.run(request.headers[SESSION_HEADER], () => recorder.captureError(error, { source: 'express', method: request.method, path: request.path }))
+    next(error)
+  }
 }

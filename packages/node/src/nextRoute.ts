@@ -7,11 +7,25 @@ import { SESSION_HEADER } from './sessionHeader.js'
  *
  *     export const POST = tapedeckRoute(recorder, async (request) => { … })
  *
- * Any handler that takes a Fetch API `Request` first works the same (Hono, Remix, a plain server).
+ * An error the handler throws is recorded (`error.raised`, `source: 'route'`) and thrown on, so
+ * Next.js answers as it would have. Any handler that takes a Fetch API `Request` first works the
+ * same (Hono, Remix, a plain server).
  */
 export function tapedeckRoute<Args extends unknown[], Result>(
   recorder: NodeRecorder,
   handler: (request: Request, ...rest: Args) => Result,
 ): (request: Request, ...rest: Args) => Result {
-  return (request, ...rest) => recorder.run(request.headers.get(SESSION_HEADER), () => handler(request, ...rest))
+  return (request, ...rest) =>
+    recorder.run(request.headers.get(SESSION_HEADER), () => {
+      const fail = (error: unknown): never => {
+        recorder.captureError(error, { source: 'route', method: request.method, path: new URL(request.url).pathname })
+        throw error
+      }
+      try {
+        const result = handler(request, ...rest)
+        return (result instanceof Promise ? result.catch(fail) : result) as Result
+      } catch (error) {
+        return fail(error)
+      }
+    })
 }
