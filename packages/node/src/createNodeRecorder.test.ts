@@ -8,7 +8,7 @@ import type { WireEvent } from '../../server/src/store/SessionStore'
 import { recordSession } from '../../server/src/testing/events'
 import { postBatch, startServer, type TestServer } from '../../server/src/testing/startServer'
 import { createNodeRecorder, type NodeRecorder, type NodeRecorderOptions } from './createNodeRecorder'
-import { tapedeckExpress } from './express'
+import { tapedeckExpress, tapedeckExpressErrors } from './express'
 import { tapedeckRoute } from './nextRoute'
 
 const BROWSER = 's_browser_1'
@@ -33,7 +33,7 @@ afterEach(async () => {
 })
 
 function open(options: Partial<NodeRecorderOptions> = {}): NodeRecorder {
-  recorder = createNodeRecorder({ endpoint: server.url, service: 'api', flushIntervalMs: 10, ...options })
+  recorder = createNodeRecorder({ endpoint: server.url, service: 'api', flushIntervalMs: 10, closeOnExit: false, ...options })
   return recorder
 }
 
@@ -170,5 +170,94 @@ describe('@tapedeck/node against the reference server', () => {
     await other.close()
     expect(other.stats).toMatchObject({ recorded: 3, sent: 0, dropped: 3 })
     expect(String(errors[0])).toMatch(/refused: 422/)
+  })
+
+  it('a streamed call records model, tokens, cost, latency and time to first token from core’s adapters and price table; an error answer is provider.call.failed', async () => {
+    const tapedeck = open()
+    const slow = new OpenAI({ apiKey: 'sk-test-node', baseURL: `${mock.url}/ttft=60/v1`, fetch: tapedeck.fetch, maxRetries: 0 })
+    const failing = new OpenAI({ apiKey: 'sk-test-node', baseURL: `${mock.url}/status=500/v1`, fetch: tapedeck.fetch, maxRetries: 0 })
+    await tapedeck.run(BROWSER, async () => {
+      const chunks = await slow.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }], stream: true, stream_options: { include_usage: true } })
+      for await (const chunk of chunks) void chunk
+      await expect(failing.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] })).rejects.toThrow()
+    })
+    await tapedeck.flush()
+    const [id] = (await detail(BROWSER)).streams as string[]
+    const stream = (await timeline()).filter((event) => event.sessionId === id)
+    const completed = stream.find((event) => event.type === 'provider.call.completed')!.data as Record<string, number>
+    expect(completed).toMatchObject({ model: 'gpt-4o-mini', stream: true, usage: { inputTokens: expect.any(Number), outputTokens: expect.any(Number) }, costUsd: expect.any(Number), costSource: expect.any(String) })
+    expect(completed.costUsd).toBeGreaterThan(0)
+    expect(completed.ttftMs).toBeGreaterThanOrEqual(55)
+    expect(completed.latencyMs).toBeGreaterThanOrEqual(completed.ttftMs!)
+    const failed = stream.find((event) => event.type === 'provider.call.failed')!
+    expect(failed.data).toMatchObject({ model: 'gpt-4o-mini', error: { name: 'InternalServerError', status: 500 }, latencyMs: expect.any(Number) })
+  })
+
+  it('tool() records the call with its duration and result or error, and gives the app its own outcome; with capture "metadata" no arguments, results or error text', async () => {
+    const seen = new Set<string>()
+    for (const capture of ['full', 'metadata'] as const) {
+      const tapedeck = open({ capture })
+      const found = await tapedeck.run(BROWSER, () => tapedeck.tool('lookupOrder', { orderId: 'o_42', email: 'ada@example.com' }, async () => ({ status: 'shipped' })))
+      expect(found).toEqual({ status: 'shipped' })
+      const failure = tapedeck.run(BROWSER, () => tapedeck.tool('refund', { orderId: 'o_42' }, () => Promise.reject(new RangeError('amount over the limit for ada@example.com'))))
+      await expect(failure).rejects.toThrow(RangeError)
+      expect(await tapedeck.tool('outside', {}, () => 7)).toBe(7) // no session: only runs
+      await tapedeck.close()
+
+      const [id] = ((await detail(BROWSER)).streams as string[]).filter((stream) => !seen.has(stream))
+      seen.add(id!)
+      const tools = (await timeline()).filter((event) => event.sessionId === id && event.type.startsWith('tool.call.'))
+      expect(tools.map((event) => [event.type, (event.data as { name: string }).name])).toEqual([
+        ['tool.call.started', 'lookupOrder'],
+        ['tool.call.completed', 'lookupOrder'],
+        ['tool.call.started', 'refund'],
+        ['tool.call.completed', 'refund'],
+      ])
+      expect(tools[1]!.data.toolCallId).toBe(tools[0]!.data.toolCallId)
+      expect(tools[1]!.data.durationMs).toEqual(expect.any(Number))
+      if (capture === 'full') {
+        expect(tools[0]!.data).toMatchObject({ args: { orderId: 'o_42', email: '[email]' }, executedBy: 'server' })
+        expect(tools[1]!.data).toMatchObject({ result: { status: 'shipped' } })
+        expect(tools[3]!.data).toMatchObject({ error: { name: 'RangeError', message: 'amount over the limit for [email]' } })
+      } else {
+        expect(tools[0]!.data).not.toHaveProperty('args')
+        expect(tools[1]!.data).not.toHaveProperty('result')
+        expect(tools[3]!.data).toMatchObject({ error: { name: 'RangeError', message: '[text]' } })
+        expect(JSON.stringify(tools)).not.toContain('amount over')
+      }
+    }
+  })
+
+  it('errors: captureError(), a Next.js route handler that throws and an Express route that fails are error.raised in the session; the app still gets its error', async () => {
+    const tapedeck = open({ capture: 'full' })
+    expect(tapedeck.run(BROWSER, () => tapedeck.captureError(Object.assign(new Error('db down'), { code: 'ECONNREFUSED' }), { step: 'load' }))).toBe(true)
+    expect(tapedeck.captureError(new Error('no session'))).toBe(false)
+
+    const POST = tapedeckRoute(tapedeck, async () => {
+      throw new TypeError('bad input from route')
+    })
+    await expect(POST(new Request('http://app.test/api/chat?q=secret', { method: 'POST', headers: { 'Tapedeck-Session': BROWSER } }))).rejects.toThrow('bad input from route')
+
+    const app = express()
+    app.use(tapedeckExpress(tapedeck))
+    app.get('/api/fail', () => {
+      throw new Error('express route failed')
+    })
+    app.use(tapedeckExpressErrors(tapedeck))
+    const http = await listen(app)
+    try {
+      expect((await fetch(`${http.url}/api/fail`, { headers: { 'Tapedeck-Session': BROWSER } })).status).toBe(500)
+    } finally {
+      await http.close()
+    }
+    await tapedeck.flush()
+
+    const [id] = (await detail(BROWSER)).streams as string[]
+    const errors = (await timeline()).filter((event) => event.sessionId === id && event.type === 'error.raised').map((event) => event.data)
+    expect(errors).toEqual([
+      expect.objectContaining({ name: 'Error', message: 'db down', code: 'ECONNREFUSED', source: 'node', step: 'load', stack: expect.stringContaining('db down') }),
+      expect.objectContaining({ name: 'TypeError', message: 'bad input from route', source: 'route', method: 'POST', path: '/api/chat' }),
+      expect.objectContaining({ name: 'Error', message: 'express route failed', source: 'express', method: 'GET', path: '/api/fail' }),
+    ])
   })
 })
