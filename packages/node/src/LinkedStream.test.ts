@@ -47,7 +47,7 @@ it('past maxQueueBytes while the backend is stuck, new events are dropped and co
 
   const stream = await backend.stream()
   expect(stream.map((event) => event.seq)).toEqual(stream.map((_, i) => i))
-  expect(stream.filter((event) => event.type === 'x.note').map((event) => event.data.n)).toEqual([...taken.keys()].filter((n) => taken[n]).concat(50))
+  expect(stream.filter((event) => event.type === 'x.note').map((event) => (event.data as { n: number }).n)).toEqual([...taken.keys()].filter((n) => taken[n]).concat(50))
   const marker = stream.find((event) => event.type === 'recorder.dropped')!
   expect(marker.data).toEqual({ count: 50 - kept, reason: 'queue_full' })
   expect(stream.indexOf(marker)).toBe(stream.length - 3) // just before the first event after the room came back

@@ -206,7 +206,7 @@ describe('@tapedeck/node against the reference server', () => {
 
       const [id] = ((await detail(BROWSER)).streams as string[]).filter((stream) => !seen.has(stream))
       seen.add(id!)
-      const tools = (await timeline()).filter((event) => event.sessionId === id && event.type.startsWith('tool.call.'))
+      const tools = (await timeline()).filter((event) => event.sessionId === id && event.type.startsWith('tool.call.')) as Array<{ type: string; data: Record<string, unknown> }>
       expect(tools.map((event) => [event.type, (event.data as { name: string }).name])).toEqual([
         ['tool.call.started', 'lookupOrder'],
         ['tool.call.completed', 'lookupOrder'],

@@ -65,7 +65,8 @@ function serveLikeNext(route: RouteModule): Promise<{ url: string; server: Serve
     void call(route, new Request(`http://${req.headers.host}${req.url}`, init)).then(async (response) => {
       res.writeHead(response.status, Object.fromEntries(response.headers))
       if (method === 'HEAD' || !response.body) return res.end()
-      for await (const part of response.body) res.write(part)
+      const reader = response.body.getReader()
+      for (let part = await reader.read(); !part.done; part = await reader.read()) res.write(part.value)
       res.end()
     })
   })
