@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { EventEmitter } from 'node:events'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { afterEach, beforeEach, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { BROWSER, startBackend, type Backend } from '../test/backend'
+import { closeOnExit } from './closeOnExit'
 
 // A real Node process with @tapedeck/node (its TypeScript through tsx), ended the way a platform
 // ends a server: what it recorded reaches the backend before it goes, within a time bound.
@@ -73,4 +75,34 @@ it('a backend that never answers holds the process no longer than timeoutMs afte
     for (const socket of sockets) socket.destroy()
     await new Promise((resolve) => silent.close(resolve))
   }
+})
+
+describe('with the app’s own signal handler', () => {
+  /** A process as closeOnExit sees it: Node's own EventEmitter, and a kill() that is only noted. */
+  function host() {
+    const emitter = new EventEmitter()
+    const killed: string[] = []
+    return Object.assign(emitter, { pid: 1, killed, kill: (_pid: number, signal: string) => killed.push(signal) })
+  }
+
+  for (const register of ['on', 'once'] as const) {
+    it(`a SIGTERM handler the app added with ${register}() before the recorder decides when the process ends: closeOnExit closes but does not end it`, async () => {
+      const process = host()
+      let closed = false
+      process[register]('SIGTERM', () => undefined) // e.g. server.close(), then exit when drained
+      closeOnExit(async () => void (closed = true), { timeoutMs: 1000 }, process)
+      process.emit('SIGTERM')
+      await vi.waitFor(() => expect(closed).toBe(true))
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(process.killed).toEqual([])
+    })
+  }
+
+  it('alone, it ends the process by the signal once closed', async () => {
+    const process = host()
+    closeOnExit(async () => undefined, { timeoutMs: 1000 }, process)
+    process.emit('SIGINT')
+    await vi.waitFor(() => expect(process.killed).toEqual(['SIGINT']))
+    expect(process.listenerCount('SIGTERM') + process.listenerCount('beforeExit')).toBe(0) // uninstalled
+  })
 })

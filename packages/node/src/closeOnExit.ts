@@ -2,6 +2,7 @@
 export interface ExitHost {
   readonly pid: number
   once(event: string, listener: (...args: unknown[]) => void): unknown
+  prependOnceListener(event: string, listener: (...args: unknown[]) => void): unknown
   removeListener(event: string, listener: (...args: unknown[]) => void): unknown
   listenerCount(event: string): number
   kill(pid: number, signal: string): unknown
@@ -40,13 +41,16 @@ export function closeOnExit(close: () => Promise<void>, options: CloseOnExitOpti
 
   for (const signal of signals) {
     const listener = () => {
+      // Counted now, before any other listener ran: ours comes first, so one the app added with
+      // once() is still there. The app's own handler then decides when to exit.
+      const others = host.listenerCount(signal)
       void closeWithin().then(() => {
         uninstall()
-        if (host.listenerCount(signal) === 0) host.kill(host.pid, signal)
+        if (others === 0) host.kill(host.pid, signal)
       })
     }
     listeners.set(signal, listener)
-    host.once(signal, listener)
+    host.prependOnceListener(signal, listener)
   }
   const beforeExit = () => {
     uninstall()
