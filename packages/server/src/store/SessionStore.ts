@@ -101,6 +101,8 @@ export interface SessionConditions {
   minDurationMs?: number
   /** The words of `q=` (searchWords): lower-case, at least one. */
   words?: string[]
+  /** Leave out linked streams (sessions written under a parent, docs/protocol.md §7): `streams=linked`. */
+  withoutStreams?: true
 }
 
 /** A text search counts its matches up to this many: a common word can match most sessions, and counting them all costs a scan of every match. */

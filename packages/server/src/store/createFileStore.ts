@@ -295,6 +295,7 @@ export function createFileStore({ dir, cacheBytes = 32 * 1024 * 1024 }: FileStor
     summaries: allSummaries,
     annotations: (id) => withLock(id, () => annotationsOf(id)),
     events: (id) => readEventsOf(id, 0),
+    isStream: async (id) => (await loadParent(id)) !== null,
   }
 
   async function* readEventsOf(sessionId: string, fromSeq: number): AsyncGenerator<WireEvent> {

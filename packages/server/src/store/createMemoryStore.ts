@@ -63,6 +63,7 @@ export function createMemoryStore(): SessionStore {
     summaries: async () => [...sessions.values()].map((session) => session.summary),
     annotations: async (id) => annotations.get(id) ?? [],
     events: (id) => readEvents(id),
+    isStream: async (id) => parents.has(id),
   }
 
   return {
