@@ -128,36 +128,51 @@ function callSource(query: StatsQuery, grouping: { key: string; join: string }, 
 /**
  * Per group the calls' sums, and the latency and TTFT sketches of the calls that did not fail
  * (percentileSketch: buckets counted by a hash aggregate, where percentile_cont sorted every call).
+ * Groupings by value (users, features…) can have many more groups than the answer's `limit`:
+ * their sums come first, and only the top `limit` groups by cost get sketches (with the totals').
  */
 async function callFigures(pool: Pool, query: StatsQuery, grouping: { key: string; join: string }, withTotal: boolean): Promise<CallFigures[]> {
   const { key } = grouping
-  const isTotal = withTotal ? `grouping(${key})` : '0'
-  const bucket = sketchBucketSql('m.value')
   const sumParams: unknown[] = []
   const sums = callSource(query, grouping, sumParams)
-  const sketchParams: unknown[] = []
-  const sketched = callSource(query, grouping, sketchParams)
-  const [figures, sketches] = await Promise.all([
-    run<CallFigures>(
+  const sumsSql = `select ${key} as key, ${withTotal ? `grouping(${key})` : '0'} as is_total, count(*) as calls, count(*) filter (where c.failed) as failed_calls,
+       sum(c.input_tokens) as input_tokens, sum(c.output_tokens) as output_tokens,
+       sum(c.cached_tokens) as cached_tokens, sum(c.reasoning_tokens) as reasoning_tokens, sum(c.cost_usd) as cost_usd
+     from ${sums.from} where ${sums.where}
+     ${withTotal ? `group by grouping sets ((${key}), ())` : `group by ${key}`}`
+  /** Sketch rows per group (`keys`: of these groups only) or, with `total`, over all. */
+  const sketches = (scope: { total: true } | { keys: Array<string | null> | null }) => {
+    const params: unknown[] = []
+    const source = callSource(query, grouping, params)
+    const bucket = sketchBucketSql('m.value')
+    let where = `${source.where} and not c.failed and m.value is not null`
+    if ('keys' in scope && scope.keys) {
+      const named = scope.keys.filter((k) => k !== null)
+      where += ` and (${key} = any($${params.push(named)}::text[])${scope.keys.includes(null) ? ` or ${key} is null` : ''})`
+    }
+    return run<SketchRow>(
       pool,
-      `select ${key} as key, ${isTotal} as is_total, count(*) as calls, count(*) filter (where c.failed) as failed_calls,
-         sum(c.input_tokens) as input_tokens, sum(c.output_tokens) as output_tokens,
-         sum(c.cached_tokens) as cached_tokens, sum(c.reasoning_tokens) as reasoning_tokens, sum(c.cost_usd) as cost_usd
-       from ${sums.from} where ${sums.where}
-       ${withTotal ? `group by grouping sets ((${key}), ())` : `group by ${key}`}`,
-      sumParams,
-    ),
-    run<SketchRow>(
-      pool,
-      `select ${key} as key, ${isTotal} as is_total, m.metric, ${bucket} as bucket, count(*) as count, min(m.value) as low, max(m.value) as high
-       from ${sketched.from} cross join lateral (values ('latency', c.latency_ms), ('ttft', c.ttft_ms)) as m(metric, value)
-       where ${sketched.where} and not c.failed and m.value is not null
-       ${withTotal ? `group by grouping sets ((${key}, m.metric, ${bucket}), (m.metric, ${bucket}))` : `group by ${key}, m.metric, ${bucket}`}`,
-      sketchParams,
-    ),
-  ])
+      `select ${'total' in scope ? 'null::text' : key} as key, ${'total' in scope ? 1 : 0} as is_total, m.metric, ${bucket} as bucket,
+         count(*) as count, min(m.value) as low, max(m.value) as high
+       from ${source.from} cross join lateral (values ('latency', c.latency_ms), ('ttft', c.ttft_ms)) as m(metric, value)
+       where ${where}
+       group by ${'total' in scope ? '' : `${key}, `}m.metric, ${bucket}`,
+      params,
+    )
+  }
+  const byValue = bucketMs(query.groupBy) === null
+  let figures: CallFigures[]
+  let sketched: SketchRow[][]
+  if (byValue) {
+    figures = await run<CallFigures>(pool, sumsSql, sumParams)
+    const groups = figures.filter((row) => Number(row.is_total) === 0)
+    const top = groups.length > query.limit ? groups.map((row) => ({ key: row.key, costUsd: Math.round(Number(row.cost_usd) * 1e9) / 1e9 })).sort(byCostThenKey).slice(0, query.limit).map((row) => row.key) : null
+    sketched = await Promise.all([sketches({ keys: top }), ...(withTotal ? [sketches({ total: true })] : [])])
+  } else {
+    ;[figures, ...sketched] = await Promise.all([run<CallFigures>(pool, sumsSql, sumParams), sketches({ keys: null }), ...(withTotal ? [sketches({ total: true })] : [])])
+  }
   const byGroup = new Map(figures.map((row) => [`${Number(row.is_total)}:${row.key}`, row]))
-  for (const row of sketches) {
+  for (const row of sketched.flat()) {
     const figure = byGroup.get(`${Number(row.is_total)}:${row.key}`)
     if (!figure) continue
     ;(figure[row.metric] ??= []).push({ bucket: row.bucket, count: Number(row.count), low: row.low, high: row.high })

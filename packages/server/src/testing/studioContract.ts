@@ -255,7 +255,9 @@ export function describeStudioContract(name: string, open: () => Promise<OpenedS
         [null, 1, 0],
       ])
       const byUser = await stats('groupBy=userId&limit=1')
-      expect(byUser.groups.map((g) => [g.key, g.sessions, g.users])).toEqual([['u_b', 1, 1]])
+      // More groups than the limit: the top one by cost still has its percentiles, the totals theirs over every call.
+      expect(byUser.groups.map((g) => [g.key, g.sessions, g.users, g.latencyMs.p50])).toEqual([['u_b', 1, 1, 3000]])
+      expect(byUser.totals.latencyMs).toEqual({ p50: 1000, p95: 2800 })
       const searched = await stats('groupBy=agentId&q=lisbon')
       expect(searched.groups.map((g) => [g.key, g.sessions])).toEqual([['ag_2', 1], [null, 1]])
       // alpha's second half (its gpt-4o-mini call) arrived before its start: the call counts from the session's start all the same.
