@@ -128,8 +128,8 @@ function callSource(query: StatsQuery, grouping: { key: string; join: string }, 
 /**
  * Per group the calls' sums, and the latency and TTFT sketches of the calls that did not fail
  * (percentileSketch: buckets counted by a hash aggregate, where percentile_cont sorted every call).
- * Groupings by value (users, features…) can have many more groups than the answer's `limit`:
- * their sums come first, and only the top `limit` groups by cost get sketches (with the totals').
+ * Grouped by user, there can be thousands more groups than the answer's `limit`: their sums
+ * come first, and only the top `limit` users by cost get sketches (with the totals').
  */
 async function callFigures(pool: Pool, query: StatsQuery, grouping: { key: string; join: string }, withTotal: boolean): Promise<CallFigures[]> {
   const { key } = grouping
@@ -140,36 +140,42 @@ async function callFigures(pool: Pool, query: StatsQuery, grouping: { key: strin
        sum(c.cached_tokens) as cached_tokens, sum(c.reasoning_tokens) as reasoning_tokens, sum(c.cost_usd) as cost_usd
      from ${sums.from} where ${sums.where}
      ${withTotal ? `group by grouping sets ((${key}), ())` : `group by ${key}`}`
-  /** Sketch rows per group (`keys`: of these groups only) or, with `total`, over all. */
-  const sketches = (scope: { total: true } | { keys: Array<string | null> | null }) => {
+  /**
+   * Sketch rows: per group and over all in one scan (a grouping set), or — `keys` — of these
+   * groups only, or — `total` — over all.
+   */
+  const sketches = (scope: 'grouped' | { total: true } | { keys: Array<string | null> }) => {
     const params: unknown[] = []
     const source = callSource(query, grouping, params)
     const bucket = sketchBucketSql('m.value')
     let where = `${source.where} and not c.failed and m.value is not null`
-    if ('keys' in scope && scope.keys) {
+    if (typeof scope === 'object' && 'keys' in scope) {
       const named = scope.keys.filter((k) => k !== null)
       where += ` and (${key} = any($${params.push(named)}::text[])${scope.keys.includes(null) ? ` or ${key} is null` : ''})`
     }
+    const total = typeof scope === 'object' && 'total' in scope
+    const grouped = scope === 'grouped' && withTotal
     return run<SketchRow>(
       pool,
-      `select ${'total' in scope ? 'null::text' : key} as key, ${'total' in scope ? 1 : 0} as is_total, m.metric, ${bucket} as bucket,
+      `select ${total ? 'null::text' : key} as key, ${total ? '1' : grouped ? `grouping(${key})` : '0'} as is_total, m.metric, ${bucket} as bucket,
          count(*) as count, min(m.value) as low, max(m.value) as high
        from ${source.from} cross join lateral (values ('latency', c.latency_ms), ('ttft', c.ttft_ms)) as m(metric, value)
        where ${where}
-       group by ${'total' in scope ? '' : `${key}, `}m.metric, ${bucket}`,
+       ${total ? `group by m.metric, ${bucket}` : grouped ? `group by grouping sets ((${key}, m.metric, ${bucket}), (m.metric, ${bucket}))` : `group by ${key}, m.metric, ${bucket}`}`,
       params,
     )
   }
-  const byValue = bucketMs(query.groupBy) === null
   let figures: CallFigures[]
   let sketched: SketchRow[][]
-  if (byValue) {
+  if (query.groupBy === 'userId') {
+    // Thousands of users: the sums first, then sketches for the top `limit` by cost and for the totals.
     figures = await run<CallFigures>(pool, sumsSql, sumParams)
     const groups = figures.filter((row) => Number(row.is_total) === 0)
-    const top = groups.length > query.limit ? groups.map((row) => ({ key: row.key, costUsd: Math.round(Number(row.cost_usd) * 1e9) / 1e9 })).sort(byCostThenKey).slice(0, query.limit).map((row) => row.key) : null
+    const top = groups.map((row) => ({ key: row.key, costUsd: Math.round(Number(row.cost_usd) * 1e9) / 1e9 })).sort(byCostThenKey).slice(0, query.limit).map((row) => row.key)
     sketched = await Promise.all([sketches({ keys: top }), ...(withTotal ? [sketches({ total: true })] : [])])
   } else {
-    ;[figures, ...sketched] = await Promise.all([run<CallFigures>(pool, sumsSql, sumParams), sketches({ keys: null }), ...(withTotal ? [sketches({ total: true })] : [])])
+    // Days, hours, models, features, agents, tags: few groups, all sketched in the sums' company.
+    ;[figures, ...sketched] = await Promise.all([run<CallFigures>(pool, sumsSql, sumParams), sketches('grouped')])
   }
   const byGroup = new Map(figures.map((row) => [`${Number(row.is_total)}:${row.key}`, row]))
   for (const row of sketched.flat()) {
