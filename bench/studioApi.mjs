@@ -116,7 +116,9 @@ const pool = new pg.Pool({ connectionString: databaseUrl, options: `-c search_pa
 const outDir = await mkdtemp(fileURLToPath(new URL('../node_modules/.tapedeck-studio-bench-', import.meta.url)))
 // --server=<dir>: a server built earlier (bench/lib/servers.mjs's loadTapedeckServer, e.g. from an
 // older commit), to time the code before a change on the same database.
-const server = args.server ? await import(pathToFileURL(join(args.server, 'index.js')).href) : await loadTapedeckServer(outDir)
+const server = args.server
+  ? { ...(await import(pathToFileURL(join(args.server, 'index.js')).href)), ...(await import(pathToFileURL(join(args.server, 'postgres.js')).href)) }
+  : await loadTapedeckServer(outDir)
 
 const existing = await admin.query('select 1 from information_schema.schemata where schema_name = $1', [schema])
 let seeded = false

@@ -101,6 +101,36 @@ test('sessions: the finder lists every session; filters and pages live in the UR
   await context.close()
 })
 
+test('sessions: a linked server stream is listed under its parent session, not as a session of its own', async ({}, testInfo) => {
+  // A server of its own, so the other tests' counts and totals stay those of the six sessions.
+  const own = await startStudioServer({ seed: false })
+  const parent = studioSessions().find((session) => session.id === 's_small_5')!
+  await ingestSessions(own.url, KEYS.ingest, [parent])
+  // What @tapedeck/node sends for the app's backend (docs/protocol.md §7): a session of its own with Tapedeck-Parent.
+  const ts = parent.events[0]!.ts
+  const stream = [
+    { v: 1, id: 'e_srv_0', sessionId: 'srv_e2e_stream', seq: 0, ts: ts + 5, t: 0, tab: 'node_1', type: 'session.started', data: { parent: parent.id, stream: 'server', service: 'api' } },
+    { v: 1, id: 'e_srv_1', sessionId: 'srv_e2e_stream', seq: 1, ts: ts + 10, t: 5, tab: 'node_1', type: 'session.ended', data: { lastSeq: 1 } },
+  ]
+  const sent = await fetch(`${own.url}/v1/batches`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${KEYS.ingest}`, 'Content-Type': 'application/x-ndjson', 'Idempotency-Key': 'k_srv', 'Tapedeck-Session': 'srv_e2e_stream', 'Tapedeck-Seq': '0-1', 'Tapedeck-Parent': parent.id },
+    body: stream.map((e) => `${JSON.stringify(e)}\n`).join(''),
+  })
+  expect(sent.status).toBe(201)
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: own.url })
+  const page = await signIn(context, KEYS.read, '/#/sessions')
+  const rows = page.getByRole('table', { name: 'Sessions' }).locator('tbody tr:not(.hit-row)')
+  await expect(rows).toHaveCount(1)
+  const nested = rows.first().getByRole('list', { name: 'Linked streams' }).getByRole('link', { name: 'Server stream srv_e2e_stream' })
+  await expect(nested).toBeVisible()
+  await check(page, testInfo, 'sessions-linked-stream')
+  await nested.click()
+  await expect(page).toHaveURL(/#\/sessions\/srv_e2e_stream/)
+  await context.close()
+  await own.close()
+})
+
 test('session: opens at the first message, not on an empty 0:00; a hit named in the URL opens at its moment', async ({}, testInfo) => {
   const context = await newContext()
   const refund = server.sessions.find((s) => s.id === 's_refund_2')!

@@ -40,6 +40,13 @@ describe('linked streams over HTTP (Tapedeck-Parent)', () => {
     const timeline = (await (await get(`/v1/sessions/${PARENT}/events?streams=linked`)).text()).trimEnd().split('\n').map((line) => JSON.parse(line) as WireEvent)
     expect(timeline.map((e) => `${e.sessionId}:${e.seq}`)).toEqual(['s_browser:0', 'srv_1:0', 's_browser:1', 'srv_1:1', 's_browser:2', 'srv_1:2', 's_browser:3'])
     expect((await (await get('/v1/sessions/srv_1')).json()).metadata).toEqual({ parent: PARENT, stream: 'server' })
+    // The list: every session by default; with streams=linked, the stream under its parent only.
+    const list = async (query: string) => ((await (await get(`/v1/sessions${query}`)).json()) as { sessions: Array<{ id: string; streams?: string[] }>; total: number })
+    expect((await list('')).sessions.map((s) => s.id).sort()).toEqual(['s_browser', 'srv_1'])
+    const nested = await list('?streams=linked')
+    expect([nested.sessions.map((s) => [s.id, s.streams]), nested.total]).toEqual([[['s_browser', ['srv_1']]], 1])
+    const bad = await get('/v1/sessions?streams=all')
+    expect([bad.status, await errorCode(bad)]).toEqual([400, 'invalid_query'])
   })
 
   it('refuses a bad or changed parent with a stable code, and storing nothing', async () => {

@@ -12,11 +12,24 @@ import { encodeCursor, parseSeqParam, parseSessionQuery, singleParam } from './s
 /** Content from recordings is never run by a browser that opens it from this origin. */
 const INERT = { 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox" }
 
+/**
+ * A page of sessions; with `streams=linked`, linked streams are not listed on their own and each
+ * session names its streams (`streams`, as GET /v1/sessions/{id} does).
+ */
 export async function listSessions({ url, store, note }: RequestContext): Promise<Response> {
-  const page = await store.listSessions(parseSessionQuery(url.searchParams))
+  const filter = parseSessionQuery(url.searchParams)
+  const page = await store.listSessions(filter)
   note(`sessions=${page.sessions.length}`)
+  const sessions = filter.withoutStreams
+    ? await Promise.all(
+        page.sessions.map(async (session) => {
+          const streams = await store.linkedStreams(session.id)
+          return streams.length ? { ...session, streams } : session
+        }),
+      )
+    : page.sessions
   const body: SessionSearchPage = {
-    sessions: page.sessions,
+    sessions,
     nextCursor: page.next && encodeCursor(page.next),
     total: page.total,
     ...(page.totalCapped && { totalCapped: true }),

@@ -34,6 +34,10 @@ const SESSION_PARAMS: Record<string, (value: string, filter: SessionFilter) => v
     filter.limit = limit
   },
   cursor: (value, filter) => (filter.after = decodeCursor(value)),
+  streams: (value, filter) => {
+    if (value !== 'linked') throw invalid('streams must be linked.')
+    filter.withoutStreams = true
+  },
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { CheckStatsGroupBy, CheckStatsResponse, StatsGroupBy, StatsResponse } from '@tapedeck/core'
 import { ServerError } from '../ServerError.js'
-import { checkStats } from '../stats/checkStats.js'
 import { bucketMs } from '../stats/statsFigures.js'
 import type { RequestContext } from './requestContext.js'
 import { json } from './responses.js'
@@ -40,7 +39,7 @@ export async function getCheckStats({ url, store, now, note }: RequestContext): 
   if (!CHECK_GROUPINGS.includes(groupBy)) throw invalid(`groupBy must be one of ${CHECK_GROUPINGS.join(', ')}.`)
   const { conditions, from, to } = statsRange(params, now)
   if (groupBy === 'day' && (to - from) / bucketMs('day')! > MAX_BUCKETS) throw invalid(`A range of more than ${MAX_BUCKETS} days: narrow from and to.`)
-  const result = await checkStats(store, { ...conditions, from, to }, groupBy)
+  const result = await store.checkStats({ ...conditions, from, to, groupBy })
   note(`groups=${result.groups.length} sessions=${result.sessions}`)
   const body: CheckStatsResponse = { from, to, groupBy, ...result }
   return json(200, body)

@@ -1,12 +1,8 @@
-import type { CheckRate, CheckStatsGroupBy, CheckStatsResponse, SessionListItem } from '@tapedeck/core'
-import type { SessionConditions, SessionCursor, SessionStore } from '../store/SessionStore.js'
+import type { CheckRate, CheckStatsGroup, CheckStatsGroupBy, ReviewAnnotation, SessionListItem } from '@tapedeck/core'
+import { fromValidationReview } from '@tapedeck/player'
+import type { CheckStatsQuery, CheckStatsResult, SessionCursor, SessionStore } from '../store/SessionStore.js'
 import { bucketKey } from './statsFigures.js'
 
-/** What the store counts for `GET /v1/stats/checks`; the route adds the range and grouping. */
-export type CheckStatsResult = Omit<CheckStatsResponse, 'from' | 'to' | 'groupBy'>
-
-/** A verdict on a server: a comment `validation.result {json}` (docs/evaluations.md, "Results on a server"). */
-const PREFIX = 'validation.result '
 const PAGE = 500
 /** The sessions one answer reads at most (newest first). */
 export const MAX_SESSIONS = 20_000
@@ -14,10 +10,11 @@ const DAY = 86_400_000
 
 /**
  * Pass rates per check over the sessions that started in [from, to) and match the filters,
- * grouped by day, model, agentId, tag or check. One implementation for every store, on top of
- * `listSessions` and `listAnnotations`: each session's latest verdict per check counts once.
+ * grouped by day, model, agentId, tag or check, for stores without SQL (memory, files): on top of
+ * `listSessions` and `listAnnotations`, each session's latest verdict per check counts once; at
+ * most MAX_SESSIONS sessions are read (then `capped`). PostgreSQL counts in SQL (postgresCheckStats).
  */
-export async function checkStats(store: SessionStore, conditions: SessionConditions & { from: number; to: number }, groupBy: CheckStatsGroupBy): Promise<CheckStatsResult> {
+export async function scanCheckStats(store: SessionStore, { groupBy, ...conditions }: CheckStatsQuery): Promise<CheckStatsResult> {
   const groups = new Map<string | null, Map<string, CheckRate>>()
   const totals = new Map<string, CheckRate>()
   let sessions = 0
@@ -45,25 +42,40 @@ export async function checkStats(store: SessionStore, conditions: SessionConditi
     if (capped || !page.next || page.sessions.length === 0) break
     after = page.next
   }
-  const sorted = (rates: Map<string, CheckRate>) => [...rates.values()].sort((a, b) => (a.check < b.check ? -1 : a.check > b.check ? 1 : 0))
-  const rows = [...groups].map(([key, rates]) => ({ key, checks: sorted(rates) }))
-  rows.sort((a, b) => (a.key === b.key ? 0 : a.key === null ? 1 : b.key === null ? -1 : a.key < b.key ? -1 : 1))
-  return { groups: rows, totals: sorted(totals), sessions, ...(capped && { capped: true as const }) }
+  return {
+    groups: sortedGroups([...groups].map(([key, rates]) => ({ key, checks: [...rates.values()] }))),
+    totals: sortedRates([...totals.values()]),
+    sessions,
+    ...(capped && { capped: true as const }),
+  }
 }
 
-/** Each check's latest verdict among the annotations (they come oldest first): check → passed. */
-function verdictsOf(annotations: ReadonlyArray<{ kind: string; text: string }>): Map<string, boolean> {
+/** A check's rate: runs, passed and the pass rate to 1e-6. */
+export function checkRate(check: string, runs: number, passed: number): CheckRate {
+  return { check, runs, passed, passRate: Math.round((passed / runs) * 1e6) / 1e6 }
+}
+
+/** Checks in name order. */
+export function sortedRates(rates: CheckRate[]): CheckRate[] {
+  return rates.sort((a, b) => (a.check < b.check ? -1 : a.check > b.check ? 1 : 0))
+}
+
+/** Groups in key order (null last), each group's checks in name order. */
+export function sortedGroups(groups: CheckStatsGroup[]): CheckStatsGroup[] {
+  for (const group of groups) sortedRates(group.checks)
+  return groups.sort((a, b) => (a.key === b.key ? 0 : a.key === null ? 1 : b.key === null ? -1 : a.key < b.key ? -1 : 1))
+}
+
+/**
+ * Each check's latest verdict among the annotations (they come oldest first): check → passed. A
+ * verdict is a comment `validation.result {json}` (docs/evaluations.md, "Results on a server"),
+ * read by the player's own reader.
+ */
+function verdictsOf(annotations: ReadonlyArray<Pick<ReviewAnnotation, 'kind' | 'text'>>): Map<string, boolean> {
   const verdicts = new Map<string, boolean>()
   for (const annotation of annotations) {
-    if (annotation.kind !== 'comment' || !annotation.text.startsWith(PREFIX)) continue
-    let value: unknown
-    try {
-      value = JSON.parse(annotation.text.slice(PREFIX.length))
-    } catch {
-      continue
-    }
-    const { name, passed } = (value ?? {}) as { name?: unknown; passed?: unknown }
-    if (typeof name === 'string' && name && typeof passed === 'boolean') verdicts.set(name, passed)
+    const value = fromValidationReview(annotation)
+    if (value?.name) verdicts.set(value.name, value.passed)
   }
   return verdicts
 }
@@ -82,9 +94,6 @@ function keysOf(session: SessionListItem, check: string, groupBy: CheckStatsGrou
 }
 
 function count(rates: Map<string, CheckRate>, check: string, passed: boolean): void {
-  const rate = rates.get(check) ?? { check, runs: 0, passed: 0, passRate: 0 }
-  rate.runs++
-  if (passed) rate.passed++
-  rate.passRate = Math.round((rate.passed / rate.runs) * 1e6) / 1e6
-  rates.set(check, rate)
+  const rate = rates.get(check)
+  rates.set(check, checkRate(check, (rate?.runs ?? 0) + 1, (rate?.passed ?? 0) + (passed ? 1 : 0)))
 }

@@ -2,7 +2,7 @@ import type { StatsGroup, StatsRow } from '@tapedeck/core'
 import type { StatsQuery, StatsResult } from '../store/SessionStore.js'
 import { sortKey, type SessionSummary } from '../summary/sessionSummary.js'
 import type { CallFacts } from './callFacts.js'
-import { percentile } from './percentile.js'
+import { sketchOf, sketchPercentiles } from './percentileSketch.js'
 import { bucketKey, bucketMs, byCostThenKey, roundRow } from './statsFigures.js'
 
 export interface StatsSession {
@@ -79,10 +79,7 @@ function addSession(acc: Accumulator, summary: SessionSummary, calls: readonly C
 
 function figures(acc: Accumulator): StatsRow {
   const sum = (pick: (call: CallFacts) => number) => acc.calls.reduce((total, call) => total + pick(call), 0)
-  const sorted = (pick: (call: CallFacts) => number | null) =>
-    acc.calls.filter((call) => !call.failed).map(pick).filter((value): value is number => value !== null).sort((a, b) => a - b)
-  const latencies = sorted((call) => call.latencyMs)
-  const ttfts = sorted((call) => call.ttftMs)
+  const percentiles = (pick: (call: CallFacts) => number | null) => sketchPercentiles(sketchOf(acc.calls.filter((call) => !call.failed).map(pick)))
   return roundRow({
     sessions: acc.sessions.size,
     users: acc.users.size,
@@ -95,8 +92,8 @@ function figures(acc: Accumulator): StatsRow {
     cachedTokens: sum((call) => call.cachedTokens),
     reasoningTokens: sum((call) => call.reasoningTokens),
     costUsd: sum((call) => call.costUsd),
-    latencyMs: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95) },
-    ttftMs: { p50: percentile(ttfts, 0.5), p95: percentile(ttfts, 0.95) },
+    latencyMs: percentiles((call) => call.latencyMs),
+    ttftMs: percentiles((call) => call.ttftMs),
     audioMinutes: acc.audioMs / 60_000,
   })
 }

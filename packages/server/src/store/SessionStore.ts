@@ -1,4 +1,6 @@
 import type {
+  CheckStatsGroupBy,
+  CheckStatsResponse,
   ReviewAnnotation,
   ReviewAnnotationPatch,
   SeqRange,
@@ -99,6 +101,8 @@ export interface SessionConditions {
   minDurationMs?: number
   /** The words of `q=` (searchWords): lower-case, at least one. */
   words?: string[]
+  /** Leave out linked streams (sessions written under a parent, docs/protocol.md §7): `streams=linked`. */
+  withoutStreams?: true
 }
 
 /** A text search counts its matches up to this many: a common word can match most sessions, and counting them all costs a scan of every match. */
@@ -125,6 +129,16 @@ export interface StatsResult {
   groups: StatsGroup[]
   totals: StatsRow
 }
+
+/** `GET /v1/stats/checks` as a store answers it: over sessions that started in [from, to). */
+export interface CheckStatsQuery extends SessionConditions {
+  from: number
+  to: number
+  groupBy: CheckStatsGroupBy
+}
+
+/** What the store counts for `GET /v1/stats/checks`; the route adds the range and grouping. */
+export type CheckStatsResult = Omit<CheckStatsResponse, 'from' | 'to' | 'groupBy'>
 
 /** A share link as stored: the token itself is never kept, only its SHA-256 (hex). */
 export interface ShareRecord {
@@ -172,6 +186,11 @@ export interface SessionStore {
   listSessions(filter: SessionFilter): Promise<SessionPage>
   /** Statistics over the matching sessions and their finished provider calls, percentiles included. */
   sessionStats(query: StatsQuery): Promise<StatsResult>
+  /**
+   * Pass rates per check from the verdicts kept as review comments (`validation.result {json}`,
+   * docs/evaluations.md): each session's latest verdict per check counts once.
+   */
+  checkStats(query: CheckStatsQuery): Promise<CheckStatsResult>
   /** The session's review annotations, oldest first; null when the session has no events. */
   listAnnotations(sessionId: string): Promise<ReviewAnnotation[] | null>
   /** Adds an annotation (its id is new); refuses when the session has no events or already `max` annotations. */

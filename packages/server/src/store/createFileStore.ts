@@ -12,6 +12,7 @@ import { createKeyedLock } from './keyedLock.js'
 import { blobFileName, legacyBlobIds, sessionDirName, sessionIdOfDir } from './fileNames.js'
 import { LruCache } from './LruCache.js'
 import { foldCalls } from '../stats/callFacts.js'
+import { scanCheckStats } from '../stats/checkStats.js'
 import { scanStats } from '../stats/scanStats.js'
 import { readJsonList } from './readJsonList.js'
 import { scanMatching, scanSessions, type ScanSource } from './scanSessions.js'
@@ -294,6 +295,7 @@ export function createFileStore({ dir, cacheBytes = 32 * 1024 * 1024 }: FileStor
     summaries: allSummaries,
     annotations: (id) => withLock(id, () => annotationsOf(id)),
     events: (id) => readEventsOf(id, 0),
+    isStream: async (id) => (await loadParent(id)) !== null,
   }
 
   async function* readEventsOf(sessionId: string, fromSeq: number): AsyncGenerator<WireEvent> {
@@ -397,6 +399,10 @@ export function createFileStore({ dir, cacheBytes = 32 * 1024 * 1024 }: FileStor
       const withCalls = []
       for (const { summary } of await scanMatching(scan, query)) withCalls.push({ summary, calls: await foldCalls(readEventsOf(summary.id, 0)) })
       return scanStats(withCalls, query)
+    },
+
+    checkStats(query) {
+      return scanCheckStats(this, query)
     },
 
     async listAnnotations(sessionId) {

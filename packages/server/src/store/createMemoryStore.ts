@@ -3,6 +3,7 @@ import { describeSession } from '../summary/describeSession.js'
 import { toRanges } from '../summary/seqRanges.js'
 import { eventSlices } from './eventSlices.js'
 import { foldCalls } from '../stats/callFacts.js'
+import { scanCheckStats } from '../stats/checkStats.js'
 import { scanStats } from '../stats/scanStats.js'
 import { scanMatching, scanSessions, type ScanSource } from './scanSessions.js'
 import type { ReviewAnnotation, SessionHold } from '@tapedeck/core'
@@ -62,6 +63,7 @@ export function createMemoryStore(): SessionStore {
     summaries: async () => [...sessions.values()].map((session) => session.summary),
     annotations: async (id) => annotations.get(id) ?? [],
     events: (id) => readEvents(id),
+    isStream: async (id) => parents.has(id),
   }
 
   return {
@@ -118,6 +120,10 @@ export function createMemoryStore(): SessionStore {
       const withCalls = []
       for (const { summary } of matching) withCalls.push({ summary, calls: await foldCalls(readEvents(summary.id)) })
       return scanStats(withCalls, query)
+    },
+
+    checkStats(query) {
+      return scanCheckStats(this, query)
     },
 
     async listAnnotations(sessionId) {

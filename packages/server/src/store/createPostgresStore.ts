@@ -9,6 +9,7 @@ import { loadPg } from './loadPg.js'
 import { snippetOf } from '../search/snippetOf.js'
 import { oneTextSql, sessionConditionsSql } from './postgresConditions.js'
 import { insertIngestRows, sessionColumns, STARTED_AT_OF_CALLS, UPDATE_SESSION_COLUMNS } from './postgresIngestRows.js'
+import { postgresCheckStats, VERDICT_FUNCTION } from './postgresCheckStats.js'
 import { postgresStats } from './postgresStats.js'
 import { STUDIO_BACKFILLS, STUDIO_INDEXES, STUDIO_MIGRATION, STUDIO_TABLES } from './postgresStudioSchema.js'
 import { STREAM_LINKS_MIGRATION } from './postgresStreamLinks.js'
@@ -110,6 +111,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
       await client.query(MIGRATION)
       await client.query(STUDIO_MIGRATION)
       await client.query(STREAM_LINKS_MIGRATION)
+      await client.query(VERDICT_FUNCTION)
       for (const step of STUDIO_BACKFILLS) {
         const claimed = await client.query('insert into tapedeck_schema_steps (name) values ($1) on conflict do nothing', [step.name])
         if (claimed.rowCount === 1) await client.query(step.sql)
@@ -292,6 +294,10 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
 
     async sessionStats(query) {
       return postgresStats(await ready(), query)
+    },
+
+    async checkStats(query) {
+      return postgresCheckStats(await ready(), query)
     },
 
     async listAnnotations(sessionId) {

@@ -29,6 +29,7 @@ export function sessionConditionsSql(c: SessionConditions, params: unknown[]): s
   if (c.minCostUsd !== undefined) clauses.push(`s.cost_known and s.cost_usd >= ${add(c.minCostUsd)}::float8`)
   if (c.maxCostUsd !== undefined) clauses.push(`s.cost_known and s.cost_usd <= ${add(c.maxCostUsd)}::float8`)
   if (c.minDurationMs !== undefined) clauses.push(`s.duration_ms >= ${add(c.minDurationMs)}::float8`)
+  if (c.withoutStreams) clauses.push('not exists (select 1 from tapedeck_stream_links l where l.stream_id = s.session_id)')
   if (c.words !== undefined) {
     const query = `plainto_tsquery('simple', ${add(c.words.join(' '))})`
     clauses.push(`exists (select 1 from tapedeck_session_words d where d.session_id = s.session_id and d.words @@ ${query})`)

@@ -1,10 +1,11 @@
 import type { Pool } from 'pg'
 import type { StatsGroup, StatsGroupBy, StatsRow } from '@tapedeck/core'
+import { sketchBucketSql, sketchPercentiles, type SketchBucket } from '../stats/percentileSketch.js'
 import { bucketKey, bucketMs, byCostThenKey, roundRow } from '../stats/statsFigures.js'
 import { sessionConditionsSql } from './postgresConditions.js'
 import type { StatsQuery, StatsResult } from './SessionStore.js'
 
-/** Sorting for percentiles and distinct users stays in memory up to this much per query. */
+/** Hash aggregates (sketch buckets, users per group) stay in memory up to this much per query. */
 const WORK_MEM = '64MB'
 
 /**
@@ -51,8 +52,18 @@ interface CallFigures {
   cached_tokens: number
   reasoning_tokens: number
   cost_usd: number
-  latency: Array<number | null> | null
-  ttft: Array<number | null> | null
+  latency?: SketchBucket[]
+  ttft?: SketchBucket[]
+}
+
+interface SketchRow {
+  key: string | null
+  is_total: number
+  metric: 'latency' | 'ttft'
+  bucket: number
+  count: string
+  low: number
+  high: number
 }
 
 /** One statement with room to sort in memory, in a transaction of its own. */
@@ -72,19 +83,29 @@ async function run<T extends object>(pool: Pool, sql: string, params: unknown[])
   }
 }
 
-/** Per group (and, in a grouping set, over all) the sessions' figures; `total` alone: only the totals. */
+/**
+ * Per group (and, in a grouping set, over all) the sessions' figures; `total` alone: only the
+ * totals. Distinct users by a hash aggregate per (group, user) first, then per group: no sort.
+ */
 function sessionFigures(pool: Pool, query: StatsQuery, grouping: { key: string; join: string } | 'total', withTotal: boolean): Promise<SessionFigures[]> {
   const params: unknown[] = []
   const { key, join } = grouping === 'total' ? { key: 'null::text', join: '' } : grouping
-  const groups = grouping === 'total' ? '' : withTotal ? `group by grouping sets ((${key}), ())` : `group by ${key}`
+  const sets = grouping === 'total' ? 'group by k.user_id' : withTotal ? 'group by grouping sets ((k.key, k.user_id), (k.user_id))' : 'group by k.key, k.user_id'
+  const isTotal = grouping !== 'total' && withTotal ? 'grouping(k.key)' : grouping === 'total' ? '1' : '0'
   return run<SessionFigures>(
     pool,
-    `select ${key} as key, ${grouping !== 'total' && withTotal ? `grouping(${key})` : grouping === 'total' ? '1' : '0'} as is_total,
-       count(*) as sessions, count(distinct s.user_id) as users,
-       count(*) filter (where s.errors > 0) as sessions_with_errors, sum(s.errors) as errors, sum(s.audio_ms) as audio_ms
-     from tapedeck_sessions s ${join}
-     where ${sessionConditionsSql(query, params)}
-     ${groups}`,
+    `select key, is_total, sum(n) as sessions, count(user_id) as users,
+       sum(with_errors) as sessions_with_errors, sum(errors) as errors, sum(audio_ms) as audio_ms
+     from (
+       select ${grouping === 'total' ? 'null::text' : 'k.key'} as key, ${isTotal} as is_total, k.user_id, count(*) as n,
+         count(*) filter (where k.errors > 0) as with_errors, sum(k.errors) as errors, sum(k.audio_ms) as audio_ms
+       from (
+         select ${key} as key, s.user_id, s.errors, s.audio_ms from tapedeck_sessions s ${join}
+         where ${sessionConditionsSql(query, params)}
+       ) as k
+       ${sets}
+     ) as per_user
+     group by key, is_total`,
     params,
   )
 }
@@ -95,26 +116,74 @@ function callsNeedSessions(query: StatsQuery, key: string): boolean {
   return key.includes('s.') || Object.values(conditions).some((value) => value !== undefined)
 }
 
-function callFigures(pool: Pool, query: StatsQuery, grouping: { key: string; join: string }, withTotal: boolean): Promise<CallFigures[]> {
-  const params: unknown[] = []
-  const { key, join } = grouping
+/** The calls of the range (and filters) as `c`: the tables, with the session join other filters or the key need, and the conditions. */
+function callSource(query: StatsQuery, grouping: { key: string; join: string }, params: unknown[]): { from: string; where: string } {
   // The range on the calls' own start reads them from tapedeck_calls_by_start; other filters join their sessions.
-  const range = `c.started_at >= $${params.push(Math.ceil(query.from))}::bigint and c.started_at < $${params.push(Math.ceil(query.to))}::bigint`
-  const sessions = callsNeedSessions(query, key + join)
-    ? { join: `join tapedeck_sessions s on s.session_id = c.session_id ${join}`, where: ` and ${sessionConditionsSql(query, params)}` }
-    : { join, where: '' }
-  return run<CallFigures>(
-    pool,
-    `select ${key} as key, ${withTotal ? `grouping(${key})` : '0'} as is_total, count(*) as calls, count(*) filter (where c.failed) as failed_calls,
+  const range = `c.finished and c.started_at >= $${params.push(Math.ceil(query.from))}::bigint and c.started_at < $${params.push(Math.ceil(query.to))}::bigint`
+  return callsNeedSessions(query, grouping.key + grouping.join)
+    ? { from: `tapedeck_calls c join tapedeck_sessions s on s.session_id = c.session_id ${grouping.join}`, where: `${range} and ${sessionConditionsSql(query, params)}` }
+    : { from: `tapedeck_calls c ${grouping.join}`, where: range }
+}
+
+/**
+ * Per group the calls' sums, and the latency and TTFT sketches of the calls that did not fail
+ * (percentileSketch: buckets counted by a hash aggregate, where percentile_cont sorted every call).
+ * Grouped by user, there can be thousands more groups than the answer's `limit`: their sums
+ * come first, and only the top `limit` users by cost get sketches (with the totals').
+ */
+async function callFigures(pool: Pool, query: StatsQuery, grouping: { key: string; join: string }, withTotal: boolean): Promise<CallFigures[]> {
+  const { key } = grouping
+  const sumParams: unknown[] = []
+  const sums = callSource(query, grouping, sumParams)
+  const sumsSql = `select ${key} as key, ${withTotal ? `grouping(${key})` : '0'} as is_total, count(*) as calls, count(*) filter (where c.failed) as failed_calls,
        sum(c.input_tokens) as input_tokens, sum(c.output_tokens) as output_tokens,
-       sum(c.cached_tokens) as cached_tokens, sum(c.reasoning_tokens) as reasoning_tokens, sum(c.cost_usd) as cost_usd,
-       percentile_cont(array[0.5, 0.95]) within group (order by c.latency_ms) filter (where not c.failed) as latency,
-       percentile_cont(array[0.5, 0.95]) within group (order by c.ttft_ms) filter (where not c.failed) as ttft
-     from tapedeck_calls c ${sessions.join}
-     where c.finished and ${range}${sessions.where}
-     ${withTotal ? `group by grouping sets ((${key}), ())` : `group by ${key}`}`,
-    params,
-  )
+       sum(c.cached_tokens) as cached_tokens, sum(c.reasoning_tokens) as reasoning_tokens, sum(c.cost_usd) as cost_usd
+     from ${sums.from} where ${sums.where}
+     ${withTotal ? `group by grouping sets ((${key}), ())` : `group by ${key}`}`
+  /**
+   * Sketch rows: per group and over all in one scan (a grouping set), or — `keys` — of these
+   * groups only, or — `total` — over all.
+   */
+  const sketches = (scope: 'grouped' | { total: true } | { keys: Array<string | null> }) => {
+    const params: unknown[] = []
+    const source = callSource(query, grouping, params)
+    const bucket = sketchBucketSql('m.value')
+    let where = `${source.where} and not c.failed and m.value is not null`
+    if (typeof scope === 'object' && 'keys' in scope) {
+      const named = scope.keys.filter((k) => k !== null)
+      where += ` and (${key} = any($${params.push(named)}::text[])${scope.keys.includes(null) ? ` or ${key} is null` : ''})`
+    }
+    const total = typeof scope === 'object' && 'total' in scope
+    const grouped = scope === 'grouped' && withTotal
+    return run<SketchRow>(
+      pool,
+      `select ${total ? 'null::text' : key} as key, ${total ? '1' : grouped ? `grouping(${key})` : '0'} as is_total, m.metric, ${bucket} as bucket,
+         count(*) as count, min(m.value) as low, max(m.value) as high
+       from ${source.from} cross join lateral (values ('latency', c.latency_ms), ('ttft', c.ttft_ms)) as m(metric, value)
+       where ${where}
+       ${total ? `group by m.metric, ${bucket}` : grouped ? `group by grouping sets ((${key}, m.metric, ${bucket}), (m.metric, ${bucket}))` : `group by ${key}, m.metric, ${bucket}`}`,
+      params,
+    )
+  }
+  let figures: CallFigures[]
+  let sketched: SketchRow[][]
+  if (query.groupBy === 'userId') {
+    // Thousands of users: the sums first, then sketches for the top `limit` by cost and for the totals.
+    figures = await run<CallFigures>(pool, sumsSql, sumParams)
+    const groups = figures.filter((row) => Number(row.is_total) === 0)
+    const top = groups.map((row) => ({ key: row.key, costUsd: Math.round(Number(row.cost_usd) * 1e9) / 1e9 })).sort(byCostThenKey).slice(0, query.limit).map((row) => row.key)
+    sketched = await Promise.all([sketches({ keys: top }), ...(withTotal ? [sketches({ total: true })] : [])])
+  } else {
+    // Days, hours, models, features, agents, tags: few groups, all sketched in the sums' company.
+    ;[figures, ...sketched] = await Promise.all([run<CallFigures>(pool, sumsSql, sumParams), sketches('grouped')])
+  }
+  const byGroup = new Map(figures.map((row) => [`${Number(row.is_total)}:${row.key}`, row]))
+  for (const row of sketched.flat()) {
+    const figure = byGroup.get(`${Number(row.is_total)}:${row.key}`)
+    if (!figure) continue
+    ;(figure[row.metric] ??= []).push({ bucket: row.bucket, count: Number(row.count), low: row.low, high: row.high })
+  }
+  return figures
 }
 
 /** The totals over all calls, for groupings that count a call in several groups (tags). */
@@ -124,7 +193,6 @@ function callTotals(pool: Pool, query: StatsQuery): Promise<CallFigures[]> {
 
 function row(sessions: SessionFigures | undefined, calls: CallFigures | undefined): StatsRow {
   const n = (value: string | number | null | undefined) => Number(value ?? 0)
-  const pair = (values: Array<number | null> | null | undefined) => ({ p50: values?.[0] ?? null, p95: values?.[1] ?? null })
   return roundRow({
     sessions: n(sessions?.sessions),
     users: n(sessions?.users),
@@ -137,15 +205,15 @@ function row(sessions: SessionFigures | undefined, calls: CallFigures | undefine
     cachedTokens: n(calls?.cached_tokens),
     reasoningTokens: n(calls?.reasoning_tokens),
     costUsd: n(calls?.cost_usd),
-    latencyMs: pair(calls?.latency),
-    ttftMs: pair(calls?.ttft),
+    latencyMs: sketchPercentiles(calls?.latency ?? []),
+    ttftMs: sketchPercentiles(calls?.ttft ?? []),
     audioMinutes: n(sessions?.audio_ms) / 60_000,
   })
 }
 
 /**
  * GET /v1/stats in SQL, from tapedeck_sessions and tapedeck_calls (never tapedeck_events): per
- * group the session figures and the call figures (percentile_cont), the totals in the same
+ * group the session figures and the call figures (sums, and percentiles from sketches), the totals in the same
  * scan (a grouping set) unless a session or call falls in several groups.
  */
 export async function postgresStats(pool: Pool, query: StatsQuery): Promise<StatsResult> {

@@ -12,6 +12,8 @@ export interface ScanSource {
   summaries(): Promise<Iterable<SessionSummary>>
   annotations(sessionId: string): Promise<readonly ReviewAnnotation[]>
   events(sessionId: string): AsyncIterable<WireEvent>
+  /** Whether the session is a stream linked to a parent (docs/protocol.md §7). */
+  isStream(sessionId: string): Promise<boolean>
 }
 
 export interface ScannedSession {
@@ -26,6 +28,7 @@ export async function scanMatching(source: ScanSource, conditions: SessionCondit
   for (const summary of await source.summaries()) {
     const annotations = withAnnotations ? await source.annotations(summary.id) : []
     if (!matchesConditions(summary, conditions, annotations)) continue
+    if (conditions.withoutStreams && (await source.isStream(summary.id))) continue
     if (!conditions.words) {
       matching.push({ summary })
       continue

@@ -45,6 +45,17 @@ export function describeLinkedStreamContract(name: string, open: () => Promise<O
       expect(await store.linkedStreams('s_other')).toEqual([])
     })
 
+    it('lists sessions without their linked streams on request (streams=linked), with them otherwise', async () => {
+      const browser = recordSession('s_browser', 3).events
+      await store.putBatch(batchOf(browser))
+      await store.linkStream('srv_a', 's_browser')
+      await store.putBatch(batchOf(serverStream('srv_a', 's_browser', [browser[0]!.ts! + 1, browser[0]!.ts! + 2])))
+      const ids = async (withoutStreams?: true) => (await store.listSessions({ limit: 10, ...(withoutStreams && { withoutStreams }) })).sessions.map((s) => s.id).sort()
+      expect(await ids()).toEqual(['s_browser', 'srv_a'])
+      expect(await ids(true)).toEqual(['s_browser'])
+      expect((await store.listSessions({ limit: 10, withoutStreams: true })).total).toBe(1)
+    })
+
     it('reads a session and its streams on one timeline: by ts, the session first on a tie, each stream in seq order', async () => {
       const browser = recordSession('s_browser', 6).events // ts START + 0, 100, …, 500
       const start = browser[0]!.ts!

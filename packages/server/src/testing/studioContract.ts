@@ -255,7 +255,9 @@ export function describeStudioContract(name: string, open: () => Promise<OpenedS
         [null, 1, 0],
       ])
       const byUser = await stats('groupBy=userId&limit=1')
-      expect(byUser.groups.map((g) => [g.key, g.sessions, g.users])).toEqual([['u_b', 1, 1]])
+      // More groups than the limit: the top one by cost still has its percentiles, the totals theirs over every call.
+      expect(byUser.groups.map((g) => [g.key, g.sessions, g.users, g.latencyMs.p50])).toEqual([['u_b', 1, 1, 3000]])
+      expect(byUser.totals.latencyMs).toEqual({ p50: 1000, p95: 2800 })
       const searched = await stats('groupBy=agentId&q=lisbon')
       expect(searched.groups.map((g) => [g.key, g.sessions])).toEqual([['ag_2', 1], [null, 1]])
       // alpha's second half (its gpt-4o-mini call) arrived before its start: the call counts from the session's start all the same.
@@ -305,6 +307,12 @@ export function describeStudioContract(name: string, open: () => Promise<OpenedS
       await verdict('s_beta', 'polite', false)
       await verdict('s_gamma', 'polite', true)
       await annotate('s_gamma', { kind: 'comment', text: 'validation.result {not json' })
+      await annotate('s_gamma', { kind: 'comment', text: 'validation.result {"name":"","passed":false}' })
+      await annotate('s_gamma', { kind: 'comment', text: 'validation.result {"name":"polite","passed":"no"}' })
+      await annotate('s_gamma', { kind: 'comment', text: 'validation.result [1]' })
+      // A verdict changed in place (postResults patches it): its new outcome counts.
+      const edited = await annotate('s_beta', { kind: 'comment', text: `validation.result ${JSON.stringify({ name: 'brief', passed: true })}` })
+      expect((await call('PATCH', `/v1/sessions/s_beta/annotations/${edited.id}`, 'review-1', { text: `validation.result ${JSON.stringify({ name: 'brief', passed: false })}` })).status).toBe(200)
       await annotate('s_gamma', { kind: 'comment', text: 'a plain comment' })
       const rates = async (query: string) => {
         const response = await call('GET', `/v1/stats/checks?from=${DAY0}&${query.includes('to=') ? '' : `to=${DAY0 + 30 * 24 * HOUR}&`}${query}`, 'read-1')
@@ -314,26 +322,27 @@ export function describeStudioContract(name: string, open: () => Promise<OpenedS
       }
       const byDay = await rates('groupBy=day')
       expect(byDay.flat).toEqual([
-        [new Date(DAY0).toISOString(), 'grounded 1/1 1, polite 1/2 0.5'],
+        [new Date(DAY0).toISOString(), 'brief 0/1 0, grounded 1/1 1, polite 1/2 0.5'],
         [new Date(DAY0 + 24 * HOUR).toISOString(), 'polite 1/1 1'],
       ])
       expect(byDay.body.totals).toEqual([
+        { check: 'brief', runs: 1, passed: 0, passRate: 0 },
         { check: 'grounded', runs: 1, passed: 1, passRate: 1 },
         { check: 'polite', runs: 3, passed: 2, passRate: 0.666667 },
       ])
       expect(byDay.body.sessions).toBe(3) // the three annotated sessions
       expect((await rates('groupBy=model')).flat).toEqual([
-        ['gpt-4o', 'grounded 1/1 1, polite 1/2 0.5'],
+        ['gpt-4o', 'brief 0/1 0, grounded 1/1 1, polite 1/2 0.5'],
         ['gpt-4o-mini', 'grounded 1/1 1, polite 1/1 1'],
         [null, 'polite 1/1 1'],
       ])
       expect((await rates('groupBy=agentId')).flat).toEqual([
         ['ag_1', 'grounded 1/1 1, polite 1/1 1'],
-        ['ag_2', 'polite 0/1 0'],
+        ['ag_2', 'brief 0/1 0, polite 0/1 0'],
         [null, 'polite 1/1 1'],
       ])
       expect((await rates('groupBy=tag')).flat).toEqual([
-        ['beta', 'grounded 1/1 1, polite 1/2 0.5'],
+        ['beta', 'brief 0/1 0, grounded 1/1 1, polite 1/2 0.5'],
         ['vip', 'grounded 1/1 1, polite 1/1 1'],
         [null, 'polite 1/1 1'],
       ])
@@ -342,6 +351,7 @@ export function describeStudioContract(name: string, open: () => Promise<OpenedS
         ['polite', 'polite 2/2 1'],
       ])
       expect((await rates(`groupBy=check&to=${DAY0 + 2 * HOUR}`)).flat).toEqual([
+        ['brief', 'brief 0/1 0'],
         ['grounded', 'grounded 1/1 1'],
         ['polite', 'polite 1/2 0.5'],
       ])

@@ -13,6 +13,11 @@ export interface ColumnChartProps {
   categories: readonly string[]
   series: readonly ColumnSeries[]
   format(value: number): string
+  /**
+   * `amount` (default): values that add up (cost, sessions), labelled with their sum. `rate`:
+   * shares and pass rates, which do not add up, labelled with their lowest and highest instead.
+   */
+  kind?: 'amount' | 'rate'
   height?: number
 }
 
@@ -24,7 +29,7 @@ const PAD = { top: 12, right: 8, bottom: 22, left: 48 }
  * a few dozen rectangles, drawn in the same React commit as the page, readable by assistive
  * technology (a title, and each column's value in its <title>), styled by CSS variables.
  */
-export function ColumnChart({ title, categories, series, format, height = 180 }: ColumnChartProps) {
+export function ColumnChart({ title, categories, series, format, kind = 'amount', height = 180 }: ColumnChartProps) {
   const max = Math.max(0, ...series.flatMap((s) => s.values.map((v) => v ?? 0)))
   const top = niceCeil(max)
   const plotW = W - PAD.left - PAD.right
@@ -36,7 +41,7 @@ export function ColumnChart({ title, categories, series, format, height = 180 }:
   return (
     <figure className="chart">
       <ChartCaption title={title} series={series} />
-      <svg viewBox={`0 0 ${W} ${height}`} role="img" aria-label={`${title}: ${summary(categories, series, format)}`}>
+      <svg viewBox={`0 0 ${W} ${height}`} role="img" aria-label={`${title}: ${columnSummary(categories, series, format, kind)}`}>
         {[0, 0.5, 1].map((f) => (
           <g key={f}>
             <line className="chart__grid" x1={PAD.left} x2={W - PAD.right} y1={y(top * f)} y2={y(top * f)} />
@@ -78,12 +83,17 @@ export function niceCeil(value: number): number {
   return 10 * power
 }
 
-function summary(categories: readonly string[], series: readonly ColumnSeries[], format: (v: number) => string): string {
+/** The chart's accessible summary: per series its periods and highest value, then its sum (amounts) or lowest value (rates). */
+export function columnSummary(categories: readonly string[], series: readonly ColumnSeries[], format: (v: number) => string, kind: 'amount' | 'rate' = 'amount'): string {
   return series
     .map((s) => {
-      const total = s.values.reduce<number>((sum, v) => sum + (v ?? 0), 0)
-      const peak = s.values.reduce<number>((m, v) => Math.max(m, v ?? 0), 0)
-      return `${s.name} over ${categories.length} periods, highest ${format(peak)}, sum ${format(total)}`
+      const values = s.values.filter((v): v is number => v !== null && v !== undefined)
+      const peak = values.reduce((m, v) => Math.max(m, v), 0)
+      if (kind === 'rate') {
+        if (values.length === 0) return `${s.name} over ${categories.length} periods, no data`
+        return `${s.name} over ${categories.length} periods (${values.length} with data), highest ${format(peak)}, lowest ${format(Math.min(...values))}`
+      }
+      return `${s.name} over ${categories.length} periods, highest ${format(peak)}, sum ${format(values.reduce((sum, v) => sum + v, 0))}`
     })
     .join('; ')
 }

@@ -41,6 +41,7 @@ export function ChecksCharts({ from, to, filters }: { from: number; to: number; 
           categories={days.map((day) => day.slice(5))}
           series={series.map((s) => ({ ...s, values: days.map((day) => dayGroups.get(day)?.checks.find((r) => r.check === s.name)?.passRate ?? null) }))}
           format={formatPercent}
+          kind="rate"
         />
         <BarList title="Pass rate by model" series={series} rows={rows(byModel!.data)} format={formatPercent} />
         <BarList title="Pass rate by agent" series={series} rows={rows(byAgent!.data)} format={formatPercent} />

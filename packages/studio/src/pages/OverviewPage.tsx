@@ -172,6 +172,7 @@ export function OverviewPage({ params }: { params: URLSearchParams }) {
           categories={time.labels}
           series={[{ name: 'Sessions with errors', values: time.groups.map((g) => (g && g.sessions > 0 ? g.sessionsWithErrors / g.sessions : null)), color: COLORS.error }]}
           format={formatPercent}
+          kind="rate"
         />
         <BarList
           title="Calls and tokens by model"

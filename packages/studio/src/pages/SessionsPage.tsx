@@ -47,7 +47,8 @@ export function SessionsPage({ params }: { params: URLSearchParams }) {
   const search = searchFromParams(params)
   const page = useQuery({
     queryKey: ['sessions', search],
-    queryFn: ({ signal }) => client.listSessions(search, signal),
+    // streams=linked: a server stream (docs/protocol.md §7) is listed under its parent, not as a session of its own.
+    queryFn: ({ signal }) => client.listSessions({ ...search, streams: 'linked' } as SessionSearch, signal),
     placeholderData: keepPreviousData,
   })
   const previous = (params.get('prev') ?? '').split(',').filter(Boolean)
@@ -140,8 +141,9 @@ export function SessionsPage({ params }: { params: URLSearchParams }) {
   )
 }
 
-function SessionRow({ session, query }: { session: SessionListItem; query: string }) {
+function SessionRow({ session, query }: { session: SessionListItem & { streams?: string[] }; query: string }) {
   const meta = session.metadata as { userId?: unknown; feature?: unknown }
+  const streams = session.streams ?? []
   const hit = session.match
   const open = href(['sessions', session.id], hit ? { hit: hit.seq, q: query } : {})
   return (
@@ -149,6 +151,17 @@ function SessionRow({ session, query }: { session: SessionListItem; query: strin
       <tr className={hit ? 'has-hit' : undefined}>
         <td data-label="Started">
           <a href={open}>{formatDate(session.startedAt)}</a>
+          {streams.length > 0 && (
+            <ul className="streams" aria-label="Linked streams">
+              {streams.map((id) => (
+                <li key={id}>
+                  <a href={href(['sessions', id])} aria-label={`Server stream ${id}`}>
+                    <Icon name="right" size={12} /> <span className="muted small">server stream {id}</span>
+                  </a>
+                </li>
+              ))}
+            </ul>
+          )}
         </td>
         <td data-label="User">{typeof meta.userId === 'string' ? meta.userId : '—'}</td>
         <td data-label="Feature">{typeof meta.feature === 'string' ? meta.feature : '—'}</td>
