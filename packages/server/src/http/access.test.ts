@@ -400,6 +400,18 @@ describe('over HTTP', () => {
     expect([missing.status, await errorCode(missing)]).toEqual([404, 'not_found'])
     const wrongMethod = await fetch(`${server.url}/v1/batches`)
     expect([wrongMethod.status, await errorCode(wrongMethod)]).toEqual([405, 'method_not_allowed'])
+    expect(wrongMethod.headers.get('Allow')).toBe('POST')
+    const putOnSessions = await fetch(`${server.url}/v1/sessions`, { method: 'PUT' })
+    expect([putOnSessions.status, putOnSessions.headers.get('Allow')]).toEqual([405, 'GET, HEAD'])
+  })
+
+  it('answers HEAD as GET without the body', async () => {
+    server = await startServer()
+    for (const path of ['/healthz', '/v1/sessions']) {
+      const [get, head] = [await fetch(`${server.url}${path}`), await fetch(`${server.url}${path}`, { method: 'HEAD' })]
+      expect((await get.text()).length).toBeGreaterThan(0)
+      expect([path, head.status, head.headers.get('Content-Type'), await head.text()]).toEqual([path, get.status, get.headers.get('Content-Type'), ''])
+    }
   })
 
   it('refuses paths that climb or smuggle separators with 400, logged with a request id', async () => {

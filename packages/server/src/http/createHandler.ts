@@ -117,6 +117,10 @@ export function createHandler(options: HandlerOptions): Handler {
     response.headers.set('X-Request-Id', requestId)
     response.headers.set('X-Content-Type-Options', 'nosniff')
     for (const [name, value] of Object.entries(corsHeaders(request, options.cors))) response.headers.set(name, value)
+    if (request.method === 'HEAD' && response.body) {
+      await response.body.cancel()
+      response = new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers })
+    }
     if (log) {
       const ms = (performance.now() - started).toFixed(1)
       const line = [requestId, request.method, loggedPath(url.pathname), response.status, `${ms}ms`, ...notes].join(' ')

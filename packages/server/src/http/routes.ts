@@ -88,8 +88,13 @@ export function matchRoute(method: string, path: string): MatchedRoute {
   const segments = path.split('/').slice(1)
   const table = ROUTES.find(({ pattern }) => pattern.length === segments.length && pattern.every((part, i) => part.startsWith(':') || part === segments[i]))
   if (!table) throw new ServerError('not_found', 'No such endpoint; see docs/protocol.md.')
-  const found = Object.hasOwn(table.methods, method) ? table.methods[method] : undefined
-  if (!found) throw new ServerError('method_not_allowed', `Use ${Object.keys(table.methods).join(' or ')}.`)
+  // HEAD is GET without the body (RFC 9110 §9.3.2): uptime checks and Next.js's HEAD-from-GET use it.
+  const asMethod = method === 'HEAD' && Object.hasOwn(table.methods, 'GET') ? 'GET' : method
+  const found = Object.hasOwn(table.methods, asMethod) ? table.methods[asMethod] : undefined
+  if (!found) {
+    const allowed = Object.keys(table.methods).flatMap((name) => (name === 'GET' ? ['GET', 'HEAD'] : [name]))
+    throw new ServerError('method_not_allowed', `Use ${allowed.join(' or ')}.`, { headers: { Allow: allowed.join(', ') } })
+  }
   const params: Record<string, string> = {}
   table.pattern.forEach((part, i) => {
     if (part.startsWith(':')) params[part.slice(1)] = checkParam(part.slice(1), segments[i]!)
