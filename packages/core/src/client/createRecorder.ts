@@ -15,6 +15,7 @@ import { grantConsent } from './consentFlow'
 import type { ConsentHost } from './erasure'
 import { ConsentKeeper } from './consentState'
 import { StatusReporter } from './StatusReporter'
+import { productionCapture } from '../capture/productionCapture'
 import type {
   AnnotationInput,
   ConsentApi,
@@ -70,6 +71,8 @@ class RecorderClient implements Recorder {
   /** The user's decision, read on first use: it is in localStorage, not read on a server. */
   readonly #consent: ConsentKeeper
   readonly #options: RecorderOptions
+  /** Sampling, on-error mode, autoCapture, propagation (docs/capture.md); `undefined` without those options. */
+  readonly #capture
 
   constructor(options: RecorderOptions) {
     this.#options = options
@@ -77,6 +80,7 @@ class RecorderClient implements Recorder {
     this.#settings = resolveOptions(options)
     const status = (this.#status = new StatusReporter(options))
     const { report, publish } = status
+    this.#capture = productionCapture(options, { clock: this.#clock, push: (...event) => this.#queue.push(...event), publish, recorder: this, endpoint: options.endpoint })
     this.#consent = new ConsentKeeper(options, this.#settings.dbName, (consent) => publish({ consent }))
     const closed = () => this.#closed
     this.#link = new EngineLink({
@@ -96,7 +100,7 @@ class RecorderClient implements Recorder {
     })
     this.#queue = new BatchQueue({
       settings: this.#settings,
-      clock: this.#clock,
+      clock: this.#capture?.clock ?? this.#clock,
       counts: status.counts,
       tab: randomId('t_'),
       ingest: (batch) => this.#link.ingest(batch),
@@ -222,6 +226,7 @@ class RecorderClient implements Recorder {
       return { id, startedAt: 0, resumed: false }
     }
     this.#enqueue('session.started', data)
+    await this.#capture?.ready()
     const result = this.#queue.post()
     this.#status.publish({ state: 'recording', session: { id, startedAt: null, resumed: false } })
     if (adoptStart(session, await result) && this.#session === session) {
@@ -398,6 +403,7 @@ class RecorderClient implements Recorder {
 
   /** `released`: the last holder let go; a holder that takes the recorder again while it flushes keeps it open. */
   async #shutDown(released: boolean): Promise<void> {
+    this.#capture?.close()
     await this.audio.stopAll()
     await this.flush()
     if (released && this.#users > 0) {
@@ -427,7 +433,13 @@ class RecorderClient implements Recorder {
 
   /** `ts`: the wall-clock time of the event when it is not now (an interaction logged after the fact). */
   #enqueue(type: string, data: string, checkpoint = false, ts?: number): void {
-    this.#queue.push(this.#session!.id, type, data, checkpoint, ts)
+    const id = this.#session!.id
+    if (this.#capture) this.#capture.enqueue(id, type, data, checkpoint, ts)
+    else this.#queue.push(id, type, data, checkpoint, ts)
+  }
+
+  keep(reason?: string): void {
+    this.#capture?.keep(reason)
   }
 
   #sessionInfo(session: ActiveSession): Promise<SessionInfo> {

@@ -1,0 +1,71 @@
+import { TapedeckError } from '../errors'
+import { isReservedType, type JsonObject, type RecordableEventType } from '../events/catalogue'
+import type { AutoCaptureOptions } from '../instrument/autoCapture'
+import type { ConsoleCaptureOptions } from './captureConsole'
+import type { NetworkCaptureOptions } from './captureNetwork'
+import type { PropagateOptions } from './propagateTrace'
+
+/** The recorder's options for production traffic (docs/capture.md). Every one is off by default. */
+export interface CaptureOptions {
+  /**
+   * The share of sessions recorded, 0–1. Decided once per session from its id, so every tab and
+   * reload of a session agrees; an unsampled session stores and sends nothing (status `sampled: false`).
+   */
+  sampleRate?: number
+  /** Per-type rates, 0–1: `{ 'user.action': 0.1 }` keeps one in ten; a kept event carries its `sampleRate`. */
+  sample?: Partial<Record<RecordableEventType, number>>
+  /**
+   * `on-error`: keep the last `bufferMs` of events in memory and store nothing until a trigger —
+   * `provider.call.failed`, `error.raised`, a negative `feedback.submitted`, `keepWhen`, or
+   * `recorder.keep()`; then the window and everything after it are recorded. Default `always`.
+   */
+  mode?: 'always' | 'on-error'
+  /** How much of an on-error session before its trigger is kept, in ms. Default 60000. */
+  bufferMs?: number
+  /** On-error mode: also keep the session when this returns true for an event. */
+  keepWhen?: (event: { type: string; data: JsonObject }) => boolean
+  /** The random source of per-type sampling (tests inject a seeded one). Default `Math.random`. */
+  random?: () => number
+  /**
+   * What the recorder captures on its own, each opt-in: console messages, failed requests, page
+   * context, Web Vitals, and the user actions of `autoCapture()` (clicks, navigation, forms,
+   * uncaught errors). `true`: all of them with their defaults.
+   */
+  autoCapture?: boolean | AutoCaptureSet
+  /** W3C `traceparent` and `Tapedeck-Session` headers on the app's own requests to these origins. Off by default. */
+  propagate?: PropagateOptions
+}
+
+/** Only what is named is captured; `clicks`, `navigation`, `forms` and `errors` are `autoCapture()`'s (docs/instrumentation.md). */
+export interface AutoCaptureSet extends Pick<AutoCaptureOptions, 'clicks' | 'navigation' | 'forms' | 'errors'> {
+  /** `console.error` / `console.warn` as `console.logged`. */
+  console?: boolean | ConsoleCaptureOptions
+  /** fetch and XMLHttpRequest answered with status ≥ 400, or not at all, as `network.failed`. */
+  network?: boolean | NetworkCaptureOptions
+  /** The browser and page, once per session, in `session.started` (`context`). */
+  context?: boolean
+  /** LCP, INP and CLS as `metric.sampled`, when the page is hidden or the recorder closes. */
+  vitals?: boolean
+}
+
+/** Whether any of these options is set (else the recorder carries none of their code's work). */
+export function wantsCapture(options: CaptureOptions): boolean {
+  const { sampleRate, sample, mode, autoCapture, propagate } = options
+  if (sampleRate !== undefined) rate('sampleRate', sampleRate)
+  for (const [type, value] of Object.entries(sample ?? {})) {
+    if (isReservedType(type)) throw invalid(`sample cannot name "${type}": the recorder's own events are always kept.`)
+    rate(`sample["${type}"]`, value)
+  }
+  if (mode !== undefined && mode !== 'always' && mode !== 'on-error') throw invalid(`mode must be 'always' or 'on-error', got ${JSON.stringify(mode)}.`)
+  const { bufferMs } = options
+  if (bufferMs !== undefined && !(bufferMs > 0)) throw invalid(`bufferMs must be a positive number, got ${bufferMs}.`)
+  return sampleRate !== undefined || sample !== undefined || mode === 'on-error' || !!autoCapture || propagate !== undefined
+}
+
+function rate(name: string, value: unknown): void {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw invalid(`${name} must be a number from 0 to 1, got ${JSON.stringify(value)}.`)
+}
+
+function invalid(message: string): TapedeckError {
+  return new TapedeckError('invalid_options', message)
+}
