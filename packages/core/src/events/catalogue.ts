@@ -130,6 +130,9 @@ export interface ProviderCallStartedData {
   model: string
   params?: JsonObject
   messages?: unknown[]
+  /** The W3C trace the request carried (`propagate`, docs/capture.md): its trace id and the span its backend spans hang below. */
+  traceId?: string
+  spanId?: string
   [key: string]: unknown
 }
 
