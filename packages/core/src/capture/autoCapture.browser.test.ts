@@ -174,7 +174,7 @@ describe('autoCapture.vitals', () => {
       // The test's own observer says when the browser has reported the interaction.
       let interactions = 0
       const watcher = new PerformanceObserver((list) => {
-        interactions += list.getEntries().filter((e) => (e as PerformanceEventTiming).interactionId).length
+        interactions += list.getEntries().filter((e) => (e as PerformanceEntry & { interactionId?: number }).interactionId).length
       })
       watcher.observe({ type: 'event', durationThreshold: 16 } as PerformanceObserverInit)
       await userEvent.click(box.querySelector('button')!)

@@ -48,18 +48,16 @@ export interface AutoCaptureSet extends Pick<AutoCaptureOptions, 'clicks' | 'nav
   vitals?: boolean
 }
 
-/** Whether any of these options is set (else the recorder carries none of their code's work). */
-export function wantsCapture(options: CaptureOptions): boolean {
-  const { sampleRate, sample, mode, autoCapture, propagate } = options
+/** Checks the options (when the capture code loads: `start()` rejects with `invalid_options`). */
+export function checkCaptureOptions(options: CaptureOptions): void {
+  const { sampleRate, sample, mode, bufferMs } = options
   if (sampleRate !== undefined) rate('sampleRate', sampleRate)
   for (const [type, value] of Object.entries(sample ?? {})) {
     if (isReservedType(type)) throw invalid(`sample cannot name "${type}": the recorder's own events are always kept.`)
     rate(`sample["${type}"]`, value)
   }
   if (mode !== undefined && mode !== 'always' && mode !== 'on-error') throw invalid(`mode must be 'always' or 'on-error', got ${JSON.stringify(mode)}.`)
-  const { bufferMs } = options
   if (bufferMs !== undefined && !(bufferMs > 0)) throw invalid(`bufferMs must be a positive number, got ${bufferMs}.`)
-  return sampleRate !== undefined || sample !== undefined || mode === 'on-error' || !!autoCapture || propagate !== undefined
 }
 
 function rate(name: string, value: unknown): void {

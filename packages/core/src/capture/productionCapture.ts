@@ -1,7 +1,7 @@
 import type { RecorderStatus } from '../client/types'
 import type { RecorderLike } from '../instrument/safeRecorder'
 import type { Clock } from '../util/clock'
-import { wantsCapture, type CaptureOptions } from './captureOptions'
+import type { CaptureOptions } from './captureOptions'
 import type { StartedCapture } from './startCapture'
 
 /** What the capture options need of the recorder. */
@@ -20,7 +20,7 @@ export interface ProductionCapture {
   /** The queue's clock: a held event goes to the queue with the time it was recorded at. */
   readonly clock: Clock
   enqueue(sessionId: string, type: string, data: string, checkpoint: boolean, ts?: number): void
-  /** Loads the capture code once (it is a separate chunk) and hands it what was held meanwhile. */
+  /** Loads the capture code once (a chunk of its own) and hands it what was held meanwhile; rejects with `invalid_options`. */
   ready(): Promise<void>
   /** Keeps the on-error session being recorded (`recorder.keep`). */
   keep(reason?: string): void
@@ -31,18 +31,20 @@ export interface ProductionCapture {
 type Held = [sessionId: string, type: string, data: string, checkpoint: boolean, ts: number, at: number]
 
 /**
- * `undefined` unless an option of docs/capture.md is set, so a recorder without them pays a few
- * bytes: the rest loads on first use. Until it has loaded, events are held here (with their times)
- * and handed over in order; if it cannot load, they go to the queue as if the options were not set.
+ * `undefined` unless an option of docs/capture.md is set: a recorder without them carries this
+ * stub and no more, the rest is a chunk loaded on first use. Until it has loaded, events wait here
+ * with their times and are handed over in order; if it cannot load, or the options are wrong
+ * (`start()` rejects), they go to the queue as if the options were not set.
  */
 export function productionCapture(options: CaptureOptions, host: CaptureHost): ProductionCapture | undefined {
-  if (!wantsCapture(options)) return undefined
+  const { sampleRate, sample, mode, autoCapture, propagate } = options
+  if (sampleRate === undefined && !sample && !mode && !autoCapture && !propagate) return undefined
   const { clock } = host
   let pinned: number | undefined
   let started: StartedCapture | undefined
   let loading: Promise<void> | undefined
   const held: Held[] = []
-  const push = (sessionId: string, type: string, data: string, checkpoint: boolean, ts: number, at: number) => {
+  const push = (...[sessionId, type, data, checkpoint, ts, at]: Held) => {
     pinned = at
     try {
       host.push(sessionId, type, data, checkpoint, ts)
@@ -50,23 +52,30 @@ export function productionCapture(options: CaptureOptions, host: CaptureHost): P
       pinned = undefined
     }
   }
+  const take = (capture: StartedCapture) => {
+    started = capture
+    for (const event of held.splice(0)) capture.gate.enqueue(...event)
+  }
   const ready = () =>
-    (loading ??= import('./startCapture')
-      .then(({ startCapture }) => startCapture(options, { ...host, push, now: () => clock.now() }))
-      .catch(() => ({ gate: { enqueue: push, keep() {}, close() {} }, stop() {} }))
-      .then((capture) => {
-        started = capture
-        for (const event of held.splice(0)) capture.gate.enqueue(...event)
-      }))
+    (loading ??= import('./startCapture').then(
+      ({ startCapture }) => take(startCapture(options, { ...host, push, now: () => clock.now() })),
+      (error: unknown) => {
+        take({ gate: { enqueue: push, keep() {}, close() {} }, stop() {} })
+        throw error
+      },
+    ))
   return {
     clock: { now: () => pinned ?? clock.now(), wallNow: () => clock.wallNow() },
-    enqueue(sessionId, type, data, checkpoint, ts) {
-      if (started) return started.gate.enqueue(sessionId, type, data, checkpoint, ts ?? clock.wallNow(), clock.now())
-      held.push([sessionId, type, data, checkpoint, ts ?? clock.wallNow(), clock.now()])
-      void ready()
+    enqueue(...event) {
+      const args: Held = [event[0], event[1], event[2], event[3], event[4] ?? clock.wallNow(), clock.now()]
+      if (started) started.gate.enqueue(...args)
+      else {
+        held.push(args)
+        ready().catch(() => undefined)
+      }
     },
     ready,
-    keep: (reason) => void ready().then(() => started!.gate.keep(reason)),
+    keep: (reason) => void ready().then(() => started!.gate.keep(reason), () => undefined),
     close() {
       started?.stop()
       started?.gate.close()

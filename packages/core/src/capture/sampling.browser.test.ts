@@ -107,10 +107,16 @@ describe('sampleRate', () => {
     }
   })
 
-  test('sampleRate outside 0–1, or a per-type rate for the recorder’s own events, is refused at createRecorder', () => {
-    expect(() => recorderFor(uniqueDb(), { sampleRate: 1.5 })).toThrow(/sampleRate must be a number from 0 to 1/)
-    expect(() => recorderFor(uniqueDb(), { sample: { 'session.ended': 0.5 } as never })).toThrow(/always kept/)
-    expect(() => recorderFor(uniqueDb(), { mode: 'sometimes' as never })).toThrow(/mode must be/)
+  test('sampleRate outside 0–1, a per-type rate for the recorder’s own events or an unknown mode makes start() reject with invalid_options', async () => {
+    const wrong: Array<[Parameters<typeof recorderFor>[1], RegExp]> = [
+      [{ sampleRate: 1.5 }, /sampleRate must be a number from 0 to 1/],
+      [{ sample: { 'session.ended': 0.5 } as never }, /always kept/],
+      [{ mode: 'sometimes' as never }, /mode must be/],
+    ]
+    for (const [options, message] of wrong) {
+      const recorder = recorderFor(uniqueDb(), options)
+      await expect(recorder.start()).rejects.toMatchObject({ code: 'invalid_options', message: expect.stringMatching(message) })
+    }
   })
 })
 

@@ -3,7 +3,7 @@ import type { RecorderLike } from '../instrument/safeRecorder'
 import { CaptureGate } from './CaptureGate'
 import { captureConsole } from './captureConsole'
 import { captureNetwork } from './captureNetwork'
-import type { AutoCaptureSet, CaptureOptions } from './captureOptions'
+import { checkCaptureOptions, type AutoCaptureSet, type CaptureOptions } from './captureOptions'
 import { captureWebVitals } from './captureWebVitals'
 import type { CaptureHost } from './productionCapture'
 import { propagateTrace } from './propagateTrace'
@@ -17,11 +17,13 @@ export interface StartedCapture {
 /**
  * Loaded on first use (productionCapture): makes the gate and starts what `autoCapture` and
  * `propagate` ask for. The recorder's own uploads (`endpoint`) are never captured or given headers.
+ * Wrong options throw `invalid_options` (`start()` rejects with it).
  */
 export function startCapture(
   options: CaptureOptions,
   host: Omit<CaptureHost, 'push'> & { push: CaptureGate['enqueue']; now(): number; recorder: RecorderLike },
 ): StartedCapture {
+  checkCaptureOptions(options)
   const gate = new CaptureGate(options, host)
   const auto: AutoCaptureSet = options.autoCapture === true ? { console: true, network: true, context: true, vitals: true } : options.autoCapture || {}
   const { recorder, endpoint } = host
