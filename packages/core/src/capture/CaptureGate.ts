@@ -5,14 +5,14 @@ import { pageContext } from './pageContext'
 import { sessionSampled } from './sessionSampled'
 import { withMember } from './withMember'
 import type { CaptureOptions } from './captureOptions'
+import type { Clock } from '../util/clock'
 
 /** What the gate needs of the recorder. */
 export interface GateHost {
-  /** Hands an event to the recorder's queue, with the times it was accepted at. */
+  /** Hands an event to the recorder's queue, with the times it was accepted at (`at`: the page's monotonic clock). */
   push(sessionId: string, type: string, data: string, checkpoint: boolean, ts: number, at: number): void
   publish(patch: Partial<RecorderStatus>): void
-  /** The page's monotonic clock, epoch ms. */
-  now(): number
+  clock: Clock
 }
 
 interface GatedSession {
@@ -70,13 +70,13 @@ export class CaptureGate {
     }
     buffer.add(event)
     const reason = this.#trigger(type, data)
-    if (reason) this.#keep(session, reason)
+    if (reason) this.#keep(session, event.at, reason)
   }
 
   /** The app asked to keep the session (`recorder.keep(reason)`). */
   keep(detail?: string): void {
     const session = this.#session
-    if (session?.buffer) this.#keep(session, 'keep', detail)
+    if (session?.buffer) this.#keep(session, this.#host.clock.now(), 'keep', detail)
   }
 
   /** The recorder closes: an untriggered window goes with it. */
@@ -116,19 +116,19 @@ export class CaptureGate {
     return undefined
   }
 
-  /** The window and the session's start go to the queue, in order, with the times they were recorded at. */
-  #keep(session: GatedSession, reason: string, detail?: string): void {
+  /** The window before `now` (the trigger's time) and the session's start go to the queue, in order, with the times they were recorded at. */
+  #keep(session: GatedSession, now: number, reason: string, detail?: string): void {
     const buffer = session.buffer!
+    const window = buffer.take(now)
     const discarded = buffer.discarded
-    const window = buffer.take(this.#host.now())
     session.buffer = undefined
     markKept(session.id)
     const { id } = session
     const push = (event: HeldEvent) => this.#host.push(id, event.type, event.data, event.checkpoint, event.ts, event.at)
     if (session.started) push(session.started)
     const first = window[0]
-    const at = first?.at ?? this.#host.now()
-    const ts = first?.ts ?? Date.now()
+    const at = first?.at ?? this.#host.clock.now()
+    const ts = first?.ts ?? this.#host.clock.wallNow()
     const kept = { reason, ...(detail !== undefined && { detail: String(detail).slice(0, 200) }), bufferMs: buffer.windowMs, discarded }
     push({ type: 'session.kept', data: JSON.stringify(kept), checkpoint: true, ts, at })
     for (const event of window) push(event)

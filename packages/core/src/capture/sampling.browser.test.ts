@@ -107,7 +107,7 @@ describe('sampleRate', () => {
     }
   })
 
-  test('sampleRate outside 0–1, a per-type rate for the recorder’s own events or an unknown mode makes start() reject with invalid_options', async () => {
+  test('sampleRate outside 0–1, a per-type rate for the recorder’s own events or an unknown mode is reported (invalid_options) and the session is recorded whole', async () => {
     const wrong: Array<[Parameters<typeof recorderFor>[1], RegExp]> = [
       [{ sampleRate: 1.5 }, /sampleRate must be a number from 0 to 1/],
       [{ sample: { 'session.ended': 0.5 } as never }, /always kept/],
@@ -115,7 +115,10 @@ describe('sampleRate', () => {
     ]
     for (const [options, message] of wrong) {
       const recorder = recorderFor(uniqueDb(), options)
-      await expect(recorder.start()).rejects.toMatchObject({ code: 'invalid_options', message: expect.stringMatching(message) })
+      const { id } = await recorder.start()
+      recorder.record('x.step', {})
+      expect(recorder.getSnapshot().error).toMatchObject({ code: 'invalid_options', message: expect.stringMatching(message) })
+      expect((await stored(recorder, id)).map((e) => e.type)).toEqual(['session.started', 'x.step'])
     }
   })
 })

@@ -1,29 +1,42 @@
+import type { RecorderStatus } from '../client/types'
+import { toErrorInfo, type ErrorInfo } from '../errors'
 import { autoCapture } from '../instrument/autoCapture'
 import type { RecorderLike } from '../instrument/safeRecorder'
-import { CaptureGate } from './CaptureGate'
+import { CaptureGate, type GateHost } from './CaptureGate'
 import { captureConsole } from './captureConsole'
 import { captureNetwork } from './captureNetwork'
 import { checkCaptureOptions, type AutoCaptureSet, type CaptureOptions } from './captureOptions'
 import { captureWebVitals } from './captureWebVitals'
-import type { CaptureHost } from './productionCapture'
 import { propagateTrace } from './propagateTrace'
+
+/** What the capture options need of the recorder. */
+export interface StartHost extends GateHost {
+  publish(patch: Partial<RecorderStatus>): void
+  report(error: ErrorInfo): void
+  recorder: RecorderLike
+  /** The recorder's backend: its own uploads are never captured or given trace headers. */
+  endpoint?: string
+}
 
 /** The capture options at work: the gate every event passes, and the stop of what they watch. */
 export interface StartedCapture {
-  gate: Pick<CaptureGate, 'enqueue' | 'keep' | 'close'>
+  gate: Pick<CaptureGate, 'enqueue' | 'keep'>
+  /** Stops what the capture watches (Web Vitals report first) and forgets an untriggered window. */
   stop(): void
 }
 
 /**
- * Loaded on first use (productionCapture): makes the gate and starts what `autoCapture` and
+ * Loaded on first use (captureLoader): makes the gate and starts what `autoCapture` and
  * `propagate` ask for. The recorder's own uploads (`endpoint`) are never captured or given headers.
- * Wrong options throw `invalid_options` (`start()` rejects with it).
+ * Options that cannot work are reported (`invalid_options`) and the recorder records as without them.
  */
-export function startCapture(
-  options: CaptureOptions,
-  host: Omit<CaptureHost, 'push'> & { push: CaptureGate['enqueue']; now(): number; recorder: RecorderLike },
-): StartedCapture {
-  checkCaptureOptions(options)
+export function startCapture(options: CaptureOptions, host: StartHost): StartedCapture {
+  try {
+    checkCaptureOptions(options)
+  } catch (error) {
+    host.report(toErrorInfo(error, 'invalid_options'))
+    return { gate: { enqueue: host.push, keep() {} }, stop() {} }
+  }
   const gate = new CaptureGate(options, host)
   const auto: AutoCaptureSet = options.autoCapture === true ? { console: true, network: true, context: true, vitals: true } : options.autoCapture || {}
   const { recorder, endpoint } = host
@@ -48,6 +61,7 @@ export function startCapture(
           // stopping never throws into the page
         }
       }
+      gate.close()
     },
   }
 }
