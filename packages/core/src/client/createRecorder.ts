@@ -226,7 +226,7 @@ class RecorderClient implements Recorder {
       return { id, startedAt: 0, resumed: false }
     }
     this.#enqueue('session.started', data)
-    await this.#capture?.()
+    if (this.#capture) await this.#capture()
     const result = this.#queue.post()
     this.#status.publish({ state: 'recording', session: { id, startedAt: null, resumed: false } })
     if (adoptStart(session, await result) && this.#session === session) {
@@ -370,7 +370,7 @@ class RecorderClient implements Recorder {
   }
 
   async flush(): Promise<FlushResult> {
-    await this.#capture?.() // events it holds reach the queue first
+    if (this.#capture) await this.#capture() // the events it holds reach the queue first
     await this.#queue.flush()
     const { durable, dropped } = this.#status.counts
     return { durable, dropped }
@@ -404,8 +404,7 @@ class RecorderClient implements Recorder {
 
   /** `released`: the last holder let go; a holder that takes the recorder again while it flushes keeps it open. */
   async #shutDown(released: boolean): Promise<void> {
-    const capture = await this.#capture?.()
-    capture?.stop()
+    if (this.#capture) (await this.#capture()).stop()
     await this.audio.stopAll()
     await this.flush()
     if (released && this.#users > 0) {
