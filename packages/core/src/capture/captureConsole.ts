@@ -1,17 +1,11 @@
 import type { ConsoleLoggedData } from '../events/catalogue'
 import { createSafeRecorder, type RecorderLike } from '../instrument/safeRecorder'
+import type { ConsoleCaptureOptions } from './captureOptions'
 import { rateLimit } from './rateLimit'
 
-type Level = ConsoleLoggedData['level']
+export type { ConsoleCaptureOptions }
 
-export interface ConsoleCaptureOptions {
-  /** Default `['error', 'warn']`. */
-  levels?: Level[]
-  /** At most this many messages a minute; the next one recorded counts the others in `suppressed`. Default 30. */
-  perMinute?: number
-  /** The console to watch. Default the global one. */
-  console?: Console
-}
+type Level = ConsoleLoggedData['level']
 
 const MESSAGE_MAX = 2000
 const STACK_MAX = 4000

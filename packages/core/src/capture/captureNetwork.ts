@@ -1,18 +1,10 @@
 import type { NetworkFailedData } from '../events/catalogue'
 import { createSafeRecorder, type RecorderLike } from '../instrument/safeRecorder'
+import type { NetworkCaptureOptions } from './captureOptions'
 import { rateLimit } from './rateLimit'
-import { requestUrl } from './requestUrl'
 
-export interface NetworkCaptureOptions {
-  /** Keep the query string of recorded URLs. Default false (it often carries tokens and ids). */
-  query?: boolean
-  /** At most this many failures a minute; the next one recorded counts the others in `suppressed`. Default 30. */
-  perMinute?: number
-  /** URLs never recorded (prefixes); the recorder's own `endpoint` is always left out. */
-  ignore?: string[]
-  /** The window whose `fetch` and `XMLHttpRequest` to watch. Default the global one. */
-  window?: Window
-}
+export type { NetworkCaptureOptions }
+import { requestUrl } from './requestUrl'
 
 const XHR_FACTS = new WeakMap<XMLHttpRequest, { method: string; url: string; at: number }>()
 

@@ -1,9 +1,5 @@
 import { TapedeckError } from '../errors'
 import { isReservedType, type JsonObject, type RecordableEventType } from '../events/catalogue'
-import type { AutoCaptureOptions } from '../instrument/autoCapture'
-import type { ConsoleCaptureOptions } from './captureConsole'
-import type { NetworkCaptureOptions } from './captureNetwork'
-import type { PropagateOptions } from './propagateTrace'
 
 /** The recorder's options for production traffic (docs/capture.md). Every one is off by default. */
 export interface CaptureOptions {
@@ -36,8 +32,16 @@ export interface CaptureOptions {
   propagate?: PropagateOptions
 }
 
-/** Only what is named is captured; `clicks`, `navigation`, `forms` and `errors` are `autoCapture()`'s (docs/instrumentation.md). */
-export interface AutoCaptureSet extends Pick<AutoCaptureOptions, 'clicks' | 'navigation' | 'forms' | 'errors'> {
+/**
+ * Only what is named is captured. `clicks`, `navigation`, `forms` and `errors` are passed to
+ * `autoCapture()` (docs/instrumentation.md), as its options of the same names. (Written out here:
+ * this file is imported by the recorder's options type, and must not import the instrumentation.)
+ */
+export interface AutoCaptureSet {
+  clicks?: boolean | 'marked'
+  navigation?: boolean | { query?: boolean }
+  forms?: boolean | { values?: string[] }
+  errors?: boolean
   /** `console.error` / `console.warn` as `console.logged`. */
   console?: boolean | ConsoleCaptureOptions
   /** fetch and XMLHttpRequest answered with status ≥ 400, or not at all, as `network.failed`. */
@@ -66,4 +70,37 @@ function rate(name: string, value: unknown): void {
 
 function invalid(message: string): TapedeckError {
   return new TapedeckError('invalid_options', message)
+}
+
+export interface ConsoleCaptureOptions {
+  /** Default `['error', 'warn']`. */
+  levels?: Array<'error' | 'warn' | 'info' | 'log' | 'debug'>
+  /** At most this many messages a minute; the next one recorded counts the others in `suppressed`. Default 30. */
+  perMinute?: number
+  /** The console to watch. Default the global one. */
+  console?: Console
+}
+
+export interface NetworkCaptureOptions {
+  /** Keep the query string of recorded URLs. Default false (it often carries tokens and ids). */
+  query?: boolean
+  /** At most this many failures a minute; the next one recorded counts the others in `suppressed`. Default 30. */
+  perMinute?: number
+  /** URLs never recorded (prefixes); the recorder's own `endpoint` is always left out. */
+  ignore?: string[]
+  /** The window whose `fetch` and `XMLHttpRequest` to watch. Default the global one. */
+  window?: Window
+}
+
+export interface PropagateOptions {
+  /**
+   * Where the headers go: origins (`'https://api.example.com'`, compared exactly) or patterns
+   * tested against the whole URL. Nothing else ever gets them — not third parties, not the
+   * recorder's own backend. Default: none.
+   */
+  origins: Array<string | RegExp>
+  /** Also send the session id as `Tapedeck-Session` (what `@tapedeck/node` reads). Default true. */
+  session?: boolean
+  /** The window whose `fetch` to wrap. Default the global one. */
+  window?: Window
 }

@@ -1,18 +1,8 @@
 import type { RecorderLike } from '../instrument/safeRecorder'
 import { traceIdOf } from '../sync/otlp/ids'
+import type { PropagateOptions } from './captureOptions'
 
-export interface PropagateOptions {
-  /**
-   * Where the headers go: origins (`'https://api.example.com'`, compared exactly) or patterns
-   * tested against the whole URL. Nothing else ever gets them — not third parties, not the
-   * recorder's own backend. Default: none.
-   */
-  origins: Array<string | RegExp>
-  /** Also send the session id as `Tapedeck-Session` (what `@tapedeck/node` reads). Default true. */
-  session?: boolean
-  /** The window whose `fetch` to wrap. Default the global one. */
-  window?: Window
-}
+export type { PropagateOptions }
 
 /**
  * Adds a W3C `traceparent` (the session's trace id — the one the OTLP export uses — and a new
