@@ -70,12 +70,12 @@ export class BatchQueue {
     this.#flushIntervalMs = host.settings.flushIntervalMs
   }
 
-  /** `ts`: the wall-clock time of the event when it is not now (an interaction logged after the fact). */
-  push(sessionId: string, type: string, data: string, checkpoint = false, ts?: number): void {
+  /** `ts`: the wall-clock time of the event when it is not now (an interaction logged after the fact); `at`: its monotonic time, when it was held before (docs/capture.md). */
+  push(sessionId: string, type: string, data: string, checkpoint = false, ts?: number, at?: number): void {
     const clock = this.#clock
     if (this.#buffer.length > 0 && this.#bufferSession !== sessionId) this.post()
     this.#bufferSession = sessionId
-    this.#buffer.push(type, data, ts ?? clock.wallNow(), clock.now(), checkpoint)
+    this.#buffer.push(type, data, ts ?? clock.wallNow(), at ?? clock.now(), checkpoint)
     this.#counts.accepted++
     if (this.#buffer.length >= this.#maxBatchEvents) this.post()
     else this.#timer ??= setTimeout(this.post, this.#flushIntervalMs)

@@ -15,6 +15,7 @@ import { grantConsent } from './consentFlow'
 import type { ConsentHost } from './erasure'
 import { ConsentKeeper } from './consentState'
 import { StatusReporter } from './StatusReporter'
+import { captureLoader } from '../capture/captureLoader'
 import type {
   AnnotationInput,
   ConsentApi,
@@ -70,6 +71,8 @@ class RecorderClient implements Recorder {
   /** The user's decision, read on first use: it is in localStorage, not read on a server. */
   readonly #consent: ConsentKeeper
   readonly #options: RecorderOptions
+  /** Sampling, on-error mode, autoCapture, propagation (docs/capture.md): loaded on first use; `undefined` without those options. */
+  readonly #capture
 
   constructor(options: RecorderOptions) {
     this.#options = options
@@ -77,6 +80,7 @@ class RecorderClient implements Recorder {
     this.#settings = resolveOptions(options)
     const status = (this.#status = new StatusReporter(options))
     const { report, publish } = status
+    this.#capture = captureLoader(options, { clock: this.#clock, push: (...event) => this.#queue.push(...event), publish, report, recorder: this, endpoint: options.endpoint })
     this.#consent = new ConsentKeeper(options, this.#settings.dbName, (consent) => publish({ consent }))
     const closed = () => this.#closed
     this.#link = new EngineLink({
@@ -222,6 +226,7 @@ class RecorderClient implements Recorder {
       return { id, startedAt: 0, resumed: false }
     }
     this.#enqueue('session.started', data)
+    if (this.#capture) await this.#capture()
     const result = this.#queue.post()
     this.#status.publish({ state: 'recording', session: { id, startedAt: null, resumed: false } })
     if (adoptStart(session, await result) && this.#session === session) {
@@ -365,6 +370,7 @@ class RecorderClient implements Recorder {
   }
 
   async flush(): Promise<FlushResult> {
+    if (this.#capture) await this.#capture() // the events it holds reach the queue first
     await this.#queue.flush()
     const { durable, dropped } = this.#status.counts
     return { durable, dropped }
@@ -398,6 +404,7 @@ class RecorderClient implements Recorder {
 
   /** `released`: the last holder let go; a holder that takes the recorder again while it flushes keeps it open. */
   async #shutDown(released: boolean): Promise<void> {
+    if (this.#capture) (await this.#capture()).stop()
     await this.audio.stopAll()
     await this.flush()
     if (released && this.#users > 0) {
@@ -427,7 +434,16 @@ class RecorderClient implements Recorder {
 
   /** `ts`: the wall-clock time of the event when it is not now (an interaction logged after the fact). */
   #enqueue(type: string, data: string, checkpoint = false, ts?: number): void {
-    this.#queue.push(this.#session!.id, type, data, checkpoint, ts)
+    const id = this.#session!.id
+    const clock = this.#clock
+    const at = clock.now()
+    ts ??= clock.wallNow()
+    if (this.#capture) void this.#capture().then((capture) => capture.gate.enqueue(id, type, data, checkpoint, ts, at))
+    else this.#queue.push(id, type, data, checkpoint, ts, at)
+  }
+
+  keep(reason?: string): void {
+    void this.#capture?.().then((capture) => capture.gate.keep(reason))
   }
 
   #sessionInfo(session: ActiveSession): Promise<SessionInfo> {

@@ -17,8 +17,10 @@ import type { CompressionLevel } from '../storage/encodeBatch'
 import type { SessionRecord } from '../storage/schema'
 import type { Clock } from '../util/clock'
 import type { PageLifecycle } from './pageLifecycle'
+import type { CaptureOptions } from '../capture/captureOptions'
 
-export interface RecorderOptions {
+/** Sampling, on-error mode, autoCapture and trace propagation are in {@link CaptureOptions} (docs/capture.md). */
+export interface RecorderOptions extends CaptureOptions {
   /** IndexedDB database name. Default `tapedeck`. */
   dbName?: string
   /** `memory` keeps nothing across reloads (tests, kiosks). Default `indexeddb`. */
@@ -309,6 +311,10 @@ export interface RecorderStatus {
   audio: AudioStatus
   /** `record()` calls not stored because consent (or its scope) was missing. Not errors. */
   withheld: number
+  /** With `sampleRate`: whether the current session is in the sample (`false`: nothing of it is stored or sent). */
+  sampled?: boolean
+  /** With `mode: 'on-error'`: whether the current session was kept (a trigger or `keep()`); until then nothing is stored. */
+  kept?: boolean
 }
 
 export interface SessionsApi {
@@ -399,4 +405,6 @@ export interface Recorder {
   retain(): void
   /** A holder let go: when none is left, the recorder closes a task later, unless one takes it again first (StrictMode). */
   release(): void
+  /** `mode: 'on-error'`: keep the session being recorded — its last `bufferMs` and all that follows (docs/capture.md). Otherwise nothing. */
+  keep(reason?: string): void
 }

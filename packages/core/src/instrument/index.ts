@@ -17,3 +17,8 @@ export { DEFAULT_PRICES, PRICE_TABLE_VERSION, computeCost, lookupPrice, type Cos
 export { normalizeUsage, type BillableTokens, type NormalizedUsage, type UsageFormat } from './normalizeUsage'
 export { createSseParser, type SseEvent, type SseParser } from './sseParser'
 export type { CaptureMode, InstrumentStats, RecorderLike } from './safeRecorder'
+// The recorder's `autoCapture` and `propagate` options, usable alone on any recorder (docs/capture.md).
+export { captureConsole, type ConsoleCaptureOptions } from '../capture/captureConsole'
+export { captureNetwork, type NetworkCaptureOptions } from '../capture/captureNetwork'
+export { captureWebVitals } from '../capture/captureWebVitals'
+export { propagateTrace, type PropagateOptions } from '../capture/propagateTrace'

@@ -13,6 +13,7 @@
 import type { ErrorDescription, JsonObject, ProviderCallCompletedData, ProviderCallStartedData } from '../events/catalogue'
 import { randomId } from '../util/ulid'
 import { credentialsOf, recordableUrl, scrubCredentials } from './credentials'
+import { traceOf, type TraceContext } from '../capture/traceOf'
 import { detectLlmApi, providerForUrl, type CallOutcome, type LlmApi, type LlmApiAdapter, type RequestDescription } from './llmApi'
 import { normalizeUsage } from './normalizeUsage'
 import { LLM_ADAPTERS } from './describeLlmRequest'
@@ -192,7 +193,7 @@ async function prepare(
   const secrets = credentialsOf(url, init?.headers, request?.headers)
   const named = typeof context.provider === 'function' ? context.provider(url) : context.provider
   const provider = named ?? providerForUrl(url, adapter.family)
-  return createCall(context, adapter, url, provider, described, secrets)
+  return createCall(context, adapter, url, provider, described, secrets, traceOf(init?.headers, request?.headers))
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10
@@ -240,6 +241,7 @@ function createCall(
   provider: string,
   request: RequestDescription,
   secrets: string[],
+  trace: TraceContext | undefined,
 ): Call {
   const { safe, capture, now } = context
   const full = capture === 'full'
@@ -264,6 +266,8 @@ function createCall(
     messageCount: request.messages.length,
   }
   if (full) started.messages = request.messages
+  // The trace the request carries (`propagate`): the backend's spans of this call share its trace id.
+  if (trace) Object.assign(started, trace)
 
   const outcomeData = (outcome: CallOutcome): ProviderCallCompletedData => {
     const model = outcome.model || requestModel

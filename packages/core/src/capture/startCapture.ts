@@ -1,0 +1,67 @@
+import type { RecorderStatus } from '../client/types'
+import { toErrorInfo, type ErrorInfo } from '../errors'
+import { autoCapture } from '../instrument/autoCapture'
+import type { RecorderLike } from '../instrument/safeRecorder'
+import { CaptureGate, type GateHost } from './CaptureGate'
+import { captureConsole } from './captureConsole'
+import { captureNetwork } from './captureNetwork'
+import { checkCaptureOptions, type AutoCaptureSet, type CaptureOptions } from './captureOptions'
+import { captureWebVitals } from './captureWebVitals'
+import { propagateTrace } from './propagateTrace'
+
+/** What the capture options need of the recorder. */
+export interface StartHost extends GateHost {
+  publish(patch: Partial<RecorderStatus>): void
+  report(error: ErrorInfo): void
+  recorder: RecorderLike
+  /** The recorder's backend: its own uploads are never captured or given trace headers. */
+  endpoint?: string
+}
+
+/** The capture options at work: the gate every event passes, and the stop of what they watch. */
+export interface StartedCapture {
+  gate: Pick<CaptureGate, 'enqueue' | 'keep'>
+  /** Stops what the capture watches (Web Vitals report first) and forgets an untriggered window. */
+  stop(): void
+}
+
+/**
+ * Loaded on first use (captureLoader): makes the gate and starts what `autoCapture` and
+ * `propagate` ask for. The recorder's own uploads (`endpoint`) are never captured or given headers.
+ * Options that cannot work are reported (`invalid_options`) and the recorder records as without them.
+ */
+export function startCapture(options: CaptureOptions, host: StartHost): StartedCapture {
+  try {
+    checkCaptureOptions(options)
+  } catch (error) {
+    host.report(toErrorInfo(error, 'invalid_options'))
+    return { gate: { enqueue: host.push, keep() {} }, stop() {} }
+  }
+  const gate = new CaptureGate(options, host)
+  const auto: AutoCaptureSet = options.autoCapture === true ? { console: true, network: true, context: true, vitals: true } : options.autoCapture || {}
+  const { recorder, endpoint } = host
+  const stops: Array<() => void> = []
+  if (auto.console) stops.push(captureConsole(recorder, auto.console === true ? {} : auto.console))
+  if (auto.network) {
+    const network = auto.network === true ? {} : auto.network
+    stops.push(captureNetwork(recorder, { ...network, ignore: [...(network.ignore ?? []), ...(endpoint ? [endpoint] : [])] }))
+  }
+  if (auto.vitals) stops.push(captureWebVitals(recorder))
+  const { clicks = false, navigation = false, forms = false, errors = false } = auto
+  if (options.autoCapture === true) stops.push(autoCapture(recorder))
+  else if (clicks || navigation || forms || errors) stops.push(autoCapture(recorder, { clicks, navigation, forms, errors }))
+  if (options.propagate) stops.push(propagateTrace(recorder, options.propagate, endpoint))
+  return {
+    gate,
+    stop() {
+      for (const stop of stops.splice(0).reverse()) {
+        try {
+          stop()
+        } catch {
+          // stopping never throws into the page
+        }
+      }
+      gate.close()
+    },
+  }
+}
