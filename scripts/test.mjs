@@ -42,6 +42,11 @@ if (run('npm run typecheck --silent') !== 0) {
   console.error('The typecheck failed: no test was run.')
   process.exit(1)
 }
+// The import graph: no cycles, and the layers of CONTRIBUTING.md (util/ and events/ below storage/, …).
+if (run('node scripts/checkImports.mjs') !== 0) {
+  console.error('The import check failed: no test was run.')
+  process.exit(1)
+}
 // What npm would publish: the tarballs' contents, publint, attw, and consumers typechecked
 // against them under every moduleResolution (no `any` slips through).
 if (run('node scripts/checkPackages.mjs') !== 0) {

@@ -9,6 +9,7 @@ import { createInstrumentedFetch, computeCost } from '@tapedeck/core/instrument'
 import { loadRecording, ReplayPlayer, computeStats, toCsv, type Recording } from '@tapedeck/player'
 import { serveEngine } from '@tapedeck/core/engine'
 import { recordRealtime } from '@tapedeck/core/realtime'
+import { createReadClient, ReadApiError } from '@tapedeck/core/read'
 import { useSessionRecording, ReplayViewer, RecorderProvider } from '@tapedeck/react'
 import { useRecordings } from '@tapedeck/react/query'
 import { init, TapedeckRecorderElement } from '@tapedeck/widget'
@@ -39,6 +40,10 @@ computeCost.notThere
 serveEngine.notThere
 // @ts-expect-error a connection is an RTCPeerConnection
 recordRealtime(recorder, 'not a connection')
+// @ts-expect-error a client needs an endpoint
+createReadClient({})
+// @ts-expect-error a read error's code is a string
+new ReadApiError(401, 'unauthorized', 'no key').code satisfies number
 // @package @tapedeck/player
 // @ts-expect-error no such member
 loadRecording.notThere

@@ -12,7 +12,8 @@ export {
   type ServerSource,
 } from './load/loadRecording'
 export { loadRecordingsFromServer, type ServerQuery } from './load/loadRecordingsFromServer'
-export type { BlobPartInfo, Recording, RecordingBlobs, RecordingSourceKind, SeqGap } from './recording/Recording'
+export { loadLinkedStreams } from './load/loadLinkedStreams'
+export type { BlobPartInfo, Recording, RecordingBlobs, RecordingSourceKind, SeqGap, SeqRange } from './recording/Recording'
 
 // — sealed recordings (encryptForServer) —
 export { createSealingKeys, type SealingKeyOptions, type SealingKeys } from './seal/createSealingKeys'
@@ -37,6 +38,8 @@ export type {
   TranscriptLine,
   UsageTotals,
 } from './player/PlaybackState'
+/** Binary search over times in ascending order (what a viewer seeks with): how many are <= a value. */
+export { upperBound } from './util/upperBound'
 
 // — statistics —
 export {

@@ -1,4 +1,4 @@
-import { useDeleteSession, useExportSession, useRecordings, useSyncNow, type ServerSource } from '@tapedeck/react/query'
+import { useDeleteSession, useExportSession, useRecordings, useSyncNow, type RecordingServer } from '@tapedeck/react/query'
 import { href } from '../useHashRoute'
 
 const money = (usd: number | null | undefined) => (usd ? `$${usd.toFixed(5)}` : '—')
@@ -78,7 +78,7 @@ function LocalSessions() {
   )
 }
 
-function ServerSessions({ source }: { source: ServerSource }) {
+function ServerSessions({ source }: { source: RecordingServer }) {
   const sessions = useRecordings({ limit: 50 }, { source, refetchInterval: 3000 })
   return (
     <div>

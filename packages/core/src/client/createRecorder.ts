@@ -1,36 +1,32 @@
-import { TapedeckError, isTapedeckError, toErrorInfo } from '../errors'
+import { TapedeckError, toErrorInfo } from '../errors'
 import type { EventData, RecordableEventType } from '../events/catalogue'
-import { ID_PATTERN, checkType, serializeData } from '../events/serialize'
+import { checkType, serializeData } from '../events/serialize'
 import type { SyncStatus } from '../sync/syncStatus'
 import { browserClock } from '../util/clock'
 import { createUlid, randomId } from '../util/ulid'
-import { adoptStart, startedData, storing, type ActiveSession } from './ActiveSession'
+import { adoptStart, openSession, storing, type ActiveSession } from './ActiveSession'
 import { BatchQueue } from './BatchQueue'
 import { EngineLink } from './EngineLink'
 import { lazyAudio, type LazyAudio } from './lazyAudio'
-import { interactionEvents, interactionTime, type InteractionEvents } from './interactionEvents'
+import { captureInputs } from './captureInputs'
 import { resolveOptions, type Settings } from './resolveOptions'
 import { deadLettersApi, sessionsApi } from './readApis'
-import { grantConsent } from './consentFlow'
-import type { ConsentHost } from './erasure'
+import { consentCalls } from './consentCalls'
 import { ConsentKeeper } from './consentState'
 import { StatusReporter } from './StatusReporter'
 import { captureLoader } from '../capture/captureLoader'
+import { Holders } from './Holders'
 import type {
-  AnnotationInput,
   ConsentApi,
-  TranscriptInput,
   AttachOptions,
   AttachmentRef,
   DeadLettersApi,
   FlushResult,
-  Interaction,
   RecordOptions,
   Recorder,
   RecorderOptions,
   SessionInfo,
   SessionsApi,
-  SnapshotInput,
   StartOptions,
   StopResult,
 } from './types'
@@ -45,10 +41,10 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
 }
 
 /**
- * The session lifecycle (start, pause, resume, stop, close), the capture calls, consent and the
- * status. Events go to the {@link BatchQueue}, which hands them to the engine through the
- * {@link EngineLink} (worker start-up, watchdog, failover, resend); granting consent is in
- * consentFlow, withdrawal and erasure (loaded on first use) in erasure.
+ * The session lifecycle (start, pause, resume, stop, close), `record()` and the status. Events go
+ * to the {@link BatchQueue}, which hands them to the engine through the {@link EngineLink} (worker
+ * start-up, watchdog, failover, resend). The calls that build events from the app's input are in
+ * captureInputs, `consent` and `erase` in consentCalls, `retain`/`release` counting in Holders.
  */
 class RecorderClient implements Recorder {
   readonly #clock
@@ -60,22 +56,33 @@ class RecorderClient implements Recorder {
   #session: ActiveSession | null = null
   #closed = false
   #closing: Promise<void> | undefined
-  /** Holders (`retain()`) not yet `release()`d, and the close the last release scheduled. */
-  #users = 0
-  #releaseTimer: ReturnType<typeof setTimeout> | undefined
+  /** When the last holder lets go, the recorder closes (unless held again while it flushes). */
+  readonly #holders = new Holders(() => void (this.#closing ??= this.#shutDown(true)).catch(() => undefined))
 
   readonly sessions: SessionsApi
   readonly deadLetters: DeadLettersApi
   readonly consent: ConsentApi
+  readonly erase: Recorder['erase']
   readonly audio: LazyAudio
+  /** `transcript`, `snapshot`, `annotate` and `recordInteraction`: events built from the app's input. */
+  readonly #inputs = captureInputs({
+    accept: (type, data, options, ts) => this.#accept(type, data, options, false, ts),
+    refuse: (error) => this.#status.refuse(error),
+    newId: (prefix) => `${prefix}${this.#ulid()}`,
+    wallNow: () => this.#clock.wallNow(),
+    recording: () => this.#session !== null && !this.#session.paused,
+    lastError: () => this.#status.store.getSnapshot().error?.message,
+  })
+  readonly transcript = this.#inputs.transcript
+  readonly snapshot = this.#inputs.snapshot
+  readonly annotate = this.#inputs.annotate
+  readonly recordInteraction = this.#inputs.recordInteraction
   /** The user's decision, read on first use: it is in localStorage, not read on a server. */
   readonly #consent: ConsentKeeper
-  readonly #options: RecorderOptions
   /** Sampling, on-error mode, autoCapture, propagation (docs/capture.md): loaded on first use; `undefined` without those options. */
   readonly #capture
 
   constructor(options: RecorderOptions) {
-    this.#options = options
     this.#clock = options.clock ?? browserClock
     this.#settings = resolveOptions(options)
     const status = (this.#status = new StatusReporter(options))
@@ -132,10 +139,24 @@ class RecorderClient implements Recorder {
       (audio) => publish({ audio }),
       (error) => status.fail(error, 'audio_failed'),
     )
-    this.consent = {
-      grant: (scopes) => this.#consentCall(() => grantConsent(this.#consentHost(), scopes)),
-      withdraw: (withdrawOptions) => this.#consentCall(async () => (await import('./erasure')).withdrawConsent(this.#consentHost(), withdrawOptions)),
-    }
+    const calls = consentCalls({
+      consent: this.#consent,
+      link: this.#link,
+      session: () => this.#session,
+      endSession: (session) => this.#endSession(session),
+      enqueue: (type, data) => this.#enqueue(type, data),
+      post: () => this.#queue.post(),
+      flush: () => this.flush(),
+      stop: (reason) => this.stop(reason),
+      stopAudio: () => this.audio.stopAll(),
+      publish,
+      report,
+      options,
+      assertOpen: () => this.#assertOpen(),
+      fail: (error) => status.fail(error, 'storage_failed'),
+    })
+    this.consent = calls.consent
+    this.erase = calls.erase
     // Without the remembered decision until first use: nothing is read from the page before then.
     publish({ consent: this.#consent.initial })
     const reads = {
@@ -172,24 +193,14 @@ class RecorderClient implements Recorder {
 
   /** A holder (a React provider) uses the recorder: mount it, and take back a close `release()` scheduled — or reopen it after that close. */
   retain(): void {
-    this.#users++
-    clearTimeout(this.#releaseTimer)
-    this.#releaseTimer = undefined
+    this.#holders.retain()
     if (this.#closed) this.#reopen()
     this.mount()
   }
 
-  /**
-   * A holder let go. When none is left, the recorder closes a task later, unless a holder takes
-   * it again first (React's StrictMode and Fast Refresh unmount and mount again in one go).
-   */
+  /** A holder let go: with none left, the recorder closes a task later (see {@link Holders}). */
   release(): void {
-    this.#users = Math.max(0, this.#users - 1)
-    if (this.#users > 0 || this.#releaseTimer !== undefined) return
-    this.#releaseTimer = setTimeout(() => {
-      this.#releaseTimer = undefined
-      if (this.#users === 0) void (this.#closing ??= this.#shutDown(true)).catch(() => undefined)
-    }, 0)
+    this.#holders.release()
   }
 
   async ready(): Promise<void> {
@@ -199,25 +210,14 @@ class RecorderClient implements Recorder {
 
   async start(options: StartOptions = {}): Promise<SessionInfo> {
     this.#assertOpen()
-    const { sessionId, ...metadata } = options
+    const sessionId = options.sessionId
     if (this.#session) {
       // The same session again is harmless (a framework that mounts twice, say).
       if (sessionId === this.#session.id) return this.#sessionInfo(this.#session)
-      throw new TapedeckError(
-        'session_active',
-        `Session ${this.#session.id} is being recorded: call stop() before starting another.`,
-      )
+      throw new TapedeckError('session_active', `Session ${this.#session.id} is being recorded: call stop() before starting another.`)
     }
-    const id = sessionId ?? `s_${this.#ulid()}`
-    if (!ID_PATTERN.test(id)) {
-      throw new TapedeckError(
-        'invalid_session_id',
-        `Session id ${JSON.stringify(id)} is not usable: use 1 to 128 letters, digits, "_" or "-".`,
-      )
-    }
-    const data = serializeData('session.started', startedData(metadata), this.#settings.maxEventBytes)
-    const session: ActiveSession = { id, paused: false, startedAt: null, resumed: false }
-    if (typeof metadata.userId === 'string') session.userId = metadata.userId
+    const { session, data } = openSession(options, () => `s_${this.#ulid()}`, this.#settings.maxEventBytes)
+    const id = session.id
     this.#session = session
     if (this.#consent.blocked) {
       // Nothing is stored before consent: the session begins for real on `consent.grant()`.
@@ -288,69 +288,6 @@ class RecorderClient implements Recorder {
     return storeAttachment(this.#link, session, this.#ulid, this.#settings.maxBlobBytes, data, options)
   }
 
-  transcript(segment: TranscriptInput): boolean {
-    return this.#build('transcript.segment', () => {
-      const { final = true, ...rest } = segment
-      return { ...rest, final }
-    })
-  }
-
-  snapshot(input: SnapshotInput): string {
-    let snapshotId = ''
-    this.#build(
-      'snapshot.created',
-      () => {
-        snapshotId = input.snapshotId ?? `snap_${this.#ulid()}`
-        return { snapshotId, state: input.state, ...(input.description !== undefined && { description: input.description }) }
-      },
-      { checkpoint: true },
-    )
-    return snapshotId
-  }
-
-  annotate(input: AnnotationInput): string {
-    let annotationId = ''
-    this.#build('annotation.added', () => {
-      annotationId = input.annotationId ?? `ann_${this.#ulid()}`
-      return { ...input, annotationId }
-    })
-    return annotationId
-  }
-
-  recordInteraction(interaction: Interaction): string {
-    let callId = ''
-    let events: InteractionEvents
-    let ts: number
-    try {
-      callId = interaction.callId ?? `call_${this.#ulid()}`
-      ts = interactionTime(interaction.timestamp, this.#clock.wallNow())
-      events = interactionEvents(interaction, callId)
-    } catch (error) {
-      this.#status.refuse(isTapedeckError(error) ? error : new TapedeckError('invalid_event_data', `Cannot read the interaction: ${errorText(error)}.`, { cause: error }))
-      return ''
-    }
-    const [[startType, started], [endType, ended]] = events
-    if (!this.#accept(startType, started, undefined, false, ts)) return callId
-    if (!this.#accept(endType, ended, undefined, false, ts) && endType === 'provider.call.completed' && this.#session && !this.#session.paused) {
-      // A response the recorder cannot take (not JSON, too large): the call still gets an end.
-      const refused = this.#status.store.getSnapshot().error
-      this.#accept('provider.call.failed', { callId, error: { name: 'TapedeckError', message: refused?.message ?? 'The response could not be recorded.' } }, undefined, false, ts)
-    }
-    return callId
-  }
-
-  /** Records what `build` makes of the app's input; an input that cannot be read is refused like a bad payload. */
-  #build<T extends RecordableEventType>(type: T, build: () => EventData<T>, options?: RecordOptions): boolean {
-    let data: EventData<T>
-    try {
-      data = build()
-    } catch (error) {
-      this.#status.refuse(new TapedeckError('invalid_event_data', `Cannot read the input of "${type}": ${errorText(error)}.`, { cause: error }))
-      return false
-    }
-    return this.#accept(type, data, options, false)
-  }
-
   pause(): void {
     const session = this.#session
     if (!session || session.paused) return
@@ -397,8 +334,7 @@ class RecorderClient implements Recorder {
   }
 
   close(): Promise<void> {
-    clearTimeout(this.#releaseTimer)
-    this.#releaseTimer = undefined
+    this.#holders.cancel()
     return (this.#closing ??= this.#shutDown(false))
   }
 
@@ -407,7 +343,7 @@ class RecorderClient implements Recorder {
     if (this.#capture) (await this.#capture()).stop()
     await this.audio.stopAll()
     await this.flush()
-    if (released && this.#users > 0) {
+    if (released && this.#holders.held) {
       this.#closing = undefined
       return
     }
@@ -457,47 +393,6 @@ class RecorderClient implements Recorder {
     this.#status.publish({ state: 'idle', session: null })
   }
 
-  /** A consent call: never throws into the page (unless `strict`). */
-  #consentCall(call: () => Promise<void>): Promise<void> {
-    let running: Promise<void>
-    try {
-      this.#assertOpen()
-      running = call()
-    } catch (error) {
-      running = Promise.reject(error)
-    }
-    return running.catch((error: unknown) => this.#status.fail(error, 'storage_failed'))
-  }
-
-  async erase(target: { sessionId: string } | { userId: string }, { remote = false }: { remote?: boolean } = {}): Promise<number> {
-    this.#assertOpen()
-    const { eraseSessions } = await import('./erasure')
-    return eraseSessions(this.#consentHost(), this.#options.endpoint, target, remote)
-  }
-
-  #consentHost(): ConsentHost {
-    const options = this.#options
-    return {
-      consent: this.#consent,
-      link: this.#link,
-      session: () => this.#session,
-      endSession: (session) => this.#endSession(session),
-      enqueue: (type, data) => this.#enqueue(type, data),
-      post: () => this.#queue.post(),
-      flush: () => this.flush(),
-      stop: (reason) => this.stop(reason),
-      stopAudio: () => this.audio.stopAll(),
-      publish: this.#status.publish,
-      erasureHost: () => ({
-        endpoint: options.endpoint,
-        headers: options.headers,
-        engine: async () => (await this.#link.start())?.api,
-        token: async () => (options.getToken ? this.#link.fetchToken() : undefined),
-        report: this.#status.report,
-      }),
-    }
-  }
-
   #assertConnected(): void {
     if (!this.#link.connected && this.#consent.blocked) {
       throw new TapedeckError('consent_required', 'Consent is required and was not given: nothing is stored, so there is nothing to read yet.')
@@ -508,8 +403,4 @@ class RecorderClient implements Recorder {
     if (this.#link.fatal) throw this.#link.fatal
     if (this.#closed) throw new TapedeckError('recorder_closed', 'The recorder is closed: create a new one.')
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
 }

@@ -7,7 +7,8 @@ import { encodeBatch, needsContentKey, type EncodeContext, type IngestBatch } fr
 import type { SessionRecord } from '../storage/schema'
 import { createUlid } from '../util/ulid'
 import { checkEncryptForServer, checkServerKey } from './checkServerKey'
-import { SEALING_ALG, importServerKey, jwkThumbprint, newContentKey, openEvents, openPart, sealEncoded, sealPart, type ServerKey } from './sealForServer'
+import { importServerKey, newContentKey, openEvents, openPart, sealEncoded, sealPart, type ServerKey } from './sealForServer'
+import { SEALING_ALG, jwkThumbprint } from './sealingFormat'
 
 const START = 1_700_000_000_000
 const RSA_OAEP = { name: 'RSA-OAEP', hash: 'SHA-256' }

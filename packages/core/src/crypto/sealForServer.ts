@@ -8,11 +8,8 @@ import type { TapedeckEvent } from '../events/catalogue'
 import type { EncodedBatch } from '../storage/encodeBatch'
 import type { SessionSealing } from '../storage/schema'
 import { checkServerKey } from './checkServerKey'
+import { IV_BYTES, RSA_OAEP, SEALING_ALG, eventAad, fromBase64, jwkThumbprint, partAad, toBase64 } from './sealingFormat'
 
-export const SEALING_ALG = 'RSA-OAEP-256+A256GCM'
-
-const RSA_OAEP = { name: 'RSA-OAEP', hash: 'SHA-256' }
-const IV_BYTES = 12
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
@@ -35,12 +32,6 @@ export async function importServerKey(publicKey: JsonWebKey | CryptoKey): Promis
   }
 }
 
-/** RFC 7638 thumbprint of an RSA public key: SHA-256 of its required members in lexical order, base64url. */
-export async function jwkThumbprint(jwk: { e: string; n: string }): Promise<string> {
-  const canonical = `{"e":"${jwk.e}","kty":"RSA","n":"${jwk.n}"}`
-  return base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(canonical))))
-}
-
 /**
  * A new content key for a session: AES-256-GCM, kept non-extractable; its bytes exist only long
  * enough to be wrapped with the backend's public key.
@@ -56,15 +47,6 @@ export async function newContentKey(server: ServerKey): Promise<Omit<SessionSeal
   } finally {
     raw.fill(0)
   }
-}
-
-/** What an event's ciphertext is bound to: moving it to another event, seq or session makes it fail to open. */
-export function eventAad(sessionId: string, seq: number, type: string): Uint8Array {
-  return encoder.encode(`tapedeck-event|${sessionId}|${seq}|${type}`)
-}
-
-export function partAad(sessionId: string, blobId: string, part: number): Uint8Array {
-  return encoder.encode(`tapedeck-blob|${sessionId}|${blobId}|${part}`)
 }
 
 /** An encoded batch with its payloads sealed: the NDJSON as it is stored and sent. */
@@ -153,29 +135,4 @@ async function seal(key: CryptoKey, plain: Uint8Array, aad: Uint8Array, iv: Uint
   out.set(iv)
   out.set(new Uint8Array(sealed), IV_BYTES)
   return out
-}
-
-export function toBase64(bytes: Uint8Array): string {
-  // The native encoder where there is one (Chromium 140+, Firefox 133+, Safari 18.2+).
-  const native = (bytes as Uint8Array & { toBase64?: () => string }).toBase64
-  if (native) return native.call(bytes)
-  let binary = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-  return btoa(binary)
-}
-
-function fromBase64(text: string): Uint8Array | undefined {
-  let binary
-  try {
-    binary = atob(text)
-  } catch {
-    return undefined
-  }
-  const out = new Uint8Array(binary.length)
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i)
-  return out
-}
-
-function base64url(bytes: Uint8Array): string {
-  return toBase64(bytes).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')
 }

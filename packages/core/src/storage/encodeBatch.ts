@@ -2,6 +2,7 @@ import type { SessionStartedData } from '../events/catalogue'
 import type { PendingEvent } from '../events/serialize'
 import type { IngestBatch } from '../events/unpackBatch'
 import { PAGE_LEFT } from '../events/pageLeft'
+import { staysClear } from '../crypto/sealingFormat'
 import { emptyCounters, type SessionCounters, type SessionRecord, type SessionSealing, type SessionStatus, type StoredChunk } from './schema'
 
 export type { IngestBatch } from '../events/unpackBatch'
@@ -65,11 +66,6 @@ const STATUS_AFTER: Partial<Record<string, SessionStatus>> = {
   'session.paused': 'paused',
   'session.ended': 'ended',
   'session.interrupted': 'interrupted',
-}
-
-/** Lifecycle and bookkeeping events the backend needs to read: never sealed. */
-export function staysClear(type: string): boolean {
-  return type.startsWith('session.') || type === 'recorder.dropped' || type === 'consent.changed'
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { AnnotationAddedData, TapedeckEvent } from '@tapedeck/core'
+import { createId, type AnnotationAddedData, type TapedeckEvent } from '@tapedeck/core'
 import { playerError } from '../playerError'
 import type { Recording } from '../recording/Recording'
 import type { Annotation, AnnotationInput } from './Annotation'
@@ -11,12 +11,6 @@ function checkTarget(target: unknown): target is Annotation['target'] {
   const t = target as Record<string, unknown>
   if (typeof t.eventId === 'string') return true
   return typeof t.fromT === 'number' && typeof t.toT === 'number' && Number.isFinite(t.fromT) && Number.isFinite(t.toT) && t.fromT <= t.toT
-}
-
-function randomId(): string {
-  const bytes = new Uint8Array(8)
-  crypto.getRandomValues(bytes)
-  return `a_${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`
 }
 
 /**
@@ -40,7 +34,7 @@ export function annotate(recording: Recording, input: AnnotationInput): Annotati
     throw playerError('not_serializable', 'An annotation value must be JSON (it is exported).', error)
   }
   const annotation: Annotation = {
-    annotationId: input.annotationId ?? randomId(),
+    annotationId: input.annotationId ?? createId('a_'),
     kind: input.kind,
     key: input.key,
     value,

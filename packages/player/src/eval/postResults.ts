@@ -1,7 +1,7 @@
 import type { ReviewAnnotation, ReviewAnnotationInput } from '@tapedeck/core'
+import { createReadClient, ReadApiError, sessionPath, type ReadClient } from '@tapedeck/core/read'
 import { reviewAnnotationsIn } from '../annotations/fromReviewAnnotation'
 import type { ServerSource } from '../load/loadRecording'
-import { serverHeaders } from '../load/serverHeaders'
 import type { Recording } from '../recording/Recording'
 import { validationResults, type ValidationValue } from './validationResults'
 import { fromValidationReview, toValidationReview } from './validationReview'
@@ -29,15 +29,6 @@ export interface PostResultsReport {
   failed: Array<{ sessionId: string; code: string; message: string }>
 }
 
-class PostError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message)
-  }
-}
-
 /**
  * Stores the verdicts `evaluate` wrote into each recording on a Tapedeck server, through its
  * review-annotations API (docs/server.md): one annotation per check and session — created, or
@@ -50,17 +41,20 @@ export async function postResults(recordings: Recording | Iterable<Recording>, o
   const list = Symbol.iterator in Object(recordings) ? [...(recordings as Iterable<Recording>)] : [recordings as Recording]
   const report: PostResultsReport = { sessions: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, failed: [] }
   const author = options.author ?? 'tapedeck-eval'
+  const client = createReadClient(options)
   let next = 0
   const worker = async () => {
     while (next < list.length) {
       const recording = list[next++]!
       try {
-        await postOne(recording, options, author, report)
+        await postOne(recording, client, options.signal, author, report)
         report.sessions++
       } catch (error) {
         if ((error as { name?: unknown })?.name === 'AbortError') throw error
-        const code = error instanceof PostError ? error.code : 'load_failed'
-        report.failed.push({ sessionId: recording.sessionId, code, message: (error as Error)?.message ?? String(error) })
+        // The server's code; `load_failed` when it could not be reached or answered what it should not.
+        const answered = error instanceof ReadApiError && error.status !== 0
+        const message = answered ? `${error.url} answered ${error.status}: ${error.message}` : ((error as Error)?.message ?? String(error))
+        report.failed.push({ sessionId: recording.sessionId, code: answered ? error.code : 'load_failed', message })
       }
     }
   }
@@ -68,29 +62,9 @@ export async function postResults(recordings: Recording | Iterable<Recording>, o
   return report
 }
 
-async function postOne(recording: Recording, options: PostResultsOptions, author: string, report: PostResultsReport): Promise<void> {
-  const base = `${options.endpoint.replace(/\/+$/, '')}/v1/sessions/${encodeURIComponent(recording.sessionId)}/annotations`
-  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis)
-  const call = async (method: string, url: string, body?: unknown): Promise<unknown> => {
-    const headers = await serverHeaders(options)
-    if (body !== undefined) headers.set('Content-Type', 'application/json')
-    let response: Response
-    try {
-      response = await fetchImpl(url, { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }), ...(options.signal && { signal: options.signal }) })
-    } catch (error) {
-      if ((error as { name?: unknown })?.name === 'AbortError') throw error
-      throw new PostError('load_failed', `Could not reach ${url}: ${(error as Error)?.message ?? String(error)}`)
-    }
-    const text = await response.text()
-    if (response.ok) return text === '' ? null : JSON.parse(text)
-    let code = `http_${response.status}`
-    try {
-      code = (JSON.parse(text) as { error: { code: string } }).error.code ?? code
-    } catch {
-      // not the server's JSON error: keep the status
-    }
-    throw new PostError(code, `${method} ${url} answered ${response.status}: ${text.slice(0, 300)}`)
-  }
+async function postOne(recording: Recording, client: ReadClient, signal: AbortSignal | undefined, author: string, report: PostResultsReport): Promise<void> {
+  const base = `${sessionPath(recording.sessionId)}/annotations`
+  const call = (method: string, path: string, body?: unknown): Promise<unknown> => client.json(path, { method, body, signal: signal ?? null })
 
   const verdicts: ValidationValue[] = validationResults(recording)
     .filter((record) => record.origin === 'annotation')

@@ -2,7 +2,7 @@ import type { TapedeckEvent, ValidationResultData } from '@tapedeck/core'
 import type { Annotation } from '../annotations/Annotation'
 import { playerError } from '../playerError'
 import type { Recording } from '../recording/Recording'
-import type { CheckResult } from './Check'
+import type { CheckResult } from './CheckResult'
 
 /** The key of the annotations `evaluate` writes: a label whose value is a `validation.result` payload. */
 export const VALIDATION_KEY = 'validation.result'

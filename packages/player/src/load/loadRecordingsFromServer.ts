@@ -1,7 +1,7 @@
-import { playerError } from '../playerError'
+import { createReadClient } from '@tapedeck/core/read'
 import type { Recording } from '../recording/Recording'
 import { loadRecording, type LoadOptions, type ServerSource } from './loadRecording'
-import { serverHeaders } from './serverHeaders'
+import { serverError } from './serverError'
 
 export interface ServerQuery extends Omit<ServerSource, 'sessionId'> {
   /** The list's filters (`userId`, `feature`, `status`, `from`, `to`): `GET {endpoint}/v1/sessions?…`. */
@@ -19,27 +19,17 @@ export interface ServerQuery extends Omit<ServerSource, 'sessionId'> {
  */
 export async function loadRecordingsFromServer(source: ServerQuery, options: LoadOptions = {}): Promise<Recording[]> {
   const limit = source.limit ?? 100
-  const fetchImpl = source.fetch ?? globalThis.fetch.bind(globalThis)
-  const base = `${source.endpoint.replace(/\/+$/, '')}/v1/sessions`
-  const params = new URLSearchParams(typeof source.query === 'string' ? source.query : Object.entries(source.query ?? {}).map(([key, value]) => [key, String(value)]))
+  const client = createReadClient(source)
+  const query = typeof source.query === 'string' ? Object.fromEntries(new URLSearchParams(source.query)) : (source.query ?? {})
   const ids: string[] = []
   let cursor: string | null | undefined
   do {
-    params.set('limit', String(Math.min(source.pageSize ?? 100, 500, limit - ids.length)))
-    if (cursor) params.set('cursor', cursor)
-    const url = `${base}?${params}`
-    const headers = await serverHeaders(source)
-    let response: Response
-    try {
-      response = await fetchImpl(url, { headers, ...(options.signal && { signal: options.signal }) })
-    } catch (error) {
-      if ((error as { name?: unknown })?.name === 'AbortError') throw error
-      throw playerError('load_failed', `Could not reach ${url}: ${(error as Error)?.message ?? String(error)}`, error)
-    }
-    if (!response.ok) throw playerError('load_failed', `The server answered ${response.status} for ${url}: ${(await response.text().catch(() => '')).slice(0, 300)}`)
-    const page = (await response.json()) as { sessions?: Array<{ id?: string; sessionId?: string }>; nextCursor?: string | null }
+    const asked = { ...query, limit: Math.min(source.pageSize ?? 100, 500, limit - ids.length), cursor }
+    const page = await client.listSessions(asked, options.signal).catch((error: unknown) => {
+      throw serverError(error)
+    })
     for (const session of page.sessions ?? []) {
-      const id = session.id ?? session.sessionId
+      const id = session.id ?? (session as { sessionId?: string }).sessionId
       if (typeof id === 'string' && ids.length < limit) ids.push(id)
     }
     cursor = page.nextCursor

@@ -8,6 +8,7 @@ import type { SnapshotCreatedData, TapedeckEvent, TokenUsage, TranscriptSegmentD
 import { recordedAnnotations } from '../annotations/annotate'
 import type { Annotation } from '../annotations/Annotation'
 import type { Recording } from '../recording/Recording'
+import { upperBound } from '../util/upperBound'
 import type {
   ActiveAudio,
   InFlightCall,
@@ -86,18 +87,6 @@ function addUsage(state: FoldState, data: Record<string, unknown>): void {
     state.cachedTokens += num(usage.cachedTokens)
     state.reasoningTokens += num(usage.reasoningTokens)
   }
-}
-
-/** Index of the first element of a sorted array greater than `value` (how many are <= value). */
-export function upperBound(keys: ArrayLike<number>, value: number): number {
-  let lo = 0
-  let hi = keys.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (keys[mid]! <= value) lo = mid + 1
-    else hi = mid
-  }
-  return lo
 }
 
 export class PlaybackIndex {

@@ -3,7 +3,8 @@ import { annotate } from '../annotations/annotate'
 import type { Annotation, AnnotationInput } from '../annotations/Annotation'
 import { playerError } from '../playerError'
 import type { Recording } from '../recording/Recording'
-import { DEFAULT_CHECKPOINT_EVERY, PlaybackIndex, upperBound } from './PlaybackIndex'
+import { DEFAULT_CHECKPOINT_EVERY, PlaybackIndex } from './PlaybackIndex'
+import { upperBound } from '../util/upperBound'
 import type { PlaybackState, ResumeSnapshot } from './PlaybackState'
 
 /**

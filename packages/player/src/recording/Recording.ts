@@ -1,11 +1,10 @@
-import type { SessionStartedData, TapedeckEvent } from '@tapedeck/core'
+import type { SeqRange, SessionStartedData, TapedeckEvent } from '@tapedeck/core'
 import type { Annotation } from '../annotations/Annotation'
 
-/** Seqs missing from a recording, `from` to `to` inclusive. */
-export interface SeqGap {
-  from: number
-  to: number
-}
+export type { SeqRange } from '@tapedeck/core'
+
+/** @deprecated Use `SeqRange` (core's inclusive range of seqs, as the server's `completeness.gaps` has them). */
+export type SeqGap = SeqRange
 
 /** Where a recording was read from. */
 export type RecordingSourceKind = 'recorder' | 'server' | 'jsonl' | 'promptkit' | 'zip' | 'events'
@@ -53,7 +52,7 @@ export interface Recording {
   /** Sorted by `seq`, one event per seq (a repeated seq keeps its first copy). */
   readonly events: readonly TapedeckEvent[]
   /** Missing seqs between 0 and the last seq (`session.ended`'s `lastSeq` when present). */
-  readonly gaps: readonly SeqGap[]
+  readonly gaps: readonly SeqRange[]
   /** `session.ended` is present and no seq before it is missing. */
   readonly complete: boolean
   /** Events dropped because their seq was already present. */

@@ -2,7 +2,7 @@ import type { SessionEndedData, SessionStartedData, TapedeckEvent } from '@taped
 import type { Annotation } from '../annotations/Annotation'
 import { playerError } from '../playerError'
 import { createBlobs, type PartGetter } from './createBlobs'
-import type { BlobPartInfo, Recording, RecordingSourceKind, SeqGap } from './Recording'
+import type { BlobPartInfo, Recording, RecordingSourceKind, SeqRange } from './Recording'
 
 export interface RecordingParts {
   source: RecordingSourceKind
@@ -40,8 +40,8 @@ function checkEvent(value: unknown): string | undefined {
 }
 
 /** Missing seqs between 0 and `last`, in a seq-sorted, duplicate-free list. */
-function findGaps(events: readonly TapedeckEvent[], last: number): SeqGap[] {
-  const gaps: SeqGap[] = []
+function findGaps(events: readonly TapedeckEvent[], last: number): SeqRange[] {
+  const gaps: SeqRange[] = []
   let expected = 0
   for (const event of events) {
     if (event.seq > last) break

@@ -1,5 +1,5 @@
 import { playerError } from '../playerError'
-import { RSA_OAEP, jwkThumbprint } from './sealingFormat'
+import { RSA_OAEP, jwkThumbprint } from '@tapedeck/core/read'
 
 export interface SealingKeys {
   /** For the recorder: `createRecorder({ encryptForServer: { publicKey } })`. Safe to publish. */

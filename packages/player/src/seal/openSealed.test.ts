@@ -6,7 +6,7 @@ import { encodeBatch, type EncodeContext } from '../../../core/src/storage/encod
 import { createUlid } from '../../../core/src/util/ulid'
 import { loadRecording } from '../load/loadRecording'
 import { createSealingKeys, type SealingKeys } from './createSealingKeys'
-import { jwkThumbprint } from './sealingFormat'
+import { jwkThumbprint } from '@tapedeck/core/read'
 
 const START = 1_763_766_000_000
 

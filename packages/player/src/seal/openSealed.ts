@@ -1,7 +1,7 @@
 import { playerError } from '../playerError'
 import type { RecordingParts } from '../recording/buildRecording'
 import type { BlobPartInfo } from '../recording/Recording'
-import { IV_BYTES, RSA_OAEP, SEALING_ALG, eventAad, fromBase64, jwkThumbprint, partAad, staysClear } from './sealingFormat'
+import { IV_BYTES, RSA_OAEP, SEALING_ALG, eventAad, fromBase64, jwkThumbprint, partAad, staysClear } from '@tapedeck/core/read'
 
 /** A private key for `loadRecording(…, { privateKey })`: the JWK `createSealingKeys()` gives, or a CryptoKey. */
 export type SealingPrivateKey = JsonWebKey | CryptoKey

@@ -5,6 +5,7 @@ import { afterEach, expect, inject, test } from 'vitest'
 import type { Recorder, RecorderOptions } from '@tapedeck/core'
 import { Capture, cleanupAll, outsideRecorder, uniqueDb, waitFor } from '../../test/helpers'
 import { RecorderProvider } from '../RecorderProvider'
+import { ReadApiError } from '@tapedeck/core/read'
 import { ServerRequestError } from './ServerRequestError'
 import { useDeleteSession } from './useDeleteSession'
 import { useExportSession } from './useExportSession'
@@ -12,12 +13,12 @@ import { useRecording } from './useRecording'
 import { useRecordingEvents } from './useRecordingEvents'
 import { useRecordings } from './useRecordings'
 import { useSyncNow } from './useSyncNow'
-import type { ServerSource } from './RecordingSource'
+import type { RecordingServer } from './RecordingSource'
 import { tapedeckKeys } from './tapedeckKeys'
 
 afterEach(cleanupAll)
 
-const server = (): ServerSource => ({ server: inject('tapedeckServer') })
+const server = (): RecordingServer => ({ server: inject('tapedeckServer') })
 
 function newClient(): QueryClient {
   return new QueryClient({ defaultOptions: { queries: { retry: false } } })
@@ -133,10 +134,10 @@ test('server: list, detail and events from a real @tapedeck/server; deleting the
   expect(response.status).toBe(404)
 })
 
-test('server: a refusal surfaces as ServerRequestError with the server code', async () => {
+test('server: a refusal surfaces as ReadApiError (and its old name ServerRequestError) with the server code', async () => {
   function Bad() {
     const list = useRecordings({ limit: 100_000 }, { source: server() })
-    return <p data-testid="error">{list.error instanceof ServerRequestError ? `${list.error.status} ${list.error.code}` : list.status}</p>
+    return <p data-testid="error">{list.error instanceof ReadApiError && list.error instanceof ServerRequestError ? `${list.error.status} ${list.error.code}` : list.status}</p>
   }
   render(withProviders(newClient(), null, <Bad />))
   await waitFor(() => expect(text('error')).toBe('400 invalid_query'))

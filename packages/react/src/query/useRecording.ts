@@ -2,9 +2,9 @@ import { useQuery, type UseQueryResult } from '@tanstack/react-query'
 import type { RecordingSource } from './RecordingSource'
 import { tapedeckKeys } from './tapedeckKeys'
 import type { TapedeckQueryOptions } from './useRecordings'
-import { useSource, type Recording } from './useSource'
+import { useSource, type RecordingDetail } from './useSource'
 
-export interface RecordingOptions<S extends RecordingSource> extends TapedeckQueryOptions<Recording<S> | null> {
+export interface RecordingOptions<S extends RecordingSource> extends TapedeckQueryOptions<RecordingDetail<S> | null> {
   source?: S
 }
 
@@ -16,13 +16,13 @@ export interface RecordingOptions<S extends RecordingSource> extends TapedeckQue
 export function useRecording<S extends RecordingSource = 'local'>(
   id: string | null | undefined,
   options: RecordingOptions<S> = {},
-): UseQueryResult<Recording<S> | null, Error> {
+): UseQueryResult<RecordingDetail<S> | null, Error> {
   const { source, enabled, ...query } = options
   const reader = useSource(source)
   return useQuery({
     ...query,
     enabled: id ? (enabled ?? true) : false,
     queryKey: tapedeckKeys.detail(reader.scope, id ?? ''),
-    queryFn: ({ signal }) => reader.get(id!, signal) as Promise<Recording<S> | null>,
+    queryFn: ({ signal }) => reader.get(id!, signal) as Promise<RecordingDetail<S> | null>,
   })
 }

@@ -2,15 +2,18 @@ import { useContext } from 'react'
 import type { ExportFormat, Recorder, SessionPage, SessionQuery, SessionRecord, TapedeckEvent } from '@tapedeck/core'
 import { RecorderContext } from '../RecorderContext'
 import { noProvider } from '../useRecorder'
-import { isServerSource, type RecordingSource, type ServerSource } from './RecordingSource'
-import { serverClient } from './serverClient'
+import { isRecordingServer, type RecordingServer, type RecordingSource } from './RecordingSource'
+import { createReadClient, ReadApiError } from '@tapedeck/core/read'
 import type { ServerExportFormat, ServerSession, ServerSessionPage } from './serverTypes'
 import { tapedeckKeys, type TapedeckScope } from './tapedeckKeys'
 
 /** What a source answers: the recorder's own records locally, the server's descriptions remotely. */
-export type RecordingsPage<S extends RecordingSource> = S extends ServerSource ? ServerSessionPage : SessionPage
-export type Recording<S extends RecordingSource> = S extends ServerSource ? ServerSession : SessionRecord
-export type RecordingExportFormat<S extends RecordingSource> = S extends ServerSource ? ServerExportFormat : ExportFormat
+export type RecordingsPage<S extends RecordingSource> = S extends RecordingServer ? ServerSessionPage : SessionPage
+/** What a source says of one recording: the recorder's `SessionRecord`, or the server's `SessionDetail`. */
+export type RecordingDetail<S extends RecordingSource> = S extends RecordingServer ? ServerSession : SessionRecord
+/** @deprecated Use `RecordingDetail`: `Recording` is also the player's loaded recording (`@tapedeck/player`, `<ReplayViewer recording>`). */
+export type Recording<S extends RecordingSource> = RecordingDetail<S>
+export type RecordingExportFormat<S extends RecordingSource> = S extends RecordingServer ? ServerExportFormat : ExportFormat
 
 /** One way to read and change recordings, whichever the source. */
 export interface SourceReader {
@@ -29,7 +32,7 @@ export interface SourceReader {
  */
 export function useSource(source: RecordingSource = 'local'): SourceReader {
   const recorder = useContext(RecorderContext)
-  if (isServerSource(source)) return serverReader(source)
+  if (isRecordingServer(source)) return serverReader(source)
   return localReader(recorder ?? noProvider())
 }
 
@@ -44,13 +47,24 @@ function localReader(recorder: Recorder): SourceReader {
   }
 }
 
-function serverReader(source: ServerSource): SourceReader {
+function serverReader(source: RecordingServer): SourceReader {
+  const client = createReadClient({ endpoint: source.server, ...(source.headers && { headers: source.headers }) })
   return {
     scope: tapedeckKeys.server(source.server),
-    list: (filter, signal) => serverClient.list(source, filter, signal),
-    get: (id, signal) => serverClient.get(source, id, signal),
-    events: (id, fromSeq, signal) => serverClient.events(source, id, fromSeq, signal),
-    export: (id, format) => serverClient.export(source, id, (format ?? 'jsonl') as ServerExportFormat),
-    delete: (id) => serverClient.delete(source, id),
+    list: (filter, signal) => client.listSessions(filter, signal),
+    get: (id, signal) => orNull(client.getSession(id, signal)),
+    events: async (id, fromSeq, signal) => (await orNull(client.events(id, { ...(fromSeq && { fromSeq }), ...(signal && { signal }) }))) ?? [],
+    export: (id, format) => client.exportSession(id, (format ?? 'jsonl') as ServerExportFormat),
+    delete: async (id) => (await orNull(client.deleteSession(id).then(() => true))) ?? false,
+  }
+}
+
+/** "No such session" is `null`, not an error: the local source answers so too. */
+async function orNull<T>(call: Promise<T>): Promise<T | null> {
+  try {
+    return await call
+  } catch (error) {
+    if (error instanceof ReadApiError && error.status === 404 && error.code === 'session_not_found') return null
+    throw error
   }
 }
