@@ -90,24 +90,31 @@ for (const [name, bundle] of Object.entries(BUNDLERS)) {
   const outDir = join(APP, `dist-${name.replace(/\W+/g, '-')}`)
   const main = await bundle(outDir)
   const files = filesUnder(outDir)
-  // The worker: the file that carries the engine's entry (serveEngine says it is ready).
-  // The worker: the largest file, other than the main chunk, that says the worker is ready.
-  const worker = files.filter((file) => file !== main && readFileSync(file, 'utf8').includes('tapedeck:ready')).sort((a, b) => gzip(b) - gzip(a))[0]
-  // Everything else is loaded only when needed: the worker's optional parts (the files the worker
-  // names) and the page's lazy chunks (main-thread fallback, audio, erasure).
-  const others = files.filter((file) => file !== main && file !== worker)
-  rows.push({ bundler: name, main: gzip(main) - baseline, ...workerFigures(worker, others, outDir) })
+  rows.push({ bundler: name, main: gzip(main) - baseline, ...workerFigures(files.filter((file) => file !== main), outDir) })
 }
 
-/** The worker, its parts (the other files it names: they load from their URLs) and the rest. */
-function workerFigures(worker, others, outDir) {
-  const code = worker ? readFileSync(worker, 'utf8') : ''
-  const parts = others.filter((file) => code.includes(basename(file)))
-  const lazy = others.filter((file) => !parts.includes(file))
+/**
+ * Among the files loaded later: the worker, its optional parts (the files it names: it loads them
+ * from their URLs) and the rest (the page's lazy chunks: main-thread fallback, audio, erasure).
+ * The worker is the file that says it is ready (serveEngine) and names the most of the other
+ * files, then the largest: a bundler may also emit an unused copy of the package's worker file,
+ * which names parts that are not there under those names.
+ */
+function workerFigures(later, outDir) {
+  const named = (worker) => {
+    const code = readFileSync(worker, 'utf8')
+    return later.filter((file) => file !== worker && code.includes(basename(file)))
+  }
+  const worker = later
+    .filter((file) => readFileSync(file, 'utf8').includes('tapedeck:ready'))
+    .map((file) => ({ file, parts: named(file) }))
+    .sort((a, b) => b.parts.length - a.parts.length || gzip(b.file) - gzip(a.file))[0]
+  const parts = worker?.parts ?? []
+  const lazy = later.filter((file) => file !== worker?.file && !parts.includes(file))
   const sum = (list) => list.reduce((total, file) => total + gzip(file), 0)
   return {
-    worker: worker ? gzip(worker) : undefined,
-    workerFile: worker && relative(outDir, worker),
+    worker: worker ? gzip(worker.file) : undefined,
+    workerFile: worker && relative(outDir, worker.file),
     parts: sum(parts),
     partCount: parts.length,
     lazy: sum(lazy),
@@ -136,18 +143,15 @@ async function nextjs() {
     const html = readFileSync(join(dir, '.next/server/app/index.html'), 'utf8')
     const initial = new Set([...html.matchAll(/<script src="\/_next\/(static\/[^"]+\.js)"/g)].map((match) => join(dir, '.next', match[1])))
     const files = filesUnder(join(dir, '.next/static'))
-    // The worker: the largest file loaded later that says it is ready.
-    const worker = files.filter((file) => !initial.has(file) && readFileSync(file, 'utf8').includes('tapedeck:ready')).sort((a, b) => gzip(b) - gzip(a))[0]
     const sum = (list) => list.reduce((total, file) => total + gzip(file), 0)
-    const others = files.filter((file) => !initial.has(file) && file !== worker)
-    return { main: sum([...initial]), ...workerFigures(worker, others, join(dir, '.next')) }
+    return { main: sum([...initial]), ...workerFigures(files.filter((file) => !initial.has(file)), join(dir, '.next')) }
   }
   const baseline = build(WITHOUT)
   const recorded = build(WITH)
   return {
     bundler: `Next.js ${JSON.parse(readFileSync(join(dir, 'node_modules/next/package.json'), 'utf8')).version} (Turbopack)`,
-    main: recorded.main - baseline.main,
     ...recorded,
+    main: recorded.main - baseline.main,
     lazy: recorded.lazy - baseline.lazy,
     lazyCount: recorded.lazyCount - baseline.lazyCount,
   }
