@@ -1,11 +1,15 @@
 import { wrap, type Remote } from 'comlink'
 import { TapedeckError } from '../errors'
 import { defaultWorker } from './defaultWorker'
-import { READY_MESSAGE, type RecorderWorkerApi } from './protocol'
+import { ingestOver } from './ingestPort'
+import { READY_MESSAGE, type IngestResult, type RecorderWorkerApi } from './protocol'
+import type { PackedBatch } from '../events/PackedBatch'
 
 export interface EngineConnection {
   api: RecorderWorkerApi | Remote<RecorderWorkerApi>
   kind: 'worker' | 'main-thread'
+  /** A worker's ingest on its own port (see `IngestRequest`); without it, `api.ingest`. */
+  ingest?: (batch: PackedBatch, resend: boolean) => Promise<IngestResult>
   /** Why the worker could not be used, when it could not. */
   fallbackReason?: TapedeckError
   terminate(): void
@@ -35,9 +39,18 @@ export async function connectEngine(options: ConnectOptions): Promise<EngineConn
         : options.workerUrl
           ? new Worker(options.workerUrl, { type: 'module', name: 'tapedeck' })
           : defaultWorker()
-      await whenReady(worker, options.readyTimeoutMs)
+      const port = await whenReady(worker, options.readyTimeoutMs)
       const started = worker
-      return { api: wrap<RecorderWorkerApi>(started), kind: 'worker', terminate: () => started.terminate() }
+      return {
+        api: wrap<RecorderWorkerApi>(started),
+        kind: 'worker',
+        // A worker of an earlier version sends no port: its batches go through comlink.
+        ...(port && { ingest: ingestOver(port) }),
+        terminate: () => {
+          port?.close()
+          started.terminate()
+        },
+      }
     } catch (cause) {
       worker?.terminate()
       return mainThread(
@@ -68,17 +81,18 @@ async function mainThread(fallbackReason?: TapedeckError): Promise<EngineConnect
   }
 }
 
-function whenReady(worker: Worker, timeoutMs: number): Promise<void> {
+/** Resolves with the ingest port the ready message carries, if any. */
+function whenReady(worker: Worker, timeoutMs: number): Promise<MessagePort | undefined> {
   return new Promise((resolve, reject) => {
-    const done = (error?: Error) => {
+    const done = (error?: Error, port?: MessagePort) => {
       clearTimeout(timer)
       worker.removeEventListener('message', onMessage)
       worker.removeEventListener('error', onError)
       if (error) reject(error)
-      else resolve()
+      else resolve(port)
     }
     const onMessage = (event: MessageEvent) => {
-      if (event.data === READY_MESSAGE) done()
+      if (event.data === READY_MESSAGE) done(undefined, event.ports[0])
     }
     const onError = (event: Event) => {
       event.preventDefault()

@@ -130,3 +130,16 @@ export type BlobInput = Omit<StoredBlob, 'state' | 'attempts' | 'createdAt' | 's
 
 /** The first message a worker posts: it has loaded and listens. */
 export const READY_MESSAGE = 'tapedeck:ready'
+
+/**
+ * The hot path's own channel: the worker's ready message carries a MessagePort (its `ports[0]`)
+ * on which batches go to the engine without comlink — one plain message per batch and one per
+ * answer, matched by a number. Every other call goes through comlink.
+ */
+export interface IngestRequest {
+  id: number
+  batch: PackedBatch
+  resend: boolean
+}
+
+export type IngestAnswer = { id: number; result: IngestResult } | { id: number; error: ErrorInfo }
