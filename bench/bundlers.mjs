@@ -94,16 +94,19 @@ for (const [name, bundle] of Object.entries(BUNDLERS)) {
 }
 
 /**
- * Among the files loaded later: the worker, its optional parts (the files it names: it loads them
- * from their URLs) and the rest (the page's lazy chunks: main-thread fallback, audio, erasure).
- * The worker is the file that says it is ready (serveEngine) and names the most of the other
- * files, then the largest: a bundler may also emit an unused copy of the package's worker file,
- * which names parts that are not there under those names.
+ * Among the files loaded later: the worker, its optional parts and the rest (the page's lazy
+ * chunks: main-thread fallback, audio, erasure). A part is a file that exports what the engine
+ * takes from it (fflate's gzipSync, createOtlpTransport, sealEncoded: bundlers keep export names)
+ * and that the worker names (it loads the part from its URL). The worker is the file that says it
+ * is ready (serveEngine) and names the most parts: the page's engine starter says the same, and a
+ * bundler may also emit an unused copy of the package's worker file, which names its parts under
+ * names they no longer have.
  */
 function workerFigures(later, outDir) {
+  const exportsPart = (file) => /\b(gzipSync|createOtlpTransport|sealEncoded)\b/.test(readFileSync(file, 'utf8'))
   const named = (worker) => {
     const code = readFileSync(worker, 'utf8')
-    return later.filter((file) => file !== worker && code.includes(basename(file)))
+    return later.filter((file) => file !== worker && code.includes(basename(file)) && exportsPart(file))
   }
   const worker = later
     .filter((file) => readFileSync(file, 'utf8').includes('tapedeck:ready'))
