@@ -130,7 +130,7 @@ export class EngineLink {
         void this.start()
           .then((connection) => {
             if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
-            // A worker's batches go on their own port (no comlink on the hot path).
+            // A worker takes its batches without comlink (see IngestRequest).
             return connection.ingest ? connection.ingest(batch, resend) : connection.api.ingest(batch, resend)
           })
           .then(

@@ -13,7 +13,7 @@ function batchOf(count: number) {
   return builder.take('s1', 't1', `t1.${count}`)
 }
 
-describe('batches go to the engine on a port of their own', () => {
+describe('batches go to the engine without comlink', () => {
   test('answers come back to the call that sent the batch, errors with their code', async () => {
     const channel = new MessageChannel()
     serveIngest(
@@ -26,6 +26,9 @@ describe('batches go to the engine on a port of their own', () => {
       channel.port1,
     )
     const ingest = ingestOver(channel.port2)
+    // Heard through addEventListener: a port delivers once started.
+    channel.port1.start()
+    channel.port2.start()
     const [a, b, failed] = await Promise.all([ingest(batchOf(3), false), ingest(batchOf(5), true), ingest(batchOf(0), false).catch((error: unknown) => error)])
     expect([a.stored, a.dropped, b.stored, b.dropped]).toEqual([3, 0, 5, 1])
     expect(isTapedeckError(failed) && [failed.code, failed.message]).toEqual(['quota_exceeded', 'full'])
@@ -33,7 +36,7 @@ describe('batches go to the engine on a port of their own', () => {
     channel.port2.close()
   })
 
-  test("a recorder's worker takes its batches on the port, not through comlink", async () => {
+  test("a recorder's worker takes its batches as plain messages, not through comlink", async () => {
     const calls: string[] = []
     const recorder = recorderFor(uniqueDb(), {
       createWorker: () => {

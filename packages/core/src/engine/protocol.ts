@@ -132,14 +132,17 @@ export type BlobInput = Omit<StoredBlob, 'state' | 'attempts' | 'createdAt' | 's
 export const READY_MESSAGE = 'tapedeck:ready'
 
 /**
- * The hot path's own channel: the worker's ready message carries a MessagePort (its `ports[0]`)
- * on which batches go to the engine without comlink — one plain message per batch and one per
- * answer, matched by a number. Every other call goes through comlink.
+ * The hot path without comlink: a batch goes to a worker as one plain message on the worker's
+ * own channel and its answer comes back as one, matched by a number (no proxy, no id string, no
+ * wrapping per call). comlink, on the same channel, carries every other call and never sees these.
  */
 export interface IngestRequest {
-  id: number
+  ingest: number
   batch: PackedBatch
   resend: boolean
 }
 
-export type IngestAnswer = { id: number; result: IngestResult } | { id: number; error: ErrorInfo }
+export type IngestAnswer = { ingested: number; result: IngestResult } | { ingested: number; error: ErrorInfo }
+
+/** What a worker that takes batches this way says instead of {@link READY_MESSAGE}. */
+export const READY_INGEST_MESSAGE = 'tapedeck:ready:ingest'
