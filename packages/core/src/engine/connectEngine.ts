@@ -1,7 +1,7 @@
 import { wrap, type Remote } from 'comlink'
 import { TapedeckError } from '../errors'
 import { defaultWorker } from './defaultWorker'
-import { ingestOver } from './ingestPort'
+import { ingestOver } from './ingestChannel'
 import { READY_INGEST_MESSAGE, READY_MESSAGE, type IngestResult, type RecorderWorkerApi } from './protocol'
 import type { PackedBatch } from '../events/PackedBatch'
 

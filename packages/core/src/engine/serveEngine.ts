@@ -1,5 +1,5 @@
 import { expose } from 'comlink'
-import { serveIngest, withoutIngest, type MessageEnd } from './ingestPort'
+import { serveIngest, withoutIngest, type MessageEnd } from './ingestChannel'
 import { RecorderEngine } from './RecorderEngine'
 import { READY_INGEST_MESSAGE } from './protocol'
 

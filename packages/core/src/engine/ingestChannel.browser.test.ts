@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest'
 import { isTapedeckError, TapedeckError } from '../errors'
 import { BatchBuilder } from '../events/PackedBatch'
 import { closeAll, recorderFor, uniqueDb } from '../../test/browser'
-import { ingestOver, serveIngest } from './ingestPort'
+import { ingestOver, serveIngest } from './ingestChannel'
 import type { IngestResult } from './protocol'
 
 afterEach(closeAll)
