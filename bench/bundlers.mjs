@@ -3,13 +3,14 @@
 // tarballs (not the workspace): a fresh app in a temporary folder outside the repository
 // installs `npm pack` of @tapedeck/core, and is built twice — with and without the recorder.
 // Printed per bundler: what Tapedeck adds to the app's main chunk (gzip -9), the worker file the
-// page starts (gzip -9), and the worker's lazy chunks. Usage: node bench/bundlers.mjs (after
-// `npm run build`).
+// page starts (gzip -9), the worker's optional parts (fflate, OTLP, sealing: files the worker names,
+// copied by the bundler) and the page's lazy chunks. Usage: node bench/bundlers.mjs [--no-next]
+// (after `npm run build`).
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
+import { basename, join, relative } from 'node:path'
 import { gzipSync } from 'node:zlib'
 
 const ROOT = new URL('..', import.meta.url).pathname
@@ -89,20 +90,39 @@ for (const [name, bundle] of Object.entries(BUNDLERS)) {
   const outDir = join(APP, `dist-${name.replace(/\W+/g, '-')}`)
   const main = await bundle(outDir)
   const files = filesUnder(outDir)
-  // The worker: the file that carries the engine's entry (serveEngine says it is ready).
-  // The worker: the largest file, other than the main chunk, that says the worker is ready.
-  const worker = files.filter((file) => file !== main && readFileSync(file, 'utf8').includes('tapedeck:ready')).sort((a, b) => gzip(b) - gzip(a))[0]
-  // Everything else is loaded only when needed: the page's (main-thread fallback, audio, erasure)
-  // and the worker's (fflate, OTLP, sealing) lazy chunks.
-  const lazy = files.filter((file) => file !== main && file !== worker)
-  rows.push({
-    bundler: name,
-    main: gzip(main) - baseline,
-    worker: worker ? gzip(worker) : undefined,
-    workerFile: worker && relative(outDir, worker),
-    lazy: lazy.reduce((sum, file) => sum + gzip(file), 0),
+  rows.push({ bundler: name, main: gzip(main) - baseline, ...workerFigures(files.filter((file) => file !== main), outDir) })
+}
+
+/**
+ * Among the files loaded later: the worker, its optional parts and the rest (the page's lazy
+ * chunks: main-thread fallback, audio, erasure). A part is a file that exports what the engine
+ * takes from it (fflate's gzipSync, createOtlpTransport, sealEncoded: bundlers keep export names)
+ * and that the worker names (it loads the part from its URL). The worker is the file that says it
+ * is ready (serveEngine) and names the most parts: the page's engine starter says the same, and a
+ * bundler may also emit an unused copy of the package's worker file, which names its parts under
+ * names they no longer have.
+ */
+function workerFigures(later, outDir) {
+  const exportsPart = (file) => /\b(gzipSync|createOtlpTransport|sealEncoded)\b/.test(readFileSync(file, 'utf8'))
+  const named = (worker) => {
+    const code = readFileSync(worker, 'utf8')
+    return later.filter((file) => file !== worker && code.includes(basename(file)) && exportsPart(file))
+  }
+  const worker = later
+    .filter((file) => readFileSync(file, 'utf8').includes('tapedeck:ready'))
+    .map((file) => ({ file, parts: named(file) }))
+    .sort((a, b) => b.parts.length - a.parts.length || gzip(b.file) - gzip(a.file))[0]
+  const parts = worker?.parts ?? []
+  const lazy = later.filter((file) => file !== worker?.file && !parts.includes(file))
+  const sum = (list) => list.reduce((total, file) => total + gzip(file), 0)
+  return {
+    worker: worker ? gzip(worker.file) : undefined,
+    workerFile: worker && relative(outDir, worker.file),
+    parts: sum(parts),
+    partCount: parts.length,
+    lazy: sum(lazy),
     lazyCount: lazy.length,
-  })
+  }
 }
 
 /**
@@ -126,18 +146,15 @@ async function nextjs() {
     const html = readFileSync(join(dir, '.next/server/app/index.html'), 'utf8')
     const initial = new Set([...html.matchAll(/<script src="\/_next\/(static\/[^"]+\.js)"/g)].map((match) => join(dir, '.next', match[1])))
     const files = filesUnder(join(dir, '.next/static'))
-    const worker = files.find((file) => /tapedeck-worker/.test(file))
     const sum = (list) => list.reduce((total, file) => total + gzip(file), 0)
-    const others = files.filter((file) => !initial.has(file) && file !== worker)
-    return { main: sum([...initial]), worker, workerFile: worker && relative(join(dir, '.next'), worker), lazy: sum(others), lazyCount: others.length }
+    return { main: sum([...initial]), ...workerFigures(files.filter((file) => !initial.has(file)), join(dir, '.next')) }
   }
   const baseline = build(WITHOUT)
   const recorded = build(WITH)
   return {
     bundler: `Next.js ${JSON.parse(readFileSync(join(dir, 'node_modules/next/package.json'), 'utf8')).version} (Turbopack)`,
+    ...recorded,
     main: recorded.main - baseline.main,
-    worker: recorded.worker ? gzip(recorded.worker) : undefined,
-    workerFile: recorded.workerFile,
     lazy: recorded.lazy - baseline.lazy,
     lazyCount: recorded.lazyCount - baseline.lazyCount,
   }
@@ -145,10 +162,17 @@ async function nextjs() {
 if (!process.argv.includes('--no-next')) rows.push(await nextjs())
 
 console.log(`@tapedeck/core ${JSON.parse(readFileSync(join(ROOT, 'packages/core/package.json'), 'utf8')).version} from ${packed}, each bundler's default configuration, gzip -9:\n`)
-console.log('| bundler (default config) | added to the main chunk | worker | lazy chunks (page and worker), loaded when needed |')
-console.log('| --- | --- | --- | --- |')
+console.log('| bundler (default config) | added to the main chunk | worker | its optional parts (fflate, OTLP, sealing), loaded when needed | the page\'s lazy chunks, loaded when needed |')
+console.log('| --- | --- | --- | --- | --- |')
+const files = (count, bytes) => (count ? `${count} files, ${kb(bytes)} in all` : '—')
 for (const row of rows) {
   const worker = row.worker === undefined ? 'not emitted (the page falls back to the main thread: copy the worker, see README)' : `${kb(row.worker)} (${row.workerFile})`
-  console.log(`| ${row.bundler} | ${kb(row.main)} | ${worker} | ${row.lazyCount ? `${row.lazyCount} files, ${kb(row.lazy)} in all` : '—'} |`)
+  console.log(`| ${row.bundler} | ${kb(row.main)} | ${worker} | ${files(row.partCount, row.parts)} | ${files(row.lazyCount, row.lazy)} |`)
+}
+// Each bundler that builds the worker must copy its three parts: a worker whose parts are missing fails on first use of them.
+const partless = rows.filter((row) => row.worker !== undefined && row.partCount !== 3)
+if (partless.length) {
+  console.error(`\nThe worker's three parts were not all copied by: ${partless.map((row) => `${row.bundler} (${row.partCount})`).join(', ')}`)
+  process.exitCode = 1
 }
 rmSync(APP, { recursive: true, force: true })

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { defineConfig, type Plugin } from 'vite'
 import { sourceResolve } from '../scripts/conditions.mjs'
 
-const workerFile = fileURLToPath(new URL('../packages/core/dist/tapedeck-worker.js', import.meta.url))
+const coreDist = fileURLToPath(new URL('../packages/core/dist/', import.meta.url))
 const widgetDist = fileURLToPath(new URL('../packages/widget/dist/', import.meta.url))
 const widgetPages = fileURLToPath(new URL('./pages/widget/', import.meta.url))
 
@@ -14,9 +14,10 @@ function testHeaders(): Plugin {
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
         const url = new URL(req.url ?? '/', 'http://localhost')
-        if (url.pathname === '/tapedeck-worker.js') {
+        // The self-hosted worker and its optional parts (tapedeck-worker-<part>.js), as built.
+        if (/^\/tapedeck-worker(-\w+)?\.js$/.test(url.pathname)) {
           res.setHeader('Content-Type', 'text/javascript')
-          res.end(readFileSync(workerFile))
+          res.end(readFileSync(coreDist + url.pathname.slice(1)))
           return
         }
         // The script-tag pages and the files they load (tapedeck.js, .mjs and the siblings), as a static host serves them: no Vite

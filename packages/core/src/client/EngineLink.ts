@@ -127,8 +127,12 @@ export class EngineLink {
           this.#unanswered.delete(batch.batchId)
           settle()
         }
-        void this.api()
-          .then((api) => api.ingest(batch, resend))
+        void this.start()
+          .then((connection) => {
+            if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
+            // A worker takes its batches without comlink (see IngestRequest).
+            return connection.ingest ? connection.ingest(batch, resend) : connection.api.ingest(batch, resend)
+          })
           .then(
             (result) => answered(() => resolve(result)),
             (error: unknown) => answered(() => reject(error)),

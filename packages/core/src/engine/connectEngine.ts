@@ -1,11 +1,15 @@
 import { wrap, type Remote } from 'comlink'
 import { TapedeckError } from '../errors'
 import { defaultWorker } from './defaultWorker'
-import { READY_MESSAGE, type RecorderWorkerApi } from './protocol'
+import { ingestOver } from './ingestChannel'
+import { READY_INGEST_MESSAGE, READY_MESSAGE, type IngestResult, type RecorderWorkerApi } from './protocol'
+import type { PackedBatch } from '../events/PackedBatch'
 
 export interface EngineConnection {
   api: RecorderWorkerApi | Remote<RecorderWorkerApi>
   kind: 'worker' | 'main-thread'
+  /** A worker's ingest without comlink (see `IngestRequest`); without it, `api.ingest`. */
+  ingest?: (batch: PackedBatch, resend: boolean) => Promise<IngestResult>
   /** Why the worker could not be used, when it could not. */
   fallbackReason?: TapedeckError
   terminate(): void
@@ -35,9 +39,15 @@ export async function connectEngine(options: ConnectOptions): Promise<EngineConn
         : options.workerUrl
           ? new Worker(options.workerUrl, { type: 'module', name: 'tapedeck' })
           : defaultWorker()
-      await whenReady(worker, options.readyTimeoutMs)
+      const direct = await whenReady(worker, options.readyTimeoutMs)
       const started = worker
-      return { api: wrap<RecorderWorkerApi>(started), kind: 'worker', terminate: () => started.terminate() }
+      return {
+        api: wrap<RecorderWorkerApi>(started),
+        kind: 'worker',
+        // A worker of an earlier version says only READY_MESSAGE: its batches go through comlink.
+        ...(direct && { ingest: ingestOver(started) }),
+        terminate: () => started.terminate(),
+      }
     } catch (cause) {
       worker?.terminate()
       return mainThread(
@@ -68,17 +78,18 @@ async function mainThread(fallbackReason?: TapedeckError): Promise<EngineConnect
   }
 }
 
-function whenReady(worker: Worker, timeoutMs: number): Promise<void> {
+/** Resolves when the worker says it is ready: with whether it takes batches without comlink. */
+function whenReady(worker: Worker, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve, reject) => {
-    const done = (error?: Error) => {
+    const done = (error?: Error, direct = false) => {
       clearTimeout(timer)
       worker.removeEventListener('message', onMessage)
       worker.removeEventListener('error', onError)
       if (error) reject(error)
-      else resolve()
+      else resolve(direct)
     }
     const onMessage = (event: MessageEvent) => {
-      if (event.data === READY_MESSAGE) done()
+      if (event.data === READY_MESSAGE || event.data === READY_INGEST_MESSAGE) done(undefined, event.data === READY_INGEST_MESSAGE)
     }
     const onError = (event: Event) => {
       event.preventDefault()

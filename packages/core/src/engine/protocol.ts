@@ -130,3 +130,19 @@ export type BlobInput = Omit<StoredBlob, 'state' | 'attempts' | 'createdAt' | 's
 
 /** The first message a worker posts: it has loaded and listens. */
 export const READY_MESSAGE = 'tapedeck:ready'
+
+/**
+ * The hot path without comlink: a batch goes to a worker as one plain message on the worker's
+ * own channel and its answer comes back as one, matched by a number (no proxy, no id string, no
+ * wrapping per call). comlink, on the same channel, carries every other call and never sees these.
+ */
+export interface IngestRequest {
+  ingest: number
+  batch: PackedBatch
+  resend: boolean
+}
+
+export type IngestAnswer = { ingested: number; result: IngestResult } | { ingested: number; error: ErrorInfo }
+
+/** What a worker that takes batches this way says instead of {@link READY_MESSAGE}. */
+export const READY_INGEST_MESSAGE = 'tapedeck:ready:ingest'
