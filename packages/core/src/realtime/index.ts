@@ -4,3 +4,5 @@ export { recordRealtime, type RealtimeConnection, type RealtimeRecorder, type Re
 export { recordRealtimeEvents, type RealtimeEventsRecording } from './recordRealtimeEvents'
 export { createRealtimeFolder, type RealtimeFolder, type RealtimeFolderOptions } from './RealtimeFolder'
 export { priceRealtimeUsage, readRealtimeUsage, type RealtimeCost, type RealtimeUsage } from './realtimeUsage'
+export { recordPeerConnection, MIN_STATS_INTERVAL_MS, type PeerConnectionRecording, type RecordPeerConnectionOptions } from './recordPeerConnection'
+export { readRtcQuality, type RtcCounters, type RtcQuality } from './readRtcQuality'
