@@ -40,6 +40,15 @@ export function recordRealtime(recorder: RealtimeRecorder, connection: RealtimeC
   const undo: Array<() => void> = []
   const recording = new Set<'input' | 'output'>()
 
+  // The tab closing in the middle of an answer: what was said so far is recorded (the answer
+  // aborted, `page-left`) before the recorder hands its last events over — a capture listener
+  // runs before the recorder's own `pagehide` listener.
+  if (typeof window !== 'undefined') {
+    const onLeave = () => folder.close('page-left')
+    window.addEventListener('pagehide', onLeave, { capture: true })
+    undo.push(() => window.removeEventListener('pagehide', onLeave, { capture: true }))
+  }
+
   if (isPeerConnection(connection)) observePeer(connection)
   else undo.push(observeMessages(connection as unknown as MessageTransport, folder, 'socket-closed'))
 

@@ -7,7 +7,7 @@ import type { Recorder } from '../client/types'
 export function sessionClock(recorder: Pick<Recorder, 'getSnapshot'>): () => number {
   const t0 = performance.timeOrigin + performance.now()
   return () => {
-    let startedAt: number | undefined
+    let startedAt: number | null | undefined
     try {
       startedAt = recorder.getSnapshot().session?.startedAt
     } catch {
