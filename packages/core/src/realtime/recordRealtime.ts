@@ -41,12 +41,12 @@ export function recordRealtime(recorder: RealtimeRecorder, connection: RealtimeC
   const recording = new Set<'input' | 'output'>()
 
   // The tab closing in the middle of an answer: what was said so far is recorded (the answer
-  // aborted, `page-left`) before the recorder hands its last events over — a capture listener
-  // runs before the recorder's own `pagehide` listener.
+  // aborted, `page-left`) while the page leaves; the recorder keeps what is recorded then
+  // (e2e/realtime.spec.ts closes a tab mid-answer and finds it on the server).
   if (typeof window !== 'undefined') {
     const onLeave = () => folder.close('page-left')
-    window.addEventListener('pagehide', onLeave, { capture: true })
-    undo.push(() => window.removeEventListener('pagehide', onLeave, { capture: true }))
+    window.addEventListener('pagehide', onLeave)
+    undo.push(() => window.removeEventListener('pagehide', onLeave))
   }
 
   if (isPeerConnection(connection)) observePeer(connection)

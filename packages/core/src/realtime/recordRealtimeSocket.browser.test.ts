@@ -156,4 +156,24 @@ describe('recordRealtime over a WebSocket', () => {
     expect(ofType(events, 'provider.call.completed').map((call) => call.finishReason)).toEqual(['tool_calls', 'stop', 'aborted'])
     expect(recording.stats.errors).toBe(0)
   })
+
+  test('the tab closing mid-answer (pagehide): the answer is recorded at once as aborted, with what was said', async () => {
+    // A recorder of our own: the test page's pagehide must not reach a real one. (e2e/realtime.spec.ts closes a real tab.)
+    const recorded: Array<{ type: string; data: Record<string, unknown> }> = []
+    const recorder = {
+      record: (type: string, data: unknown) => (recorded.push({ type, data: data as Record<string, unknown> }), true),
+      getSnapshot: () => ({ state: 'recording', session: { startedAt: performance.timeOrigin } }),
+      audio: {},
+    }
+    const sockets = await connect()
+    const recording = recordRealtime(recorder as never, sockets.app)
+    closing.push(() => recording.stop())
+    const cut = SOCKET_CONVERSATION.findIndex((step) => 'server' in step && step.server.type === 'input_audio_buffer.speech_started' && step.server.item_id === 'item_u3')
+    await play(SOCKET_CONVERSATION.slice(0, cut), sockets)
+    const before = recorded.length
+    window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }))
+    expect(recorded.slice(before).map((event) => event.type)).toEqual(['transcript.segment', 'provider.call.completed'])
+    expect(recorded.at(-1)!.data).toMatchObject({ callId: 'resp_3', finishReason: 'aborted', abortReason: 'page-left', response: { text: 'Once upon a time, ' } })
+    expect(recorded.at(-2)!.data).toMatchObject({ speaker: 'assistant', text: 'Once upon a time, ', final: false, interrupted: true })
+  })
 })
