@@ -45,29 +45,42 @@ const nextTask = () => new Promise<void>((resolve) => {
 
 let db = 0
 
+interface Prepared {
+  events: MessageEvent[]
+  transport: Transport
+  parsed: { count: number }
+  recorder?: Recorder
+  sessionId: string
+  dbName: string
+  stop(): Promise<void>
+}
+let prepared: Prepared | undefined
+
 /**
- * `count` server events delivered to the app's `message` listener (which parses them, as every
- * app does), `perTask` per task, with and without recordRealtime on the transport. Each slice is
- * timed from its start until the next task starts, so the microtasks it queued count.
+ * `count` server events for the app's `message` listener (which parses them, as every app
+ * does), with or without recordRealtime on the transport and a recorder started.
  */
-async function eventCost(count: number, perTask: number, recorded: boolean): Promise<{ msPerEvent: number; recordedEvents: number }> {
+async function prepare(count: number, recorded: boolean): Promise<void> {
   const events = serverEvents(count).map((data) => new MessageEvent('message', { data }))
   const transport = new Transport()
-  let parsed = 0
+  const parsed = { count: 0 }
   transport.addEventListener('message', (event) => {
-    if (JSON.parse((event as MessageEvent).data as string).type) parsed++
+    if (JSON.parse((event as MessageEvent).data as string).type) parsed.count++
   })
-  let recorder: Recorder | undefined
-  let stop = async () => {}
-  let sessionId = ''
-  let dbName = ''
+  prepared = { events, transport, parsed, sessionId: '', dbName: '', stop: async () => {} }
   if (recorded) {
-    dbName = `bench-realtime-${++db}-${Date.now()}`
-    recorder = createRecorder({ dbName, consent: { mode: 'none' } })
-    sessionId = (await recorder.start()).id
-    const recording = recordRealtime(recorder, transport as unknown as WebSocket)
-    stop = () => recording.stop()
+    prepared.dbName = `bench-realtime-${++db}-${Date.now()}`
+    prepared.recorder = createRecorder({ dbName: prepared.dbName, consent: { mode: 'none' } })
+    prepared.sessionId = (await prepared.recorder.start()).id
+    await prepared.recorder.flush()
+    const recording = recordRealtime(prepared.recorder, transport as unknown as WebSocket)
+    prepared.stop = () => recording.stop()
   }
+}
+
+/** Delivers the prepared events, `perTask` per task; each slice is timed from its start until the next task starts, so the microtasks it queued count. */
+async function burst(perTask: number): Promise<{ msPerEvent: number }> {
+  const { events, transport, parsed } = prepared!
   let total = 0
   for (let i = 0; i < events.length; i += perTask) {
     const start = performance.now()
@@ -75,16 +88,21 @@ async function eventCost(count: number, perTask: number, recorded: boolean): Pro
     await nextTask()
     total += performance.now() - start
   }
-  let recordedEvents = 0
-  if (recorder) {
-    await stop()
-    await recorder.flush()
-    recordedEvents = (await recorder.sessions.events(sessionId)).length
-    await recorder.close()
-    indexedDB.deleteDatabase(dbName)
-  }
-  if (parsed !== count) throw new Error(`the app parsed ${parsed} of ${count}`)
-  return { msPerEvent: total / count, recordedEvents }
+  if (parsed.count !== events.length) throw new Error(`the app parsed ${parsed.count} of ${events.length}`)
+  return { msPerEvent: total / events.length }
+}
+
+/** Stops recording, waits until durable; how many events the recorder stored. */
+async function finish(): Promise<{ recordedEvents: number }> {
+  const { recorder, sessionId, dbName, stop } = prepared!
+  prepared = undefined
+  if (!recorder) return { recordedEvents: 0 }
+  await stop()
+  await recorder.flush()
+  const recordedEvents = (await recorder.sessions.events(sessionId)).length
+  await recorder.close()
+  indexedDB.deleteDatabase(dbName)
+  return { recordedEvents }
 }
 
 /** One two-way voice session with the mock peer (the scripted conversation, both voices), recorded or not. Resolves when it is over. */
@@ -132,6 +150,6 @@ async function session(recorded: boolean): Promise<{ ms: number; events: number 
   return { ms: performance.now() - start, events }
 }
 
-const bench = { eventCost, session }
+const bench = { prepare, burst, finish, session }
 Object.assign(window, { realtimeBench: bench })
 document.getElementById('start')!.addEventListener('click', () => (document.body.dataset.ready = 'true'))
