@@ -38,7 +38,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'browser',
-          globalSetup: ['packages/core/test/syncSetup.ts', 'packages/core/test/llmSetup.ts'],
+          globalSetup: ['packages/core/test/syncSetup.ts', 'packages/core/test/llmSetup.ts', 'packages/core/test/realtimeSocketSetup.ts'],
           include: ['packages/*/src/**/*.browser.test.ts', 'packages/*/src/**/*.browser.test.tsx'],
           exclude: TIMED_BROWSER,
           testTimeout: 30_000,

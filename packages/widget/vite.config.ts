@@ -70,10 +70,11 @@ function scriptTagBuild(): Plugin {
 const SIBLINGS: Array<[RegExp, string]> = [
   [/^@tapedeck\/core\/instrument$/, 'llm'],
   [/\/audio\/createAudioCapture(\.ts)?$/, 'audio'],
+  [/^@tapedeck\/core\/realtime$/, 'realtime'],
 ]
 const LOAD_SIBLING = fileURLToPath(new URL('./src/script/loadSibling.ts', import.meta.url))
 
-/** A sibling file: an IIFE that sets its global (`TapedeckLlm`, `TapedeckAudio`) for tapedeck.js to take. */
+/** A sibling file: an IIFE that sets its global (`TapedeckLlm`, `TapedeckAudio`, `TapedeckRealtime`) for tapedeck.js to take. */
 function siblingBuild(name: string, global: string) {
   return {
     ...sourceResolve,
@@ -136,6 +137,8 @@ export default defineConfig(({ mode }) =>
     ? siblingBuild('llm', 'TapedeckLlm')
     : mode === 'audio'
     ? siblingBuild('audio', 'TapedeckAudio')
+    : mode === 'realtime'
+    ? siblingBuild('realtime', 'TapedeckRealtime')
     : mode === 'script'
     ? {
         ...sourceResolve,

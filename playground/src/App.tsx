@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { RecorderProvider, RecorderWidget, useRecorder, useRecorderStatus, type Recorder } from '@tapedeck/react'
 import { ChatPage } from './chat/ChatPage'
+import { RealtimePage } from './realtime/RealtimePage'
 import { ReplayPage } from './replay/ReplayPage'
 import { SessionsPage } from './sessions/SessionsPage'
 import { StatusBar } from './StatusBar'
@@ -51,7 +52,10 @@ function Shell() {
           <a href={href.chat} aria-current={route.page === 'chat' ? 'page' : undefined}>
             Chat
           </a>
-          <a href={href.sessions} aria-current={route.page !== 'chat' ? 'page' : undefined}>
+          <a href={href.realtime} aria-current={route.page === 'realtime' ? 'page' : undefined}>
+            Realtime voice
+          </a>
+          <a href={href.sessions} aria-current={route.page === 'sessions' || route.page === 'replay' ? 'page' : undefined}>
             Sessions
           </a>
         </nav>
@@ -63,6 +67,7 @@ function Shell() {
         <div hidden={route.page !== 'chat'}>
           <ChatPage key={conversationId} conversationId={conversationId} onNewConversation={() => setConversationId(newConversationId())} />
         </div>
+        {route.page === 'realtime' && <RealtimePage />}
         {route.page === 'sessions' && <SessionsPage endpoint={ENDPOINT} />}
         {route.page === 'replay' && <ReplayPage source={route.source} id={route.id} endpoint={ENDPOINT} />}
       </main>

@@ -2,6 +2,7 @@ import { useSyncExternalStore } from 'react'
 
 export type Route =
   | { page: 'chat' }
+  | { page: 'realtime' }
   | { page: 'sessions' }
   | { page: 'replay'; source: 'local' | 'server'; id: string }
 
@@ -10,7 +11,7 @@ const subscribe = (listener: () => void) => {
   return () => window.removeEventListener('hashchange', listener)
 }
 
-/** The page, from the URL's fragment: `#/`, `#/sessions`, `#/replay/local/<id>`, `#/replay/server/<id>`. */
+/** The page, from the URL's fragment: `#/`, `#/realtime`, `#/sessions`, `#/replay/local/<id>`, `#/replay/server/<id>`. */
 export function useHashRoute(): Route {
   const hash = useSyncExternalStore(subscribe, () => location.hash)
   return parse(hash)
@@ -19,12 +20,14 @@ export function useHashRoute(): Route {
 export function parse(hash: string): Route {
   const [, page, source, id] = hash.replace(/^#/, '').split('/')
   if (page === 'sessions') return { page: 'sessions' }
+  if (page === 'realtime') return { page: 'realtime' }
   if (page === 'replay' && (source === 'local' || source === 'server') && id) return { page: 'replay', source, id: decodeURIComponent(id) }
   return { page: 'chat' }
 }
 
 export const href = {
   chat: '#/',
+  realtime: '#/realtime',
   sessions: '#/sessions',
   replay: (source: 'local' | 'server', id: string) => `#/replay/${source}/${encodeURIComponent(id)}`,
 }

@@ -52,6 +52,7 @@ export {
 } from './stats/computeStats'
 export { computePassRates, type PassRateGroup, type PassRateGrouping, type PassRates } from './stats/computePassRates'
 export type { PassRate } from './stats/passRate'
+export type { SpeakerStats, SpeechStats } from './stats/computeSpeechStats'
 
 // — evaluations —
 export { evaluate, type EvaluateOptions, type Evaluation, type RecordingEvaluation } from './eval/evaluate'

@@ -17,7 +17,7 @@ function read(name: string): string {
 }
 
 describe('the script-tag bundle', () => {
-  test('is one file with its worker: it imports nothing; only LLM capture and audio come from files beside it', () => {
+  test('is one file with its worker: it imports nothing; only LLM capture, audio and realtime voice come from files beside it', () => {
     for (const name of ['tapedeck.js', 'tapedeck.mjs']) {
       const code = read(name)
       expect(code, name).not.toMatch(/\bimport\s*\(|\bimportScripts\s*\(/)
@@ -42,8 +42,12 @@ describe('the script-tag bundle', () => {
     const audio = read('tapedeck-audio.js')
     expect(audio).toMatch(/^var TapedeckAudio\s*=/)
     expect(audio).toContain('createAudioCapture')
+    const realtime = read('tapedeck-realtime.js')
+    expect(realtime).toMatch(/^var TapedeckRealtime\s*=/)
+    expect(realtime).toContain('oai-events')
+    expect(realtime).toContain('recordPeerConnection')
     // The base file does not carry them: MediaRecorder is the audio code's, the price table the LLM code's.
-    expect(read('tapedeck.js')).not.toMatch(/MediaRecorder|gpt-4o/)
+    expect(read('tapedeck.js')).not.toMatch(/MediaRecorder|gpt-4o|oai-events/)
   })
 
   // zlib at level 9, as the bench measures; `gzip -9 -c dist/tapedeck.js | wc -c` gives about 0.5% less.

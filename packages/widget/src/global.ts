@@ -9,12 +9,17 @@
  */
 import type { defineRecorderElement } from './element/defineRecorderElement'
 import type { destroy, init } from './script/init'
+import type { recordPeerConnection, recordRealtime } from './script/recordRealtime'
 
 /** What the script-tag file puts on `window` (src/script/main.ts). */
 export interface TapedeckGlobal {
   init: typeof init
   destroy: typeof destroy
   defineRecorderElement: typeof defineRecorderElement
+  /** Records an OpenAI Realtime session (WebRTC or WebSocket); loads tapedeck-realtime.js on first use (docs/realtime.md). */
+  recordRealtime: typeof recordRealtime
+  /** Records any WebRTC call; loads tapedeck-realtime.js on first use (docs/realtime.md). */
+  recordPeerConnection: typeof recordPeerConnection
   /** The package version. */
   VERSION: string
 }

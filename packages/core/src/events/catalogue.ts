@@ -262,6 +262,24 @@ export interface TurnInterruptedData {
   [key: string]: unknown
 }
 
+/** A media track of a WebRTC call appeared or went away (`recordPeerConnection`). */
+export interface RtcTrackData {
+  change: 'added' | 'removed'
+  /** `local`: the page sends it (the microphone); `remote`: the other side's. */
+  side: 'local' | 'remote'
+  trackId: string
+  kind: string
+  label?: string
+  [key: string]: unknown
+}
+
+/** A WebRTC connection changed state (`recordPeerConnection`). */
+export interface RtcStateData {
+  connectionState: string
+  iceConnectionState?: string
+  [key: string]: unknown
+}
+
 export interface RecorderDroppedData {
   count: number
   reason: string
@@ -298,6 +316,8 @@ export interface EventDataMap {
   'error.raised': ErrorRaisedData
   'metric.sampled': MetricSampledData
   'turn.interrupted': TurnInterruptedData
+  'rtc.track': RtcTrackData
+  'rtc.state': RtcStateData
   'recorder.dropped': RecorderDroppedData
   'consent.changed': ConsentChangedData
   'session.kept': SessionKeptData
@@ -374,6 +394,8 @@ export const CATALOGUE_TYPES: ReadonlySet<string> = new Set<CatalogueEventType>(
   'error.raised',
   'metric.sampled',
   'turn.interrupted',
+  'rtc.track',
+  'rtc.state',
   'recorder.dropped',
   'consent.changed',
   'session.kept',

@@ -1,13 +1,15 @@
 /**
- * Records an OpenAI Realtime session held over WebRTC: the `oai-events` data channel (observed,
- * never altered), both audio tracks through `recorder.audio`, folded by RealtimeFolder into
- * transcripts, calls, tool calls, snapshots, barge-ins and errors. Uses only the recorder's public
- * API (`record`, `getSnapshot`, `audio`).
+ * Records an OpenAI Realtime session held over WebRTC (the `oai-events` data channel and both
+ * audio tracks) or over a WebSocket (its messages), observed and never altered, folded by
+ * RealtimeFolder into transcripts, calls, tool calls, snapshots, barge-ins and errors. Uses only
+ * the recorder's public API (`record`, `getSnapshot`, `audio`).
  */
 import type { Recorder } from '../client/types'
 import type { PriceTable } from '../instrument/prices'
 import type { InstrumentStats } from '../instrument/safeRecorder'
 import { createRealtimeFolder } from './RealtimeFolder'
+import { observeMessages, type MessageTransport } from './observeMessages'
+import { sessionClock } from './sessionClock'
 
 export type RealtimeRecorder = Pick<Recorder, 'record' | 'getSnapshot' | 'audio'>
 
@@ -16,7 +18,7 @@ export interface RecordRealtimeOptions {
   channel?: RTCDataChannel
   /** Default `oai-events`. */
   label?: string
-  /** Record the microphone (`audio.input`) and assistant (`audio.output`) tracks. Default true. */
+  /** WebRTC: record the microphone (`audio.input`) and assistant (`audio.output`) tracks. Default true. Over a WebSocket the audio is not a track: record it with `recorder.audio.start` (docs/realtime.md). */
   audio?: boolean
   /** Model when the session events never name one. */
   model?: string
@@ -30,99 +32,88 @@ export interface RealtimeRecording {
   readonly stats: InstrumentStats
 }
 
-export function recordRealtime(recorder: RealtimeRecorder, connection: RTCPeerConnection, options: RecordRealtimeOptions = {}): RealtimeRecording {
-  const label = options.label ?? 'oai-events'
-  const t0 = performance.timeOrigin + performance.now()
-  const now = () => {
-    const startedAt = recorder.getSnapshot().session?.startedAt
-    return performance.timeOrigin + performance.now() - (startedAt ?? t0)
-  }
-  const folder = createRealtimeFolder(recorder, { now, model: options.model, prices: options.prices, onError: options.onError })
+/** What `recordRealtime` accepts: a peer connection, or a WebSocket (or anything with its `send`, `message` and `close`). */
+export type RealtimeConnection = RTCPeerConnection | WebSocket
+
+export function recordRealtime(recorder: RealtimeRecorder, connection: RealtimeConnection, options: RecordRealtimeOptions = {}): RealtimeRecording {
+  const folder = createRealtimeFolder(recorder, { now: sessionClock(recorder), model: options.model, prices: options.prices, onError: options.onError })
   const undo: Array<() => void> = []
-  let channel: RTCDataChannel | undefined
+  const recording = new Set<'input' | 'output'>()
 
-  const parse = (data: unknown): unknown => {
-    if (typeof data !== 'string') return undefined
-    try {
-      return JSON.parse(data)
-    } catch {
-      return undefined
-    }
+  // The tab closing in the middle of an answer: what was said so far is recorded (the answer
+  // aborted, `page-left`) while the page leaves; the recorder keeps what is recorded then
+  // (e2e/realtime.spec.ts closes a tab mid-answer and finds it on the server).
+  if (typeof window !== 'undefined') {
+    const onLeave = () => folder.close('page-left')
+    window.addEventListener('pagehide', onLeave)
+    undo.push(() => window.removeEventListener('pagehide', onLeave))
   }
 
-  const observe = (next: RTCDataChannel) => {
-    if (channel || next.label !== label) return
-    channel = next
-    const onMessage = (message: MessageEvent) => folder.server(parse(message.data))
-    next.addEventListener('message', onMessage)
-    // The app's sends go out exactly as given; a copy of the text is read after.
-    const send = next.send
-    const observed = function (this: RTCDataChannel, data: never) {
-      const result = send.call(this, data)
-      folder.client(parse(data))
-      return result
-    }
-    next.send = observed as RTCDataChannel['send']
-    const onClose = () => folder.close('channel-closed')
-    next.addEventListener('close', onClose)
-    undo.push(() => {
-      next.removeEventListener('message', onMessage)
-      next.removeEventListener('close', onClose)
-      if (next.send === observed) delete (next as Partial<RTCDataChannel>).send
-    })
-  }
+  if (isPeerConnection(connection)) observePeer(connection)
+  else undo.push(observeMessages(connection as unknown as MessageTransport, folder, 'socket-closed'))
 
-  if (options.channel) observe(options.channel)
-  else {
-    const create = connection.createDataChannel
-    const wrapped = function (this: RTCPeerConnection, ...args: Parameters<RTCPeerConnection['createDataChannel']>) {
-      const made = create.apply(this, args)
-      try {
-        observe(made)
-      } catch (error) {
-        folder.safe.fail(error)
+  function observePeer(peer: RTCPeerConnection) {
+    const label = options.label ?? 'oai-events'
+    let channel: RTCDataChannel | undefined
+    const observe = (next: RTCDataChannel) => {
+      if (channel || next.label !== label) return
+      channel = next
+      undo.push(observeMessages(next as unknown as MessageTransport, folder, 'channel-closed'))
+    }
+
+    if (options.channel) observe(options.channel)
+    else {
+      const create = peer.createDataChannel
+      const wrapped = function (this: RTCPeerConnection, ...args: Parameters<RTCPeerConnection['createDataChannel']>) {
+        const made = create.apply(this, args)
+        try {
+          observe(made)
+        } catch (error) {
+          folder.safe.fail(error)
+        }
+        return made
       }
-      return made
+      peer.createDataChannel = wrapped
+      const onChannel = (event: RTCDataChannelEvent) => observe(event.channel)
+      peer.addEventListener('datachannel', onChannel)
+      undo.push(() => {
+        peer.removeEventListener('datachannel', onChannel)
+        if (peer.createDataChannel === wrapped) delete (peer as Partial<RTCPeerConnection>).createDataChannel
+      })
     }
-    connection.createDataChannel = wrapped
-    const onChannel = (event: RTCDataChannelEvent) => observe(event.channel)
-    connection.addEventListener('datachannel', onChannel)
-    undo.push(() => {
-      connection.removeEventListener('datachannel', onChannel)
-      if (connection.createDataChannel === wrapped) delete (connection as Partial<RTCPeerConnection>).createDataChannel
-    })
-  }
 
-  const recording = new Set<string>()
-  const startAudio = (track: MediaStreamTrack | null | undefined, side: 'input' | 'output') => {
-    if (options.audio === false || !track || track.kind !== 'audio' || recording.has(side)) return
-    recording.add(side)
-    recorder.audio.start(new MediaStream([track]), { track: side }).catch((error: unknown) => folder.safe.fail(error))
+    const startAudio = (track: MediaStreamTrack | null | undefined, side: 'input' | 'output') => {
+      if (options.audio === false || !track || track.kind !== 'audio' || recording.has(side)) return
+      recording.add(side)
+      recorder.audio.start(new MediaStream([track]), { track: side }).catch((error: unknown) => folder.safe.fail(error))
+    }
+    const scanTracks = () => {
+      for (const sender of peer.getSenders()) startAudio(sender.track, 'input')
+      for (const receiver of peer.getReceivers()) if (receiver.track.readyState === 'live' && peer.remoteDescription) startAudio(receiver.track, 'output')
+    }
+    const onTrack = (event: RTCTrackEvent) => startAudio(event.track, 'output')
+    const onNegotiation = () => scanTracks()
+    peer.addEventListener('track', onTrack)
+    peer.addEventListener('negotiationneeded', onNegotiation)
+    peer.addEventListener('signalingstatechange', onNegotiation)
+    undo.push(() => {
+      peer.removeEventListener('track', onTrack)
+      peer.removeEventListener('negotiationneeded', onNegotiation)
+      peer.removeEventListener('signalingstatechange', onNegotiation)
+    })
+    scanTracks()
   }
-  const scanTracks = () => {
-    for (const sender of connection.getSenders()) startAudio(sender.track, 'input')
-    for (const receiver of connection.getReceivers()) if (receiver.track.readyState === 'live' && connection.remoteDescription) startAudio(receiver.track, 'output')
-  }
-  const onTrack = (event: RTCTrackEvent) => startAudio(event.track, 'output')
-  const onNegotiation = () => scanTracks()
-  connection.addEventListener('track', onTrack)
-  connection.addEventListener('negotiationneeded', onNegotiation)
-  connection.addEventListener('signalingstatechange', onNegotiation)
-  undo.push(() => {
-    connection.removeEventListener('track', onTrack)
-    connection.removeEventListener('negotiationneeded', onNegotiation)
-    connection.removeEventListener('signalingstatechange', onNegotiation)
-  })
-  scanTracks()
 
   return {
     stats: folder.safe.stats,
     async stop() {
       for (const step of undo.splice(0)) step()
       folder.close('stopped')
-      if (options.audio !== false) {
-        await Promise.all([...recording].map((side) => recorder.audio.stop(side as 'input' | 'output')))
-      }
+      await Promise.all([...recording].map((side) => recorder.audio.stop(side)))
     },
   }
+}
+
+function isPeerConnection(connection: RealtimeConnection): connection is RTCPeerConnection {
+  return typeof (connection as RTCPeerConnection).createDataChannel === 'function'
 }

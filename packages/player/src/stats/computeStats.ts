@@ -1,16 +1,11 @@
 import type { TapedeckEvent, TokenUsage } from '@tapedeck/core'
+import { computeSpeechStats, type SpeechStats } from './computeSpeechStats'
+import { distribution, type Distribution } from './distribution'
 import { passRate, type PassRate } from './passRate'
 import { validationResults } from '../eval/validationResults'
 import type { Recording } from '../recording/Recording'
 
-/** Nearest-rank percentiles (the value at rank ⌈p·n⌉ of the sorted samples): every figure is a measured one. */
-export interface Distribution {
-  count: number
-  p50: number | null
-  p95: number | null
-  mean: number | null
-  max: number | null
-}
+export { distribution, type Distribution }
 
 export interface ToolStats {
   /** Tool calls (distinct `toolCallId`s). */
@@ -61,6 +56,8 @@ export interface RecordingStats {
    * gives them over many recordings, grouped by day, model, agent or tag.
    */
   checks: Record<string, PassRate>
+  /** Voice analytics (talk time, silence, overlaps, barge-ins, turn latency, words per minute, call quality); absent when the recording holds no voice. */
+  speech?: SpeechStats
 }
 
 export interface StatsOptions {
@@ -70,15 +67,6 @@ export interface StatsOptions {
 
 function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined
-}
-
-export function distribution(samples: number[]): Distribution {
-  const count = samples.length
-  if (count === 0) return { count, p50: null, p95: null, mean: null, max: null }
-  const sorted = [...samples].sort((a, b) => a - b)
-  const rank = (p: number) => sorted[Math.max(0, Math.ceil(p * count) - 1)]!
-  const mean = sorted.reduce((sum, value) => sum + value, 0) / count
-  return { count, p50: rank(0.5), p95: rank(0.95), mean, max: sorted[count - 1]! }
 }
 
 function bump(counts: Record<string, number>, key: string): void {
@@ -199,6 +187,7 @@ export function computeStats(recording: Recording | readonly TapedeckEvent[], op
   const checks: Record<string, PassRate> = {}
   for (const result of validationResults(recording)) checks[result.name] = passRate(result.passed ? 1 : 0, 1)
 
+  const speech = computeSpeechStats(events)
   const first = events[0]
   const last = events[events.length - 1]
   return {
@@ -220,5 +209,6 @@ export function computeStats(recording: Recording | readonly TapedeckEvent[], op
     messages: { total: messages, byRole },
     userActions: { total: actions, byKind },
     checks,
+    ...(speech && { speech }),
   }
 }

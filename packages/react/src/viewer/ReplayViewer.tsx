@@ -1,6 +1,6 @@
 import { startTransition, useCallback, useEffect, useMemo, useState } from 'react'
 import type { TapedeckEvent } from '@tapedeck/core'
-import { allAnnotations, type Annotation, type AnnotationInput, type PlayedMessage, type Recording, type ReplayPlayer } from '@tapedeck/player'
+import { allAnnotations, computeStats, type Annotation, type AnnotationInput, type PlayedMessage, type Recording, type ReplayPlayer } from '@tapedeck/player'
 import { AnnotationsPanel, type AnnotationSelection } from './AnnotationsPanel'
 import { AudioTrackSync } from './AudioTrackSync'
 import { CallsPanel } from './CallsPanel'
@@ -12,6 +12,7 @@ import type { CallEntry } from './indexCalls'
 import { SearchIndex, type SearchHit } from './SearchIndex'
 import { SearchPanel } from './SearchPanel'
 import { Timeline } from './Timeline'
+import { SpeechPanel } from './SpeechPanel'
 import { UsagePanel } from './UsagePanel'
 import { useReplayPlayer } from './useReplayPlayer'
 import { ValidationResults } from './ValidationResults'
@@ -81,6 +82,7 @@ function Viewer({ recording, player: given, onAnnotate, author, startAt, speeds 
   // Annotations change when the form adds one (`recording.annotations` is replaced).
   const external = recording.annotations
   const annotations = useMemo(() => allAnnotations(recording), [recording, external])
+  const stats = useMemo(() => computeStats(recording), [recording])
   const timeOfEvent = useCallback((id: string) => findEvent.byId(id)?.t, [findEvent])
   const annotationMarks = useMemo(() => computeAnnotationMarks(annotations, duration, timeOfEvent), [annotations, duration, timeOfEvent])
   const timeOfAnnotation = useCallback(
@@ -169,7 +171,8 @@ function Viewer({ recording, player: given, onAnnotate, author, startAt, speeds 
         <Conversation player={player} state={state} follow={follow} selectedSeq={selectedMessage} onSelect={selectMessage} />
         <aside className="tapedeck-side">
           <ValidationResults recording={recording} onSelectEvent={pickVerdictEvent} />
-          <UsagePanel recording={recording} usage={state.usage} />
+          <UsagePanel stats={stats} usage={state.usage} />
+          {stats.speech && <SpeechPanel speech={stats.speech} />}
           <CallsPanel events={events} position={position} selectedId={selectedCall} onSelect={selectCall} />
           <SearchPanel index={search} onPick={pickHit} />
           <AnnotationsPanel

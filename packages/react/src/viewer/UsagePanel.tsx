@@ -1,11 +1,9 @@
-import { useMemo } from 'react'
-import { computeStats, type Recording, type UsageTotals } from '@tapedeck/player'
+import type { RecordingStats, UsageTotals } from '@tapedeck/player'
 import { formatMs, formatUsd } from './formatTime'
 import { FieldList } from './FieldList'
 
-/** Tokens, cost and calls up to the playhead, against the whole session's (computed once). */
-export function UsagePanel({ recording, usage }: { recording: Recording; usage: UsageTotals }) {
-  const stats = useMemo(() => computeStats(recording), [recording])
+/** Tokens, cost and calls up to the playhead, against the whole session's (`stats`, computed once per recording). */
+export function UsagePanel({ stats, usage }: { stats: RecordingStats; usage: UsageTotals }) {
   const rows: Array<[string, string]> = [
     ['tokens in / out', `${usage.inputTokens} / ${usage.outputTokens}`],
     ['cost', `${formatUsd(usage.costUsd)} of ${formatUsd(stats.costUsd)}`],

@@ -7,6 +7,7 @@ import { VERSION } from '@tapedeck/core'
 import { serveEngine } from '@tapedeck/core/engine'
 import { defineRecorderElement } from '../element/defineRecorderElement'
 import { destroy, init } from './init'
+import { recordPeerConnection, recordRealtime } from './recordRealtime'
 import { scriptOptions } from './scriptOptions'
 
 if (typeof document === 'undefined') {
@@ -29,4 +30,4 @@ function autoInit(script: HTMLScriptElement): void {
   }
 }
 
-export { init, destroy, defineRecorderElement, VERSION }
+export { init, destroy, defineRecorderElement, recordRealtime, recordPeerConnection, VERSION }
