@@ -1,6 +1,7 @@
-// The script-tag file leaves LLM capture and audio to two files beside it (tapedeck-llm.js,
-// tapedeck-audio.js), loaded on first use. Here in real Chromium, under a nonce-based CSP: the
-// LLM file at init (data-capture="llm"), the audio file only when audio starts, and both record.
+// The script-tag file leaves LLM capture, audio and erasure to files beside it (tapedeck-llm.js,
+// tapedeck-audio.js, tapedeck-erasure.js), loaded on first use. Here in real Chromium, under a
+// nonce-based CSP: the LLM file at init (data-capture="llm"), the audio file only when audio
+// starts, the erasure file only when the page erases; each does its work.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,7 +11,7 @@ import { BASE_URL } from './fixtures'
 
 const LLM_URL = 'https://llm.example.com/v1/chat/completions'
 
-test('a script-tag page records an LLM call and microphone audio after loading their files from beside tapedeck.js', async () => {
+test('a script-tag page records an LLM call and microphone audio, and erases, after loading their files from beside tapedeck.js', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tapedeck-siblings-'))
   const executablePath = findChromium()
   // Chromium's fake microphone (a beep), with permission granted: its own launch, the flags are per browser.
@@ -81,6 +82,17 @@ test('a script-tag page records an LLM call and microphone audio after loading t
     expect(types.filter((type) => type === 'audio.input').length).toBeGreaterThan(0)
     // The engine ran in the worker from /tapedeck.js (no blob: worker under this CSP), and nothing was refused.
     expect(await page.evaluate(() => window.Tapedeck.init().getSnapshot())).toMatchObject({ engine: 'worker' })
+
+    // Erasure: its file loads on the first erase, and the session's local data is gone.
+    expect(requests).not.toContain('/tapedeck-erasure.js')
+    const erased = await page.evaluate(async (id) => {
+      const recorder = window.Tapedeck.init()
+      await recorder.stop()
+      const count = await recorder.erase({ sessionId: id })
+      return { count, left: (await recorder.sessions.events(id)).length }
+    }, id)
+    expect(requests).toContain('/tapedeck-erasure.js')
+    expect(erased).toEqual({ count: 1, left: 0 })
     expect(errors).toEqual([])
   } finally {
     await context.close()

@@ -119,7 +119,7 @@ export function scriptTagSize() {
   // (LLM capture and audio are sibling files it loads on first use, counted apart).
   const oneFile = /new Worker\(/.test(text) && !/\bimport\s*\(|\bimport\.meta\b|\bimportScripts\s*\(/.test(text)
   const siblings = Object.fromEntries(
-    ['llm', 'audio', 'realtime'].map((name) => [name, join(root, `packages/widget/dist/tapedeck-${name}.js`)]).filter(([, path]) => existsSync(path)).map(([name, path]) => [name, gzipSync(readFileSync(path), { level: 9 }).byteLength]),
+    ['llm', 'audio', 'realtime', 'erasure'].map((name) => [name, join(root, `packages/widget/dist/tapedeck-${name}.js`)]).filter(([, path]) => existsSync(path)).map(([name, path]) => [name, gzipSync(readFileSync(path), { level: 9 }).byteLength]),
   )
   const builtAt = statSync(file).mtimeMs
   const sourcesAt = Math.max(newestSource(join(root, 'packages/widget/src')), newestSource(join(root, 'packages/core/src')))

@@ -71,10 +71,11 @@ const SIBLINGS: Array<[RegExp, string]> = [
   [/^@tapedeck\/core\/instrument$/, 'llm'],
   [/\/audio\/createAudioCapture(\.ts)?$/, 'audio'],
   [/^@tapedeck\/core\/realtime$/, 'realtime'],
+  [/^\.\/erasure$/, 'erasure'],
 ]
 const LOAD_SIBLING = fileURLToPath(new URL('./src/script/loadSibling.ts', import.meta.url))
 
-/** A sibling file: an IIFE that sets its global (`TapedeckLlm`, `TapedeckAudio`, `TapedeckRealtime`) for tapedeck.js to take. */
+/** A sibling file: an IIFE that sets its global (`TapedeckLlm`, `TapedeckAudio`, `TapedeckRealtime`, `TapedeckErasure`) for tapedeck.js to take. */
 function siblingBuild(name: string, global: string) {
   return {
     ...sourceResolve,
@@ -139,6 +140,8 @@ export default defineConfig(({ mode }) =>
     ? siblingBuild('audio', 'TapedeckAudio')
     : mode === 'realtime'
     ? siblingBuild('realtime', 'TapedeckRealtime')
+    : mode === 'erasure'
+    ? siblingBuild('erasure', 'TapedeckErasure')
     : mode === 'script'
     ? {
         ...sourceResolve,
