@@ -4,7 +4,7 @@ import type { SessionSummary } from './sessionSummary.js'
 
 export function describeSession(summary: SessionSummary, hold: SessionHold | null = null): SessionDetail {
   const lastSeq = summary.endedLastSeq ?? summary.received.at(-1)?.to ?? null
-  const gaps = lastSeq === null ? [] : missingRanges(summary.received, 0, lastSeq)
+  const gaps = lastSeq === null ? [] : missingRanges(summary.covered ?? summary.received, 0, lastSeq)
   const unknown = (summary.sealedCalls ?? 0) > 0
   return {
     id: summary.id,

@@ -13,7 +13,11 @@ export function toRanges(seqs: readonly number[]): SeqRange[] {
 
 /** The union of sorted, disjoint ranges and ascending seqs, merging neighbours: one pass over both. */
 export function addSeqs(ranges: readonly SeqRange[], seqs: readonly number[]): SeqRange[] {
-  const added = toRanges(seqs)
+  return unionRanges(ranges, toRanges(seqs))
+}
+
+/** The union of two lists of ranges, each sorted by `from` (they may overlap), merging neighbours: one pass over both. */
+export function unionRanges(ranges: readonly SeqRange[], added: readonly SeqRange[]): SeqRange[] {
   const merged: SeqRange[] = []
   let i = 0
   let j = 0

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { WireEvent } from '../store/SessionStore.js'
 import { event, recordSession, shuffle } from '../testing/events.js'
 import { describeSession } from './describeSession.js'
-import { emptySummary, foldEvents } from './sessionSummary.js'
+import { emptySummary, foldEvents, MAX_STORED_RANGES } from './sessionSummary.js'
 
 describe('foldEvents', () => {
   it('gives the same summary whatever order batches are folded in', () => {
@@ -35,5 +35,17 @@ describe('foldEvents', () => {
       { ...event('s_1', 1, 'provider.call.completed'), data: 'not an object', t: 'soon' } as unknown as WireEvent,
     ])
     expect(describeSession(summary).stats).toMatchObject({ calls: 2, costUsd: 0, inputTokens: 0, outputTokens: 0, durationMs: 0 })
+  })
+
+  it('bounds the runs of stored seqs too, however well markers explain the holes between them', () => {
+    // Every other seq, and one marker explaining the range: one covered run, many stored ones.
+    const sparse = (runs: number) => [
+      ...Array.from({ length: runs }, (_, i) => event('s_1', 2 * i)),
+      event('s_1', 2 * runs, 'seq.skipped', { from: 1, to: 2 * runs - 1 }),
+    ]
+    const most = foldEvents(emptySummary('s_1'), sparse(MAX_STORED_RANGES - 1))
+    expect(most.received).toHaveLength(MAX_STORED_RANGES)
+    expect(describeSession(most).completeness.gaps).toEqual([])
+    expect(() => foldEvents(emptySummary('s_1'), sparse(MAX_STORED_RANGES))).toThrow(expect.objectContaining({ code: 'session_fragmented' }))
   })
 })

@@ -1,7 +1,8 @@
 import type { WireEvent } from '../store/SessionStore.js'
 import type { SeqRange } from '@tapedeck/core'
 import { ServerError } from '../ServerError.js'
-import { addSeqs } from './seqRanges.js'
+import { addSeqs, unionRanges } from './seqRanges.js'
+import { skippedRange } from './skippedRange.js'
 
 /**
  * What a store keeps per session so that listing and describing never rescan events.
@@ -25,6 +26,12 @@ export interface SessionSummary {
   maxT: number | null
   /** The seqs stored, as sorted disjoint ranges. */
   received: SeqRange[]
+  /**
+   * The seqs stored or explained by a `seq.skipped` marker (docs/protocol.md §1): what is not
+   * in it, up to the last seq, is a gap. Absent in summaries written before markers existed:
+   * then it is `received`.
+   */
+  covered?: SeqRange[]
   events: number
   costUsd: number
   inputTokens: number
@@ -58,6 +65,7 @@ export function emptySummary(id: string): SessionSummary {
     minT: null,
     maxT: null,
     received: [],
+    covered: [],
     events: 0,
     costUsd: 0,
     inputTokens: 0,
@@ -73,23 +81,37 @@ export function emptySummary(id: string): SessionSummary {
 }
 
 /**
- * Most separate runs of seqs a session may hold. A recorder sends runs of consecutive seqs, so
- * its sessions have a few (one more per lost batch); a session cut into more is refused with
- * 422 session_fragmented, which keeps every summary small and every append O(batch), whatever
- * the seq pattern (docs/server.md, "Limits").
+ * Most separate runs of covered seqs (stored, or explained by a `seq.skipped` marker) a session
+ * may hold. A recorder sends runs of consecutive seqs and explains the seqs it leased but never
+ * used, so its sessions have a few (one more per lost batch); a session cut into more is refused
+ * with 422 session_fragmented, which keeps every summary small and every append O(batch),
+ * whatever the seq pattern (docs/server.md, "Limits").
  */
 export const MAX_RECEIVED_RANGES = 1000
 
+/**
+ * Most separate runs of stored seqs: each tab's unused lease remainder leaves one (explained,
+ * so not counted above), so a session continued by up to this many page loads fits.
+ */
+export const MAX_STORED_RANGES = 10_000
+
 /** Adds events that were not stored before (ascending seq) to a summary; returns a new summary. */
 export function foldEvents(summary: SessionSummary, events: readonly WireEvent[]): SessionSummary {
-  const received = addSeqs(summary.received, events.map((e) => e.seq))
-  if (received.length > MAX_RECEIVED_RANGES && received.length > summary.received.length) {
+  const seqs = events.map((e) => e.seq)
+  const received = addSeqs(summary.received, seqs)
+  const explained = events.map(skippedRange).filter((range) => range !== null).sort((a, b) => a.from - b.from)
+  const before = summary.covered ?? summary.received
+  const covered = unionRanges(addSeqs(before, seqs), explained)
+  if (
+    (covered.length > MAX_RECEIVED_RANGES && covered.length > before.length) ||
+    (received.length > MAX_STORED_RANGES && received.length > summary.received.length)
+  ) {
     throw new ServerError(
       'session_fragmented',
-      `The session's seqs would fall into more than ${MAX_RECEIVED_RANGES} separate runs; send consecutive seqs, or fill the gaps first.`,
+      `The session's seqs would fall into more than ${MAX_RECEIVED_RANGES} separate runs; send consecutive seqs, explain unused ones with seq.skipped, or fill the gaps first.`,
     )
   }
-  const next: SessionSummary = { ...summary, received, models: [...(summary.models ?? [])] }
+  const next: SessionSummary = { ...summary, received, covered, models: [...(summary.models ?? [])] }
   for (const event of events) foldEvent(next, event)
   return next
 }

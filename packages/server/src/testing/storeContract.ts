@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { EventBatch, SessionStore, WireEvent } from '../store/SessionStore.js'
+import { dedupeContract } from './dedupeContract.js'
 import { event, recordSession, shuffle } from './events.js'
 import { describeStudioContract } from './studioContract.js'
 
@@ -33,6 +34,8 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
     afterEach(async () => {
       await opened.dispose()
     })
+
+    dedupeContract(() => store)
 
     it('stores a batch and reads it back as it was sent', async () => {
       const { events } = recordSession('s_a', 5)
