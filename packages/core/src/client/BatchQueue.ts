@@ -1,10 +1,12 @@
 import { toErrorInfo, type ErrorInfo } from '../errors'
 import { BatchBuilder, type PackedBatch } from '../events/PackedBatch'
-import type { IngestResult } from '../engine/protocol'
+import type { IngestResult, LeaseGrant } from '../engine/protocol'
 import type { Clock } from '../util/clock'
 import type { Settings } from './resolveOptions'
 import type { Counts } from './StatusReporter'
 import type { TailWriter } from './tailWriter'
+import type { KeepaliveTail } from './keepaliveTail'
+import { SeqLeaser } from './SeqLeaser'
 import type { RecorderStatus } from './types'
 
 /**
@@ -14,6 +16,9 @@ import type { RecorderStatus } from './types'
  * everything at once (every batch at once made an 83 ms task on the page).
  */
 const MAX_IN_FLIGHT = 64
+
+/** Stamped events kept for the page-hide send until the server holds them, at most (oldest go first). */
+const MAX_RECENT_EVENTS = 8192
 
 /** What the queue needs of the recorder. */
 export interface BatchQueueHost {
@@ -25,6 +30,8 @@ export interface BatchQueueHost {
   tab: string
   /** Hands a batch to the engine; resolves when it is stored. */
   ingest(batch: PackedBatch): Promise<IngestResult>
+  /** Leases this tab the next `count` seqs of a stored session (see SeqLeaser). */
+  lease(sessionId: string, tab: string, count: number): Promise<LeaseGrant | undefined>
   /** The recorder is closed: a page-hide copy opened late is closed at once. */
   closed(): boolean
   report(error: ErrorInfo): void
@@ -53,9 +60,17 @@ export class BatchQueue {
   readonly #waitingToSend: Array<() => void> = []
   #tail: TailWriter | undefined
   #tailOpenings = 0
+  readonly #leaser: SeqLeaser
+  /** Batches go to the engine in the order they were made, stamped or not. */
+  #order: Promise<unknown> = Promise.resolve()
+  /** Stamped batches the server may not hold yet, oldest first: what the page sends itself as it closes. */
+  #recent: PackedBatch[] = []
+  #recentEvents = 0
+  #keepalive: KeepaliveTail | undefined
 
   constructor(host: BatchQueueHost) {
     this.#host = host
+    this.#leaser = new SeqLeaser((sessionId, count) => host.lease(sessionId, host.tab, count))
   }
 
   /** `ts`: the wall-clock time of the event when it is not now (an interaction logged after the fact). */
@@ -79,10 +94,15 @@ export class BatchQueue {
     const host = this.#host
     const batch = this.#buffer.take(this.#bufferSession, host.tab, `${host.tab}.${++this.#batchCount}`)
     this.#unconfirmed.set(batch.batchId, batch)
-    const sent = this.#sendSlot()
+    const stamping = this.#leaser.stamp(batch)
+    if (!stamping) this.#keep(batch)
+    const ready = (this.#order = Promise.all([this.#order, stamping?.then(() => this.#keep(batch))]))
+    const sent = ready
+      .then(() => this.#sendSlot())
       .then(() => host.ingest(batch))
       .then(
         (result) => {
+          if (result.lastSeq >= 0) this.#leaser.stored(result.sessionId)
           this.#host.counts.durable += result.stored
           this.#host.counts.dropped += result.dropped
           if (result.error) host.report(result.error)
@@ -134,6 +154,29 @@ export class BatchQueue {
   hide(): void {
     void this.post()
     this.#tail?.save([...this.#unconfirmed.values()])
+    this.#keepalive?.send(this.#recent)
+  }
+
+  /** A stamped batch: kept for the page-hide send until the server holds it. */
+  #keep(batch: PackedBatch): void {
+    if (!batch.stamp) return
+    this.#recent.push(batch)
+    this.#recentEvents += batch.ts.length
+    while (this.#recentEvents > MAX_RECENT_EVENTS) this.#recentEvents -= this.#recent.shift()!.ts.length
+  }
+
+  /** The server holds every event of these sessions up to these seqs (the sync status's `acked`). */
+  synced(acked: Record<string, number>): void {
+    this.#recent = this.#recent.filter((batch) => {
+      const held = (acked[batch.sessionId] ?? -1) >= batch.stamp!.firstSeq + batch.ts.length - 1
+      if (held) this.#recentEvents -= batch.ts.length
+      return !held
+    })
+  }
+
+  /** The page-hide send (see keepaliveTail), once loaded. */
+  useKeepalive(keepalive: KeepaliveTail | undefined): void {
+    this.#keepalive = keepalive
   }
 
   /** The page's copy of unconfirmed batches at page hide (see tailWriter), replacing any earlier one. */

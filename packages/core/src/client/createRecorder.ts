@@ -89,6 +89,8 @@ class RecorderClient implements Recorder {
       publish,
       hide: () => this.#queue.hide(),
       tail: (open) => this.#queue.openTail(open),
+      keepalive: (tail) => this.#queue.useKeepalive(tail),
+      synced: (acked) => this.#queue.synced(acked),
     })
     this.#queue = new BatchQueue({
       settings: this.#settings,
@@ -96,6 +98,7 @@ class RecorderClient implements Recorder {
       counts: status.counts,
       tab: randomId('t_'),
       ingest: (batch) => this.#link.ingest(batch),
+      lease: (sessionId, tab, count) => this.#link.lease(sessionId, tab, count),
       closed,
       report,
       stored: (result) => {

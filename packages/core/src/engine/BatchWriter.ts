@@ -11,7 +11,8 @@ import type { SyncEngine } from '../sync/SyncEngine'
 import type { Compactor, RawChunk } from './Compactor'
 import type { HeldLocks } from './HeldLocks'
 import type { SpaceBudget } from './SpaceBudget'
-import type { IngestResult } from './protocol'
+import type { IngestResult, LeaseGrant } from './protocol'
+import { grantLease } from './SeqLeases'
 
 /** Batches stored together in one transaction, at most… */
 const MAX_GROUP = 32
@@ -73,6 +74,37 @@ export class BatchWriter {
   forget(id: string): void {
     this.#dropped.delete(id)
     this.#known.delete(id)
+  }
+
+  /**
+   * Leases `tab` the next `count` seqs of a session (see SeqLeases), in one transaction on the
+   * session as stored: two engines never hand out the same seq. `undefined` for a session that is
+   * not stored or has ended.
+   */
+  lease(sessionId: string, tab: string, count: number): Promise<LeaseGrant | undefined> {
+    let grant: LeaseGrant | undefined
+    return this.#host
+      .serial(async () => {
+        const [applied] = await this.#host
+          .store()
+          .appendMany([
+            {
+              sessionId,
+              apply: (current) => {
+                if (!current || current.status === 'ended') throw new StaleSessionError(current)
+                const { session, lease } = grantLease(current, tab, count)
+                grant = { from: lease.from, to: lease.to, startedAt: session.startedAt, lastT: session.lastT }
+                return { session, chunk: undefined, created: false, resumed: false }
+              },
+            },
+          ])
+          .catch((error: unknown) => {
+            if (error instanceof StaleSessionError) return []
+            throw error
+          })
+        if (applied) this.#known.set(sessionId, applied.session)
+      })
+      .then(() => grant)
   }
 
   ingest(packed: PackedBatch, resend: boolean): Promise<IngestResult> {
@@ -202,7 +234,8 @@ export class BatchWriter {
         made = count
         this.drop(sessionId, count, 'max_local_bytes')
       })
-      if (made > 0) {
+      // A batch the page named itself keeps its seqs: its report waits for the next batch the engine names.
+      if (made > 0 && !batches.find((batch) => batch.sessionId === sessionId)!.stamp) {
         // Unsent data went to make room: say so in this write, not the next one (a session's last
         // batch has no next one). Encoded again with the report; the room is already made.
         carried.set(sessionId, (carried.get(sessionId) ?? 0) + made)
@@ -250,7 +283,7 @@ export class BatchWriter {
       sessionId: batch.sessionId,
       dropped: 0,
       firstSeq: applied.chunk?.firstSeq ?? applied.session.lastSeq + 1,
-      lastSeq: applied.session.lastSeq,
+      lastSeq: applied.chunk?.lastSeq ?? applied.session.lastSeq,
       startedAt: applied.session.startedAt,
       status: applied.session.status,
       created: applied.created,
@@ -261,11 +294,13 @@ export class BatchWriter {
 
   /** Stores a batch; on a full disk evicts what was already sent and tries once more. */
   async #storeBatch(batch: IngestBatch): Promise<IngestResult> {
-    const pending = this.#dropped.get(batch.sessionId)
+    // A batch the page named itself keeps its seqs (its copy may be on the server already): a
+    // report waits for the next batch the engine names (`session.ended`, a resume).
+    const pending = batch.stamp ? undefined : this.#dropped.get(batch.sessionId)
     const withReport = pending ? { ...batch, events: withDropReport(batch.events, pending) } : batch
     try {
       const { storedBytes, ...result } = await this.append(withReport)
-      this.#dropped.delete(batch.sessionId)
+      if (!batch.stamp) this.#dropped.delete(batch.sessionId)
       this.#host.sync()?.added(result.lastSeq - result.firstSeq + 1, storedBytes)
       return { ...result, stored: batch.events.length }
     } catch (error) {

@@ -18,6 +18,7 @@ import { SpaceBudget } from './SpaceBudget'
 import { getBlob, storeBlob, type BlobHost } from './blobs'
 import { exportSession, filterSessions, readEvents } from './reads'
 import { recover } from './recover'
+import { closeDeadLeases } from './SeqLeases'
 import { createHttpBlobTransport, createHttpTransport } from '../sync/httpTransport'
 import { SyncEngine, type SyncStatus } from '../sync/SyncEngine'
 import type { Transport } from '../sync/Transport'
@@ -29,6 +30,7 @@ import type {
   EngineInfo,
   ExportFormat,
   IngestResult,
+  LeaseGrant,
   RecorderWorkerApi,
   SessionPage,
   SessionQuery,
@@ -120,6 +122,8 @@ export class RecorderEngine implements RecorderWorkerApi {
         return { storage: this.#store.kind, recovered: [], fatal: toErrorInfo(cause, 'encryption_failed') }
       }
       const recovered = config.recover === false ? [] : await recover(this.#store, this.#writer, this.#locks)
+      // Leases of pages that are gone, once what they saved is stored: what they never used is explained.
+      if (config.recover !== false) await closeDeadLeases(await this.#store.listSessions(), this.#writer).catch(() => undefined)
       // Raw chunks a page left behind (closed in a burst, before they were compressed).
       this.#compactor.add(await this.#store.rawChunks().catch(() => []))
       if (config.retainSyncedMs !== undefined) {
@@ -244,6 +248,10 @@ export class RecorderEngine implements RecorderWorkerApi {
 
   async ping(): Promise<true> {
     return true
+  }
+
+  leaseSeqs(sessionId: string, tab: string, count: number): Promise<LeaseGrant | undefined> {
+    return this.#writer.lease(sessionId, tab, count)
   }
 
   ingest(packed: PackedBatch, resend = false): Promise<IngestResult> {

@@ -1,4 +1,4 @@
-import type { PackedBatch } from './PackedBatch'
+import type { PackedBatch, SeqStamp } from './PackedBatch'
 import type { PendingEvent } from './serialize'
 
 /** What the page hands the engine: events of one session, in the order they were recorded. */
@@ -10,6 +10,10 @@ export interface IngestBatch {
   batchId?: string
   /** Replacements made before the engine saw the batch (the page redacts its page-hide copy). */
   redactions?: number
+  /** The page named these events itself, from its seq lease. */
+  stamp?: SeqStamp
+  /** Recovery: the tab whose open lease on the session this batch closes (see SeqLeases). */
+  closes?: string
 }
 
 /** A copy saved by an earlier version (a tail record): types and payloads joined by newlines. */
@@ -70,5 +74,6 @@ export function unpackBatch(batch: PackedBatch | JoinedBatch): IngestBatch {
     if (event) event.checkpoint = true
   }
   const redactions = isJoined(batch) ? 0 : (batch.redactions ?? 0)
-  return { sessionId: batch.sessionId, tab: batch.tab, batchId, events, ...(redactions > 0 && { redactions }) }
+  const stamp = isJoined(batch) ? undefined : batch.stamp
+  return { sessionId: batch.sessionId, tab: batch.tab, batchId, events, ...(redactions > 0 && { redactions }), ...(stamp && { stamp }) }
 }

@@ -15,7 +15,9 @@ export function createMemoryStore(): RecordStore {
     sessions.set(applied.session.id, applied.session)
     if (applied.chunk) {
       const list = chunks.get(applied.session.id) ?? []
-      list.push(applied.chunk)
+      // In seq order, as IndexedDB keeps them: a page's leased batches may come after later seqs.
+      const at = list.findIndex((chunk) => chunk.firstSeq > applied.chunk!.firstSeq)
+      list.splice(at === -1 ? list.length : at, 0, applied.chunk)
       chunks.set(applied.session.id, list)
     }
   }
