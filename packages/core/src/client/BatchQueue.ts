@@ -153,8 +153,9 @@ export class BatchQueue {
    */
   hide(): void {
     void this.post()
-    this.#tail?.save([...this.#unconfirmed.values()])
+    // The request first: it leaves while the copy is saved.
     this.#keepalive?.send(this.#recent)
+    this.#tail?.save([...this.#unconfirmed.values()])
   }
 
   /** A stamped batch: kept for the page-hide send until the server holds it. */

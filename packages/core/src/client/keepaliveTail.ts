@@ -15,6 +15,13 @@ import { envelopeHead } from '../events/envelopeHead'
 export const KEEPALIVE_BUDGET = 65_536
 
 /**
+ * Time the page spends building the send, at most, past the newest batch: redacting is the cost
+ * (about 0.3 ms an event on a busy machine), and a page that takes long to close may be gone
+ * before the request leaves.
+ */
+export const KEEPALIVE_BUILD_MS = 50
+
+/**
  * The page-hide send: when the page is hidden or closing, the stamped batches the server may not
  * hold yet (see SeqLeaser) go out at once with `fetch(..., { keepalive: true })`, which the browser
  * finishes after the page is gone — newest first, as many as fit the budget, redacted with the
@@ -73,8 +80,9 @@ export function openKeepaliveTail(options: KeepaliveOptions): KeepaliveTail {
         const whole: string[] = []
         let first = Infinity
         let last = -1
+        const began = performance.now()
         // Newest first, one gzip member per batch (members one after another are one gzip body).
-        for (let i = batches.length - 1; i >= 0 && room > 0; i--) {
+        for (let i = batches.length - 1; i >= 0 && room > 0 && (members.length === 0 || performance.now() - began < KEEPALIVE_BUILD_MS); i--) {
           const batch = batches[i]!
           if (batch.sessionId !== newest.sessionId || !batch.stamp || sent.has(batch.batchId)) continue
           const lines = eventLines(batch, redact)
