@@ -18,7 +18,6 @@ import { SpaceBudget } from './SpaceBudget'
 import { getBlob, storeBlob, type BlobHost } from './blobs'
 import { exportSession, filterSessions, readEvents } from './reads'
 import { recover } from './recover'
-import { closeDeadLeases } from './SeqLeases'
 import { createHttpBlobTransport, createHttpTransport } from '../sync/httpTransport'
 import { SyncEngine, type SyncStatus } from '../sync/SyncEngine'
 import type { Transport } from '../sync/Transport'
@@ -122,8 +121,6 @@ export class RecorderEngine implements RecorderWorkerApi {
         return { storage: this.#store.kind, recovered: [], fatal: toErrorInfo(cause, 'encryption_failed') }
       }
       const recovered = config.recover === false ? [] : await recover(this.#store, this.#writer, this.#locks)
-      // Leases of pages that are gone, once what they saved is stored: what they never used is explained.
-      if (config.recover !== false) await closeDeadLeases(await this.#store.listSessions(), this.#writer).catch(() => undefined)
       // Raw chunks a page left behind (closed in a burst, before they were compressed).
       this.#compactor.add(await this.#store.rawChunks().catch(() => []))
       if (config.retainSyncedMs !== undefined) {
