@@ -30,8 +30,17 @@ async function record(page: Page, opts: object, sessionId: string | null, count:
   )
 }
 
-function expectExactlyOnce(events: Array<{ seq: number }>) {
-  expect(events.map((e) => e.seq)).toEqual([...Array(events.length).keys()])
+/**
+ * Each seq once, in order, and every seq from 0 to the last held or explained by a `seq.skipped`
+ * marker (what a page never used of its seq lease: docs/protocol.md §1).
+ */
+function expectExactlyOnce(events: Array<{ seq: number; type?: string; data?: Record<string, unknown> }>) {
+  const seqs = events.map((e) => e.seq)
+  expect(seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!)).toBe(true)
+  const covered = new Set(seqs)
+  for (const e of events) if (e.type === 'seq.skipped') for (let seq = e.data!.from as number; seq <= (e.data!.to as number); seq++) covered.add(seq)
+  const last = Math.max(-1, ...seqs)
+  expect([...Array(last + 1).keys()].filter((seq) => !covered.has(seq))).toEqual([])
 }
 
 test('offline capture across a reload and a closed tab syncs later, every event exactly once, and nothing is sent while offline', async ({ profile }) => {
