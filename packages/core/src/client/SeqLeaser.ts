@@ -54,6 +54,7 @@ export class SeqLeaser {
     const types = batch.types
     if (types.includes('session.started') || types.includes('session.ended')) {
       // Opens the session (it may not be stored yet) or ends it: the engine names it, and closes the lease.
+      if (this.#to >= 0) batch.stampedTo = this.#next
       this.#giveUp(!types.includes('session.ended'))
       return true
     }

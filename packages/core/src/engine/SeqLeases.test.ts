@@ -74,3 +74,24 @@ describe('seq leases', () => {
     expect(closed.events.map((e) => [e.seq, e.type, e.data])).toEqual([[101, 'seq.skipped', { from: 1, to: 100, reason: 'lease_unused' }]])
   })
 })
+
+describe('giving a lease back', () => {
+  test('a page that gives up a block nobody went past, with all it stamped stored, leaves no gap and no marker', () => {
+    let { session } = store(undefined, { sessionId: 's_1', tab: 't_A', events: [event('session.started', {}, 0)] })
+    session = grantLease(session, 't_A', 100).session
+    session = store(session, { sessionId: 's_1', tab: 't_A', events: steps(0, 10), stamp: { firstSeq: 1, tFloor: 0, startedAt: START } }).session
+    const ended = store(session, { sessionId: 's_1', tab: 't_A', events: [event('session.ended', {}, 50)], stampedTo: 11 })
+    expect(ended.events.map((e) => [e.seq, e.type])).toEqual([[11, 'session.ended']])
+  })
+
+  test('not when the page stamped more than is stored (its copy may be on a server): the rest is explained', () => {
+    let { session } = store(undefined, { sessionId: 's_1', tab: 't_A', events: [event('session.started', {}, 0)] })
+    session = grantLease(session, 't_A', 100).session
+    session = store(session, { sessionId: 's_1', tab: 't_A', events: steps(0, 10), stamp: { firstSeq: 1, tFloor: 0, startedAt: START } }).session
+    const ended = store(session, { sessionId: 's_1', tab: 't_A', events: [event('session.ended', {}, 50)], stampedTo: 15 })
+    expect(ended.events.map((e) => [e.seq, e.type])).toEqual([
+      [101, 'seq.skipped'],
+      [102, 'session.ended'],
+    ])
+  })
+})

@@ -35,13 +35,23 @@ export function advanceLease(session: SessionRecord, lease: SeqLease, lastSeq: n
   session.leases = session.leases!.map((one) => (one === lease ? { ...one, next: Math.max(one.next, lastSeq + 1) } : one))
 }
 
-/** Closes `tab`'s open leases (on a session copy); returns the `seq.skipped` markers that explain what it never stored. */
-export function closeLeases(session: SessionRecord, tab: string, at: number, ts: number): PendingEvent[] {
-  const closing = session.leases?.filter((lease) => lease.tab === tab) ?? []
+/**
+ * Closes `tab`'s open leases (on a session copy); returns the `seq.skipped` markers that explain
+ * what it never stored. `stampedTo`: the page that gives its lease up says how far it stamped;
+ * when the database holds all of that and nobody was handed a seq past its block, the untouched
+ * rest is given back (no marker, no gap) — nothing of it can be on a server.
+ */
+export function closeLeases(session: SessionRecord, tab: string, at: number, ts: number, stampedTo?: number): PendingEvent[] {
+  let closing = session.leases?.filter((lease) => lease.tab === tab) ?? []
   if (closing.length === 0) return []
   const open = session.leases!.filter((lease) => lease.tab !== tab)
   if (open.length > 0) session.leases = open
   else delete session.leases
+  const last = closing.at(-1)!
+  if (stampedTo !== undefined && last.next === stampedTo && session.nextSeq === last.to + 1 && session.lastSeq < last.next) {
+    session.nextSeq = last.next
+    closing = closing.slice(0, -1)
+  }
   return closing
     .filter((lease) => lease.next <= lease.to)
     .map((lease) => ({ type: 'seq.skipped', data: JSON.stringify({ from: lease.next, to: lease.to, reason: 'lease_unused' }), ts, at }))

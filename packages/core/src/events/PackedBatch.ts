@@ -34,6 +34,8 @@ export interface PackedBatch {
   redactions?: number
   /** The seqs the page gave these events itself, from its lease (see SeqLeaser); absent: the engine assigns them. */
   stamp?: SeqStamp
+  /** On the batch that gives the page's lease up: the first seq the page did not stamp (an untouched rest may be given back). */
+  stampedTo?: number
 }
 
 /**

@@ -12,6 +12,8 @@ export interface IngestBatch {
   redactions?: number
   /** The page named these events itself, from its seq lease. */
   stamp?: SeqStamp
+  /** The page gives its lease up: the first seq it did not stamp. */
+  stampedTo?: number
   /** Recovery: the tab whose open lease on the session this batch closes (see SeqLeases). */
   closes?: string
 }
@@ -75,5 +77,6 @@ export function unpackBatch(batch: PackedBatch | JoinedBatch): IngestBatch {
   }
   const redactions = isJoined(batch) ? 0 : (batch.redactions ?? 0)
   const stamp = isJoined(batch) ? undefined : batch.stamp
-  return { sessionId: batch.sessionId, tab: batch.tab, batchId, events, ...(redactions > 0 && { redactions }), ...(stamp && { stamp }) }
+  const stampedTo = isJoined(batch) ? undefined : batch.stampedTo
+  return { sessionId: batch.sessionId, tab: batch.tab, batchId, events, ...(redactions > 0 && { redactions }), ...(stamp && { stamp }), ...(stampedTo !== undefined && { stampedTo }) }
 }

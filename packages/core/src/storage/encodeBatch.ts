@@ -130,7 +130,7 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
   const stamp = lease && batch.stamp
   if (!stamp) {
     const at = events[0] ?? { ts: ctx.now, at: session.startedAt + session.lastT }
-    const markers = closeLeases(session, batch.closes ?? batch.tab, at.at, at.ts)
+    const markers = closeLeases(session, batch.closes ?? batch.tab, at.at, at.ts, batch.stampedTo)
     if (markers.length > 0) {
       const head = events[0]?.type === 'session.resumed' ? 1 : 0
       events = [...events.slice(0, head), ...markers, ...events.slice(head)]
