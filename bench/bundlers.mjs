@@ -105,6 +105,45 @@ for (const [name, bundle] of Object.entries(BUNDLERS)) {
   })
 }
 
+/**
+ * Next.js (app router, its default configuration: Turbopack) on the same app as a client
+ * component's effect, with and without the recorder. Next is no workspace dependency: the app
+ * installs it next to the tarball. Counted: the JS the page loads first (its <script> tags, with
+ * minus without), the worker (Next copies it as an asset), and the other new JS, loaded when needed.
+ * Skipped with --no-next (two `next build`s: minutes on a small machine).
+ */
+async function nextjs() {
+  const dir = join(APP, 'next')
+  mkdirSync(join(dir, 'app'), { recursive: true })
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'next-app', private: true, dependencies: { '@tapedeck/core': `file:../${packed}`, next: '^16.0.0', react: '^19.0.0', 'react-dom': '^19.0.0' } }))
+  sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], dir)
+  writeFileSync(join(dir, 'app/layout.jsx'), 'export default function Layout({ children }) { return <html><body>{children}</body></html> }\n')
+  const build = (code) => {
+    const [imports, body] = code.startsWith('import') ? [code.slice(0, code.indexOf('\n')), code.slice(code.indexOf('\n') + 1)] : ['', code]
+    writeFileSync(join(dir, 'app/page.jsx'), `'use client'\nimport { useEffect } from 'react'\n${imports}\nexport default function Page() {\n  useEffect(() => {\n${body}  }, [])\n  return <p>app</p>\n}\n`)
+    rmSync(join(dir, '.next'), { recursive: true, force: true })
+    sh(process.execPath, [join(dir, 'node_modules/next/dist/bin/next'), 'build'], dir)
+    const html = readFileSync(join(dir, '.next/server/app/index.html'), 'utf8')
+    const initial = new Set([...html.matchAll(/<script src="\/_next\/(static\/[^"]+\.js)"/g)].map((match) => join(dir, '.next', match[1])))
+    const files = filesUnder(join(dir, '.next/static'))
+    const worker = files.find((file) => /tapedeck-worker/.test(file))
+    const sum = (list) => list.reduce((total, file) => total + gzip(file), 0)
+    const others = files.filter((file) => !initial.has(file) && file !== worker)
+    return { main: sum([...initial]), worker, workerFile: worker && relative(join(dir, '.next'), worker), lazy: sum(others), lazyCount: others.length }
+  }
+  const baseline = build(WITHOUT)
+  const recorded = build(WITH)
+  return {
+    bundler: `Next.js ${JSON.parse(readFileSync(join(dir, 'node_modules/next/package.json'), 'utf8')).version} (Turbopack)`,
+    main: recorded.main - baseline.main,
+    worker: recorded.worker ? gzip(recorded.worker) : undefined,
+    workerFile: recorded.workerFile,
+    lazy: recorded.lazy - baseline.lazy,
+    lazyCount: recorded.lazyCount - baseline.lazyCount,
+  }
+}
+if (!process.argv.includes('--no-next')) rows.push(await nextjs())
+
 console.log(`@tapedeck/core ${JSON.parse(readFileSync(join(ROOT, 'packages/core/package.json'), 'utf8')).version} from ${packed}, each bundler's default configuration, gzip -9:\n`)
 console.log('| bundler (default config) | added to the main chunk | worker | lazy chunks (page and worker), loaded when needed |')
 console.log('| --- | --- | --- | --- |')

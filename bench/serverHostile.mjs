@@ -25,10 +25,12 @@ if (postgres && !process.env.DATABASE_URL) {
   process.exit(2)
 }
 const serverEntry = new URL('../packages/server/dist/index.js', import.meta.url).href
+const postgresEntry = new URL('../packages/server/dist/postgres.js', import.meta.url).href
 
 /** Child process: the CLI's setup (serve + store), printing its URL. */
 const CHILD = `
-const { createHandler, createFileStore, createPostgresStore, serve } = await import(${JSON.stringify(serverEntry)})
+const { createHandler, createFileStore, serve } = await import(${JSON.stringify(serverEntry)})
+const { createPostgresStore } = await import(${JSON.stringify(postgresEntry)})
 const store = process.env.BENCH_PG ? createPostgresStore({ connectionString: process.env.DATABASE_URL }) : createFileStore({ dir: process.env.BENCH_DIR })
 const server = await serve({ handler: createHandler({ store, log: false }), port: 0 })
 if (process.env.BENCH_PG) await store.listSessions({ limit: 1 })

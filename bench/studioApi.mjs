@@ -1,24 +1,29 @@
 // The Studio read API on PostgreSQL at scale: seeds sessions through bulkLoadPostgres (the rows
 // ingest writes), then times GET /v1/sessions (two filters and a sort), q= search and
-// GET /v1/stats over 30 days by model through the real handler on 127.0.0.1, and prints EXPLAIN
-// (ANALYZE, BUFFERS) of the SQL those requests ran.
+// GET /v1/stats over 30 days by model through the real handler on 127.0.0.1, then the Studio's
+// Overview and a 10,000-event replay in Chromium over the same store (--no-pages leaves them
+// out), and prints EXPLAIN (ANALYZE, BUFFERS) of the SQL those requests ran.
 //
 //   eval "$(bash scripts/postgres.sh)"
 //   flock /tmp/tapedeck-bench.lock node bench/studioApi.mjs                # 100,000 sessions x 20 events
 //   node bench/studioApi.mjs --sessions=2000 --runs=10                     # a quick look
 //   node bench/studioApi.mjs --reuse                                       # keep the seeded schema between runs
 //   node bench/studioApi.mjs --seed-only --reuse && flock … --reuse        # seed outside the lock (not timed)
+//   node -e "import('./bench/lib/servers.mjs').then((m) => m.loadTapedeckServer(process.cwd() + '/node_modules/.before'))"
+//   flock … node bench/studioApi.mjs --reuse --server=node_modules/.before   # the code before a change (built at that commit)
 //
 // Writes bench/results/studioApi.json (or studioApi-quick.tmp when --sessions is below 100,000).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { cpus, loadavg } from 'node:os'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import pg from 'pg'
 import { loadTapedeckServer } from './lib/servers.mjs'
 
 const args = Object.fromEntries(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? 'true']))
 const SESSIONS = Number(args.sessions ?? 100_000)
 const RUNS = Number(args.runs ?? 40)
+const PAGE_RUNS = Number(args['page-runs'] ?? 10)
 const CHUNK = 500
 const DAY = 86_400_000
 const BARS = { list: 150, search: 300, stats: 500 }
@@ -109,12 +114,15 @@ await admin.connect()
 const pool = new pg.Pool({ connectionString: databaseUrl, options: `-c search_path=${schema}`, max: 10 })
 // Inside the repository, so the build's imports (pg, fflate) resolve from its node_modules.
 const outDir = await mkdtemp(fileURLToPath(new URL('../node_modules/.tapedeck-studio-bench-', import.meta.url)))
-const server = await loadTapedeckServer(outDir)
+// --server=<dir>: a server built earlier (bench/lib/servers.mjs's loadTapedeckServer, e.g. from an
+// older commit), to time the code before a change on the same database.
+const server = args.server ? await import(pathToFileURL(join(args.server, 'index.js')).href) : await loadTapedeckServer(outDir)
 
 const existing = await admin.query('select 1 from information_schema.schemata where schema_name = $1', [schema])
 let seeded = false
 if (args.reuse && existing.rowCount) {
-  const { rows } = await pool.query('select count(*)::int as n from tapedeck_sessions')
+  // The seeded sessions (s_…), not the long one the page figures add (s_bench_long_10k).
+  const { rows } = await pool.query("select count(*)::int as n from tapedeck_sessions where session_id not like 's_bench%'")
   seeded = rows[0].n === SESSIONS
 }
 let seedMs = null
@@ -158,7 +166,7 @@ pool.connect = async (callback) => {
   if (!client.captured) {
     const clientQuery = client.query.bind(client)
     client.query = (text, ...rest) => {
-      if (typeof text === 'string' && recording && /^\s*select/i.test(text)) statements.push({ text, values: rest[0], workMem: true })
+      if (typeof text === 'string' && recording && /^\s*(select|with)\b/i.test(text)) statements.push({ text, values: rest[0], workMem: true })
       return clientQuery(text, ...rest)
     }
     client.captured = true
@@ -167,6 +175,16 @@ pool.connect = async (callback) => {
 }
 
 const store = server.createPostgresStore({ pool })
+// The store's first use creates or upgrades its tables: on a database seeded by an earlier version
+// that runs the one-time backfills (docs/server.md, "Upgrading"). Timed apart, then the statistics
+// the planner needs are refreshed (autovacuum would do it later on a live database).
+const migrateStarted = performance.now()
+await store.getSession('s_bench_probe')
+const migrateMs = performance.now() - migrateStarted
+if (migrateMs > 5000) {
+  console.log(`migrated in ${(migrateMs / 1000).toFixed(1)} s`)
+  await pool.query('vacuum analyze')
+}
 const handler = server.createHandler({ store, readKeys: ['read-bench'], log: false, now: () => NOW })
 const running = await server.serve({ handler, port: 0 })
 const get = async (path) => {
@@ -248,6 +266,94 @@ for (const word of SEARCHES) {
   console.log(`q=${word}: ${body.total} sessions`)
 }
 
+// ---- the Studio's pages over the same store, in a real Chromium ---------------------------------
+// The Overview (30 days of sessions, its four statistics requests and charts) and the replay of a
+// 10,000-event session, each from its navigation's start to its performance mark. Each has an
+// anchor, timed in alternation with it in the same browser: the same page with nothing to show
+// (the Overview of 30 days without sessions; the replay of a 20-event session), so the ratio says
+// what the data costs and the anchor how busy the machine was.
+const pages = args['no-pages'] ? null : await timePages()
+
+async function timePages() {
+  const { build } = await import('vite')
+  const { chromium } = await import('@playwright/test')
+  const { CHROMIUM_ARGS, findChromium } = await import('../scripts/chromium.mjs')
+  const studioDir = join(outDir, 'studio')
+  await build({ configFile: fileURLToPath(new URL('../packages/studio/vite.config.ts', import.meta.url)), logLevel: 'warn', build: { outDir: studioDir, sourcemap: false, emptyOutDir: true } })
+  const LONG = 's_bench_long_10k'
+  if (!(await store.getSession(LONG))) await server.bulkLoadPostgres(pool, [longSession(LONG, 10_000)], NOW)
+  const studio = await server.serve({ handler: server.withStudio(handler, { dir: studioDir }), port: 0 })
+  const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: studio.url })).newPage()
+    await page.goto('/')
+    await page.getByLabel('Read or review key').fill('read-bench')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('navigation', { name: 'Pages', exact: true }).waitFor()
+    /** A new document at `path` (a reload: the key stays in the tab), ms from its start to the mark. */
+    const markedAt = async (path, mark, ready) => {
+      await page.goto(path)
+      await page.reload()
+      await page.locator(ready).first().waitFor({ timeout: 60_000 })
+      return page.evaluate((name) => performance.getEntriesByName(name)[0]?.startTime ?? Number.NaN, mark)
+    }
+    const day = (ms) => new Date(ms).toISOString().slice(0, 10)
+    const overview = (from) => `/#/overview?range=custom&from=${day(from)}&to=${day(from + 29 * DAY)}`
+    const FIGURES = {
+      overview: {
+        bar: 1500,
+        figure: () => markedAt(overview(NOW - 30 * DAY), 'tapedeck-overview-drawn', '.overview[data-ready="true"]'),
+        anchor: () => markedAt(overview(Date.UTC(2020, 0, 1)), 'tapedeck-overview-drawn', '.overview[data-ready="true"]'),
+        example: overview(NOW - 30 * DAY),
+        anchorIs: 'the Overview of 30 days without sessions',
+      },
+      replay: {
+        bar: 1000,
+        figure: () => markedAt(`/#/sessions/${LONG}`, 'tapedeck-replay-ready', '[role="slider"][aria-label="Timeline"]'),
+        anchor: () => markedAt('/#/sessions/s_000001', 'tapedeck-replay-ready', '[role="slider"][aria-label="Timeline"]'),
+        example: `/#/sessions/${LONG} (10,000 events)`,
+        anchorIs: 'the replay of a 20-event session',
+      },
+    }
+    const out = {}
+    for (const [name, f] of Object.entries(FIGURES)) {
+      await f.figure() // warm-up: the server's caches and the browser's compiled code
+      await f.anchor()
+      const times = []
+      const anchors = []
+      for (let i = 0; i < PAGE_RUNS; i++) {
+        times.push(await f.figure())
+        anchors.push(await f.anchor())
+      }
+      const figure = summary(times)
+      const anchor = summary(anchors)
+      out[name] = { ...figure, bar: f.bar, met: figure.p95 <= f.bar, runs: PAGE_RUNS, example: f.example, anchor: { is: f.anchorIs, ...anchor }, ratioP50: +(figure.p50 / anchor.p50).toFixed(2) }
+      console.log(
+        `${name.padEnd(8)} p50 ${figure.p50} ms  p95 ${figure.p95} ms  (bar ${f.bar} ms: ${out[name].met ? 'met' : 'MISS'})  anchor (${f.anchorIs}) p50/p95 ${anchor.p50}/${anchor.p95} ms, ratio p50 ${out[name].ratioP50}`,
+      )
+    }
+    return out
+  } finally {
+    await browser.close()
+    await studio.close()
+  }
+}
+
+/** A session of `count` events: turns of a message, a call (started, completed) and an answer, words from the vocabulary. */
+function longSession(id, count) {
+  const events = []
+  const add = (type, data) => events.push({ v: 1, id: `e_${id}_${events.length}`, sessionId: id, seq: events.length, ts: NOW - DAY + events.length * 400, t: events.length * 400, tab: 't_1', type, data })
+  add('session.started', { userId: 'u_long', feature: 'chat', agentId: 'ag_1', tags: [] })
+  for (let turn = 0; events.length < count - 5; turn++) {
+    add('message.created', { messageId: `m${turn}u`, role: 'user', content: sentence(12) })
+    add('provider.call.started', { callId: `c${turn}`, provider: 'openai', model: MODELS[turn % MODELS.length] })
+    add('provider.call.completed', { callId: `c${turn}`, model: MODELS[turn % MODELS.length], response: { text: sentence(20) }, usage: { inputTokens: 300, outputTokens: 120 }, costUsd: 0.001, latencyMs: 900, ttftMs: 200 })
+    add('message.created', { messageId: `m${turn}a`, role: 'assistant', content: sentence(20) })
+  }
+  add('session.ended', { lastSeq: events.length, reason: 'done' })
+  return events
+}
+
 // EXPLAIN of what one list, one search and one stats request ran.
 const explains = {}
 for (const [name, path] of Object.entries(FIGURES)) {
@@ -257,7 +363,7 @@ for (const [name, path] of Object.entries(FIGURES)) {
   recording = false
   explains[name] = []
   for (const { text, values, workMem } of statements) {
-    if (!/^\s*select/i.test(text)) continue
+    if (!/^\s*(select|with)\b/i.test(text)) continue
     const client = await connect()
     try {
       await client.query('begin')
@@ -279,7 +385,9 @@ const report = {
   machine: { cpu: cpus()[0]?.model, cores: cpus().length, loadavg: loadavg(), node: process.version, postgres: version },
   rows: counts,
   seedMs,
+  migrateMs: Math.round(migrateMs),
   results,
+  pages,
   explains,
 }
 const file = fileURLToPath(new URL(`results/${SESSIONS >= 100_000 ? 'studioApi.json' : 'studioApi-quick.tmp'}`, import.meta.url))
@@ -291,4 +399,4 @@ await pool.end()
 if (!args.reuse) await admin.query(`drop schema if exists ${schema} cascade`)
 await admin.end()
 await rm(outDir, { recursive: true, force: true })
-process.exit(Object.values(results).every((r) => r.met) || !args.strict ? 0 : 1)
+process.exit([...Object.values(results), ...Object.values(pages ?? {})].every((r) => r.met) || !args.strict ? 0 : 1)

@@ -49,9 +49,19 @@ test('10,000 events recorded, then the page reloaded: all read back in order wit
   expect(back.types.filter((type) => type !== 'seq.skipped')).toHaveLength(10_002)
   expect(covered(back)).toBe(true)
   expect(back.data.slice(1, 10_001).every((d, i) => d.content === `message ${i}`)).toBe(true)
-  // The reload left the session open: it is on the record as interrupted, with everything in it.
-  expect(back.recovered).toEqual([id])
-  expect(back.types.at(-1)).toBe('session.interrupted')
+  // A reload is not a crash: the page left through pagehide and said so, so the session is
+  // suspended (start({ sessionId }) resumes it), not interrupted, with everything in it.
+  expect(back.recovered).toEqual([])
+  expect(back.status).toBe('suspended')
+  expect(back.types.at(-1)).toBe('session.paused')
+  expect(back.data.at(-1)).toEqual({ reason: 'page-left' })
+  const resumed = await page.evaluate(async (sessionId) => {
+    const recorder = window.tapedeck.createRecorder()
+    const info = await recorder.start({ sessionId })
+    await recorder.flush()
+    return { resumed: info.resumed, status: (await recorder.sessions.get(sessionId))?.status }
+  }, id)
+  expect(resumed).toEqual({ resumed: true, status: 'active' })
 })
 
 test('a tab closed right after await flush() loses nothing', async ({ profile }) => {
@@ -124,6 +134,34 @@ test('a tab killed mid-session: the next start marks the session interrupted and
   expect(back.types.filter((type) => type === 'x.durable')).toHaveLength(1000)
   expect(back.types.at(-1)).toBe('session.interrupted')
   expect(covered(back)).toBe(true)
+})
+
+test('a tab killed after it was only hidden (another tab in front) is still interrupted', async ({ profile }) => {
+  const page = await profile.open()
+  const id = await page.evaluate(async () => {
+    const recorder = window.tapedeck.createRecorder()
+    const { id } = await recorder.start({ label: 'hidden, then killed' })
+    for (let i = 0; i < 100; i++) recorder.record('x.durable', { i })
+    await recorder.flush()
+    // The page goes to the background: visibilitychange, no pagehide.
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' })
+    document.dispatchEvent(new Event('visibilitychange'))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    return id
+  })
+  const survivor = await profile.context.newPage()
+  const crashed = page.waitForEvent('crash')
+  const cdp = await profile.context.newCDPSession(page)
+  void cdp.send('Page.crash').catch(() => undefined) // the renderer dies; no pagehide runs
+  await crashed
+
+  await survivor.goto('/')
+  await survivor.waitForSelector('body[data-ready="true"]', { state: 'attached' })
+  const back = await readBack(survivor, id)
+  expect(back.recovered).toEqual([id])
+  expect(back.status).toBe('interrupted')
+  expect(back.types.at(-1)).toBe('session.interrupted')
+  expect(back.types.filter((type) => type === 'x.durable')).toHaveLength(100)
 })
 
 test('two tabs record at once, each its own session and both one shared conversation, without loss or mixing', async ({ profile }) => {

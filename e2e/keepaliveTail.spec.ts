@@ -19,7 +19,7 @@ test.afterEach(async () => {
 declare global {
   interface Window {
     /** The worker the recorder under test started (see `recordInto`). */
-    recorderWorker?: Worker
+    recorderWorker: Worker
   }
 }
 
@@ -128,7 +128,7 @@ test('the worker dead before the close: the page still sends its newest events i
   const { page, id } = await openRecording(profile)
   await page.evaluate(() => {
     const recorder = (window as unknown as { recorderUnderTest: ReturnType<typeof window.tapedeck.createRecorder> }).recorderUnderTest
-    window.recorderWorker!.terminate()
+    window.recorderWorker.terminate()
     for (let i = 0; i < 300; i++) recorder.record('x.token', { i, text: `recorded after the worker died ${i}` })
   })
   await page.close({ runBeforeUnload: true })

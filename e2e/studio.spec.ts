@@ -327,3 +327,178 @@ test('share: a link opens its session in a fresh browser, and nothing else', asy
   expect(statuses).toEqual([403, 403, 403, 403])
   await fresh.close()
 })
+
+/** The session ids in the finder's table, in its order. */
+const listedIds = (page: Page) =>
+  page
+    .getByRole('table', { name: 'Sessions' })
+    .locator('tbody tr:not(.hit-row) td:first-child a')
+    .evaluateAll((links) => links.map((a) => decodeURIComponent(a.getAttribute('href')!.replace(/^#\/sessions\//, '').replace(/\?.*$/, ''))))
+
+/** What GET /v1/sessions answers for a query, as the ids in its order. */
+async function apiIds(query: string): Promise<string[]> {
+  const response = await fetch(`${server.url}/v1/sessions?${query}&limit=100`, { headers: { Authorization: `Bearer ${KEYS.read}` } })
+  expect(response.status, query).toBe(200)
+  return ((await response.json()) as { sessions: Array<{ id: string }> }).sessions.map((s) => s.id)
+}
+
+test('sessions: every filter the API takes is in the form, goes into the URL and gives the API’s answer', async ({}, testInfo) => {
+  // Twelve filters, each a page load on a shared machine.
+  test.setTimeout(240_000)
+  const context = await newContext()
+  const page = await signIn(context, KEYS.read, '/#/sessions')
+  await expect(page.getByRole('table', { name: 'Sessions' }).locator('tbody tr:not(.hit-row)')).not.toHaveCount(0)
+  const typed: Array<[label: string, value: string, query: string]> = [
+    ['Tag', 'demo', 'tag=demo'],
+    ['Agent', 'ag_none', 'agentId=ag_none'],
+    ['Label', 'gold', 'label=gold'],
+    ['Model', 'claude-3-5-haiku', 'model=claude-3-5-haiku'],
+    ['Min cost ($)', '0.005', 'minCostUsd=0.005'],
+    ['Max cost ($)', '0.005', 'maxCostUsd=0.005'],
+    ['Min duration (s)', '20', 'minDurationMs=20000'],
+  ]
+  for (const [label, value, query] of typed) {
+    await page.goto('/#/sessions')
+    await page.getByLabel(label, { exact: true }).fill(value)
+    await page.getByLabel(label, { exact: true }).press('Enter')
+    await expect(page).toHaveURL(new RegExp(`[?&]${query.replace(/[.$()]/g, '\\$&')}(&|$)`))
+    const expected = await apiIds(query)
+    await expect.poll(() => listedIds(page), query).toEqual(expected)
+  }
+  // The filters do something: the model keeps two sessions of six, tags keep the six seeded ones.
+  expect(await apiIds('model=claude-3-5-haiku')).toHaveLength(2)
+  const chosen: Array<[label: string, option: string, query: string]> = [
+    ['Errors', 'true', 'hasErrors=true'],
+    ['Audio', 'true', 'hasAudio=true'],
+    ['Reviewed', 'false', 'reviewed=false'],
+    ['Flagged', 'false', 'flagged=false'],
+  ]
+  for (const [label, option, query] of chosen) {
+    await page.goto('/#/sessions')
+    // (getByLabel reads a wrapping label's whole text, the select's options included.)
+    await page.getByRole('combobox', { name: label, exact: true }).selectOption(option)
+    await expect(page).toHaveURL(new RegExp(`[?&]${query}(&|$)`))
+    await expect.poll(() => listedIds(page), query).toEqual(await apiIds(query))
+  }
+  // Sort and order: the cheapest first, as the API orders them.
+  await page.goto('/#/sessions?tag=demo')
+  await page.getByLabel('Sort by').selectOption('costUsd')
+  await page.getByLabel('Order').selectOption('asc')
+  await expect(page).toHaveURL(/sort=costUsd/)
+  await expect(page).toHaveURL(/order=asc/)
+  const byCost = await apiIds('tag=demo&sort=costUsd&order=asc')
+  expect(byCost).not.toEqual(await apiIds('tag=demo'))
+  await expect.poll(() => listedIds(page)).toEqual(byCost)
+  await check(page, testInfo, 'sessions-filtered')
+  await context.close()
+})
+
+/** The UTC day (`YYYY-MM-DD`) a seeded session started. */
+const dayOfSession = (id: string) => new Date(server.sessions.find((s) => s.id === id)!.events[0]!.ts).toISOString().slice(0, 10)
+
+test('date range: whole days picked on Sessions and on the Overview', async ({}, testInfo) => {
+  const context = await newContext()
+  const day = dayOfSession('s_small_5')
+  const onDay = server.sessions.filter((s) => new Date(s.events[0]!.ts).toISOString().slice(0, 10) === day).map((s) => s.id)
+  expect(onDay.length).toBeGreaterThan(0)
+  expect(onDay.length).toBeLessThan(server.sessions.length)
+  const page = await signIn(context, KEYS.read, '/#/sessions')
+  await page.getByLabel('From', { exact: true }).fill(day)
+  await page.getByLabel('From', { exact: true }).press('Enter')
+  await page.getByLabel('To', { exact: true }).fill(day)
+  await page.getByLabel('To', { exact: true }).press('Enter')
+  await expect(page).toHaveURL(new RegExp(`from=${day}&to=${day}|to=${day}.*from=${day}`))
+  await expect.poll(async () => (await listedIds(page)).sort()).toEqual([...onDay].sort())
+
+  await page.goto('/#/overview')
+  await expect(page.locator('.overview')).toHaveAttribute('data-ready', 'true')
+  await page.getByLabel('Range').selectOption('custom')
+  await page.getByLabel('From', { exact: true }).fill(day)
+  await page.getByLabel('To', { exact: true }).fill(day)
+  await expect(page).toHaveURL(new RegExp(`range=custom`))
+  await expect(page).toHaveURL(new RegExp(`to=${day}`))
+  await expect(page.locator('.overview')).toHaveAttribute('data-ready', 'true')
+  const sessions = page.locator('.kpis.big div', { hasText: 'Sessions' }).locator('dd')
+  await expect(sessions).toHaveText(String(onDay.length))
+  // One day: the columns are its hours.
+  await expect(page.getByRole('img', { name: /Cost per day: Cost over 24 periods/ })).toBeVisible()
+  await check(page, testInfo, 'overview-custom-range')
+  await context.close()
+})
+
+test('export: every session the filters match, as one JSON-lines file from /v1/export', async () => {
+  const context = await newContext()
+  const page = await signIn(context, KEYS.read, '/#/sessions?userId=chen')
+  const chen = server.sessions.filter((s) => s.userId === 'chen')
+  await expect(page.getByRole('table', { name: 'Sessions' }).locator('tbody tr:not(.hit-row)')).toHaveCount(chen.length)
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /^Export/ }).click()])
+  expect(download.suggestedFilename()).toBe('tapedeck-export.jsonl')
+  const text = await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8')
+  const events = text.trim().split('\n').map((line) => JSON.parse(line) as { sessionId: string; seq: number })
+  const counts = (list: Array<{ sessionId: string }>) => Object.fromEntries([...new Set(list.map((e) => e.sessionId))].sort().map((id) => [id, list.filter((e) => e.sessionId === id).length]))
+  expect(counts(events)).toEqual(counts(chen.flatMap((s) => s.events)))
+  await context.close()
+})
+
+test('review: a reviewer edits and deletes their own comment, and only their own', async ({}, testInfo) => {
+  const context = await newContext()
+  // Another reviewer's comment on the same session, through the API.
+  const other = await fetch(`${server.url}/v1/sessions/s_error_4/annotations`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${KEYS.review}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ kind: 'comment', text: 'Not mine to change', author: 'Grace Other' }),
+  })
+  expect(other.status).toBe(201)
+  const page = await signIn(context, KEYS.review, '/#/sessions/s_error_4')
+  const list = page.getByRole('list', { name: 'Annotations' })
+  await page.getByLabel(/Comment at/).fill('Billing failed twice')
+  await page.getByRole('button', { name: 'Comment', exact: true }).click()
+  await expect(list).toContainText('Billing failed twice')
+  await expect(list.getByRole('button', { name: /^Edit: .*Not mine/ })).toHaveCount(0)
+  await expect(list.getByRole('button', { name: /^Delete: .*Not mine/ })).toHaveCount(0)
+
+  await list.getByRole('button', { name: /^Edit: .*Billing failed twice/ }).click()
+  await page.getByRole('textbox', { name: 'Edit the comment' }).fill('Billing failed twice; the retry worked')
+  await page.getByRole('button', { name: 'Save' }).click()
+  await expect(list).toContainText('the retry worked')
+  await page.reload()
+  await expect(list).toContainText('Billing failed twice; the retry worked')
+  // The comments on the server (the review queue's test may have scored or flagged this session).
+  const stored = async () =>
+    ((await (await fetch(`${server.url}/v1/sessions/s_error_4/annotations`, { headers: { Authorization: `Bearer ${KEYS.read}` } })).json()) as { annotations: Array<{ kind: string; text: string; author: string }> }).annotations.filter(
+      (a) => a.kind === 'comment',
+    )
+  expect((await stored()).map((a) => [a.author, a.text])).toEqual([
+    ['Grace Other', 'Not mine to change'],
+    ['Ada Reviewer', 'Billing failed twice; the retry worked'],
+  ])
+  await check(page, testInfo, 'session-comment-edited')
+
+  await list.getByRole('button', { name: /^Delete: .*the retry worked/ }).click()
+  await expect(list).not.toContainText('the retry worked')
+  await page.reload()
+  await expect(list).toContainText('Not mine to change')
+  await expect(list).not.toContainText('the retry worked')
+  expect((await stored()).map((a) => a.author)).toEqual(['Grace Other'])
+  await context.close()
+})
+
+test('share: the live links are listed, and a revoked link stops working at once', async ({}, testInfo) => {
+  const context = await newContext()
+  const page = await signIn(context, KEYS.review, '/#/sessions/s_route_3')
+  await page.getByRole('button', { name: 'Share' }).click()
+  const links = page.getByRole('list', { name: 'Live share links' })
+  await expect(links).toContainText('None')
+  await page.getByRole('button', { name: 'Make link' }).click()
+  const link = await page.getByTestId('share-link').inputValue()
+  const token = new URL(link.replace('#/share/s_route_3?', '?')).searchParams.get('token')!
+  const read = async () => (await fetch(`${server.url}/v1/sessions/s_route_3`, { headers: { Authorization: `Bearer ${token}` } })).status
+  expect(await read()).toBe(200)
+  await expect(links.getByRole('button', { name: /^Revoke/ })).toHaveCount(1)
+  await check(page, testInfo, 'share-links')
+  await links.getByRole('button', { name: /^Revoke/ }).click()
+  await expect(links).toContainText('None')
+  await expect(page.getByTestId('share-link')).toHaveCount(0)
+  expect(await read()).not.toBe(200)
+  await context.close()
+})

@@ -19,9 +19,9 @@ function testHeaders(): Plugin {
           res.end(readFileSync(workerFile))
           return
         }
-        // The script-tag pages and the bundles they load, as a static host serves them: no Vite
+        // The script-tag pages and the files they load (tapedeck.js, .mjs and the siblings), as a static host serves them: no Vite
         // transform, no Vite client.
-        if (url.pathname === '/tapedeck.js' || url.pathname === '/tapedeck.mjs' || /^\/widget\/[\w-]+\.html$/.test(url.pathname)) {
+        if (/^\/tapedeck(-\w+)?\.m?js$/.test(url.pathname) || /^\/widget\/[\w-]+\.html$/.test(url.pathname)) {
           const html = url.pathname.endsWith('.html')
           res.setHeader('Content-Type', html ? 'text/html' : 'text/javascript')
           res.end(readFileSync(html ? widgetPages + url.pathname.slice('/widget/'.length) : widgetDist + url.pathname.slice(1)))

@@ -230,6 +230,15 @@ test('the ES module build, loaded by <script type="module">', async ({ profile }
     expect.stringMatching(/^invalid_options: compressionLevel is not in the script-tag build/),
     expect.stringMatching(/^invalid_options: encryptForServer is not in the Tapedeck script-tag build/),
   ])
+
+  // LLM capture comes from tapedeck-llm.js, found beside the module (its import.meta.url).
+  await page.evaluate(async () => {
+    const tapedeck = (await import('/tapedeck.mjs' as string)) as Window['Tapedeck']
+    await tapedeck.destroy()
+    tapedeck.init({ autoCapture: { llm: true } })
+  })
+  await expect.poll(() => page.evaluate(() => 'TapedeckLlm' in window)).toBe(true)
+  expect(requests).toContain('http://127.0.0.1:5179/tapedeck-llm.js')
 })
 
 test('a strict CSP (no blob: workers, no inline styles): with data-worker-url the bundle runs its own engine in a worker; without, on the main thread', async ({ profile }) => {

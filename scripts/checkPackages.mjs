@@ -5,7 +5,9 @@
 //      main, types, typesVersions, bin), and no tests, test helpers or build configuration;
 //   2. publint and @arethetypeswrong/cli find nothing;
 //   3. consumers (scripts/consumer/) typecheck against the unpacked tarballs under
-//      `moduleResolution` bundler, node16, nodenext and node10, with `skipLibCheck: false`.
+//      `moduleResolution` bundler, node16, nodenext and node10, with `skipLibCheck: false`;
+//   4. the server installed from its tarball in an empty app brings none of pg's packages, and
+//      says how to add `pg` when PostgreSQL is asked for.
 // A failure listed in KNOWN_FAILURES (with its reason) is reported but does not fail the check;
 // one that no longer happens fails it, so the list shrinks as soon as the cause is fixed.
 import { spawn, spawnSync } from 'node:child_process'
@@ -18,12 +20,12 @@ import { formatMessage } from 'publint/utils'
 const ROOT = new URL('..', import.meta.url).pathname
 // Outside the repository, so nothing resolves from the workspace's own node_modules by accident.
 const WORK = join(tmpdir(), `tapedeck-packcheck-${process.pid}`)
-const PACKAGES = ['core', 'player', 'react', 'widget', 'server']
+const PACKAGES = ['core', 'player', 'react', 'widget', 'server', 'node']
 
 /** Exports that are files to serve or link, not modules to import: no types to check. */
 const ASSETS = {
   '@tapedeck/core': ['./worker'], // the worker file, for `workerUrl`
-  '@tapedeck/widget': ['./tapedeck.js', './tapedeck.mjs'], // the script-tag files, for a <script> tag
+  '@tapedeck/widget': ['./tapedeck.js', './tapedeck.mjs', './tapedeck-llm.js', './tapedeck-audio.js'], // the script-tag files and their siblings, for a <script> tag
   '@tapedeck/react': ['./viewer.css'],
 }
 
@@ -36,26 +38,7 @@ const DIRECTIVES = {
  * Failures known today, each with why, matched against the check's output. Remove an entry when
  * its cause is fixed (the check says so).
  */
-export const KNOWN_FAILURES = [
-  {
-    package: '@tapedeck/server',
-    check: 'attw',
-    match: /node10.*NoResolution/,
-    reason: 'no `main`/`types`: `moduleResolution: node10` cannot resolve the package (being fixed on branch `server`)',
-  },
-  {
-    package: '@tapedeck/server',
-    check: 'types:node10',
-    match: /TS2307: Cannot find module '@tapedeck\/server'/,
-    reason: 'no `main`/`types`: `moduleResolution: node10` cannot resolve the package (being fixed on branch `server`)',
-  },
-  ...['bundler', 'node16', 'nodenext'].map((resolution) => ({
-    package: '@tapedeck/server',
-    check: `types:${resolution}`,
-    match: /TS7016: Could not find a declaration file for module 'pg'/,
-    reason: "its declarations import `pg`'s types, which `pg` does not ship (being fixed on branch `server`)",
-  })),
-]
+export const KNOWN_FAILURES = []
 
 /** ESM-only packages: that `require()` from CommonJS (node16) gets ESM is Node's own rule, not a types error. */
 const IGNORED_ATTW_KINDS = new Set(['CJSResolvesToESM'])
@@ -67,11 +50,17 @@ const RESOLUTIONS = {
   node10: { module: 'CommonJS', moduleResolution: 'Node10' },
 }
 
-/** Consumers: which packages each reads, and the environment it runs in. */
+/**
+ * Consumers: which packages each reads, the environment it runs in (`types`), and the third-party
+ * modules its app installs besides the packages' dependencies and required peers (`modules`).
+ */
 const CONSUMERS = [
-  { name: 'browser', files: ['browser.ts', 'customEvents.ts'], types: [], packages: ['@tapedeck/core', '@tapedeck/player', '@tapedeck/react', '@tapedeck/widget'] },
-  { name: 'script-tag', files: ['scriptTag.ts'], types: [], packages: ['@tapedeck/widget'] },
-  { name: 'node', files: ['node.ts'], types: ['node'], packages: ['@tapedeck/server'] },
+  { name: 'browser', files: ['browser.ts', 'customEvents.ts'], types: [], modules: ['@types/react', '@types/react-dom', '@tanstack/react-query'], packages: ['@tapedeck/core', '@tapedeck/player', '@tapedeck/react', '@tapedeck/widget'] },
+  { name: 'script-tag', files: ['scriptTag.ts'], types: [], modules: [], packages: ['@tapedeck/widget'] },
+  // The main entry on the file store, with neither @types/node nor @types/pg: an edge or Next.js app.
+  { name: 'server', files: ['server.ts'], types: [], modules: [], packages: ['@tapedeck/server'] },
+  // Its /node and /postgres entries and @tapedeck/node, in a Node app with pg installed.
+  { name: 'node', files: ['node.ts', 'postgres.ts', 'nodeRecorder.ts'], types: ['node'], modules: ['@types/node', 'pg', '@types/pg'], packages: ['@tapedeck/server', '@tapedeck/node'] },
 ]
 
 const results = [] // { package, check, ok, output }
@@ -191,37 +180,43 @@ for (const { manifest, tarball } of packed) {
 
 phase('publint and attw')
 
-// 4. Consumers under each resolution, against the unpacked tarballs.
+// 4. Consumers under each resolution, against the unpacked tarballs. Each consumer is an app in
+// a folder of its own: the packages unpacked into its node_modules, their dependencies and
+// required peers, and the modules it names — nothing else of the workspace (no @types/pg unless
+// it uses PostgreSQL: an app on the file store does not install it). Optional peers are left out.
 const consumerRoot = join(WORK, 'consumer')
-for (const { manifest, tarball } of packed) {
-  const into = join(consumerRoot, 'node_modules', manifest.name)
-  mkdirSync(into, { recursive: true })
-  const untar = sh('tar', ['-xzf', tarball, '-C', into, '--strip-components=1'])
-  if (untar.status !== 0) report(manifest.name, 'unpack', false, untar.output)
-}
-// The consumer is an ES module app; node10's CommonJS reading of it is checked too. It has the
-// packages' own dependencies and peers, and the @types an app of its kind has — nothing else of
-// the workspace (no @types/pg: an app on the file store does not install it).
-const APP_TYPES = ['@types/react', '@types/react-dom', '@types/node']
-const thirdParty = new Set(APP_TYPES)
+const required = new Set()
 for (const { manifest } of packed) {
-  for (const name of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })) if (!name.startsWith('@tapedeck/')) thirdParty.add(name)
+  const optional = manifest.peerDependenciesMeta ?? {}
+  for (const name of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })) {
+    if (!name.startsWith('@tapedeck/') && !optional[name]?.optional) required.add(name)
+  }
 }
-for (const name of thirdParty) {
-  const from = join(ROOT, 'node_modules', name)
-  const to = join(consumerRoot, 'node_modules', name)
-  if (!existsSync(from)) continue
-  mkdirSync(dirname(to), { recursive: true })
-  symlinkSync(from, to, 'dir')
+for (const consumer of CONSUMERS) {
+  const dir = join(consumerRoot, consumer.name)
+  for (const { manifest, tarball } of packed) {
+    const into = join(dir, 'node_modules', manifest.name)
+    mkdirSync(into, { recursive: true })
+    const untar = sh('tar', ['-xzf', tarball, '-C', into, '--strip-components=1'])
+    if (untar.status !== 0) report(manifest.name, 'unpack', false, untar.output)
+  }
+  for (const name of new Set([...required, ...consumer.modules])) {
+    const from = join(ROOT, 'node_modules', name)
+    const to = join(dir, 'node_modules', name)
+    if (!existsSync(from)) continue
+    mkdirSync(dirname(to), { recursive: true })
+    symlinkSync(from, to, 'dir')
+  }
+  // The consumer is an ES module app; node10's CommonJS reading of it is checked too.
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `consumer-${consumer.name}`, private: true, type: 'module' }))
+  for (const file of consumer.files) cpSync(join(ROOT, 'scripts', 'consumer', file), join(dir, file))
 }
-writeFileSync(join(consumerRoot, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
-cpSync(join(ROOT, 'scripts', 'consumer'), consumerRoot, { recursive: true })
 
 const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
 const typechecks = []
 for (const consumer of CONSUMERS) {
   for (const [resolution, options] of Object.entries(RESOLUTIONS)) {
-    const project = join(consumerRoot, `tsconfig.${consumer.name}.${resolution}.json`)
+    const project = join(consumerRoot, consumer.name, `tsconfig.${resolution}.json`)
     writeFileSync(project, JSON.stringify({
       compilerOptions: {
         target: 'ES2022', ...options, lib: ['ES2023', 'DOM', 'DOM.Iterable'], jsx: 'react-jsx',
@@ -255,7 +250,7 @@ for (const { consumer, resolution, run } of typechecks) {
 function ownerOf(consumer, line) {
   const match = /^([^(]+)\((\d+),\d+\)/.exec(line)
   if (!match) return undefined
-  const file = join(consumerRoot, match[1].replace(/^.*consumer\//, ''))
+  const file = join(consumerRoot, consumer.name, match[1].replace(/^.*\//, ''))
   if (!existsSync(file)) return undefined
   const lines = readFileSync(file, 'utf8').split('\n').slice(0, Number(match[2]))
   for (let i = lines.length - 1; i >= 0; i--) {
@@ -267,7 +262,46 @@ function ownerOf(consumer, line) {
 
 phase('consumers typechecked')
 
-// 5. The verdict.
+// 5. What an app on the file store installs: the server's tarball, and the Tapedeck packages it
+// depends on from theirs, in an empty app. `pg` is an optional peer dependency: none of its
+// packages may come along; the main entry runs, and PostgreSQL asked for says how to add `pg`.
+const PG_PACKAGES = /^(pg|pg-.+|pgpass|postgres-.+|@types\/pg)$/
+const installed = checkServerInstall()
+phase('server installed')
+
+function checkServerInstall() {
+  const app = join(WORK, 'install')
+  mkdirSync(app, { recursive: true })
+  const tarballs = Object.fromEntries(packed.map(({ manifest, tarball }) => [manifest.name, `file:${tarball}`]))
+  // @tapedeck/studio (the built Studio, a dependency of the server) is packed only for this.
+  const studio = sh('npm', ['pack', '--json', '--silent', '--pack-destination', join(WORK, 'tarballs')], { cwd: join(ROOT, 'packages', 'studio') })
+  if (studio.status !== 0) return report('@tapedeck/server', 'install', false, studio.output)
+  tarballs['@tapedeck/studio'] = `file:${join(WORK, 'tarballs', JSON.parse(studio.output.slice(studio.output.indexOf('[')))[0].filename)}`
+  writeFileSync(join(app, 'package.json'), JSON.stringify({
+    name: 'file-store-app', private: true, type: 'module',
+    dependencies: { '@tapedeck/server': tarballs['@tapedeck/server'] }, overrides: tarballs,
+  }, null, 2))
+  const install = sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app })
+  if (install.status !== 0) return report('@tapedeck/server', 'install', false, install.output)
+  const list = sh('npm', ['ls', '--all', '--parseable'], { cwd: app })
+  const names = list.output.split('\n').filter(Boolean).slice(1).map((path) => path.replace(/^.*node_modules\//, ''))
+  const problems = names.filter((name) => PG_PACKAGES.test(name)).map((name) => `installs ${name}: pg must be an optional peer dependency`)
+  // The main entry serves; the PostgreSQL store without pg, and the CLI asked for PostgreSQL, say how to add it.
+  const run = (code) => sh(process.execPath, ['--input-type=module', '-e', code], { cwd: app, timeout: 30_000 })
+  const main = run(`import { createFileStore, createHandler } from '@tapedeck/server'
+    const response = await createHandler({ store: createFileStore({ dir: './data' }), log: false })(new Request('http://localhost/healthz'))
+    console.log(response.status)`)
+  if (main.output.trim() !== '200') problems.push(`the main entry did not answer /healthz with 200:\n${main.output}`)
+  const store = run(`import { createPostgresStore } from '@tapedeck/server/postgres'
+    await createPostgresStore({ connectionString: 'postgres://127.0.0.1:9/none' }).listSessions({ limit: 1 }).catch((error) => console.log(error.message))`)
+  if (!store.output.includes('npm install pg')) problems.push(`createPostgresStore without pg did not say how to install it:\n${store.output}`)
+  const cli = sh(process.execPath, [join(app, 'node_modules', '@tapedeck', 'server', 'dist', 'cli.js'), '--database-url', 'postgres://127.0.0.1:9/none', '--port', '0'], { cwd: app, timeout: 30_000 })
+  if (cli.status !== 1 || !cli.output.includes('npm install pg')) problems.push(`the CLI with --database-url and no pg did not stop saying how to install it (exit ${cli.status}):\n${cli.output}`)
+  report('@tapedeck/server', 'install', problems.length === 0, problems.join('\n'))
+  return names.length
+}
+
+// 6. The verdict.
 let failed = 0
 const usedKnown = new Set()
 for (const result of results) {
@@ -287,6 +321,7 @@ for (const entry of KNOWN_FAILURES) {
   console.log(`FIXED?  ${entry.package} ${entry.check} no longer fails as listed (${entry.reason}): remove it from KNOWN_FAILURES in scripts/checkPackages.mjs`)
 }
 for (const { manifest, files, size } of packed) console.log(`packed  ${manifest.name}: ${files.length} files, ${(size / 1024).toFixed(1)} KiB`)
+if (installed !== undefined) console.log(`install @tapedeck/server on the file store: ${installed} packages in node_modules, none of pg's`)
 const checks = results.length
 console.log(`packages: ${checks - failed - usedKnown.size} checks passed, ${usedKnown.size} known failures, ${failed} failed`)
 if (failed === 0) rmSync(WORK, { recursive: true, force: true })

@@ -5,7 +5,7 @@
 // Built as an app is, not as a library: a library build keeps its entry's exports exactly
 // (rolldown then leaves shared modules in small common chunks instead of merging them into the
 // entry) and keeps whitespace in ES output; neither is what an app's build does.
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
@@ -115,8 +115,12 @@ export function scriptTagSize() {
   if (!existsSync(file)) return undefined
   const code = readFileSync(file)
   const text = code.toString('utf8')
-  // What the widget's own bundle test requires of it: one file, its worker made from itself.
+  // What the widget's own bundle test requires of it: one file, its worker made from itself
+  // (LLM capture and audio are sibling files it loads on first use, counted apart).
   const oneFile = /new Worker\(/.test(text) && !/\bimport\s*\(|\bimport\.meta\b|\bimportScripts\s*\(/.test(text)
+  const siblings = Object.fromEntries(
+    ['llm', 'audio'].map((name) => [name, join(root, `packages/widget/dist/tapedeck-${name}.js`)]).filter(([, path]) => existsSync(path)).map(([name, path]) => [name, gzipSync(readFileSync(path), { level: 9 }).byteLength]),
+  )
   const builtAt = statSync(file).mtimeMs
   const sourcesAt = Math.max(newestSource(join(root, 'packages/widget/src')), newestSource(join(root, 'packages/core/src')))
   return {
@@ -124,7 +128,15 @@ export function scriptTagSize() {
     bytes: code.byteLength,
     gzip: gzipSync(code, { level: 9 }).byteLength,
     oneFile,
+    siblingsGzip: siblings,
     builtAt: new Date(builtAt).toISOString(),
     stale: sourcesAt > builtAt,
   }
+}
+
+/** Copies the built script-tag files (tapedeck.js and its siblings) into `dir`, when built. */
+export function copyScriptTagFiles(dir) {
+  const dist = join(root, 'packages/widget/dist')
+  if (!existsSync(dist)) return
+  for (const name of readdirSync(dist)) if (/^tapedeck(-\w+)?\.js$/.test(name)) copyFileSync(join(dist, name), join(dir, name))
 }

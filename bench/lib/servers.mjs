@@ -45,7 +45,10 @@ export async function serveStatic(root) {
   }
 }
 
-/** Builds `@tapedeck/server` from its TypeScript sources (not a possibly stale dist) and loads it. */
+/**
+ * Builds `@tapedeck/server` from its TypeScript sources (not a possibly stale dist) and loads it:
+ * its main entry and its `/postgres` one, as one module.
+ */
 export async function loadTapedeckServer(outDir) {
   const root = fileURLToPath(new URL('../..', import.meta.url))
   await build({
@@ -54,9 +57,14 @@ export async function loadTapedeckServer(outDir) {
     root,
     resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions] },
     plugins: [sourcesOnly()],
-    build: { ssr: 'packages/server/src/index.ts', outDir, emptyOutDir: true, target: 'node20', minify: false, sourcemap: false },
+    build: {
+      ssr: true,
+      rollupOptions: { input: { index: 'packages/server/src/index.ts', postgres: 'packages/server/src/postgres.ts' } },
+      outDir, emptyOutDir: true, target: 'node20', minify: false, sourcemap: false,
+    },
   })
-  return import(pathToFileURL(join(outDir, 'index.js')).href)
+  const [main, postgres] = await Promise.all(['index.js', 'postgres.js'].map((file) => import(pathToFileURL(join(outDir, file)).href)))
+  return { ...main, ...postgres }
 }
 
 /**

@@ -4,7 +4,6 @@
  * `@tapedeck/player` (results written as annotations, as by default). The anchor is loading them.
  */
 import { sessionNdjson } from './sessionNdjson'
-import { createRedactor } from '../../packages/core/src/redact'
 
 let texts: string[] | undefined
 
@@ -29,7 +28,7 @@ export async function evalRun({ mode }: { mode: 'load' | 'evaluate' }) {
     player.answerMatches({ pattern: /\S/, answers: 'every' }),
     player.maxTurns(20),
     player.transcriptConfidence({ min: 0.5 }),
-    player.redactionHeld({ redactor: createRedactor() }),
+    player.redactionHeld(),
   ]
   const started = performance.now()
   const recordings = []

@@ -3,7 +3,8 @@
 import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import express from 'express'
-import { createFileStore, createHandler, toNodeListener } from '@tapedeck/server'
+import { createFileStore, createHandler } from '@tapedeck/server'
+import { toNodeListener } from '@tapedeck/server/node'
 
 const store = createFileStore({ dir: process.env.TAPEDECK_DATA ?? './.tapedeck-data' })
 // Keys (ingestKeys, readKeys, adminKeys) are left out to keep the example short: without them the

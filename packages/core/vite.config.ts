@@ -25,7 +25,7 @@ export default defineConfig({
   base: './',
   plugins: [plainWorkerUrl()],
   build: {
-    lib: { entry: { index: 'src/index.ts', instrument: 'src/instrument/index.ts', engine: 'src/engine/serveEngine.ts' }, formats: ['es'] },
+    lib: { entry: { index: 'src/index.ts', instrument: 'src/instrument/index.ts', engine: 'src/engine/serveEngine.ts', redact: 'src/redact/index.ts', realtime: 'src/realtime/index.ts' }, formats: ['es'] },
     target: 'es2022',
     sourcemap: true,
     rolldownOptions: { external: ['idb', 'comlink', 'fflate'] },

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig, type Plugin } from 'vite'
 import { sourceResolve } from '../../scripts/conditions.mjs'
 
@@ -51,13 +52,35 @@ function scriptTagBuild(): Plugin {
     generateBundle(_, bundle) {
       const chunk = bundle['tapedeck.js']
       if (chunk?.type !== 'chunk') this.error('tapedeck.js was not built')
-      // The ES module build: the same function, its result exported.
+      // The ES module build: the same function, its result exported; its URL tells where the siblings are (src/script/loadSibling.ts).
       const names = chunk.exports.filter((name) => /^\w+$/.test(name))
       this.emitFile({
         type: 'asset',
         fileName: 'tapedeck.mjs',
-        source: `${chunk.code.trimEnd()}\nexport default Tapedeck;\nexport const { ${names.join(', ')} } = Tapedeck;\n`,
+        source: `const TAPEDECK_MODULE_URL = import.meta.url;\n${chunk.code.trimEnd()}\nexport default Tapedeck;\nexport const { ${names.join(', ')} } = Tapedeck;\n`,
       })
+    },
+  }
+}
+
+/** Dynamic imports that load a sibling file of tapedeck.js (src/script/siblings/) instead. */
+const SIBLINGS: Array<[RegExp, string]> = [
+  [/^@tapedeck\/core\/instrument$/, 'llm'],
+  [/\/audio\/createAudioCapture(\.ts)?$/, 'audio'],
+]
+const LOAD_SIBLING = fileURLToPath(new URL('./src/script/loadSibling.ts', import.meta.url))
+
+/** A sibling file: an IIFE that sets its global (`TapedeckLlm`, `TapedeckAudio`) for tapedeck.js to take. */
+function siblingBuild(name: string, global: string) {
+  return {
+    ...sourceResolve,
+    build: {
+      lib: { entry: `src/script/siblings/${name}.ts`, formats: ['iife' as const], name: global, fileName: () => `tapedeck-${name}.js` },
+      target: 'es2022',
+      minify: true,
+      sourcemap: false,
+      emptyOutDir: false,
+      reportCompressedSize: false,
     },
   }
 }
@@ -73,9 +96,16 @@ function staticImports(): Plugin {
   return {
     name: 'tapedeck:static-imports',
     enforce: 'post',
-    transform(code, id) {
-      if (id.includes('/node_modules/') || !code.includes('import(')) return null
+    transform(source, id) {
+      if (id.includes('/node_modules/') || !source.includes('import(')) return null
       const imports: string[] = []
+      // The parts left to sibling files are loaded from beside the script instead.
+      const code = source.replace(/\bimport\(\s*(['"])([^'"]+)\1\s*\)/g, (whole, _q, module: string) => {
+        const sibling = SIBLINGS.find(([pattern]) => pattern.test(module))?.[1]
+        if (!sibling) return whole
+        if (!imports.length) imports.push(`import { loadSibling as __tapedeck_sibling } from ${JSON.stringify(LOAD_SIBLING)};`)
+        return `__tapedeck_sibling(${JSON.stringify(sibling)})`
+      })
       const named = (source: string, pattern: string) => {
         const fields = pattern.split(',').map((field) => field.split(/[:=]/)[0]!.trim()).filter(Boolean)
         const object = fields.map((name) => {
@@ -99,7 +129,11 @@ function staticImports(): Plugin {
 }
 
 export default defineConfig(({ mode }) =>
-  mode === 'script'
+  mode === 'llm'
+    ? siblingBuild('llm', 'TapedeckLlm')
+    : mode === 'audio'
+    ? siblingBuild('audio', 'TapedeckAudio')
+    : mode === 'script'
     ? {
         ...sourceResolve,
         plugins: [scriptTagBuild(), staticImports()],

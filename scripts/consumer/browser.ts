@@ -8,6 +8,7 @@ import { createRecorder, TapedeckError, type Recorder, type RecorderStatus, type
 import { createInstrumentedFetch, computeCost } from '@tapedeck/core/instrument'
 import { loadRecording, ReplayPlayer, computeStats, toCsv, type Recording } from '@tapedeck/player'
 import { serveEngine } from '@tapedeck/core/engine'
+import { recordRealtime } from '@tapedeck/core/realtime'
 import { useSessionRecording, ReplayViewer, RecorderProvider } from '@tapedeck/react'
 import { useRecordings } from '@tapedeck/react/query'
 import { init, TapedeckRecorderElement } from '@tapedeck/widget'
@@ -36,6 +37,8 @@ createInstrumentedFetch.notThere
 computeCost.notThere
 // @ts-expect-error no such member
 serveEngine.notThere
+// @ts-expect-error a connection is an RTCPeerConnection
+recordRealtime(recorder, 'not a connection')
 // @package @tapedeck/player
 // @ts-expect-error no such member
 loadRecording.notThere

@@ -1,9 +1,10 @@
-// What a Node app sees of the published server (see browser.ts for how the marks work).
-import { createFileStore, createHandler, serve, type Handler } from '@tapedeck/server'
+// What a Node app sees of the published server's Node listener (see browser.ts for how the marks work).
+import { createServer } from 'node:http'
+import { createFileStore, createHandler } from '@tapedeck/server'
+import { toNodeListener, type NodeListener } from '@tapedeck/server/node'
 
 // @package @tapedeck/server
-const handler: Handler = createHandler({ store: createFileStore({ dir: './.tapedeck-data' }) })
-// @ts-expect-error a handler takes a Request
-void handler('not a request')
-// @ts-expect-error serve needs options
-void serve()
+const listener: NodeListener = toNodeListener(createHandler({ store: createFileStore({ dir: './.tapedeck-data' }) }), { maxDrainBytes: 1 << 20 })
+createServer(listener)
+// @ts-expect-error a listener takes a handler
+void toNodeListener('not a handler')

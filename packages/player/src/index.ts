@@ -53,7 +53,7 @@ export type { PassRate } from './stats/passRate'
 // — evaluations —
 export { evaluate, type EvaluateOptions, type Evaluation, type RecordingEvaluation } from './eval/evaluate'
 export type { Check, CheckContext, CheckOutcome, CheckResult } from './eval/Check'
-export { validationResults, VALIDATION_KEY, type ValidationRecord, type ValidationValue } from './eval/validationResults'
+export { validationResults, validationValue, VALIDATION_KEY, type ValidationRecord, type ValidationValue } from './eval/validationResults'
 export { latencyBudget, type LatencyBudget } from './eval/checks/latencyBudget'
 export { costBudget, type CostBudget } from './eval/checks/costBudget'
 export { noFailedCalls } from './eval/checks/noFailedCalls'
@@ -68,6 +68,8 @@ export { judge, parseVerdict, type JudgeDetails, type JudgeOptions, type JudgeSc
 export { vote, type VoteOptions } from './eval/vote'
 export { renderConversation } from './eval/renderConversation'
 export { assertChecks } from './eval/assertChecks'
+export { postResults, type PostResultsOptions, type PostResultsReport } from './eval/postResults'
+export { toValidationReview, fromValidationReview, VALIDATION_PREFIX } from './eval/validationReview'
 export { toJunit } from './cli/toJunit'
 
 // — annotations —
@@ -88,9 +90,11 @@ export { diffRuns, type ConversationTurn, type RequestChange, type RunDiff, type
 
 // — exports —
 export { toJsonl } from './export/toJsonl'
-export { toZip } from './export/toZip'
+export { toZip, type ZipOptions } from './export/toZip'
 export { toCsv, CSV_COLUMNS } from './export/toCsv'
 export { toHtml, type HtmlOptions } from './export/toHtml'
+export { toTranscript, TRANSCRIPT_TYPES, type TranscriptFormat } from './export/toTranscript'
+export { transcriptCues, DEFAULT_CUE_MS, type TranscriptCue, type TranscriptSource } from './export/transcriptCues'
 export { csvCell } from './export/csvCell'
 export { escapeHtml } from './export/escapeHtml'
 export { toWav, encodeWav, type WavOptions } from './export/toWav'

@@ -6,6 +6,7 @@ import { serve } from './node/serve.js'
 import { scheduleRetention } from './retention/scheduleRetention.js'
 import { createFileStore } from './store/createFileStore.js'
 import { createPostgresStore } from './store/createPostgresStore.js'
+import { loadPg } from './store/loadPg.js'
 import { withStudio } from './studio/serveStudio.js'
 
 async function main(): Promise<void> {
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
     return
   }
   const { databaseUrl, retentionMs } = options
+  // `pg` is an optional peer dependency: without it, say how to install it before listening.
+  if (databaseUrl) await loadPg()
   const store = databaseUrl ? createPostgresStore({ connectionString: databaseUrl }) : createFileStore({ dir: resolve(options.data) })
   const handler = createHandler({
     store,

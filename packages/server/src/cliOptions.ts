@@ -9,7 +9,7 @@ export const USAGE = `Usage: tapedeck-server [options]
   --port <n>                  port to listen on (default 8787, 0 = any free port)
   --host <addr>               address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
   --data <dir>                data folder of the file store (default ./.tapedeck-data)
-  --database-url <url>        use PostgreSQL instead of files
+  --database-url <url>        use PostgreSQL instead of files (needs the pg package: npm install pg)
   --cors-origin <origin>      a browser origin allowed to call, exactly (https://app.example.com),
                               repeatable; '*' for any origin. Default: none, browsers cannot call
   --rate-limit <kind>=<r>[:<b>]  per key of that kind (ingest, read, review, admin): r requests per second,

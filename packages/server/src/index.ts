@@ -1,3 +1,6 @@
+// The main entry names nothing of `pg` or `node:http` in its types, so an app on the file store
+// typechecks without @types/pg or @types/node. PostgreSQL is `@tapedeck/server/postgres`
+// (with `pg` an optional peer dependency), the Node listener `@tapedeck/server/node`.
 export { createHandler, type Handler, type HandlerOptions, type Logger, type RateLimits } from './http/createHandler.js'
 export type { Access, KeyKind } from './http/authorize.js'
 export type { CorsOptions } from './http/cors.js'
@@ -7,13 +10,10 @@ export { listRoutes, type RouteInfo } from './http/routes.js'
 export { scheduleRetention, type RetentionSchedule, type ScheduleRetentionOptions } from './retention/scheduleRetention.js'
 export { sweepRetention, type RetentionOptions, type RetentionReport } from './retention/sweepRetention.js'
 export { serve, type RunningServer, type ServeOptions } from './node/serve.js'
-export { toNodeListener, type NodeListener, type NodeListenerOptions } from './node/toNodeListener.js'
 export { findStudioDir, withStudio, type StudioOptions } from './studio/serveStudio.js'
 export { createFileStore, type FileStoreOptions } from './store/createFileStore.js'
 export { createMemoryStore } from './store/createMemoryStore.js'
 export { eventSlices } from './store/eventSlices.js'
-export { createPostgresStore, type PostgresStoreOptions } from './store/createPostgresStore.js'
-export { bulkLoadPostgres } from './store/bulkLoadPostgres.js'
 export type {
   BlobPart,
   BlobRef,

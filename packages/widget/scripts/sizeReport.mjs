@@ -3,8 +3,9 @@
 // and without one part at a time (that part's module replaced by empty exports), and prints the
 // gzip -9 size of each, the difference being what the part costs. Also the page's and the
 // worker's halves: the bundle without the engine, and core's worker entry alone, built the same
-// way. Run from anywhere: node packages/widget/scripts/sizeReport.mjs
-import { readFileSync } from 'node:fs'
+// way, and the sibling files (LLM capture, audio) as built. Run from anywhere:
+// node packages/widget/scripts/sizeReport.mjs; `npm run bench` prints it too (scriptTagShares).
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build } from 'vite'
@@ -14,13 +15,19 @@ const core = fileURLToPath(new URL('../../core/src/', import.meta.url))
 
 /** Parts, by the module that carries them (everything only it imports goes with it). */
 const PARTS = [
-  ['LLM call recording (instrumentFetch: OpenAI, Anthropic, prices, SSE)', /core\/src\/instrument\/instrumentFetch\.ts$/],
+  ['recorder on the page (createRecorder)', /core\/src\/client\/createRecorder\.ts$/],
   ['auto capture (clicks, navigation, forms, errors)', /core\/src\/instrument\/autoCapture\.ts$/],
-  ['audio capture (microphone, MediaRecorder)', /core\/src\/audio\/createAudioCapture\.ts$/],
   ['the <tapedeck-recorder> element (markup, styles, logic)', /widget\/src\/element\/TapedeckRecorderElement\.ts$/],
   ['redaction rules', /core\/src\/engine\/jsonRedactor\.ts$/],
   ['sync engine (upload, retry, leader lock)', /core\/src\/sync\/SyncEngine\.ts$/],
+  ['IndexedDB store (idbStore, idb)', /core\/src\/storage\/idbStore\.ts$/],
+  ['batch encoding (encodeBatch, ChunkCodec)', /core\/src\/storage\/encodeBatch\.ts$/],
+  ['compaction', /core\/src\/engine\/Compactor\.ts$/],
   ['in-memory store (fallback without IndexedDB)', /core\/src\/storage\/memoryStore\.ts$/],
+  ['erasure (sessions.erase)', /core\/src\/client\/erasure\.ts$/],
+  ['page-hide copy (tailWriter)', /core\/src\/client\/tailWriter\.ts$/],
+  ['consent', /core\/src\/client\/consentState\.ts$/],
+  ['event checks (serialize)', /core\/src\/events\/serialize\.ts$/],
   ['encryption at rest', /core\/src\/crypto\/atRest\.ts$/],
   ['comlink (page ↔ worker calls)', /comlink\/dist\/esm\/comlink\.mjs$/],
 ]
@@ -85,20 +92,34 @@ async function gzipOf(pattern, entry) {
 }
 
 const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`
-const full = await gzipOf(undefined)
-const rows = [['dist/tapedeck.js, whole', kb(full)]]
-const pageHalf = await gzipOf(/core\/src\/engine\/RecorderEngine\.ts$/)
-const workerHalf = await gzipOf(undefined, WORKER_HALF)
-rows.push(['  page half (without the engine)', kb(pageHalf)])
-rows.push(["  worker half (core's worker entry alone)", kb(workerHalf)])
-rows.push(['  shared by both, counted once', kb(pageHalf + workerHalf - full)])
-for (const [label, pattern] of PARTS) {
-  try {
-    rows.push([`  ${label}`, kb(full - (await gzipOf(pattern)))])
-  } catch (error) {
-    rows.push([`  ${label}`, `could not build without it (${error.message.split('\n')[0]})`])
+
+/** Rows of [label, gzip bytes or an error text]: the file whole, its halves, each part, the siblings. */
+export async function scriptTagShares() {
+  const full = await gzipOf(undefined)
+  const rows = [['dist/tapedeck.js, whole (as built here)', full]]
+  const pageHalf = await gzipOf(/core\/src\/engine\/RecorderEngine\.ts$/)
+  const workerHalf = await gzipOf(undefined, WORKER_HALF)
+  rows.push(['  page half (without the engine)', pageHalf])
+  rows.push(["  worker half (core's worker entry alone)", workerHalf])
+  rows.push(['  shared by both, counted once', pageHalf + workerHalf - full])
+  for (const [label, pattern] of PARTS) {
+    try {
+      rows.push([`  ${label}`, full - (await gzipOf(pattern))])
+    } catch (error) {
+      rows.push([`  ${label}`, `could not build without it (${error.message.split('\n')[0]})`])
+    }
   }
+  for (const name of ['llm', 'audio']) {
+    const file = `${widget}/dist/tapedeck-${name}.js`
+    rows.push([`dist/tapedeck-${name}.js, loaded on first use (as built)`, existsSync(file) ? gzipSync(readFileSync(file), { level: 9 }).byteLength : 'not built'])
+  }
+  return rows
 }
-const width = Math.max(...rows.map(([label]) => label.length))
-console.log('gzip -9 (zlib level 9), KB = 1000 bytes; budget 30 KB')
-for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`)
+
+/** The rows as a table, KB = 1000 bytes. */
+export function formatShares(rows) {
+  const width = Math.max(...rows.map(([label]) => label.length))
+  return ['gzip -9 (zlib level 9), KB = 1000 bytes; budget 30 KB', ...rows.map(([label, value]) => `${label.padEnd(width)}  ${typeof value === 'number' ? kb(value) : value}`)].join('\n')
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) console.log(formatShares(await scriptTagShares()))

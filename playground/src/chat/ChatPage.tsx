@@ -16,6 +16,11 @@ export interface ChatMessage {
 }
 
 const LLM_BASE_URL = new URL('/llm/v1', location.href).href
+/**
+ * The agent's version, recorded with each session: evaluations compare pass rates per version
+ * (docs/evaluations.md). `?agent=support@2` records another one.
+ */
+const AGENT_ID = new URLSearchParams(location.search).get('agent') || 'support@1'
 
 /**
  * The support chat. One conversation is one Tapedeck session (`sessionId`): a reload continues
@@ -25,7 +30,7 @@ export function ChatPage({ conversationId, onNewConversation }: { conversationId
   // (The app gives each conversation its own ChatPage, by key: a new one starts with a new agent.)
   const recorder = useRecorder()
   const ready = useRecorderStatus((s) => s.ready)
-  const recording = useSessionRecording({ userId: 'playground-user', feature: 'support-chat', label: 'Support chat', sessionId: conversationId, autoStart: true })
+  const recording = useSessionRecording({ userId: 'playground-user', feature: 'support-chat', label: 'Support chat', agentId: AGENT_ID, sessionId: conversationId, autoStart: true })
   const llmFetch = useMemo(() => createInstrumentedFetch(recorder), [recorder])
   const agent = useMemo(() => createSupportAgent({ baseURL: LLM_BASE_URL, fetch: llmFetch, recorder }), [llmFetch, recorder])
   const [messages, setMessages] = useState<ChatMessage[]>([])

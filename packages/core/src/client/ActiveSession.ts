@@ -1,7 +1,8 @@
 import type { SessionStartedData } from '../events/catalogue'
 import type { IngestResult } from '../engine/protocol'
+import { storageBlocked } from './consentState'
 import { VERSION } from '../version'
-import type { StartOptions } from './types'
+import type { ConsentStatus, StartOptions } from './types'
 
 /** The session the page is recording: what the recorder knows of it between batches. */
 export interface ActiveSession {
@@ -32,4 +33,9 @@ export function startedData(metadata: Omit<StartOptions, 'sessionId'>): SessionS
   }
   if (typeof navigator !== 'undefined' && navigator.userAgent) data.userAgent = navigator.userAgent
   return data
+}
+
+/** The session's events are being stored (it began with consent). */
+export function storing(session: ActiveSession, consent: ConsentStatus): boolean {
+  return session.deferred === undefined && !storageBlocked(consent)
 }

@@ -1,6 +1,7 @@
 import { toErrorInfo, type ErrorInfo } from '../errors'
 import { BatchBuilder, type PackedBatch } from '../events/PackedBatch'
 import type { IngestResult, LeaseGrant } from '../engine/protocol'
+import { PAGE_LEFT } from '../events/pageLeft'
 import type { Clock } from '../util/clock'
 import type { Settings } from './resolveOptions'
 import type { Counts } from './StatusReporter'
@@ -67,21 +68,32 @@ export class BatchQueue {
   #recent: PackedBatch[] = []
   #recentEvents = 0
   #keepalive: KeepaliveTail | undefined
+  /** The batch saying the page left (see `hide`), while it may still be taken back. */
+  #leftBatchId: string | undefined
+  // Read on every event: kept here rather than looked up through the host.
+  readonly #clock: Clock
+  readonly #counts: Counts
+  readonly #maxBatchEvents: number
+  readonly #flushIntervalMs: number
 
   constructor(host: BatchQueueHost) {
     this.#host = host
     this.#leaser = new SeqLeaser((sessionId, count) => host.lease(sessionId, host.tab, count))
+    this.#clock = host.clock
+    this.#counts = host.counts
+    this.#maxBatchEvents = host.settings.maxBatchEvents
+    this.#flushIntervalMs = host.settings.flushIntervalMs
   }
 
   /** `ts`: the wall-clock time of the event when it is not now (an interaction logged after the fact). */
   push(sessionId: string, type: string, data: string, checkpoint = false, ts?: number): void {
-    const { clock, settings } = this.#host
+    const clock = this.#clock
     if (this.#buffer.length > 0 && this.#bufferSession !== sessionId) this.post()
     this.#bufferSession = sessionId
     this.#buffer.push(type, data, ts ?? clock.wallNow(), clock.now(), checkpoint)
-    this.#host.counts.accepted++
-    if (this.#buffer.length >= settings.maxBatchEvents) this.post()
-    else this.#timer ??= setTimeout(this.post, settings.flushIntervalMs)
+    this.#counts.accepted++
+    if (this.#buffer.length >= this.#maxBatchEvents) this.post()
+    else this.#timer ??= setTimeout(this.post, this.#flushIntervalMs)
   }
 
   /** Hands the buffer to the engine as one batch; resolves when it is stored. */
@@ -103,14 +115,14 @@ export class BatchQueue {
       .then(
         (result) => {
           if (result.lastSeq >= 0) this.#leaser.stored(result.sessionId)
-          this.#host.counts.durable += result.stored
-          this.#host.counts.dropped += result.dropped
+          this.#counts.durable += result.stored
+          this.#counts.dropped += result.dropped
           if (result.error) host.report(result.error)
           host.stored(result)
           return result
         },
         (error: unknown) => {
-          this.#host.counts.dropped += batch.ts.length
+          this.#counts.dropped += batch.ts.length
           host.report(toErrorInfo(error, 'storage_failed'))
           return undefined
         },
@@ -149,13 +161,35 @@ export class BatchQueue {
 
   /**
    * The page may be going away: hand everything over now, not in 50 ms, and keep a copy of what
-   * the worker has not confirmed, in case the worker goes down with the page.
+   * the worker has not confirmed, in case the worker goes down with the page. `leftSession`: the
+   * page is unloading (`pagehide`) while recording this session; the copy ends with a
+   * `session.paused` saying so, which makes the session `suspended` on the next start rather than
+   * `interrupted` (a tab that dies never gets to save it).
    */
-  hide(): void {
+  hide(leftSession?: string): void {
     void this.post()
     // The request first: it leaves while the copy is saved.
     this.#keepalive?.send(this.#recent)
-    this.#tail?.save([...this.#unconfirmed.values()])
+    const batches = [...this.#unconfirmed.values()]
+    if (leftSession !== undefined && this.#tail) {
+      const { clock, tab } = this.#host
+      const left = new BatchBuilder()
+      left.push('session.paused', PAGE_LEFT, clock.wallNow(), clock.now(), false)
+      this.#leftBatchId = `${tab}.${++this.#batchCount}`
+      const batch = left.take(leftSession, tab, this.#leftBatchId)
+      // Unstamped, it gives the lease up once stored (the page is gone by then): saying how far the
+      // page stamped lets the engine give the untouched rest back instead of explaining it.
+      const stampedTo = this.#leaser.stampedTo(leftSession)
+      if (stampedTo !== undefined) batch.stampedTo = stampedTo
+      batches.push(batch)
+    }
+    this.#tail?.save(batches)
+  }
+
+  /** The page is visible again after all (a page restored from the back/forward cache): it did not leave. */
+  show(): void {
+    if (this.#leftBatchId !== undefined) this.#tail?.confirm(this.#leftBatchId)
+    this.#leftBatchId = undefined
   }
 
   /** A stamped batch: kept for the page-hide send until the server holds it. */

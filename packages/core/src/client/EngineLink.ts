@@ -25,8 +25,10 @@ export interface EngineLinkHost {
   closed(): boolean
   report(error: ErrorInfo): void
   publish(patch: Partial<RecorderStatus>): void
-  /** The page may be going away: hand everything over now (and save the page-hide copy). */
-  hide(): void
+  /** The page may be going away (`leaving`: it is, through `pagehide`): hand everything over now, and save the page-hide copy. */
+  hide(leaving: boolean): void
+  /** The page is visible again. */
+  show(): void
   /** The page-hide copy can be opened (see tailWriter). */
   tail(open: () => Promise<TailWriter>): Promise<void>
   /** The page-hide send, loaded (see keepaliveTail). */
@@ -127,8 +129,11 @@ export class EngineLink {
       void this.#connection.then((connection) => connection && call(connection.api)).catch(() => undefined)
     this.#stopListening?.()
     this.#stopListening = (this.#host.options.lifecycle ?? browserLifecycle).subscribe({
-      hide: () => this.#host.hide(),
-      show: () => engine((api) => api.pageVisible()),
+      hide: (leaving = false) => this.#host.hide(leaving),
+      show: () => {
+        this.#host.show()
+        engine((api) => api.pageVisible())
+      },
       connectivity: (online) => engine((api) => api.setOnline(online)),
     })
   }

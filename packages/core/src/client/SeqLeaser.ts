@@ -49,6 +49,14 @@ export class SeqLeaser {
     this.#ask()
   }
 
+  /**
+   * The first seq not stamped yet, while the page holds a lease on `sessionId` and no batch waits
+   * for one (a waiting batch goes unstamped should the page close, and gives the lease up itself).
+   */
+  stampedTo(sessionId: string): number | undefined {
+    return sessionId === this.#sessionId && this.#to >= 0 && this.#waiting.length === 0 ? this.#next : undefined
+  }
+
   /** Whether `batch` may go now; stamps it if it should be stamped. */
   #ready(batch: PackedBatch): boolean {
     const types = batch.types

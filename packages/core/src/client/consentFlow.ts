@@ -1,35 +1,12 @@
 /**
- * What consent and erasure do to a recorder that is running: granting starts storing (and the
- * session begun before consent), withdrawing ends the session and stops storing, erasing deletes
- * here and, on request, on the backend. The decision itself is kept by consentState.
+ * What granting consent does to a recorder that is running: it starts storing, and the session
+ * begun before consent begins for real. (Withdrawal and erasure, which few pages use, load on
+ * first use: see erasure.) The decision itself is kept by consentState.
  */
-import type { IngestResult } from '../engine/protocol'
-import { adoptStart, type ActiveSession } from './ActiveSession'
-import type { EngineLink } from './EngineLink'
-import type { ErasureHost } from './erasure'
-import { grantedConsent, storageBlocked, withdrawnConsent, type ConsentKeeper } from './consentState'
-import type { ConsentScopes, ConsentStatus, RecorderStatus } from './types'
-
-/** What the consent calls need of the recorder. */
-export interface ConsentHost {
-  consent: ConsentKeeper
-  link: EngineLink
-  session(): ActiveSession | null
-  /** The session is over on the page (nothing more is recorded into it). */
-  endSession(session: ActiveSession): void
-  enqueue(type: string, data: string): void
-  post(): Promise<IngestResult | undefined>
-  flush(): Promise<unknown>
-  stop(reason: string): Promise<unknown>
-  stopAudio(): Promise<void>
-  publish(patch: Partial<RecorderStatus>): void
-  erasureHost(): ErasureHost
-}
-
-/** The session's events are being stored (it began with consent). */
-export function storing(session: ActiveSession, consent: ConsentStatus): boolean {
-  return session.deferred === undefined && !storageBlocked(consent)
-}
+import { adoptStart } from './ActiveSession'
+import type { ConsentHost } from './erasure'
+import { grantedConsent, storageBlocked } from './consentState'
+import type { ConsentScopes } from './types'
 
 export async function grantConsent(host: ConsentHost, asked: Partial<ConsentScopes> = {}): Promise<void> {
   const { link, consent } = host
@@ -58,40 +35,4 @@ export async function grantConsent(host: ConsentHost, asked: Partial<ConsentScop
   if (session && adoptStart(session, await started) && host.session() === session) {
     host.publish({ session: { id: session.id, startedAt: session.startedAt, resumed: session.resumed } })
   }
-}
-
-export async function withdrawConsent(host: ConsentHost, { erase = false }: { erase?: boolean } = {}): Promise<void> {
-  await host.stopAudio()
-  const { consent } = host
-  const withdrawn = withdrawnConsent(consent.config)
-  const session = host.session()
-  if (session && storing(session, consent.status) && !erase) {
-    // The last word of the session: why it ends.
-    host.enqueue('consent.changed', JSON.stringify({ state: 'withdrawn', scopes: withdrawn.scopes }))
-    await host.stop('consent-withdrawn')
-  } else if (session) {
-    host.endSession(session)
-  }
-  consent.set(withdrawn)
-  if (!erase) return
-  await host.flush()
-  const { eraseData } = await import('./erasure')
-  await eraseData(host.erasureHost(), 'everything', true)
-}
-
-export async function eraseSessions(
-  host: ConsentHost,
-  endpoint: string | undefined,
-  target: { sessionId: string } | { userId: string },
-  remote: boolean,
-): Promise<number> {
-  const { checkEraseTarget, eraseData } = await import('./erasure')
-  checkEraseTarget(target, remote, endpoint)
-  const current = host.session()
-  if (current && ('sessionId' in target ? current.id === target.sessionId : current.userId === target.userId)) {
-    await host.stopAudio()
-    host.endSession(current)
-  }
-  if (host.link.connected) await host.flush()
-  return eraseData(host.erasureHost(), target, remote)
 }

@@ -4,15 +4,15 @@ import { ID_PATTERN, checkType, serializeData } from '../events/serialize'
 import type { SyncStatus } from '../sync/syncStatus'
 import { browserClock } from '../util/clock'
 import { createUlid, randomId } from '../util/ulid'
-import { adoptStart, startedData, type ActiveSession } from './ActiveSession'
+import { adoptStart, startedData, storing, type ActiveSession } from './ActiveSession'
 import { BatchQueue } from './BatchQueue'
 import { EngineLink } from './EngineLink'
 import { lazyAudio, type LazyAudio } from './lazyAudio'
 import { interactionEvents, interactionTime, type InteractionEvents } from './interactionEvents'
 import { resolveOptions, type Settings } from './resolveOptions'
 import { deadLettersApi, sessionsApi } from './readApis'
-import { storeAttachment } from './storeAttachment'
-import { eraseSessions, grantConsent, storing, withdrawConsent, type ConsentHost } from './consentFlow'
+import { grantConsent } from './consentFlow'
+import type { ConsentHost } from './erasure'
 import { ConsentKeeper } from './consentState'
 import { StatusReporter } from './StatusReporter'
 import type {
@@ -46,8 +46,8 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
 /**
  * The session lifecycle (start, pause, resume, stop, close), the capture calls, consent and the
  * status. Events go to the {@link BatchQueue}, which hands them to the engine through the
- * {@link EngineLink} (worker start-up, watchdog, failover, resend); consent and erasure flows are
- * in consentFlow.
+ * {@link EngineLink} (worker start-up, watchdog, failover, resend); granting consent is in
+ * consentFlow, withdrawal and erasure (loaded on first use) in erasure.
  */
 class RecorderClient implements Recorder {
   readonly #clock
@@ -87,7 +87,11 @@ class RecorderClient implements Recorder {
       closed,
       report,
       publish,
-      hide: () => this.#queue.hide(),
+      hide: (leaving) => {
+        const session = this.#session
+        this.#queue.hide(leaving && session && storing(session, this.#consent.status) ? session.id : undefined)
+      },
+      show: () => this.#queue.show(),
       tail: (open) => this.#queue.openTail(open),
       keepalive: (tail) => this.#queue.useKeepalive(tail),
       synced: (acked) => this.#queue.synced(acked),
@@ -129,7 +133,7 @@ class RecorderClient implements Recorder {
     )
     this.consent = {
       grant: (scopes) => this.#consentCall(() => grantConsent(this.#consentHost(), scopes)),
-      withdraw: (withdrawOptions) => this.#consentCall(() => withdrawConsent(this.#consentHost(), withdrawOptions)),
+      withdraw: (withdrawOptions) => this.#consentCall(async () => (await import('./erasure')).withdrawConsent(this.#consentHost(), withdrawOptions)),
     }
     // Without the remembered decision until first use: nothing is read from the page before then.
     publish({ consent: this.#consent.initial })
@@ -238,7 +242,8 @@ class RecorderClient implements Recorder {
     try {
       if (this.#link.fatal) throw this.#link.fatal
       const session = this.#session
-      if (this.#consent.status.state === 'withdrawn' && !this.#closed) {
+      const consent = this.#consent
+      if (consent.status.state === 'withdrawn' && !this.#closed) {
         // After a withdrawal the app may go on recording as before: nothing is kept, nothing breaks.
         this.#status.withhold()
         return false
@@ -252,7 +257,7 @@ class RecorderClient implements Recorder {
       checkType(type)
       if (session.paused && !evenPaused) return false
       const json = serializeData(type, data, this.#settings.maxEventBytes)
-      if (!this.#consent.allows(type)) {
+      if (!consent.allows(type)) {
         this.#status.withhold()
         return false
       }
@@ -274,8 +279,11 @@ class RecorderClient implements Recorder {
   }
 
   /** `attach()` without reporting failures (the caller reports them). */
-  #storeAttachment(data: Blob | ArrayBuffer | ArrayBufferView, options?: AttachOptions): Promise<AttachmentRef> {
-    return storeAttachment(this.#link, this.#session, this.#ulid, this.#settings.maxBlobBytes, data, options)
+  async #storeAttachment(data: Blob | ArrayBuffer | ArrayBufferView, options?: AttachOptions): Promise<AttachmentRef> {
+    // Loaded on first use: most pages never attach anything.
+    const session = this.#session
+    const { storeAttachment } = await import('./storeAttachment')
+    return storeAttachment(this.#link, session, this.#ulid, this.#settings.maxBlobBytes, data, options)
   }
 
   transcript(segment: TranscriptInput): boolean {
@@ -438,14 +446,19 @@ class RecorderClient implements Recorder {
 
   /** A consent call: never throws into the page (unless `strict`). */
   #consentCall(call: () => Promise<void>): Promise<void> {
-    return Promise.resolve()
-      .then(() => this.#assertOpen())
-      .then(call)
-      .catch((error: unknown) => this.#status.fail(error, 'storage_failed'))
+    let running: Promise<void>
+    try {
+      this.#assertOpen()
+      running = call()
+    } catch (error) {
+      running = Promise.reject(error)
+    }
+    return running.catch((error: unknown) => this.#status.fail(error, 'storage_failed'))
   }
 
   async erase(target: { sessionId: string } | { userId: string }, { remote = false }: { remote?: boolean } = {}): Promise<number> {
     this.#assertOpen()
+    const { eraseSessions } = await import('./erasure')
     return eraseSessions(this.#consentHost(), this.#options.endpoint, target, remote)
   }
 

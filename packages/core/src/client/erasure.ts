@@ -1,10 +1,32 @@
 /**
- * Erasure, loaded when it is first asked for (few pages ever erase): local data through the
- * engine, then the backend's copy, session by session.
+ * Withdrawing consent and erasure, loaded when first asked for (few pages use them): withdrawing
+ * ends the session and stops storing; erasing deletes local data through the engine, then the
+ * backend's copy, session by session.
  */
 import { TapedeckError, toErrorInfo, type ErrorInfo } from '../errors'
 import { ID_PATTERN } from '../events/serialize'
-import type { RecorderWorkerApi } from '../engine/protocol'
+import type { IngestResult, RecorderWorkerApi } from '../engine/protocol'
+import { storing, type ActiveSession } from './ActiveSession'
+import type { EngineLink } from './EngineLink'
+import { withdrawnConsent, type ConsentKeeper } from './consentState'
+import type { RecorderStatus } from './types'
+import { trimEndpoint, withBearer } from '../util/endpoint'
+
+/** What the consent calls need of the recorder. */
+export interface ConsentHost {
+  consent: ConsentKeeper
+  link: EngineLink
+  session(): ActiveSession | null
+  /** The session is over on the page (nothing more is recorded into it). */
+  endSession(session: ActiveSession): void
+  enqueue(type: string, data: string): void
+  post(): Promise<IngestResult | undefined>
+  flush(): Promise<unknown>
+  stop(reason: string): Promise<unknown>
+  stopAudio(): Promise<void>
+  publish(patch: Partial<RecorderStatus>): void
+  erasureHost(): ErasureHost
+}
 
 export interface ErasureHost {
   endpoint: string | undefined
@@ -16,6 +38,40 @@ export interface ErasureHost {
 }
 
 export type EraseTarget = { sessionId: string } | { userId: string } | 'everything'
+
+export async function withdrawConsent(host: ConsentHost, { erase = false }: { erase?: boolean } = {}): Promise<void> {
+  await host.stopAudio()
+  const { consent } = host
+  const withdrawn = withdrawnConsent(consent.config)
+  const session = host.session()
+  if (session && storing(session, consent.status) && !erase) {
+    // The last word of the session: why it ends.
+    host.enqueue('consent.changed', JSON.stringify({ state: 'withdrawn', scopes: withdrawn.scopes }))
+    await host.stop('consent-withdrawn')
+  } else if (session) {
+    host.endSession(session)
+  }
+  consent.set(withdrawn)
+  if (!erase) return
+  await host.flush()
+  await eraseData(host.erasureHost(), 'everything', true)
+}
+
+export async function eraseSessions(
+  host: ConsentHost,
+  endpoint: string | undefined,
+  target: { sessionId: string } | { userId: string },
+  remote: boolean,
+): Promise<number> {
+  checkEraseTarget(target, remote, endpoint)
+  const current = host.session()
+  if (current && ('sessionId' in target ? current.id === target.sessionId : current.userId === target.userId)) {
+    await host.stopAudio()
+    host.endSession(current)
+  }
+  if (host.link.connected) await host.flush()
+  return eraseData(host.erasureHost(), target, remote)
+}
 
 /** Checks what `erase()` was given before anything is stopped or deleted. */
 export function checkEraseTarget(target: { sessionId: string } | { userId: string }, remote: boolean, endpoint: string | undefined): void {
@@ -51,8 +107,8 @@ async function eraseRemote(host: ErasureHost, ids: string[]): Promise<void> {
   if (host.endpoint === undefined || ids.length === 0) return
   await (await host.engine())?.syncNow().catch(() => undefined)
   const token = await host.token()
-  const headers: Record<string, string> = { ...host.headers, ...(token && { Authorization: `Bearer ${token}` }) }
-  const base = host.endpoint.replace(/\/+$/, '')
+  const headers = withBearer(host.headers, token)
+  const base = trimEndpoint(host.endpoint)
   const failures = await Promise.all(
     ids.map(async (id): Promise<TapedeckError | undefined> => {
       let response: Response

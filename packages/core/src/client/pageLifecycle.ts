@@ -4,8 +4,11 @@
  * can say it themselves.
  */
 export interface PageEvents {
-  /** The page is hidden or unloading: hand everything over now. */
-  hide(): void
+  /**
+   * The page is hidden or unloading: hand everything over now. `leaving`: it is unloading
+   * (`pagehide`), not only hidden — its session is then saved as suspended, not left to look crashed.
+   */
+  hide(leaving?: boolean): void
   /** The page is visible again. */
   show(): void
   /** The browser went online or offline (the page hears this more reliably than a worker). */
@@ -21,7 +24,7 @@ export const browserLifecycle: PageLifecycle = {
   subscribe(events) {
     if (typeof window === 'undefined' || typeof document === 'undefined') return () => {}
     const onVisibility = () => (document.visibilityState === 'hidden' ? events.hide() : events.show())
-    const onHide = () => events.hide()
+    const onHide = () => events.hide(true)
     const onOnline = () => events.connectivity(true)
     const onOffline = () => events.connectivity(false)
     document.addEventListener('visibilitychange', onVisibility)

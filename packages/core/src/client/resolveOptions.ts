@@ -1,6 +1,7 @@
 import { TapedeckError } from '../errors'
 import type { EngineSyncConfig } from '../engine/protocol'
 import { checkEncryptForServer } from '../crypto/checkServerKey'
+import { checkRedactOptions } from '../redact/checkRedactOptions'
 import type { RecorderOptions } from './types'
 
 /** The recorder's options with every default filled in: the one place defaults are written. */
@@ -17,8 +18,9 @@ export interface Settings {
 }
 
 /**
- * Checks the options and fills in the defaults. An option that cannot work throws
- * `invalid_options` here, at `createRecorder()`, never later in a capture call.
+ * Checks the options and fills in the defaults. An option that cannot work throws here, at
+ * `createRecorder()`, never later in a capture call: `invalid_options`, or
+ * `invalid_redaction_rule` for a redaction rule.
  */
 export function resolveOptions(options: RecorderOptions): Settings {
   const { compressionLevel, onFull, capture } = options
@@ -33,6 +35,7 @@ export function resolveOptions(options: RecorderOptions): Settings {
     throw invalid(`capture must be 'full' or 'metadata', got ${JSON.stringify(capture)}.`)
   }
   if (options.encryptForServer !== undefined) checkEncryptForServer(options)
+  checkRedactOptions(options.redact)
   return {
     dbName: options.dbName ?? 'tapedeck',
     flushIntervalMs: positive(options.flushIntervalMs, 50, 'flushIntervalMs'),

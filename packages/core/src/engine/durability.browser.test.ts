@@ -1,6 +1,7 @@
 import { openDB } from 'idb'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { TapedeckDB } from '../storage/schema'
+import type { PageLifecycle } from '../client/pageLifecycle'
 import { BatchBuilder } from '../events/PackedBatch'
 import { closeAll, recorderFor, uniqueDb, waitFor } from '../../test/browser'
 
@@ -103,6 +104,57 @@ describe('a conversation outlives a page', () => {
     expect(events).toHaveLength(102)
     expect(events.at(-1)).toMatchObject({ seq: 101, type: 'session.interrupted', data: { reason: 'recorder-lost' } })
     expect(events.at(-1)!.t).toBe(events.at(-2)!.t)
+    expect((await next.sessions.get(id))!.status).toBe('interrupted')
+  })
+
+  test('a page that leaves normally (pagehide) leaves its session suspended, not interrupted; start({ sessionId }) resumes it', async () => {
+    const dbName = uniqueDb()
+    let worker!: Worker
+    let page!: Parameters<PageLifecycle['subscribe']>[0]
+    const leaving = recorderFor(dbName, {
+      createWorker: () => (worker = makeWorker()),
+      lifecycle: { subscribe: (events) => ((page = events), () => {}) },
+    })
+    const { id } = await leaving.start()
+    for (let i = 0; i < 100; i++) leaving.record('x.work', { i })
+    await leaving.flush()
+    const db = await openDB<TapedeckDB>(dbName)
+    page.hide(true) // pagehide: a reload, say
+    await waitFor(() => db.count('tail'), (count) => count === 1)
+    db.close()
+    worker.terminate() // then the page and its worker are gone
+
+    const next = recorderFor(dbName)
+    await next.ready()
+    expect(next.getSnapshot().recovered).toEqual([])
+    expect((await next.sessions.get(id))!.status).toBe('suspended')
+    const events = await next.sessions.events(id)
+    expect(events).toHaveLength(102)
+    expect(events.at(-1)).toMatchObject({ seq: 101, type: 'session.paused', data: { reason: 'page-left' } })
+    const resumed = await next.start({ sessionId: id })
+    expect(resumed.resumed).toBe(true)
+    await next.flush()
+    expect((await next.sessions.get(id))!.status).toBe('active')
+  })
+
+  test('a page that was only hidden, and then died, is interrupted', async () => {
+    const dbName = uniqueDb()
+    let worker!: Worker
+    let page!: Parameters<PageLifecycle['subscribe']>[0]
+    const doomed = recorderFor(dbName, {
+      createWorker: () => (worker = makeWorker()),
+      lifecycle: { subscribe: (events) => ((page = events), () => {}) },
+    })
+    const { id } = await doomed.start()
+    doomed.record('x.work', {})
+    await doomed.flush()
+    page.hide() // visibilitychange: another tab in front; the page has not left
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    worker.terminate() // then its renderer crashes
+
+    const next = recorderFor(dbName)
+    await next.ready()
+    expect(next.getSnapshot().recovered).toEqual([id])
     expect((await next.sessions.get(id))!.status).toBe('interrupted')
   })
 

@@ -8,8 +8,10 @@ import { closeDeadLeases } from './SeqLeases'
 
 /**
  * What closed or crashed tabs left behind: batches a closing page saved itself (stored now,
- * unless its worker stored them first), then sessions left active or paused with no live tab
- * holding them, which are marked interrupted. Returns the ids of the sessions marked.
+ * unless its worker stored them first; a page that left normally ends them with the
+ * `session.paused` that makes its session `suspended`), then sessions left active or paused with no
+ * live tab holding them — their tab died — which are marked interrupted. Returns the ids of the
+ * sessions marked.
  */
 export async function recover(store: RecordStore, writer: BatchWriter, locks: HeldLocks): Promise<string[]> {
   for (const { key, tail } of await store.takeTails()) {

@@ -178,6 +178,15 @@ export interface MetricSampledData {
   [key: string]: unknown
 }
 
+/** A barge-in: the user spoke over the assistant (`user-speech`), or the app cancelled its answer (`client-cancel`). */
+export interface TurnInterruptedData {
+  reason: string
+  /** The response (call) that was interrupted. */
+  callId?: string
+  atT?: number
+  [key: string]: unknown
+}
+
 export interface RecorderDroppedData {
   count: number
   reason: string
@@ -224,6 +233,7 @@ export interface EventDataMap {
   'validation.result': ValidationResultData
   'error.raised': ErrorRaisedData
   'metric.sampled': MetricSampledData
+  'turn.interrupted': TurnInterruptedData
   'recorder.dropped': RecorderDroppedData
   'seq.skipped': SeqSkippedData
   'consent.changed': ConsentChangedData
@@ -297,6 +307,7 @@ export const CATALOGUE_TYPES: ReadonlySet<string> = new Set<CatalogueEventType>(
   'validation.result',
   'error.raised',
   'metric.sampled',
+  'turn.interrupted',
   'recorder.dropped',
   'seq.skipped',
   'consent.changed',

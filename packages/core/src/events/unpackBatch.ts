@@ -18,18 +18,6 @@ export interface IngestBatch {
   closes?: string
 }
 
-/** A copy saved by an earlier version (a tail record): types and payloads joined by newlines. */
-export interface JoinedBatch {
-  sessionId: string
-  tab: string
-  batchId: string
-  types: string
-  data: string
-  ts: Float64Array
-  at: Float64Array
-  checkpoints: number[]
-}
-
 function malformed(batchId: string, what: string): Error {
   return new Error(`Malformed batch ${batchId}: ${what}`)
 }
@@ -39,44 +27,31 @@ function lines(joined: string, count: number): string[] {
   return count === 0 ? [] : joined.split('\n')
 }
 
-function isJoined(batch: PackedBatch | JoinedBatch): batch is JoinedBatch {
-  return typeof batch.types === 'string'
-}
-
-/** The events of a batch as sent, or as an earlier version saved it. */
-export function unpackBatch(batch: PackedBatch | JoinedBatch): IngestBatch {
+/** The events of a batch as the page packed it (sent, or saved as it closed). */
+export function unpackBatch(batch: PackedBatch): IngestBatch {
   const { ts, at, batchId } = batch
   const count = ts.length
   if (at.length !== count) throw malformed(batchId, `${count} wall times, ${at.length} monotonic times`)
   const events: PendingEvent[] = new Array(count)
-  if (isJoined(batch)) {
-    const types = batch.types.split('\n')
-    const data = batch.data.split('\n')
-    if (types.length !== count || data.length !== count) throw malformed(batchId, `${types.length} types, ${data.length} payloads, ${count} times`)
-    for (let i = 0; i < count; i++) events[i] = { type: types[i]!, data: data[i]!, ts: ts[i]!, at: at[i]! }
-  } else {
-    const { types, typeOf, wideAt } = batch
-    const narrow = lines(batch.narrow, count - wideAt.length)
-    const wide = lines(batch.wide, wideAt.length)
-    if (typeOf.length !== count || narrow.length + wide.length !== count || wide.length !== wideAt.length) {
-      throw malformed(batchId, `${typeOf.length} types, ${narrow.length} + ${wide.length} payloads, ${count} times`)
-    }
-    let n = 0
-    let w = 0
-    for (let i = 0; i < count; i++) {
-      const type = types[typeOf[i]!]
-      if (type === undefined) throw malformed(batchId, `event ${i} names type ${typeOf[i]} of ${types.length}`)
-      const data = wideAt[w] === i ? wide[w++]! : narrow[n++]
-      if (data === undefined) throw malformed(batchId, `no payload for event ${i}`)
-      events[i] = { type, data, ts: ts[i]!, at: at[i]! }
-    }
+  const { types, typeOf, wideAt } = batch
+  const narrow = lines(batch.narrow, count - wideAt.length)
+  const wide = lines(batch.wide, wideAt.length)
+  if (typeOf.length !== count || narrow.length + wide.length !== count || wide.length !== wideAt.length) {
+    throw malformed(batchId, `${typeOf.length} types, ${narrow.length} + ${wide.length} payloads, ${count} times`)
+  }
+  let n = 0
+  let w = 0
+  for (let i = 0; i < count; i++) {
+    const type = types[typeOf[i]!]
+    if (type === undefined) throw malformed(batchId, `event ${i} names type ${typeOf[i]} of ${types.length}`)
+    const data = wideAt[w] === i ? wide[w++]! : narrow[n++]
+    if (data === undefined) throw malformed(batchId, `no payload for event ${i}`)
+    events[i] = { type, data, ts: ts[i]!, at: at[i]! }
   }
   for (const i of batch.checkpoints) {
     const event = events[i]
     if (event) event.checkpoint = true
   }
-  const redactions = isJoined(batch) ? 0 : (batch.redactions ?? 0)
-  const stamp = isJoined(batch) ? undefined : batch.stamp
-  const stampedTo = isJoined(batch) ? undefined : batch.stampedTo
+  const { redactions = 0, stamp, stampedTo } = batch
   return { sessionId: batch.sessionId, tab: batch.tab, batchId, events, ...(redactions > 0 && { redactions }), ...(stamp && { stamp }), ...(stampedTo !== undefined && { stampedTo }) }
 }

@@ -19,6 +19,7 @@ import { LLM_ADAPTERS } from './describeLlmRequest'
 import { computeCost, mergePrices, type PriceTable } from './prices'
 import { createSafeRecorder, type CaptureMode, type InstrumentStats, type RecorderLike, type SafeRecorder } from './safeRecorder'
 import { createSseParser } from './sseParser'
+import { describeCaughtError } from './describeCaughtError'
 
 export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
 
@@ -200,14 +201,6 @@ function isAbort(error: unknown): boolean {
   return (error as { name?: unknown } | null)?.name === 'AbortError'
 }
 
-function describeError(error: unknown): ErrorDescription {
-  if (error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)) {
-    const e = error as { name?: unknown; message?: unknown }
-    return { name: typeof e.name === 'string' ? e.name : 'Error', message: String(e.message) }
-  }
-  return { name: 'Error', message: String(error) }
-}
-
 // The class names both SDKs give these statuses, so a recording reads like the app's own error.
 function httpErrorName(status: number): string {
   if (status === 400) return 'BadRequestError'
@@ -344,7 +337,7 @@ function createCall(
             // Cancelled before any answer: a call that ended early, not a provider failure.
             safe.record('provider.call.completed', clean({ ...base, model: requestModel, latencyMs, finishReason: 'aborted', abortReason: 'abort', stream: request.stream }))
           } else {
-            safe.record('provider.call.failed', clean({ ...base, model: requestModel, error: describeError(error), latencyMs }))
+            safe.record('provider.call.failed', clean({ ...base, model: requestModel, error: describeCaughtError(error), latencyMs }))
           }
         } catch (failure) {
           safe.fail(failure)
@@ -374,7 +367,7 @@ function createCall(
             safe.record('provider.call.failed', clean({ ...base, model: requestModel, error, latencyMs: round(now() - t0), headersMs, requestId, retryAfter: retryAfter ?? undefined }))
           },
           (reason: unknown) => {
-            const error = { ...httpError(response.status, response.statusText, ''), cause: describeError(reason).message }
+            const error = { ...httpError(response.status, response.statusText, ''), cause: describeCaughtError(reason).message }
             safe.record('provider.call.failed', clean({ ...base, model: requestModel, error, latencyMs: round(now() - t0), headersMs, requestId }))
           },
         ),
@@ -489,7 +482,7 @@ function createCall(
     if (failed || cancelled) {
       data.finishReason = 'aborted'
       data.abortReason = cancelled ? 'cancel' : isAbort(failure) ? 'abort' : 'network'
-      if (failed && !isAbort(failure)) data.error = describeError(failure)
+      if (failed && !isAbort(failure)) data.error = describeCaughtError(failure)
     } else if (!outcome.terminal && outcome.finishReason === undefined) {
       data.finishReason = 'aborted'
       data.abortReason = 'incomplete' // the server closed before the API's end marker

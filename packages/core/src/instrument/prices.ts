@@ -22,12 +22,22 @@ export interface ModelPrice {
   cacheWrite?: number
   /** Prompt tokens written to a 1-hour cache (Anthropic). Default: `cacheWrite`. */
   cacheWrite1h?: number
+  /** Realtime models: audio tokens in, audio tokens read from the cache, audio tokens out. Default: the text prices. */
+  audioInput?: number
+  cachedAudioInput?: number
+  audioOutput?: number
 }
 
 /** Model id (lower case, without date suffix) → price. */
 export type PriceTable = Record<string, ModelPrice>
 
 const openai = (input: number, cachedInput: number, output: number): ModelPrice => ({ input, cachedInput, output })
+const realtime = (text: [number, number, number], audio: [number, number, number]): ModelPrice => ({
+  ...openai(...text),
+  audioInput: audio[0],
+  cachedAudioInput: audio[1],
+  audioOutput: audio[2],
+})
 const anthropic = (input: number, output: number): ModelPrice => ({
   input,
   output,
@@ -57,6 +67,13 @@ export const DEFAULT_PRICES: Readonly<PriceTable> = Object.freeze({
   o3: openai(2, 0.5, 8),
   'o3-mini': openai(1.1, 0.55, 4.4),
   'o4-mini': openai(1.1, 0.275, 4.4),
+  // OpenAI Realtime: text [input, cached, output], audio [input, cached, output]
+  // (developers.openai.com/api/docs/models/gpt-realtime-*, checked 2026-12-05).
+  'gpt-realtime-2': realtime([4, 0.4, 24], [32, 0.4, 64]),
+  'gpt-realtime-1.5': realtime([4, 0.4, 16], [32, 0.4, 64]),
+  'gpt-realtime': realtime([4, 0.4, 16], [32, 0.4, 64]),
+  'gpt-realtime-2.1-mini': realtime([0.6, 0.06, 2.4], [10, 0.3, 20]),
+  'gpt-realtime-mini': realtime([0.6, 0.06, 2.4], [10, 0.3, 20]),
   // Anthropic: cache hits 0.1×, 5-minute writes 1.25×, 1-hour writes 2× the base input price.
   'claude-opus-4-6': anthropic(5, 25),
   'claude-sonnet-4-6': anthropic(3, 15),

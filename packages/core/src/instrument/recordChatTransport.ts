@@ -11,7 +11,6 @@
  * transport you pass is returned with its own type.
  */
 import type {
-  ErrorDescription,
   JsonObject,
   MessageCreatedData,
   ProviderCallCompletedData,
@@ -22,6 +21,7 @@ import { randomId } from '../util/ulid'
 import { normalizeUsage } from './normalizeUsage'
 import { computeCost, mergePrices, type PriceTable } from './prices'
 import { createSafeRecorder, type CaptureMode, type InstrumentStats, type RecorderLike } from './safeRecorder'
+import { describeCaughtError } from './describeCaughtError'
 
 /** What this needs of a `ChatTransport` (the AI SDK's interface satisfies it). */
 export interface ChatTransportShape {
@@ -82,12 +82,6 @@ function toolName(part: Part): string | undefined {
 
 function isAbort(error: unknown): boolean {
   return (error as { name?: unknown } | null)?.name === 'AbortError'
-}
-
-function describeError(error: unknown): ErrorDescription {
-  const e = error as { name?: unknown; message?: unknown } | null
-  if (e && typeof e === 'object' && 'message' in e) return { name: typeof e.name === 'string' ? e.name : 'Error', message: String(e.message) }
-  return { name: 'Error', message: String(error) }
 }
 
 /** Wraps a chat transport so the conversation is recorded; returns a transport of the same type. */
@@ -303,7 +297,7 @@ export function recordChatTransport<T extends ChatTransportShape>(
       ended = true
       const endedAt = now()
       const aborted = abortChunk || kind === 'cancel' || (kind === 'error' && (isAbort(error) || opts.abortSignal?.aborted === true))
-      const failure = aborted ? undefined : errorText !== undefined ? { name: 'ChatError', message: errorText } : kind === 'error' ? describeError(error) : undefined
+      const failure = aborted ? undefined : errorText !== undefined ? { name: 'ChatError', message: errorText } : kind === 'error' ? describeCaughtError(error) : undefined
       const timing: JsonObject = { latencyMs: Math.round((endedAt - t0) * 10) / 10 }
       if (firstOutputAt !== undefined) timing.ttftMs = Math.round((firstOutputAt - t0) * 10) / 10
       const text = [...texts.values()].join('')
@@ -408,7 +402,7 @@ export function recordChatTransport<T extends ChatTransportShape>(
       status(opts.chatId, 'ready', { reason: 'abort' })
       return
     }
-    const { message } = describeError(error)
+    const { message } = describeCaughtError(error)
     safe.record('error.raised', { message, source: 'ai-sdk', chatId: opts.chatId })
     status(opts.chatId, 'error', { error: message })
   }

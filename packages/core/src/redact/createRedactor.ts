@@ -1,29 +1,16 @@
-import { TapedeckError } from '../errors'
+import { checkRedactOptions, compilePattern } from './checkRedactOptions'
 import { CREDENTIAL_KEYS, isCredentialKey } from './credentialKeys'
 import { compilePaths, type PathState } from './paths'
-import { BUILTIN_RULE_NAMES, BUILTIN_RULES, CREDENTIAL_RULES, type Rule } from './rules'
+import { BUILTIN_RULES, CREDENTIAL_RULES, type Rule } from './rules'
 import { StringRedactor } from './StringRedactor'
-import type { BuiltinRule, RedactOptions, Redactor } from './types'
+import { BUILTIN_RULE_NAMES, type RedactOptions, type Redactor } from './types'
 
 const REDACTED = '[redacted]'
 const CREDENTIAL = '[credential]'
 
-function invalid(message: string, cause?: unknown): TapedeckError {
-  return new TapedeckError('invalid_redaction_rule', message, cause === undefined ? undefined : { cause })
-}
-
 function builtinRules(builtins: RedactOptions['builtins'] = true): Rule[] {
   if (builtins === true) return BUILTIN_RULE_NAMES.flatMap((name) => BUILTIN_RULES[name])
   if (builtins === false) return []
-  if (!Array.isArray(builtins)) {
-    throw invalid(`redact.builtins must be true, false or a list of rule names, got ${JSON.stringify(builtins)}.`)
-  }
-  for (const name of builtins) {
-    if (!BUILTIN_RULE_NAMES.includes(name)) {
-      const known = BUILTIN_RULE_NAMES.join(', ')
-      throw invalid(`Unknown built-in redaction rule ${JSON.stringify(name)}; expected some of ${known}.`)
-    }
-  }
   // In the built-in order, whatever the order of the list: card is tried before phone.
   return BUILTIN_RULE_NAMES.filter((name) => builtins.includes(name)).flatMap((name) => BUILTIN_RULES[name])
 }
@@ -32,31 +19,9 @@ function builtinRules(builtins: RedactOptions['builtins'] = true): Rule[] {
 const NOT_COMBINABLE = /\\[1-9]|\\k<|\(\?<[^=!]/
 
 /** A custom pattern as a rule; one with flags (other than g/y/d) or back-references runs on its own. */
-function customRule({ name, pattern }: { name: string; pattern: RegExp | string }): Rule {
-  if (typeof name !== 'string' || name === '') {
-    throw invalid(`A redaction pattern needs a non-empty name (its matches become [name]), got ${JSON.stringify(name)}.`)
-  }
-  if (typeof pattern !== 'string' && !(pattern instanceof RegExp)) {
-    throw invalid(`Redaction pattern "${name}" must be a RegExp or a string in RegExp syntax.`)
-  }
-  let regex: RegExp
-  try {
-    // g and y would make the regex stateful, d only adds indices: drop them.
-    regex = typeof pattern === 'string' ? new RegExp(pattern) : new RegExp(pattern.source, pattern.flags.replace(/[gyd]/g, ''))
-  } catch (error) {
-    throw invalid(
-      `Redaction pattern "${name}" is not a valid regular expression (${(error as Error).message}). ` +
-        'Pass a RegExp, or a string in RegExp syntax without the surrounding slashes.',
-      error,
-    )
-  }
-  if (regex.test('')) {
-    throw invalid(
-      `Redaction pattern "${name}" (/${regex.source}/) matches the empty string, so it would insert [${name}] ` +
-        'everywhere. Make it match at least one character (for example + instead of *).',
-    )
-  }
-  const replacement = `[${name}]`
+function customRule(pattern: { name: string; pattern: RegExp | string }): Rule {
+  const regex = compilePattern(pattern)
+  const replacement = `[${pattern.name}]`
   const combinable = regex.flags === '' && !NOT_COMBINABLE.test(regex.source)
   return {
     source: regex.source,
@@ -68,21 +33,16 @@ function customRule({ name, pattern }: { name: string; pattern: RegExp | string 
 /** A credential key anywhere in JSON text: as an object key, or as the name of a header pair. */
 const CREDENTIAL_KEY_IN_JSON = new RegExp(`"(?:${CREDENTIAL_KEYS.map((key) => key.replace(/[-_]/g, '[$&]')).join('|')})"`, 'i')
 
-function list<T>(value: T[] | undefined, option: string): T[] {
-  if (value === undefined) return []
-  if (!Array.isArray(value)) throw invalid(`redact.${option} must be an array, got ${JSON.stringify(value)}.`)
-  return value
-}
-
 /**
  * A redactor for events: credentials always, plus the built-in rules, custom patterns and paths
  * of `options`. Throws a `TapedeckError` with code `invalid_redaction_rule` for an option it
  * cannot use (a bad regex, a pattern matching the empty string, a malformed path…).
  */
 export function createRedactor(options: RedactOptions = {}): Redactor {
-  const custom = list(options.patterns, 'patterns').map(customRule)
+  checkRedactOptions(options)
+  const custom = (options.patterns ?? []).map(customRule)
   const strings = new StringRedactor([...CREDENTIAL_RULES, ...custom, ...builtinRules(options.builtins)])
-  const root = compilePaths(list(options.paths, 'paths'))
+  const root = compilePaths(options.paths ?? [])
   let count = 0
 
   function replaceWhole(value: unknown, label: string): unknown {

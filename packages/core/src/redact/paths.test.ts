@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { TapedeckError } from '../errors'
-import { compilePaths, parsePath, type PathState } from './paths'
+import { compilePaths, type PathState } from './paths'
+import { parsePath } from './parsePath'
 
 describe('parsePath', () => {
   it('reads keys, wildcards, indexes and quoted keys', () => {

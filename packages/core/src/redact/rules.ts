@@ -218,4 +218,3 @@ export const BUILTIN_RULES: Readonly<Record<BuiltinRule, readonly Rule[]>> = {
   ],
 }
 
-export const BUILTIN_RULE_NAMES = Object.keys(BUILTIN_RULES) as BuiltinRule[]

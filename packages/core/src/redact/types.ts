@@ -1,5 +1,8 @@
+/** The built-in detectors' names, in the order they are tried (card before phone). */
+export const BUILTIN_RULE_NAMES = ['email', 'card', 'phone', 'iban', 'ip', 'jwt'] as const
+
 /** A built-in detector; all are on unless `builtins` says otherwise. */
-export type BuiltinRule = 'email' | 'phone' | 'card' | 'iban' | 'ip' | 'jwt'
+export type BuiltinRule = (typeof BUILTIN_RULE_NAMES)[number]
 
 export interface RedactOptions {
   /** `true` (default) for every built-in rule, `false` for none, or the list to keep. */

@@ -8,13 +8,10 @@ import type { BlobRecord, ChunkRecord, SessionRecord, StoredBlob, StoredChunk, T
 export interface RecordStore {
   readonly kind: 'indexeddb' | 'memory'
   /**
-   * Reads the session, lets `apply` compute the new session and chunk synchronously, and writes
-   * both, atomically. Resolves when the write has committed (is durable).
-   */
-  append(sessionId: string, apply: (current: SessionRecord | undefined) => AppliedBatch): Promise<AppliedBatch>
-  /**
-   * Several appends in one transaction (a group commit): all are stored, or none. Each `apply`
-   * sees the session as the appends before it in the group left it.
+   * Reads each session, lets its `apply` compute the new session and chunk synchronously, and
+   * writes them all in one transaction (a group commit): all are stored, or none; resolves when
+   * the write has committed (is durable). Each `apply` sees the session as the appends before it
+   * in the group left it.
    */
   appendMany(items: Array<{ sessionId: string; apply: (current: SessionRecord | undefined) => AppliedBatch }>): Promise<AppliedBatch[]>
   getSession(id: string): Promise<SessionRecord | undefined>

@@ -5,6 +5,7 @@ import { advanceLease, closeLeases, leaseFor, nextFreeSeq } from '../engine/SeqL
 import { eventId } from '../util/eventId'
 import { envelopeHead } from '../events/envelopeHead'
 import type { IngestBatch } from '../events/unpackBatch'
+import { PAGE_LEFT } from '../events/pageLeft'
 import { emptyCounters, type SessionCounters, type SessionRecord, type SessionSealing, type SessionStatus, type StoredChunk } from './schema'
 
 export type { IngestBatch } from '../events/unpackBatch'
@@ -166,7 +167,7 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
     // a `sealing` member the app put in its metadata (JSON readers keep the last duplicate).
     if (i === 0 && note) data = data === '{}' ? `{"sealing":${note}}` : `${data.slice(0, -1)},"sealing":${note}}`
     countEvent(counters, event.type, data)
-    const status = STATUS_AFTER[event.type]
+    const status = event.type === 'session.paused' && data === PAGE_LEFT ? 'suspended' : STATUS_AFTER[event.type]
     if (status) session.status = status
     if (status === 'ended') session.endedAt = event.ts
     text += envelopeHead(stamp ? eventId(event.ts, batch.sessionId, seq) : ctx.makeId(event.ts), batch.sessionId, seq, event.ts, t, batch.tab, event.type)

@@ -65,11 +65,6 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
   const store: RecordStore = {
     kind: 'indexeddb',
 
-    async append(sessionId, apply) {
-      const [applied] = await store.appendMany([{ sessionId, apply }])
-      return applied!
-    },
-
     async appendMany(items) {
       // One transaction reads the sessions, assigns seq and writes the chunks. Nothing else is
       // awaited inside it: IndexedDB commits a transaction as soon as it has nothing to do.

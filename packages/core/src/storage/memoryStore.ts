@@ -21,11 +21,6 @@ export function createMemoryStore(): RecordStore {
       chunks.set(applied.session.id, list)
     }
   }
-  const append = (sessionId: string, apply: (current: SessionRecord | undefined) => AppliedBatch) => {
-    const applied = apply(sessions.get(sessionId))
-    commit(applied)
-    return applied
-  }
   const all = () => [...chunks.values()].flat()
   /** As the IndexedDB store: sent parts first, then sent chunks, oldest first, deleting what `pick` says. */
   const deleteSent = (pick: (record: ChunkRecord | BlobRecord, freed: number) => 'delete' | 'skip' | 'stop'): number => {
@@ -50,10 +45,6 @@ export function createMemoryStore(): RecordStore {
 
   return {
     kind: 'memory',
-
-    async append(sessionId, apply) {
-      return append(sessionId, apply)
-    },
 
     async appendMany(items) {
       // Computed first, written after: all or none, as in one transaction.

@@ -4,7 +4,12 @@ import type { PackedBatch } from '../events/PackedBatch'
 
 export const DB_VERSION = 1
 
-export type SessionStatus = 'active' | 'paused' | 'ended' | 'interrupted'
+/**
+ * `suspended`: its page left normally (a reload, a navigation, a closed tab: `pagehide`) and saved
+ * what it had; `start({ sessionId })` resumes it. `interrupted`: the tab died (a crash, a killed
+ * process) while recording.
+ */
+export type SessionStatus = 'active' | 'paused' | 'suspended' | 'ended' | 'interrupted'
 
 export interface SessionCounters {
   events: number

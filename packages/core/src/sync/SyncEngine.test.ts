@@ -38,7 +38,7 @@ describe('sync timing', () => {
         const found = await memory.nextOutbox(maxBytes, maxChunks)
         if (found.length === 0 && !raced) {
           raced = true
-          await memory.append('s_1', () => ({ session, chunk, created: true, resumed: false }))
+          await memory.appendMany([{ sessionId: 's_1', apply: () => ({ session, chunk, created: true, resumed: false }) }])
           engine!.added(1, 4)
         }
         return found
@@ -72,7 +72,7 @@ describe('sync timing', () => {
     for (let seq = 0; seq < 200; seq++) {
       await vi.advanceTimersByTimeAsync(50)
       const stored: StoredChunk = { ...chunk, firstSeq: seq, lastSeq: seq, createdAt: Date.now(), state: 'pending', attempts: 0 }
-      await store.append('s_1', (current) => ({ session: { ...(current ?? session), lastSeq: seq }, chunk: stored, created: seq === 0, resumed: false }))
+      await store.appendMany([{ sessionId: 's_1', apply: (current) => ({ session: { ...(current ?? session), lastSeq: seq }, chunk: stored, created: seq === 0, resumed: false }) }])
       storedAt[seq] = Date.now()
       engine.added(1, 4)
       if (seq % 20 === 19) {

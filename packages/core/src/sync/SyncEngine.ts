@@ -5,6 +5,8 @@ import { backoffDelay, retryAfterMs, verdictFor, type BackoffOptions } from './r
 import type { BlobTransport, SyncBatch, Transport, TransportResponse } from './Transport'
 import { concatBytes } from '../util/concatBytes'
 import { INITIAL_SYNC_STATUS, type SyncStatus } from './syncStatus'
+import { withBearer } from '../util/endpoint'
+import { randomId } from '../util/ulid'
 
 export type { SyncState, SyncStatus } from './syncStatus'
 
@@ -127,10 +129,6 @@ export class SyncEngine {
     this.#update({ state: 'stopped' })
   }
 
-  getStatus(): SyncStatus {
-    return this.#status
-  }
-
   setToken(token: string | undefined): void {
     this.#token = token
     if (this.#status.needsToken) {
@@ -179,7 +177,7 @@ export class SyncEngine {
       await this.#run(true)
       return this.#status
     }
-    const id = Math.random().toString(36).slice(2)
+    const id = randomId('w_')
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.#waiting.delete(id)
@@ -290,7 +288,7 @@ export class SyncEngine {
   }
 
   async #send(request: (context: { headers: Record<string, string>; signal: AbortSignal }) => Promise<TransportResponse>): Promise<TransportResponse | Error> {
-    const headers = { ...this.#config.headers, ...(this.#token && { Authorization: `Bearer ${this.#token}` }) }
+    const headers = withBearer(this.#config.headers, this.#token)
     try {
       return await request({ headers, signal: AbortSignal.timeout(this.#config.requestTimeoutMs) })
     } catch (error) {

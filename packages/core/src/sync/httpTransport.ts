@@ -1,9 +1,10 @@
 import { explainNetworkError } from './explainNetworkError'
 import type { BlobTransport, Transport, TransportResponse } from './Transport'
+import { trimEndpoint } from '../util/endpoint'
 
 /** docs/protocol.md §2: `POST {endpoint}/v1/batches` with the stored gzip bytes as they are. */
 export function createHttpTransport(endpoint: string, fetchImpl: typeof fetch = (...args) => fetch(...args)): Transport {
-  const url = `${endpoint.replace(/\/+$/, '')}/v1/batches`
+  const url = `${trimEndpoint(endpoint)}/v1/batches`
   return async (batch, { headers, signal }) => {
     const response = await fetchImpl(url, {
       method: 'POST',
@@ -24,7 +25,7 @@ export function createHttpTransport(endpoint: string, fetchImpl: typeof fetch = 
 
 /** docs/protocol.md §3: `PUT {endpoint}/v1/sessions/{sessionId}/blobs/{blobId}/{part}` with the raw bytes. */
 export function createHttpBlobTransport(endpoint: string, fetchImpl: typeof fetch = (...args) => fetch(...args)): BlobTransport {
-  const base = endpoint.replace(/\/+$/, '')
+  const base = trimEndpoint(endpoint)
   return async (upload, { headers, signal }) => {
     const url = `${base}/v1/sessions/${upload.sessionId}/blobs/${upload.blobId}/${upload.part}`
     const response = await fetchImpl(url, {

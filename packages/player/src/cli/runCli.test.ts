@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMockLlm, type MockLlm } from '../../../../e2e/support/mockLlm'
-import { evalRuns, recordSupportRun } from '../../test/supportRecordings'
+import { RECORDINGS_DIR } from '../../test/evalRecordings'
 import { loadRecording } from '../load/loadRecording'
 import { validationResults } from '../eval/validationResults'
 import { runCli } from './runCli'
@@ -15,19 +15,19 @@ const CHECKS = fileURLToPath(new URL('../../test/evalChecks.ts', import.meta.url
 const BIN = fileURLToPath(new URL('../../bin/tapedeck.js', import.meta.url))
 const BUILT = existsSync(fileURLToPath(new URL('../../dist/node.js', import.meta.url)))
 
+// The three recordings of the real recorder (test/recordings: good, slow, wrong tool); reports go to a temporary folder.
+const dir = RECORDINGS_DIR
 let mock: MockLlm
-let dir: string
+let out: string
 
 beforeAll(async () => {
-  mock = await startMockLlm()
-  dir = await mkdtemp(join(tmpdir(), 'tapedeck-eval-'))
-  const runs = await Promise.all(evalRuns().map((run) => recordSupportRun(mock.url, run)))
-  for (const events of runs) await writeFile(join(dir, `${events[0]!.sessionId}.jsonl`), events.map((e) => JSON.stringify(e)).join('\n') + '\n')
-}, 30_000)
+  mock = await startMockLlm() // the judge's model
+  out = await mkdtemp(join(tmpdir(), 'tapedeck-eval-'))
+})
 
 afterAll(async () => {
   await mock?.close()
-  if (dir) await rm(dir, { recursive: true, force: true })
+  if (out) await rm(out, { recursive: true, force: true })
 })
 
 async function cli(...args: string[]) {
@@ -41,7 +41,7 @@ const count = (xml: string, pattern: RegExp) => xml.match(pattern)?.length ?? 0
 
 describe('tapedeck eval', () => {
   it('exits 1 below the gate and writes a JUnit report with one failure per failed check', async () => {
-    const junit = join(dir, 'out', 'junit.xml')
+    const junit = join(out, 'reports', 'junit.xml')
     const result = await cli('eval', dir, '--checks', CHECKS, '--junit', junit, '--min-pass-rate', '0.95')
     expect(result.stderr).toBe('')
     expect(result.code).toBe(1)
@@ -57,11 +57,11 @@ describe('tapedeck eval', () => {
   })
 
   it('exits 0 at or above the gate, and writes the recordings with their results', async () => {
-    const out = join(dir, 'annotated')
-    const result = await cli('eval', dir, '--checks', CHECKS, '--min-pass-rate', '0.8', '--out', out)
+    const annotated = join(out, 'annotated')
+    const result = await cli('eval', dir, '--checks', CHECKS, '--min-pass-rate', '0.8', '--out', annotated)
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('PASS: pass rate 81.0% >= 80.0%')
-    const slow = await loadRecording(await readFile(join(out, 's_slow.jsonl'), 'utf8'))
+    const slow = await loadRecording(await readFile(join(annotated, 's_slow.jsonl'), 'utf8'))
     expect(validationResults(slow).filter((r) => !r.passed).map((r) => r.name)).toEqual(['latency'])
   })
 

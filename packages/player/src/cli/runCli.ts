@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util'
 import type { Check } from '../eval/Check'
 import { evaluate, type Evaluation } from '../eval/evaluate'
 import { judge } from '../eval/judge'
+import { postResults } from '../eval/postResults'
 import { toJsonl } from '../export/toJsonl'
 import { loadRecordings } from '../load/loadRecordings'
 import { loadChecks } from './loadChecks'
@@ -30,11 +31,15 @@ Evaluates recorded sessions with checks and LLM judges; exits 1 below the pass-r
   --junit <file>          write a JUnit XML report
   --json <file>           write the whole evaluation as JSON
   --out <dir>             write each recording with its results (validation.result annotations) as JSONL
+  --server <url>          store the results on this Tapedeck server (its review annotations, which
+                          the Studio shows); the sessions must be there
+    --key <review key>      a review or admin key (default $TAPEDECK_REVIEW_KEY)
   --query <k=v&…>         server: the list's filters (feature=support&from=2026-12-01)
   --limit <n>             server: most sessions (default 100)
   --token <key>           server: a read key (default $TAPEDECK_TOKEN)
 
-Exit status: 0 at or above the gate, 1 below it, 2 for bad arguments or unreadable recordings.`
+Exit status: 0 at or above the gate, 1 below it, 2 for bad arguments, unreadable recordings or
+results the server did not store.`
 
 function percent(rate: number | null): string {
   return rate === null ? '—' : `${(rate * 100).toFixed(1)}%`
@@ -111,11 +116,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (values.junit) await writeOut(values.junit, toJunit(evaluation))
   if (values.json) await writeOut(values.json, `${JSON.stringify(evaluation, null, 2)}\n`)
   if (values.out) for (const recording of recordings) await writeOut(join(values.out, `${recording.sessionId.replace(/[^\w.-]/g, '_')}.jsonl`), toJsonl(recording))
+  let stored = true
+  if (values.server) {
+    const key = values.key ?? io.env.TAPEDECK_REVIEW_KEY
+    const report = await postResults(recordings, { endpoint: values.server, author: 'tapedeck eval', ...(key && { token: key }) })
+    io.stdout(`Stored on ${values.server}: ${report.sessions} of ${recordings.length} sessions (${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged)\n`)
+    for (const failure of report.failed) io.stderr(`tapedeck eval: results of ${failure.sessionId} not stored: ${failure.code}: ${failure.message}\n`)
+    stored = report.failed.length === 0
+  }
 
   const rate = evaluation.passRate ?? 1
   const passed = rate >= minPassRate
   io.stdout(`${summary(evaluation)}\n${passed ? 'PASS' : 'FAIL'}: pass rate ${percent(rate)} ${passed ? '>=' : '<'} ${percent(minPassRate)}\n`)
-  return passed ? 0 : 1
+  return !stored ? 2 : passed ? 0 : 1
 }
 
 function parse(args: string[]) {
@@ -135,6 +148,8 @@ function parse(args: string[]) {
       query: { type: 'string' },
       limit: { type: 'string' },
       token: { type: 'string' },
+      server: { type: 'string' },
+      key: { type: 'string' },
     },
   })
 }

@@ -1,11 +1,7 @@
-import type { TapedeckEvent } from '@tapedeck/core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startMockLlm, type MockLlm } from '../../../../e2e/support/mockLlm'
-import { createRedactor } from '../../../core/src/redact'
-import { evalRuns, recordSupportRun } from '../../test/supportRecordings'
+import { describe, expect, it } from 'vitest'
+import { evalRecordings } from '../../test/evalRecordings'
 import { toJsonl } from '../export/toJsonl'
 import { loadRecording } from '../load/loadRecording'
-import type { Recording } from '../recording/Recording'
 import { computePassRates } from '../stats/computePassRates'
 import { computeStats } from '../stats/computeStats'
 import type { Check } from './Check'
@@ -21,8 +17,6 @@ import { transcriptConfidence } from './checks/transcriptConfidence'
 import { evaluate } from './evaluate'
 import { validationResults } from './validationResults'
 
-// The redaction check is handed core's own rules (core does not export them publicly yet: the
-// test reaches into its sources; an app passes the redactor it configured).
 const CHECKS: Check[] = [
   latencyBudget({ latencyMs: 1000, at: 'every' }),
   costBudget({ maxUsd: 0.001, maxTokens: 1000 }),
@@ -33,23 +27,10 @@ const CHECKS: Check[] = [
   answerMatches({ pattern: /^Order A1042 is shipped/ }),
   maxTurns(3, { ended: true }),
   transcriptConfidence({ min: 0.8 }),
-  redactionHeld({ redactor: createRedactor() }),
+  redactionHeld(),
 ]
 
-let mock: MockLlm
-const events = new Map<string, TapedeckEvent[]>()
-
-beforeAll(async () => {
-  mock = await startMockLlm()
-  const runs = await Promise.all(evalRuns().map((run) => recordSupportRun(mock.url, run)))
-  for (const run of runs) events.set(run[0]!.sessionId, run)
-}, 30_000)
-
-afterAll(() => mock?.close())
-
-async function recordings(): Promise<Recording[]> {
-  return Promise.all([...events.values()].map((list) => loadRecording(list)))
-}
+const recordings = evalRecordings
 
 describe('evaluate with the built-in checks', () => {
   it('passes the good recording, fails the slow one on latency only and the wrong-tool one on the tool and the answer', async () => {
@@ -108,7 +89,8 @@ describe('evaluate with the built-in checks', () => {
       ['support@1', 2, 1],
       ['support@2', 1, 0],
     ])
-    expect(computePassRates(list, { by: 'day' }).groups.map((g) => g.key)).toEqual(['2025-12-05'])
+    // The three were recorded in one run of the fixture script: one day.
+    expect(computePassRates(list, { by: 'day' }).groups.map((g) => [g.key, g.sessions])).toEqual([[new Date(list[0]!.startedAt!).toISOString().slice(0, 10), 3]])
     expect(computePassRates(list, { by: 'model' }).groups.map((g) => [g.key, g.passed, g.total])).toEqual([['gpt-4o-mini', 26, 30]])
 
     const reloaded = await loadRecording(toJsonl(wrong))

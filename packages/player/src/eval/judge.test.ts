@@ -1,7 +1,6 @@
-import type { TapedeckEvent } from '@tapedeck/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMockLlm, type MockLlm } from '../../../../e2e/support/mockLlm'
-import { evalRuns, recordSupportRun } from '../../test/supportRecordings'
+import { evalEvents } from '../../test/evalRecordings'
 import { loadRecording } from '../load/loadRecording'
 import { createCheckContext } from './createCheckContext'
 import { evaluate } from './evaluate'
@@ -9,12 +8,11 @@ import { judge, parseVerdict, type JudgeDetails } from './judge'
 import { vote } from './vote'
 
 let mock: MockLlm
-let runs: TapedeckEvent[][]
+const runs = evalEvents()
 
 beforeAll(async () => {
-  mock = await startMockLlm()
-  runs = await Promise.all(evalRuns().map((run) => recordSupportRun(mock.url, run)))
-}, 30_000)
+  mock = await startMockLlm() // the judges' model
+})
 
 afterAll(() => mock?.close())
 

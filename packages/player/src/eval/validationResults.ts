@@ -57,7 +57,8 @@ export function writeValidationResults(recording: Recording, results: readonly C
   return written
 }
 
-function fromPayload(data: unknown): ValidationValue | undefined {
+/** A `validation.result` payload read leniently (score from `passed` when missing), or `undefined` when it is not one. */
+export function validationValue(data: unknown): ValidationValue | undefined {
   if (typeof data !== 'object' || data === null) return undefined
   const d = data as Record<string, unknown>
   if (typeof d.name !== 'string' || typeof d.passed !== 'boolean') return undefined
@@ -75,13 +76,13 @@ export function validationResults(recording: Recording | readonly TapedeckEvent[
   const latest = new Map<string, ValidationRecord>()
   for (const event of events) {
     if (event.type !== 'validation.result') continue
-    const value = fromPayload(event.data)
+    const value = validationValue(event.data)
     if (value) latest.set(value.name, { ...value, origin: 'recorded', seq: event.seq })
   }
   if (!Array.isArray(recording)) {
     for (const annotation of (recording as Recording).annotations) {
       if (annotation.key !== VALIDATION_KEY) continue
-      const value = fromPayload(annotation.value)
+      const value = validationValue(annotation.value)
       if (value) latest.set(value.name, { ...value, origin: 'annotation', annotationId: annotation.annotationId })
     }
   }

@@ -3,6 +3,7 @@ import type { Recording } from '../recording/Recording'
 import { recordedCalls } from '../replay/recordedCalls'
 import { computeStats, type Distribution } from '../stats/computeStats'
 import { escapeHtml } from './escapeHtml'
+import { transcriptCues } from './transcriptCues'
 
 export interface HtmlOptions {
   /** Page title. Default `Tapedeck session {id}`. */
@@ -32,8 +33,8 @@ function table(head: string[], rows: string[][]): string {
 }
 
 /**
- * One self-contained HTML report: statistics, the conversation, the provider calls, the tools and
- * annotations. Every recorded value is escaped; a Content-Security-Policy forbids scripts and
+ * One self-contained HTML report: statistics, the conversation, the transcript (when the session
+ * has one), the provider calls, the tools and annotations. Every recorded value is escaped; a Content-Security-Policy forbids scripts and
  * every request (no fonts, images or links are loaded), so it can be opened from anywhere.
  */
 export function toHtml(recording: Recording, options: HtmlOptions = {}): string {
@@ -69,6 +70,13 @@ export function toHtml(recording: Recording, options: HtmlOptions = {}): string 
     const text = typeof data.content === 'string' ? data.content : data.parts !== undefined ? JSON.stringify(data.parts) : ''
     return `<div class="msg ${escapeHtml(role.replace(/[^a-z]/gi, ''))}"><div class="who">${escapeHtml(role)} <span>${escapeHtml(seconds(event.t))}</span></div><div class="text">${escapeHtml(text)}</div></div>`
   })
+
+  const cues = transcriptCues(recording.events)
+  const transcriptRows = cues.slice(0, maxRows).map((cue) => [
+    escapeHtml(`${seconds(cue.startT)} – ${seconds(cue.endT)}`),
+    escapeHtml(cue.speaker),
+    `<span class="text">${escapeHtml(cue.text)}</span>`,
+  ])
 
   const calls = recordedCalls(recording)
   const callRows = calls.slice(0, maxRows).map((call) => [
@@ -113,6 +121,7 @@ dl{display:grid;grid-template-columns:12rem 1fr;gap:.2rem 1rem}dt{font-weight:60
 <h2>Conversation</h2>
 ${conversation.join('\n') || '<p>No messages.</p>'}
 ${more(conversation.length, messages.length, 'messages')}
+${transcriptRows.length ? `<h2>Transcript</h2>\n${table(['time', 'speaker', 'text'], transcriptRows)}\n${more(transcriptRows.length, cues.length, 'transcript lines')}` : ''}
 <h2>Provider calls</h2>
 ${callRows.length ? table(['call', 'provider', 'model', 'status', 'start', 'latency', 'TTFT', 'tokens in / out', 'cost', 'finish', 'error'], callRows) : '<p>No calls.</p>'}
 ${more(callRows.length, calls.length, 'calls')}

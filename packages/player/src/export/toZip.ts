@@ -3,6 +3,18 @@ import type { SnapshotCreatedData } from '@tapedeck/core'
 import { isTapedeckError } from '@tapedeck/core'
 import type { Recording } from '../recording/Recording'
 import { computeStats } from '../stats/computeStats'
+import { toTranscript, type TranscriptFormat } from './toTranscript'
+
+export interface ZipOptions {
+  /** The export's time (`metadata.json`'s `exportedAt`), epoch ms. Default now. */
+  now?: number
+  /** `false` leaves the audio parts out (they stay listed in `metadata.json`, with `omitted: true`). Default `true`. */
+  audio?: boolean
+  /** `true` adds `transcript.vtt`, `transcript.srt`, `transcript.txt` and `transcript.json` (`toTranscript`). Default `false`. */
+  transcripts?: boolean
+}
+
+const TRANSCRIPT_FORMATS: readonly TranscriptFormat[] = ['vtt', 'srt', 'txt', 'json']
 
 const EXTENSIONS: Array<[RegExp, string]> = [
   [/^audio\/webm/, 'webm'],
@@ -22,9 +34,10 @@ function extension(mimeType: string): string {
  * with their paths), `snapshots.json` (every `snapshot.created`), `annotations.json` (the
  * external annotations) and the audio parts under `audio/{blobId}/{part}.{ext}` (other
  * attachments under `blobs/`). Parts the source cannot give are listed with `missing: true`.
- * `loadRecording` reads it back, audio included.
+ * `loadRecording` reads it back, audio included. `{ audio: false, transcripts: true }` gives the
+ * words without the voices: no audio parts, and the transcript in every `toTranscript` format.
  */
-export async function toZip(recording: Recording, options: { now?: number } = {}): Promise<Uint8Array> {
+export async function toZip(recording: Recording, options: ZipOptions = {}): Promise<Uint8Array> {
   const encoder = new TextEncoder()
   const json = (value: unknown) => encoder.encode(`${JSON.stringify(value, null, 2)}\n`)
   const lines = recording.events.map((event) => JSON.stringify(event))
@@ -32,7 +45,12 @@ export async function toZip(recording: Recording, options: { now?: number } = {}
 
   const blobs: Array<Record<string, unknown>> = []
   for (const part of recording.blobs.parts) {
-    const folder = part.track === 'input' || part.track === 'output' ? 'audio' : 'blobs'
+    const audio = part.track === 'input' || part.track === 'output'
+    if (audio && options.audio === false) {
+      blobs.push({ ...part, omitted: true })
+      continue
+    }
+    const folder = audio ? 'audio' : 'blobs'
     const path = `${folder}/${part.blobId}/${part.part}.${extension(part.mimeType)}`
     try {
       const blob = await recording.blobs.get(part.blobId, part.part)
@@ -65,5 +83,8 @@ export async function toZip(recording: Recording, options: { now?: number } = {}
   })
   files['snapshots.json'] = json(snapshots)
   files['annotations.json'] = json(recording.annotations)
+  if (options.transcripts) {
+    for (const format of TRANSCRIPT_FORMATS) files[`transcript.${format}`] = encoder.encode(toTranscript(recording, format))
+  }
   return zipSync(files)
 }

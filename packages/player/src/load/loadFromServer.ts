@@ -2,15 +2,9 @@ import { fromReviewAnnotation, reviewAnnotationsIn } from '../annotations/fromRe
 import { playerError } from '../playerError'
 import type { Recording } from '../recording/Recording'
 import { parseText } from './parseText'
+import { serverHeaders } from './serverHeaders'
 import { finishRecording } from './finishRecording'
 import type { LoadOptions, ServerSource } from './sources'
-
-async function headersFor(source: ServerSource): Promise<Headers> {
-  const headers = new Headers(source.headers)
-  const token = typeof source.token === 'function' ? await source.token() : source.token
-  if (token) headers.set('Authorization', `Bearer ${token}`)
-  return headers
-}
 
 /**
  * Reads a session from a server (docs/protocol.md §4): `GET …/v1/sessions/{id}` for the session,
@@ -25,7 +19,7 @@ export async function loadFromServer(source: ServerSource, options: LoadOptions)
   const request = async (url: string): Promise<Response> => {
     let response: Response
     try {
-      response = await fetchImpl(url, { headers: await headersFor(source), signal: options.signal })
+      response = await fetchImpl(url, { headers: await serverHeaders(source), signal: options.signal })
     } catch (error) {
       if ((error as { name?: unknown })?.name === 'AbortError') throw error
       throw playerError('load_failed', `Could not reach ${url}: ${(error as Error)?.message ?? String(error)}`, error)

@@ -1,47 +1,27 @@
-import type { TapedeckEvent } from '@tapedeck/core'
 import { createHandler, createMemoryStore, serve } from '@tapedeck/server'
-import { gzipSync, strToU8 } from 'fflate'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startMockLlm, type MockLlm } from '../../../../e2e/support/mockLlm'
-import { evalRuns, recordSupportRun } from '../../test/supportRecordings'
+import { evalEvents } from '../../test/evalRecordings'
+import { uploadEvents } from '../../test/uploadEvents'
 import { runCli } from '../cli/runCli'
 import { loadRecordingsFromServer } from './loadRecordingsFromServer'
 
 const CHECKS = fileURLToPath(new URL('../../test/evalChecks.ts', import.meta.url))
-let mock: MockLlm
 let server: { url: string; close(): Promise<void> }
 
 // The reference server, with the three recordings sent as a recorder sends them (docs/protocol.md §2).
 beforeAll(async () => {
-  mock = await startMockLlm()
   server = await serve({ handler: createHandler({ store: createMemoryStore(), ingestKeys: ['ingest-key'], readKeys: ['read-key'], log: false }), port: 0, host: '127.0.0.1' })
-  const runs: TapedeckEvent[][] = await Promise.all(evalRuns().map((run) => recordSupportRun(mock.url, run)))
-  for (const events of runs) {
-    const response = await fetch(`${server.url}/v1/batches`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-ndjson',
-        'content-encoding': 'gzip',
-        authorization: 'Bearer ingest-key',
-        'idempotency-key': `b_${events[0]!.sessionId}`,
-        'tapedeck-session': events[0]!.sessionId,
-        'tapedeck-seq': `0-${events.length - 1}`,
-      },
-      body: gzipSync(strToU8(events.map((e) => JSON.stringify(e)).join('\n') + '\n')),
-    })
-    expect(response.status).toBe(201)
-  }
-}, 30_000)
+  for (const events of evalEvents()) await uploadEvents(server.url, events, 'ingest-key')
+})
 
 afterAll(async () => {
   await server?.close()
-  await mock?.close()
 })
 
 describe('recordings from a server query', () => {
   it('lists, follows the cursor up to the limit, and loads each session', async () => {
-    const all = await loadRecordingsFromServer({ endpoint: server.url, token: 'read-key', query: { feature: 'support' } })
+    const all = await loadRecordingsFromServer({ endpoint: server.url, token: 'read-key', query: { feature: 'support-chat' } })
     expect(all.map((r) => r.sessionId).sort()).toEqual(['s_good', 's_slow', 's_wrong_tool'])
     expect(all.every((r) => r.complete && r.source === 'server')).toBe(true)
     const paged = await loadRecordingsFromServer({ endpoint: server.url, token: 'read-key', pageSize: 1 })
@@ -55,7 +35,7 @@ describe('recordings from a server query', () => {
     let stdout = ''
     let stderr = ''
     const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), env: { TAPEDECK_TOKEN: 'read-key' } }
-    expect(await runCli(['eval', server.url, '--checks', CHECKS, '--query', 'feature=support', '--min-pass-rate', '0.95'], io)).toBe(1)
+    expect(await runCli(['eval', server.url, '--checks', CHECKS, '--query', 'feature=support-chat', '--min-pass-rate', '0.95'], io)).toBe(1)
     expect(stderr).toBe('')
     expect(stdout).toContain('3 recordings, 1 passed every check')
   })

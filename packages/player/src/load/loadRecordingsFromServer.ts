@@ -1,6 +1,7 @@
 import { playerError } from '../playerError'
 import type { Recording } from '../recording/Recording'
 import { loadRecording, type LoadOptions, type ServerSource } from './loadRecording'
+import { serverHeaders } from './serverHeaders'
 
 export interface ServerQuery extends Omit<ServerSource, 'sessionId'> {
   /** The list's filters (`userId`, `feature`, `status`, `from`, `to`): `GET {endpoint}/v1/sessions?…`. */
@@ -27,9 +28,7 @@ export async function loadRecordingsFromServer(source: ServerQuery, options: Loa
     params.set('limit', String(Math.min(source.pageSize ?? 100, 500, limit - ids.length)))
     if (cursor) params.set('cursor', cursor)
     const url = `${base}?${params}`
-    const headers = new Headers(source.headers)
-    const token = typeof source.token === 'function' ? await source.token() : source.token
-    if (token) headers.set('Authorization', `Bearer ${token}`)
+    const headers = await serverHeaders(source)
     let response: Response
     try {
       response = await fetchImpl(url, { headers, ...(options.signal && { signal: options.signal }) })

@@ -1,22 +1,23 @@
-import type { TapedeckEvent } from '@tapedeck/core'
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMockLlm, type MockLlm } from '../../../../e2e/support/mockLlm'
 import { createSupportAgent, SYSTEM } from '../../../../playground/src/llm/supportAgent'
-import { recordSupportRun } from '../../test/supportRecordings'
+import { CONVERSATION_FILE } from '../../test/evalRecordings'
 import { answerMatches } from '../eval/checks/answerMatches'
 import { toolCalled } from '../eval/checks/toolCalled'
 import { loadRecording } from '../load/loadRecording'
 import type { Recording } from '../recording/Recording'
 import { replaySession, type ReplayRunContext } from './replaySession'
 
+// A conversation of three turns ('Hello there', 'Where is my order A1042?', 'And order B2001?')
+// in the playground's chat, recorded by the real recorder in Chromium against the mock LLM
+// (scripts/recordEvalFixtures.mjs).
+const RECORDED = readFileSync(CONVERSATION_FILE, 'utf8')
 let mock: MockLlm
-let recorded: TapedeckEvent[]
-const TURNS = ['Hello there', 'Where is my order A1042?', 'And order B2001?']
 
 beforeAll(async () => {
-  mock = await startMockLlm()
-  recorded = await recordSupportRun(mock.url, { sessionId: 's_conversation', turns: TURNS })
-}, 30_000)
+  mock = await startMockLlm() // the live mode's model
+})
 
 afterAll(() => mock?.close())
 
@@ -53,7 +54,7 @@ const CHECKS = [toolCalled({ name: 'lookupOrder', min: 2 }), answerMatches({ pat
 describe('replaySession', () => {
   let recording: Recording
   beforeAll(async () => {
-    recording = await loadRecording(recorded)
+    recording = await loadRecording(RECORDED)
   })
 
   it('re-runs the playground agent on the recorded conversation: unchanged, strict, checks pass', async () => {

@@ -3,10 +3,11 @@ import { createRoot, type Root } from 'react-dom/client'
 import { screen, within } from '@testing-library/react'
 import { afterEach, expect, test } from 'vitest'
 import { page, userEvent } from 'vitest/browser'
-import { loadRecording, type Annotation } from '@tapedeck/player'
+import { evaluate, latencyBudget, loadRecording, noErrors, type Annotation } from '@tapedeck/player'
 import { conversationEvents } from '../../test/conversationEvents'
 import { eventList } from '../../test/events'
 import { cleanupAll, waitFor } from '../../test/helpers'
+import { formatTime } from './formatTime'
 import { ReplayViewer } from './ReplayViewer'
 import './viewer.css'
 
@@ -231,4 +232,25 @@ test('opens at the first message; buttons are drawn icons, not glyphs; a checkpo
   expect(box.left).toBeGreaterThanOrEqual(track.left)
   expect(box.width).toBeGreaterThanOrEqual(3)
   expect(document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2)).toBe(mark)
+})
+
+test("shows the checks' verdicts; an event a failed check points at moves the playhead there and selects its call", async () => {
+  const { events } = conversationEvents(200)
+  const recording = await loadRecording(events)
+  // Latencies are 400 + (turn % 10) × 20 ms: turns 9, 19 and 29 (580 ms) are over a 570 ms budget.
+  await evaluate(recording, [latencyBudget({ latencyMs: 570, at: 'every' }), noErrors()])
+  mount(<ReplayViewer recording={recording} />)
+  const panel = await waitFor(() => screen.getByRole('region', { name: 'Checks' }))
+  expect(within(panel).getByRole('heading').textContent).toBe('Checks: 1 of 2 passed')
+  const slow = events.filter((e) => e.type === 'provider.call.completed' && (e.data as { latencyMs: number }).latencyMs > 570)
+  expect(slow.map((e) => (e.data as { callId: string }).callId)).toEqual(['c9', 'c19', 'c29'])
+  const buttons = within(panel).getAllByRole('button').filter((b) => b.getAttribute('aria-label')!.startsWith('latency:'))
+  expect(buttons).toHaveLength(3)
+  await userEvent.click(buttons[1]!)
+  await waitFor(() => expect(playhead()).toBe(Math.round(slow[1]!.t)))
+  // The call is selected (its details show) and so is the event, for the annotation form.
+  await waitFor(() => expect(screen.getByRole('region', { name: 'Call details' }).textContent).toContain('answer 19:'))
+  expect(screen.getByRole('option', { name: /^selected: / }).textContent).toBe(`selected: provider.call.completed at ${formatTime(slow[1]!.t)}`)
+  await userEvent.click(buttons[0]!)
+  await waitFor(() => expect(playhead()).toBe(Math.round(slow[0]!.t)))
 })

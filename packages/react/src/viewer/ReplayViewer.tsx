@@ -14,6 +14,7 @@ import { SearchPanel } from './SearchPanel'
 import { Timeline } from './Timeline'
 import { UsagePanel } from './UsagePanel'
 import { useReplayPlayer } from './useReplayPlayer'
+import { ValidationResults } from './ValidationResults'
 import { ViewerIcon } from './ViewerIcon'
 
 export interface ReplayViewerProps {
@@ -42,7 +43,8 @@ const SPEEDS = [0.5, 1, 2, 4, 8, 16]
 
 /**
  * A session player: timeline with checkpoints, errors and annotations; play, pause and speed;
- * the conversation as it stood at the playhead; the audio tracks in sync; every LLM call with
+ * the conversation as it stood at the playhead; the audio tracks in sync; the checks' verdicts
+ * (`evaluate()` of `@tapedeck/player`), each with the events it points at; every LLM call with
  * its model, tokens, cost, latency and time to first token; search across prompts and
  * responses; an annotation form. Unstyled but usable: class names `tapedeck-*` and the CSS
  * variables of `@tapedeck/react/viewer.css`.
@@ -111,16 +113,18 @@ function Viewer({ recording, player: given, onAnnotate, author, startAt, speeds 
     },
     [events, player],
   )
-  const pickHit = useCallback(
-    (hit: SearchHit) => {
-      player.seek(hit.t)
-      const event = events[hit.index]!
-      setSelection({ eventId: event.id, label: `${hit.field} at ${formatTime(hit.t)}` })
+  // Seeks to an event and selects it (for the annotation form; a call's in the calls list too).
+  const goToEvent = useCallback(
+    (event: TapedeckEvent, label: string) => {
+      player.seek(event.t)
+      setSelection({ eventId: event.id, label: `${label} at ${formatTime(event.t)}` })
       const callId = (event.data as { callId?: unknown }).callId
       if (event.type.startsWith('provider.call.') && typeof callId === 'string') setSelectedCall(callId)
     },
-    [player, events],
+    [player],
   )
+  const pickHit = useCallback((hit: SearchHit) => goToEvent(events[hit.index]!, hit.field), [goToEvent, events])
+  const pickVerdictEvent = useCallback((event: TapedeckEvent) => goToEvent(event, event.type), [goToEvent])
   const addAnnotation = useCallback(
     (input: AnnotationInput) => {
       const annotation = player.annotate(author !== undefined ? { ...input, author } : input)
@@ -164,6 +168,7 @@ function Viewer({ recording, player: given, onAnnotate, author, startAt, speeds 
       <div className="tapedeck-panes">
         <Conversation player={player} state={state} follow={follow} selectedSeq={selectedMessage} onSelect={selectMessage} />
         <aside className="tapedeck-side">
+          <ValidationResults recording={recording} onSelectEvent={pickVerdictEvent} />
           <UsagePanel recording={recording} usage={state.usage} />
           <CallsPanel events={events} position={position} selectedId={selectedCall} onSelect={selectCall} />
           <SearchPanel index={search} onPick={pickHit} />

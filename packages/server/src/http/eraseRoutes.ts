@@ -1,4 +1,5 @@
 import { ServerError } from '../ServerError.js'
+import type { EraseReport, SessionStore } from '../store/SessionStore.js'
 import { readBody } from './readBody.js'
 import type { RequestContext } from './requestContext.js'
 import { json } from './responses.js'
@@ -8,16 +9,34 @@ import { singleParam } from './sessionQuery.js'
 const MAX_HOLD_BODY = 16 * 1024
 const MAX_REASON = 1000
 
-/** DELETE /v1/sessions/{id}: 200, 404 when nothing is stored, 423 while it is held. */
+/**
+ * DELETE /v1/sessions/{id}: 200, 404 when nothing is stored, 423 while it is held. The streams
+ * linked to it (docs/protocol.md, "Linked streams") go with it; one that is held stays and is
+ * named in `held`.
+ */
 export async function deleteSession({ params, store, note }: RequestContext): Promise<Response> {
   const id = params.sessionId!
   const result = await store.deleteSession(id)
   note(result)
-  if (result === 'not_found') throw new ServerError('session_not_found', 'No such session.')
   if (result === 'held') {
     throw new ServerError('session_held', `Session ${id} is under legal hold and was not erased; an admin key can release it with DELETE /v1/sessions/${id}/hold.`)
   }
-  return json(200, { deleted: [id] })
+  const streams = await eraseStreams(store, [id])
+  if (result === 'not_found' && streams.erased.length === 0 && streams.held.length === 0) throw new ServerError('session_not_found', 'No such session.')
+  const deleted = result === 'erased' ? [id, ...streams.erased] : streams.erased
+  return json(200, { deleted, ...(streams.held.length && { held: streams.held }) })
+}
+
+/** Erases the streams linked to these (erased) sessions. */
+async function eraseStreams(store: SessionStore, parents: readonly string[]): Promise<EraseReport> {
+  const report: EraseReport = { erased: [], held: [] }
+  for (const parent of parents) {
+    for (const stream of await store.linkedStreams(parent)) {
+      const result = await store.deleteSession(stream)
+      if (result !== 'not_found') report[result].push(stream)
+    }
+  }
+  return report
 }
 
 /**
@@ -27,8 +46,9 @@ export async function deleteSession({ params, store, note }: RequestContext): Pr
 export async function deleteUser({ params, url, store, note }: RequestContext): Promise<Response> {
   const userId = params.userId ?? checkUserId(singleParam(url.searchParams, 'userId') ?? '')
   const { erased, held } = await store.deleteUser(userId)
-  note(`erased=${erased.length} held=${held.length}`)
-  return json(200, { deleted: erased, held })
+  const streams = await eraseStreams(store, erased)
+  note(`erased=${erased.length + streams.erased.length} held=${held.length + streams.held.length}`)
+  return json(200, { deleted: [...erased, ...streams.erased], held: [...held, ...streams.held] })
 }
 
 /** GET /v1/sessions/{id}/hold: `{ hold }`, null when the session is not held. */

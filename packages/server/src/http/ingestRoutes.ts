@@ -25,15 +25,30 @@ export async function postBatch({ request, store, limits, admitIngest, now, note
   }
   const key = request.headers.get('idempotency-key') ?? ''
   if (!KEY.test(key)) throw new ServerError('invalid_idempotency_key', 'Idempotency-Key must be 1 to 256 visible ASCII characters.')
-  note(`session=${sessionId} seq=${firstSeq}-${lastSeq}`)
+  const parent = parentOf(request, sessionId)
+  note(`session=${sessionId} seq=${firstSeq}-${lastSeq}${parent ? ` parent=${parent}` : ''}`)
 
   const result = await admitIngest(async () => {
+    // A linked stream (docs/protocol.md, "Linked streams"): the link first, so a stream is never read without its parent.
+    if (parent && (await store.linkStream(sessionId, parent)) === 'conflict') {
+      throw new ServerError('parent_mismatch', `Session ${sessionId} is linked to another parent than the Tapedeck-Parent header.`)
+    }
     const body = await readBody(request, limits.maxBodyBytes)
     const events = decodeBatch(body, gzip, { sessionId, firstSeq, lastSeq }, limits)
     return store.putBatch({ sessionId, key, firstSeq, lastSeq, events }, now())
   })
   note(result.status === 'duplicate' ? 'duplicate' : `stored=${result.stored}${formatSkipped(result.skipped)}`)
   return json(result.status === 'duplicate' ? 200 : 201, result)
+}
+
+/** The Tapedeck-Parent header of a linked stream's batch, or undefined for a session of its own. */
+function parentOf(request: Request, sessionId: string): string | undefined {
+  const parent = request.headers.get('tapedeck-parent')
+  if (parent === null) return undefined
+  if (!isId(parent) || parent === sessionId) {
+    throw new ServerError('invalid_parent_header', 'Tapedeck-Parent must match [A-Za-z0-9_-]{1,128} and name another session than Tapedeck-Session.')
+  }
+  return parent
 }
 
 /** PUT /v1/sessions/{id}/blobs/{blobId}/{part} (§3): 201 when stored, 200 when this part was already stored. */

@@ -1,8 +1,10 @@
 import type { SessionDetail, SessionExportFormat, SessionSearchPage } from '@tapedeck/core'
 import { exportCsv } from '../export/exportCsv.js'
 import { exportHtml } from '../export/exportHtml.js'
+import { exportTranscript, TRANSCRIPT_EXPORTS, type TranscriptExportFormat } from '../export/exportTranscript.js'
 import { exportZip } from '../export/exportZip.js'
 import { ServerError } from '../ServerError.js'
+import { readTimeline } from '../store/readTimeline.js'
 import type { RequestContext } from './requestContext.js'
 import { bodyBytes, json, ndjsonStream } from './responses.js'
 import { encodeCursor, parseSeqParam, parseSessionQuery, singleParam } from './sessionQuery.js'
@@ -22,14 +24,24 @@ export async function listSessions({ url, store, note }: RequestContext): Promis
   return json(200, body)
 }
 
+/** The detail; with `streams`, the ids of the streams linked to it (docs/protocol.md, "Linked streams"). */
 export async function getSession(context: RequestContext): Promise<Response> {
-  return json(200, await findSession(context))
+  const detail = await findSession(context)
+  const streams = await context.store.linkedStreams(detail.id)
+  return json(200, streams.length ? { ...detail, streams } : detail)
 }
 
+/** NDJSON in seq order from `fromSeq`; `?streams=linked`: with its linked streams, on one timeline by `ts`. */
 export async function getEvents(context: RequestContext): Promise<Response> {
   const { id } = await findSession(context)
-  const fromSeq = parseSeqParam(context.url.searchParams, 'fromSeq')
-  return new Response(ndjsonStream(context.store.readEvents(id, { fromSeq })), {
+  const params = context.url.searchParams
+  const streams = singleParam(params, 'streams')
+  if (streams !== null && streams !== 'linked') throw new ServerError('invalid_query', 'streams must be linked.')
+  if (streams && params.has('fromSeq')) throw new ServerError('invalid_query', 'fromSeq does not apply with streams=linked: the timeline holds several seq ranges.')
+  const events = streams
+    ? readTimeline(context.store, id, await context.store.linkedStreams(id))
+    : context.store.readEvents(id, { fromSeq: parseSeqParam(params, 'fromSeq') })
+  return new Response(ndjsonStream(events), {
     headers: { 'Content-Type': 'application/x-ndjson; charset=utf-8' },
   })
 }
@@ -49,7 +61,8 @@ const EXPORTS = {
 
 export async function exportSession(context: RequestContext): Promise<Response> {
   const format = singleParam(context.url.searchParams, 'format') ?? 'jsonl'
-  if (!Object.hasOwn(EXPORTS, format)) throw new ServerError('invalid_query', 'format must be jsonl, zip, html or csv.')
+  if (Object.hasOwn(TRANSCRIPT_EXPORTS, format)) return exportSessionTranscript(context, format as TranscriptExportFormat)
+  if (!Object.hasOwn(EXPORTS, format)) throw new ServerError('invalid_query', 'format must be jsonl, zip, html, csv, vtt, srt or txt.')
   const detail = await findSession(context)
   const type = format as keyof typeof EXPORTS
   const headers = {
@@ -65,6 +78,17 @@ export async function exportSession(context: RequestContext): Promise<Response> 
     html: () => exportHtml(detail, events()),
   }[type]
   return new Response(await body(), { headers })
+}
+
+/** `?format=vtt|srt|txt`: the session's transcript (docs/server.md). */
+async function exportSessionTranscript(context: RequestContext, format: TranscriptExportFormat): Promise<Response> {
+  const detail = await findSession(context)
+  const headers = {
+    ...INERT,
+    'Content-Type': TRANSCRIPT_EXPORTS[format],
+    'Content-Disposition': `attachment; filename="tapedeck-${detail.id}.${format}"`,
+  }
+  return new Response(await exportTranscript(detail.id, context.store.readEvents(detail.id), format), { headers })
 }
 
 async function findSession({ params, store }: RequestContext): Promise<SessionDetail> {

@@ -2,7 +2,8 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Handler } from '../http/createHandler.js'
 import { ServerError } from '../ServerError.js'
-import { toNodeListener, type NodeListenerOptions } from './toNodeListener.js'
+import type { NodeListenerOptions } from './NodeListenerOptions.js'
+import { toNodeListener } from './toNodeListener.js'
 
 export interface ServeOptions extends NodeListenerOptions {
   handler: Handler

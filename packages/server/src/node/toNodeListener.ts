@@ -3,19 +3,9 @@ import type { Handler } from '../http/createHandler.js'
 import { markRawPath, rawPathProblem } from '../http/pathCheck.js'
 import { errorResponse } from '../http/responses.js'
 import { ServerError } from '../ServerError.js'
+import { DEFAULT_MAX_DRAIN_BYTES, type NodeListenerOptions } from './NodeListenerOptions.js'
 
 export type NodeListener = (request: IncomingMessage, response: ServerResponse) => void
-
-export interface NodeListenerOptions {
-  /**
-   * A body the handler refused without reading all of it (a 413, a 401) is read and discarded
-   * up to this many bytes, so that every client (Node's fetch too) gets to read the answer;
-   * past it the connection is closed. Default 16 MiB.
-   */
-  maxDrainBytes?: number
-}
-
-export const DEFAULT_MAX_DRAIN_BYTES = 16 * 1024 * 1024
 
 /**
  * Adapts a Fetch-API handler to `http.createServer` and Express (`app.use('/tapedeck', …)`):

@@ -185,6 +185,17 @@ export interface SessionStore {
   /** Every link of the session, expired ones included, oldest first. */
   listShares(sessionId: string): Promise<ShareRecord[]>
   deleteShare(sessionId: string, shareId: string): Promise<boolean>
+  /**
+   * Links a stream (a session written by another writer, such as `@tapedeck/node` on the app's
+   * backend) to its parent session (docs/protocol.md, "Linked streams"). 'linked' when the link is
+   * new or already the same; 'conflict' when the stream is linked to another parent (nothing changes).
+   */
+  linkStream(streamId: string, parentId: string): Promise<'linked' | 'conflict'>
+  /**
+   * The streams linked to a session, sorted by id. A link goes when its stream is erased, not
+   * when its parent is: erasing a parent erases its streams after it (eraseRoutes.ts).
+   */
+  linkedStreams(parentId: string): Promise<string[]>
   /** The detail, with its hold; null for a session without events (blobs alone are not listed). */
   getSession(sessionId: string): Promise<SessionDetail | null>
   /** Stored events in seq order, from `fromSeq` on; empty for an unknown session. */

@@ -13,6 +13,7 @@ const TABLES = {
   tapedeck_events: 'select * from tapedeck_events order by session_id, seq',
   tapedeck_calls: 'select * from tapedeck_calls order by session_id, call_id',
   tapedeck_texts: 'select session_id, seq, ord, t, field, body, tsv::text from tapedeck_texts order by session_id, seq, ord',
+  tapedeck_session_words: 'select session_id, words::text from tapedeck_session_words order by session_id',
 }
 
 describe.skipIf(!databaseUrl)('bulkLoadPostgres (PostgreSQL, DATABASE_URL)', () => {

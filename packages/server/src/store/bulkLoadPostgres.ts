@@ -5,12 +5,13 @@ import { sessionStatus } from '../summary/describeSession.js'
 import { emptySummary, foldEvents, sortKey } from '../summary/sessionSummary.js'
 import { createPostgresStore } from './createPostgresStore.js'
 import { sessionColumns } from './postgresIngestRows.js'
+import { SESSION_WORDS } from './postgresStudioSchema.js'
 import type { WireEvent } from './SessionStore.js'
 
 /**
  * Writes whole sessions (each all its events, seq order) into a PostgreSQL store's tables in
  * a few large statements, with the very rows ingest writes (the same summary, Studio columns,
- * call and text rows, from the same functions): to import recordings or seed a benchmark. The
+ * call, text and word rows, from the same functions): to import recordings or seed a benchmark. The
  * sessions must not exist yet; each is stored as one batch under the key `bulk`.
  */
 export async function bulkLoadPostgres(pool: Pool, sessions: readonly (readonly WireEvent[])[], receivedAt = Date.now()): Promise<void> {
@@ -19,7 +20,7 @@ export async function bulkLoadPostgres(pool: Pool, sessions: readonly (readonly 
   await store.getSession('s_bulk_probe')
   const session: unknown[][] = Array.from({ length: 17 }, () => [])
   const events: unknown[][] = [[], [], []]
-  const calls: unknown[][] = Array.from({ length: 13 }, () => [])
+  const calls: unknown[][] = Array.from({ length: 14 }, () => [])
   const texts: unknown[][] = Array.from({ length: 7 }, () => [])
   for (const list of sessions) {
     const id = list[0]!.sessionId
@@ -40,7 +41,7 @@ export async function bulkLoadPostgres(pool: Pool, sessions: readonly (readonly 
       if (part) byCall.set(part.callId, byCall.has(part.callId) ? mergeCall(byCall.get(part.callId)!, part) : part)
     }
     for (const c of byCall.values()) {
-      ;[id, c.callId, c.model, c.modelRank, c.finished, c.failed, c.inputTokens, c.outputTokens, c.cachedTokens, c.reasoningTokens, c.costUsd, c.latencyMs, c.ttftMs].forEach(
+      ;[id, c.callId, c.model, c.modelRank, c.finished, c.failed, c.inputTokens, c.outputTokens, c.cachedTokens, c.reasoningTokens, c.costUsd, c.latencyMs, c.ttftMs, sortKey(summary)].forEach(
         (value, i) => calls[i]!.push(value),
       )
     }
@@ -70,9 +71,9 @@ export async function bulkLoadPostgres(pool: Pool, sessions: readonly (readonly 
     await client.query('insert into tapedeck_events (session_id, seq, event) select * from unnest($1::text[], $2::bigint[], $3::text[])', events)
     await client.query(
       `insert into tapedeck_calls (session_id, call_id, model, model_rank, finished, failed, input_tokens, output_tokens, cached_tokens,
-         reasoning_tokens, cost_usd, latency_ms, ttft_ms)
+         reasoning_tokens, cost_usd, latency_ms, ttft_ms, started_at)
        select * from unnest($1::text[], $2::text[], $3::text[], $4::smallint[], $5::boolean[], $6::boolean[], $7::float8[], $8::float8[],
-         $9::float8[], $10::float8[], $11::float8[], $12::float8[], $13::float8[])`,
+         $9::float8[], $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::bigint[])`,
       calls,
     )
     await client.query(
@@ -80,6 +81,11 @@ export async function bulkLoadPostgres(pool: Pool, sessions: readonly (readonly 
        select session_id, seq, ord, t, field, body, to_tsvector('simple', lowered)
        from unnest($1::text[], $2::bigint[], $3::smallint[], $4::float8[], $5::text[], $6::text[], $7::text[]) as x(session_id, seq, ord, t, field, body, lowered)`,
       texts,
+    )
+    await client.query(
+      `insert into tapedeck_session_words (session_id, words)
+       select x.session_id, ${SESSION_WORDS('tapedeck_texts x')} where x.session_id = any($1::text[]) group by x.session_id`,
+      [sessions.map((list) => list[0]!.sessionId)],
     )
     await client.query('commit')
   } catch (error) {

@@ -47,6 +47,8 @@ interface SavedSummary {
  *     {dir}/sessions/{session}/hold.json                                a legal hold, while there is one
  *     {dir}/sessions/{session}/annotations.json                         review annotations, rewritten whole
  *     {dir}/sessions/{session}/shares.json                              share links (token hashes), rewritten whole
+ *     {dir}/sessions/{session}/parent.json                              a linked stream's parent: {"parent": id}
+ *     {dir}/links/{parent}/{session}                                    an empty file per stream linked to {parent}
  *     {dir}/tmp/                                                        writes in progress, cleared on start
  *     {dir}/layout.json                                                 {"layout":2}
  *
@@ -90,6 +92,20 @@ export function createFileStore({ dir, cacheBytes = 32 * 1024 * 1024 }: FileStor
   const holdPath = (id: string) => join(sessionDir(id), 'hold.json')
   const annotationsPath = (id: string) => join(sessionDir(id), 'annotations.json')
   const sharesPath = (id: string) => join(sessionDir(id), 'shares.json')
+  const parentPath = (id: string) => join(sessionDir(id), 'parent.json')
+  // Outside the parent's folder: the links outlive an erased parent until its streams are erased.
+  const linksDir = (parentId: string) => join(dir, 'links', sessionDirName(assertId(parentId, 'parentId')))
+
+  /** The parent a stream is linked to, or null. */
+  async function loadParent(id: string): Promise<string | null> {
+    try {
+      const parent = (JSON.parse(await readFile(parentPath(id), 'utf8')) as { parent?: unknown }).parent
+      return typeof parent === 'string' && isId(parent) ? parent : null
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return null
+      throw error
+    }
+  }
 
   /** The session's summary, from memory, summary.json or the batches; null when it has no batch. Call under the lock. */
   async function loadSummary(id: string, batches?: BatchFile[]): Promise<SessionSummary | null> {
@@ -221,6 +237,7 @@ export function createFileStore({ dir, cacheBytes = 32 * 1024 * 1024 }: FileStor
   /** Moves the session folder out of sight in one rename, then deletes it. Call under the lock. */
   async function eraseLocked(id: string): Promise<EraseResult> {
     if (await loadHold(id)) return 'held'
+    const parent = await loadParent(id)
     summaries.delete(id)
     holds.delete(id)
     lastWrites.delete(id)
@@ -232,6 +249,7 @@ export function createFileStore({ dir, cacheBytes = 32 * 1024 * 1024 }: FileStor
       throw error
     }
     await rm(trash, { recursive: true, force: true })
+    if (parent !== null) await rm(join(linksDir(parent), sessionDirName(id)), { force: true })
     return 'erased'
   }
 
@@ -442,6 +460,27 @@ export function createFileStore({ dir, cacheBytes = 32 * 1024 * 1024 }: FileStor
 
     readEvents(sessionId, { fromSeq = 0 } = {}) {
       return readEventsOf(sessionId, fromSeq)
+    },
+
+    async linkStream(streamId, parentId) {
+      assertId(streamId, 'sessionId')
+      await start()
+      return withLock(streamId, async () => {
+        const known = await loadParent(streamId)
+        if (known !== null) return known === parentId ? 'linked' : 'conflict'
+        // The link first, then the stream's note of it: a crash between the two leaves a link that the next call completes.
+        await durableMkdir(linksDir(parentId))
+        await durableWrite(join(linksDir(parentId), sessionDirName(streamId)), '', tmpDir)
+        await durableMkdir(sessionDir(streamId))
+        await durableWrite(parentPath(streamId), JSON.stringify({ parent: parentId }), tmpDir)
+        return 'linked'
+      })
+    },
+
+    async linkedStreams(parentId) {
+      await start()
+      const names = await readdirOrEmpty(linksDir(parentId))
+      return names.map(sessionIdOfDir).filter((id) => id !== null).sort()
     },
 
     async deleteSession(sessionId) {

@@ -21,6 +21,8 @@ export function createMemoryStore(): SessionStore {
   const holds = new Map<string, SessionHold>()
   const annotations = new Map<string, ReviewAnnotation[]>()
   const shares = new Map<string, ShareRecord[]>()
+  /** Linked stream → its parent session. */
+  const parents = new Map<string, string>()
   /** Last stored write per session (events or blobs), epoch ms. */
   const lastWrite = new Map<string, number>()
 
@@ -32,6 +34,7 @@ export function createMemoryStore(): SessionStore {
     const hadEvents = sessions.delete(id)
     const hadBlobs = blobs.delete(id)
     lastWrite.delete(id)
+    parents.delete(id)
     annotations.delete(id)
     shares.delete(id)
     return hadEvents || hadBlobs ? 'erased' : 'not_found'
@@ -167,6 +170,17 @@ export function createMemoryStore(): SessionStore {
       if (kept.length === list.length) return false
       shares.set(sessionId, kept)
       return true
+    },
+
+    async linkStream(streamId, parentId) {
+      const known = parents.get(streamId)
+      if (known !== undefined && known !== parentId) return 'conflict'
+      parents.set(streamId, parentId)
+      return 'linked'
+    },
+
+    async linkedStreams(parentId) {
+      return [...parents].filter(([, parent]) => parent === parentId).map(([stream]) => stream).sort()
     },
 
     async getSession(sessionId) {

@@ -5,11 +5,13 @@ import { describeSession, sessionStatus } from '../summary/describeSession.js'
 import { toRanges } from '../summary/seqRanges.js'
 import { emptySummary, foldEvents, sortKey, type SessionSummary } from '../summary/sessionSummary.js'
 import { eventSlices } from './eventSlices.js'
+import { loadPg } from './loadPg.js'
 import { snippetOf } from '../search/snippetOf.js'
-import { sessionConditionsSql } from './postgresConditions.js'
-import { insertIngestRows, sessionColumns, UPDATE_SESSION_COLUMNS } from './postgresIngestRows.js'
+import { oneTextSql, sessionConditionsSql } from './postgresConditions.js'
+import { insertIngestRows, sessionColumns, STARTED_AT_OF_CALLS, UPDATE_SESSION_COLUMNS } from './postgresIngestRows.js'
 import { postgresStats } from './postgresStats.js'
-import { STUDIO_MIGRATION, STUDIO_TABLES } from './postgresStudioSchema.js'
+import { STUDIO_BACKFILLS, STUDIO_INDEXES, STUDIO_MIGRATION, STUDIO_TABLES } from './postgresStudioSchema.js'
+import { STREAM_LINKS_MIGRATION } from './postgresStreamLinks.js'
 import type { ReviewAnnotation, SearchMatchField, SessionListItem, SessionSortField } from '@tapedeck/core'
 import { SEARCH_TOTAL_CAP, type EraseReport, type EraseResult, type SessionStore, type ShareRecord, type WireEvent } from './SessionStore.js'
 
@@ -19,10 +21,10 @@ export type PostgresStoreOptions = (
   | { pool: Pool }
 ) & {
   /**
-   * Up to this many matching texts (the planner's estimate), a search gathers its sessions from
-   * the text index and then sorts them; above, it walks the sessions in order. Default 20,000.
+   * Up to this many matching sessions (the planner's estimate), a search gathers its sessions
+   * from the words' index and then sorts them; above, it walks the sessions in order. Default 2,000.
    */
-  searchGatherTexts?: number
+  searchGatherSessions?: number
 }
 
 const READ_PAGE = 1000
@@ -94,7 +96,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
 
   async function ownPool(): Promise<Pool> {
     if ('pool' in options) return options.pool
-    const { default: pg } = await import('pg')
+    const pg = await loadPg()
     const created = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 })
     // An idle connection that drops emits 'error'; unhandled it would end the process. The next query reconnects.
     created.on('error', () => undefined)
@@ -107,6 +109,12 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
       await client.query("select pg_advisory_xact_lock(hashtext('tapedeck_migration'))")
       await client.query(MIGRATION)
       await client.query(STUDIO_MIGRATION)
+      await client.query(STREAM_LINKS_MIGRATION)
+      for (const step of STUDIO_BACKFILLS) {
+        const claimed = await client.query('insert into tapedeck_schema_steps (name) values ($1) on conflict do nothing', [step.name])
+        if (claimed.rowCount === 1) await client.query(step.sql)
+      }
+      await client.query(STUDIO_INDEXES)
     }).catch((error: unknown) => {
       migrated = undefined
       throw error
@@ -128,6 +136,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
       const { rows } = await client.query<{ session_id: string }>(`delete from ${table} where session_id = any($1) returning session_id`, [free])
       for (const row of rows) erased.add(row.session_id)
     }
+    await client.query('delete from tapedeck_stream_links where stream_id = any($1)', [free])
     return Object.fromEntries(ids.map((id) => [id, held.has(id) ? 'held' : erased.has(id) ? 'erased' : 'not_found']))
   }
 
@@ -163,6 +172,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
           [sessionId],
         )
         let summary = JSON.parse(row.rows[0]!.summary) as SessionSummary
+        const startedBefore = sortKey(summary)
         const skipped: number[] = []
         let stored = 0
         // Slice by slice, as they are decoded; a refusal late in the body rolls the whole batch back.
@@ -178,7 +188,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
           for (const event of slice) if (!written.has(event.seq)) skipped.push(event.seq)
           summary = foldEvents(summary, fresh)
           stored += fresh.length
-          await insertIngestRows(client, sessionId, fresh)
+          await insertIngestRows(client, sessionId, fresh, sortKey(summary))
         }
         await client.query(
           `update tapedeck_sessions set user_id = $2, feature = $3, status = $4, sort_at = $5, summary = $6
@@ -186,6 +196,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
           [sessionId, textField(summary, 'userId'), textField(summary, 'feature'), sessionStatus(summary), sortKey(summary), JSON.stringify(summary)],
         )
         await client.query(UPDATE_SESSION_COLUMNS, [sessionId, ...sessionColumns(summary)])
+        if (sortKey(summary) !== startedBefore) await client.query(STARTED_AT_OF_CALLS, [sessionId, sortKey(summary)])
         return { status: 'stored', stored, skipped: toRanges(skipped) }
       })
     },
@@ -219,20 +230,24 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
 
     async listSessions(filter) {
       const pool = await ready()
-      // Few matching texts: gather the sessions from the text index, then filter and sort them.
+      // Few matching sessions: gather them from the words' index, then filter and sort them.
       // Many: walk the sessions in order, checking each, and stop at the page's end (or the cap).
       const words = filter.words?.join(' ')
-      const gather = words !== undefined && (await estimatedTexts(pool, words)) <= (options.searchGatherTexts ?? GATHER_TEXTS)
+      const gather = words !== undefined && (await estimatedSessions(pool, words)) <= (options.searchGatherSessions ?? GATHER_SESSIONS)
       const statement = (kind: 'count' | 'page') => {
         const params: unknown[] = []
         // Pushed when first used: a parameter no statement uses has no type PostgreSQL can tell.
         let tsquery: string | undefined
         const query = () => (tsquery ??= `plainto_tsquery('simple', $${params.push(words)})`)
-        const where = sessionConditionsSql(gather ? { ...filter, words: undefined } : filter, params)
-        const hits = gather ? `join (select distinct x.session_id from tapedeck_texts x where x.tsv @@ ${query()}) hits on hits.session_id = s.session_id` : ''
+        // Gathered once (a materialized CTE): left to the planner, a page's limit tempts it to walk
+        // the sessions in order and check each, which for a rare word reads most of them.
+        const gathered = gather ? `with hits as materialized (select d.session_id from tapedeck_session_words d where d.words @@ ${query()}) ` : ''
+        const hits = gather ? 'join hits on hits.session_id = s.session_id' : ''
+        const oneText = gather ? oneTextSql(filter.words!, query()) : null
+        const where = `${sessionConditionsSql(gather ? { ...filter, words: undefined } : filter, params)}${oneText ? ` and ${oneText}` : ''}`
         if (kind === 'count') {
           // With words, counting stops past the cap: a common word's every match would be visited.
-          const sql = words ? `select count(*) as total from (select 1 from tapedeck_sessions s ${hits} where ${where} limit ${SEARCH_TOTAL_CAP + 1}) as capped` : `select count(*) as total from tapedeck_sessions s where ${where}`
+          const sql = words ? `${gathered}select count(*) as total from (select 1 from tapedeck_sessions s ${hits} where ${where} limit ${SEARCH_TOTAL_CAP + 1}) as capped` : `select count(*) as total from tapedeck_sessions s where ${where}`
           return { sql, params }
         }
         const sort = SORT_COLUMNS[filter.sort ?? 'startedAt']
@@ -244,7 +259,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
           ? `left join lateral (select x.seq, x.t, x.field, x.body from tapedeck_texts x
                where x.session_id = s.session_id and x.tsv @@ ${query()} order by x.seq, x.ord limit 1) m on true`
           : ''
-        const sql = `select s.summary, h.reason as hold_reason, h.since as hold_since, ${sort.column} as sort_value${words ? ', m.seq as match_seq, m.t as match_t, m.field as match_field, m.body as match_body' : ''}
+        const sql = `${gathered}select s.summary, h.reason as hold_reason, h.since as hold_since, ${sort.column} as sort_value${words ? ', m.seq as match_seq, m.t as match_t, m.field as match_field, m.body as match_body' : ''}
            from tapedeck_sessions s ${hits} left join tapedeck_holds h on h.session_id = s.session_id ${match}
            where ${where}${after}
            order by ${sort.column} ${desc ? 'desc' : 'asc'}, s.session_id ${desc ? 'desc' : 'asc'} limit $${params.push(filter.limit + 1)}`
@@ -386,6 +401,22 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
       }
     },
 
+    async linkStream(streamId, parentId) {
+      assertId(streamId, 'sessionId')
+      const db = await ready()
+      await db.query('insert into tapedeck_stream_links (stream_id, parent_id) values ($1, $2) on conflict do nothing', [streamId, parentId])
+      const { rows } = await db.query<{ parent_id: string }>('select parent_id from tapedeck_stream_links where stream_id = $1', [streamId])
+      return rows[0]?.parent_id === parentId ? 'linked' : 'conflict'
+    },
+
+    async linkedStreams(parentId) {
+      const { rows } = await (await ready()).query<{ stream_id: string }>(
+        'select stream_id from tapedeck_stream_links where parent_id = $1 order by stream_id',
+        [parentId],
+      )
+      return rows.map((row) => row.stream_id)
+    },
+
     async deleteSession(sessionId) {
       return transaction(await ready(), async (client) => {
         await lockSessions(client, [sessionId])
@@ -487,13 +518,13 @@ const SORT_COLUMNS: Record<SessionSortField, { column: string; type: string }> =
   calls: { column: 's.calls', type: 'integer' },
 }
 
-/** Up to this many matching texts (the planner's estimate), a search gathers its sessions from the text index. */
-const GATHER_TEXTS = 20_000
+/** Up to this many matching sessions (the planner's estimate), a search gathers them from the words' index. */
+const GATHER_SESSIONS = 2_000
 
-/** The planner's estimate of the texts holding every word: cheap (no execution), from the GIN index's statistics. */
-async function estimatedTexts(pool: Pool, words: string): Promise<number> {
+/** The planner's estimate of the sessions holding every word: cheap (no execution), from the column's statistics. */
+async function estimatedSessions(pool: Pool, words: string): Promise<number> {
   const { rows } = await pool.query<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(
-    `explain (format json) select 1 from tapedeck_texts x where x.tsv @@ plainto_tsquery('simple', $1)`,
+    `explain (format json) select 1 from tapedeck_session_words d where d.words @@ plainto_tsquery('simple', $1)`,
     [words],
   )
   return rows[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0

@@ -30,7 +30,19 @@ export function sessionConditionsSql(c: SessionConditions, params: unknown[]): s
   if (c.maxCostUsd !== undefined) clauses.push(`s.cost_known and s.cost_usd <= ${add(c.maxCostUsd)}::float8`)
   if (c.minDurationMs !== undefined) clauses.push(`s.duration_ms >= ${add(c.minDurationMs)}::float8`)
   if (c.words !== undefined) {
-    clauses.push(`exists (select 1 from tapedeck_texts x where x.session_id = s.session_id and x.tsv @@ plainto_tsquery('simple', ${add(c.words.join(' '))}))`)
+    const query = `plainto_tsquery('simple', ${add(c.words.join(' '))})`
+    clauses.push(`exists (select 1 from tapedeck_session_words d where d.session_id = s.session_id and d.words @@ ${query})`)
+    const oneText = oneTextSql(c.words, query)
+    if (oneText) clauses.push(oneText)
   }
   return clauses.length ? clauses.join(' and ') : 'true'
+}
+
+/**
+ * A session matches a search when one of its texts holds every word (docs/server.md, "Text
+ * search"). Its words (tapedeck_session_words) settle that for one word; for several they only
+ * rule sessions out, and this checks its texts.
+ */
+export function oneTextSql(words: readonly string[], query: string): string | null {
+  return words.length > 1 ? `exists (select 1 from tapedeck_texts x where x.session_id = s.session_id and x.tsv @@ ${query})` : null
 }

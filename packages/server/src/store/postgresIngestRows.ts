@@ -3,6 +3,7 @@ import { searchTexts } from '../search/searchTexts.js'
 import { callFacts, mergeCall, type CallFacts } from '../stats/callFacts.js'
 import type { SessionSummary } from '../summary/sessionSummary.js'
 import { knownCost, sessionSortValue } from './sessionSortValue.js'
+import { SESSION_WORDS } from './postgresStudioSchema.js'
 import type { WireEvent } from './SessionStore.js'
 
 /** PostgreSQL text cannot hold NUL. */
@@ -28,15 +29,20 @@ export function sessionColumns(summary: SessionSummary): unknown[] {
   ]
 }
 
+/** The session's start on its calls, when it changed (`$2`) since they were written. */
+export const STARTED_AT_OF_CALLS = 'update tapedeck_calls set started_at = $2 where session_id = $1 and started_at is distinct from $2'
+
 export const UPDATE_SESSION_COLUMNS = `update tapedeck_sessions set agent_id = $2, label = $3, tags = $4, models = $5, cost_usd = $6,
   cost_known = $7, duration_ms = $8, errors = $9, calls = $10, audio_parts = $11, audio_ms = $12 where session_id = $1`
 
 /**
- * Writes the call and text rows of newly stored events, in the batch's transaction. Parts of
- * one call in the batch are folded first (one row may be changed once per statement); parts
- * that meet a stored row fold in SQL exactly as mergeCall does.
+ * Writes the call and text rows of newly stored events, in the batch's transaction, and adds
+ * the texts' words to the session's row in tapedeck_session_words. Parts of one call in the
+ * batch are folded first (one row may be changed once per statement); parts that meet a stored
+ * row fold in SQL exactly as mergeCall does. `startedAt` is the session's start as known now
+ * (sortKey); STARTED_AT_OF_CALLS moves the session's calls when it changes.
  */
-export async function insertIngestRows(client: PoolClient, sessionId: string, fresh: readonly WireEvent[]): Promise<void> {
+export async function insertIngestRows(client: PoolClient, sessionId: string, fresh: readonly WireEvent[], startedAt: number): Promise<void> {
   const calls = new Map<string, CallFacts>()
   for (const event of fresh) {
     const part = callFacts(event)
@@ -49,10 +55,11 @@ export async function insertIngestRows(client: PoolClient, sessionId: string, fr
     const column = <K extends keyof CallFacts>(key: K) => rows.map((row) => row[key])
     await client.query(
       `insert into tapedeck_calls as c (session_id, call_id, model, model_rank, finished, failed, input_tokens, output_tokens,
-         cached_tokens, reasoning_tokens, cost_usd, latency_ms, ttft_ms)
-       select $1, * from unnest($2::text[], $3::text[], $4::smallint[], $5::boolean[], $6::boolean[], $7::float8[], $8::float8[],
+         cached_tokens, reasoning_tokens, cost_usd, latency_ms, ttft_ms, started_at)
+       select $1, *, $14::bigint from unnest($2::text[], $3::text[], $4::smallint[], $5::boolean[], $6::boolean[], $7::float8[], $8::float8[],
          $9::float8[], $10::float8[], $11::float8[], $12::float8[], $13::float8[])
        on conflict (session_id, call_id) do update set
+         started_at = excluded.started_at,
          model = case when excluded.model_rank > c.model_rank then excluded.model else c.model end,
          model_rank = greatest(c.model_rank, excluded.model_rank),
          finished = c.finished or excluded.finished,
@@ -78,6 +85,7 @@ export async function insertIngestRows(client: PoolClient, sessionId: string, fr
         column('costUsd'),
         column('latencyMs'),
         column('ttftMs'),
+        startedAt,
       ],
     )
   }
@@ -86,10 +94,14 @@ export async function insertIngestRows(client: PoolClient, sessionId: string, fr
     // The tsvector is made from the text lower-cased here, as the searched words are, so
     // matching does not depend on the database's locale.
     await client.query(
-      `insert into tapedeck_texts (session_id, seq, ord, t, field, body, tsv)
-       select $1, seq, ord, t, field, body, to_tsvector('simple', lowered)
-       from unnest($2::bigint[], $3::smallint[], $4::float8[], $5::text[], $6::text[], $7::text[]) as x(seq, ord, t, field, body, lowered)
-       on conflict do nothing`,
+      `with x as (
+         insert into tapedeck_texts (session_id, seq, ord, t, field, body, tsv)
+         select $1, seq, ord, t, field, body, to_tsvector('simple', lowered)
+         from unnest($2::bigint[], $3::smallint[], $4::float8[], $5::text[], $6::text[], $7::text[]) as x(seq, ord, t, field, body, lowered)
+         on conflict do nothing returning tsv)
+       insert into tapedeck_session_words as d (session_id, words)
+       select $1, ${SESSION_WORDS('x')} having count(*) > 0
+       on conflict (session_id) do update set words = d.words || excluded.words`,
       [
         sessionId,
         texts.map((x) => x.seq),

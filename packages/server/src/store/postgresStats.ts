@@ -8,12 +8,14 @@ import type { StatsQuery, StatsResult } from './SessionStore.js'
 const WORK_MEM = '64MB'
 
 /**
- * The group key over `s` (and the joins it needs), and whether a session can fall in several
- * groups (then its totals are a query of their own: a grouping set would count it twice).
+ * The group key over `s` (or, for calls, `c`) and the joins it needs, and whether a session can
+ * fall in several groups (then its totals are a query of their own: a grouping set would count
+ * it twice). Calls carry their session's start (started_at), so buckets of time and models need
+ * no session row.
  */
 function keyOf(groupBy: StatsGroupBy, calls: boolean): { key: string; join: string; fansOut: boolean } {
   const width = bucketMs(groupBy)
-  if (width !== null) return { key: `(floor(s.sort_at::float8 / ${width}) * ${width})::bigint::text`, join: '', fansOut: false }
+  if (width !== null) return { key: `(floor(${calls ? 'c.started_at' : 's.sort_at'}::float8 / ${width}) * ${width})::bigint::text`, join: '', fansOut: false }
   switch (groupBy) {
     case 'userId':
       return { key: 's.user_id', join: '', fansOut: false }
@@ -87,9 +89,20 @@ function sessionFigures(pool: Pool, query: StatsQuery, grouping: { key: string; 
   )
 }
 
+/** Whether the calls' figures need their sessions' rows: a filter beyond the date range, or a key only sessions have. */
+function callsNeedSessions(query: StatsQuery, key: string): boolean {
+  const { from, to, groupBy, limit, ...conditions } = query
+  return key.includes('s.') || Object.values(conditions).some((value) => value !== undefined)
+}
+
 function callFigures(pool: Pool, query: StatsQuery, grouping: { key: string; join: string }, withTotal: boolean): Promise<CallFigures[]> {
   const params: unknown[] = []
   const { key, join } = grouping
+  // The range on the calls' own start reads them from tapedeck_calls_by_start; other filters join their sessions.
+  const range = `c.started_at >= $${params.push(Math.ceil(query.from))}::bigint and c.started_at < $${params.push(Math.ceil(query.to))}::bigint`
+  const sessions = callsNeedSessions(query, key + join)
+    ? { join: `join tapedeck_sessions s on s.session_id = c.session_id ${join}`, where: ` and ${sessionConditionsSql(query, params)}` }
+    : { join, where: '' }
   return run<CallFigures>(
     pool,
     `select ${key} as key, ${withTotal ? `grouping(${key})` : '0'} as is_total, count(*) as calls, count(*) filter (where c.failed) as failed_calls,
@@ -97,8 +110,8 @@ function callFigures(pool: Pool, query: StatsQuery, grouping: { key: string; joi
        sum(c.cached_tokens) as cached_tokens, sum(c.reasoning_tokens) as reasoning_tokens, sum(c.cost_usd) as cost_usd,
        percentile_cont(array[0.5, 0.95]) within group (order by c.latency_ms) filter (where not c.failed) as latency,
        percentile_cont(array[0.5, 0.95]) within group (order by c.ttft_ms) filter (where not c.failed) as ttft
-     from tapedeck_calls c join tapedeck_sessions s on s.session_id = c.session_id ${join}
-     where c.finished and ${sessionConditionsSql(query, params)}
+     from tapedeck_calls c ${sessions.join}
+     where c.finished and ${range}${sessions.where}
      ${withTotal ? `group by grouping sets ((${key}), ())` : `group by ${key}`}`,
     params,
   )

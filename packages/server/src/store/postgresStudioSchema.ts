@@ -5,8 +5,16 @@
  * - tapedeck_calls: one row per provider call (callFacts, folded on conflict);
  * - tapedeck_texts: one row per searched text (searchTexts) with its tsvector, GIN-indexed;
  * - tapedeck_annotations and tapedeck_shares: review work, erased with the session.
- * Sessions stored by an earlier version have default values in the new columns and no call or
- * text rows: they are listed, but the new filters and statistics do not see their content.
+ * - tapedeck_calls.started_at: the session's start (tapedeck_sessions.sort_at) on each call, so
+ *   statistics over a date range read the calls of the range from one covering index, without
+ *   joining the sessions (unless other filters ask for them);
+ * - tapedeck_session_words: one row per session with every word of its texts (a stripped
+ *   tsvector, GIN-indexed): a search finds and counts sessions with one index probe, and reads
+ *   tapedeck_texts only for the page's snippets (and, for several words, to check that one text
+ *   holds them all).
+ * Sessions stored by a version before the Studio have default values in the new columns and no
+ * call or text rows: they are listed, but the new filters and statistics do not see their
+ * content. STUDIO_BACKFILLS fill what later versions added from the rows already stored.
  */
 export const STUDIO_MIGRATION = `
 alter table tapedeck_sessions add column if not exists agent_id text;
@@ -46,6 +54,7 @@ create table if not exists tapedeck_calls (
   primary key (session_id, call_id)
 );
 create index if not exists tapedeck_calls_by_model on tapedeck_calls (model, session_id) where finished;
+alter table tapedeck_calls add column if not exists started_at bigint;
 create table if not exists tapedeck_texts (
   session_id text collate "C" not null,
   seq bigint not null,
@@ -57,6 +66,12 @@ create table if not exists tapedeck_texts (
   primary key (session_id, seq, ord)
 );
 create index if not exists tapedeck_texts_search on tapedeck_texts using gin (tsv);
+create table if not exists tapedeck_session_words (
+  session_id text collate "C" primary key,
+  words tsvector not null
+);
+create index if not exists tapedeck_session_words_search on tapedeck_session_words using gin (words);
+create table if not exists tapedeck_schema_steps (name text primary key, done_at timestamptz not null default now());
 create table if not exists tapedeck_annotations (
   session_id text collate "C" not null,
   annotation_id text not null,
@@ -77,5 +92,36 @@ create table if not exists tapedeck_shares (
   primary key (session_id, share_id)
 );`
 
+/**
+ * The lexemes of `tsvectors` (a set of tapedeck_texts.tsv) as one stripped tsvector: how ingest,
+ * the bulk loader and the backfill all make a session's words, so they hold the same value.
+ */
+export const SESSION_WORDS = (tsvectors: string) => `array_to_tsvector(array_agg(distinct u.lexeme)) from ${tsvectors}, unnest(x.tsv) as u`
+
+/**
+ * One-time steps for databases written by an earlier version, each run once (recorded in
+ * tapedeck_schema_steps) in the migration's transaction, after STUDIO_MIGRATION. On 100,000
+ * sessions (300,000 calls, 1.6 million texts) they take about a minute (bench/README.md).
+ */
+export const STUDIO_BACKFILLS: ReadonlyArray<{ name: string; sql: string }> = [
+  {
+    name: 'calls_started_at',
+    sql: `update tapedeck_calls c set started_at = s.sort_at from tapedeck_sessions s where s.session_id = c.session_id and c.started_at is null`,
+  },
+  {
+    name: 'session_words',
+    sql: `insert into tapedeck_session_words (session_id, words)
+      select x.session_id, ${SESSION_WORDS('tapedeck_texts x')} group by x.session_id
+      on conflict (session_id) do update set words = excluded.words`,
+  },
+]
+
+/** Indexes made after the backfills (an index is cheaper to build once than to keep during them). */
+export const STUDIO_INDEXES = `
+create index if not exists tapedeck_calls_by_start on tapedeck_calls (started_at)
+  include (model, failed, input_tokens, output_tokens, cached_tokens, reasoning_tokens, cost_usd, latency_ms, ttft_ms) where finished;
+create index if not exists tapedeck_sessions_for_stats on tapedeck_sessions (sort_at)
+  include (user_id, feature, agent_id, errors, audio_ms, models, tags);`
+
 /** Tables whose rows belong to one session: erasure empties them all. */
-export const STUDIO_TABLES = ['tapedeck_calls', 'tapedeck_texts', 'tapedeck_annotations', 'tapedeck_shares'] as const
+export const STUDIO_TABLES = ['tapedeck_calls', 'tapedeck_texts', 'tapedeck_session_words', 'tapedeck_annotations', 'tapedeck_shares'] as const

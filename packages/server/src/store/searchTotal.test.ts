@@ -37,7 +37,7 @@ describe('a search counts its matches up to SEARCH_TOTAL_CAP', () => {
       await bulkLoadPostgres(schema.pool, sessions())
       // Both ways of searching: gathering the matches from the text index, and walking the sessions.
       await expectCapped(createPostgresStore({ pool: schema.pool }))
-      await expectCapped(createPostgresStore({ pool: schema.pool, searchGatherTexts: 0 }))
+      await expectCapped(createPostgresStore({ pool: schema.pool, searchGatherSessions: 0 }))
     } finally {
       await schema.dispose()
     }

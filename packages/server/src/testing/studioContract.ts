@@ -185,6 +185,8 @@ export function describeStudioContract(name: string, open: () => Promise<OpenedS
       expect(await ids('q=approved%20refund')).toEqual(['s_alpha'])
       // Every word must be in one text: "refund" and "Lisbon" never are.
       expect(await ids('q=refund%20lisbon')).toEqual([])
+      // Not even in two texts of one session: alpha's message holds "money", its transcript "refund".
+      expect(await ids('q=money%20refund')).toEqual([])
       expect(await ids('q=money')).toEqual(['s_alpha'])
       expect((await page('q=money')).sessions[0]!.match!.field).toBe('message')
       expect((await page('q=overloaded')).sessions[0]!.match!.field).toBe('error')
@@ -256,6 +258,12 @@ export function describeStudioContract(name: string, open: () => Promise<OpenedS
       expect(byUser.groups.map((g) => [g.key, g.sessions, g.users])).toEqual([['u_b', 1, 1]])
       const searched = await stats('groupBy=agentId&q=lisbon')
       expect(searched.groups.map((g) => [g.key, g.sessions])).toEqual([['ag_2', 1], [null, 1]])
+      // alpha's second half (its gpt-4o-mini call) arrived before its start: the call counts from the session's start all the same.
+      const first = await call('GET', `/v1/stats?from=${DAY0}&to=${DAY0 + 1}&groupBy=model`, 'read-1')
+      expect(((await first.json()) as StatsResponse).groups.map((g) => [g.key, g.sessions, g.calls])).toEqual([
+        ['gpt-4o', 1, 1],
+        ['gpt-4o-mini', 1, 1],
+      ])
       const none = await stats('groupBy=model&userId=nobody')
       expect([none.groups, none.totals.sessions, none.totals.latencyMs]).toEqual([[], 0, { p50: null, p95: null }])
     })

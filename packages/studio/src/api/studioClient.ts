@@ -9,8 +9,10 @@ import type {
   ReviewAnnotationInput,
   ReviewAnnotationPatch,
   SessionSearch,
+  SessionFilters,
   SessionSearchPage,
   ShareCreated,
+  ShareLink,
   StatsQuery,
   StatsResponse,
 } from './types'
@@ -67,6 +69,13 @@ export function createStudioClient(auth: Credentials | null, base = apiBase()) {
       await call(`${session(id)}/annotations/${encodeURIComponent(annotationId)}`, { method: 'DELETE' })
     },
     share: (id: string, expiresInMs: number) => json<ShareCreated>(`${session(id)}/shares`, send('POST', { expiresInMs })),
+    /** The session's share links that have not expired (never their tokens). */
+    shares: async (id: string, signal?: AbortSignal) => (await json<{ shares: ShareLink[] }>(`${session(id)}/shares`, { signal: signal ?? null })).shares,
+    revokeShare: async (id: string, shareId: string) => {
+      await call(`${session(id)}/shares/${encodeURIComponent(shareId)}`, { method: 'DELETE' })
+    },
+    /** Every session matching the filters, in one file (GET /v1/export, streamed by the server). */
+    exportSessions: async (filters: SessionFilters, format: 'zip' | 'jsonl') => (await call(`/v1/export?${toParams({ ...filters, format })}`)).blob(),
     download: async (id: string, format: 'zip' | 'jsonl' | 'html' | 'csv') => (await call(`${session(id)}/export?format=${format}`)).blob(),
   }
 }

@@ -1,3 +1,5 @@
+import { ChartCaption } from './ChartCaption'
+
 export interface BarListRow {
   label: string
   /** One value per series. */
@@ -22,18 +24,7 @@ export function BarList({ title, series, rows, format }: BarListProps) {
   const maxes = series.map((_, j) => Math.max(0, ...rows.map((row) => row.values[j] ?? 0)))
   return (
     <figure className="chart barlist">
-      <figcaption>
-        {title}
-        {series.length > 1 && (
-          <span className="chart__legend">
-            {series.map((s) => (
-              <span key={s.name}>
-                <i style={{ background: s.color }} /> {s.name}
-              </span>
-            ))}
-          </span>
-        )}
-      </figcaption>
+      <ChartCaption title={title} series={series} />
       <table>
         <caption className="visually-hidden">{title}</caption>
         <thead className="visually-hidden">

@@ -1,3 +1,5 @@
+import { ChartCaption } from './ChartCaption'
+
 export interface ColumnSeries {
   name: string
   /** One value per category (null: no data). */
@@ -33,18 +35,7 @@ export function ColumnChart({ title, categories, series, format, height = 180 }:
   const y = (value: number) => PAD.top + plotH - (top > 0 ? (value / top) * plotH : 0)
   return (
     <figure className="chart">
-      <figcaption>
-        {title}
-        {series.length > 1 && (
-          <span className="chart__legend">
-            {series.map((s) => (
-              <span key={s.name}>
-                <i style={{ background: s.color }} /> {s.name}
-              </span>
-            ))}
-          </span>
-        )}
-      </figcaption>
+      <ChartCaption title={title} series={series} />
       <svg viewBox={`0 0 ${W} ${height}`} role="img" aria-label={`${title}: ${summary(categories, series, format)}`}>
         {[0, 0.5, 1].map((f) => (
           <g key={f}>

@@ -26,6 +26,7 @@ const PATHS = {
   tool: 'M14 6a4 4 0 0 0 5 5l2 2-8 8-2-2a4 4 0 0 0-5-5L3 11l8-8z',
   user: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0',
   copy: 'M8 8h12v12H8zM4 16V4h12',
+  edit: 'M4 20h4L19 9l-4-4L4 16zM13 7l4 4',
 } as const
 
 export type IconName = keyof typeof PATHS

@@ -5,6 +5,7 @@ import type { StatsGroup, StatsGroupBy, StatsResponse } from '../api/types'
 import { useStudioClient } from '../api/useStudioClient'
 import { BarList } from '../charts/BarList'
 import { ColumnChart } from '../charts/ColumnChart'
+import { dayOf, dayRange } from '../dates/dayRange'
 import { formatCost, formatCount, formatPercent } from '../format'
 import { href, navigate } from '../routing/useRoute'
 
@@ -14,14 +15,22 @@ const RANGES: Array<[string, string]> = [
   ['7d', 'Last 7 days'],
   ['30d', 'Last 30 days'],
   ['90d', 'Last 90 days'],
+  ['custom', 'Custom dates'],
 ]
 const FILTERS = ['userId', 'feature', 'model', 'agentId', 'tag', 'hasErrors', 'hasAudio'] as const
 const COLORS = { cost: 'var(--c1)', calls: 'var(--c2)', tokens: 'var(--c3)', p95: 'var(--c4)', ttft: 'var(--c5)', error: 'var(--bad)', users: 'var(--c3)' }
 
-/** From and to of a range (`7d`) ending now, rounded to the minute so the queries stay cached. */
-export function rangeOf(range: string, now = Date.now()): { from: number; to: number } {
-  const days = Number(/^(\d+)d$/.exec(range)?.[1] ?? 7)
+/**
+ * From and to of a range (`7d`) ending now, rounded to the minute so the queries stay cached; or,
+ * for `custom`, of the whole days picked (`from`, `to`: `YYYY-MM-DD`, both included).
+ */
+export function rangeOf(range: string, now = Date.now(), params?: URLSearchParams): { from: number; to: number } {
   const to = Math.ceil(now / 60_000) * 60_000
+  if (range === 'custom') {
+    const days = dayRange(params?.get('from'), params?.get('to'))
+    return { from: days.from ?? to - 7 * DAY, to: days.to ?? to }
+  }
+  const days = Number(/^(\d+)d$/.exec(range)?.[1] ?? 7)
   return { from: to - days * DAY, to }
 }
 
@@ -34,9 +43,9 @@ export function rangeOf(range: string, now = Date.now()): { from: number; to: nu
 export function OverviewPage({ params }: { params: URLSearchParams }) {
   const client = useStudioClient()
   const range = params.get('range') ?? '7d'
-  const { from, to } = rangeOf(range)
+  const { from, to } = rangeOf(range, Date.now(), params)
   const filters = Object.fromEntries(FILTERS.flatMap((name) => (params.get(name) ? [[name, params.get(name)!]] : [])))
-  const groupings: StatsGroupBy[] = [range === '1d' ? 'hour' : 'day', 'model', 'userId', 'feature']
+  const groupings: StatsGroupBy[] = [to - from <= DAY ? 'hour' : 'day', 'model', 'userId', 'feature']
   const [byTime, byModel, byUser, byFeature] = useQueries({
     queries: groupings.map((groupBy) => ({
       queryKey: ['stats', groupBy, from, to, filters],
@@ -59,6 +68,14 @@ export function OverviewPage({ params }: { params: URLSearchParams }) {
     const next = new URLSearchParams(params)
     if (value) next.set(name, value)
     else next.delete(name)
+    if (name === 'range' && value === 'custom') {
+      // Custom starts from the days shown so far.
+      next.set('from', dayOf(from))
+      next.set('to', dayOf(to - 1))
+    } else if (name === 'range') {
+      next.delete('from')
+      next.delete('to')
+    }
     navigate(href(['overview'], next), true)
   }
   const time = fillTime(byTime!.data, from, to)
@@ -86,6 +103,18 @@ export function OverviewPage({ params }: { params: URLSearchParams }) {
               ))}
             </select>
           </label>
+          {range === 'custom' && (
+            <>
+              <label className="field">
+                <span>From</span>
+                <input type="date" value={params.get('from') ?? dayOf(from)} max={params.get('to') ?? undefined} onChange={(event) => event.target.value && set('from', event.target.value)} />
+              </label>
+              <label className="field">
+                <span>To</span>
+                <input type="date" value={params.get('to') ?? dayOf(to - 1)} min={params.get('from') ?? undefined} onChange={(event) => event.target.value && set('to', event.target.value)} />
+              </label>
+            </>
+          )}
           <label className="field">
             <span>Feature</span>
             <input defaultValue={params.get('feature') ?? ''} key={params.get('feature') ?? ''} onBlur={(event) => set('feature', event.target.value.trim())} placeholder="any" />

@@ -1,6 +1,8 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useEffect, useState, type FormEvent } from 'react'
-import type { SessionListItem, SessionSearch, SessionSortField } from '../api/types'
+import type { SessionFilters, SessionListItem, SessionSearch, SessionSortField } from '../api/types'
+import { dayRange } from '../dates/dayRange'
+import { ExportSessions } from '../export/ExportSessions'
 import { useStudioClient } from '../api/useStudioClient'
 import { formatCost, formatDate, formatDuration } from '../format'
 import { Icon } from '../icons/Icon'
@@ -26,7 +28,17 @@ export function searchFromParams(params: URLSearchParams): SessionSearch {
     const value = params.get(name)
     if (value) search[name] = value
   }
+  // Days picked in the form (`from=2026-11-01&to=2026-11-30`, both whole) become the API's instants; epoch ms pass as they are.
+  const days = dayRange(params.get('from'), params.get('to'))
+  if (days.from !== undefined) search.from = String(days.from)
+  if (days.to !== undefined) search.to = String(days.to)
   return search as SessionSearch
+}
+
+/** The finder's filters alone, for an export of every matching session (no sort or page). */
+export function filtersOf(search: SessionSearch): SessionFilters {
+  const { sort: _sort, order: _order, limit: _limit, cursor: _cursor, ...filters } = search
+  return filters
 }
 
 /** The Sessions page: search with highlighted snippets, filters, sort and pages, all in the URL. */
@@ -81,6 +93,7 @@ export function SessionsPage({ params }: { params: URLSearchParams }) {
         </p>
       </div>
       <Filters params={params} onChange={go} />
+      <ExportSessions filters={filtersOf(search)} total={page.data?.totalCapped ? undefined : total} />
       {page.error && (
         <p className="error" role="alert">
           {page.error.message}
@@ -202,6 +215,12 @@ function Filters({ params, onChange }: { params: URLSearchParams; onChange(chang
       />
     </label>
   )
+  // Shown in seconds, sent in ms (minDurationMs).
+  const commitSeconds = (value: string) => {
+    const seconds = value.trim() === '' ? null : Number(value)
+    const ms = seconds !== null && Number.isFinite(seconds) && seconds >= 0 ? String(Math.round(seconds * 1000)) : undefined
+    if ((ms ?? '') !== (params.get('minDurationMs') ?? '')) onChange({ minDurationMs: ms })
+  }
   return (
     <div className="filters">
       <form role="search" className="searchbar" onSubmit={submit}>
@@ -221,10 +240,30 @@ function Filters({ params, onChange }: { params: URLSearchParams; onChange(chang
         {select('status', 'Status', [['', 'Any'], ['active', 'Active'], ['ended', 'Ended'], ['interrupted', 'Interrupted']])}
         {select('hasErrors', 'Errors', [['', 'Any'], ['true', 'With errors'], ['false', 'Without']])}
         {select('hasAudio', 'Audio', [['', 'Any'], ['true', 'With audio'], ['false', 'Without']])}
+        {select('reviewed', 'Reviewed', [['', 'Any'], ['true', 'Reviewed'], ['false', 'Not reviewed']])}
+        {select('flagged', 'Flagged', [['', 'Any'], ['true', 'Flagged'], ['false', 'Not flagged']])}
+        {text('from', 'From', '', 'date')}
+        {text('to', 'To', '', 'date')}
         {text('userId', 'User', 'user id')}
         {text('feature', 'Feature', 'feature')}
+        {text('agentId', 'Agent', 'agent id')}
         {text('model', 'Model', 'gpt-4o…')}
+        {text('tag', 'Tag', 'tag')}
+        {text('label', 'Label', 'label')}
         {text('minCostUsd', 'Min cost ($)', '0.01', 'number')}
+        {text('maxCostUsd', 'Max cost ($)', '1.00', 'number')}
+        <label className="field">
+          <span>Min duration (s)</span>
+          <input
+            type="number"
+            min={0}
+            defaultValue={params.get('minDurationMs') ? String(Number(params.get('minDurationMs')) / 1000) : ''}
+            key={params.get('minDurationMs') ?? ''}
+            placeholder="30"
+            onBlur={(event) => commitSeconds(event.target.value)}
+            onKeyDown={(event) => event.key === 'Enter' && commitSeconds(event.currentTarget.value)}
+          />
+        </label>
         {select('sort', 'Sort by', SORTS.map((s) => [s.value === 'startedAt' ? '' : s.value, s.label]))}
         {select('order', 'Order', [['', 'Descending'], ['asc', 'Ascending']])}
       </div>

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { useStudioClient } from '../api/useStudioClient'
+import { saveBlob } from '../export/saveBlob'
 import { Icon } from '../icons/Icon'
 
 /** Downloads the session's zip export (events, metadata, audio, review annotations) with the tab's key or share token. */
@@ -11,10 +12,7 @@ export function DownloadButton({ sessionId }: { sessionId: string }) {
     setBusy(true)
     setProblem(null)
     try {
-      const url = URL.createObjectURL(await client.download(sessionId, 'zip'))
-      const link = Object.assign(document.createElement('a'), { href: url, download: `${sessionId}.zip` })
-      link.click()
-      setTimeout(() => URL.revokeObjectURL(url), 10_000)
+      saveBlob(await client.download(sessionId, 'zip'), `${sessionId}.zip`)
     } catch (error) {
       setProblem(error instanceof Error ? error.message : String(error))
     } finally {

@@ -1,4 +1,4 @@
-import { useMutation } from '@tanstack/react-query'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useStudioClient } from '../api/useStudioClient'
 import { Icon } from '../icons/Icon'
@@ -16,13 +16,25 @@ export function shareLink(sessionId: string, token: string): string {
   return `${location.origin}${location.pathname}${href(['share', sessionId], { token })}`
 }
 
-/** Share: makes a link (review or admin key) that reads this session and nothing else, until it expires. */
+/** Share: makes a link (review or admin key) that reads this session and nothing else, until it expires; lists the live links, each revocable. */
 export function ShareButton({ sessionId }: { sessionId: string }) {
   const client = useStudioClient()
   const [open, setOpen] = useState(false)
   const [expires, setExpires] = useState(7 * DAY)
   const [copied, setCopied] = useState(false)
-  const share = useMutation({ mutationFn: () => client.share(sessionId, expires) })
+  const queryClient = useQueryClient()
+  const sharesKey = ['shares', sessionId]
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: sharesKey })
+  const share = useMutation({ mutationFn: () => client.share(sessionId, expires), onSuccess: refresh })
+  const shares = useQuery({ queryKey: sharesKey, queryFn: ({ signal }) => client.shares(sessionId, signal), enabled: open })
+  const revoke = useMutation({
+    mutationFn: (shareId: string) => client.revokeShare(sessionId, shareId),
+    onSuccess: (_, shareId) => {
+      // The link just made is dead once revoked: stop showing it.
+      if (share.data?.share.id === shareId) share.reset()
+      refresh()
+    },
+  })
   const link = share.data ? shareLink(sessionId, share.data.token) : null
   return (
     <div className="share">
@@ -64,6 +76,23 @@ export function ShareButton({ sessionId }: { sessionId: string }) {
               <p className="muted small">{`Until ${new Date(share.data!.share.expiresAt).toLocaleString()}.`}</p>
             </>
           )}
+          <h3 className="small">Live links</h3>
+          {(shares.error ?? revoke.error) && (
+            <p className="error" role="alert">
+              {(shares.error ?? revoke.error)!.message}
+            </p>
+          )}
+          <ul className="share-list" aria-label="Live share links">
+            {(shares.data ?? []).map((link) => (
+              <li key={link.id}>
+                <span className="small">{`Made ${new Date(link.createdAt).toLocaleString()}, until ${new Date(link.expiresAt).toLocaleString()}`}</span>
+                <button type="button" onClick={() => revoke.mutate(link.id)} disabled={revoke.isPending} aria-label={`Revoke the link made ${new Date(link.createdAt).toLocaleString()}`}>
+                  Revoke
+                </button>
+              </li>
+            ))}
+            {shares.data?.length === 0 && <li className="muted small">None: nobody outside can open this session.</li>}
+          </ul>
         </div>
       )}
     </div>

@@ -15,10 +15,16 @@ export interface ReviewToolsProps {
   commentInput?: RefObject<HTMLTextAreaElement | null>
 }
 
-/** Score 1–5, flag, label and comment, saved to the server; the session's annotations below, each with its moment. */
+/** Score 1–5, flag, label and comment, saved to the server; the session's annotations below, each with its moment, the reviewer's own ones editable and deletable. */
 export function ReviewTools({ review, position, timeOf, onSeek, commentInput }: ReviewToolsProps) {
   const [comment, setComment] = useState('')
   const [label, setLabel] = useState('')
+  const [editing, setEditing] = useState<{ id: string; text: string } | null>(null)
+  const saveEdit = (event: FormEvent) => {
+    event.preventDefault()
+    if (editing) review.edit(editing.id, editing.text)
+    setEditing(null)
+  }
   const submitComment = (event: FormEvent) => {
     event.preventDefault()
     review.comment(comment, position !== undefined ? { fromT: Math.round(position), toT: Math.round(position) } : undefined)
@@ -66,6 +72,24 @@ export function ReviewTools({ review, position, timeOf, onSeek, commentInput }: 
       <ul className="annotation-list" aria-label="Annotations">
         {review.annotations.map((annotation) => {
           const t = timeOf?.(annotation)
+          const own = annotation.author === review.author
+          const text = describeAnnotation(annotation)
+          if (editing?.id === annotation.id) {
+            return (
+              <li key={annotation.id} className={`annotation annotation--${annotation.kind}`} data-annotation={annotation.id}>
+                <form className="edit-form" onSubmit={saveEdit} aria-label={`Edit the ${annotation.kind}`}>
+                  <label htmlFor="edit-annotation" className="visually-hidden">{`Edit the ${annotation.kind}`}</label>
+                  <textarea id="edit-annotation" value={editing.text} rows={2} autoFocus onChange={(event) => setEditing({ id: annotation.id, text: event.target.value })} />
+                  <button type="submit" disabled={!editing.text.trim() || review.pending}>
+                    Save
+                  </button>
+                  <button type="button" className="ghost" onClick={() => setEditing(null)}>
+                    Cancel
+                  </button>
+                </form>
+              </li>
+            )
+          }
           return (
             <li key={annotation.id} className={`annotation annotation--${annotation.kind}`} data-annotation={annotation.id}>
               {t !== undefined && onSeek ? (
@@ -75,11 +99,18 @@ export function ReviewTools({ review, position, timeOf, onSeek, commentInput }: 
               ) : (
                 <span className="muted small">session</span>
               )}
-              <span className="annotation__text">{describeAnnotation(annotation)}</span>
-              <span className="muted small">{annotation.author}</span>
-              <button type="button" className="icon-button" aria-label={`Delete: ${describeAnnotation(annotation)}`} onClick={() => review.remove(annotation.id)}>
-                <Icon name="close" size={14} />
-              </button>
+              <span className="annotation__text">{text}</span>
+              <span className="muted small">{own ? `${annotation.author} (you)` : annotation.author}</span>
+              {own && (annotation.kind === 'comment' || annotation.kind === 'label') && (
+                <button type="button" className="icon-button" aria-label={`Edit: ${text}`} onClick={() => setEditing({ id: annotation.id, text: annotation.text })}>
+                  <Icon name="edit" size={14} />
+                </button>
+              )}
+              {own && (
+                <button type="button" className="icon-button" aria-label={`Delete: ${text}`} onClick={() => review.remove(annotation.id)} disabled={review.pending}>
+                  <Icon name="close" size={14} />
+                </button>
+              )}
             </li>
           )
         })}

@@ -13,6 +13,8 @@ export function useReview(sessionId: string) {
   const flag = annotations.find((a) => a.kind === 'flag')
   const pending = add.isPending || remove.isPending || update.isPending
   return {
+    /** The signed-in reviewer: their own annotations can be changed and deleted here. */
+    author,
     annotations,
     loading: list.isPending,
     /** The server keeps annotations (a Studio API server). */
@@ -34,6 +36,10 @@ export function useReview(sessionId: string) {
     },
     comment(text: string, range?: ReviewAnnotationRange) {
       if (text.trim()) add.mutate({ kind: 'comment', text: text.trim(), range: range ?? null, author })
+    },
+    /** A new text for a comment or label (kept when empty: delete it instead). */
+    edit(annotationId: string, text: string) {
+      if (text.trim()) update.mutate({ annotationId, patch: { text: text.trim() } })
     },
     remove(annotationId: string) {
       remove.mutate(annotationId)

@@ -110,6 +110,15 @@ describe('Tapedeck.init', () => {
     expect(globalThis.fetch).toBe(plainFetch)
   })
 
+  test('llm capture loads on its own (tapedeck-llm.js in the script tag): destroyed before it loaded, fetch is never wrapped', async () => {
+    init({ dbName: uniqueDb(), autoCapture: { llm: true } })
+    await destroy()
+    // Long enough for the capture module to have loaded (it is already in the module graph here).
+    await import('@tapedeck/core/instrument')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(globalThis.fetch).toBe(plainFetch)
+  })
+
   test('widget: adds <tapedeck-recorder> with the recorder, or adopts the one in the page; destroy() takes it away', async () => {
     const recorder = init({ dbName: uniqueDb(), widget: { position: 'top-left' } })
     const element = document.querySelector<TapedeckRecorderElement>('tapedeck-recorder')!

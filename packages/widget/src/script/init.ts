@@ -1,5 +1,5 @@
 import { TapedeckError, createRecorder, type Recorder, type RecorderOptions } from '@tapedeck/core'
-import { autoCapture, instrumentFetch, type AutoCaptureOptions, type InstrumentFetchOptions } from '@tapedeck/core/instrument'
+import { autoCapture, type AutoCaptureOptions, type InstrumentFetchOptions } from '@tapedeck/core/instrument'
 import { defineRecorderElement } from '../element/defineRecorderElement'
 import type { TapedeckRecorderElement, WidgetPosition } from '../element/TapedeckRecorderElement'
 import { bundleWorker, isScriptBuild } from './bundleWorker'
@@ -67,13 +67,33 @@ export function init(options: InitOptions = {}): Recorder {
   if (capture) {
     const { llm, ...actions } = capture === true ? {} : capture
     undo.push(autoCapture(recorder, { clicks: true, ...actions }))
-    if (llm) undo.push(instrumentFetch(recorder, llm === true ? {} : llm))
+    if (llm) undo.push(captureLlm(recorder, llm === true ? {} : llm))
   }
   if (widget) undo.push(showWidget(recorder, position))
   // Start now: recover what a closed tab left open, upload what earlier pages stored.
   recorder.mount()
   current = { recorder, undo }
   return recorder
+}
+
+/**
+ * LLM capture is loaded when asked for (in the script-tag build: tapedeck-llm.js, from beside
+ * tapedeck.js): calls made before it has loaded are not recorded. Undone before it loaded, it
+ * never wraps `fetch`.
+ */
+function captureLlm(recorder: Recorder, options: InstrumentFetchOptions): () => void {
+  let undo: (() => void) | undefined
+  let undone = false
+  import('@tapedeck/core/instrument').then(
+    ({ instrumentFetch }) => {
+      if (!undone) undo = instrumentFetch(recorder, options)
+    },
+    (error: unknown) => console.error('Tapedeck: LLM capture could not load; LLM calls are not recorded.', error),
+  )
+  return () => {
+    undone = true
+    undo?.()
+  }
 }
 
 /** Stops auto capture, removes the widget and closes the recorder; the next `init` starts afresh. */

@@ -3,6 +3,7 @@ import type { Transport } from '../Transport'
 import type { ExportTraceServiceRequest } from './ExportTraceServiceRequest'
 import { readBatch } from './readBatch'
 import { toOtlpTraces, type ResourceAttributes } from './toOtlpTraces'
+import { trimEndpoint } from '../../util/endpoint'
 
 export interface OtlpTransportOptions {
   /** The collector's OTLP/HTTP base URL, e.g. `http://localhost:4318`; a trailing `/v1/traces` is accepted. */
@@ -21,7 +22,7 @@ const TRACES_PATH = '/v1/traces'
 
 /** `http://host:4318`, `http://host:4318/` and `http://host:4318/v1/traces` all mean the same URL. */
 export function tracesUrl(endpoint: string): string {
-  const base = endpoint.replace(/\/+$/, '')
+  const base = trimEndpoint(endpoint)
   return base.endsWith(TRACES_PATH) ? base : base + TRACES_PATH
 }
 

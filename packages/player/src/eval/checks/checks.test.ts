@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createRedactor } from '../../../../core/src/redact'
+import { createRedactor } from '@tapedeck/core/redact'
 import { makeEvents } from '../../../test/events'
 import { loadRecording } from '../../load/loadRecording'
 import type { Check, CheckOutcome } from '../Check'
@@ -72,15 +72,22 @@ describe('built-in checks', () => {
     expect(await run(transcriptConfidence({ min: 0.6, at: 'mean' }))).toMatchObject({ passed: true })
   })
 
-  it('redaction held: an answer with an email, a card number or a key fails', async () => {
-    const redactor = createRedactor()
-    expect(await run(redactionHeld({ redactor }))).toMatchObject({ passed: true })
+  it("redaction held: an answer with an email, a card number or a key fails, with core's redactor by default", async () => {
+    expect(await run(redactionHeld())).toMatchObject({ passed: true })
     for (const leak of ['Write to ana@example.com', 'Card 4111 1111 1111 1111 is on file', 'Use key sk-proj-abcdefghijklmnopqrstuvwxyz0123456789']) {
       const events = makeEvents('s_leak', [
         [0, 'session.started', {}],
         [10, 'message.created', { messageId: 'a1', role: 'assistant', content: leak }],
       ])
-      expect(await run(redactionHeld({ redactor }), events), leak).toMatchObject({ passed: false, eventIds: ['s_leak-e1'] })
+      expect(await run(redactionHeld(), events), leak).toMatchObject({ passed: false, eventIds: ['s_leak-e1'] })
     }
+    // The app's own rules instead: an order number is what it keeps out of answers.
+    const orders = createRedactor({ builtins: false, patterns: [{ name: 'order', pattern: /\bORD-\d{6}\b/ }] })
+    const order = makeEvents('s_order', [
+      [0, 'session.started', {}],
+      [10, 'message.created', { messageId: 'a1', role: 'assistant', content: 'Your order ORD-123456, ana@example.com' }],
+    ])
+    expect(await run(redactionHeld({ redactor: orders }), order)).toMatchObject({ passed: false, eventIds: ['s_order-e1'] })
+    expect(await run(redactionHeld({ redactor: createRedactor({ builtins: false }) }), order)).toMatchObject({ passed: true })
   })
 })

@@ -1,4 +1,5 @@
 import type { MessageCreatedData } from '@tapedeck/core'
+import { createRedactor } from '@tapedeck/core/redact'
 import { playerError } from '../../playerError'
 import type { Check } from '../Check'
 
@@ -11,7 +12,8 @@ export interface SecretFinder {
 }
 
 export interface RedactionExpectation {
-  redactor: SecretFinder
+  /** Default: core's redactor with its built-in rules (`createRedactor()` of `@tapedeck/core/redact`). Pass the one your app records with. */
+  redactor?: SecretFinder
   /** Whose messages to read. Default `['assistant']`: the answers. */
   roles?: string[]
   name?: string
@@ -21,8 +23,9 @@ export interface RedactionExpectation {
  * Redaction held: no message of the given roles (the answers, by default), and no provider
  * answer text, still holds something the redactor would replace. Points at the messages that leak.
  */
-export function redactionHeld(expect: RedactionExpectation): Check {
-  if (typeof expect.redactor?.redact !== 'function') throw playerError('invalid_options', 'redactionHeld needs a redactor: { redact(text) → { count } }.')
+export function redactionHeld(expect: RedactionExpectation = {}): Check {
+  const redactor = expect.redactor ?? createRedactor()
+  if (typeof redactor.redact !== 'function') throw playerError('invalid_options', 'redactionHeld: the redactor needs redact(text) → { count }.')
   const roles = new Set(expect.roles ?? ['assistant'])
   return {
     name: expect.name ?? 'redaction',
@@ -34,14 +37,14 @@ export function redactionHeld(expect: RedactionExpectation): Check {
         const data = event.data as MessageCreatedData
         if (!roles.has(data.role) || typeof data.content !== 'string') continue
         read++
-        if (expect.redactor.redact(data.content).count > 0) leaks.push(event.id)
+        if (redactor.redact(data.content).count > 0) leaks.push(event.id)
       }
       if (roles.has('assistant')) {
         for (const call of calls) {
           const text = call.response?.text
           if (typeof text !== 'string' || text === '') continue
           read++
-          if (expect.redactor.redact(text).count > 0) leaks.push(call.ended!.id)
+          if (redactor.redact(text).count > 0) leaks.push(call.ended!.id)
         }
       }
       return { passed: leaks.length === 0, details: { texts: read, leaks: leaks.length }, eventIds: leaks }

@@ -1,0 +1,156 @@
+/**
+ * What every `RecordStore` (packages/core/src/storage/RecordStore.ts) must do, written once and run
+ * against each store — `idbStore` and `memoryStore` — in the browser (storage/RecordStore.browser.test.ts),
+ * as the server runs one contract against each of its stores.
+ */
+import { afterEach, describe, expect, test } from 'vitest'
+import type { RecordStore } from '../src/storage/RecordStore'
+import { emptyCounters, type SessionRecord, type StoredChunk } from '../src/storage/schema'
+
+const session: SessionRecord = { id: 's_1', status: 'active', startedAt: 0, updatedAt: 0, metadata: {}, lastSeq: -1, lastT: 0, counters: emptyCounters() }
+
+function chunk(firstSeq: number, size: number, createdAt: number, sessionId = 's_1'): StoredChunk {
+  return { sessionId, firstSeq, lastSeq: firstSeq, count: 1, size, bytes: new ArrayBuffer(size), rawBytes: size, createdAt, state: 'pending', attempts: 0 }
+}
+
+export function describeRecordStoreContract(name: string, make: () => Promise<RecordStore>): void {
+  let open: RecordStore[] = []
+  const newStore = async () => {
+    const store = await make()
+    open.push(store)
+    return store
+  }
+  afterEach(() => {
+    for (const store of open) store.close()
+    open = []
+  })
+
+  /** A store holding three chunks (100 B each) and one audio part (500 B); `sent` of them acknowledged. */
+  async function filled(sent: { chunks: number[]; blob: boolean }) {
+    const store = await newStore()
+    for (const [i, createdAt] of [30, 10, 20].entries()) {
+      await store.appendMany([{ sessionId: 's_1', apply: () => ({ session: { ...session, lastSeq: i }, chunk: chunk(i, 100, createdAt), created: i === 0, resumed: false }) }])
+    }
+    await store.putBlob({ sessionId: 's_1', blobId: 'b_1', part: 0, mimeType: 'audio/webm', size: 500, bytes: new ArrayBuffer(500), createdAt: 0, state: 'pending', attempts: 0 })
+    await store.settle('s_1', sent.chunks, { state: 'sent' })
+    if (sent.blob) await store.settleBlob('s_1', 'b_1', 0, { state: 'sent' })
+    return store
+  }
+
+  describe(`RecordStore contract: ${name}`, () => {
+    test('appendMany stores a group in order, each apply seeing the session the one before left', async () => {
+      const store = await newStore()
+      const seen: Array<number | undefined> = []
+      await store.appendMany(
+        [0, 1, 2].map((i) => ({
+          sessionId: 's_1',
+          apply: (current: SessionRecord | undefined) => {
+            seen.push(current?.lastSeq)
+            return { session: { ...session, lastSeq: i }, chunk: chunk(i, 10, i), created: i === 0, resumed: false }
+          },
+        })),
+      )
+      expect(seen).toEqual([undefined, 0, 1])
+      expect((await store.getSession('s_1'))!.lastSeq).toBe(2)
+      expect((await store.getChunks('s_1')).map((c) => c.firstSeq)).toEqual([0, 1, 2])
+      expect((await store.getChunks('s_1', 2)).map((c) => c.firstSeq)).toEqual([2])
+      expect((await store.listSessions()).map((s) => s.id)).toEqual(['s_1'])
+    })
+
+    test('appendMany is all or nothing: an apply that throws stores none of the group', async () => {
+      const store = await newStore()
+      const group = [
+        { sessionId: 's_1', apply: () => ({ session: { ...session, lastSeq: 0 }, chunk: chunk(0, 10, 0), created: true, resumed: false }) },
+        {
+          sessionId: 's_2',
+          apply: (): never => {
+            throw new Error('refused')
+          },
+        },
+      ]
+      await expect(store.appendMany(group)).rejects.toThrow('refused')
+      expect(await store.getSession('s_1')).toBeUndefined()
+      expect(await store.getChunks('s_1')).toEqual([])
+    })
+
+    test('findBatch finds the chunk that stored a batch id; deleteSession takes its chunks and parts', async () => {
+      const store = await filled({ chunks: [], blob: false })
+      await store.appendMany([{ sessionId: 's_1', apply: (current) => ({ session: { ...current!, lastSeq: 3 }, chunk: { ...chunk(3, 10, 40), batchId: 't_1.7' }, created: false, resumed: false }) }])
+      expect(await store.findBatch('s_1', 't_1.7')).toMatchObject({ firstSeq: 3 })
+      expect(await store.findBatch('s_1', 't_1.8')).toBeUndefined()
+      await store.deleteSession('s_1')
+      expect(await store.getSession('s_1')).toBeUndefined()
+      expect(await store.getChunks('s_1')).toEqual([])
+      expect(await store.listBlobs('s_1')).toEqual([])
+      expect(await store.usage()).toBe(0)
+    })
+
+    test('the outbox: runs of pending chunks; sent advances syncedSeq; dead letters are retried or discarded', async () => {
+      const store = await filled({ chunks: [], blob: false })
+      // The oldest pending chunk (seq 1, stored first) and the chunks after it in its session.
+      expect((await store.nextOutbox(1_000_000, 2)).map((c) => c.firstSeq)).toEqual([1, 2])
+      expect((await store.nextOutbox(1_000_000, 1)).map((c) => c.firstSeq)).toEqual([1])
+      await store.settle('s_1', [0, 1], { state: 'sent' })
+      expect((await store.getSession('s_1'))!.syncedSeq).toBe(1)
+      await store.settle('s_1', [2], { state: 'dead', error: '422 refused' })
+      expect(await store.nextOutbox(1_000_000, 10)).toEqual([])
+      expect((await store.deadLetters()).map((c) => [c.firstSeq, c.lastError])).toEqual([[2, '422 refused']])
+      expect(await store.outboxSummary()).toMatchObject({ pendingChunks: 0, deadChunks: 1, deadEvents: 1, pendingBlobs: 1, pendingBlobBytes: 500 })
+      expect(await store.retryDead('s_1')).toBe(1)
+      expect((await store.nextOutbox(1_000_000, 10)).map((c) => c.firstSeq)).toEqual([2])
+      await store.settle('s_1', [2], { state: 'dead', error: 'again' })
+      expect(await store.discardDead()).toBe(1)
+      expect(await store.deadLetters()).toEqual([])
+    })
+
+    test('claimMeta keeps the first value stored', async () => {
+      const store = await newStore()
+      expect(await store.claimMeta('k', 'first')).toBe('first')
+      expect(await store.claimMeta('k', 'second')).toBe('first')
+      expect(await store.getMeta('k')).toBe('first')
+    })
+
+    test('evictSent frees sent parts first, then sent chunks oldest first, and stops once enough is freed', async () => {
+      const store = await filled({ chunks: [0, 1, 2], blob: true })
+      expect(await store.evictSent(550)).toBe(600) // the part (500), then the oldest chunk (seq 1, created at 10)
+      expect((await store.getChunks('s_1')).map((c) => c.firstSeq)).toEqual([0, 2])
+      expect(await store.listBlobs('s_1')).toEqual([])
+    })
+
+    test('evictSent never touches unsent data', async () => {
+      const store = await filled({ chunks: [2], blob: false })
+      expect(await store.evictSent(10_000)).toBe(100)
+      expect((await store.getChunks('s_1')).map((c) => c.firstSeq)).toEqual([0, 1])
+      expect(await store.usage()).toBe(700)
+    })
+
+    test('purgeSent deletes what was acknowledged before the cut-off, and nothing acknowledged after it', async () => {
+      const store = await filled({ chunks: [0, 1], blob: true })
+      expect(await store.purgeSent(Date.now() - 60_000)).toBe(0)
+      expect(await store.purgeSent(Date.now() + 1)).toBe(700)
+      expect((await store.getChunks('s_1')).map((c) => c.firstSeq)).toEqual([2])
+      expect(await store.usage()).toBe(100)
+    })
+
+    test('rawChunks lists pending raw chunks oldest first; compactChunk swaps their bytes and frees the difference once', async () => {
+      const store = await newStore()
+      const raw = (firstSeq: number, createdAt: number): StoredChunk => ({ ...chunk(firstSeq, 400, createdAt), raw: true })
+      await store.appendMany([{ sessionId: 's_1', apply: () => ({ session: { ...session, lastSeq: 0, counters: { ...emptyCounters(), storedBytes: 1200 } }, chunk: raw(0, 20), created: true, resumed: false }) }])
+      await store.appendMany([{ sessionId: 's_1', apply: (current) => ({ session: { ...current!, lastSeq: 1 }, chunk: raw(1, 10), created: false, resumed: false }) }])
+      await store.appendMany([{ sessionId: 's_1', apply: (current) => ({ session: { ...current!, lastSeq: 2 }, chunk: raw(2, 30), created: false, resumed: false }) }])
+      await store.settle('s_1', [2], { state: 'sent' })
+      expect(await store.rawChunks()).toEqual([['s_1', 1], ['s_1', 0]])
+
+      expect(await store.compactChunk('s_1', 1, new ArrayBuffer(90))).toBe(310)
+      expect(await store.compactChunk('s_1', 1, new ArrayBuffer(50))).toBe(0) // no longer raw
+      expect(await store.compactChunk('s_1', 9, new ArrayBuffer(50))).toBe(0) // gone
+      const compacted = await store.getChunk('s_1', 1)
+      expect(compacted).toMatchObject({ size: 90 })
+      expect(compacted!.raw).toBeUndefined()
+      expect(compacted!.bytes.byteLength).toBe(90)
+      expect((await store.getSession('s_1'))!.counters.storedBytes).toBe(890)
+      expect(await store.usage()).toBe(890)
+      expect(await store.rawChunks()).toEqual([['s_1', 0]])
+    })
+  })
+}
