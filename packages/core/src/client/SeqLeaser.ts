@@ -62,6 +62,9 @@ export class SeqLeaser {
     const types = batch.types
     if (types.includes('session.started') || types.includes('session.ended')) {
       // Opens the session (it may not be stored yet) or ends it: the engine names it, and closes the lease.
+      // A block on its way waits for it: the engine has leased it, and only a page that says how
+      // far it stamped gets the untouched rest back rather than a seq.skipped.
+      if (this.#requesting) return false
       if (this.#to >= 0) batch.stampedTo = this.#next
       this.#giveUp(!types.includes('session.ended'))
       return true

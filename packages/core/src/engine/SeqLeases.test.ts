@@ -94,4 +94,28 @@ describe('giving a lease back', () => {
       [102, 'session.ended'],
     ])
   })
+
+  test('nor does a next block the page asked for and never used, handed out right after the one it stamped from', () => {
+    let { session } = store(undefined, { sessionId: 's_1', tab: 't_A', events: [event('session.started', {}, 0)] })
+    session = grantLease(session, 't_A', 100).session
+    session = store(session, { sessionId: 's_1', tab: 't_A', events: steps(0, 10), stamp: { firstSeq: 1, tFloor: 0, startedAt: START } }).session
+    session = grantLease(session, 't_A', 200).session
+    const ended = store(session, { sessionId: 's_1', tab: 't_A', events: [event('session.ended', {}, 50)], stampedTo: 11 })
+    expect(ended.events.map((e) => [e.seq, e.type])).toEqual([[11, 'session.ended']])
+    expect(ended.session.leases).toBeUndefined()
+  })
+
+  test('but another tab\'s block after it keeps the rest explained', () => {
+    let { session } = store(undefined, { sessionId: 's_1', tab: 't_A', events: [event('session.started', {}, 0)] })
+    session = grantLease(session, 't_A', 100).session
+    session = store(session, { sessionId: 's_1', tab: 't_A', events: steps(0, 10), stamp: { firstSeq: 1, tFloor: 0, startedAt: START } }).session
+    session = grantLease(session, 't_B', 100).session
+    session = grantLease(session, 't_A', 100).session
+    const ended = store(session, { sessionId: 's_1', tab: 't_A', events: [event('session.ended', {}, 50)], stampedTo: 11 })
+    expect(ended.events.map((e) => [e.seq, e.type, e.data])).toEqual([
+      [301, 'seq.skipped', { from: 11, to: 100, reason: 'lease_unused' }],
+      [302, 'seq.skipped', { from: 201, to: 300, reason: 'lease_unused' }],
+      [303, 'session.ended', { lastSeq: 303 }],
+    ])
+  })
 })

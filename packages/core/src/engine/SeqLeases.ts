@@ -47,10 +47,15 @@ export function closeLeases(session: SessionRecord, tab: string, at: number, ts:
   const open = session.leases!.filter((lease) => lease.tab !== tab)
   if (open.length > 0) session.leases = open
   else delete session.leases
-  const last = closing.at(-1)!
-  if (stampedTo !== undefined && last.next === stampedTo && session.nextSeq === last.to + 1 && session.lastSeq < last.next) {
-    session.nextSeq = last.next
-    closing = closing.slice(0, -1)
+  if (stampedTo !== undefined && session.lastSeq < stampedTo) {
+    // The blocks from the one holding `stampedTo` on: untouched past it, one run, the newest handed out.
+    const holding = closing.findIndex((lease) => lease.from <= stampedTo && stampedTo <= lease.to + 1)
+    const rest = holding < 0 ? [] : closing.slice(holding)
+    const untouched = rest.every((lease, i) => lease.next === (i === 0 ? stampedTo : lease.from) && (i === 0 || lease.from === rest[i - 1]!.to + 1))
+    if (rest.length > 0 && untouched && session.nextSeq === rest.at(-1)!.to + 1) {
+      session.nextSeq = stampedTo
+      closing = closing.slice(0, holding)
+    }
   }
   return closing
     .filter((lease) => lease.next <= lease.to)
