@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test } from 'vitest'
 import type { TapedeckDB } from '../storage/schema'
 import type { PageLifecycle } from '../client/pageLifecycle'
 import { BatchBuilder } from '../events/PackedBatch'
-import { closeAll, recorderFor, uniqueDb, waitFor } from '../../test/browser'
+import { closeAll, openSeqs, recorderFor, uniqueDb, waitFor } from '../../test/browser'
 
 afterEach(closeAll)
 
@@ -39,16 +39,15 @@ describe('a conversation outlives a page', () => {
     second.record('x.b', {})
     await second.flush()
     const events = await second.sessions.events(id)
-    // The first page went away without stop(): the gap is on the record, then the session goes on.
-    expect(events.map((e) => [e.seq, e.type])).toEqual([
-      [0, 'session.started'],
-      [1, 'x.a'],
-      [2, 'session.interrupted'],
-      [3, 'session.resumed'],
-      [4, 'x.b'],
-    ])
-    expect(events[3]!.data).toEqual({ reason: 'reopened', previousStatus: 'interrupted' })
-    expect(events[0]!.tab).not.toBe(events[4]!.tab)
+    // The first page went away without stop(): the seqs it leased and never used are explained
+    // (docs/protocol.md §1), the gap is on the record, then the session goes on.
+    expect(events.map((e) => e.type)).toEqual(['session.started', 'x.a', 'seq.skipped', 'session.interrupted', 'session.resumed', 'x.b'])
+    const marker = events[2]!
+    expect(marker.data).toEqual({ from: 2, to: marker.seq - 1, reason: 'lease_unused' })
+    expect(events.map((e) => e.seq)).toEqual([0, 1, ...[0, 1, 2, 3].map((i) => marker.seq + i)])
+    expect(openSeqs(events)).toEqual([])
+    expect(events[4]!.data).toEqual({ reason: 'reopened', previousStatus: 'interrupted' })
+    expect(events[0]!.tab).not.toBe(events[5]!.tab)
     for (let i = 1; i < events.length; i++) expect(events[i]!.t).toBeGreaterThanOrEqual(events[i - 1]!.t)
   })
 
@@ -63,7 +62,13 @@ describe('a conversation outlives a page', () => {
     }
     await Promise.all([a.flush(), b.flush()])
     const events = await a.sessions.events(id)
-    expect(events.map((e) => e.seq)).toEqual([...Array(1002).keys()])
+    // Each seq once; what is not held is still leased to one of the two live tabs (docs/protocol.md §1).
+    expect(events).toHaveLength(1002)
+    const db = await openDB<TapedeckDB>(dbName)
+    const session = await db.get('sessions', id)
+    db.close()
+    expect(session!.leases!.map((lease) => lease.tab).sort()).toEqual([...new Set(events.map((e) => e.tab))].sort())
+    expect(openSeqs(events, session!.leases)).toEqual([])
     const fromA = events.filter((e) => e.type === 'x.from-a').map((e) => (e.data as { i: number }).i)
     const fromB = events.filter((e) => e.type === 'x.from-b').map((e) => (e.data as { i: number }).i)
     expect(fromA).toEqual([...Array(500).keys()])
@@ -102,8 +107,15 @@ describe('a conversation outlives a page', () => {
     expect(next.getSnapshot().recovered).toEqual([id])
     const events = await next.sessions.events(id)
     expect(events).toHaveLength(102)
-    expect(events.at(-1)).toMatchObject({ seq: 101, type: 'session.interrupted', data: { reason: 'recorder-lost' } })
+    expect(events.slice(0, 101).map((e) => e.seq)).toEqual([...Array(101).keys()])
+    expect(events.at(-1)).toMatchObject({ type: 'session.interrupted', data: { reason: 'recorder-lost' } })
     expect(events.at(-1)!.t).toBe(events.at(-2)!.t)
+    // The page itself is alive (only its worker died): the seqs between are still its lease.
+    const db = await openDB<TapedeckDB>(dbName)
+    const leases = (await db.get('sessions', id))!.leases
+    db.close()
+    expect(leases).toMatchObject([{ tab: events[1]!.tab, next: 101, to: events.at(-1)!.seq - 1 }])
+    expect(openSeqs(events, leases)).toEqual([])
     expect((await next.sessions.get(id))!.status).toBe('interrupted')
   })
 
@@ -194,12 +206,18 @@ describe('a conversation outlives a page', () => {
     const next = recorderFor(dbName)
     await next.ready()
     const events = await next.sessions.events(id)
-    expect(events.map((e) => [e.seq, e.type, e.tab])).toEqual([
-      [0, 'session.started', tab],
-      [1, 'x.stored', tab],
-      [2, 'x.saved-by-page', tab],
-      [3, 'session.interrupted', 'recovery'],
+    // The saved batch is not stamped (as one still waiting for a lease): it gives the page's lease
+    // up, and the marker before it explains what the page never used (docs/protocol.md §1).
+    expect(events.map((e) => [e.type, e.tab])).toEqual([
+      ['session.started', tab],
+      ['x.stored', tab],
+      ['seq.skipped', tab],
+      ['x.saved-by-page', tab],
+      ['session.interrupted', 'recovery'],
     ])
+    const marker = events[2]!
+    expect(marker.data).toEqual({ from: 2, to: marker.seq - 1, reason: 'lease_unused' })
+    expect(events.map((e) => e.seq)).toEqual([0, 1, marker.seq, marker.seq + 1, marker.seq + 2])
     expect(await db.count('tail')).toBe(0)
     db.close()
   })
