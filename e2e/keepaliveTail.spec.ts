@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test'
 import { expect, test, type Profile } from './fixtures'
+import { unexplainedSeqs } from './support/unexplainedSeqs'
 import { startSyncTarget, type SyncTarget } from './support/server'
 
 // What a closing tab sends itself (docs/protocol.md §1 "Explained gaps", §2 "One event, stored
@@ -30,19 +31,6 @@ function tokens(events: Held): { indices: Set<number>; twice: number[] } {
   const seen = new Map<number, number>()
   for (const event of events) if (event.type === 'x.token') seen.set(event.data.i as number, (seen.get(event.data.i as number) ?? 0) + 1)
   return { indices: new Set(seen.keys()), twice: [...seen].filter(([, n]) => n > 1).map(([i]) => i) }
-}
-
-/** Seqs from 0 to the last one held that are neither held nor explained by a `seq.skipped` marker. */
-function gaps(events: Held): number[] {
-  const covered = new Set(events.map((event) => event.seq))
-  for (const event of events) {
-    if (event.type !== 'seq.skipped') continue
-    for (let seq = event.data.from as number; seq <= (event.data.to as number); seq++) covered.add(seq)
-  }
-  const last = Math.max(...events.map((event) => event.seq))
-  const missing: number[] = []
-  for (let seq = 0; seq <= last; seq++) if (!covered.has(seq)) missing.push(seq)
-  return missing
 }
 
 /** Waits until the server's count of `x.token` stops changing for 1 s (at most 6 s): what arrived. */
@@ -121,7 +109,7 @@ test('a burst of 2,000 events right before the close: the newest that fit 64 KiB
   await expect.poll(async () => tokens(await target.events(id)).indices.size, { timeout: 30_000 }).toBe(2000)
   const after = await target.events(id)
   expect(tokens(after).twice).toEqual([])
-  expect(gaps(after)).toEqual([])
+  expect(unexplainedSeqs(after)).toEqual([])
 })
 
 test('the worker dead before the close: the page still sends its newest events itself, and the next visit the rest, exactly once and gapless', async ({ profile }) => {
@@ -138,7 +126,7 @@ test('the worker dead before the close: the page still sends its newest events i
   expect(before.indices.size, 'events recorded after the worker died, on the server before any return').toBe(300)
 
   await revisit(profile)
-  await expect.poll(async () => gaps(await target.events(id)), { timeout: 30_000 }).toEqual([])
+  await expect.poll(async () => unexplainedSeqs(await target.events(id)), { timeout: 30_000 }).toEqual([])
   expect(tokens(await target.events(id)).twice).toEqual([])
   expect(tokens(await target.events(id)).indices.size).toBe(300)
 })
@@ -167,5 +155,5 @@ test('a crashed renderer: what was sent stays sent, what was stored goes at the 
   await expect.poll(async () => tokens(await target.events(id)).indices.size, { timeout: 30_000 }).toBe(200)
   const after = await target.events(id)
   expect(tokens(after).twice).toEqual([])
-  expect(gaps(after)).toEqual([])
+  expect(unexplainedSeqs(after)).toEqual([])
 })
