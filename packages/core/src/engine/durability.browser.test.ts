@@ -76,6 +76,19 @@ describe('a conversation outlives a page', () => {
     expect(new Set(events.filter((e) => e.type === 'x.from-a').map((e) => e.tab)).size).toBe(1)
   })
 
+  test('a few events and stop() right after start(): seqs stay dense, the lease on its way is given back', async () => {
+    const recorder = recorderFor(uniqueDb())
+    for (let round = 0; round < 5; round++) {
+      // The events and session.ended leave in one batch, while the first lease is still being granted.
+      const { id } = await recorder.start()
+      for (let i = 0; i < 10; i++) recorder.record('x.a', { i })
+      await recorder.stop()
+      const events = await recorder.sessions.events(id)
+      expect(events.map((e) => e.type)).toEqual(['session.started', ...Array(10).fill('x.a'), 'session.ended'])
+      expect(events.map((e) => e.seq)).toEqual([...Array(12).keys()])
+    }
+  })
+
   test('two recorders record their own sessions into one database without mixing them', async () => {
     const dbName = uniqueDb()
     const [a, b] = [recorderFor(dbName), recorderFor(dbName)]
