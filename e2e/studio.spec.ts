@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
 import { chromium, type Browser, type BrowserContext, type Page, type TestInfo } from '@playwright/test'
+import { evaluate, loadRecording, postResults } from '@tapedeck/player'
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs'
 import { expect, test } from './fixtures'
 import { ingestSessions, longSession, studioSessions } from './support/studioData'
@@ -227,7 +228,7 @@ test('overview: charts from several sessions, drawn within 1.5 s of navigation',
   await expect(page.locator('.overview')).toHaveAttribute('data-ready', 'true')
   const drawnMs = await page.evaluate(() => performance.getEntriesByName('tapedeck-overview-drawn')[0]?.startTime ?? Number.NaN)
   const stats = await page.evaluate(() =>
-    performance.getEntriesByType('resource').filter((r) => r.name.includes('/v1/stats')).map((r) => `${new URL(r.name).searchParams.get('groupBy')} ${Math.round(r.startTime)}+${Math.round(r.duration)} ms`),
+    performance.getEntriesByType('resource').filter((r) => r.name.includes('/v1/stats?')).map((r) => `${new URL(r.name).searchParams.get('groupBy')} ${Math.round(r.startTime)}+${Math.round(r.duration)} ms`),
   )
   console.log(`Overview: charts drawn ${Math.round(drawnMs)} ms after navigation start (in the app, click to drawn: ${inAppMs} ms); stats requests: ${stats.join(', ')}`)
   expect(drawnMs).toBeLessThan(1500)
@@ -239,6 +240,42 @@ test('overview: charts from several sessions, drawn within 1.5 s of navigation',
   await expect(models).toHaveText(['claude-3-5-haiku', 'gpt-4o-mini'])
   await check(page, testInfo, 'overview')
   await context.close()
+})
+
+test('overview: a Checks chart of pass rates per check, day and model, once verdicts are posted (hidden before)', async ({}, testInfo) => {
+  // A server of its own: the verdicts must not change the other tests' reviews.
+  const own = await startStudioServer()
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: own.url })
+  const page = await signIn(context, KEYS.read, '/#/overview')
+  await expect(page.locator('.overview')).toHaveAttribute('data-ready', 'true')
+  await expect(page.getByRole('region', { name: 'Checks' })).toHaveCount(0)
+  // What `tapedeck eval --server` does: load from the server, evaluate, post the verdicts.
+  const token = async () => KEYS.review
+  const recordings = await Promise.all(own.sessions.map((s) => loadRecording({ endpoint: own.url, sessionId: s.id, token })))
+  const checks = [
+    { name: 'answered', run: ({ events }: { events: readonly { type: string }[] }) => ({ passed: events.some((e) => e.type === 'provider.call.completed') }) },
+    { name: 'no-errors', run: ({ events }: { events: readonly { type: string }[] }) => ({ passed: !events.some((e) => e.type === 'provider.call.failed') }) },
+  ]
+  await evaluate(recordings, checks)
+  const report = await postResults(recordings, { endpoint: own.url, token })
+  expect(report.failed).toEqual([])
+  // The page asks again on a reload; the chart shows the posted rates.
+  await page.reload()
+  const region = page.getByRole('region', { name: 'Checks' })
+  await expect(region.getByRole('img', { name: /Pass rate per check per day/ })).toBeVisible()
+  const byModel = region.locator('figure', { hasText: 'Pass rate by model' })
+  for (const model of new Set(own.sessions.map((s) => s.model))) await expect(byModel.getByRole('rowheader', { name: model, exact: true })).toBeVisible()
+  // The server's figures are the ones drawn: `no-errors` fails on the sessions with a failed call.
+  const answer = (await (await fetch(`${own.url}/v1/stats/checks?groupBy=check&from=0`, { headers: { Authorization: `Bearer ${KEYS.read}` } })).json()) as { totals: Array<{ check: string; runs: number; passed: number }> }
+  const failing = own.sessions.filter((s) => s.events.some((e) => e.type === 'provider.call.failed')).length
+  expect(failing).toBeGreaterThan(0)
+  expect(answer.totals.find((t) => t.check === 'no-errors')).toMatchObject({ runs: own.sessions.length, passed: own.sessions.length - failing })
+  const dayChart = await region.getByRole('img', { name: /Pass rate per check per day/ }).getAttribute('aria-label')
+  expect(dayChart).toContain('answered')
+  expect(dayChart).toContain('no-errors')
+  await check(page, testInfo, 'overview-checks')
+  await context.close()
+  await own.close()
 })
 
 test('search: a word in a tool argument and one in a transcript, with highlighted snippets; a hit opens at its moment', async ({}, testInfo) => {

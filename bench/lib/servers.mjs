@@ -56,6 +56,8 @@ export async function loadTapedeckServer(outDir) {
     logLevel: 'warn',
     root,
     resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions] },
+    // The server imports other workspace packages at run time (@tapedeck/player): from their sources too.
+    ssr: { resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions], externalConditions: [SOURCE_CONDITION] } },
     plugins: [sourcesOnly()],
     build: {
       ssr: true,

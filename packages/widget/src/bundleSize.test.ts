@@ -73,8 +73,11 @@ describe('the script-tag bundle', () => {
   // with its note). Lowered 51,550 → 40,900 on 2026-12-05 (40,492 measured, was 51,033): issue 14
   // §4 moved LLM capture (tapedeck-llm.js, 8.5 KB) and audio (tapedeck-audio.js, 4.2 KB) to files
   // loaded from beside the script on first use. What is left, module by module:
-  // node packages/widget/scripts/sizeReport.mjs (and `npm run bench`).
-  const CEILING = 40_900
+  // node packages/widget/scripts/sizeReport.mjs (and `npm run bench`). Then 40,900 → 42,150
+  // (41,733 measured) when issue 14's other half merged: the redaction rules checked at
+  // createRecorder and the page-left save that makes a reload `suspended` cost about 1.2 KB on
+  // the page (issue 14's note of 2026-12-05 records it).
+  const CEILING = 42_150
   test(`does not grow past ${CEILING.toLocaleString('en-US')} bytes gzip while the budget is missed`, () => {
     expect(measure()).toBeLessThanOrEqual(CEILING)
   })

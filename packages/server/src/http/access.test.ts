@@ -87,6 +87,7 @@ const EXPECTED_ACCESS: Record<string, Access | null> = {
   'DELETE /v1/users/{userId}': 'admin',
   'GET /v1/access': 'read',
   'GET /v1/stats': 'read',
+  'GET /v1/stats/checks': 'read',
   'GET /v1/export': 'read',
   'GET /v1/sessions/{sessionId}/annotations': 'read',
   'POST /v1/sessions/{sessionId}/annotations': 'review',

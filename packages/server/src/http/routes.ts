@@ -5,7 +5,7 @@ import { deleteAnnotation, listAnnotations, patchAnnotation, postAnnotation } fr
 import type { Access } from './authorize.js'
 import { exportSessions } from './exportRoutes.js'
 import { deleteShare, listShares, postShare } from './shareRoutes.js'
-import { getStats } from './statsRoutes.js'
+import { getCheckStats, getStats } from './statsRoutes.js'
 import { deleteHold, deleteSession, deleteUser, getHold, putHold } from './eraseRoutes.js'
 import { postBatch, putBlob } from './ingestRoutes.js'
 import { exportSession, getBlob, getEvents, getSession, listSessions } from './readRoutes.js'
@@ -35,6 +35,7 @@ const ROUTES: RouteTable[] = [
   { pattern: ['v1', 'access'], methods: { GET: [getAccess, 'read', 'any'] } },
   { pattern: ['v1', 'sessions'], methods: { GET: [listSessions, 'read'] } },
   { pattern: ['v1', 'stats'], methods: { GET: [getStats, 'read'] } },
+  { pattern: ['v1', 'stats', 'checks'], methods: { GET: [getCheckStats, 'read'] } },
   { pattern: ['v1', 'export'], methods: { GET: [exportSessions, 'read'] } },
   { pattern: ['v1', 'sessions', ':sessionId'], methods: { GET: [getSession, 'read', 'session'], DELETE: [deleteSession, 'erase'] } },
   { pattern: ['v1', 'sessions', ':sessionId', 'events'], methods: { GET: [getEvents, 'read', 'session'] } },

@@ -1,5 +1,6 @@
 import type { StatsGroupBy, StatsResponse } from '@tapedeck/core'
 import { ServerError } from '../ServerError.js'
+import { checkStats, type CheckStatsGroupBy } from '../stats/checkStats.js'
 import { bucketMs } from '../stats/statsFigures.js'
 import type { RequestContext } from './requestContext.js'
 import { json } from './responses.js'
@@ -34,6 +35,25 @@ export async function getStats({ url, store, now, note }: RequestContext): Promi
   note(`groups=${result.groups.length}`)
   const body: StatsResponse = { from, to, groupBy, ...result }
   return json(200, body)
+}
+
+const CHECK_GROUPINGS: readonly CheckStatsGroupBy[] = ['day', 'model', 'agentId', 'tag', 'check']
+
+/** GET /v1/stats/checks?from=&to=&groupBy= and the filters: pass rates per check (docs/evaluations.md, "Pass rates on a server"). */
+export async function getCheckStats({ url, store, now, note }: RequestContext): Promise<Response> {
+  const params = new URLSearchParams(url.searchParams)
+  const groupBy = (params.get('groupBy') ?? 'day') as CheckStatsGroupBy
+  if (!CHECK_GROUPINGS.includes(groupBy)) throw invalid(`groupBy must be one of ${CHECK_GROUPINGS.join(', ')}.`)
+  for (const name of ['groupBy', 'limit', 'cursor', 'sort', 'order']) params.delete(name)
+  const { limit: _limit, sort: _sort, order: _order, after: _after, ...conditions } = parseSessionQuery(params)
+  const to = conditions.to ?? now()
+  const from = conditions.from ?? to - DEFAULT_RANGE
+  if (!(Math.abs(from) <= MAX_TIME && Math.abs(to) <= MAX_TIME)) throw invalid('from and to must be within ±2^53 ms.')
+  if (from >= to) throw invalid('from must be before to.')
+  if (groupBy === 'day' && (to - from) / bucketMs('day')! > MAX_BUCKETS) throw invalid(`A range of more than ${MAX_BUCKETS} days: narrow from and to.`)
+  const result = await checkStats(store, { ...conditions, from, to }, groupBy)
+  note(`groups=${result.groups.length} sessions=${result.sessions}`)
+  return json(200, { from, to, groupBy, ...result })
 }
 
 function invalid(message: string): ServerError {

@@ -296,6 +296,62 @@ export function describeStudioContract(name: string, open: () => Promise<OpenedS
       for (const path of bad) expect([path, ...(await code(await call('GET', path, 'read-1')))]).toEqual([path, 400, 'invalid_query'])
     })
 
+    it('counts pass rates per check from verdict annotations, by day, model, agent, tag and check', async () => {
+      await seed()
+      const verdict = (sessionId: string, name: string, passed: boolean) => annotate(sessionId, { kind: 'comment', text: `validation.result ${JSON.stringify({ name, passed, score: passed ? 1 : 0, eventIds: [] })}` })
+      await verdict('s_alpha', 'polite', true)
+      await verdict('s_alpha', 'grounded', false)
+      await verdict('s_alpha', 'grounded', true) // evaluated again: the latest verdict counts
+      await verdict('s_beta', 'polite', false)
+      await verdict('s_gamma', 'polite', true)
+      await annotate('s_gamma', { kind: 'comment', text: 'validation.result {not json' })
+      await annotate('s_gamma', { kind: 'comment', text: 'a plain comment' })
+      const rates = async (query: string) => {
+        const response = await call('GET', `/v1/stats/checks?from=${DAY0}&${query.includes('to=') ? '' : `to=${DAY0 + 30 * 24 * HOUR}&`}${query}`, 'read-1')
+        expect(response.status).toBe(200)
+        const body = (await response.json()) as { groups: Array<{ key: string | null; checks: Array<{ check: string; runs: number; passed: number; passRate: number }> }>; totals: unknown[]; sessions: number }
+        return { body, flat: body.groups.map((g) => [g.key, g.checks.map((c) => `${c.check} ${c.passed}/${c.runs} ${c.passRate}`).join(', ')]) }
+      }
+      const byDay = await rates('groupBy=day')
+      expect(byDay.flat).toEqual([
+        [new Date(DAY0).toISOString(), 'grounded 1/1 1, polite 1/2 0.5'],
+        [new Date(DAY0 + 24 * HOUR).toISOString(), 'polite 1/1 1'],
+      ])
+      expect(byDay.body.totals).toEqual([
+        { check: 'grounded', runs: 1, passed: 1, passRate: 1 },
+        { check: 'polite', runs: 3, passed: 2, passRate: 0.666667 },
+      ])
+      expect(byDay.body.sessions).toBe(3) // the three annotated sessions
+      expect((await rates('groupBy=model')).flat).toEqual([
+        ['gpt-4o', 'grounded 1/1 1, polite 1/2 0.5'],
+        ['gpt-4o-mini', 'grounded 1/1 1, polite 1/1 1'],
+        [null, 'polite 1/1 1'],
+      ])
+      expect((await rates('groupBy=agentId')).flat).toEqual([
+        ['ag_1', 'grounded 1/1 1, polite 1/1 1'],
+        ['ag_2', 'polite 0/1 0'],
+        [null, 'polite 1/1 1'],
+      ])
+      expect((await rates('groupBy=tag')).flat).toEqual([
+        ['beta', 'grounded 1/1 1, polite 1/2 0.5'],
+        ['vip', 'grounded 1/1 1, polite 1/1 1'],
+        [null, 'polite 1/1 1'],
+      ])
+      expect((await rates('groupBy=check&feature=chat')).flat).toEqual([
+        ['grounded', 'grounded 1/1 1'],
+        ['polite', 'polite 2/2 1'],
+      ])
+      expect((await rates(`groupBy=check&to=${DAY0 + 2 * HOUR}`)).flat).toEqual([
+        ['grounded', 'grounded 1/1 1'],
+        ['polite', 'polite 1/2 0.5'],
+      ])
+      for (const path of ['/v1/stats/checks?groupBy=hour', '/v1/stats/checks?from=10&to=5', '/v1/stats/checks?reviewed=maybe', `/v1/stats/checks?from=0&to=${DAY0}`]) {
+        expect([path, ...(await code(await call('GET', path, 'read-1')))]).toEqual([path, 400, 'invalid_query'])
+      }
+      expect((await call('GET', '/v1/stats/checks', 'review-1')).status).toBe(200)
+      expect((await call('GET', '/v1/stats/checks', 'in-1')).status).toBe(403)
+    })
+
     it('keeps review annotations: add, list, change, delete, and filters on them', async () => {
       await seed()
       clock += 1000

@@ -4,6 +4,8 @@ import { apiBase } from './apiBase'
 import { prefetchedFetch } from './prefetchSession'
 import { StudioApiError } from './StudioApiError'
 import type {
+  CheckStatsQuery,
+  CheckStatsResponse,
   AccessInfo,
   ReviewAnnotation,
   ReviewAnnotationInput,
@@ -51,6 +53,8 @@ export function createStudioClient(auth: Credentials | null, base = apiBase()) {
       return text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as TapedeckEvent)
     },
     stats: (query: StatsQuery, signal?: AbortSignal) => json<StatsResponse>(`/v1/stats?${toParams(query)}`, { signal: signal ?? null }),
+    /** Pass rates per check (`validation.result` annotations), grouped. */
+    checkStats: (query: CheckStatsQuery, signal?: AbortSignal) => json<CheckStatsResponse>(`/v1/stats/checks?${toParams(query)}`, { signal: signal ?? null }),
     access: (signal?: AbortSignal) => json<AccessInfo>('/v1/access', { signal: signal ?? null }),
     /** The session's review annotations; null when the server keeps none (a server from before the Studio API). */
     annotations: async (id: string, signal?: AbortSignal): Promise<ReviewAnnotation[] | null> => {

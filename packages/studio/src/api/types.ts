@@ -53,6 +53,31 @@ export interface SessionSearch extends SessionFilters {
   cursor?: string
 }
 
+/** `GET /v1/stats/checks?groupBy=` (docs/evaluations.md, "Pass rates on a server"). */
+export type CheckStatsGroupBy = 'day' | 'model' | 'agentId' | 'tag' | 'check'
+
+/** One check in one group: verdicts counted, passed, and their ratio. */
+export interface CheckRate {
+  check: string
+  runs: number
+  passed: number
+  passRate: number
+}
+
+export interface CheckStatsResponse {
+  from: number
+  to: number
+  groupBy: CheckStatsGroupBy
+  groups: Array<{ key: string | null; checks: CheckRate[] }>
+  totals: CheckRate[]
+  sessions: number
+  capped?: true
+}
+
+export interface CheckStatsQuery extends SessionFilters {
+  groupBy: CheckStatsGroupBy
+}
+
 export interface StatsQuery extends SessionFilters {
   groupBy: StatsGroupBy
   limit?: number

@@ -5,6 +5,7 @@ import type { StatsGroup, StatsGroupBy, StatsResponse } from '../api/types'
 import { useStudioClient } from '../api/useStudioClient'
 import { BarList } from '../charts/BarList'
 import { ColumnChart } from '../charts/ColumnChart'
+import { ChecksCharts } from './ChecksCharts'
 import { dayOf, dayRange } from '../dates/dayRange'
 import { formatCost, formatCount, formatPercent } from '../format'
 import { href, navigate } from '../routing/useRoute'
@@ -37,7 +38,8 @@ export function rangeOf(range: string, now = Date.now(), params?: URLSearchParam
 /**
  * The Overview: a range and filters (in the URL), then cost per day, sessions and users, error
  * rate, calls and tokens by model, latency and time to first token p95 per model, and the users
- * and features that cost most. Four GET /v1/stats queries in parallel; charts are SVG and HTML
+ * and features that cost most; then pass rates of checks when there are any (ChecksCharts). Four
+ * GET /v1/stats queries in parallel; charts are SVG and HTML
  * drawn in the same commit as the data.
  */
 export function OverviewPage({ params }: { params: URLSearchParams }) {
@@ -192,6 +194,7 @@ export function OverviewPage({ params }: { params: URLSearchParams }) {
         <BarList title="Top users by cost" series={[{ name: 'Cost', color: COLORS.cost }, { name: 'Sessions', color: COLORS.calls }]} rows={top(byUser!.data, 'userId')} format={(v) => (v < 1 && v % 1 !== 0 ? formatCost(v) : formatCount(v))} />
         <BarList title="Top features by cost" series={[{ name: 'Cost', color: COLORS.cost }, { name: 'Sessions', color: COLORS.calls }]} rows={top(byFeature!.data, 'feature')} format={(v) => (v < 1 && v % 1 !== 0 ? formatCost(v) : formatCount(v))} />
       </div>
+      <ChecksCharts from={from} to={to} filters={filters} />
     </div>
   )
 }
