@@ -133,8 +133,9 @@ test('a burst of 2,000 events right before the close: the newest that fit 64 KiB
   const id = await startRecording(page, target.proxy.url)
   await record(page, 0, 2000, 0)
   await page.close()
-  // The newest that fit 64 KiB of gzip (x.step lines are small: at least the 600 chat events fit).
-  expect(await countBeforeReopen(id, 'burst of 2,000 closed right after', 2000)).toBeGreaterThanOrEqual(600)
+  // The newest that fit 64 KiB of gzip and the 50 ms build cap (592 chat-sized events in
+  // bench/lastWords.mjs; at least 300 asserted, as in keepaliveTail.spec.ts).
+  expect(await countBeforeReopen(id, 'burst of 2,000 closed right after', 2000)).toBeGreaterThanOrEqual(300)
   expect(await stepsOnServer(id)).toContain(1999)
   await reopenAndCheck(profile, id, range(0, 2000))
 })
