@@ -60,6 +60,10 @@ export type {
 // The Studio read API (docs/server.md, "Studio API").
 export type {
   AccessInfo,
+  CheckRate,
+  CheckStatsGroup,
+  CheckStatsGroupBy,
+  CheckStatsResponse,
   Percentiles,
   ReviewAnnotation,
   ReviewAnnotationInput,

@@ -166,6 +166,36 @@ export interface StatsResponse {
   totals: StatsRow
 }
 
+/** What `GET /v1/stats/checks` groups pass rates by (docs/evaluations.md, "Pass rates on a server"). */
+export type CheckStatsGroupBy = 'day' | 'model' | 'agentId' | 'tag' | 'check'
+
+/** One check in one group: verdicts counted, verdicts passed, and their ratio. */
+export interface CheckRate {
+  check: string
+  runs: number
+  passed: number
+  /** passed / runs. */
+  passRate: number
+}
+
+export interface CheckStatsGroup {
+  /** A day (`2026-12-05T00:00:00.000Z`), model, agentId or tag; null when the session has none; the check's name for `check`. */
+  key: string | null
+  checks: CheckRate[]
+}
+
+/** `GET /v1/stats/checks`: pass rates per check, in groups and over everything. */
+export interface CheckStatsResponse {
+  from: number
+  to: number
+  groupBy: CheckStatsGroupBy
+  groups: CheckStatsGroup[]
+  totals: CheckRate[]
+  /** Sessions with annotations read; when more match than the server reads, `capped` is true and only the newest were counted. */
+  sessions: number
+  capped?: true
+}
+
 /** What a reviewer wrote about a session: `comment`, `label`, `score` (1–5) or `flag`. */
 export type ReviewAnnotationKind = 'comment' | 'label' | 'score' | 'flag'
 

@@ -1,6 +1,6 @@
-import type { StatsGroupBy, StatsResponse } from '@tapedeck/core'
+import type { CheckStatsGroupBy, CheckStatsResponse, StatsGroupBy, StatsResponse } from '@tapedeck/core'
 import { ServerError } from '../ServerError.js'
-import { checkStats, type CheckStatsGroupBy } from '../stats/checkStats.js'
+import { checkStats } from '../stats/checkStats.js'
 import { bucketMs } from '../stats/statsFigures.js'
 import type { RequestContext } from './requestContext.js'
 import { json } from './responses.js'
@@ -22,13 +22,7 @@ export async function getStats({ url, store, now, note }: RequestContext): Promi
   const limitText = params.get('limit')
   const limit = limitText === null ? DEFAULT_GROUPS : Number(limitText)
   if (!/^\d+$/.test(limitText ?? '1') || limit < 1 || limit > MAX_GROUPS) throw invalid(`limit must be an integer from 1 to ${MAX_GROUPS}.`)
-  for (const name of ['groupBy', 'limit', 'cursor', 'sort', 'order']) params.delete(name)
-  // The list's filters, parsed the one way (userId, feature, status, from, to and the Studio filters).
-  const { limit: _limit, sort: _sort, order: _order, after: _after, ...conditions } = parseSessionQuery(params)
-  const to = conditions.to ?? now()
-  const from = conditions.from ?? to - DEFAULT_RANGE
-  if (!(Math.abs(from) <= MAX_TIME && Math.abs(to) <= MAX_TIME)) throw invalid('from and to must be within ±2^53 ms.')
-  if (from >= to) throw invalid('from must be before to.')
+  const { conditions, from, to } = statsRange(params, now)
   const width = bucketMs(groupBy)
   if (width !== null && (to - from) / width > MAX_BUCKETS) throw invalid(`A range of more than ${MAX_BUCKETS} ${groupBy}s: narrow from and to, or group by day.`)
   const result = await store.sessionStats({ ...conditions, from, to, groupBy, limit })
@@ -44,16 +38,26 @@ export async function getCheckStats({ url, store, now, note }: RequestContext): 
   const params = new URLSearchParams(url.searchParams)
   const groupBy = (params.get('groupBy') ?? 'day') as CheckStatsGroupBy
   if (!CHECK_GROUPINGS.includes(groupBy)) throw invalid(`groupBy must be one of ${CHECK_GROUPINGS.join(', ')}.`)
+  const { conditions, from, to } = statsRange(params, now)
+  if (groupBy === 'day' && (to - from) / bucketMs('day')! > MAX_BUCKETS) throw invalid(`A range of more than ${MAX_BUCKETS} days: narrow from and to.`)
+  const result = await checkStats(store, { ...conditions, from, to }, groupBy)
+  note(`groups=${result.groups.length} sessions=${result.sessions}`)
+  const body: CheckStatsResponse = { from, to, groupBy, ...result }
+  return json(200, body)
+}
+
+/**
+ * The filters both stats routes take, parsed the list's one way (userId, feature, status, from, to
+ * and the Studio filters), and the range they cover: by default the last 30 days.
+ */
+function statsRange(params: URLSearchParams, now: () => number) {
   for (const name of ['groupBy', 'limit', 'cursor', 'sort', 'order']) params.delete(name)
   const { limit: _limit, sort: _sort, order: _order, after: _after, ...conditions } = parseSessionQuery(params)
   const to = conditions.to ?? now()
   const from = conditions.from ?? to - DEFAULT_RANGE
   if (!(Math.abs(from) <= MAX_TIME && Math.abs(to) <= MAX_TIME)) throw invalid('from and to must be within ±2^53 ms.')
   if (from >= to) throw invalid('from must be before to.')
-  if (groupBy === 'day' && (to - from) / bucketMs('day')! > MAX_BUCKETS) throw invalid(`A range of more than ${MAX_BUCKETS} days: narrow from and to.`)
-  const result = await checkStats(store, { ...conditions, from, to }, groupBy)
-  note(`groups=${result.groups.length} sessions=${result.sessions}`)
-  return json(200, { from, to, groupBy, ...result })
+  return { conditions, from, to }
 }
 
 function invalid(message: string): ServerError {

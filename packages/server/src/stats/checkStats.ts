@@ -1,33 +1,9 @@
-import type { SessionListItem } from '@tapedeck/core'
+import type { CheckRate, CheckStatsGroupBy, CheckStatsResponse, SessionListItem } from '@tapedeck/core'
 import type { SessionConditions, SessionCursor, SessionStore } from '../store/SessionStore.js'
 import { bucketKey } from './statsFigures.js'
 
-/** What `GET /v1/stats/checks` groups pass rates by. */
-export type CheckStatsGroupBy = 'day' | 'model' | 'agentId' | 'tag' | 'check'
-
-/** One check in one group: verdicts counted, verdicts passed, and their ratio. */
-export interface CheckRate {
-  check: string
-  runs: number
-  passed: number
-  /** passed / runs. */
-  passRate: number
-}
-
-export interface CheckStatsGroup {
-  /** A day (`2026-12-05T00:00:00.000Z`), model, agentId or tag; null when the session has none; the check's name for `check`. */
-  key: string | null
-  checks: CheckRate[]
-}
-
-/** `GET /v1/stats/checks` (docs/evaluations.md, "Pass rates on a server"). */
-export interface CheckStatsResult {
-  groups: CheckStatsGroup[]
-  totals: CheckRate[]
-  /** Sessions with annotations read; when more match than MAX_SESSIONS, `capped` is true and only the newest were counted. */
-  sessions: number
-  capped?: true
-}
+/** What the store counts for `GET /v1/stats/checks`; the route adds the range and grouping. */
+export type CheckStatsResult = Omit<CheckStatsResponse, 'from' | 'to' | 'groupBy'>
 
 /** A verdict on a server: a comment `validation.result {json}` (docs/evaluations.md, "Results on a server"). */
 const PREFIX = 'validation.result '

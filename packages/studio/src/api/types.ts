@@ -1,9 +1,12 @@
 // The Studio API's shapes (docs/server.md, "Studio API") come from `@tapedeck/core`'s read API;
 // below them, the Studio's own query shapes (strings, as in the URL).
-import type { SessionSortField, StatsGroupBy } from '@tapedeck/core'
+import type { CheckStatsGroupBy, SessionSortField, StatsGroupBy } from '@tapedeck/core'
 
 export type {
   AccessInfo,
+  CheckRate,
+  CheckStatsGroupBy,
+  CheckStatsResponse,
   Percentiles,
   ReviewAnnotation,
   ReviewAnnotationInput,
@@ -53,26 +56,6 @@ export interface SessionSearch extends SessionFilters {
   cursor?: string
 }
 
-/** `GET /v1/stats/checks?groupBy=` (docs/evaluations.md, "Pass rates on a server"). */
-export type CheckStatsGroupBy = 'day' | 'model' | 'agentId' | 'tag' | 'check'
-
-/** One check in one group: verdicts counted, passed, and their ratio. */
-export interface CheckRate {
-  check: string
-  runs: number
-  passed: number
-  passRate: number
-}
-
-export interface CheckStatsResponse {
-  from: number
-  to: number
-  groupBy: CheckStatsGroupBy
-  groups: Array<{ key: string | null; checks: CheckRate[] }>
-  totals: CheckRate[]
-  sessions: number
-  capped?: true
-}
 
 export interface CheckStatsQuery extends SessionFilters {
   groupBy: CheckStatsGroupBy
