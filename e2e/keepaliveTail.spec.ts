@@ -157,3 +157,52 @@ test('a crashed renderer: what was sent stays sent, what was stored goes at the 
   expect(tokens(after).twice).toEqual([])
   expect(unexplainedSeqs(after)).toEqual([])
 })
+
+test('a batch saved unstamped at a hide, stamped later and sent as the tab closes, never stored by the worker: the next visit stores it under the same seqs, not twice', async ({ profile }) => {
+  const page = await profile.open()
+  const id = await page.evaluate(async (endpoint) => {
+    // The page's calls to its worker (comlink messages: `path` names the method), held or lost on the way.
+    const control = { holdLeases: true, loseIngests: false, held: [] as Array<() => void> }
+    const recorder = window.tapedeck.createRecorder({
+      endpoint,
+      createWorker: () => {
+        const worker = new Worker('/tapedeck-worker.js', { type: 'module' })
+        const post = worker.postMessage.bind(worker) as (...args: unknown[]) => void
+        ;(worker as unknown as { postMessage: (...args: unknown[]) => void }).postMessage = (...args) => {
+          const method = (args[0] as { path?: string[] } | null)?.path?.[0]
+          if (method === 'leaseSeqs' && control.holdLeases) return void control.held.push(() => post(...args))
+          if (method === 'ingest' && control.loseIngests) return
+          post(...args)
+        }
+        return worker
+      },
+    })
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+    const { id } = await recorder.start()
+    while (control.held.length === 0) await sleep(10)
+    // Recorded while the first lease is on its way: the batch waits for it, unstamped...
+    for (let i = 0; i < 50; i++) recorder.record('x.token', { i, text: `waited for its lease ${i}` })
+    // ...when the page is hidden (another tab in front): its copy is saved as it is.
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true })
+    document.dispatchEvent(new Event('visibilitychange'))
+    await sleep(300)
+    // The lease arrives: the batch is stamped; the worker never stores it (it hangs, say).
+    control.loseIngests = true
+    control.holdLeases = false
+    for (const go of control.held.splice(0)) go()
+    await sleep(300)
+    delete (document as unknown as { visibilityState?: string }).visibilityState
+    document.dispatchEvent(new Event('visibilitychange'))
+    return id
+  }, target.proxy.url)
+  await page.close({ runBeforeUnload: true }) // the page sends its stamped batch itself
+
+  const before = tokens(await settled(id))
+  expect(before.indices.size, 'the stamped batch, sent by the closing page').toBe(50)
+
+  await revisit(profile)
+  await expect.poll(async () => (await target.events(id)).some((e) => e.type === 'session.paused'), { timeout: 30_000 }).toBe(true)
+  const after = await target.events(id)
+  expect(tokens(after).twice).toEqual([])
+  expect(unexplainedSeqs(after)).toEqual([])
+})
