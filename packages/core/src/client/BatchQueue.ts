@@ -33,6 +33,8 @@ export interface BatchQueueHost {
   ingest(batch: PackedBatch): Promise<IngestResult>
   /** Leases this tab the next `count` seqs of a stored session (see SeqLeaser). */
   lease(sessionId: string, tab: string, count: number): Promise<LeaseGrant | undefined>
+  /** Closes this tab's lease on a session: the page stamped up to `stampedTo` (see SeqLeases). */
+  closeLease(sessionId: string, tab: string, stampedTo: number): Promise<void>
   /** The recorder is closed: a page-hide copy opened late is closed at once. */
   closed(): boolean
   report(error: ErrorInfo): void
@@ -108,7 +110,7 @@ export class BatchQueue {
     this.#unconfirmed.set(batch.batchId, batch)
     const stamping = this.#leaser.stamp(batch)
     if (!stamping) this.#keep(batch)
-    const ready = (this.#order = Promise.all([this.#order, stamping?.then(() => this.#keep(batch))]))
+    const ready = (this.#order = Promise.all([this.#order, stamping?.then(() => this.#stamped(batch))]))
     const sent = ready
       .then(() => this.#sendSlot())
       .then(() => host.ingest(batch))
@@ -145,6 +147,15 @@ export class BatchQueue {
     await Promise.all([...this.#inflight])
   }
 
+  /**
+   * The recorder closes without ending its session (after `flush()`): the page's lease is closed
+   * now, its untouched rest given back, rather than explained by a marker at the next start.
+   */
+  async closeLease(): Promise<void> {
+    const held = this.#leaser.release()
+    if (held) await this.#host.closeLease(held.sessionId, this.#host.tab, held.stampedTo).catch(() => undefined)
+  }
+
   /** Resolves, in call order, when a batch may go to the engine. */
   #sendSlot(): Promise<void> {
     if (this.#sending < MAX_IN_FLIGHT && this.#waitingToSend.length === 0) {
@@ -168,8 +179,11 @@ export class BatchQueue {
    */
   hide(leftSession?: string): void {
     void this.post()
-    // The request first: it leaves while the copy is saved.
-    this.#keepalive?.send(this.#recent)
+    // The request first: it leaves while the copy is saved. Not a batch whose saved copy does not
+    // carry its stamp yet: stored under other seqs at the next start, it would be on the server twice.
+    const tail = this.#tail
+    this.#keepalive?.send(tail ? this.#recent.filter((batch) => tail.current(batch)) : this.#recent)
+    this.#leaser.leaving()
     const batches = [...this.#unconfirmed.values()]
     if (leftSession !== undefined && this.#tail) {
       const { clock, tab } = this.#host
@@ -190,6 +204,12 @@ export class BatchQueue {
   show(): void {
     if (this.#leftBatchId !== undefined) this.#tail?.confirm(this.#leftBatchId)
     this.#leftBatchId = undefined
+  }
+
+  /** A batch that waited for its lease may have been saved unstamped meanwhile (a hide): that copy is stamped too. */
+  #stamped(batch: PackedBatch): void {
+    if (batch.stamp) this.#tail?.stamped(batch)
+    this.#keep(batch)
   }
 
   /** A stamped batch: kept for the page-hide send until the server holds it. */

@@ -118,6 +118,13 @@ export class EngineLink {
     return (await this.api()).leaseSeqs(sessionId, tab, count)
   }
 
+  /** Closes this page's lease on a session, which it stamped up to `stampedTo` (see SeqLeases). */
+  async closeLease(sessionId: string, tab: string, stampedTo: number): Promise<void> {
+    const connection = await this.#connection
+    // Not waiting on a worker that is gone: the next start closes the lease then.
+    await Promise.race([connection?.api.closeLease(sessionId, tab, stampedTo), new Promise((resolve) => setTimeout(resolve, 1000))])
+  }
+
   /** The headers the page-hide send goes with: the static ones and the last token. */
   headers(): Record<string, string> {
     const headers = { ...this.#host.settings.sync?.headers }

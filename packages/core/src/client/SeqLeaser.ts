@@ -57,6 +57,27 @@ export class SeqLeaser {
     return sessionId === this.#sessionId && this.#to >= 0 && this.#waiting.length === 0 ? this.#next : undefined
   }
 
+  /**
+   * The page may be gone before the batches waiting for a block are stamped: the first of them,
+   * which then goes unstamped (from the page's saved copy) and gives the lease up, says how far
+   * the page stamped — so the untouched rest is given back, not explained (SeqLeases).
+   */
+  leaving(): void {
+    const first = this.#waiting[0]?.batch
+    if (first && this.#to >= 0) first.stampedTo = this.#next
+  }
+
+  /**
+   * The recorder closes without ending the session (`close()`): no more stamps. Returns what the
+   * engine needs to close the lease — its untouched rest given back — when the page holds one.
+   */
+  release(): { sessionId: string; stampedTo: number } | undefined {
+    // A block still on its way is not given back: the next start explains it (the lock is free by then).
+    const held = this.#to >= 0 && this.#waiting.length === 0 && !this.#requesting ? { sessionId: this.#sessionId, stampedTo: this.#next } : undefined
+    this.#giveUp(false)
+    return held
+  }
+
   /** Whether `batch` may go now; stamps it if it should be stamped. */
   #ready(batch: PackedBatch): boolean {
     const types = batch.types
@@ -80,6 +101,7 @@ export class SeqLeaser {
     let last = this.#tFloor
     for (let i = 0; i < count; i++) last = Math.max(last, Math.round((batch.at[i]! - this.#startedAt) * 10) / 10)
     batch.stamp = { firstSeq: this.#next, tFloor: this.#tFloor, startedAt: this.#startedAt }
+    delete batch.stampedTo // said at a hide, in case it went unstamped (`leaving`)
     this.#next += count
     this.#tFloor = last
     if (this.#to - this.#next < this.#size / 2) this.#ask()
@@ -104,6 +126,7 @@ export class SeqLeaser {
       .then((grant) => {
         if (sessionId !== this.#sessionId) return
         this.#requesting = false
+        if (this.#unleased) return this.#drain() // released meanwhile: the waiting go unstamped
         if (!grant) this.#unleased = true
         else if (grant.from === this.#to + 1) this.#to = grant.to
         else if (this.#to < this.#next) this.#take(grant)

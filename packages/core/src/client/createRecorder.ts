@@ -103,6 +103,7 @@ class RecorderClient implements Recorder {
       tab: randomId('t_'),
       ingest: (batch) => this.#link.ingest(batch),
       lease: (sessionId, tab, count) => this.#link.lease(sessionId, tab, count),
+      closeLease: (sessionId, tab, stampedTo) => this.#link.closeLease(sessionId, tab, stampedTo),
       closed,
       report,
       stored: (result) => {
@@ -411,6 +412,7 @@ class RecorderClient implements Recorder {
     this.#session = null
     this.#queue.closeTail()
     this.#status.publish({ state: 'closed', session: null })
+    await this.#queue.closeLease()
     await this.#link.close()
   }
 

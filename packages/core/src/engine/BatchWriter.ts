@@ -51,8 +51,11 @@ export class BatchWriter {
   readonly #incoming: Array<{ packed: PackedBatch; resend: boolean; resolve: (result: IngestResult) => void; reject: (error: unknown) => void }> = []
   /** Sessions as this engine last wrote or read them: what the next batch is encoded against. */
   readonly #known = new Map<string, SessionRecord | undefined>()
-  /** Events given up per session, reported at the head of its next stored batch. */
-  readonly #dropped = new Map<string, { count: number; reason: string }>()
+  /**
+   * Events given up per session, reported at the head of its next stored batch; `unstored`: the
+   * seqs of stamped batches among them, each explained by a `seq.skipped` there.
+   */
+  readonly #dropped = new Map<string, DropReport>()
   /** The disk was full once: batches are compressed on their way in, never stored raw. */
   #diskFull = false
 
@@ -105,6 +108,14 @@ export class BatchWriter {
         if (applied) this.#known.set(sessionId, applied.session)
       })
       .then(() => grant)
+  }
+
+  /** Closes `tab`'s leases on a session it stamped up to `stampedTo`: given back when untouched, else explained (SeqLeases). */
+  closeLease(sessionId: string, tab: string, stampedTo: number): Promise<void> {
+    return this.#host.serial(async () => {
+      if (!(await this.session(sessionId))?.leases?.some((lease) => lease.tab === tab)) return
+      await this.append({ sessionId, tab, events: [], stampedTo })
+    })
   }
 
   ingest(packed: PackedBatch, resend: boolean): Promise<IngestResult> {
@@ -271,10 +282,11 @@ export class BatchWriter {
     }
   }
 
-  /** Events of the session were given up: reported at the head of its next stored batch. */
-  drop(sessionId: string, count: number, reason: string): void {
+  /** Events of the session were given up: reported at the head of its next stored batch. `unstored`: the seqs the page gave them. */
+  drop(sessionId: string, count: number, reason: string, unstored?: { from: number; to: number }): void {
     const previous = this.#dropped.get(sessionId)
-    this.#dropped.set(sessionId, { count: (previous?.count ?? 0) + count, reason })
+    const ranges = [...(previous?.unstored ?? []), ...(unstored ? [unstored] : [])]
+    this.#dropped.set(sessionId, { count: (previous?.count ?? 0) + count, reason, ...(ranges.length > 0 && { unstored: ranges }) })
   }
 
   #describe(batch: IngestBatch, applied: AppliedBatch): Described {
@@ -297,7 +309,7 @@ export class BatchWriter {
     // A batch the page named itself keeps its seqs (its copy may be on the server already): a
     // report waits for the next batch the engine names (`session.ended`, a resume).
     const pending = batch.stamp ? undefined : this.#dropped.get(batch.sessionId)
-    const withReport = pending ? { ...batch, events: withDropReport(batch.events, pending) } : batch
+    const withReport = pending ? { ...batch, events: withDropReport(batch.events, pending), ...(pending.unstored && { unstored: pending.unstored }) } : batch
     try {
       const { storedBytes, ...result } = await this.append(withReport)
       if (!batch.stamp) this.#dropped.delete(batch.sessionId)
@@ -305,10 +317,12 @@ export class BatchWriter {
       return { ...result, stored: batch.events.length }
     } catch (error) {
       const result = this.#giveUp(batch, error)
-      // Say so at once: a small report often fits where the batch did not.
+      // Say so at once: a small report often fits where the batch did not. It takes seqs of the
+      // engine's own, leaves the page's lease open, and explains the seqs the page stamped.
       const report = this.#dropped.get(batch.sessionId)!
       const at = batch.events[0]!
-      const reported = await this.append({ ...batch, events: withDropReport([], report, at) }).catch(() => undefined)
+      const { sessionId, tab } = batch
+      const reported = await this.append({ sessionId, tab, events: withDropReport([], report, at), ...(report.unstored && { unstored: report.unstored }), keepsLeases: batch.stamp !== undefined }).catch(() => undefined)
       if (reported) this.#dropped.delete(batch.sessionId)
       return result
     }
@@ -341,7 +355,9 @@ export class BatchWriter {
     const info = toErrorInfo(error, quota ? 'quota_exceeded' : 'storage_failed')
     if (quota) info.code = 'quota_exceeded'
     info.message = `${batch.events.length} events could not be stored (${info.message}); they are reported as recorder.dropped.`
-    this.drop(batch.sessionId, batch.events.length, quota ? 'quota_exceeded' : 'storage_failed')
+    const stamp = batch.stamp
+    const unstored = stamp && { from: stamp.firstSeq, to: stamp.firstSeq + batch.events.length - 1 }
+    this.drop(batch.sessionId, batch.events.length, quota ? 'quota_exceeded' : 'storage_failed', unstored)
     return {
       sessionId: batch.sessionId,
       stored: 0,
@@ -358,9 +374,15 @@ export class BatchWriter {
   }
 }
 
+interface DropReport {
+  count: number
+  reason: string
+  unstored?: Array<{ from: number; to: number }>
+}
+
 /** Puts a `recorder.dropped` report at the head of a batch (after its `session.started`, if any). */
-function withDropReport(events: PendingEvent[], report: { count: number; reason: string }, at = events[0]!): PendingEvent[] {
-  const dropped: PendingEvent = { type: 'recorder.dropped', data: JSON.stringify(report), ts: at.ts, at: at.at }
+function withDropReport(events: PendingEvent[], report: DropReport, at = events[0]!): PendingEvent[] {
+  const dropped: PendingEvent = { type: 'recorder.dropped', data: JSON.stringify({ count: report.count, reason: report.reason }), ts: at.ts, at: at.at }
   const [first, ...rest] = events
   return first?.type === 'session.started' ? [first, dropped, ...rest] : [dropped, ...events]
 }

@@ -251,6 +251,10 @@ export class RecorderEngine implements RecorderWorkerApi {
     return this.#writer.lease(sessionId, tab, count)
   }
 
+  closeLease(sessionId: string, tab: string, stampedTo: number): Promise<void> {
+    return this.#writer.closeLease(sessionId, tab, stampedTo)
+  }
+
   ingest(packed: PackedBatch, resend = false): Promise<IngestResult> {
     return this.#writer.ingest(packed, resend)
   }

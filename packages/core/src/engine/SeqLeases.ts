@@ -57,9 +57,27 @@ export function closeLeases(session: SessionRecord, tab: string, at: number, ts:
       closing = closing.slice(0, holding)
     }
   }
-  return closing
-    .filter((lease) => lease.next <= lease.to)
-    .map((lease) => ({ type: 'seq.skipped', data: JSON.stringify({ from: lease.next, to: lease.to, reason: 'lease_unused' }), ts, at }))
+  return closing.filter((lease) => lease.next <= lease.to).map((lease) => skipped(session, lease.next, lease.to, 'lease_unused', at, ts))
+}
+
+/**
+ * A `seq.skipped` marker explaining `from..to` (written with the batch, on a session copy), noted
+ * in the session so that `syncedSeq` passes over the range (storage/RecordStore `advanceSyncedSeq`).
+ */
+export function skipped(session: SessionRecord, from: number, to: number, reason: string, at: number, ts: number): PendingEvent {
+  session.explained = [...(session.explained ?? []), { from, to }]
+  return { type: 'seq.skipped', data: JSON.stringify({ from, to, reason }), ts, at }
+}
+
+/**
+ * A stamped batch of `tab` could not be stored (on a session copy): its seqs are explained by the
+ * marker this returns, and its lease goes on past them, still open — the page stamps on from it,
+ * and may have sent those very events while it closed (docs/protocol.md §1).
+ */
+export function skipStamped(session: SessionRecord, tab: string, range: { from: number; to: number }, at: number, ts: number): PendingEvent {
+  const lease = leaseFor(session, tab, range.from, range.to - range.from + 1)
+  if (lease) advanceLease(session, lease, range.to)
+  return skipped(session, range.from, range.to, 'not_stored', at, ts)
 }
 
 /** The lock a page holds while it may name events from its leases: free once the page is gone. */

@@ -114,6 +114,11 @@ export interface RecorderWorkerApi {
    * (docs/protocol.md §1, engine/SeqLeases); `undefined` for a session not stored or ended.
    */
   leaseSeqs(sessionId: string, tab: string, count: number): Promise<LeaseGrant | undefined>
+  /**
+   * The page closes its recorder without ending the session: its leases on it are closed, the
+   * untouched rest past `stampedTo` (the first seq it did not stamp) given back (SeqLeases).
+   */
+  closeLease(sessionId: string, tab: string, stampedTo: number): Promise<void>
   /** Answers at once, whatever the engine is busy with: is it alive? */
   ping(): Promise<true>
   listSessions(query: SessionQuery): Promise<SessionPage>

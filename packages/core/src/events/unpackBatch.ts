@@ -16,6 +16,10 @@ export interface IngestBatch {
   stampedTo?: number
   /** Recovery: the tab whose open lease on the session this batch closes (see SeqLeases). */
   closes?: string
+  /** Seqs `tab` stamped on batches that could not be stored: explained by markers at the head of this batch (SeqLeases `skipStamped`). */
+  unstored?: Array<{ from: number; to: number }>
+  /** Written by the engine for `tab` (a report): unstamped, it still leaves the page's lease open. */
+  keepsLeases?: boolean
 }
 
 function malformed(batchId: string, what: string): Error {

@@ -1,7 +1,7 @@
 import type { SessionStartedData } from '../events/catalogue'
 import type { PendingEvent } from '../events/serialize'
 import { stampedTimes } from '../events/PackedBatch'
-import { advanceLease, closeLeases, leaseFor, nextFreeSeq } from '../engine/SeqLeases'
+import { advanceLease, closeLeases, leaseFor, nextFreeSeq, skipStamped } from '../engine/SeqLeases'
 import { eventId } from '../util/eventId'
 import { envelopeHead } from '../events/envelopeHead'
 import type { IngestBatch } from '../events/unpackBatch'
@@ -131,7 +131,8 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
   const stamp = lease && batch.stamp
   if (!stamp) {
     const at = events[0] ?? { ts: ctx.now, at: session.startedAt + session.lastT }
-    const markers = closeLeases(session, batch.closes ?? batch.tab, at.at, at.ts, batch.stampedTo)
+    const markers = (batch.unstored ?? []).map((range) => skipStamped(session, batch.tab, range, at.at, at.ts))
+    if (!batch.keepsLeases) markers.push(...closeLeases(session, batch.closes ?? batch.tab, at.at, at.ts, batch.stampedTo))
     if (markers.length > 0) {
       const head = events[0]?.type === 'session.resumed' ? 1 : 0
       events = [...events.slice(0, head), ...markers, ...events.slice(head)]

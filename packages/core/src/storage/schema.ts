@@ -55,6 +55,8 @@ export interface SessionRecord {
   nextSeq?: number
   /** Blocks of seqs leased to pages, still open (see SeqLeases). */
   leases?: SeqLease[]
+  /** Seqs above `syncedSeq` that `seq.skipped` markers of this session explain: no event will fill them (see SeqLeases). */
+  explained?: Array<{ from: number; to: number }>
   /**
    * `encryptForServer`: the session's content keys, oldest first. One for the whole session,
    * unless a recorder with another public key continued it (then a new one from that resume on).
