@@ -10,12 +10,6 @@ import { randomId } from '../util/ulid'
 
 export type { SyncState, SyncStatus } from './syncStatus'
 
-/**
- * Stored bytes waiting that start an upload at once rather than `delayMs` later: a burst leaves
- * while the page lives (a closing page can send only 64 KiB itself: docs/protocol.md §2).
- */
-const EAGER_BYTES = 64 * 1024
-
 export interface SyncConfig {
   /** Static headers sent with every request. */
   headers: Record<string, string>
@@ -64,8 +58,6 @@ export class SyncEngine {
   #timer: ReturnType<typeof setTimeout> | undefined
   /** When `timer` fires (epoch ms); Infinity when none is set. */
   #timerAt = Number.POSITIVE_INFINITY
-  /** Bytes stored since the last pass began (see EAGER_BYTES). */
-  #addedSincePass = 0
   #token: string | undefined
   /** Lowered when the backend answers 413, so batches fit from then on. */
   #maxBytes: number
@@ -154,8 +146,7 @@ export class SyncEngine {
   /** Events were stored: count them as waiting, and upload them soon. */
   added(events: number, bytes: number): void {
     this.#update({ pendingEvents: this.#status.pendingEvents + events, pendingBytes: this.#status.pendingBytes + bytes })
-    this.#addedSincePass += bytes
-    this.notify('data', this.#addedSincePass >= EAGER_BYTES ? 0 : this.#config.delayMs)
+    this.notify('data')
   }
 
   /** A binary part was stored: count it, and upload it soon. */
@@ -255,7 +246,6 @@ export class SyncEngine {
 
   async #pass(force: boolean): Promise<void> {
     this.#cancelTimer()
-    this.#addedSincePass = 0
     if (this.#stopped || !this.#leader) return
     try {
       await this.#passes(force)
