@@ -313,19 +313,28 @@ export class BatchWriter {
     try {
       const { storedBytes, ...result } = await this.append(withReport)
       if (!batch.stamp) this.#dropped.delete(batch.sessionId)
+      else if (this.#dropped.has(batch.sessionId)) await this.#report(batch)
       this.#host.sync()?.added(result.lastSeq - result.firstSeq + 1, storedBytes)
       return { ...result, stored: batch.events.length }
     } catch (error) {
       const result = this.#giveUp(batch, error)
-      // Say so at once: a small report often fits where the batch did not. It takes seqs of the
-      // engine's own, leaves the page's lease open, and explains the seqs the page stamped.
-      const report = this.#dropped.get(batch.sessionId)!
-      const at = batch.events[0]!
-      const { sessionId, tab } = batch
-      const reported = await this.append({ sessionId, tab, events: withDropReport([], report, at), ...(report.unstored && { unstored: report.unstored }), keepsLeases: batch.stamp !== undefined }).catch(() => undefined)
-      if (reported) this.#dropped.delete(batch.sessionId)
+      // Say so at once: a small report often fits where the batch did not.
+      await this.#report(batch)
       return result
     }
+  }
+
+  /**
+   * Writes the session's pending drop report beside `batch` of the page: on seqs of the engine's
+   * own, explaining the seqs the page stamped, the page's lease left open. (A stamped batch that
+   * fits again brings it too: the room is back.)
+   */
+  async #report(batch: IngestBatch): Promise<void> {
+    const report = this.#dropped.get(batch.sessionId)!
+    const { sessionId, tab } = batch
+    const events = withDropReport([], report, batch.events[0]!)
+    const reported = await this.append({ sessionId, tab, events, ...(report.unstored && { unstored: report.unstored }), keepsLeases: batch.stamp !== undefined }).catch(() => undefined)
+    if (reported) this.#dropped.delete(sessionId)
   }
 
   /** Stores one batch as it is (recovery's saved tails and interruption marks come here too). */

@@ -119,6 +119,7 @@ describe('a conversation outlives a page', () => {
     const { url } = await newProxy()
     const sync = { endpoint: url, syncDelayMs: 0 }
     const [a, b] = [recorderFor(dbName, sync), recorderFor(dbName, sync)]
+    await b.ready() // b uploads (it holds the sync lock): a's close does not hand the uploader over
     const { id } = await a.start({ sessionId: `shared-${crypto.randomUUID()}` })
     await b.start({ sessionId: id })
     await new Promise((resolve) => setTimeout(resolve, 200)) // both leases in hand, b's after a's
