@@ -1,32 +1,12 @@
 import OpenAI from 'openai'
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
-import { startMockLlm, type MockLlm } from '../../../e2e/support/mockLlm'
-import { BROWSER, startBackend, type Backend } from '../test/backend'
-import { createNodeRecorder, type NodeRecorder, type NodeRecorderOptions } from './createNodeRecorder'
+import { expect, it } from 'vitest'
+import { BROWSER } from '../test/backend'
+import { useRecorderFixture } from '../test/recorderFixture'
 
 // What waits in memory is bounded, batches are bounded in bytes, and an event too large for the
 // backend is shrunk (an LLM call) or refused (the app's own), never sent to be refused.
-let mock: MockLlm
-beforeAll(async () => {
-  mock = await startMockLlm()
-})
-afterAll(() => mock.close())
-
-let backend: Backend
-let recorder: NodeRecorder | undefined
-beforeEach(async () => {
-  backend = await startBackend()
-})
-afterEach(async () => {
-  await recorder?.close()
-  recorder = undefined
-  await backend.close()
-})
-
-function open(options: Partial<NodeRecorderOptions> = {}): NodeRecorder {
-  recorder = createNodeRecorder({ endpoint: backend.url, flushIntervalMs: 5, closeOnExit: false, ...options })
-  return recorder
-}
+const fixture = useRecorderFixture({ flushIntervalMs: 5 })
+const open = fixture.open
 
 const note = (n: number) => ({ n, text: 'x'.repeat(100) })
 
@@ -45,13 +25,13 @@ it('past maxQueueBytes while the backend is stuck, new events are dropped and co
   expect(tapedeck.run(BROWSER, () => tapedeck.record('x.note', note(50)))).toBe(true)
   await tapedeck.close()
 
-  const stream = await backend.stream()
+  const stream = await fixture.backend.stream()
   expect(stream.map((event) => event.seq)).toEqual(stream.map((_, i) => i))
   expect(stream.filter((event) => event.type === 'x.note').map((event) => (event.data as { n: number }).n)).toEqual([...taken.keys()].filter((n) => taken[n]).concat(50))
   const marker = stream.find((event) => event.type === 'recorder.dropped')!
   expect(marker.data).toEqual({ count: 50 - kept, reason: 'queue_full' })
   expect(stream.indexOf(marker)).toBe(stream.length - 3) // just before the first event after the room came back
-  expect((await backend.detail(stream[0]!.sessionId)).completeness).toMatchObject({ complete: true, gaps: [] })
+  expect((await fixture.backend.detail(stream[0]!.sessionId)).completeness).toMatchObject({ complete: true, gaps: [] })
 })
 
 it('batches stay under maxBatchBytes (one event alone may pass it)', async () => {
@@ -73,20 +53,20 @@ it('batches stay under maxBatchBytes (one event alone may pass it)', async () =>
   // About 300 characters an event: three to a batch at most, and the large one on its own.
   expect(Math.max(...sizes)).toBeLessThanOrEqual(3)
   expect(ranges.at(-1)).toBe('11-11')
-  expect((await backend.stream()).length).toBe(12)
+  expect((await fixture.backend.stream()).length).toBe(12)
 })
 
 it('over maxEventBytes, an LLM call is recorded shrunk (as in the browser) and an event of the app’s is refused with event_too_large', async () => {
   const errors: Array<{ code?: string }> = []
   const tapedeck = open({ capture: 'full', maxEventBytes: 6000, onError: (error) => errors.push(error as { code?: string }) })
-  const openai = new OpenAI({ apiKey: 'sk-test', baseURL: `${mock.url}/v1`, fetch: tapedeck.fetch, maxRetries: 0 })
+  const openai = new OpenAI({ apiKey: 'sk-test', baseURL: `${fixture.mock.url}/v1`, fetch: tapedeck.fetch, maxRetries: 0 })
   await tapedeck.run(BROWSER, async () => {
     await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `Summarise: ${'lorem ipsum '.repeat(1000)}` }] })
     expect(tapedeck.record('x.big', { text: 'z'.repeat(7000) })).toBe(false)
   })
   await tapedeck.flush()
   expect(errors.map((error) => error.code)).toEqual(['event_too_large'])
-  const stream = await backend.stream()
+  const stream = await fixture.backend.stream()
   expect(stream.map((event) => event.type)).toEqual(['session.started', 'provider.call.started', 'provider.call.completed'])
   const started = stream[1]!.data as { truncated?: boolean; messages: Array<{ content: string }> }
   expect(started.truncated).toBe(true)

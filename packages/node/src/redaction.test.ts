@@ -1,43 +1,24 @@
 import OpenAI from 'openai'
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
-import { startMockLlm, type MockLlm } from '../../../e2e/support/mockLlm'
-import { BROWSER, startBackend, type Backend } from '../test/backend'
-import { createNodeRecorder, type NodeRecorder, type NodeRecorderOptions } from './createNodeRecorder'
+import { expect, it } from 'vitest'
+import { BROWSER } from '../test/backend'
+import { useRecorderFixture } from '../test/recorderFixture'
+import { createNodeRecorder } from './createNodeRecorder'
 
 // A server-side recording holds nothing the page would have redacted: the same rules
 // (@tapedeck/core/redact), the same options as createRecorder({ redact }).
-let mock: MockLlm
-beforeAll(async () => {
-  mock = await startMockLlm()
-})
-afterAll(() => mock.close())
-
-let backend: Backend
-let recorder: NodeRecorder | undefined
-beforeEach(async () => {
-  backend = await startBackend()
-})
-afterEach(async () => {
-  await recorder?.close()
-  recorder = undefined
-  await backend.close()
-})
-
-function open(options: Partial<NodeRecorderOptions> = {}): NodeRecorder {
-  recorder = createNodeRecorder({ endpoint: backend.url, flushIntervalMs: 10, closeOnExit: false, ...options })
-  return recorder
-}
+const fixture = useRecorderFixture()
+const open = fixture.open
 
 it('with no redact option, the built-in rules and the credential rules apply to LLM calls and to the app’s own events, as in the browser', async () => {
   const tapedeck = open({ capture: 'full' })
-  const openai = new OpenAI({ apiKey: 'sk-test-redaction', baseURL: `${mock.url}/v1`, fetch: tapedeck.fetch, maxRetries: 0 })
+  const openai = new OpenAI({ apiKey: 'sk-test-redaction', baseURL: `${fixture.mock.url}/v1`, fetch: tapedeck.fetch, maxRetries: 0 })
   await tapedeck.run(BROWSER, async () => {
     await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Mail ada@example.com, card 4111 1111 1111 1111' }] })
     tapedeck.record('x.lookup', { customer: 'grace@example.org', headers: { authorization: 'Bearer abc.def.ghi' }, token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlX3ZhbHVl' })
   })
   await tapedeck.flush()
 
-  const stream = await backend.stream()
+  const stream = await fixture.backend.stream()
   const text = JSON.stringify(stream)
   for (const secret of ['ada@example.com', '4111 1111 1111 1111', 'grace@example.org', 'abc.def.ghi', 'eyJhbGciOiJIUzI1NiJ9', 'sk-test-redaction']) {
     expect(text).not.toContain(secret)
@@ -57,7 +38,7 @@ it('the page’s RedactOptions — built-ins chosen, a custom pattern, a JSON pa
     tapedeck.record('x.order', { note: 'ORD-77 for ada@example.com, call +1 415 555 0100', customer: { address: '1 Main St', city: 'Paris' } }),
   )
   await tapedeck.flush()
-  const order = (await backend.stream()).find((event) => event.type === 'x.order')!
+  const order = (await fixture.backend.stream()).find((event) => event.type === 'x.order')!
   // The phone number stays: this page turned that built-in rule off.
   expect(order.data).toEqual({ note: '[order] for [email], call +1 415 555 0100', customer: { address: '[redacted]', city: 'Paris' } })
 })
