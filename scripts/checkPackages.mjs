@@ -24,7 +24,7 @@ const PACKAGES = ['core', 'player', 'react', 'widget', 'server', 'node']
 
 /** Exports that are files to serve or link, not modules to import: no types to check. */
 const ASSETS = {
-  '@tapedeck/core': ['./worker'], // the worker file, for `workerUrl`
+  '@tapedeck/core': ['./worker', './worker-fflate', './worker-otlp', './worker-sealing'], // the worker file, for `workerUrl`, and the parts it loads from beside it
   '@tapedeck/widget': ['./tapedeck.js', './tapedeck.mjs', './tapedeck-llm.js', './tapedeck-audio.js', './tapedeck-realtime.js', './tapedeck-erasure.js'], // the script-tag files and their siblings, for a <script> tag
   '@tapedeck/react': ['./viewer.css'],
 }
@@ -68,7 +68,8 @@ const started = performance.now()
 const phase = (name) => console.log(`(${name}: ${((performance.now() - started) / 1000).toFixed(1)} s)`)
 
 function sh(command, args, options = {}) {
-  const result = spawnSync(command, args, { encoding: 'utf8', cwd: ROOT, ...options })
+  // attw's JSON for a package of many entry points passes spawnSync's 1 MiB default and would be cut.
+  const result = spawnSync(command, args, { encoding: 'utf8', cwd: ROOT, maxBuffer: 64 * 1024 * 1024, ...options })
   return { status: result.status ?? 1, output: `${result.stdout ?? ''}${result.stderr ?? ''}` }
 }
 
