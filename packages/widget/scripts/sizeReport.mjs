@@ -24,7 +24,6 @@ const PARTS = [
   ['batch encoding (encodeBatch, ChunkCodec)', /core\/src\/storage\/encodeBatch\.ts$/],
   ['compaction', /core\/src\/engine\/Compactor\.ts$/],
   ['in-memory store (fallback without IndexedDB)', /core\/src\/storage\/memoryStore\.ts$/],
-  ['erasure (sessions.erase)', /core\/src\/client\/erasure\.ts$/],
   ['page-hide copy (tailWriter)', /core\/src\/client\/tailWriter\.ts$/],
   ['consent', /core\/src\/client\/consentState\.ts$/],
   ['event checks (serialize)', /core\/src\/events\/serialize\.ts$/],
@@ -109,7 +108,7 @@ export async function scriptTagShares() {
       rows.push([`  ${label}`, `could not build without it (${error.message.split('\n')[0]})`])
     }
   }
-  for (const name of ['llm', 'audio']) {
+  for (const name of ['llm', 'audio', 'realtime', 'erasure']) {
     const file = `${widget}/dist/tapedeck-${name}.js`
     rows.push([`dist/tapedeck-${name}.js, loaded on first use (as built)`, existsSync(file) ? gzipSync(readFileSync(file), { level: 9 }).byteLength : 'not built'])
   }
