@@ -1,4 +1,6 @@
 /** Helpers for the React tests that run in a real browser. */
+import type { ReactNode } from 'react'
+import { createRoot, type Root } from 'react-dom/client'
 import { cleanup, waitFor as rtlWaitFor } from '@testing-library/react'
 import { createRecorder, type Recorder, type RecorderOptions } from '@tapedeck/core'
 import { useRecorder } from '../src/useRecorder'
@@ -30,6 +32,26 @@ export async function cleanupAll(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 0))
   await Promise.all([...seen].map((recorder) => recorder.close().catch(() => undefined)))
   seen.clear()
+}
+
+const roots = new Set<{ root: Root; container: HTMLElement }>()
+
+/** Renders into a new container with createRoot, as an app does (no act()); `unmountRoots` takes it away. */
+export function mountRoot(element: ReactNode): HTMLElement {
+  const container = document.body.appendChild(document.createElement('div'))
+  const root = createRoot(container)
+  roots.add({ root, container })
+  root.render(element)
+  return container
+}
+
+/** Unmounts and removes what `mountRoot` rendered (call it after each test). */
+export function unmountRoots(): void {
+  for (const { root, container } of roots) {
+    root.unmount()
+    container.remove()
+  }
+  roots.clear()
 }
 
 /** RTL's waitFor with a timeout for IndexedDB and worker round trips. */

@@ -1,25 +1,13 @@
-import { createRoot, type Root } from 'react-dom/client'
 import { screen } from '@testing-library/react'
 import { afterEach, expect, test } from 'vitest'
 import { loadRecording } from '@tapedeck/player'
 import { conversationEvents } from '../../test/conversationEvents'
 import { eventList } from '../../test/events'
-import { waitFor } from '../../test/helpers'
+import { mountRoot, unmountRoots, waitFor } from '../../test/helpers'
 import { ReplayViewer } from './ReplayViewer'
 
-let mounted: { root: Root; container: HTMLElement } | undefined
-afterEach(() => {
-  mounted?.root.unmount()
-  mounted?.container.remove()
-  mounted = undefined
-})
-
-function mount(element: React.ReactNode): HTMLElement {
-  const container = document.body.appendChild(document.createElement('div'))
-  mounted = { root: createRoot(container), container }
-  mounted.root.render(element)
-  return container
-}
+afterEach(unmountRoots)
+const mount = mountRoot
 
 const field = (container: HTMLElement, name: string) => container.querySelector(`.tapedeck-speech [data-field="${name}"]`)?.textContent
 

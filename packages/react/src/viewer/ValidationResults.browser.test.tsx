@@ -1,27 +1,15 @@
 import type { TapedeckEvent } from '@tapedeck/core'
-import { createRoot, type Root } from 'react-dom/client'
 import { screen } from '@testing-library/react'
 import { afterEach, expect, test } from 'vitest'
 import { userEvent } from 'vitest/browser'
 import { evaluate, latencyBudget, loadRecording, noErrors, toolNotCalled } from '@tapedeck/player'
 import { conversationEvents } from '../../test/conversationEvents'
-import { waitFor } from '../../test/helpers'
+import { mountRoot, unmountRoots, waitFor } from '../../test/helpers'
 import { formatTime } from './formatTime'
 import { ValidationResults } from './ValidationResults'
 
-let mounted: { root: Root; container: HTMLElement } | undefined
-afterEach(() => {
-  mounted?.root.unmount()
-  mounted?.container.remove()
-  mounted = undefined
-})
-
-function mount(element: React.ReactNode): HTMLElement {
-  const container = document.body.appendChild(document.createElement('div'))
-  mounted = { root: createRoot(container), container }
-  mounted.root.render(element)
-  return container
-}
+afterEach(unmountRoots)
+const mount = mountRoot
 
 test('shows the verdicts evaluate() wrote, failed first, with a button per event a verdict points at', async () => {
   const recording = await loadRecording(conversationEvents(40).events)
