@@ -66,14 +66,18 @@ export function searchableText(event: TapedeckEvent): { field: SearchField; text
  * milliseconds.
  */
 export class SearchIndex {
-  private text = ''
+  #text = ''
   /** For each event that has text: its index in the events, and where its text starts in `text`. */
-  private eventOf = new Int32Array(0)
-  private startOf = new Int32Array(0)
-  private fieldOf: SearchField[] = []
-  private building: Promise<void> | undefined
+  #eventOf = new Int32Array(0)
+  #startOf = new Int32Array(0)
+  #fieldOf: SearchField[] = []
+  #building: Promise<void> | undefined
 
-  constructor(private readonly events: readonly TapedeckEvent[]) {}
+  readonly #events: readonly TapedeckEvent[]
+
+  constructor(events: readonly TapedeckEvent[]) {
+    this.#events = events
+  }
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
     const { limit = 200, signal, sliceMs = 8 } = options
@@ -81,9 +85,11 @@ export class SearchIndex {
     const hits: SearchHit[] = []
     let total = 0
     if (!needle) return { query, hits, total }
-    await (this.building ??= this.build(sliceMs))
+    await (this.#building ??= this.#build(sliceMs))
     checkAborted(signal)
-    const { text, eventOf, startOf } = this
+    const text = this.#text
+    const eventOf = this.#eventOf
+    const startOf = this.#startOf
     let deadline = performance.now() + sliceMs
     let from = 0
     for (let found = 0; ; found++) {
@@ -93,9 +99,9 @@ export class SearchIndex {
       total++
       if (hits.length < limit) {
         const index = eventOf[entry]!
-        const event = this.events[index]!
+        const event = this.#events[index]!
         const original = searchableText(event)!.text
-        hits.push({ index, seq: event.seq, t: event.t, type: event.type, field: this.fieldOf[entry]!, snippet: snippet(original, at - startOf[entry]!, needle.length) })
+        hits.push({ index, seq: event.seq, t: event.t, type: event.type, field: this.#fieldOf[entry]!, snippet: snippet(original, at - startOf[entry]!, needle.length) })
       }
       // Each event counts once: go on from the next one's text.
       from = startOf[entry + 1] ?? text.length
@@ -108,31 +114,31 @@ export class SearchIndex {
     return { query, hits, total }
   }
 
-  private async build(sliceMs: number): Promise<void> {
+  async #build(sliceMs: number): Promise<void> {
     const pieces: string[] = []
     const eventOf: number[] = []
     const startOf: number[] = []
     let length = 0
     let deadline = performance.now() + sliceMs
-    for (let index = 0; index < this.events.length; index++) {
+    for (let index = 0; index < this.#events.length; index++) {
       if ((index & 255) === 0 && performance.now() > deadline) {
         await yieldToPage()
         deadline = performance.now() + sliceMs
       }
-      const found = searchableText(this.events[index]!)
+      const found = searchableText(this.#events[index]!)
       if (!found) continue
       eventOf.push(index)
       startOf.push(length)
-      this.fieldOf.push(found.field)
+      this.#fieldOf.push(found.field)
       // A separator no query contains, so a match never spans two events.
       const piece = `${found.text.toLowerCase()}\u0000`
       pieces.push(piece)
       length += piece.length
     }
     startOf.push(length)
-    this.text = pieces.join('')
-    this.eventOf = Int32Array.from(eventOf)
-    this.startOf = Int32Array.from(startOf)
+    this.#text = pieces.join('')
+    this.#eventOf = Int32Array.from(eventOf)
+    this.#startOf = Int32Array.from(startOf)
   }
 }
 
