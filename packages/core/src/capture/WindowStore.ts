@@ -35,8 +35,8 @@ export class WindowStore {
   #pending: Array<{ sessionId: string; event: HeldEvent; started: boolean }> = []
   #timer: ReturnType<typeof setTimeout> | undefined
   #writing: Promise<void> = Promise.resolve()
-  readonly #onHidden = () => {
-    if (document.visibilityState === 'hidden') this.write()
+  readonly #onHidden = (event: Event) => {
+    if (event.type === 'pagehide' || document.visibilityState === 'hidden') void this.write()
   }
 
   private constructor(db: IDBPDatabase<WindowSchema>, windowMs: number, redact: (json: string) => string) {
