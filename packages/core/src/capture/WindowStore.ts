@@ -139,6 +139,21 @@ export class WindowStore {
     }))
   }
 
+  /** Forgets every window, of every session (consent was withdrawn). */
+  clear(): Promise<void> {
+    this.#pending = []
+    return (this.#writing = this.#writing.then(async () => {
+      try {
+        const tx = this.#db.transaction(['sessions', 'events'], 'readwrite')
+        void tx.objectStore('sessions').clear()
+        void tx.objectStore('events').clear()
+        await tx.done
+      } catch {
+        // Left to expire: the next load() deletes it.
+      }
+    }))
+  }
+
   /** Writes what is pending and lets go of the database. */
   async close(): Promise<void> {
     removeEventListener('pagehide', this.#onHidden)

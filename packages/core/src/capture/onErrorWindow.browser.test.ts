@@ -95,4 +95,18 @@ describe('the on-error window survives the page', () => {
     expect(left.events).toBe(0)
     expect(left.text).not.toContain(id)
   })
+
+  test('withdrawn consent deletes the windows on disk at once', async () => {
+    const dbName = uniqueDb()
+    const recorder = recorderFor(dbName, { mode: 'on-error', consent: 'required' })
+    await recorder.consent.grant()
+    await recorder.start()
+    recorder.record('message.created', { messageId: 'm1', role: 'user', content: 'my order is late' })
+    await waitFor(() => windowRows(dbName), (rows) => rows.events === 1 && rows.sessions === 1)
+    await recorder.consent.withdraw()
+    await waitFor(() => windowRows(dbName), (rows) => rows.events === 0 && rows.sessions === 0)
+    recorder.record('message.created', { messageId: 'm2', role: 'user', content: 'after' })
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(await windowRows(dbName)).toMatchObject({ events: 0, sessions: 0 })
+  })
 })
