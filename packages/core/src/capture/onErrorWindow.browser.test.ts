@@ -96,16 +96,22 @@ describe('the on-error window survives the page', () => {
     expect(left.text).not.toContain(id)
   })
 
-  test('withdrawn consent deletes the windows on disk at once', async () => {
+  test('withdrawn consent deletes every window on disk at once, also those an earlier page left', async () => {
     const dbName = uniqueDb()
+    // An earlier page that died with its window on disk.
+    const crashed = recorderFor(dbName, { mode: 'on-error', consent: 'required' })
+    await crashed.consent.grant()
+    await crashed.start()
+    crashed.record('message.created', { messageId: 'm1', role: 'user', content: 'my order is late' })
+    await waitFor(() => windowRows(dbName), (rows) => rows.events === 1 && rows.sessions === 1)
     const recorder = recorderFor(dbName, { mode: 'on-error', consent: 'required' })
     await recorder.consent.grant()
     await recorder.start()
-    recorder.record('message.created', { messageId: 'm1', role: 'user', content: 'my order is late' })
-    await waitFor(() => windowRows(dbName), (rows) => rows.events === 1 && rows.sessions === 1)
+    recorder.record('message.created', { messageId: 'm2', role: 'user', content: 'still late' })
+    await waitFor(() => windowRows(dbName), (rows) => rows.events === 2 && rows.sessions === 2)
     await recorder.consent.withdraw()
     await waitFor(() => windowRows(dbName), (rows) => rows.events === 0 && rows.sessions === 0)
-    recorder.record('message.created', { messageId: 'm2', role: 'user', content: 'after' })
+    recorder.record('message.created', { messageId: 'm3', role: 'user', content: 'after' })
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(await windowRows(dbName)).toMatchObject({ events: 0, sessions: 0 })
   })
