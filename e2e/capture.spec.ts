@@ -159,7 +159,8 @@ test('on-error: a tab that crashes before the trigger leaves its window on disk;
   const first = await profile.open()
   const id = await onErrorRecorder(first, { ...sync(), dbName: 'crashy' }, start)
   await ticks(first, 1, 30)
-  await first.waitForTimeout(300) // written behind within 100 ms
+  // Written behind within 100 ms.
+  await expect.poll(() => windowRows(first, 'crashy')).toHaveLength(30)
   expect(new Set(await windowRows(first, 'crashy'))).toEqual(new Set([id]))
   const crashed = first.waitForEvent('crash')
   const cdp = await profile.context.newCDPSession(first)
@@ -184,9 +185,7 @@ test('on-error: a tab that crashes before the trigger leaves its window on disk;
   const third = await profile.open()
   await onErrorRecorder(third, { ...sync(), dbName: 'lonely' }, start)
   await ticks(third, 1, 5)
-  await third.waitForTimeout(300)
-  const lonely = await windowRows(third, 'lonely')
-  expect(lonely).toHaveLength(5)
+  await expect.poll(() => windowRows(third, 'lonely')).toHaveLength(5)
   await third.close()
   const fourth = await profile.open()
   await onErrorRecorder(fourth, { ...sync(), dbName: 'lonely' }, start + 5_000 + 60_001)
