@@ -649,6 +649,45 @@ async function evalFigures(env) {
   }
 }
 
+/**
+ * The main-thread cost of an app call that `autoCapture` intercepts and records (console.warn, a
+ * fetch answered 404), against the same call unwatched, back to back in one tab (captureBench.ts).
+ * No bar yet: the issue asks for the figure.
+ */
+async function captureFigures(env) {
+  const tab = await openBenchPage(env.context, env.pageUrl)
+  const count = quick ? 2_000 : 20_000
+  try {
+    const rows = []
+    for (const kind of ['console', 'console-stub', 'network']) {
+      await call(tab, 'captureSetup', { kind, db: dbName(`capture-${kind}`) })
+      let recorded = 0
+      const runs = await repeat(`autoCapture.${kind} intercepts`, async (i) => {
+        const result = {}
+        for (const mode of i % 2 ? ['captured', 'plain'] : ['plain', 'captured']) result[mode] = await call(tab, 'captureRun', { kind, mode, count })
+        recorded = result.captured.accepted
+        return result
+      })
+      await call(tab, 'captureTeardown')
+      const captured = runs.map((r) => r.captured.usPerCall)
+      const plain = runs.map((r) => r.plain.usPerCall)
+      rows.push({
+        id: `capture-${kind}`,
+        title: `autoCapture.${kind === 'network' ? 'network' : 'console'}: an intercepted, recorded ${{ console: 'console.warn', 'console-stub': 'warn() of a console that prints nothing', network: 'fetch answered 404 (stub)' }[kind]} (${count.toLocaleString('en-US')} calls)`,
+        unit: 'µs/call',
+        value: summary(captured),
+        anchor: { title: { console: 'the same console.warn, unwatched', 'console-stub': 'the same warn(), unwatched', network: 'the same stub fetch, unwatched' }[kind], unit: 'µs/call', value: summary(plain) },
+        // Against a warn() that does nothing a ratio says nothing: the extra time is the figure.
+        ...(kind !== 'console-stub' && { ratio: { ...ratios(captured, plain), suffix: '×' } }),
+        detail: { extraUsPerCall: summary(captured.map((us, i) => us - plain[i])), recordedAtEnd: recorded, time: 'wall time in the page, main thread' },
+      })
+    }
+    return rows
+  } finally {
+    await tab.close()
+  }
+}
+
 /** Read from the widget's build, not built here: a file older than its sources says so. */
 /**
  * record() against JSON.stringify of the same payloads, for the npm build (the bench page's
@@ -916,13 +955,14 @@ async function main() {
     figures.push(...(await figure('memory', () => memoryFigures(env))))
     figures.push(...(await figure('player', () => playerFigures(env))))
     figures.push(...(await figure('evaluate', () => evalFigures(env))))
+    figures.push(...(await figure('capture intercepts', () => captureFigures(env))))
   } finally {
     await browser.close()
     await Promise.all([staticServer.close(), syncServer.close(), anchorServer.close()])
   }
 
   // Order of the table: as the issue lists the figures.
-  const order = ['record-main-thread', 'record-main-thread-cpu', 'record-long-tasks', 'record-vs-stringify-npm', 'record-vs-stringify-script', 'durable-throughput', 'durable-vs-dexie', 'wire-bytes', 'wire-bytes-payloads', 'compression-', 'compaction', 'compaction-chunks', 'compaction-settle', 'compaction-streaming', 'sync', 'memory-page', 'memory-page-peak', 'memory-worker', 'memory-worker-peak', 'player-load', 'player-seek', 'eval-checks', 'script-tag-bundle', 'core-page-entry', 'core-recorder-only', 'core-worker']
+  const order = ['record-main-thread', 'record-main-thread-cpu', 'record-long-tasks', 'record-vs-stringify-npm', 'record-vs-stringify-script', 'durable-throughput', 'durable-vs-dexie', 'wire-bytes', 'wire-bytes-payloads', 'compression-', 'compaction', 'compaction-chunks', 'compaction-settle', 'compaction-streaming', 'sync', 'memory-page', 'memory-page-peak', 'memory-worker', 'memory-worker-peak', 'player-load', 'player-seek', 'eval-checks', 'capture-console', 'capture-console-stub', 'capture-network', 'script-tag-bundle', 'core-page-entry', 'core-recorder-only', 'core-worker']
   const rank = (f) => {
     const i = order.findIndex((id) => (id.endsWith('-') ? f.id.startsWith(id) : f.id === id))
     return i < 0 ? order.length : i

@@ -12,6 +12,7 @@ import { chatEvents, makeChatEvents, random, type ChatMessage } from './chatEven
 import { deleteDatabase, settleCompaction, storedChunks } from './database'
 import { sessionNdjson, type SessionText } from './sessionNdjson'
 import { evalRun, evalSetup, evalTeardown } from './evalBench'
+import { captureRun, captureSetup, captureTeardown } from './captureBench'
 import { meterWorkerMessages, nextTask, runSlices, timeout, watchLongTasks } from './meter'
 
 // Before any worker exists: every worker's messages are timed on the main thread.
@@ -451,6 +452,10 @@ const api = {
   /** `load`: loadRecording of every session (the anchor); `evaluate`: the built-in checks over them, once loaded. */
   evalRun,
   evalTeardown,
+  /** The capture figure (captureBench.ts): an intercepted console / fetch call against the plain one. */
+  captureSetup,
+  captureRun,
+  captureTeardown,
 
   memoryRecorder: undefined as { recorder: Recorder; next: (i: number) => ChatMessage; recorded: number; dbName: string } | undefined,
 

@@ -19,7 +19,7 @@ export async function startNodeBackend({ endpoint, llm, pageOrigin }: { endpoint
   const app = express()
   app.use((request, response, next) => {
     response.setHeader('Access-Control-Allow-Origin', pageOrigin)
-    response.setHeader('Access-Control-Allow-Headers', 'Content-Type, Tapedeck-Session')
+    response.setHeader('Access-Control-Allow-Headers', 'Content-Type, Tapedeck-Session, traceparent')
     if (request.method === 'OPTIONS') response.status(204).end()
     else next()
   })

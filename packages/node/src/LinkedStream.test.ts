@@ -5,7 +5,8 @@ import { useRecorderFixture } from '../test/recorderFixture'
 
 // What waits in memory is bounded, batches are bounded in bytes, and an event too large for the
 // backend is shrunk (an LLM call) or refused (the app's own), never sent to be refused.
-const fixture = useRecorderFixture({ flushIntervalMs: 5 })
+// Full capture: these tests size batches and the queue by the text the app records (metadata mode would strip it).
+const fixture = useRecorderFixture({ flushIntervalMs: 5, capture: 'full' })
 const open = fixture.open
 
 const note = (n: number) => ({ n, text: 'x'.repeat(100) })

@@ -143,6 +143,54 @@ describe('@tapedeck/node against the reference server', () => {
     expect(JSON.stringify(events)).not.toContain('sk-ant-test-node')
   })
 
+  it('the request’s traceparent (the page’s propagate) is on each LLM call the backend records: its trace id, and its span as the parent; a call without one has none', async () => {
+    const tapedeck = open()
+    const openai = new OpenAI({ apiKey: 'sk-test-node', baseURL: `${mock.url}/v1`, fetch: tapedeck.fetch, maxRetries: 0 })
+    const app = express()
+    app.use(tapedeckExpress(tapedeck))
+    app.post('/api/ask', async (_request, response) => {
+      const answer = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] })
+      response.json({ text: answer.choices[0]?.message.content })
+    })
+    const route = tapedeckRoute(tapedeck, async () => {
+      await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] })
+      return new Response('ok')
+    })
+    const backend = await listen(app)
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736'
+    try {
+      const ask = (headers: Record<string, string>) => fetch(`${backend.url}/api/ask`, { method: 'POST', headers })
+      expect((await ask({ 'Tapedeck-Session': BROWSER, traceparent: `00-${traceId}-00f067aa0ba902b7-01` })).status).toBe(200)
+      expect((await ask({ 'Tapedeck-Session': BROWSER })).status).toBe(200)
+      expect((await ask({ 'Tapedeck-Session': BROWSER, traceparent: 'not-a-trace' })).status).toBe(200)
+      await route(new Request('http://app.test/api/route', { method: 'POST', headers: { 'Tapedeck-Session': BROWSER, traceparent: `00-${traceId}-1111111111111111-01` } }))
+      await tapedeck.flush()
+    } finally {
+      await backend.close()
+    }
+    const [id] = (await detail(BROWSER)).streams as string[]
+    const started = (await timeline()).filter((event) => event.sessionId === id && event.type === 'provider.call.started')
+    expect(started.map((event) => [(event.data as Record<string, unknown>).traceId, (event.data as Record<string, unknown>).spanId])).toEqual([
+      [traceId, '00f067aa0ba902b7'],
+      [undefined, undefined],
+      [undefined, undefined],
+      [traceId, '1111111111111111'],
+    ])
+  })
+
+  it('capture "metadata" leaves the text of the app’s own events out, as the browser’s does; "full" keeps it', async () => {
+    for (const capture of ['metadata', 'full'] as const) {
+      const tapedeck = open({ capture })
+      tapedeck.run(BROWSER, () => tapedeck.record('x.note', { noteId: 'n1', text: 'order 42 is late', count: 3 }))
+      await tapedeck.close()
+    }
+    const notes = (await timeline()).filter((event) => event.type === 'x.note').map((event) => event.data)
+    expect(notes).toEqual([
+      { noteId: 'n1', text: '[text]', count: 3 },
+      { noteId: 'n1', text: 'order 42 is late', count: 3 },
+    ])
+  })
+
   it('a batch the backend answers 503 is sent again under the same key; one it refuses is dropped and reported', async () => {
     const keys: string[] = []
     let failures = 1

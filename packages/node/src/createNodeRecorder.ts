@@ -8,9 +8,11 @@ import {
   type FetchMatch,
   type InstrumentedFetch,
   type PriceTable,
+  traceOf,
   type RecorderLike,
+  type TraceContext,
 } from '@tapedeck/core/instrument'
-import type { RedactOptions } from '@tapedeck/core/redact'
+import { keepMetadata, type RedactOptions } from '@tapedeck/core/redact'
 import { closeOnExit, type CloseOnExitOptions } from './closeOnExit.js'
 import { createEventRedactor, type RedactFunction } from './createEventRedactor.js'
 import { LinkedStream, type StreamStats } from './LinkedStream.js'
@@ -89,11 +91,15 @@ export interface NodeRecorder {
   readonly fetch: InstrumentedFetch
   /** Replaces `globalThis.fetch` with one that records the same way; returns the uninstaller. */
   instrumentGlobalFetch(): () => void
-  /** Runs `fn` as part of the browser session `sessionId` (a header's value; anything not a session id records nothing). */
-  run<T>(sessionId: string | readonly string[] | null | undefined, fn: () => T): T
+  /**
+   * Runs `fn` as part of the browser session `sessionId` (a header's value; anything not a session
+   * id records nothing). `traceparent`, the request's W3C trace header (the page's `propagate`
+   * sends it): the LLM calls recorded in `fn` carry its trace id, and its span id as their parent.
+   */
+  run<T>(sessionId: string | readonly string[] | null | undefined, fn: () => T, traceparent?: string | readonly string[] | null): T
   /** The browser session of the code running now, if any. */
   currentSession(): string | undefined
-  /** Records an event of your own (`x.*`, `tool.call.*`, `error.raised`…) into the current session; false outside one. */
+  /** Records an event of your own (`x.*`, `tool.call.*`, `error.raised`…) into the current session; false outside one. With `capture: 'metadata'` its text is left out as the browser's would be (`[text]`). */
   record(type: string, data: Record<string, unknown>): boolean
   /**
    * Runs a tool and records it (`tool.call.started`, then `tool.call.completed` with `durationMs`,
@@ -123,7 +129,7 @@ export function createNodeRecorder(options: NodeRecorderOptions): NodeRecorder {
   // A rule that cannot work fails here, at start-up, as in createRecorder() — never in a request.
   const redact = createEventRedactor(options.redact)
   const capture = options.capture ?? 'metadata'
-  const context = new AsyncLocalStorage<string>()
+  const context = new AsyncLocalStorage<{ id: string; trace?: TraceContext }>()
   const streams = new Map<string, LinkedStream>()
   const tab = `node_${randomBytes(6).toString('base64url')}`
   let skippedEvents = 0
@@ -198,11 +204,14 @@ export function createNodeRecorder(options: NodeRecorderOptions): NodeRecorder {
    * hold), so the instrumentation can shrink an LLM call and try again.
    */
   const recordInSession = (type: string, data: Record<string, unknown>): boolean => {
-    const parent = context.getStore()
-    if (parent === undefined) {
+    const current = context.getStore()
+    if (current === undefined) {
       skippedEvents++
       return false
     }
+    const { id: parent, trace } = current
+    // The browser's trace, unless the call carried one of its own (an OpenTelemetry-traced backend).
+    if (trace && type === 'provider.call.started' && data.traceId === undefined) data = { ...data, traceId: trace.traceId, spanId: trace.spanId }
     const redacted = redact(type, data)
     stats.redactions += redacted.count
     return streamFor(parent).record(type, redacted.data)
@@ -247,18 +256,21 @@ export function createNodeRecorder(options: NodeRecorderOptions): NodeRecorder {
   const api: NodeRecorder = {
     fetch,
     instrumentGlobalFetch: () => instrumentFetch(recorder, instrumentation),
-    run(sessionId, fn) {
+    run(sessionId, fn, traceparent) {
       const id = sessionIdOf(sessionId)
-      return id === undefined ? fn() : context.run(id, fn)
+      if (id === undefined) return fn()
+      const header = Array.isArray(traceparent) ? traceparent[0] : traceparent
+      const trace = typeof header === 'string' ? traceOf({ traceparent: header }) : undefined
+      return context.run({ id, ...(trace && { trace }) }, fn)
     },
-    currentSession: () => context.getStore(),
+    currentSession: () => context.getStore()?.id,
     record(type, data) {
       // The lifecycle types are the recorder's own (docs/protocol.md §1), as in the browser.
       if (typeof type !== 'string' || type === '' || type.startsWith('session.') || type === 'recorder.dropped' || type === 'consent.changed') {
         onError(new TypeError(`Tapedeck: ${JSON.stringify(type)} is not a type an app may record (session.*, recorder.dropped and consent.changed are the recorder's own).`))
         return false
       }
-      return record(type, data)
+      return record(type, full || data === null || typeof data !== 'object' ? data : (keepMetadata(data).value as Record<string, unknown>))
     },
     async tool(name, args, fn) {
       if (context.getStore() === undefined) return fn()

@@ -1,9 +1,10 @@
 import type { NodeRecorder } from './createNodeRecorder.js'
-import { SESSION_HEADER } from './sessionHeader.js'
+import { SESSION_HEADER, TRACE_HEADER } from './sessionHeader.js'
 
 /**
  * A Next.js route handler (App Router: `(request: Request, context) => Response`) that runs as
- * part of the browser session its request's `Tapedeck-Session` header names:
+ * part of the browser session its request's `Tapedeck-Session` header names (and the trace of its
+ * `traceparent`, on each LLM call):
  *
  *     export const POST = tapedeckRoute(recorder, async (request) => { … })
  *
@@ -15,8 +16,8 @@ export function tapedeckRoute<Args extends unknown[], Result>(
   recorder: NodeRecorder,
   handler: (request: Request, ...rest: Args) => Result,
 ): (request: Request, ...rest: Args) => Result {
-  return (request, ...rest) =>
-    recorder.run(request.headers.get(SESSION_HEADER), () => {
+  return (request, ...rest) => {
+    const run = () => {
       const fail = (error: unknown): never => {
         recorder.captureError(error, { source: 'route', method: request.method, path: new URL(request.url).pathname })
         throw error
@@ -27,5 +28,7 @@ export function tapedeckRoute<Args extends unknown[], Result>(
       } catch (error) {
         return fail(error)
       }
-    })
+    }
+    return recorder.run(request.headers.get(SESSION_HEADER), run, request.headers.get(TRACE_HEADER))
+  }
 }

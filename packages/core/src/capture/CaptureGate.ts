@@ -6,6 +6,7 @@ import { sessionSampled } from './sessionSampled'
 import { withMember } from './withMember'
 import type { CaptureOptions } from './captureOptions'
 import type { Clock } from '../util/clock'
+import type { StoredWindow, WindowStore } from './WindowStore'
 
 /** What the gate needs of the recorder. */
 export interface GateHost {
@@ -38,10 +39,15 @@ export class CaptureGate {
   readonly #random: () => number
   readonly #bufferMs: number
   #session: GatedSession | undefined
+  /** On-error mode: the window on disk, and what earlier pages left there (a session they began, resumed here). */
+  readonly #store: WindowStore | undefined
+  readonly #restored: Map<string, StoredWindow>
 
-  constructor(options: CaptureOptions, host: GateHost) {
+  constructor(options: CaptureOptions, host: GateHost, store?: WindowStore, restored = new Map<string, StoredWindow>()) {
     this.#options = options
     this.#host = host
+    this.#store = store
+    this.#restored = restored
     this.#random = options.random ?? Math.random
     this.#bufferMs = options.bufferMs ?? 60_000
   }
@@ -59,16 +65,19 @@ export class CaptureGate {
     const buffer = session.buffer
     if (!buffer) return this.#host.push(sessionId, type, data, checkpoint, ts, at)
     const event: HeldEvent = { type, data, checkpoint, ts, at }
-    if (type === 'session.started') {
+    if (type === 'session.started' && !session.started) {
       session.started = event
+      this.#store?.add(sessionId, event, true)
       return
     }
     if (type === 'session.ended') {
       // Never triggered: nothing of it is kept.
       this.#session = undefined
+      void this.#store?.drop(sessionId)
       return
     }
     buffer.add(event)
+    this.#store?.add(sessionId, event)
     const reason = this.#trigger(type, data)
     if (reason) this.#keep(session, event.at, reason)
   }
@@ -89,6 +98,14 @@ export class CaptureGate {
     const sampled = sampleRate === undefined || sessionSampled(id, sampleRate)
     const onError = mode === 'on-error' && !keptBefore(id)
     this.#session = { id, sampled, ...(onError && { buffer: new OnErrorBuffer(this.#bufferMs) }) }
+    const restored = onError && sampled ? this.#restored.get(id) : undefined
+    if (restored) {
+      // The session began on an earlier page that never triggered: its start and window come first,
+      // and this page's `session.started` follows them in the window, as a resumed session's does.
+      this.#restored.delete(id)
+      this.#session.started = restored.started
+      for (const event of restored.events) this.#session.buffer!.add(event)
+    }
     this.#host.publish({ sampled, ...(mode === 'on-error' && { kept: !onError }) })
     const sampling = { ...(sampleRate !== undefined && { rate: sampleRate }), ...(mode && { mode }), ...(sample && { types: sample }) }
     if (Object.keys(sampling).length > 0) data = withMember(data, 'sampling', sampling)
@@ -123,6 +140,7 @@ export class CaptureGate {
     const discarded = buffer.discarded
     session.buffer = undefined
     markKept(session.id)
+    void this.#store?.drop(session.id)
     const { id } = session
     const push = (event: HeldEvent) => this.#host.push(id, event.type, event.data, event.checkpoint, event.ts, event.at)
     if (session.started) push(session.started)

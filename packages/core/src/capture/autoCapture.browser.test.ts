@@ -99,6 +99,28 @@ describe('autoCapture.console', () => {
   })
 })
 
+describe('autoCapture across close() and retain()', () => {
+  test('the watchers stop when the recorder closes and start again with the next session after retain()', async () => {
+    const dbName = uniqueDb()
+    const recorder = recorderFor(dbName, { autoCapture: { console: true, network: true } })
+    const first = await recorder.start()
+    console.warn('first session')
+    await recorder.close()
+    expect(console.warn).toBe(pageConsole.warn)
+    expect(window.fetch).toBe(pageFetch)
+    recorder.retain()
+    const second = await recorder.start()
+    expect(window.fetch).not.toBe(pageFetch)
+    console.warn('second session')
+    await fetch(`${server}/v1/sessions/s_missing`)
+    const logged = await stored(recorder, second.id, 'console.logged')
+    expect(logged.map((e) => e.data.message)).toEqual(['second session'])
+    expect((await stored(recorder, second.id, 'network.failed')).map((e) => e.data.url)).toEqual([`${storedServer}/v1/sessions/s_missing`])
+    expect((await stored(recorder, first.id, 'console.logged')).map((e) => e.data.message)).toEqual(['first session'])
+    recorder.release()
+  })
+})
+
 describe('autoCapture.network', () => {
   test('fetch and XHR answered ≥ 400 and a refused connection are recorded, without the query string (checked at rest); 2xx and aborts are not', async () => {
     const { dbName, recorder, id } = await recording({ autoCapture: { network: true } })

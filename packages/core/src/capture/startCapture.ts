@@ -8,6 +8,7 @@ import { captureNetwork } from './captureNetwork'
 import { checkCaptureOptions, type AutoCaptureSet, type CaptureOptions } from './captureOptions'
 import { captureWebVitals } from './captureWebVitals'
 import { propagateTrace } from './propagateTrace'
+import type { RecorderOptions } from '../client/types'
 
 /** What the capture options need of the recorder. */
 export interface StartHost extends GateHost {
@@ -29,15 +30,45 @@ export interface StartedCapture {
  * Loaded on first use (captureLoader): makes the gate and starts what `autoCapture` and
  * `propagate` ask for. The recorder's own uploads (`endpoint`) are never captured or given headers.
  * Options that cannot work are reported (`invalid_options`) and the recorder records as without them.
+ * `stop()` (the recorder closes) stops the watchers; the next session the recorder starts (after
+ * `retain()` reopened it) starts them again. In on-error mode the window is also kept on disk
+ * (`WindowStore`), unless `encryption` is on (it would be stored in the clear) or IndexedDB fails.
  */
-export function startCapture(options: CaptureOptions, host: StartHost): StartedCapture {
+export async function startCapture(options: CaptureOptions & Pick<RecorderOptions, 'dbName' | 'redact' | 'capture' | 'encryption'>, host: StartHost): Promise<StartedCapture> {
   try {
     checkCaptureOptions(options)
   } catch (error) {
     host.report(toErrorInfo(error, 'invalid_options'))
     return { gate: { enqueue: host.push, keep() {} }, stop() {} }
   }
-  const gate = new CaptureGate(options, host)
+  const disk = options.mode === 'on-error' && !options.encryption ? await openWindow(options, host) : undefined
+  const gate = new CaptureGate(options, host, disk?.store, disk?.restored)
+  let stops: Array<() => void> | undefined = startWatchers(options, host)
+  return {
+    gate: {
+      enqueue(sessionId, type, data, checkpoint, ts, at) {
+        if (!stops && type === 'session.started') stops = startWatchers(options, host)
+        gate.enqueue(sessionId, type, data, checkpoint, ts, at)
+      },
+      keep: (detail) => gate.keep(detail),
+    },
+    stop() {
+      for (const stop of stops?.splice(0).reverse() ?? []) {
+        try {
+          stop()
+        } catch {
+          // stopping never throws into the page
+        }
+      }
+      stops = undefined
+      gate.close()
+      void disk?.store.write()
+    },
+  }
+}
+
+/** What `autoCapture` and `propagate` watch, started; returns their stops. */
+function startWatchers(options: CaptureOptions, host: StartHost): Array<() => void> {
   const auto: AutoCaptureSet = options.autoCapture === true ? { console: true, network: true, context: true, vitals: true } : options.autoCapture || {}
   const { recorder, endpoint } = host
   const stops: Array<() => void> = []
@@ -51,17 +82,15 @@ export function startCapture(options: CaptureOptions, host: StartHost): StartedC
   if (options.autoCapture === true) stops.push(autoCapture(recorder))
   else if (clicks || navigation || forms || errors) stops.push(autoCapture(recorder, { clicks, navigation, forms, errors }))
   if (options.propagate) stops.push(propagateTrace(recorder, options.propagate, endpoint))
-  return {
-    gate,
-    stop() {
-      for (const stop of stops.splice(0).reverse()) {
-        try {
-          stop()
-        } catch {
-          // stopping never throws into the page
-        }
-      }
-      gate.close()
-    },
+  return stops
+}
+
+/** The on-error window's store and what earlier pages left in it; undefined where it cannot open (memory only). */
+async function openWindow(options: Pick<RecorderOptions, 'dbName' | 'redact' | 'capture' | 'bufferMs'>, host: StartHost) {
+  try {
+    const { openWindowStore } = await import('./openWindowStore')
+    return await openWindowStore(options, host)
+  } catch {
+    return undefined
   }
 }

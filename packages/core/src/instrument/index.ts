@@ -22,3 +22,4 @@ export { captureConsole, type ConsoleCaptureOptions } from '../capture/captureCo
 export { captureNetwork, type NetworkCaptureOptions } from '../capture/captureNetwork'
 export { captureWebVitals } from '../capture/captureWebVitals'
 export { propagateTrace, type PropagateOptions } from '../capture/propagateTrace'
+export { traceOf, type TraceContext } from '../capture/traceOf'

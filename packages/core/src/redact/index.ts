@@ -1,2 +1,3 @@
 export { createRedactor } from './createRedactor'
 export type { BuiltinRule, RedactOptions, Redactor } from './types'
+export { keepMetadata } from './keepMetadata'

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, test } from 'vitest'
 import type { TapedeckEvent } from '../../events/catalogue'
 import { isTapedeckError } from '../../errors'
 import type { SyncBatch, TransportContext } from '../Transport'
-import { createOtlpTransport, tracesUrl } from './createOtlpTransport'
+import { createOtlpTransport, metricsUrl, tracesUrl } from './createOtlpTransport'
+import { toOtlpMetrics } from './toOtlpMetrics'
 import { toOtlpTraces } from './toOtlpTraces'
 
 interface Received {
@@ -76,8 +77,10 @@ describe('createOtlpTransport', () => {
     const response = await transport(MULTI_MEMBER, context())
 
     expect(response).toEqual({ status: 200, retryAfter: null, text: '{}' })
-    expect(collector.received).toHaveLength(1)
-    const [request] = collector.received
+    expect(collector.received).toHaveLength(2) // the spans, then the GenAI metrics of the batch's calls
+    const [request, metrics] = collector.received
+    expect(metrics!.url).toBe('/v1/metrics')
+    expect(JSON.parse(metrics!.body)).toEqual(toOtlpMetrics(EVENTS))
     expect(request!.method).toBe('POST')
     expect(request!.url).toBe('/v1/traces')
     expect(request!.headers['content-type']).toBe('application/json')
@@ -105,8 +108,9 @@ describe('createOtlpTransport', () => {
     expect(tracesUrl('https://otel.example/tenant/v1/traces/')).toBe('https://otel.example/tenant/v1/traces')
 
     const collector = await startCollector()
+    expect(metricsUrl('https://otel.example/tenant/v1/traces/')).toBe('https://otel.example/tenant/v1/metrics')
     await createOtlpTransport({ endpoint: `${collector.url}/v1/traces/` })(MULTI_MEMBER, context())
-    expect(collector.received.map((request) => request.url)).toEqual(['/v1/traces'])
+    expect(collector.received.map((request) => request.url)).toEqual(['/v1/traces', '/v1/metrics'])
   })
 
   test("merges its own headers with the context's (which win), and always sends JSON", async () => {
@@ -168,7 +172,23 @@ describe('createOtlpTransport', () => {
     }
     const response = await createOtlpTransport({ endpoint: 'https://otel.example', fetch })(MULTI_MEMBER, context())
     expect(response).toEqual({ status: 202, retryAfter: null, text: 'ok' })
-    expect(calls.map(([url, init]) => [url, init?.method])).toEqual([['https://otel.example/v1/traces', 'POST']])
+    expect(calls.map(([url, init]) => [url, init?.method])).toEqual([
+      ['https://otel.example/v1/traces', 'POST'],
+      ['https://otel.example/v1/metrics', 'POST'],
+    ])
+  })
+
+  test('metrics go once, after the spans were accepted: not when the collector refused the spans, and a failed metrics request leaves the batch sent', async () => {
+    const answers = [503, 200, 500]
+    const collector = await startCollector((response) => response.writeHead(answers.shift() ?? 200).end())
+    const transport = createOtlpTransport({ endpoint: collector.url })
+    expect((await transport(MULTI_MEMBER, context())).status).toBe(503)
+    expect(collector.received.map((request) => request.url)).toEqual(['/v1/traces'])
+    expect((await transport(MULTI_MEMBER, context())).status).toBe(200) // its metrics answered 500
+    expect(collector.received.map((request) => request.url)).toEqual(['/v1/traces', '/v1/traces', '/v1/metrics'])
+    const off = await startCollector()
+    await createOtlpTransport({ endpoint: off.url, metrics: false })(MULTI_MEMBER, context())
+    expect(off.received.map((request) => request.url)).toEqual(['/v1/traces'])
   })
 
   test('refuses an endpoint that is not an http(s) URL with code invalid_options', () => {

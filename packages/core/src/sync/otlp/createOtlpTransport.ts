@@ -2,6 +2,7 @@ import { TapedeckError } from '../../errors'
 import type { Transport } from '../Transport'
 import type { ExportTraceServiceRequest } from './ExportTraceServiceRequest'
 import { readBatch } from './readBatch'
+import { toOtlpMetrics } from './toOtlpMetrics'
 import { toOtlpTraces, type ResourceAttributes } from './toOtlpTraces'
 import { trimEndpoint } from '../../util/endpoint'
 
@@ -14,16 +15,28 @@ export interface OtlpTransportOptions {
   resource?: ResourceAttributes
   /** Export prompts, responses, tool arguments/results and event data too. Default false. */
   includeContent?: boolean
+  /**
+   * Also send the GenAI client metrics (`gen_ai.client.token.usage`, `gen_ai.client.operation.duration`)
+   * of each batch's calls to `/v1/metrics`, once its spans were accepted. At most once: a metrics
+   * request that fails is not retried (a retry could count the calls twice). Default true.
+   */
+  metrics?: boolean
   /** Defaults to the global `fetch`. */
   fetch?: typeof fetch
 }
 
 const TRACES_PATH = '/v1/traces'
+const METRICS_PATH = '/v1/metrics'
 
 /** `http://host:4318`, `http://host:4318/` and `http://host:4318/v1/traces` all mean the same URL. */
 export function tracesUrl(endpoint: string): string {
   const base = trimEndpoint(endpoint)
   return base.endsWith(TRACES_PATH) ? base : base + TRACES_PATH
+}
+
+/** The metrics URL beside the traces URL of the same endpoint. */
+export function metricsUrl(endpoint: string): string {
+  return tracesUrl(endpoint).slice(0, -TRACES_PATH.length) + METRICS_PATH
 }
 
 /**
@@ -42,12 +55,15 @@ export function createOtlpTransport(options: OtlpTransportOptions): Transport {
     )
   }
   const url = tracesUrl(options.endpoint)
+  const metricsTo = options.metrics === false ? undefined : metricsUrl(options.endpoint)
   const send = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
 
   return async (batch, context) => {
     let request: ExportTraceServiceRequest
+    let events: ReturnType<typeof readBatch>
     try {
-      request = toOtlpTraces(readBatch(batch.body), options.resource, { includeContent: options.includeContent })
+      events = readBatch(batch.body)
+      request = toOtlpTraces(events, options.resource, { includeContent: options.includeContent })
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
       return { status: 422, text: `The OTLP exporter could not read batch ${batch.key}: ${reason}` }
@@ -57,9 +73,18 @@ export function createOtlpTransport(options: OtlpTransportOptions): Transport {
     const headers = new Headers(options.headers)
     for (const [name, value] of Object.entries(context.headers)) headers.set(name, value)
     headers.set('Content-Type', 'application/json')
+    const sendMetrics = async (to: string, batchEvents: typeof events) => {
+      try {
+        const metrics = toOtlpMetrics(batchEvents, options.resource)
+        if (metrics.resourceMetrics.length > 0) await (await send(to, { method: 'POST', headers, body: JSON.stringify(metrics), signal: context.signal })).text()
+      } catch {
+        // At most once: the spans are accepted, and a retry could count these calls twice.
+      }
+    }
     const response = await send(url, { method: 'POST', headers, body: JSON.stringify(request), signal: context.signal })
     // The text is kept with a dead letter (or shows a partial success): enough to see why, no more.
     const text = (await response.text().catch(() => '')).slice(0, 4000)
+    if (metricsTo && response.ok) await sendMetrics(metricsTo, events)
     return { status: response.status, retryAfter: response.headers.get('Retry-After'), text }
   }
 }

@@ -1,4 +1,5 @@
-export { createOtlpTransport, tracesUrl, type OtlpTransportOptions } from './createOtlpTransport'
+export { createOtlpTransport, metricsUrl, tracesUrl, type OtlpTransportOptions } from './createOtlpTransport'
+export { toOtlpMetrics, type ExportMetricsServiceRequest, type HistogramDataPoint, type HistogramMetric } from './toOtlpMetrics'
 export { toOtlpTraces, type OtlpMappingOptions, type ResourceAttributes } from './toOtlpTraces'
 export type { AnyValue, ExportTraceServiceRequest, KeyValue, Span, SpanEvent } from './ExportTraceServiceRequest'
 export { SpanKind, StatusCode } from './ExportTraceServiceRequest'

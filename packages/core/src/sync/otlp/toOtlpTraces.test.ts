@@ -161,6 +161,21 @@ describe('toOtlpTraces', () => {
     expect(values['gen_ai.request.temperature']).toBeUndefined()
   })
 
+  test('a call whose request carried this session’s traceparent (propagate) keeps that span id, so its backend’s spans hang below it; another trace’s is not taken', () => {
+    const carried = '00f067aa0ba902b7'
+    const calls = [
+      event(1, 10, 'provider.call.started', { callId: 'c1', provider: 'openai', model: 'm', traceId: TRACE, spanId: carried }),
+      event(2, 20, 'provider.call.completed', { callId: 'c1', model: 'm', latencyMs: 10 }),
+      event(3, 30, 'provider.call.started', { callId: 'c2', provider: 'openai', model: 'm', traceId: 'ffffffffffffffffffffffffffffffff', spanId: '1111111111111111' }),
+      event(4, 40, 'provider.call.failed', { callId: 'c2', error: { name: 'E' }, latencyMs: 10 }),
+    ]
+    const spans = spansOf(toOtlpTraces(calls))
+    expect(spans.map((span) => [span.spanId, span.traceId, span.parentSpanId])).toEqual([
+      [carried, TRACE, ROOT],
+      [CALL_C2, TRACE, ROOT],
+    ])
+  })
+
   test('a failed provider call is an ERROR span with error.type and the request side of its started event', () => {
     const span = spanById(spansOf(toOtlpTraces(SESSION)), CALL_C2)
     expect(span).toMatchObject({ name: 'chat claude-x', kind: 3, parentSpanId: ROOT })

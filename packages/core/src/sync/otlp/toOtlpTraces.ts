@@ -273,7 +273,7 @@ function completedCallSpan(session: Session, event: TapedeckEvent<'provider.call
   )
   const name = chatName(started?.model ?? data.model)
   const start = end - durationNanos(data.latencyMs)
-  return makeSpan(session, callSpanIdOf(session.id, callId), name, SpanKind.CLIENT, start, end, spanAttributes, true)
+  return makeSpan(session, callSpanId(session, callId, started), name, SpanKind.CLIENT, start, end, spanAttributes, true)
 }
 
 function failedCallSpan(session: Session, event: TapedeckEvent<'provider.call.failed'>): BuiltSpan {
@@ -289,9 +289,20 @@ function failedCallSpan(session: Session, event: TapedeckEvent<'provider.call.fa
     intAttr('http.response.status_code', error.status),
   )
   const start = end - durationNanos(data.latencyMs)
-  const built = makeSpan(session, callSpanIdOf(session.id, callId), chatName(model), SpanKind.CLIENT, start, end, spanAttributes, true)
+  const built = makeSpan(session, callSpanId(session, callId, started), chatName(model), SpanKind.CLIENT, start, end, spanAttributes, true)
   built.span.status = errorStatus(error.message)
   return built
+}
+
+/**
+ * The call's span id: the one its request carried in `traceparent` (`propagate`, docs/capture.md)
+ * when that names this session's trace — so the spans of the backend it called hang below it —
+ * else one derived from the call id.
+ */
+function callSpanId(session: Session, callId: string, started: ProviderCallStartedData | undefined): string {
+  const carried = started?.spanId
+  if (started?.traceId === session.traceId && typeof carried === 'string' && /^[\da-f]{16}$/.test(carried) && !/^0+$/.test(carried)) return carried
+  return callSpanIdOf(session.id, callId)
 }
 
 // --- tools and errors -----------------------------------------------------------------------
