@@ -15,6 +15,7 @@
 import type { Recorder } from '../client/types'
 import type { SafeRecorder } from '../instrument/safeRecorder'
 import { createId } from '../util/ulid'
+import { audioAllowed } from './audioAllowed'
 import { encodeWav } from './encodeWav'
 import { PcmTrack, type PcmPart } from './PcmTrack'
 
@@ -51,16 +52,8 @@ export function decodeBase64(text: string): Uint8Array {
 
 export function recordSocketAudio(recorder: Pick<Recorder, 'attach' | 'getSnapshot'>, safe: SafeRecorder, now: () => number): SocketAudio {
   const rates: Record<Side, number | null> = { input: DEFAULT_RATE, output: DEFAULT_RATE }
-  const allowed = () => {
-    try {
-      const consent = recorder.getSnapshot().consent
-      return consent.scopes.audio && consent.state !== 'withdrawn' && consent.state !== 'pending'
-    } catch {
-      return false
-    }
-  }
   const write = (side: Side) => async (part: PcmPart) => {
-    if (!allowed()) return
+    if (!audioAllowed(recorder)) return
     const wav = encodeWav(part.pcm, part.sampleRate)
     const bytes = wav.byteLength
     const meta = { blobId: part.blobId, part: part.part, mimeType: 'audio/wav', startT: part.startT, durationMs: part.durationMs }

@@ -34,5 +34,5 @@ test("a track's WAV parts are joined into one WAV that decodes to all of them, i
   const audio = await new OfflineAudioContext(1, 1, 24_000).decodeAudioData(await joined!.arrayBuffer())
   expect(audio.duration).toBeCloseTo(2.5, 3)
   const samples = audio.getChannelData(0)
-  expect([samples[0], samples[24_000], samples[48_000], samples[59_999]].map((value) => Math.round(value * 32768))).toEqual([1000, 2000, 3000, 3000])
+  expect([samples[0], samples[24_000], samples[48_000], samples[59_999]].map((value) => Math.round(value! * 32768))).toEqual([1000, 2000, 3000, 3000])
 })
