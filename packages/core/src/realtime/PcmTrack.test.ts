@@ -57,4 +57,16 @@ describe('PcmTrack', () => {
     await advance(1000)
     expect(summary().slice(2)).toEqual([['b2', 0, 4500, 400], ['b3', 0, 4900, 400]])
   })
+
+  test('a cut also drops an answer queued behind the one playing', async () => {
+    const output = track()
+    output.add(pcm(1000), 1000, 0)
+    output.end()
+    output.add(pcm(1000), 1000, 0) // queued: plays from 1000
+    await advance(500)
+    output.cut(clock)
+    await advance(3000)
+    await output.drain()
+    expect(summary()).toEqual([['b1', 0, 0, 500]])
+  })
 })

@@ -90,18 +90,17 @@ export class PcmTrack {
     this.#close()
   }
 
-  /** Playback stopped at `atT` (a barge-in): audio of the run after it was never heard and is dropped. */
+  /** Playback stopped at `atT` (a barge-in): audio after it, of this run or of runs queued before it, was never heard and is dropped. */
   cut(atT: number): void {
-    const run = this.#run
-    if (!run) return
-    const keep = Math.max(0, Math.round(((atT - run.startT) * run.sampleRate) / 1000) - run.written)
-    if (keep < run.pendingSamples) {
-      const bytes = concat(run.pending, run.pendingSamples).subarray(0, keep * BYTES_PER_SAMPLE)
-      run.pending = keep ? [bytes] : []
+    this.#close()
+    for (const run of this.#closing) {
+      const keep = Math.min(run.pendingSamples, Math.max(0, Math.round(((atT - run.startT) * run.sampleRate) / 1000) - run.written))
+      if (keep === run.pendingSamples) continue
+      run.pending = keep ? [concat(run.pending, run.pendingSamples).subarray(0, keep * BYTES_PER_SAMPLE)] : []
       run.pendingSamples = keep
     }
-    this.#lastEnd = this.#endT(run)
-    this.#close()
+    this.#lastEnd = Math.min(this.#lastEnd, atT)
+    this.#flush(false)
   }
 
   /** Writes everything held now, heard or not (the recording stops); resolves when it is stored. */
