@@ -9,7 +9,7 @@ import type { PriceTable } from '../instrument/prices'
 import type { InstrumentStats } from '../instrument/safeRecorder'
 import { createRealtimeFolder } from './RealtimeFolder'
 import { observeMessages, type MessageSink, type MessageTransport } from './observeMessages'
-import { recordSocketAudio } from './recordSocketAudio'
+import { recordSocketAudio, type SocketAudio } from './recordSocketAudio'
 import { sessionClock } from './sessionClock'
 
 export type RealtimeRecorder = Pick<Recorder, 'record' | 'getSnapshot' | 'audio' | 'attach'>
@@ -55,27 +55,13 @@ export function recordRealtime(recorder: RealtimeRecorder, connection: RealtimeC
     undo.push(() => window.removeEventListener('pagehide', onLeave))
   }
 
-  let socketAudio: ReturnType<typeof recordSocketAudio> | undefined
+  let socketAudio: SocketAudio | undefined
   if (isPeerConnection(connection)) observePeer(connection)
   else {
-    let sink: MessageSink = folder
-    if (options.audio !== false) {
-      const audio = (socketAudio = recordSocketAudio(recorder, folder.safe, now))
-      const guard = (read: (event: unknown) => void) => (event: unknown) => {
-        try {
-          read(event)
-        } catch (error) {
-          folder.safe.fail(error) // a delta that is not base64, say: the app never sees it
-        }
-      }
-      const server = guard(audio.server)
-      const client = guard(audio.client)
-      sink = {
-        server: (event) => (folder.server(event), server(event)),
-        client: (event) => (folder.client(event), client(event)),
-        close: folder.close,
-      }
-    }
+    const audio = (socketAudio = options.audio === false ? undefined : recordSocketAudio(recorder, folder.safe, now))
+    const sink: MessageSink = audio
+      ? { server: (event) => (folder.server(event), audio.server(event)), client: (event) => (folder.client(event), audio.client(event)), close: folder.close }
+      : folder
     undo.push(observeMessages(connection as unknown as MessageTransport, sink, 'socket-closed'))
   }
 

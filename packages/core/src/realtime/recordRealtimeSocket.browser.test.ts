@@ -309,3 +309,19 @@ describe('recordRealtime over a WebSocket: the audio inside the events', () => {
     expect(ofType(await recorder.sessions.events(session.id), 'audio.input')).toEqual([])
   })
 })
+
+test('audio that is not base64 is counted in the stats and never thrown into the app', async () => {
+  const recorder = recorderFor(uniqueDb(), { consent: { audio: 'none', remember: false } })
+  await recorder.start()
+  const sockets = await connect()
+  const recording = recordRealtime(recorder, sockets.app)
+  const heard: unknown[] = []
+  sockets.app.addEventListener('message', () => heard.push('received'))
+  sockets.app.send(JSON.stringify({ type: 'input_audio_buffer.append', audio: '%%% not base64 %%%' }))
+  sockets.control.send(JSON.stringify({ type: 'response.output_audio.delta', response_id: 'r', item_id: 'i', delta: '%%%' }))
+  await waitFor(() => sockets.appReceived.length, (count) => count === 1)
+  await recording.stop()
+  expect(recording.stats.errors).toBe(2)
+  expect(heard).toEqual(['received'])
+  await waitFor(() => sockets.serverReceived.length, (count) => count === 1)
+})

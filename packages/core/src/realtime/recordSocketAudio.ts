@@ -20,7 +20,9 @@ import { encodeWav } from './encodeWav'
 import { PcmTrack, type PcmPart } from './PcmTrack'
 
 export interface SocketAudio {
+  /** An event the server sent (parsed JSON); never throws (a delta that is not base64 is counted in `safe`). */
   server(event: unknown): void
+  /** An event the app sent (parsed JSON); never throws. */
   client(event: unknown): void
   /** Writes what is held (heard or not) and resolves when every part is stored. */
   stop(): Promise<void>
@@ -43,7 +45,11 @@ export function pcmRate(format: unknown): number | null {
   return typeof rate === 'number' && rate > 0 ? rate : DEFAULT_RATE
 }
 
+/** Native base64 decoding where the browser has it (Chromium 140+, Firefox 133+, Safari 18.2+). */
+const fromBase64 = (Uint8Array as unknown as { fromBase64?: (text: string) => Uint8Array }).fromBase64
+
 export function decodeBase64(text: string): Uint8Array {
+  if (fromBase64) return fromBase64.call(Uint8Array, text)
   const binary = atob(text)
   const bytes = new Uint8Array(binary.length)
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
@@ -81,9 +87,16 @@ export function recordSocketAudio(recorder: Pick<Recorder, 'attach' | 'getSnapsh
     outputItem = undefined
   }
 
+  const guard = (read: (event: Raw) => void) => (event: unknown) => {
+    try {
+      read(obj(event))
+    } catch (error) {
+      safe.fail(error)
+    }
+  }
+
   return {
-    server(raw) {
-      const event = obj(raw)
+    server: guard((event) => {
       const type = event.type
       if (OUTPUT_DELTA.has(type as string)) {
         if (typeof event.delta !== 'string' || !rates.output) return
@@ -95,9 +108,8 @@ export function recordSocketAudio(recorder: Pick<Recorder, 'attach' | 'getSnapsh
         output.add(decodeBase64(event.delta), rates.output, t)
       } else if (type === 'input_audio_buffer.speech_started') cutOutput(now())
       else if (type === 'session.created' || type === 'session.updated') configure(obj(event.session))
-    },
-    client(raw) {
-      const event = obj(raw)
+    }),
+    client: guard((event) => {
       const type = event.type
       if (type === 'input_audio_buffer.append') {
         if (typeof event.audio !== 'string' || !rates.input) return
@@ -108,7 +120,7 @@ export function recordSocketAudio(recorder: Pick<Recorder, 'attach' | 'getSnapsh
         const end = event.audio_end_ms
         if (outputItem && event.item_id === outputItem.id && typeof end === 'number') cutOutput(Math.min(now(), outputItem.startT + end))
       } else if (type === 'session.update') configure(obj(event.session))
-    },
+    }),
     async stop() {
       await Promise.all([input.drain(), output.drain()])
     },
