@@ -3,6 +3,7 @@
 // conversation runs, and what the recorder stored is read back from IndexedDB.
 import { afterEach, describe, expect, inject, test } from 'vitest'
 import type { TapedeckEvent } from '../events/catalogue'
+import { sinePcm } from '../../test/audio'
 import { closeAll, recorderFor, uniqueDb, waitFor } from '../../test/browser'
 import { recordRealtime } from './recordRealtime'
 import { recordRealtimeEvents } from './recordRealtimeEvents'
@@ -179,11 +180,7 @@ describe('recordRealtime over a WebSocket', () => {
 })
 
 /** `seconds` of a 24 kHz PCM16 sine, as the bytes a Realtime event carries base64. */
-function sinePcm(frequency: number, seconds: number, rate = 24_000): Uint8Array {
-  const samples = new Int16Array(Math.round(rate * seconds))
-  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(12_000 * Math.sin((2 * Math.PI * frequency * i) / rate))
-  return new Uint8Array(samples.buffer)
-}
+const pcm24k = (frequency: number, seconds: number) => sinePcm(frequency, seconds, 24_000, 12_000)
 const base64 = (bytes: Uint8Array) => {
   let text = ''
   for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
@@ -208,7 +205,7 @@ describe('recordRealtime over a WebSocket: the audio inside the events', () => {
     sockets.control.send(JSON.stringify({ type: 'session.created', session: { model: MODEL, audio: { input: { format: { type: 'audio/pcm', rate: 24_000 } }, output: { format: { type: 'audio/pcm', rate: 24_000 } } } } }))
 
     // The microphone: 1.5 s streamed in real time, 100 ms a message, as an app's audio worklet does.
-    const mic = sinePcm(440, 1.5)
+    const mic = pcm24k(440, 1.5)
     const sent: string[] = []
     const firstSend = performance.now() + 100
     for (let i = 0; i < 15; i++) {
@@ -221,8 +218,8 @@ describe('recordRealtime over a WebSocket: the audio inside the events', () => {
 
     // The assistant: an answer of 2.0 s sent at once (faster than it plays), heard in full; then
     // one of 3.0 s the user speaks over after about a second.
-    const answer1 = sinePcm(220, 2)
-    const answer2 = sinePcm(330, 3)
+    const answer1 = pcm24k(220, 2)
+    const answer2 = pcm24k(330, 3)
     const deltas = (id: string, pcm: Uint8Array) =>
       Array.from({ length: pcm.byteLength / 9600 }, (_, i) => JSON.stringify({ type: 'response.output_audio.delta', response_id: `resp_${id}`, item_id: `item_${id}`, output_index: 0, content_index: 0, delta: base64(pcm.subarray(i * 9600, (i + 1) * 9600)) }))
     const received = () => sockets.appReceived.length
@@ -300,8 +297,8 @@ describe('recordRealtime over a WebSocket: the audio inside the events', () => {
     const session = await recorder.start()
     const sockets = await connect()
     const recording = recordRealtime(recorder, sockets.app)
-    sockets.app.send(JSON.stringify({ type: 'input_audio_buffer.append', audio: base64(sinePcm(440, 0.5)) }))
-    sockets.control.send(JSON.stringify({ type: 'response.output_audio.delta', response_id: 'r', item_id: 'i', delta: base64(sinePcm(220, 0.2)) }))
+    sockets.app.send(JSON.stringify({ type: 'input_audio_buffer.append', audio: base64(pcm24k(440, 0.5)) }))
+    sockets.control.send(JSON.stringify({ type: 'response.output_audio.delta', response_id: 'r', item_id: 'i', delta: base64(pcm24k(220, 0.2)) }))
     await waitFor(() => sockets.appReceived.length, (count) => count === 1)
     await recording.stop()
     await recorder.flush()

@@ -1,19 +1,21 @@
 /**
  * The parts of one WAV blob as one WAV file. Realtime WebSocket audio is stored as WAV parts
  * that each decode on their own (docs/realtime.md); played as one stream they need one header:
- * the first part's format, and the `data` chunks of all parts one after another.
+ * the first part's format, and the `data` chunks of all parts one after another. Parts that are
+ * byte slices of one WAV (only the first has a header, as an app may `attach()` a file in parts)
+ * are concatenated as they are.
  */
 export async function joinWavParts(parts: readonly Blob[]): Promise<Blob> {
   const datas: Uint8Array[] = []
   let format: Uint8Array | undefined
   for (const part of parts) {
-    const bytes = new Uint8Array(await part.arrayBuffer())
-    const chunks = readChunks(bytes)
-    format ??= chunks.get('fmt ')
+    const chunks = readChunks(new Uint8Array(await part.arrayBuffer()))
     const data = chunks.get('data')
-    if (data) datas.push(data)
+    if (!data) return new Blob(parts as Blob[], { type: 'audio/wav' }) // slices of one file
+    format ??= chunks.get('fmt ')
+    datas.push(data)
   }
-  if (!format) return new Blob(parts as Blob[], { type: 'audio/wav' }) // not RIFF/WAVE: left as it was
+  if (!format || parts.length < 2) return new Blob(parts as Blob[], { type: 'audio/wav' })
   const size = datas.reduce((sum, data) => sum + data.byteLength, 0)
   const header = new Uint8Array(20 + format.byteLength + 8)
   const view = new DataView(header.buffer)

@@ -1,7 +1,7 @@
 // The replay viewer plays realtime WebSocket audio (WAV parts, docs/realtime.md) in step with the
 // player's clock: the track's blob joined into one WAV, played from `position - blobStartT`.
 import { afterEach, beforeAll, expect, test } from 'vitest'
-import { clickToAllowAudio } from '../../../core/test/audio'
+import { clickToAllowAudio, sineWav } from '../../../core/test/audio'
 import { loadRecording } from '@tapedeck/player'
 import { eventList } from '../../test/events'
 import { mountRoot, unmountRoots } from '../../test/helpers'
@@ -10,33 +10,12 @@ import { AudioTrackSync } from './AudioTrackSync'
 beforeAll(clickToAllowAudio)
 afterEach(unmountRoots)
 
-/** One stored part: a 44-byte WAV header and `ms` of a 24 kHz PCM16 sine. */
-function wavPart(ms: number): Blob {
-  const samples = (24_000 * ms) / 1000
-  const view = new DataView(new ArrayBuffer(44 + samples * 2))
-  const text = (at: number, value: string) => [...value].forEach((c, i) => view.setUint8(at + i, c.charCodeAt(0)))
-  text(0, 'RIFF')
-  view.setUint32(4, 36 + samples * 2, true)
-  text(8, 'WAVEfmt ')
-  view.setUint32(16, 16, true)
-  view.setUint16(20, 1, true)
-  view.setUint16(22, 1, true)
-  view.setUint32(24, 24_000, true)
-  view.setUint32(28, 48_000, true)
-  view.setUint16(32, 2, true)
-  view.setUint16(34, 16, true)
-  text(36, 'data')
-  view.setUint32(40, samples * 2, true)
-  for (let i = 0; i < samples; i++) view.setInt16(44 + i * 2, Math.round(8000 * Math.sin((2 * Math.PI * 220 * i) / 24_000)), true)
-  return new Blob([view.buffer], { type: 'audio/wav' })
-}
-
 test("an answer's WAV parts play as one file, from where the playhead is in it", async () => {
   // An answer of 2.5 s from t=1000, in three parts, as recordRealtime stores a socket's audio.
   const list = eventList('s_wav')
   list.add('session.started', {}, { t: 0 })
   const parts = [1000, 1000, 500]
-  const bodies = parts.map(wavPart)
+  const bodies = parts.map((ms) => sineWav(220, ms / 1000, 24_000)) // each part a WAV of its own
   parts.forEach((durationMs, part) => list.add('audio.output', { blobId: 'a_1', part, mimeType: 'audio/wav', startT: 1000 + part * 1000, durationMs, bytes: bodies[part]!.size, sampleRate: 24_000 }, { t: 2000 + part * 1000 }))
   const sessions = {
     get: async () => ({ id: 's_wav' }),
