@@ -11,7 +11,13 @@
 //    the app's own JSON.parse. Compared as the page main thread's time on a CPU over the burst
 //    (Linux /proc schedstat; on a loaded machine wall time mostly measures the wait for a CPU),
 //    wall time elsewhere (also reported: each slice timed until the next task starts).
-// 2. CPU while a two-way voice session is recorded: the scripted conversation with the mock
+// 2. A WebSocket session's audio: AUDIO_S seconds of it (the app's appends every 100 ms, the
+//    server's deltas every 200 ms, base64 PCM16 at 24 kHz) through the socket's `send` and
+//    `message` in bursts of 100, then stop() (the answers' audio, sent ahead of playback, is stored
+//    then); recorded (decoded, cut into WAV parts, attached to the worker and IndexedDB) against
+//    the app alone (JSON.parse, and atob of each delta it plays). The page main thread's CPU time
+//    from the first message until everything is durable, per second of two-way audio.
+// 3. CPU while a two-way voice session is recorded: the scripted conversation with the mock
 //    realtime peer (real WebRTC on loopback, both voices, tool call, barge-in), recorded
 //    (recordRealtime: events and both audio tracks through MediaRecorder, into IndexedDB) and not;
 //    the renderer process's CPU time (Linux /proc schedstat: main thread, the recorder's worker,
@@ -30,6 +36,7 @@ import { rendererThreads, threadDelta } from './lib/threadTime.mjs'
 const quick = process.argv.includes('--quick')
 const RUNS = quick ? 1 : 5
 const EVENTS = quick ? 2000 : 10_000
+const AUDIO_S = quick ? 20 : 120
 const here = (path) => fileURLToPath(new URL(path, import.meta.url))
 const watchdog = setTimeout(() => {
   console.error('realtime bench: gave up after 10 minutes')
@@ -94,7 +101,42 @@ try {
     },
   })
 
-  // 2. A two-way session.
+  // 2. A WebSocket session's audio, per second of it.
+  const perAudio = []
+  for (let run = 0; run <= RUNS; run++) {
+    const order = run % 2 ? [true, false] : [false, true]
+    const measured = {}
+    for (const recorded of order) {
+      await withTimeout(page.evaluate(([recorded, seconds]) => window.realtimeBench.prepare(0, recorded, seconds), [recorded, AUDIO_S]), 60_000, 'prepare audio')
+      const before = rendererThreads(browser.userDataDir)
+      await withTimeout(page.evaluate(() => window.realtimeBench.burst(100)), 120_000, 'burst audio')
+      await withTimeout(page.evaluate(() => window.realtimeBench.settle()), 120_000, 'settle audio')
+      const cpu = threadDelta(before, rendererThreads(browser.userDataDir))
+      const { audioMs } = await withTimeout(page.evaluate(() => window.realtimeBench.finish()), 60_000, 'finish audio')
+      if (recorded && Math.abs(audioMs - 2 * AUDIO_S * 1000) > 1) throw new Error(`audio bench: ${audioMs} ms of audio stored, not ${2 * AUDIO_S * 1000}`)
+      measured[recorded ? 'recorded' : 'plain'] = { mainMs: cpu?.mainRunMs, workerMs: cpu?.workerRunMs }
+    }
+    if (run > 0) perAudio.push(measured)
+  }
+  if (perAudio.every((run) => run.recorded.mainMs !== undefined && run.plain.mainMs !== undefined)) {
+    const perSecond = (run, which) => run[which].mainMs / AUDIO_S
+    results.figures.push({
+      name: `main-thread CPU time (schedstat) per second of WebSocket voice audio (${AUDIO_S} s, both ways), recorded`,
+      unit: 'ms CPU/s of audio',
+      median: median(perAudio.map((run) => perSecond(run, 'recorded'))),
+      range: span(perAudio.map((run) => perSecond(run, 'recorded'))),
+      anchor: { name: "the app alone (JSON.parse, atob of each delta it plays)", median: median(perAudio.map((run) => perSecond(run, 'plain'))) },
+      ratio: { median: median(perAudio.map((run) => run.recorded.mainMs / run.plain.mainMs)), range: span(perAudio.map((run) => run.recorded.mainMs / run.plain.mainMs)) },
+      detail: {
+        addedMsPerSecond: median(perAudio.map((run) => perSecond(run, 'recorded') - perSecond(run, 'plain'))),
+        workerMsPerSecond: median(perAudio.map((run) => run.recorded.workerMs / AUDIO_S)),
+      },
+    })
+  } else {
+    results.figures.push({ name: 'main-thread CPU per second of WebSocket voice audio', skipped: 'no /proc schedstat here (Linux only)' })
+  }
+
+  // 3. A two-way session.
   const sessions = []
   for (let run = 0; run <= RUNS; run++) {
     const order = run % 2 ? [true, false] : [false, true]

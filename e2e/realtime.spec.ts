@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, expect, test, type BrowserContext } from '@playwright/test'
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs'
+import { startRealtimeSocketRelay } from '../packages/core/test/realtimeSocketSetup'
 import { BASE_URL } from './fixtures'
 import { startSyncTarget, type SyncTarget } from './support/server'
 
@@ -83,6 +84,59 @@ test('the tab closed in the middle of an assistant answer: everything said so fa
       .toBe(true)
   }
   await again.close()
+})
+
+test('over a WebSocket, the tab closed in the middle of an answer: everything said and heard so far is kept and uploaded, both voices included, nothing of the answer not yet heard', async () => {
+  const relay = await startRealtimeSocketRelay()
+  try {
+    const page = await open('/realtime/index.html')
+    // The conversation up to the first words of the story (resp_3); then 3 s of its audio sent at once, 1.6 s of it heard.
+    const steps = (await page.evaluate(() => window.realtime.socketStepIndex('response.output_audio_transcript.delta', 'response_id', 'resp_3'))) + 1
+    const { id, micMs } = await page.evaluate(([endpoint, relay, steps]) => window.realtime.socketCall(endpoint, relay, steps, 3000, 1600), [target.proxy.url, relay.url, steps] as const)
+    await page.close({ runBeforeUnload: true })
+
+    const again = await open('/realtime/index.html')
+    await again.evaluate((endpoint) => window.realtime.ready(endpoint), target.proxy.url)
+    await expect.poll(async () => of(await target.events(id), 'provider.call.completed').length, { timeout: 30_000 }).toBe(3)
+    const events = (await target.events(id)) as Array<{ seq: number; type: string; data: Data }>
+    expect(events.map((event) => event.seq)).toEqual([...events.keys()])
+    expect(of(events, 'transcript.segment').map(({ speaker, text, final }) => ({ speaker, text, final }))).toEqual([
+      { speaker: 'user', text: "What's the weather in Paris?", final: true },
+      { speaker: 'assistant', text: 'It is 18 degrees and clear in Paris.', final: true },
+      { speaker: 'user', text: 'Tell me a long story.', final: true },
+      { speaker: 'assistant', text: 'Once upon a time, ', final: false },
+    ])
+    expect(of(events, 'provider.call.completed').map((call) => [call.callId, call.finishReason, call.abortReason ?? null])).toEqual([
+      ['resp_1', 'tool_calls', null],
+      ['resp_2', 'stop', null],
+      ['resp_3', 'aborted', 'page-left'],
+    ])
+
+    // Both voices, as WAV parts: the microphone streamed for the whole call, less the second in progress.
+    await expect.poll(async () => of(await target.events(id), 'audio.input').length, { timeout: 30_000 }).toBeGreaterThan(0)
+    const all = (await target.events(id)) as Array<{ type: string; data: Data }>
+    const input = of(all, 'audio.input')
+    const output = of(all, 'audio.output')
+    const total = (parts: Data[]) => parts.reduce((sum, part) => sum + part.durationMs, 0)
+    console.log(`realtime over a WebSocket, tab closed mid-answer: ${micMs} ms of microphone sent; stored ${input.length} input parts (${total(input)} ms), ${output.length} output parts (${total(output)} ms)`)
+    // All but the part in progress (up to a second, and the tail of a run the timer broke).
+    expect(total(input)).toBeGreaterThan(micMs - 1300)
+    expect(total(input)).toBeLessThanOrEqual(micMs)
+    // The story's audio: its first second, heard before the close; never the 1.4 s not yet played.
+    const story = output.filter((part) => part.startT > of(all, 'transcript.segment')[2]!.endT)
+    expect(total(story)).toBeGreaterThanOrEqual(1000)
+    expect(total(story)).toBeLessThanOrEqual(1700)
+    for (const part of [...input, ...output]) expect(part).toMatchObject({ mimeType: 'audio/wav', sampleRate: 24_000 })
+    await expect
+      .poll(async () => {
+        const sizes = await Promise.all([...input, ...output].map(async (part) => (await fetch(`${target.proxy.url}/v1/sessions/${id}/blobs/${part.blobId}/${part.part}`)).arrayBuffer().then((body) => body.byteLength)))
+        return sizes.every((size, i) => size === [...input, ...output][i]!.bytes)
+      }, { timeout: 30_000 })
+      .toBe(true)
+    await again.close()
+  } finally {
+    await relay.close()
+  }
 })
 
 test('a script-tag page: Tapedeck.recordRealtime loads tapedeck-realtime.js on first use and records the session', async () => {

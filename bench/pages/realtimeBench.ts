@@ -1,5 +1,6 @@
 // The realtime bench page (bench/realtime.mjs): the main-thread cost of recordRealtime per
-// Realtime event, against the app's own JSON.parse of each event, and a two-way WebRTC voice
+// Realtime event, against the app's own JSON.parse of each event; the cost of a WebSocket
+// session's audio (appends and deltas) per second of it; and a two-way WebRTC voice
 // session with the mock realtime peer, recorded or not, for the bench to read the renderer's CPU.
 import { createRecorder, type Recorder } from '@tapedeck/core'
 import { recordRealtime } from '@tapedeck/core/realtime'
@@ -32,6 +33,33 @@ function serverEvents(count: number): string[] {
   return events.slice(0, count)
 }
 
+/** `ms` of 24 kHz PCM16 noise-like audio, base64, as an append or an audio delta carries it. */
+function pcmBase64(ms: number, seed: number): string {
+  const bytes = new Uint8Array((24_000 * ms * 2) / 1000)
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + seed * 17) & 0xff
+  let text = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return btoa(text)
+}
+
+/**
+ * A WebSocket voice session's audio, `seconds` long: the app's microphone as an append every
+ * 100 ms, the assistant's answers as a delta every 200 ms (answers of 4 s, each its own item).
+ * Sent and received in the order they would be; `client` marks the app's sends.
+ */
+function audioTraffic(seconds: number): Array<{ client: boolean; data: string }> {
+  const append = JSON.stringify({ type: 'input_audio_buffer.append', audio: pcmBase64(100, 1) })
+  const traffic: Array<{ client: boolean; data: string }> = []
+  for (let ms = 0; ms < seconds * 1000; ms += 100) {
+    traffic.push({ client: true, data: append })
+    if (ms % 200 === 0) {
+      const answer = Math.floor(ms / 4000)
+      traffic.push({ client: false, data: JSON.stringify({ type: 'response.output_audio.delta', response_id: `resp_${answer}`, item_id: `item_a${answer}`, output_index: 0, content_index: 0, delta: pcmBase64(200, ms) }) })
+    }
+  }
+  return traffic
+}
+
 /** A message transport as recordRealtime sees a WebSocket or data channel: `send`, `message`, `close`. */
 class Transport extends EventTarget {
   send(_data: string): void {}
@@ -47,6 +75,8 @@ let db = 0
 
 interface Prepared {
   events: MessageEvent[]
+  /** The app's sends, by index into the traffic (audio mode); `events` holds the rest. */
+  sends?: Array<string | undefined>
   transport: Transport
   parsed: { count: number }
   recorder?: Recorder
@@ -60,17 +90,22 @@ let prepared: Prepared | undefined
  * `count` server events for the app's `message` listener (which parses them, as every app
  * does), with or without recordRealtime on the transport and a recorder started.
  */
-async function prepare(count: number, recorded: boolean): Promise<void> {
-  const events = serverEvents(count).map((data) => new MessageEvent('message', { data }))
+async function prepare(count: number, recorded: boolean, audioSeconds = 0): Promise<void> {
+  const traffic = audioSeconds ? audioTraffic(audioSeconds) : serverEvents(count).map((data) => ({ client: false, data }))
+  const events = traffic.map(({ client, data }) => (client ? (undefined as unknown as MessageEvent) : new MessageEvent('message', { data })))
+  const sends = audioSeconds ? traffic.map(({ client, data }) => (client ? data : undefined)) : undefined
   const transport = new Transport()
   const parsed = { count: 0 }
   transport.addEventListener('message', (event) => {
-    if (JSON.parse((event as MessageEvent).data as string).type) parsed.count++
+    const message = JSON.parse((event as MessageEvent).data as string)
+    // The app plays an audio delta: it decodes it first.
+    if (typeof message.delta === 'string' && message.type === 'response.output_audio.delta') atob(message.delta)
+    if (message.type) parsed.count++
   })
-  prepared = { events, transport, parsed, sessionId: '', dbName: '', stop: async () => {} }
+  prepared = { events, sends, transport, parsed, sessionId: '', dbName: '', stop: async () => {} }
   if (recorded) {
     prepared.dbName = `bench-realtime-${++db}-${Date.now()}`
-    prepared.recorder = createRecorder({ dbName: prepared.dbName, consent: { mode: 'none' } })
+    prepared.recorder = createRecorder({ dbName: prepared.dbName, consent: { mode: 'none', audio: 'none' } })
     prepared.sessionId = (await prepared.recorder.start()).id
     await prepared.recorder.flush()
     const recording = recordRealtime(prepared.recorder, transport as unknown as WebSocket)
@@ -80,29 +115,42 @@ async function prepare(count: number, recorded: boolean): Promise<void> {
 
 /** Delivers the prepared events, `perTask` per task; each slice is timed from its start until the next task starts, so the microtasks it queued count. */
 async function burst(perTask: number): Promise<{ msPerEvent: number }> {
-  const { events, transport, parsed } = prepared!
+  const { events, sends, transport, parsed } = prepared!
   let total = 0
   for (let i = 0; i < events.length; i += perTask) {
     const start = performance.now()
-    for (let j = i; j < Math.min(events.length, i + perTask); j++) transport.dispatchEvent(events[j]!)
+    for (let j = i; j < Math.min(events.length, i + perTask); j++) {
+      const send = sends?.[j]
+      if (send !== undefined) transport.send(send)
+      else transport.dispatchEvent(events[j]!)
+    }
     await nextTask()
     total += performance.now() - start
   }
-  if (parsed.count !== events.length) throw new Error(`the app parsed ${parsed.count} of ${events.length}`)
+  const received = sends ? sends.filter((send) => send === undefined).length : events.length
+  if (parsed.count !== received) throw new Error(`the app parsed ${parsed.count} of ${received}`)
   return { msPerEvent: total / events.length }
 }
 
-/** Stops recording, waits until durable; how many events the recorder stored. */
-async function finish(): Promise<{ recordedEvents: number }> {
-  const { recorder, sessionId, dbName, stop } = prepared!
-  prepared = undefined
-  if (!recorder) return { recordedEvents: 0 }
+/** Stops recording and waits until what it recorded is durable (audio held for playback is stored now). */
+async function settle(): Promise<void> {
+  const { recorder, stop } = prepared!
+  if (!recorder) return
   await stop()
   await recorder.flush()
-  const recordedEvents = (await recorder.sessions.events(sessionId)).length
+}
+
+/** Settles; how many events the recorder stored, and the ms of audio its parts name. */
+async function finish(): Promise<{ recordedEvents: number; audioMs: number }> {
+  await settle()
+  const { recorder, sessionId, dbName } = prepared!
+  prepared = undefined
+  if (!recorder) return { recordedEvents: 0, audioMs: 0 }
+  const events = await recorder.sessions.events(sessionId)
+  const audioMs = events.filter((event) => event.type.startsWith('audio.')).reduce((sum, event) => sum + (event.data as { durationMs: number }).durationMs, 0)
   await recorder.close()
   indexedDB.deleteDatabase(dbName)
-  return { recordedEvents }
+  return { recordedEvents: events.length, audioMs }
 }
 
 /** One two-way voice session with the mock peer (the scripted conversation, both voices), recorded or not. Resolves when it is over. */
@@ -150,6 +198,6 @@ async function session(recorded: boolean): Promise<{ ms: number; events: number 
   return { ms: performance.now() - start, events }
 }
 
-const bench = { prepare, burst, finish, session }
+const bench = { prepare, burst, settle, finish, session }
 Object.assign(window, { realtimeBench: bench })
 document.getElementById('start')!.addEventListener('click', () => (document.body.dataset.ready = 'true'))

@@ -1,5 +1,6 @@
 /** Audio for tests in a real Chromium, without a microphone: a live tone, a WAV, the first click. */
 import { userEvent } from 'vitest/browser'
+import { encodeWav } from '../src/realtime/encodeWav'
 
 /** Web Audio and media playback start only after the user interacted with the page (autoplay policy): one real click, as a user's first click in a voice app. */
 export async function clickToAllowAudio(): Promise<void> {
@@ -21,23 +22,14 @@ export async function toneStream(frequency = 440, gain = 0.5): Promise<{ stream:
   return { stream: destination.stream, context, close: () => context.close() }
 }
 
+/** A sine as 16-bit little-endian mono PCM samples (what a Realtime append or audio delta carries, base64). */
+export function sinePcm(frequency: number, seconds: number, rate = 48_000, amplitude = 16_000): Uint8Array {
+  const samples = new Int16Array(Math.round(rate * seconds))
+  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(Math.sin((2 * Math.PI * frequency * i) / rate) * amplitude)
+  return new Uint8Array(samples.buffer)
+}
+
 /** A 16-bit mono PCM WAV of a sine. */
 export function sineWav(frequency: number, seconds: number, rate = 48_000, amplitude = 16_000): Blob {
-  const n = Math.round(rate * seconds)
-  const view = new DataView(new ArrayBuffer(44 + n * 2))
-  const text = (offset: number, value: string) => [...value].forEach((c, i) => view.setUint8(offset + i, c.charCodeAt(0)))
-  text(0, 'RIFF')
-  view.setUint32(4, 36 + n * 2, true)
-  text(8, 'WAVEfmt ')
-  view.setUint32(16, 16, true)
-  view.setUint16(20, 1, true) // PCM
-  view.setUint16(22, 1, true) // mono
-  view.setUint32(24, rate, true)
-  view.setUint32(28, rate * 2, true)
-  view.setUint16(32, 2, true)
-  view.setUint16(34, 16, true)
-  text(36, 'data')
-  view.setUint32(40, n * 2, true)
-  for (let i = 0; i < n; i++) view.setInt16(44 + i * 2, Math.round(Math.sin((2 * Math.PI * frequency * i) / rate) * amplitude), true)
-  return new Blob([view.buffer], { type: 'audio/wav' })
+  return new Blob([encodeWav(sinePcm(frequency, seconds, rate, amplitude), rate)], { type: 'audio/wav' })
 }

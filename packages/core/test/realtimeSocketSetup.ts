@@ -18,6 +18,13 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  const relay = await startRealtimeSocketRelay()
+  project.provide('realtimeSocket', relay.url)
+  return relay.close
+}
+
+/** The relay on a free port of 127.0.0.1 (also used by e2e/realtime.spec.ts). */
+export async function startRealtimeSocketRelay(): Promise<{ url: string; close(): Promise<void> }> {
   const http = createServer((_, res) => res.writeHead(426).end())
   const wss = new WebSocketServer({ server: http })
   const rooms = new Map<string, { app?: WebSocket; control?: WebSocket; pending: string[] }>()
@@ -41,10 +48,12 @@ export default async function setup(project: TestProject) {
     }
   })
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
-  project.provide('realtimeSocket', `ws://127.0.0.1:${(http.address() as AddressInfo).port}`)
-  return async () => {
-    for (const client of wss.clients) client.terminate()
-    await new Promise((resolve) => wss.close(resolve))
-    await new Promise((resolve) => http.close(resolve))
+  return {
+    url: `ws://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    async close() {
+      for (const client of wss.clients) client.terminate()
+      await new Promise((resolve) => wss.close(resolve))
+      await new Promise((resolve) => http.close(resolve))
+    },
   }
 }

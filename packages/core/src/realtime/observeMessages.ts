@@ -19,7 +19,10 @@ const parse = (data: unknown): unknown => {
   }
 }
 
-export function observeMessages(transport: MessageTransport, folder: RealtimeFolder, closeReason: string): () => void {
+/** Where observed messages go: the folder, and over a socket its audio too. */
+export type MessageSink = Pick<RealtimeFolder, 'server' | 'client' | 'close'>
+
+export function observeMessages(transport: MessageTransport, folder: MessageSink, closeReason: string): () => void {
   const onMessage = (message: Event) => folder.server(parse((message as MessageEvent).data))
   const onClose = () => folder.close(closeReason)
   transport.addEventListener('message', onMessage)

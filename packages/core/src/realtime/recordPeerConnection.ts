@@ -1,6 +1,8 @@
 /**
- * Records any WebRTC call (LiveKit, a plain `RTCPeerConnection`): the audio of its first local and
- * first remote audio track (`audio.input` / `audio.output`), every track added and removed
+ * Records any WebRTC call (LiveKit, a plain `RTCPeerConnection`): the audio of every local and
+ * remote audio track, each its own stream (`audio.input` for what the page sends, `audio.output`
+ * for what it receives, tagged with `trackId` and `side`) from when it appears until it goes away
+ * (removed, its transceiver stopped, the call stopped); every track added and removed
  * (`rtc.track`), connection state changes (`rtc.state`), and `getStats()` quality samples as
  * `metric.sampled` at a bounded rate. Observes only: listeners and `getStats()`, nothing replaced.
  */
@@ -8,9 +10,10 @@ import type { Recorder } from '../client/types'
 import { createSafeRecorder } from '../instrument/safeRecorder'
 import type { InstrumentStats } from '../instrument/safeRecorder'
 import { readRtcQuality, type RtcCounters, type RtcQuality } from './readRtcQuality'
+import { recordTrack, type TrackRecording } from './recordTrack'
 
 export interface RecordPeerConnectionOptions {
-  /** Record the audio of the first local and first remote audio tracks. Default true. */
+  /** Record the audio of every local and remote audio track. Default true; needs audio consent. */
   audio?: boolean
   /** How often `getStats()` is sampled, ms. Default 5000; never more often than once a second; 0 turns sampling off. */
   statsIntervalMs?: number
@@ -18,7 +21,7 @@ export interface RecordPeerConnectionOptions {
 }
 
 export interface PeerConnectionRecording {
-  /** Stops observing and sampling; resolves when the audio slices are durable. */
+  /** Stops observing, sampling and recording; resolves when the audio slices are durable. Call it before `recorder.stop()`. */
   stop(): Promise<void>
   readonly stats: InstrumentStats
 }
@@ -32,41 +35,57 @@ const METRICS: Array<[keyof RtcQuality, string, string]> = [
   ['audioLevel', 'rtc.audioLevel', 'ratio'],
 ]
 
-export function recordPeerConnection(recorder: Pick<Recorder, 'record' | 'getSnapshot' | 'audio'>, connection: RTCPeerConnection, options: RecordPeerConnectionOptions = {}): PeerConnectionRecording {
+type Entry = { track: MediaStreamTrack; side: 'local' | 'remote'; audio?: TrackRecording }
+
+export function recordPeerConnection(recorder: Pick<Recorder, 'record' | 'getSnapshot' | 'attach'>, connection: RTCPeerConnection, options: RecordPeerConnectionOptions = {}): PeerConnectionRecording {
   const safe = createSafeRecorder(recorder, options.onError)
-  const known = new Map<string, { track: MediaStreamTrack; side: 'local' | 'remote' }>()
-  const recording = new Set<'input' | 'output'>()
+  const known = new Map<string, Entry>()
+  /** Audio streams stopping: stop() waits for their last slices. */
+  const stopping = new Set<Promise<void>>()
   let stopped = false
 
-  const startAudio = (track: MediaStreamTrack, side: 'input' | 'output') => {
-    if (options.audio === false || track.kind !== 'audio' || recording.has(side)) return
-    recording.add(side)
-    recorder.audio.start(new MediaStream([track]), { track: side }).catch((error: unknown) => safe.fail(error))
+  const startAudio = (entry: Entry) => {
+    if (options.audio === false || entry.track.kind !== 'audio') return
+    entry.audio = recordTrack(recorder, entry.track, entry.side === 'local' ? 'input' : 'output', { trackId: entry.track.id, side: entry.side }, safe)
+  }
+  const stopAudio = (entry: Entry) => {
+    if (!entry.audio) return
+    const done = entry.audio.stop().catch((error: unknown) => safe.fail(error))
+    entry.audio = undefined
+    stopping.add(done)
+    void done.then(() => stopping.delete(done))
   }
 
   /** The tracks in use now: what the page sends, and what the other side sends it. */
   const scan = () => {
     if (stopped) return
     try {
-      const now = new Map<string, { track: MediaStreamTrack; side: 'local' | 'remote' }>()
-      for (const sender of connection.getSenders()) if (sender.track) now.set(`local:${sender.track.id}`, { track: sender.track, side: 'local' })
+      const now = new Map<string, Entry>()
       for (const transceiver of connection.getTransceivers()) {
         const direction = transceiver.currentDirection
+        // A stopped transceiver (stop(), or the other side rejected it) carries nothing either way.
+        if (direction === 'stopped' || transceiver.direction === 'stopped') continue
+        const sent = transceiver.sender.track
+        if (sent) now.set(`local:${sent.id}`, { track: sent, side: 'local' })
         if (direction === 'recvonly' || direction === 'sendrecv') now.set(`remote:${transceiver.receiver.track.id}`, { track: transceiver.receiver.track, side: 'remote' })
       }
-      for (const [key, entry] of known) if (!now.has(key)) report('removed', entry)
+      for (const [key, entry] of known) {
+        if (now.has(key)) continue
+        known.delete(key)
+        report('removed', entry)
+        stopAudio(entry)
+      }
       for (const [key, entry] of now) {
         if (known.has(key)) continue
+        known.set(key, entry)
         report('added', entry)
-        startAudio(entry.track, entry.side === 'local' ? 'input' : 'output')
+        startAudio(entry)
       }
-      known.clear()
-      for (const [key, entry] of now) known.set(key, entry)
     } catch (error) {
       safe.fail(error)
     }
   }
-  const report = (change: 'added' | 'removed', { track, side }: { track: MediaStreamTrack; side: 'local' | 'remote' }) =>
+  const report = (change: 'added' | 'removed', { track, side }: Entry) =>
     safe.record('rtc.track', { change, side, trackId: track.id, kind: track.kind, ...(track.label && { label: track.label }) })
 
   let lastState: string | undefined
@@ -100,7 +119,17 @@ export function recordPeerConnection(recorder: Pick<Recorder, 'record' | 'getSna
   const interval = options.statsIntervalMs ?? 5000
   const timer = interval > 0 ? setInterval(() => void sample(), Math.max(MIN_STATS_INTERVAL_MS, interval)) : undefined
 
-  const onTrack = () => queueMicrotask(scan)
+  // A remote stream losing a track (the other side removed it) is looked at again at once.
+  const onRemoveTrack = () => queueMicrotask(scan)
+  const streams = new Set<MediaStream>()
+  const onTrack = (event: RTCTrackEvent) => {
+    for (const stream of event.streams) {
+      if (streams.has(stream)) continue
+      streams.add(stream)
+      stream.addEventListener('removetrack', onRemoveTrack)
+    }
+    queueMicrotask(scan)
+  }
   connection.addEventListener('track', onTrack)
   connection.addEventListener('negotiationneeded', scan)
   connection.addEventListener('signalingstatechange', scan)
@@ -119,7 +148,9 @@ export function recordPeerConnection(recorder: Pick<Recorder, 'record' | 'getSna
       connection.removeEventListener('negotiationneeded', scan)
       connection.removeEventListener('signalingstatechange', scan)
       connection.removeEventListener('connectionstatechange', onState)
-      await Promise.all([...recording].map((side) => recorder.audio.stop(side)))
+      for (const stream of streams) stream.removeEventListener('removetrack', onRemoveTrack)
+      for (const entry of known.values()) stopAudio(entry)
+      await Promise.all(stopping)
     },
   }
 }

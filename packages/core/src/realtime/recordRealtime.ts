@@ -8,17 +8,22 @@ import type { Recorder } from '../client/types'
 import type { PriceTable } from '../instrument/prices'
 import type { InstrumentStats } from '../instrument/safeRecorder'
 import { createRealtimeFolder } from './RealtimeFolder'
-import { observeMessages, type MessageTransport } from './observeMessages'
+import { observeMessages, type MessageSink, type MessageTransport } from './observeMessages'
+import { recordSocketAudio, type SocketAudio } from './recordSocketAudio'
 import { sessionClock } from './sessionClock'
 
-export type RealtimeRecorder = Pick<Recorder, 'record' | 'getSnapshot' | 'audio'>
+export type RealtimeRecorder = Pick<Recorder, 'record' | 'getSnapshot' | 'audio' | 'attach'>
 
 export interface RecordRealtimeOptions {
   /** The events channel, when the app created it before calling. Default: the first channel labelled `label` created or received afterwards. */
   channel?: RTCDataChannel
   /** Default `oai-events`. */
   label?: string
-  /** WebRTC: record the microphone (`audio.input`) and assistant (`audio.output`) tracks. Default true. Over a WebSocket the audio is not a track: record it with `recorder.audio.start` (docs/realtime.md). */
+  /**
+   * Record the microphone (`audio.input`) and the assistant (`audio.output`). Default true.
+   * WebRTC: both tracks through `recorder.audio`. WebSocket: the base64 PCM16 of the app's
+   * appends and the server's audio deltas, as WAV parts (docs/realtime.md). Needs audio consent.
+   */
   audio?: boolean
   /** Model when the session events never name one. */
   model?: string
@@ -36,7 +41,8 @@ export interface RealtimeRecording {
 export type RealtimeConnection = RTCPeerConnection | WebSocket
 
 export function recordRealtime(recorder: RealtimeRecorder, connection: RealtimeConnection, options: RecordRealtimeOptions = {}): RealtimeRecording {
-  const folder = createRealtimeFolder(recorder, { now: sessionClock(recorder), model: options.model, prices: options.prices, onError: options.onError })
+  const now = sessionClock(recorder)
+  const folder = createRealtimeFolder(recorder, { now, model: options.model, prices: options.prices, onError: options.onError })
   const undo: Array<() => void> = []
   const recording = new Set<'input' | 'output'>()
 
@@ -49,8 +55,15 @@ export function recordRealtime(recorder: RealtimeRecorder, connection: RealtimeC
     undo.push(() => window.removeEventListener('pagehide', onLeave))
   }
 
+  let socketAudio: SocketAudio | undefined
   if (isPeerConnection(connection)) observePeer(connection)
-  else undo.push(observeMessages(connection as unknown as MessageTransport, folder, 'socket-closed'))
+  else {
+    const audio = (socketAudio = options.audio === false ? undefined : recordSocketAudio(recorder, folder.safe, now))
+    const sink: MessageSink = audio
+      ? { server: (event) => (folder.server(event), audio.server(event)), client: (event) => (folder.client(event), audio.client(event)), close: folder.close }
+      : folder
+    undo.push(observeMessages(connection as unknown as MessageTransport, sink, 'socket-closed'))
+  }
 
   function observePeer(peer: RTCPeerConnection) {
     const label = options.label ?? 'oai-events'
@@ -109,7 +122,7 @@ export function recordRealtime(recorder: RealtimeRecorder, connection: RealtimeC
     async stop() {
       for (const step of undo.splice(0)) step()
       folder.close('stopped')
-      await Promise.all([...recording].map((side) => recorder.audio.stop(side)))
+      await Promise.all([...[...recording].map((side) => recorder.audio.stop(side)), socketAudio?.stop()])
     },
   }
 }

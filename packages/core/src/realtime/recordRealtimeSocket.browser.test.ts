@@ -3,6 +3,7 @@
 // conversation runs, and what the recorder stored is read back from IndexedDB.
 import { afterEach, describe, expect, inject, test } from 'vitest'
 import type { TapedeckEvent } from '../events/catalogue'
+import { sinePcm } from '../../test/audio'
 import { closeAll, recorderFor, uniqueDb, waitFor } from '../../test/browser'
 import { recordRealtime } from './recordRealtime'
 import { recordRealtimeEvents } from './recordRealtimeEvents'
@@ -176,4 +177,148 @@ describe('recordRealtime over a WebSocket', () => {
     expect(recorded.at(-1)!.data).toMatchObject({ callId: 'resp_3', finishReason: 'aborted', abortReason: 'page-left', response: { text: 'Once upon a time, ' } })
     expect(recorded.at(-2)!.data).toMatchObject({ speaker: 'assistant', text: 'Once upon a time, ', final: false, interrupted: true })
   })
+})
+
+/** `seconds` of a 24 kHz PCM16 sine, as the bytes a Realtime event carries base64. */
+const pcm24k = (frequency: number, seconds: number) => sinePcm(frequency, seconds, 24_000, 12_000)
+const base64 = (bytes: Uint8Array) => {
+  let text = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return btoa(text)
+}
+/** The PCM inside a stored WAV part, after its 44-byte header. */
+const wavData = async (blob: Blob) => new Uint8Array(await blob.arrayBuffer()).subarray(44)
+const concat = (parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0))
+  parts.reduce((at, part) => (out.set(part, at), at + part.byteLength), 0)
+  return out
+}
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.byteLength === b.byteLength && a.every((byte, i) => byte === b[i])
+
+describe('recordRealtime over a WebSocket: the audio inside the events', () => {
+  test("the app's appends and the server's deltas are stored as WAV parts on the session clock: durations and samples exact, decodable, an answer cut by a barge-in kept up to it, the traffic unchanged", async () => {
+    const recorder = recorderFor(uniqueDb(), { consent: { audio: 'none', remember: false } })
+    const session = await recorder.start()
+    const sockets = await connect()
+    const recording = recordRealtime(recorder, sockets.app)
+    const sessionT = (pageMs: number) => performance.timeOrigin + pageMs - recorder.getSnapshot().session!.startedAt!
+    sockets.control.send(JSON.stringify({ type: 'session.created', session: { model: MODEL, audio: { input: { format: { type: 'audio/pcm', rate: 24_000 } }, output: { format: { type: 'audio/pcm', rate: 24_000 } } } } }))
+
+    // The microphone: 1.5 s streamed in real time, 100 ms a message, as an app's audio worklet does.
+    const mic = pcm24k(440, 1.5)
+    const sent: string[] = []
+    const firstSend = performance.now() + 100
+    for (let i = 0; i < 15; i++) {
+      await sleep(firstSend + i * 100 - performance.now())
+      const message = JSON.stringify({ type: 'input_audio_buffer.append', audio: base64(mic.subarray(i * 4800, (i + 1) * 4800)) })
+      sockets.app.send(message)
+      sent.push(message)
+    }
+    const firstSendT = sessionT(firstSend)
+
+    // The assistant: an answer of 2.0 s sent at once (faster than it plays), heard in full; then
+    // one of 3.0 s the user speaks over after about a second.
+    const answer1 = pcm24k(220, 2)
+    const answer2 = pcm24k(330, 3)
+    const deltas = (id: string, pcm: Uint8Array) =>
+      Array.from({ length: pcm.byteLength / 9600 }, (_, i) => JSON.stringify({ type: 'response.output_audio.delta', response_id: `resp_${id}`, item_id: `item_${id}`, output_index: 0, content_index: 0, delta: base64(pcm.subarray(i * 9600, (i + 1) * 9600)) }))
+    const received = () => sockets.appReceived.length
+    for (const delta of deltas('a1', answer1)) sockets.control.send(delta)
+    await waitFor(received, (count) => count === 11)
+    const answer1T = sessionT(sockets.appReceived[1]!.at)
+    await sleep(2300)
+    for (const delta of deltas('a2', answer2)) sockets.control.send(delta)
+    await waitFor(received, (count) => count === 26)
+    const answer2T = sessionT(sockets.appReceived[11]!.at)
+    await sleep(1000)
+    sockets.control.send(JSON.stringify({ type: 'input_audio_buffer.speech_started', item_id: 'item_u2', audio_start_ms: 4000 }))
+    await waitFor(received, (count) => count === 27)
+    const bargeInT = sessionT(sockets.appReceived[26]!.at)
+    await recording.stop()
+    await recorder.flush()
+
+    // What the server got is what the app sent.
+    await waitFor(() => sockets.serverReceived.length, (count) => count === sent.length)
+    expect(sockets.serverReceived).toEqual(sent)
+    expect(recording.stats.errors).toBe(0)
+
+    const events = await recorder.sessions.events(session.id)
+    const blobs = await recorder.sessions.blobs(session.id)
+    const read = async (type: 'audio.input' | 'audio.output') => {
+      const parts = ofType(events, type)
+      const byBlob = new Map<string, Array<Record<string, unknown>>>()
+      for (const part of parts) byBlob.set(part.blobId as string, [...(byBlob.get(part.blobId as string) ?? []), part])
+      return Promise.all(
+        [...byBlob.values()].map(async (own) => {
+          const bodies = await Promise.all(own.map((part) => recorder.sessions.blob(session.id, part.blobId as string, part.part as number)))
+          const context = new OfflineAudioContext(1, 1, 24_000)
+          const decoded = await Promise.all(bodies.map(async (body) => (await context.decodeAudioData(await body!.arrayBuffer())).duration * 1000))
+          // Parts follow each other without a gap: each starts where the one before ends.
+          own.slice(1).forEach((part, i) => expect(part.startT as number).toBeCloseTo((own[i]!.startT as number) + (own[i]!.durationMs as number), 0))
+          return {
+            startT: own[0]!.startT as number,
+            durationMs: own.reduce((sum, part) => sum + (part.durationMs as number), 0),
+            decodedMs: decoded.reduce((sum, ms) => sum + ms, 0),
+            pcm: concat(await Promise.all(bodies.map((body) => wavData(body!)))),
+            meta: own.map(({ mimeType, sampleRate, part }) => ({ mimeType, sampleRate, part })),
+          }
+        }),
+      )
+    }
+
+    const [input, ...extraInput] = await read('audio.input')
+    expect(extraInput).toEqual([])
+    expect(input!.meta).toEqual([{ mimeType: 'audio/wav', sampleRate: 24_000, part: 0 }, { mimeType: 'audio/wav', sampleRate: 24_000, part: 1 }])
+    expect(input!.durationMs).toBe(1500)
+    expect(input!.decodedMs).toBeCloseTo(1500, 0)
+    expect(sameBytes(input!.pcm, mic)).toBe(true)
+    // The first 100 ms ended when the app sent them.
+    near(input!.startT, firstSendT - 100)
+
+    const [first, second, ...extraOutput] = await read('audio.output')
+    expect(extraOutput).toEqual([])
+    expect(first!.durationMs).toBe(2000)
+    expect(first!.decodedMs).toBeCloseTo(2000, 0)
+    expect(sameBytes(first!.pcm, answer1)).toBe(true)
+    near(first!.startT, answer1T)
+    // The second answer: from its first delta until the user spoke over it, not the 3 s sent.
+    near(second!.startT, answer2T)
+    near(second!.startT + second!.durationMs, bargeInT)
+    expect(second!.decodedMs).toBeCloseTo(second!.durationMs, 0)
+    expect(sameBytes(second!.pcm, answer2.subarray(0, second!.pcm.byteLength))).toBe(true)
+    // Every part is an attachment of its track, with its place in time.
+    const stored = (blob: { blobId: string; part: number; track?: string; startT?: number; durationMs?: number }) => [blob.blobId, blob.part, blob.track, blob.startT, blob.durationMs]
+    const named = [...ofType(events, 'audio.input').map((part) => ({ ...part, track: 'input' })), ...ofType(events, 'audio.output').map((part) => ({ ...part, track: 'output' }))]
+    expect(blobs.map(stored).sort()).toEqual(named.map((part) => stored(part as never)).sort())
+  }, 30_000)
+
+  test('without audio consent no audio is stored; the rest is recorded as before', async () => {
+    const recorder = recorderFor(uniqueDb())
+    const session = await recorder.start()
+    const sockets = await connect()
+    const recording = recordRealtime(recorder, sockets.app)
+    sockets.app.send(JSON.stringify({ type: 'input_audio_buffer.append', audio: base64(pcm24k(440, 0.5)) }))
+    sockets.control.send(JSON.stringify({ type: 'response.output_audio.delta', response_id: 'r', item_id: 'i', delta: base64(pcm24k(220, 0.2)) }))
+    await waitFor(() => sockets.appReceived.length, (count) => count === 1)
+    await recording.stop()
+    await recorder.flush()
+    expect(await recorder.sessions.blobs(session.id)).toEqual([])
+    expect(ofType(await recorder.sessions.events(session.id), 'audio.input')).toEqual([])
+  })
+})
+
+test('audio that is not base64 is counted in the stats and never thrown into the app', async () => {
+  const recorder = recorderFor(uniqueDb(), { consent: { audio: 'none', remember: false } })
+  await recorder.start()
+  const sockets = await connect()
+  const recording = recordRealtime(recorder, sockets.app)
+  const heard: unknown[] = []
+  sockets.app.addEventListener('message', () => heard.push('received'))
+  sockets.app.send(JSON.stringify({ type: 'input_audio_buffer.append', audio: '%%% not base64 %%%' }))
+  sockets.control.send(JSON.stringify({ type: 'response.output_audio.delta', response_id: 'r', item_id: 'i', delta: '%%%' }))
+  await waitFor(() => sockets.appReceived.length, (count) => count === 1)
+  await recording.stop()
+  expect(recording.stats.errors).toBe(2)
+  expect(heard).toEqual(['received'])
+  await waitFor(() => sockets.serverReceived.length, (count) => count === 1)
 })

@@ -33,7 +33,8 @@ export interface RecordingBlobs {
   get(blobId: string, part: number): Promise<Blob>
   /**
    * All parts of one blob of a track concatenated in part order, as one Blob (MediaRecorder
-   * slices only decode together: later slices carry no header). `blobId` defaults to the
+   * slices only decode together: later slices carry no header; `audio/wav` parts, which each
+   * carry one, are joined into one WAV). `blobId` defaults to the
    * track's first blob. `null` when the track has no parts.
    */
   trackBlob(track: string, blobId?: string): Promise<Blob | null>

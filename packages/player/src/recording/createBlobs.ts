@@ -1,4 +1,5 @@
 import { playerError } from '../playerError'
+import { joinWavParts } from './joinWavParts'
 import type { BlobPartInfo, RecordingBlobs } from './Recording'
 
 /** Reads one part's bytes from wherever the recording came from; `undefined` when it is not there. */
@@ -40,6 +41,8 @@ export function createBlobs(list: BlobPartInfo[], getPart?: PartGetter): Recordi
       const own = track.filter((part) => part.blobId === id).sort((a, b) => a.part - b.part)
       if (own.length === 0) return null
       const blobs = await Promise.all(own.map((part) => get(part.blobId, part.part)))
+      // WAV parts (realtime WebSocket audio) each carry a header: joined by their data.
+      if (own[0]!.mimeType === 'audio/wav') return joinWavParts(blobs)
       return new Blob(blobs, { type: own[0]!.mimeType })
     },
   }
