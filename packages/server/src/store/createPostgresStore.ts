@@ -13,6 +13,7 @@ import { postgresCheckStats, VERDICT_FUNCTION } from './postgresCheckStats.js'
 import { postgresStats } from './postgresStats.js'
 import { STUDIO_BACKFILLS, STUDIO_INDEXES, STUDIO_MIGRATION, STUDIO_TABLES } from './postgresStudioSchema.js'
 import { STREAM_LINKS_MIGRATION } from './postgresStreamLinks.js'
+import { CALL_DAYS_BACKFILL, CALL_DAYS_MIGRATION, rebuildCallDays } from './postgresCallDays.js'
 import type { ReviewAnnotation, SearchMatchField, SessionListItem, SessionSortField } from '@tapedeck/core'
 import { SEARCH_TOTAL_CAP, type EraseReport, type EraseResult, type SessionStore, type ShareRecord, type WireEvent } from './SessionStore.js'
 
@@ -110,6 +111,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
       await client.query("select pg_advisory_xact_lock(hashtext('tapedeck_migration'))")
       await client.query(MIGRATION)
       await client.query(STUDIO_MIGRATION)
+      await client.query(CALL_DAYS_MIGRATION)
       await client.query(STREAM_LINKS_MIGRATION)
       await client.query(VERDICT_FUNCTION)
       for (const step of STUDIO_BACKFILLS) {
@@ -117,6 +119,12 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
         if (claimed.rowCount === 1) await client.query(step.sql)
       }
       await client.query(STUDIO_INDEXES)
+      // Calls stored before the daily roll-ups: their days are built now, not by the first statistics request.
+      const claimed = await client.query("insert into tapedeck_schema_steps (name) values ('call_days') on conflict do nothing")
+      if (claimed.rowCount === 1) {
+        await client.query(CALL_DAYS_BACKFILL)
+        await rebuildCallDays(client)
+      }
     }).catch((error: unknown) => {
       migrated = undefined
       throw error

@@ -3,6 +3,7 @@ import type { StatsGroup, StatsGroupBy, StatsRow } from '@tapedeck/core'
 import { sketchBucketSql, sketchPercentiles, type SketchBucket } from '../stats/percentileSketch.js'
 import { bucketKey, bucketMs, byCostThenKey, roundRow } from '../stats/statsFigures.js'
 import { sessionConditionsSql } from './postgresConditions.js'
+import { refreshCallDays } from './postgresCallDays.js'
 import type { StatsQuery, StatsResult } from './SessionStore.js'
 
 /** Hash aggregates (sketch buckets, users per group) stay in memory up to this much per query. */
@@ -177,13 +178,108 @@ async function callFigures(pool: Pool, query: StatsQuery, grouping: { key: strin
     // Days, hours, models, features, agents, tags: few groups, all sketched in the sums' company.
     ;[figures, ...sketched] = await Promise.all([run<CallFigures>(pool, sumsSql, sumParams), sketches('grouped')])
   }
+  attachSketches(figures, sketched)
+  return figures
+}
+
+const DAY = 86_400_000
+
+/** The roll-up column a grouping reads, when the daily roll-ups can answer it (postgresCallDays). */
+const ROLLUP_KEYS: Partial<Record<StatsGroupBy, string>> = { day: 'r.day::text', model: 'r.model', feature: 'r.feature' }
+
+/**
+ * The whole UTC days of the query's range that the roll-ups answer, or null: they hold calls per
+ * (day, model, feature), so they answer groupings by day, model and feature, over all sessions
+ * or one feature, and only for whole days (the range's partial days are read from the calls).
+ */
+function rollupDays(query: StatsQuery): { fromDay: number; toDay: number } | null {
+  const { from, to, groupBy, limit, feature, ...conditions } = query
+  if (!ROLLUP_KEYS[groupBy] || Object.values(conditions).some((value) => value !== undefined)) return null
+  const fromDay = Math.ceil(from / DAY) * DAY
+  const toDay = Math.floor(to / DAY) * DAY
+  return toDay > fromDay ? { fromDay, toDay } : null
+}
+
+/** The calls' figures of whole days from the roll-ups, per group and over all, in callFigures' shape. */
+async function rollupFigures(pool: Pool, query: StatsQuery, days: { fromDay: number; toDay: number }): Promise<CallFigures[]> {
+  const key = ROLLUP_KEYS[query.groupBy]!
+  const params: unknown[] = [days.fromDay, days.toDay]
+  const where = `r.day >= $1 and r.day < $2${query.feature !== undefined ? ` and r.feature = $${params.push(query.feature)}` : ''}`
+  const [figures, sketched] = await Promise.all([
+    run<CallFigures>(
+      pool,
+      `select ${key} as key, grouping(${key}) as is_total, sum(r.calls) as calls, sum(r.failed_calls) as failed_calls,
+         sum(r.input_tokens) as input_tokens, sum(r.output_tokens) as output_tokens, sum(r.cached_tokens) as cached_tokens,
+         sum(r.reasoning_tokens) as reasoning_tokens, sum(r.cost_usd) as cost_usd
+       from tapedeck_call_days r where ${where} group by grouping sets ((${key}), ())`,
+      params,
+    ),
+    run<SketchRow>(
+      pool,
+      `select ${key} as key, grouping(${key}) as is_total, r.metric, r.bucket, sum(r.count) as count, min(r.low) as low, max(r.high) as high
+       from tapedeck_call_day_sketches r where ${where}
+       group by grouping sets ((${key}, r.metric, r.bucket), (r.metric, r.bucket))`,
+      params,
+    ),
+  ])
+  attachSketches(figures, [sketched])
+  return figures
+}
+
+/** Adds sketch rows to the figures of their group. */
+function attachSketches(figures: CallFigures[], sketched: SketchRow[][]): void {
   const byGroup = new Map(figures.map((row) => [`${Number(row.is_total)}:${row.key}`, row]))
   for (const row of sketched.flat()) {
     const figure = byGroup.get(`${Number(row.is_total)}:${row.key}`)
     if (!figure) continue
     ;(figure[row.metric] ??= []).push({ bucket: row.bucket, count: Number(row.count), low: row.low, high: row.high })
   }
-  return figures
+}
+
+/** Call figures of parts of one range (roll-ups and partial days), merged per group: sums add, sketch buckets merge exactly. */
+function mergeCallFigures(parts: CallFigures[][]): CallFigures[] {
+  const merged = new Map<string, CallFigures>()
+  const SUMS = ['calls', 'failed_calls', 'input_tokens', 'output_tokens', 'cached_tokens', 'reasoning_tokens', 'cost_usd'] as const
+  for (const row of parts.flat()) {
+    const id = `${Number(row.is_total)}:${row.key}`
+    const known = merged.get(id)
+    if (!known) {
+      merged.set(id, { ...row, latency: row.latency && [...row.latency], ttft: row.ttft && [...row.ttft] })
+      continue
+    }
+    const mutable = known as unknown as Record<(typeof SUMS)[number], number>
+    for (const field of SUMS) mutable[field] = Number(known[field]) + Number(row[field])
+    for (const metric of ['latency', 'ttft'] as const) known[metric] = mergeBuckets(known[metric] ?? [], row[metric] ?? [])
+  }
+  return [...merged.values()]
+}
+
+function mergeBuckets(a: SketchBucket[], b: SketchBucket[]): SketchBucket[] {
+  const byBucket = new Map(a.map((bucket) => [bucket.bucket, { ...bucket }]))
+  for (const bucket of b) {
+    const known = byBucket.get(bucket.bucket)
+    if (!known) byBucket.set(bucket.bucket, { ...bucket })
+    else byBucket.set(bucket.bucket, { bucket: bucket.bucket, count: known.count + bucket.count, low: Math.min(known.low, bucket.low), high: Math.max(known.high, bucket.high) })
+  }
+  return [...byBucket.values()]
+}
+
+/**
+ * The calls' figures of the range: whole days from the roll-ups (rebuilt first where marked
+ * stale) and the partial days at the edges from the calls; all from the calls when the
+ * roll-ups cannot answer the query.
+ */
+async function rangeCallFigures(pool: Pool, query: StatsQuery, grouping: { key: string; join: string }, withTotal: boolean): Promise<CallFigures[]> {
+  const days = rollupDays(query)
+  if (!days) return callFigures(pool, query, grouping, withTotal)
+  await refreshCallDays(pool, days.fromDay, days.toDay)
+  return mergeCallFigures(
+    await Promise.all([
+      rollupFigures(pool, query, days),
+      query.from < days.fromDay ? callFigures(pool, { ...query, to: days.fromDay }, grouping, withTotal) : [],
+      query.to > days.toDay ? callFigures(pool, { ...query, from: days.toDay }, grouping, withTotal) : [],
+    ]),
+  )
 }
 
 /** The totals over all calls, for groupings that count a call in several groups (tags). */
@@ -221,7 +317,7 @@ export async function postgresStats(pool: Pool, query: StatsQuery): Promise<Stat
   const callKey = keyOf(query.groupBy, true)
   const [bySession, byCall, sessionTotal, callTotal] = await Promise.all([
     sessionFigures(pool, query, sessionKey, !sessionKey.fansOut),
-    callFigures(pool, query, callKey, !callKey.fansOut),
+    rangeCallFigures(pool, query, callKey, !callKey.fansOut),
     sessionKey.fansOut ? sessionFigures(pool, query, 'total', false) : Promise.resolve([]),
     callKey.fansOut ? callTotals(pool, query) : Promise.resolve([]),
   ])
