@@ -15,7 +15,7 @@ import { STUDIO_BACKFILLS, STUDIO_INDEXES, STUDIO_MIGRATION, STUDIO_TABLES } fro
 import { STREAM_LINKS_MIGRATION } from './postgresStreamLinks.js'
 import { CALL_DAYS_BACKFILL, CALL_DAYS_MIGRATION, rebuildCallDays } from './postgresCallDays.js'
 import type { ReviewAnnotation, SearchMatchField, SessionListItem, SessionSortField } from '@tapedeck/core'
-import { SEARCH_TOTAL_CAP, type EraseReport, type EraseResult, type SessionStore, type ShareRecord, type WireEvent } from './SessionStore.js'
+import { totalCapOf, type EraseReport, type EraseResult, type SessionStore, type ShareRecord, type WireEvent } from './SessionStore.js'
 
 export type PostgresStoreOptions = (
   | { connectionString: string; /** Connections in the pool, default 10. */ max?: number }
@@ -256,8 +256,8 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
         const oneText = gather ? oneTextSql(filter.words!, query()) : null
         const where = `${sessionConditionsSql(gather ? { ...filter, words: undefined } : filter, params)}${oneText ? ` and ${oneText}` : ''}`
         if (kind === 'count') {
-          // With words, counting stops past the cap: a common word's every match would be visited.
-          const sql = words ? `${gathered}select count(*) as total from (select 1 from tapedeck_sessions s ${hits} where ${where} limit ${SEARCH_TOTAL_CAP + 1}) as capped` : `select count(*) as total from tapedeck_sessions s where ${where}`
+          // Counting stops past the cap (totalCapOf): a common word's, or a broad filter's, every match would be visited.
+          const sql = `${gathered}select count(*) as total from (select 1 from tapedeck_sessions s ${hits} where ${where} limit ${totalCapOf(filter) + 1}) as capped`
           return { sql, params }
         }
         const sort = SORT_COLUMNS[filter.sort ?? 'startedAt']
@@ -296,7 +296,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
       return {
         sessions,
         next: last && rows.length > filter.limit ? { sortKey: Number(last.sort_value), id: (JSON.parse(last.summary) as SessionSummary).id } : null,
-        ...capTotal(total, filter.words !== undefined),
+        ...capTotal(total, totalCapOf(filter)),
       }
     },
 
@@ -544,8 +544,8 @@ async function estimatedSessions(pool: Pool, words: string): Promise<number> {
   return rows[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0
 }
 
-function capTotal(total: number, searched: boolean): { total: number; totalCapped?: true } {
-  return searched && total > SEARCH_TOTAL_CAP ? { total: SEARCH_TOTAL_CAP, totalCapped: true } : { total }
+function capTotal(total: number, cap: number): { total: number; totalCapped?: true } {
+  return total > cap ? { total: cap, totalCapped: true } : { total }
 }
 
 function shareOf(row: ShareRow): ShareRecord {
