@@ -14,7 +14,9 @@ const dayOf = (column: string) => `(floor(${column}::float8 / ${DAY}) * ${DAY}):
  * - tapedeck_call_days: the calls' sums;
  * - tapedeck_call_day_sketches: their latency and TTFT sketch buckets (percentileSketch: count,
  *   lowest, highest), which merge exactly — counts add, lows and highs bound — so a roll-up
- *   answers the very percentiles the calls would;
+ *   answers the very percentiles the calls would; per day three times over (`dim`): over all
+ *   calls ('all', key null), per model ('model') and per feature ('feature'), because a sketch
+ *   has a row per bucket, and per (model, feature) a month of them is nearly a row per call;
  * - tapedeck_stale_days: days whose calls changed since their roll-up was built.
  * Every write that changes a day's calls marks the day (a trigger on tapedeck_calls: ingest, the
  * bulk loader, a session whose start moves, erasure, retention; one on tapedeck_sessions when a
@@ -41,15 +43,15 @@ create table if not exists tapedeck_call_days (
 create index if not exists tapedeck_call_days_by_day on tapedeck_call_days (day);
 create table if not exists tapedeck_call_day_sketches (
   day bigint not null,
-  model text,
-  feature text,
+  dim text not null,
+  key text,
   metric text not null,
   bucket integer not null,
   count bigint not null,
   low double precision not null,
   high double precision not null
 );
-create index if not exists tapedeck_call_day_sketches_by_day on tapedeck_call_day_sketches (day) include (model, feature, metric, bucket, count, low, high);
+create index if not exists tapedeck_call_day_sketches_by_day on tapedeck_call_day_sketches (dim, day) include (key, metric, bucket, count, low, high);
 create table if not exists tapedeck_stale_days (day bigint primary key);
 
 create or replace function tapedeck_mark_days(days bigint[], erased boolean) returns void language plpgsql as $fn$
@@ -135,11 +137,13 @@ export async function rebuildCallDays(client: PoolClient, range?: { fromDay: num
   )
   const bucket = sketchBucketSql('m.value')
   await client.query(
-    `insert into tapedeck_call_day_sketches (day, model, feature, metric, bucket, count, low, high)
-     select d.day, c.model, s.feature, m.metric, ${bucket}, count(*), min(m.value), max(m.value)
+    `insert into tapedeck_call_day_sketches (day, dim, key, metric, bucket, count, low, high)
+     select d.day, case when grouping(c.model) = 0 then 'model' when grouping(s.feature) = 0 then 'feature' else 'all' end,
+       coalesce(case when grouping(c.model) = 0 then c.model end, case when grouping(s.feature) = 0 then s.feature end),
+       m.metric, ${bucket}, count(*), min(m.value), max(m.value)
      ${calls} cross join lateral (values ('latency', c.latency_ms), ('ttft', c.ttft_ms)) as m(metric, value)
      where not c.failed and m.value is not null
-     group by d.day, c.model, s.feature, m.metric, ${bucket}`,
+     group by grouping sets ((d.day, m.metric, ${bucket}), (d.day, c.model, m.metric, ${bucket}), (d.day, s.feature, m.metric, ${bucket}))`,
     [days],
   )
   return days

@@ -443,6 +443,12 @@ export function describeStudioContract(name: string, open: () => Promise<OpenedS
         ['gpt-4o', 4, 0.54, 3000, 8400],
         ['gpt-4o-mini', 1, 0.002, 400, 400],
       ])
+      // One feature: its own roll-up rows, by day and as its one group.
+      expect(await stats('day&feature=chat')).toEqual([
+        [new Date(DAY0).toISOString(), 2, 0.012, 700, 970],
+        [new Date(DAY0 + 24 * HOUR).toISOString(), 0, 0, null, null],
+      ])
+      expect(await stats('feature&feature=support')).toEqual([['support', 1, 0.5, 9000, 9000]])
       // From half an hour into day 0: that partial day from the calls (beta), the whole days after it as before (delta).
       expect(await stats('model', DAY0 + HOUR / 2)).toEqual([['gpt-4o', 3, 0.53, 6000, 8700]])
       expect((await call('DELETE', '/v1/sessions/s_beta')).status).toBe(200)
