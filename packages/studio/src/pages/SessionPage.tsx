@@ -23,6 +23,12 @@ export function SessionPage({ sessionId, params, shared = false }: { sessionId: 
     staleTime: Infinity,
   })
   const shown = recording.data ?? (firstPage?.sessionId === sessionId ? firstPage.recording : undefined)
+  // The detail names the streams linked to it (a backend's, recorded by @tapedeck/node); a share link reads none.
+  const detail = useQuery({
+    queryKey: ['session', sessionId],
+    queryFn: ({ signal }) => client.getSession(sessionId, signal),
+    enabled: !shared,
+  })
   // Where the replay opens may depend on an annotation (`?annotation=`): wait for the list first.
   const annotations = useQuery({
     queryKey: ['annotations', sessionId],
@@ -53,6 +59,7 @@ export function SessionPage({ sessionId, params, shared = false }: { sessionId: 
       key={sessionId}
       recording={shown}
       complete={recording.data !== undefined}
+      streams={detail.data?.streams ?? []}
       params={params}
       initialAnnotations={list}
       reviewAvailable={annotations.data !== null && !annotations.error && canReview(auth)}

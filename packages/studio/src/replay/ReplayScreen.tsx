@@ -7,6 +7,7 @@ import {
   formatMs,
   formatTime,
   indexCalls,
+  SpeechPanel,
   Timeline,
   upperBound,
   useReplayPlayer,
@@ -16,6 +17,7 @@ import { annotationEnd, annotationTime, describeAnnotation } from '../api/annota
 import type { ReviewAnnotation } from '../api/types'
 import { formatCost, formatCount, formatDate } from '../format'
 import { Icon } from '../icons/Icon'
+import { href } from '../routing/useRoute'
 import { ReviewTools } from '../review/ReviewTools'
 import { useReview } from '../review/useReview'
 import { ActivityList, type ActivityRow } from './ActivityList'
@@ -39,6 +41,8 @@ export interface ReplayScreenProps {
   shared: boolean
   /** False while `recording` is the first page of a long session and the rest is still loading. Default true. */
   complete?: boolean
+  /** Streams linked to the session (its backend's, docs/server.md "Linked streams"), each a session of its own. */
+  streams?: readonly string[]
 }
 
 /**
@@ -46,7 +50,7 @@ export interface ReplayScreenProps {
  * transcript, the conversation with tool calls, actions, errors and annotations in time order,
  * the selected call's details in a side panel nothing covers, and the review tools.
  */
-export function ReplayScreen({ recording, params, initialAnnotations, reviewAvailable, shared, complete = true }: ReplayScreenProps) {
+export function ReplayScreen({ recording, params, initialAnnotations, reviewAvailable, shared, complete = true, streams = [] }: ReplayScreenProps) {
   const { events } = recording
   const [startAt] = useState(() => startPosition(params, events, initialAnnotations))
   // When the whole recording replaces its first page, the new player carries on where the old one was.
@@ -256,6 +260,24 @@ export function ReplayScreen({ recording, params, initialAnnotations, reviewAvai
             </h2>
             {shownCall ? <CallDetailsView events={events} call={shownCall} /> : <p className="muted">No LLM call in this session.</p>}
           </section>
+          {stats?.speech && (
+            <div className="speech-panel">
+              <h2>Voice</h2>
+              <SpeechPanel speech={stats.speech} />
+            </div>
+          )}
+          {streams.length > 0 && (
+            <section aria-labelledby="streams-title">
+              <h2 id="streams-title">Linked streams</h2>
+              <ul className="stream-list">
+                {streams.map((id) => (
+                  <li key={id}>
+                    <a href={href(['sessions', id])}>{id}</a>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
           {reviewAvailable && !shared && <ReviewTools review={review} position={position} timeOf={timeOf} onSeek={seek} commentInput={commentInput} />}
           {shared && annotations.length > 0 && (
             <section aria-label="Annotations">
