@@ -8,7 +8,7 @@ import { eventSlices } from './eventSlices.js'
 import { loadPg } from './loadPg.js'
 import { snippetOf } from '../search/snippetOf.js'
 import { oneTextSql, sessionConditionsSql } from './postgresConditions.js'
-import { insertIngestRows, sessionColumns, STARTED_AT_OF_CALLS, UPDATE_SESSION_COLUMNS } from './postgresIngestRows.js'
+import { insertIngestRows, sessionColumns, SESSION_OF_CALLS, UPDATE_SESSION_COLUMNS } from './postgresIngestRows.js'
 import { postgresCheckStats, VERDICT_FUNCTION } from './postgresCheckStats.js'
 import { postgresStats } from './postgresStats.js'
 import { STUDIO_BACKFILLS, STUDIO_INDEXES, STUDIO_MIGRATION, STUDIO_TABLES } from './postgresStudioSchema.js'
@@ -183,6 +183,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
         )
         let summary = JSON.parse(row.rows[0]!.summary) as SessionSummary
         const startedBefore = sortKey(summary)
+        const userBefore = textField(summary, 'userId')
         const skipped: number[] = []
         let stored = 0
         // Slice by slice, as they are decoded; a refusal late in the body rolls the whole batch back.
@@ -198,7 +199,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
           for (const event of slice) if (!written.has(event.seq)) skipped.push(event.seq)
           summary = foldEvents(summary, fresh)
           stored += fresh.length
-          await insertIngestRows(client, sessionId, fresh, sortKey(summary))
+          await insertIngestRows(client, sessionId, fresh, sortKey(summary), textField(summary, 'userId'))
         }
         await client.query(
           `update tapedeck_sessions set user_id = $2, feature = $3, status = $4, sort_at = $5, summary = $6
@@ -206,7 +207,9 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
           [sessionId, textField(summary, 'userId'), textField(summary, 'feature'), sessionStatus(summary), sortKey(summary), JSON.stringify(summary)],
         )
         await client.query(UPDATE_SESSION_COLUMNS, [sessionId, ...sessionColumns(summary)])
-        if (sortKey(summary) !== startedBefore) await client.query(STARTED_AT_OF_CALLS, [sessionId, sortKey(summary)])
+        if (sortKey(summary) !== startedBefore || textField(summary, 'userId') !== userBefore) {
+          await client.query(SESSION_OF_CALLS, [sessionId, sortKey(summary), textField(summary, 'userId')])
+        }
         return { status: 'stored', stored, skipped: toRanges(skipped) }
       })
     },

@@ -20,7 +20,8 @@ function keyOf(groupBy: StatsGroupBy, calls: boolean): { key: string; join: stri
   if (width !== null) return { key: `(floor(${calls ? 'c.started_at' : 's.sort_at'}::float8 / ${width}) * ${width})::bigint::text`, join: '', fansOut: false }
   switch (groupBy) {
     case 'userId':
-      return { key: 's.user_id', join: '', fansOut: false }
+      // Calls carry their session's user (kept at ingest, as their start is).
+      return { key: calls ? 'c.user_id' : 's.user_id', join: '', fansOut: false }
     case 'feature':
       return { key: 's.feature', join: '', fansOut: false }
     case 'agentId':
@@ -119,7 +120,7 @@ function callsNeedSessions(query: StatsQuery, key: string): boolean {
 
 /** The calls of the range (and filters) as `c`: the tables, with the session join other filters or the key need, and the conditions. */
 function callSource(query: StatsQuery, grouping: { key: string; join: string }, params: unknown[]): { from: string; where: string } {
-  // The range on the calls' own start reads them from tapedeck_calls_by_start; other filters join their sessions.
+  // The range on the calls' own start reads them from tapedeck_calls_by_start_user; other filters join their sessions.
   const range = `c.finished and c.started_at >= $${params.push(Math.ceil(query.from))}::bigint and c.started_at < $${params.push(Math.ceil(query.to))}::bigint`
   return callsNeedSessions(query, grouping.key + grouping.join)
     ? { from: `tapedeck_calls c join tapedeck_sessions s on s.session_id = c.session_id ${grouping.join}`, where: `${range} and ${sessionConditionsSql(query, params)}` }

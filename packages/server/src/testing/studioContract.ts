@@ -256,7 +256,13 @@ export function describeStudioContract(name: string, open: () => Promise<OpenedS
       ])
       const byUser = await stats('groupBy=userId&limit=1')
       // More groups than the limit: the top one by cost still has its percentiles, the totals theirs over every call.
-      expect(byUser.groups.map((g) => [g.key, g.sessions, g.users, g.latencyMs.p50])).toEqual([['u_b', 1, 1, 3000]])
+      // beta's failed call arrived before its start (and its user): it counts under u_b all the same.
+      expect(byUser.groups.map((g) => [g.key, g.sessions, g.users, g.calls, g.failedCalls, g.latencyMs.p50])).toEqual([['u_b', 1, 1, 2, 1, 3000]])
+      const users = await stats('groupBy=userId')
+      expect(users.groups.map((g) => [g.key, g.sessions, g.calls, g.costUsd])).toEqual([
+        ['u_b', 1, 2, 0.03],
+        ['u_a', 2, 2, 0.012],
+      ])
       expect(byUser.totals.latencyMs).toEqual({ p50: 1000, p95: 2800 })
       const searched = await stats('groupBy=agentId&q=lisbon')
       expect(searched.groups.map((g) => [g.key, g.sessions])).toEqual([['ag_2', 1], [null, 1]])
