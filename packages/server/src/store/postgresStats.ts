@@ -1,6 +1,6 @@
 import type { Pool } from 'pg'
 import type { StatsGroup, StatsGroupBy, StatsRow } from '@tapedeck/core'
-import { sketchBucketSql, sketchPercentiles, type SketchBucket } from '../stats/percentileSketch.js'
+import { mergeSketches, sketchBucketSql, sketchPercentiles, type SketchBucket } from '../stats/percentileSketch.js'
 import { bucketKey, bucketMs, byCostThenKey, roundRow } from '../stats/statsFigures.js'
 import { sessionConditionsSql } from './postgresConditions.js'
 import { refreshCallDays } from './postgresCallDays.js'
@@ -307,20 +307,11 @@ function mergeCallFigures(parts: CallFigures[][]): CallFigures[] {
     }
     const mutable = known as unknown as Record<(typeof SUMS)[number], number>
     for (const field of SUMS) mutable[field] = Number(known[field]) + Number(row[field])
-    for (const metric of ['latency', 'ttft'] as const) known[metric] = mergeBuckets(known[metric] ?? [], row[metric] ?? [])
+    for (const metric of ['latency', 'ttft'] as const) known[metric] = mergeSketches(known[metric] ?? [], row[metric] ?? [])
   }
   return [...merged.values()]
 }
 
-function mergeBuckets(a: SketchBucket[], b: SketchBucket[]): SketchBucket[] {
-  const byBucket = new Map(a.map((bucket) => [bucket.bucket, { ...bucket }]))
-  for (const bucket of b) {
-    const known = byBucket.get(bucket.bucket)
-    if (!known) byBucket.set(bucket.bucket, { ...bucket })
-    else byBucket.set(bucket.bucket, { bucket: bucket.bucket, count: known.count + bucket.count, low: Math.min(known.low, bucket.low), high: Math.max(known.high, bucket.high) })
-  }
-  return [...byBucket.values()]
-}
 
 /**
  * The calls' figures of the range: whole days from the roll-ups (rebuilt first where marked
