@@ -15,7 +15,7 @@ import { STUDIO_BACKFILLS, STUDIO_INDEXES, STUDIO_MIGRATION, STUDIO_TABLES } fro
 import { STREAM_LINKS_MIGRATION } from './postgresStreamLinks.js'
 import { CALL_DAYS_BACKFILL, CALL_DAYS_MIGRATION, rebuildCallDays } from './postgresCallDays.js'
 import type { ReviewAnnotation, SearchMatchField, SessionListItem, SessionSortField } from '@tapedeck/core'
-import { totalCapOf, type EraseReport, type EraseResult, type SessionStore, type ShareRecord, type WireEvent } from './SessionStore.js'
+import { totalCapOf, type EraseReport, type EraseResult, type SessionFilter, type SessionStore, type ShareRecord, type WireEvent } from './SessionStore.js'
 
 export type PostgresStoreOptions = (
   | { connectionString: string; /** Connections in the pool, default 10. */ max?: number }
@@ -23,8 +23,9 @@ export type PostgresStoreOptions = (
   | { pool: Pool }
 ) & {
   /**
-   * Up to this many matching sessions (the planner's estimate), a search gathers its sessions
-   * from the words' index and then sorts them; above, it walks the sessions in order. Default 2,000.
+   * Up to this many matching sessions (counted first, up to the search's cap of 1,000), a search
+   * gathers its sessions from the words' index and then sorts them; above, it walks the sessions
+   * in order. Default 2,000 (every search under the cap gathers); 0 always walks.
    */
   searchGatherSessions?: number
 }
@@ -246,7 +247,13 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
       // Few matching sessions: gather them from the words' index, then filter and sort them.
       // Many: walk the sessions in order, checking each, and stop at the page's end (or the cap).
       const words = filter.words?.join(' ')
-      const gather = words !== undefined && (await estimatedSessions(pool, words)) <= (options.searchGatherSessions ?? GATHER_SESSIONS)
+      const cap = totalCapOf(filter)
+      // With words, the capped count comes first and says which way to read the page: it counts
+      // from the words' index (a join the planner starts from the GIN index for a rare word, and
+      // stops at the cap for a common one), where the planner's estimate of the matches, which
+      // moves with each analyze's sample, once sent a 638-session word walking 100,000 sessions.
+      const counted = words !== undefined ? Number((await pool.query<{ total: string }>(wordCount(filter, words, cap))).rows[0]!.total) : undefined
+      const gather = counted !== undefined && counted <= Math.min(cap, options.searchGatherSessions ?? GATHER_SESSIONS)
       const statement = (kind: 'count' | 'page') => {
         const params: unknown[] = []
         // Pushed when first used: a parameter no statement uses has no type PostgreSQL can tell.
@@ -280,8 +287,10 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
       }
       const count = statement('count')
       const listed = statement('page')
-      const [counted, { rows }] = await Promise.all([pool.query<{ total: string }>(count.sql, count.params), pool.query<ListRow>(listed.sql, listed.params)])
-      const total = Number(counted.rows[0]!.total)
+      const [total, { rows }] = await Promise.all([
+        counted ?? pool.query<{ total: string }>(count.sql, count.params).then((result) => Number(result.rows[0]!.total)),
+        pool.query<ListRow>(listed.sql, listed.params),
+      ])
       const page = rows.slice(0, filter.limit)
       const last = page.at(-1)
       const sessions: SessionListItem[] = page.map((row) => {
@@ -535,16 +544,20 @@ const SORT_COLUMNS: Record<SessionSortField, { column: string; type: string }> =
   calls: { column: 's.calls', type: 'integer' },
 }
 
-/** Up to this many matching sessions (the planner's estimate), a search gathers them from the words' index. */
+/** Up to this many matching sessions (counted first), a search gathers them from the words' index. */
 const GATHER_SESSIONS = 2_000
 
-/** The planner's estimate of the sessions holding every word: cheap (no execution), from the column's statistics. */
-async function estimatedSessions(pool: Pool, words: string): Promise<number> {
-  const { rows } = await pool.query<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(
-    `explain (format json) select 1 from tapedeck_session_words d where d.words @@ plainto_tsquery('simple', $1)`,
-    [words],
-  )
-  return rows[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0
+/** The count of a search's sessions up to `cap` + 1, from the words' index joined to the sessions. */
+function wordCount(filter: SessionFilter, words: string, cap: number): { text: string; values: unknown[] } {
+  const values: unknown[] = [words]
+  const query = `plainto_tsquery('simple', $1)`
+  const oneText = oneTextSql(filter.words!, query)
+  const where = `${sessionConditionsSql({ ...filter, words: undefined }, values)}${oneText ? ` and ${oneText}` : ''}`
+  return {
+    text: `select count(*) as total from (select 1 from tapedeck_session_words d join tapedeck_sessions s on s.session_id = d.session_id
+      where d.words @@ ${query} and ${where} limit ${cap + 1}) as capped`,
+    values,
+  }
 }
 
 function capTotal(total: number, cap: number): { total: number; totalCapped?: true } {
