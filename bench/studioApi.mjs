@@ -316,6 +316,14 @@ async function timePages() {
         example: `/#/sessions/${LONG} (10,000 events)`,
         anchorIs: 'the replay of a 20-event session',
       },
+      // The replay is interactive at its first 1,000 events (loadRecording's onFirstPage); this is when all 10,000 are in.
+      replayComplete: {
+        bar: null,
+        figure: () => markedAt(`/#/sessions/${LONG}`, 'tapedeck-replay-complete', '.replay[data-complete="true"]'),
+        anchor: () => markedAt('/#/sessions/s_000001', 'tapedeck-replay-complete', '.replay[data-complete="true"]'),
+        example: `/#/sessions/${LONG} (10,000 events, all loaded)`,
+        anchorIs: 'the replay of a 20-event session',
+      },
     }
     const out = {}
     for (const [name, f] of Object.entries(FIGURES)) {
@@ -329,9 +337,9 @@ async function timePages() {
       }
       const figure = summary(times)
       const anchor = summary(anchors)
-      out[name] = { ...figure, bar: f.bar, met: figure.p95 <= f.bar, runs: PAGE_RUNS, example: f.example, anchor: { is: f.anchorIs, ...anchor }, ratioP50: +(figure.p50 / anchor.p50).toFixed(2) }
+      out[name] = { ...figure, bar: f.bar, met: f.bar === null ? null : figure.p95 <= f.bar, runs: PAGE_RUNS, example: f.example, anchor: { is: f.anchorIs, ...anchor }, ratioP50: +(figure.p50 / anchor.p50).toFixed(2) }
       console.log(
-        `${name.padEnd(8)} p50 ${figure.p50} ms  p95 ${figure.p95} ms  (bar ${f.bar} ms: ${out[name].met ? 'met' : 'MISS'})  anchor (${f.anchorIs}) p50/p95 ${anchor.p50}/${anchor.p95} ms, ratio p50 ${out[name].ratioP50}`,
+        `${name.padEnd(8)} p50 ${figure.p50} ms  p95 ${figure.p95} ms  (${f.bar === null ? 'no bar' : `bar ${f.bar} ms: ${out[name].met ? 'met' : 'MISS'}`})  anchor (${f.anchorIs}) p50/p95 ${anchor.p50}/${anchor.p95} ms, ratio p50 ${out[name].ratioP50}`,
       )
     }
     return out
@@ -401,4 +409,4 @@ await pool.end()
 if (!args.reuse) await admin.query(`drop schema if exists ${schema} cascade`)
 await admin.end()
 await rm(outDir, { recursive: true, force: true })
-process.exit([...Object.values(results), ...Object.values(pages ?? {})].every((r) => r.met) || !args.strict ? 0 : 1)
+process.exit([...Object.values(results), ...Object.values(pages ?? {})].every((r) => r.met !== false) || !args.strict ? 0 : 1)

@@ -61,6 +61,11 @@ export interface SessionDetail {
   stats: SessionDetailStats
   /** The legal hold on it, or null: a held session is kept from erasure and retention. */
   hold: SessionHold | null
+  /**
+   * `GET /v1/sessions/{id}` only: the ids of the streams linked to it (docs/protocol.md §7, a
+   * backend's recording of the same conversation), sorted; absent when there are none.
+   */
+  streams?: string[]
 }
 
 /** `GET /v1/sessions`: newest start first; pass `nextCursor` back as `cursor` for the next page. */

@@ -4,6 +4,7 @@
 export { createReadClient, sessionPath, type ReadClient, type ReadClientOptions, type ReadInit, type ReadToken } from './createReadClient'
 export { ReadApiError } from './ReadApiError'
 export { toSearchParams } from './toSearchParams'
+export { withBearer } from '../util/endpoint'
 export type * from '../protocol/readApi'
 
 // The sealed-data format (docs/protocol.md §6), for readers that open what `encryptForServer` sealed.

@@ -1,5 +1,6 @@
 import type { TapedeckEvent } from '@tapedeck/core'
 import type { Annotation } from '../annotations/Annotation'
+import type { Recording } from '../recording/Recording'
 import type { SealingPrivateKey } from '../seal/openSealed'
 
 /**
@@ -51,6 +52,14 @@ export interface LoadOptions {
   pageSize?: number
   /** Cancels a load from a recorder or a server. */
   signal?: AbortSignal
+  /**
+   * From a server: called once with a recording of the first `firstPageEvents` events as soon
+   * as they have arrived (not called for a session with fewer), so a viewer can show the session
+   * before the rest has loaded; the promise still resolves with the whole recording.
+   */
+  onFirstPage?: (recording: Recording) => void
+  /** Events in that first page. Default 1000 (one page of the reference server's reads). */
+  firstPageEvents?: number
   /**
    * Opens a recording sealed with `encryptForServer` (from a server, an export): the private JWK
    * `createSealingKeys()` gave, or a CryptoKey. Without it a sealed recording throws `sealed`.

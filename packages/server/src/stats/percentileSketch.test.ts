@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { sketchOf, sketchPercentiles } from './percentileSketch.js'
+import { mergeSketches, sketchOf, sketchPercentiles } from './percentileSketch.js'
 
 /** percentile_cont over sorted values: the exact figure the sketch estimates. */
 function exact(values: number[], fraction: number): number {
@@ -24,12 +24,11 @@ describe('percentile sketch', () => {
       const values = Array.from({ length: 100_000 }, draw)
       // Buckets of parts (days, models) merged as PostgreSQL's grouping does: counts add, lows and highs bound.
       const parts = [values.slice(0, 30_000), values.slice(30_000)].map((part) => sketchOf(part))
-      const merged = new Map<number, { bucket: number; count: number; low: number; high: number }>()
-      for (const b of parts.flat()) {
-        const m = merged.get(b.bucket)
-        merged.set(b.bucket, m ? { bucket: b.bucket, count: m.count + b.count, low: Math.min(m.low, b.low), high: Math.max(m.high, b.high) } : { ...b })
-      }
-      const { p50, p95 } = sketchPercentiles([...merged.values()].reverse())
+      const merged = mergeSketches(...parts)
+      // The very sketch of all the values: what daily roll-ups merge answers what the calls would.
+      const byBucket = (a: { bucket: number }, b: { bucket: number }) => a.bucket - b.bucket
+      expect([...merged].sort(byBucket)).toEqual(sketchOf(values).sort(byBucket))
+      const { p50, p95 } = sketchPercentiles([...merged].reverse())
       expect(Math.abs(p50! / exact(values, 0.5) - 1)).toBeLessThan(0.01)
       expect(Math.abs(p95! / exact(values, 0.95) - 1)).toBeLessThan(0.01)
     }

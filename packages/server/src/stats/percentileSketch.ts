@@ -50,6 +50,22 @@ export function sketchOf(values: Iterable<number | null>): SketchBucket[] {
   return [...buckets.values()]
 }
 
+/**
+ * Sketches of parts of the same values merged into the sketch of them all: counts add, lows and
+ * highs bound — exactly the sketch `sketchOf` gives of every value (daily roll-ups rely on it).
+ */
+export function mergeSketches(...parts: ReadonlyArray<readonly SketchBucket[]>): SketchBucket[] {
+  const merged = new Map<number, SketchBucket>()
+  for (const bucket of parts.flat()) {
+    const known = merged.get(bucket.bucket)
+    merged.set(
+      bucket.bucket,
+      known ? { bucket: bucket.bucket, count: known.count + bucket.count, low: Math.min(known.low, bucket.low), high: Math.max(known.high, bucket.high) } : { ...bucket },
+    )
+  }
+  return [...merged.values()]
+}
+
 /** The p50 and p95 of a sketch (its buckets in any order); nulls without values. */
 export function sketchPercentiles(buckets: readonly SketchBucket[]): { p50: number | null; p95: number | null } {
   const sorted = [...buckets].sort((a, b) => a.bucket - b.bucket)

@@ -108,6 +108,17 @@ export interface SessionConditions {
 /** A text search counts its matches up to this many: a common word can match most sessions, and counting them all costs a scan of every match. */
 export const SEARCH_TOTAL_CAP = 1000
 
+/**
+ * A list without `q` counts its sessions up to this many: on a large store an exact count of a
+ * broad filter visits every matching row on every page (docs/server.md, "GET /v1/sessions").
+ */
+export const LIST_TOTAL_CAP = 10_000
+
+/** Where a list's count stops: SEARCH_TOTAL_CAP with words, LIST_TOTAL_CAP without. */
+export function totalCapOf(filter: Pick<SessionConditions, 'words'>): number {
+  return filter.words ? SEARCH_TOTAL_CAP : LIST_TOTAL_CAP
+}
+
 export interface SessionFilter extends SessionConditions {
   /** Default startedAt, desc. */
   sort?: SessionSortField
@@ -161,9 +172,9 @@ export interface EraseReport {
 export interface SessionPage {
   sessions: SessionListItem[]
   next: SessionCursor | null
-  /** Every session matching the conditions, on all pages; with `words`, at most SEARCH_TOTAL_CAP. */
+  /** Every session matching the conditions, on all pages, up to totalCapOf(filter). */
   total: number
-  /** With `words`: more sessions match than `total` says (it stopped counting at SEARCH_TOTAL_CAP). */
+  /** More sessions match than `total` says: counting stopped at totalCapOf(filter). */
   totalCapped?: true
 }
 

@@ -20,7 +20,7 @@ export async function bulkLoadPostgres(pool: Pool, sessions: readonly (readonly 
   await store.getSession('s_bulk_probe')
   const session: unknown[][] = Array.from({ length: 17 }, () => [])
   const events: unknown[][] = [[], [], []]
-  const calls: unknown[][] = Array.from({ length: 14 }, () => [])
+  const calls: unknown[][] = Array.from({ length: 15 }, () => [])
   const texts: unknown[][] = Array.from({ length: 7 }, () => [])
   for (const list of sessions) {
     const id = list[0]!.sessionId
@@ -41,7 +41,7 @@ export async function bulkLoadPostgres(pool: Pool, sessions: readonly (readonly 
       if (part) byCall.set(part.callId, byCall.has(part.callId) ? mergeCall(byCall.get(part.callId)!, part) : part)
     }
     for (const c of byCall.values()) {
-      ;[id, c.callId, c.model, c.modelRank, c.finished, c.failed, c.inputTokens, c.outputTokens, c.cachedTokens, c.reasoningTokens, c.costUsd, c.latencyMs, c.ttftMs, sortKey(summary)].forEach(
+      ;[id, c.callId, c.model, c.modelRank, c.finished, c.failed, c.inputTokens, c.outputTokens, c.cachedTokens, c.reasoningTokens, c.costUsd, c.latencyMs, c.ttftMs, sortKey(summary), text(metadata.userId)].forEach(
         (value, i) => calls[i]!.push(value),
       )
     }
@@ -71,9 +71,9 @@ export async function bulkLoadPostgres(pool: Pool, sessions: readonly (readonly 
     await client.query('insert into tapedeck_events (session_id, seq, event) select * from unnest($1::text[], $2::bigint[], $3::text[])', events)
     await client.query(
       `insert into tapedeck_calls (session_id, call_id, model, model_rank, finished, failed, input_tokens, output_tokens, cached_tokens,
-         reasoning_tokens, cost_usd, latency_ms, ttft_ms, started_at)
+         reasoning_tokens, cost_usd, latency_ms, ttft_ms, started_at, user_id)
        select * from unnest($1::text[], $2::text[], $3::text[], $4::smallint[], $5::boolean[], $6::boolean[], $7::float8[], $8::float8[],
-         $9::float8[], $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::bigint[])`,
+         $9::float8[], $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::bigint[], $15::text[])`,
       calls,
     )
     await client.query(

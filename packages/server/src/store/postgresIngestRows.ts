@@ -29,8 +29,9 @@ export function sessionColumns(summary: SessionSummary): unknown[] {
   ]
 }
 
-/** The session's start on its calls, when it changed (`$2`) since they were written. */
-export const STARTED_AT_OF_CALLS = 'update tapedeck_calls set started_at = $2 where session_id = $1 and started_at is distinct from $2'
+/** The session's start (`$2`) and user (`$3`) on its calls, when either changed since they were written. */
+export const SESSION_OF_CALLS = `update tapedeck_calls set started_at = $2, user_id = $3
+  where session_id = $1 and (started_at is distinct from $2 or user_id is distinct from $3)`
 
 export const UPDATE_SESSION_COLUMNS = `update tapedeck_sessions set agent_id = $2, label = $3, tags = $4, models = $5, cost_usd = $6,
   cost_known = $7, duration_ms = $8, errors = $9, calls = $10, audio_parts = $11, audio_ms = $12 where session_id = $1`
@@ -39,10 +40,10 @@ export const UPDATE_SESSION_COLUMNS = `update tapedeck_sessions set agent_id = $
  * Writes the call and text rows of newly stored events, in the batch's transaction, and adds
  * the texts' words to the session's row in tapedeck_session_words. Parts of one call in the
  * batch are folded first (one row may be changed once per statement); parts that meet a stored
- * row fold in SQL exactly as mergeCall does. `startedAt` is the session's start as known now
- * (sortKey); STARTED_AT_OF_CALLS moves the session's calls when it changes.
+ * row fold in SQL exactly as mergeCall does. `startedAt` and `userId` are the session's start
+ * (sortKey) and user as known now; SESSION_OF_CALLS moves the session's calls when they change.
  */
-export async function insertIngestRows(client: PoolClient, sessionId: string, fresh: readonly WireEvent[], startedAt: number): Promise<void> {
+export async function insertIngestRows(client: PoolClient, sessionId: string, fresh: readonly WireEvent[], startedAt: number, userId: string | null): Promise<void> {
   const calls = new Map<string, CallFacts>()
   for (const event of fresh) {
     const part = callFacts(event)
@@ -55,11 +56,12 @@ export async function insertIngestRows(client: PoolClient, sessionId: string, fr
     const column = <K extends keyof CallFacts>(key: K) => rows.map((row) => row[key])
     await client.query(
       `insert into tapedeck_calls as c (session_id, call_id, model, model_rank, finished, failed, input_tokens, output_tokens,
-         cached_tokens, reasoning_tokens, cost_usd, latency_ms, ttft_ms, started_at)
-       select $1, *, $14::bigint from unnest($2::text[], $3::text[], $4::smallint[], $5::boolean[], $6::boolean[], $7::float8[], $8::float8[],
+         cached_tokens, reasoning_tokens, cost_usd, latency_ms, ttft_ms, started_at, user_id)
+       select $1, *, $14::bigint, $15::text from unnest($2::text[], $3::text[], $4::smallint[], $5::boolean[], $6::boolean[], $7::float8[], $8::float8[],
          $9::float8[], $10::float8[], $11::float8[], $12::float8[], $13::float8[])
        on conflict (session_id, call_id) do update set
          started_at = excluded.started_at,
+         user_id = excluded.user_id,
          model = case when excluded.model_rank > c.model_rank then excluded.model else c.model end,
          model_rank = greatest(c.model_rank, excluded.model_rank),
          finished = c.finished or excluded.finished,
@@ -86,6 +88,7 @@ export async function insertIngestRows(client: PoolClient, sessionId: string, fr
         column('latencyMs'),
         column('ttftMs'),
         startedAt,
+        userId,
       ],
     )
   }

@@ -1,8 +1,9 @@
 import type { Pool } from 'pg'
 import type { StatsGroup, StatsGroupBy, StatsRow } from '@tapedeck/core'
-import { sketchBucketSql, sketchPercentiles, type SketchBucket } from '../stats/percentileSketch.js'
+import { mergeSketches, sketchBucketSql, sketchPercentiles, type SketchBucket } from '../stats/percentileSketch.js'
 import { bucketKey, bucketMs, byCostThenKey, roundRow } from '../stats/statsFigures.js'
 import { sessionConditionsSql } from './postgresConditions.js'
+import { refreshCallDays } from './postgresCallDays.js'
 import type { StatsQuery, StatsResult } from './SessionStore.js'
 
 /** Hash aggregates (sketch buckets, users per group) stay in memory up to this much per query. */
@@ -19,7 +20,8 @@ function keyOf(groupBy: StatsGroupBy, calls: boolean): { key: string; join: stri
   if (width !== null) return { key: `(floor(${calls ? 'c.started_at' : 's.sort_at'}::float8 / ${width}) * ${width})::bigint::text`, join: '', fansOut: false }
   switch (groupBy) {
     case 'userId':
-      return { key: 's.user_id', join: '', fansOut: false }
+      // Calls carry their session's user (kept at ingest, as their start is).
+      return { key: calls ? 'c.user_id' : 's.user_id', join: '', fansOut: false }
     case 'feature':
       return { key: 's.feature', join: '', fansOut: false }
     case 'agentId':
@@ -118,7 +120,7 @@ function callsNeedSessions(query: StatsQuery, key: string): boolean {
 
 /** The calls of the range (and filters) as `c`: the tables, with the session join other filters or the key need, and the conditions. */
 function callSource(query: StatsQuery, grouping: { key: string; join: string }, params: unknown[]): { from: string; where: string } {
-  // The range on the calls' own start reads them from tapedeck_calls_by_start; other filters join their sessions.
+  // The range on the calls' own start reads them from tapedeck_calls_by_start_user; other filters join their sessions.
   const range = `c.finished and c.started_at >= $${params.push(Math.ceil(query.from))}::bigint and c.started_at < $${params.push(Math.ceil(query.to))}::bigint`
   return callsNeedSessions(query, grouping.key + grouping.join)
     ? { from: `tapedeck_calls c join tapedeck_sessions s on s.session_id = c.session_id ${grouping.join}`, where: `${range} and ${sessionConditionsSql(query, params)}` }
@@ -144,9 +146,9 @@ async function callFigures(pool: Pool, query: StatsQuery, grouping: { key: strin
    * Sketch rows: per group and over all in one scan (a grouping set), or — `keys` — of these
    * groups only, or — `total` — over all.
    */
-  const sketches = (scope: 'grouped' | { total: true } | { keys: Array<string | null> }) => {
+  const sketches = (scope: 'grouped' | { total: true } | { keys: Array<string | null> }, range: { from: number; to: number } = query) => {
     const params: unknown[] = []
-    const source = callSource(query, grouping, params)
+    const source = callSource({ ...query, from: range.from, to: range.to }, grouping, params)
     const bucket = sketchBucketSql('m.value')
     let where = `${source.where} and not c.failed and m.value is not null`
     if (typeof scope === 'object' && 'keys' in scope) {
@@ -168,22 +170,165 @@ async function callFigures(pool: Pool, query: StatsQuery, grouping: { key: strin
   let figures: CallFigures[]
   let sketched: SketchRow[][]
   if (query.groupBy === 'userId') {
-    // Thousands of users: the sums first, then sketches for the top `limit` by cost and for the totals.
+    // Thousands of users: the sums first, then sketches for the top `limit` by cost; the totals'
+    // sketch meanwhile, from the daily roll-ups where they answer it (whole days, no filter but a feature).
+    const days = rollupDays({ ...query, groupBy: 'day' })
+    const totals = !withTotal
+      ? Promise.resolve([])
+      : !days
+        ? sketches({ total: true })
+        : refreshCallDays(pool, days.fromDay, days.toDay).then(async () =>
+            mergeSketchRows(
+              await Promise.all([
+                rollupSketches(pool, query, days, null),
+                query.from < days.fromDay ? sketches({ total: true }, { from: query.from, to: days.fromDay }) : [],
+                query.to > days.toDay ? sketches({ total: true }, { from: days.toDay, to: query.to }) : [],
+              ]),
+            ),
+          )
+    totals.catch(() => undefined) // awaited below
     figures = await run<CallFigures>(pool, sumsSql, sumParams)
     const groups = figures.filter((row) => Number(row.is_total) === 0)
     const top = groups.map((row) => ({ key: row.key, costUsd: Math.round(Number(row.cost_usd) * 1e9) / 1e9 })).sort(byCostThenKey).slice(0, query.limit).map((row) => row.key)
-    sketched = await Promise.all([sketches({ keys: top }), ...(withTotal ? [sketches({ total: true })] : [])])
+    sketched = await Promise.all([sketches({ keys: top }), totals])
   } else {
     // Days, hours, models, features, agents, tags: few groups, all sketched in the sums' company.
     ;[figures, ...sketched] = await Promise.all([run<CallFigures>(pool, sumsSql, sumParams), sketches('grouped')])
   }
+  attachSketches(figures, sketched)
+  return figures
+}
+
+const DAY = 86_400_000
+
+/** The roll-up column a grouping reads, when the daily roll-ups can answer it (postgresCallDays). */
+const ROLLUP_KEYS: Partial<Record<StatsGroupBy, string>> = { day: 'r.day', model: 'r.model', feature: 'r.feature' }
+
+/**
+ * The whole UTC days of the query's range that the roll-ups answer, or null: they hold calls per
+ * (day, model, feature), so they answer groupings by day, model and feature over all sessions,
+ * and by day and feature over one feature, and only for whole days (the range's partial days
+ * are read from the calls).
+ */
+function rollupDays(query: StatsQuery): { fromDay: number; toDay: number } | null {
+  const { from, to, groupBy, limit, feature, ...conditions } = query
+  if (!ROLLUP_KEYS[groupBy] || Object.values(conditions).some((value) => value !== undefined)) return null
+  if (feature !== undefined && groupBy === 'model') return null
+  const fromDay = Math.ceil(from / DAY) * DAY
+  const toDay = Math.floor(to / DAY) * DAY
+  return toDay > fromDay ? { fromDay, toDay } : null
+}
+
+/**
+ * The sketch rows of whole days from the roll-ups: per group of `groupBy` (null: only the
+ * totals) and over all, for all sessions or the query's one feature.
+ */
+function rollupSketches(pool: Pool, query: StatsQuery, days: { fromDay: number; toDay: number }, groupBy: 'day' | 'model' | 'feature' | null): Promise<SketchRow[]> {
+  const params: unknown[] = [days.fromDay, days.toDay]
+  // Over one feature, its 'feature' rows are every call of it; else the 'all' rows.
+  const scope = query.feature !== undefined ? `r.dim = 'feature' and r.key = $${params.push(query.feature)}` : `r.dim = 'all'`
+  const range = 'r.day >= $1 and r.day < $2'
+  const totals = `select null::text as key, 1 as is_total, r.metric, r.bucket, sum(r.count) as count, min(r.low) as low, max(r.high) as high
+    from tapedeck_call_day_sketches r where ${scope} and ${range} group by r.metric, r.bucket`
+  if (groupBy === null) return run<SketchRow>(pool, totals, params)
+  if (groupBy === 'day') {
+    return run<SketchRow>(
+      pool,
+      `select r.day::text as key, 0 as is_total, r.metric, r.bucket, r.count, r.low, r.high from (
+         select r.day, r.metric, r.bucket, sum(r.count) as count, min(r.low) as low, max(r.high) as high
+         from tapedeck_call_day_sketches r where ${scope} and ${range} group by r.day, r.metric, r.bucket) as r
+       union all ${totals}`,
+      params,
+    )
+  }
+  // By model or feature: their own rows (over one feature, that feature's rows are the group).
+  const grouped = query.feature !== undefined ? scope : `r.dim = '${groupBy}'`
+  return run<SketchRow>(
+    pool,
+    `select r.key, 0 as is_total, r.metric, r.bucket, sum(r.count) as count, min(r.low) as low, max(r.high) as high
+     from tapedeck_call_day_sketches r where ${grouped} and ${range} group by r.key, r.metric, r.bucket
+     union all ${totals}`,
+    params,
+  )
+}
+
+/** The calls' figures of whole days from the roll-ups, per group and over all, in callFigures' shape. */
+async function rollupFigures(pool: Pool, query: StatsQuery, days: { fromDay: number; toDay: number }): Promise<CallFigures[]> {
+  const column = ROLLUP_KEYS[query.groupBy]!
+  const params: unknown[] = [days.fromDay, days.toDay]
+  const where = `r.day >= $1 and r.day < $2${query.feature !== undefined ? ` and r.feature = $${params.push(query.feature)}` : ''}`
+  const [figures, sketched] = await Promise.all([
+    run<CallFigures>(
+      pool,
+      `select ${column}::text as key, grouping(${column}) as is_total, sum(r.calls) as calls, sum(r.failed_calls) as failed_calls,
+         sum(r.input_tokens) as input_tokens, sum(r.output_tokens) as output_tokens, sum(r.cached_tokens) as cached_tokens,
+         sum(r.reasoning_tokens) as reasoning_tokens, sum(r.cost_usd) as cost_usd
+       from tapedeck_call_days r where ${where} group by grouping sets ((${column}), ())`,
+      params,
+    ),
+    rollupSketches(pool, query, days, query.groupBy as 'day' | 'model' | 'feature'),
+  ])
+  attachSketches(figures, [sketched])
+  return figures
+}
+
+/** Sketch rows of parts of one range, one row per (group, metric, bucket): counts add, lows and highs bound. */
+function mergeSketchRows(parts: SketchRow[][]): SketchRow[] {
+  const merged = new Map<string, SketchRow>()
+  for (const row of parts.flat()) {
+    const id = `${Number(row.is_total)}:${row.key}:${row.metric}:${row.bucket}`
+    const known = merged.get(id)
+    if (!known) merged.set(id, { ...row, count: String(Number(row.count)) })
+    else merged.set(id, { ...known, count: String(Number(known.count) + Number(row.count)), low: Math.min(known.low, row.low), high: Math.max(known.high, row.high) })
+  }
+  return [...merged.values()]
+}
+
+/** Adds sketch rows to the figures of their group. */
+function attachSketches(figures: CallFigures[], sketched: SketchRow[][]): void {
   const byGroup = new Map(figures.map((row) => [`${Number(row.is_total)}:${row.key}`, row]))
   for (const row of sketched.flat()) {
     const figure = byGroup.get(`${Number(row.is_total)}:${row.key}`)
     if (!figure) continue
     ;(figure[row.metric] ??= []).push({ bucket: row.bucket, count: Number(row.count), low: row.low, high: row.high })
   }
-  return figures
+}
+
+/** Call figures of parts of one range (roll-ups and partial days), merged per group: sums add, sketch buckets merge exactly. */
+function mergeCallFigures(parts: CallFigures[][]): CallFigures[] {
+  const merged = new Map<string, CallFigures>()
+  const SUMS = ['calls', 'failed_calls', 'input_tokens', 'output_tokens', 'cached_tokens', 'reasoning_tokens', 'cost_usd'] as const
+  for (const row of parts.flat()) {
+    const id = `${Number(row.is_total)}:${row.key}`
+    const known = merged.get(id)
+    if (!known) {
+      merged.set(id, { ...row, latency: row.latency && [...row.latency], ttft: row.ttft && [...row.ttft] })
+      continue
+    }
+    const mutable = known as unknown as Record<(typeof SUMS)[number], number>
+    for (const field of SUMS) mutable[field] = Number(known[field]) + Number(row[field])
+    for (const metric of ['latency', 'ttft'] as const) known[metric] = mergeSketches(known[metric] ?? [], row[metric] ?? [])
+  }
+  return [...merged.values()]
+}
+
+
+/**
+ * The calls' figures of the range: whole days from the roll-ups (rebuilt first where marked
+ * stale) and the partial days at the edges from the calls; all from the calls when the
+ * roll-ups cannot answer the query.
+ */
+async function rangeCallFigures(pool: Pool, query: StatsQuery, grouping: { key: string; join: string }, withTotal: boolean): Promise<CallFigures[]> {
+  const days = rollupDays(query)
+  if (!days) return callFigures(pool, query, grouping, withTotal)
+  await refreshCallDays(pool, days.fromDay, days.toDay)
+  return mergeCallFigures(
+    await Promise.all([
+      rollupFigures(pool, query, days),
+      query.from < days.fromDay ? callFigures(pool, { ...query, to: days.fromDay }, grouping, withTotal) : [],
+      query.to > days.toDay ? callFigures(pool, { ...query, from: days.toDay }, grouping, withTotal) : [],
+    ]),
+  )
 }
 
 /** The totals over all calls, for groupings that count a call in several groups (tags). */
@@ -221,7 +366,7 @@ export async function postgresStats(pool: Pool, query: StatsQuery): Promise<Stat
   const callKey = keyOf(query.groupBy, true)
   const [bySession, byCall, sessionTotal, callTotal] = await Promise.all([
     sessionFigures(pool, query, sessionKey, !sessionKey.fansOut),
-    callFigures(pool, query, callKey, !callKey.fansOut),
+    rangeCallFigures(pool, query, callKey, !callKey.fansOut),
     sessionKey.fansOut ? sessionFigures(pool, query, 'total', false) : Promise.resolve([]),
     callKey.fansOut ? callTotals(pool, query) : Promise.resolve([]),
   ])

@@ -5,7 +5,7 @@ import { snippetOf } from '../search/snippetOf.js'
 import type { SessionSummary } from '../summary/sessionSummary.js'
 import { matchesConditions, needsAnnotations } from './matchesConditions.js'
 import { sessionSortValue } from './sessionSortValue.js'
-import { SEARCH_TOTAL_CAP, type SessionConditions, type SessionCursor, type SessionFilter, type WireEvent } from './SessionStore.js'
+import { totalCapOf, type SessionConditions, type SessionCursor, type SessionFilter, type WireEvent } from './SessionStore.js'
 
 /** What a store that filters in memory lends the scan. */
 export interface ScanSource {
@@ -57,7 +57,7 @@ export async function scanSessions(
   return {
     page: page.map(({ summary, match }) => (match ? { summary, match } : { summary })),
     next: last && rest.length > page.length ? { sortKey: last.value, id: last.summary.id } : null,
-    ...(filter.words && keyed.length > SEARCH_TOTAL_CAP ? { total: SEARCH_TOTAL_CAP, totalCapped: true as const } : { total: keyed.length }),
+    ...(keyed.length > totalCapOf(filter) ? { total: totalCapOf(filter), totalCapped: true as const } : { total: keyed.length }),
   }
 }
 

@@ -256,7 +256,13 @@ export function describeStudioContract(name: string, open: () => Promise<OpenedS
       ])
       const byUser = await stats('groupBy=userId&limit=1')
       // More groups than the limit: the top one by cost still has its percentiles, the totals theirs over every call.
-      expect(byUser.groups.map((g) => [g.key, g.sessions, g.users, g.latencyMs.p50])).toEqual([['u_b', 1, 1, 3000]])
+      // beta's failed call arrived before its start (and its user): it counts under u_b all the same.
+      expect(byUser.groups.map((g) => [g.key, g.sessions, g.users, g.calls, g.failedCalls, g.latencyMs.p50])).toEqual([['u_b', 1, 1, 2, 1, 3000]])
+      const users = await stats('groupBy=userId')
+      expect(users.groups.map((g) => [g.key, g.sessions, g.calls, g.costUsd])).toEqual([
+        ['u_b', 1, 2, 0.03],
+        ['u_a', 2, 2, 0.012],
+      ])
       expect(byUser.totals.latencyMs).toEqual({ p50: 1000, p95: 2800 })
       const searched = await stats('groupBy=agentId&q=lisbon')
       expect(searched.groups.map((g) => [g.key, g.sessions])).toEqual([['ag_2', 1], [null, 1]])
@@ -411,6 +417,61 @@ export function describeStudioContract(name: string, open: () => Promise<OpenedS
       for (const body of invalid) expect([body, ...(await code(await call('POST', '/v1/sessions/s_alpha/annotations', 'review-1', body)))]).toEqual([body, 400, 'invalid_body'])
       expect(await code(await call('PATCH', `/v1/sessions/s_alpha/annotations/${comment.id}`, 'review-1', { kind: 'flag' }))).toEqual([400, 'invalid_body'])
       expect(await code(await call('PATCH', `/v1/sessions/s_alpha/annotations/${comment.id}`, 'review-1', { score: 3 }))).toEqual([400, 'invalid_body'])
+    })
+
+    it('keeps statistics over whole days in step with ingest, a start that comes late, erasure and holds', async () => {
+      // PostgreSQL answers whole days from daily roll-ups (docs/server.md, "Daily roll-ups"); every store must answer the same.
+      await seed()
+      const stats = async (groupBy: string, from = DAY0) => {
+        const response = await call('GET', `/v1/stats?from=${from}&to=${DAY0 + 30 * 24 * HOUR}&groupBy=${groupBy}`, 'read-1')
+        expect(response.status).toBe(200)
+        return ((await response.json()) as StatsResponse).groups.map((g) => [g.key, g.calls, g.costUsd, g.latencyMs.p50, g.latencyMs.p95])
+      }
+      expect(await stats('model')).toEqual([
+        ['gpt-4o', 3, 0.04, 2000, 2900],
+        ['gpt-4o-mini', 1, 0.002, 400, 400],
+      ])
+      // delta (day 1): its call arrives before its start, so first without a feature; its start
+      // carries the time of its first event, so only the feature changes when it comes.
+      const delta = session('s_delta', DAY0 + 26 * HOUR, { userId: 'u_d', feature: 'support' }, [
+        ['provider.call.started', { callId: 'c1', provider: 'openai', model: 'gpt-4o' }],
+        completed('c1', 'gpt-4o', 0.5, 9000, 900),
+      ]).map((e) => (e.seq === 0 ? { ...e, ts: DAY0 + 26 * HOUR + 100 } : e))
+      await ingest(delta.slice(1))
+      expect(await stats('feature')).toEqual([
+        [null, 1, 0.5, 9000, 9000],
+        ['voice', 2, 0.03, 3000, 3000],
+        ['chat', 2, 0.012, 700, 970],
+      ])
+      await ingest(delta.slice(0, 1))
+      expect((await stats('feature'))[0]).toEqual(['support', 1, 0.5, 9000, 9000])
+      expect(await stats('model')).toEqual([
+        ['gpt-4o', 4, 0.54, 3000, 8400],
+        ['gpt-4o-mini', 1, 0.002, 400, 400],
+      ])
+      // One feature: its own roll-up rows, by day and as its one group.
+      expect(await stats('day&feature=chat')).toEqual([
+        [new Date(DAY0).toISOString(), 2, 0.012, 700, 970],
+        [new Date(DAY0 + 24 * HOUR).toISOString(), 0, 0, null, null],
+      ])
+      expect(await stats('feature&feature=support')).toEqual([['support', 1, 0.5, 9000, 9000]])
+      // From half an hour into day 0: that partial day from the calls (beta), the whole days after it as before (delta).
+      expect(await stats('model', DAY0 + HOUR / 2)).toEqual([['gpt-4o', 3, 0.53, 6000, 8700]])
+      expect((await call('DELETE', '/v1/sessions/s_beta')).status).toBe(200)
+      const erased = [
+        ['gpt-4o', 2, 0.51, 5000, 8600],
+        ['gpt-4o-mini', 1, 0.002, 400, 400],
+      ]
+      expect(await stats('model')).toEqual(erased)
+      expect((await stats('day')).map(([key, calls]) => [key, calls])).toEqual([
+        [new Date(DAY0).toISOString(), 2],
+        [new Date(DAY0 + 24 * HOUR).toISOString(), 1],
+      ])
+      // A held session is not erased, and neither are its figures.
+      expect((await call('PUT', '/v1/sessions/s_alpha/hold', 'admin-1', { reason: 'case 7' })).status).toBe(200)
+      expect((await call('DELETE', '/v1/sessions/s_alpha')).status).toBe(423)
+      expect((await call('DELETE', '/v1/users/u_a')).status).toBe(200)
+      expect(await stats('model')).toEqual(erased)
     })
 
     it('erases annotations and share links with the session, and keeps them while it is held', async () => {

@@ -17,3 +17,14 @@ test('a prefetched GET answers the first request for its URL, once; a POST to th
   expect(await (await prefetchedFetch(annotations)).text()).toBe('GET #3')
   expect(await (await prefetchedFetch(annotations)).text()).toBe('GET #5')
 })
+
+test('the prefetch sends the key as a Bearer header, as the read client does, and no header without one', async () => {
+  const sent: Array<string | null> = []
+  vi.stubGlobal('fetch', async (_url: string, init?: RequestInit) => {
+    sent.push(new Headers(init?.headers).get('Authorization'))
+    return new Response('{}')
+  })
+  prefetchSession('s_2', { kind: 'share', token: 'tok.en', sessionId: 's_2' }, 'http://x')
+  prefetchSession('s_3', { kind: 'key', token: '', access: 'open', author: 'a' }, 'http://x')
+  expect(sent).toEqual(['Bearer tok.en', 'Bearer tok.en', 'Bearer tok.en', null, null, null])
+})

@@ -1,3 +1,4 @@
+import { withBearer } from '@tapedeck/core/read'
 import type { Credentials } from '../auth/credentials'
 import { apiBase } from './apiBase'
 
@@ -17,7 +18,8 @@ function urlsOf(sessionId: string, base: string): string[] {
 export function prefetchSession(sessionId: string, auth: Credentials | null, base = apiBase()): void {
   const now = Date.now()
   for (const [url, entry] of started) if (now - entry.at > KEEP_MS) started.delete(url)
-  const headers: Record<string, string> = auth?.token ? { Authorization: `Bearer ${auth.token}` } : {}
+  // The key as every other read sends it (core's read client).
+  const headers = withBearer(undefined, auth?.token)
   for (const url of urlsOf(sessionId, base)) {
     if (started.has(url)) continue
     const response = fetch(url, { headers })

@@ -6,6 +6,7 @@ import { ExportSessions } from '../export/ExportSessions'
 import { useStudioClient } from '../api/useStudioClient'
 import { formatCost, formatDate, formatDuration } from '../format'
 import { Icon } from '../icons/Icon'
+import { totalLabel } from '../search/totalLabel'
 import { href, navigate } from '../routing/useRoute'
 import { saveSearch } from '../search/savedSearches'
 import { Snippet } from '../search/Snippet'
@@ -69,6 +70,7 @@ export function SessionsPage({ params }: { params: URLSearchParams }) {
 
   const sessions = page.data?.sessions ?? []
   const total = page.data?.total
+  const label = total !== undefined ? totalLabel(total, page.data?.totalCapped, PAGE_SIZE) : undefined
   const query = params.get('q') ?? ''
   return (
     <div className="page">
@@ -90,7 +92,7 @@ export function SessionsPage({ params }: { params: URLSearchParams }) {
           <Icon name="inbox" /> Save search
         </button>
         <p className="muted" role="status" aria-live="polite">
-          {page.isPending ? 'Loading…' : total !== undefined ? `${total} session${total === 1 ? '' : 's'}` : `${sessions.length}${page.data?.nextCursor ? '+' : ''} sessions`}
+          {page.isPending ? 'Loading…' : label ? label.sessions : `${sessions.length}${page.data?.nextCursor ? '+' : ''} sessions`}
         </p>
       </div>
       <Filters params={params} onChange={go} />
@@ -128,7 +130,7 @@ export function SessionsPage({ params }: { params: URLSearchParams }) {
         >
           <Icon name="left" /> Previous
         </button>
-        <span>{`Page ${pageNumber}${total !== undefined ? ` of ${Math.max(1, Math.ceil(total / PAGE_SIZE))}` : ''}`}</span>
+        <span>{`Page ${pageNumber}${label ? ` of ${label.pages}` : ''}`}</span>
         <button
           type="button"
           disabled={!page.data?.nextCursor}

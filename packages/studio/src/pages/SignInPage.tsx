@@ -2,12 +2,13 @@ import { useEffect, useState, type FormEvent } from 'react'
 import { apiBase } from '../api/apiBase'
 import type { AccessInfo } from '../api/types'
 import { credentials } from '../auth/credentials'
+import { withBearer } from '@tapedeck/core/read'
 
 const AUTHOR_KEY = 'tapedeck-studio:author'
 
 /** What a key (or none) may do, as the server says (GET /v1/access); or why it cannot sign in. */
 export async function checkKey(token: string): Promise<{ access: 'read' | 'review' | 'admin' | 'open' } | { problem: string }> {
-  const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {}
+  const headers = withBearer(undefined, token)
   try {
     const response = await fetch(`${apiBase()}/v1/access`, { headers })
     if (response.ok) {

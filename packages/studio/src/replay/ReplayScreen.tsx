@@ -7,6 +7,7 @@ import {
   formatMs,
   formatTime,
   indexCalls,
+  SpeechPanel,
   Timeline,
   upperBound,
   useReplayPlayer,
@@ -16,6 +17,7 @@ import { annotationEnd, annotationTime, describeAnnotation } from '../api/annota
 import type { ReviewAnnotation } from '../api/types'
 import { formatCost, formatCount, formatDate } from '../format'
 import { Icon } from '../icons/Icon'
+import { href } from '../routing/useRoute'
 import { ReviewTools } from '../review/ReviewTools'
 import { useReview } from '../review/useReview'
 import { ActivityList, type ActivityRow } from './ActivityList'
@@ -37,6 +39,10 @@ export interface ReplayScreenProps {
   reviewAvailable: boolean
   /** Opened through a share link: read only, no Share button. */
   shared: boolean
+  /** False while `recording` is the first page of a long session and the rest is still loading. Default true. */
+  complete?: boolean
+  /** Streams linked to the session (its backend's, docs/server.md "Linked streams"), each a session of its own. */
+  streams?: readonly string[]
 }
 
 /**
@@ -44,10 +50,18 @@ export interface ReplayScreenProps {
  * transcript, the conversation with tool calls, actions, errors and annotations in time order,
  * the selected call's details in a side panel nothing covers, and the review tools.
  */
-export function ReplayScreen({ recording, params, initialAnnotations, reviewAvailable, shared }: ReplayScreenProps) {
+export function ReplayScreen({ recording, params, initialAnnotations, reviewAvailable, shared, complete = true, streams = [] }: ReplayScreenProps) {
   const { events } = recording
   const [startAt] = useState(() => startPosition(params, events, initialAnnotations))
-  const { player, snapshot } = useReplayPlayer(recording, undefined, startAt)
+  // When the whole recording replaces its first page, the new player carries on where the old one was.
+  const carried = useRef<{ position: number; playing: boolean } | null>(null)
+  const { player, snapshot } = useReplayPlayer(recording, undefined, carried.current?.position ?? startAt)
+  useEffect(() => {
+    if (carried.current?.playing) player.play()
+  }, [player])
+  useEffect(() => {
+    carried.current = { position: snapshot.position, playing: snapshot.playing }
+  }, [snapshot.position, snapshot.playing])
   const { position, duration, playing, rate, state } = snapshot
   const review = useReview(recording.sessionId)
   const annotations = review.loading ? initialAnnotations : review.annotations
@@ -108,6 +122,9 @@ export function ReplayScreen({ recording, params, initialAnnotations, reviewAvai
   useEffect(() => {
     performance.mark('tapedeck-replay-ready')
   }, [])
+  useEffect(() => {
+    if (complete) performance.mark('tapedeck-replay-complete')
+  }, [complete])
 
   // Space plays and pauses, arrows move 5 s, when the focus is not in a field or on a control.
   useEffect(() => {
@@ -130,7 +147,10 @@ export function ReplayScreen({ recording, params, initialAnnotations, reviewAvai
   const meta = recording.metadata as { userId?: unknown; feature?: unknown; agentId?: unknown }
   const current = state.transcript.current
   return (
-    <div className="page replay" data-session={recording.sessionId}>
+    <div className="page replay" data-session={recording.sessionId} data-complete={complete}>
+      {!complete && (
+        <p className="muted loading-rest" role="status">{`Showing the first ${events.length.toLocaleString('en-US')} events; loading the rest…`}</p>
+      )}
       <header className="replay-head">
         <div>
           <h1>
@@ -240,6 +260,24 @@ export function ReplayScreen({ recording, params, initialAnnotations, reviewAvai
             </h2>
             {shownCall ? <CallDetailsView events={events} call={shownCall} /> : <p className="muted">No LLM call in this session.</p>}
           </section>
+          {stats?.speech && (
+            <div className="speech-panel">
+              <h2>Voice</h2>
+              <SpeechPanel speech={stats.speech} />
+            </div>
+          )}
+          {streams.length > 0 && (
+            <section aria-labelledby="streams-title">
+              <h2 id="streams-title">Linked streams</h2>
+              <ul className="stream-list">
+                {streams.map((id) => (
+                  <li key={id}>
+                    <a href={href(['sessions', id])}>{id}</a>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
           {reviewAvailable && !shared && <ReviewTools review={review} position={position} timeOf={timeOf} onSeek={seek} commentInput={commentInput} />}
           {shared && annotations.length > 0 && (
             <section aria-label="Annotations">
