@@ -74,8 +74,11 @@ export interface SessionListPage {
   nextCursor: string | null
 }
 
-/** What `GET /v1/sessions/{id}/export?format=` takes: `jsonl`, `zip` (with blobs), `html` (a report), `csv` (one row per provider call). */
-export type SessionExportFormat = 'jsonl' | 'zip' | 'html' | 'csv'
+/**
+ * What `GET /v1/sessions/{id}/export?format=` takes: `jsonl`, `zip` (with blobs), `html` (a report),
+ * `csv` (one row per provider call), and the transcript as `vtt` (WebVTT), `srt` (SubRip) or `txt`.
+ */
+export type SessionExportFormat = 'jsonl' | 'zip' | 'html' | 'csv' | 'vtt' | 'srt' | 'txt'
 
 // ---- Studio read API: many sessions at once, review work and share links (docs/server.md, "Studio API").
 

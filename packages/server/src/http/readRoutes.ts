@@ -70,7 +70,7 @@ const EXPORTS = {
   zip: 'application/zip',
   csv: 'text/csv; charset=utf-8',
   html: 'text/html; charset=utf-8',
-} as const satisfies Record<SessionExportFormat, string>
+} as const satisfies Record<Exclude<SessionExportFormat, TranscriptExportFormat>, string>
 
 export async function exportSession(context: RequestContext): Promise<Response> {
   const format = singleParam(context.url.searchParams, 'format') ?? 'jsonl'
