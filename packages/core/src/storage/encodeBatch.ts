@@ -1,5 +1,9 @@
 import type { SessionStartedData } from '../events/catalogue'
 import type { PendingEvent } from '../events/serialize'
+import { stampedTimes } from '../events/PackedBatch'
+import { advanceLease, closeLeases, leaseFor, nextFreeSeq, skipStamped } from '../engine/SeqLeases'
+import { eventId } from '../util/eventId'
+import { envelopeHead } from '../events/envelopeHead'
 import type { IngestBatch } from '../events/unpackBatch'
 import { PAGE_LEFT } from '../events/pageLeft'
 import { staysClear } from '../crypto/sealingFormat'
@@ -28,6 +32,8 @@ export interface EncodedBatch {
   /** The session as it is once the batch is stored. */
   session: SessionRecord
   firstSeq: number
+  /** The batch's last seq (below the session's last when another tab's lease is further on). */
+  lastSeq: number
   count: number
   /** NDJSON, one event a line; empty while `toSeal` is set. */
   raw: Uint8Array
@@ -115,8 +121,23 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
     }
   }
 
+  // A batch the page named itself, from its lease; else the engine names it, and a batch the page
+  // did not stamp means it gave its lease up: what it never used is explained first (SeqLeases).
+  const lease = base && batch.stamp ? leaseFor(base, batch.tab, batch.stamp.firstSeq, events.length) : undefined
+  const stamp = lease && batch.stamp
+  if (!stamp) {
+    const at = events[0] ?? { ts: ctx.now, at: session.startedAt + session.lastT }
+    const markers = (batch.unstored ?? []).map((range) => skipStamped(session, batch.tab, range, at.at, at.ts))
+    if (!batch.keepsLeases) markers.push(...closeLeases(session, batch.closes ?? batch.tab, at.at, at.ts, batch.stampedTo))
+    if (markers.length > 0) {
+      const head = events[0]?.type === 'session.resumed' ? 1 : 0
+      events = [...events.slice(0, head), ...markers, ...events.slice(head)]
+    }
+  }
+  const times = stamp && stampedTimes(stamp, events.map((event) => event.at))
+
   const counters = session.counters
-  const firstSeq = session.lastSeq + 1
+  const firstSeq = stamp ? stamp.firstSeq : nextFreeSeq(session)
   let note: string | undefined
   if (fresh && (created || resumed)) {
     const { contentKey: _key, ...announced } = fresh
@@ -125,13 +146,13 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
   }
   const contentKey = session.sealing?.at(-1)?.contentKey
   const toSeal: EncodedBatch['toSeal'] = contentKey && { contentKey, pieces: [], events: [] }
-  let seq = session.lastSeq
+  let seq = firstSeq - 1
   let t = session.lastT
   let text = ''
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!
     seq++
-    t = Math.max(t, Math.round((event.at - session.startedAt) * 10) / 10)
+    t = times ? times[i]! : Math.max(t, Math.round((event.at - session.startedAt) * 10) / 10)
     let data = event.data
     if (i >= redactedAlready) {
       const redacted = ctx.redact(data)
@@ -146,9 +167,7 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
     const status = event.type === 'session.paused' && data === PAGE_LEFT ? 'suspended' : STATUS_AFTER[event.type]
     if (status) session.status = status
     if (status === 'ended') session.endedAt = event.ts
-    text +=
-      `{"v":1,"id":"${ctx.makeId(event.ts)}","sessionId":"${batch.sessionId}","seq":${seq},"ts":${event.ts},"t":${t},` +
-      `"tab":"${batch.tab}","type":"${event.type}","data":`
+    text += envelopeHead(stamp ? eventId(event.ts, batch.sessionId, seq) : ctx.makeId(event.ts), batch.sessionId, seq, event.ts, t, batch.tab, event.type)
     if (toSeal && !staysClear(event.type)) {
       toSeal.pieces.push(text)
       toSeal.events.push({ seq, type: event.type, data })
@@ -163,14 +182,17 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
   counters.events += events.length
   counters.redactions += batch.redactions ?? 0
   counters.bytes += raw.byteLength
-  session.lastSeq = seq
-  session.lastT = t
+  session.lastSeq = Math.max(session.lastSeq, seq)
+  session.lastT = Math.max(session.lastT, t)
+  if (stamp) advanceLease(session, lease, seq)
+  else if (session.nextSeq !== undefined) session.nextSeq = Math.max(session.nextSeq, seq + 1)
   session.updatedAt = ctx.now
   return {
     sessionId: batch.sessionId,
     base,
     session,
     firstSeq,
+    lastSeq: seq,
     count: events.length,
     raw,
     ...(sealing && { toSeal }),
@@ -187,7 +209,7 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
  */
 export function commitBatch(current: SessionRecord | undefined, encoded: EncodedBatch, bytes: Uint8Array, encrypted: boolean, now: number, raw = false): AppliedBatch {
   const base = encoded.base
-  if (current === undefined ? base !== undefined : base === undefined || current.lastSeq !== base.lastSeq || current.lastT !== base.lastT) {
+  if (current === undefined ? base !== undefined : base === undefined || moved(current, base)) {
     throw new StaleSessionError(current)
   }
   const session: SessionRecord = { ...encoded.session, counters: { ...encoded.session.counters } }
@@ -197,7 +219,7 @@ export function commitBatch(current: SessionRecord | undefined, encoded: Encoded
   const chunk: StoredChunk = {
     sessionId: encoded.sessionId,
     firstSeq: encoded.firstSeq,
-    lastSeq: session.lastSeq,
+    lastSeq: encoded.lastSeq,
     count: encoded.count,
     size: bytes.byteLength,
     bytes: bytes.buffer.byteLength === bytes.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer),
@@ -209,7 +231,13 @@ export function commitBatch(current: SessionRecord | undefined, encoded: Encoded
     ...(raw && { raw: true }),
     ...(encoded.batchId !== undefined && { batchId: encoded.batchId }),
   }
-  return { session, chunk, created: encoded.created, resumed: encoded.resumed }
+  // A lease closed with nothing left to explain: only the session changes.
+  return { session, chunk: encoded.count > 0 ? chunk : undefined, created: encoded.created, resumed: encoded.resumed }
+}
+
+/** Someone wrote to the session (events, or a lease) since `base` was read. */
+export function moved(current: SessionRecord, base: SessionRecord): boolean {
+  return current.lastSeq !== base.lastSeq || current.lastT !== base.lastT || current.nextSeq !== base.nextSeq || current.counters.events !== base.counters.events
 }
 
 function newSession(id: string, started: PendingEvent, now: number): SessionRecord {

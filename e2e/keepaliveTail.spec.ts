@@ -1,0 +1,208 @@
+import type { Page } from '@playwright/test'
+import { expect, test, type Profile } from './fixtures'
+import { unexplainedSeqs } from './support/unexplainedSeqs'
+import { startSyncTarget, type SyncTarget } from './support/server'
+
+// What a closing tab sends itself (docs/protocol.md §1 "Explained gaps", §2 "One event, stored
+// once"): the page stamps its batches with seqs leased from its worker and, when it is hidden or
+// closing, sends the newest of them with fetch keepalive. The server counts what arrived BEFORE the
+// page is opened again; then a new visit uploads the rest, and every event is there exactly once,
+// every seq held or explained.
+
+let target: SyncTarget
+test.beforeEach(async () => {
+  target = await startSyncTarget()
+})
+test.afterEach(async () => {
+  await target.close()
+})
+
+declare global {
+  interface Window {
+    /** The worker the recorder under test started (see `recordInto`). */
+    recorderWorker: Worker
+  }
+}
+
+type Held = Array<{ seq: number; type: string; data: Record<string, unknown> }>
+
+/** The `x.token` indices the server holds, and whether any is held twice (under two seqs). */
+function tokens(events: Held): { indices: Set<number>; twice: number[] } {
+  const seen = new Map<number, number>()
+  for (const event of events) if (event.type === 'x.token') seen.set(event.data.i as number, (seen.get(event.data.i as number) ?? 0) + 1)
+  return { indices: new Set(seen.keys()), twice: [...seen].filter(([, n]) => n > 1).map(([i]) => i) }
+}
+
+/** Waits until the server's count of `x.token` stops changing for 1 s (at most 6 s): what arrived. */
+async function settled(sessionId: string): Promise<Held> {
+  let events = await target.events(sessionId)
+  for (let waited = 0; waited < 6000; waited += 1000) {
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    const now = await target.events(sessionId)
+    if (now.length === events.length) return now
+    events = now
+  }
+  return events
+}
+
+/** Opens a page in the profile with a recorder syncing to the server; its worker kept at hand. */
+async function openRecording(profile: Profile): Promise<{ page: Page; id: string }> {
+  const page = await profile.open()
+  const id = await page.evaluate(async (endpoint) => {
+    const recorder = window.tapedeck.createRecorder({
+      endpoint,
+      createWorker: () => (window.recorderWorker = new Worker('/tapedeck-worker.js', { type: 'module' })),
+    })
+    Object.assign(window, { recorderUnderTest: recorder })
+    const { id } = await recorder.start()
+    // A page that has been open a moment: its lease is in hand.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    return id
+  }, target.proxy.url)
+  return { page, id }
+}
+
+/** A later visit: a new tab starts a recorder, which uploads what earlier pages left. */
+async function revisit(profile: Profile): Promise<void> {
+  const page = await profile.open()
+  await page.evaluate(async (endpoint) => {
+    const recorder = window.tapedeck.createRecorder({ endpoint })
+    await recorder.ready()
+    Object.assign(window, { laterVisit: recorder })
+  }, target.proxy.url)
+}
+
+test('a chat turn: 200 events over 10 s, the tab closed 0.1 s after the last — all 200 on the server before any return, once each', async ({ profile }) => {
+  const { page, id } = await openRecording(profile)
+  await page.evaluate(async () => {
+    const recorder = (window as unknown as { recorderUnderTest: ReturnType<typeof window.tapedeck.createRecorder> }).recorderUnderTest
+    for (let i = 0; i < 200; i++) {
+      recorder.record('x.token', { i, text: `token ${i} of the answer` })
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  })
+  await page.close({ runBeforeUnload: true })
+
+  const before = tokens(await settled(id))
+  expect(before.twice).toEqual([])
+  expect(before.indices.size, 'x.token events on the server before the page was opened again').toBe(200)
+})
+
+test('a burst of 2,000 events right before the close: the newest that fit 64 KiB arrive before any return, the rest at the next visit, exactly once and gapless', async ({ profile }) => {
+  const { page, id } = await openRecording(profile)
+  await page.evaluate(() => {
+    const recorder = (window as unknown as { recorderUnderTest: ReturnType<typeof window.tapedeck.createRecorder> }).recorderUnderTest
+    const words = 'the assistant streams a long answer about flight recorders and keepalive budgets'
+    for (let i = 0; i < 2000; i++) recorder.record('x.token', { i, text: `${words} ${i} ${Math.random().toString(36).slice(2)}` })
+  })
+  await page.close({ runBeforeUnload: true })
+
+  const before = tokens(await settled(id))
+  expect(before.twice).toEqual([])
+  // Newest first: the last event recorded is among those that arrived, and many of the others.
+  expect(before.indices.has(1999), 'the newest event arrived before the page was opened again').toBe(true)
+  expect(before.indices.size).toBeGreaterThanOrEqual(300)
+  test.info().annotations.push({ type: 'before return', description: `${before.indices.size} of 2000` })
+
+  await revisit(profile)
+  await expect.poll(async () => tokens(await target.events(id)).indices.size, { timeout: 30_000 }).toBe(2000)
+  const after = await target.events(id)
+  expect(tokens(after).twice).toEqual([])
+  expect(unexplainedSeqs(after)).toEqual([])
+})
+
+test('the worker dead before the close: the page still sends its newest events itself, and the next visit the rest, exactly once and gapless', async ({ profile }) => {
+  const { page, id } = await openRecording(profile)
+  await page.evaluate(() => {
+    const recorder = (window as unknown as { recorderUnderTest: ReturnType<typeof window.tapedeck.createRecorder> }).recorderUnderTest
+    window.recorderWorker.terminate()
+    for (let i = 0; i < 300; i++) recorder.record('x.token', { i, text: `recorded after the worker died ${i}` })
+  })
+  await page.close({ runBeforeUnload: true })
+
+  const before = tokens(await settled(id))
+  expect(before.twice).toEqual([])
+  expect(before.indices.size, 'events recorded after the worker died, on the server before any return').toBe(300)
+
+  await revisit(profile)
+  await expect.poll(async () => unexplainedSeqs(await target.events(id)), { timeout: 30_000 }).toEqual([])
+  expect(tokens(await target.events(id)).twice).toEqual([])
+  expect(tokens(await target.events(id)).indices.size).toBe(300)
+})
+
+test('a crashed renderer: what was sent stays sent, what was stored goes at the next visit, exactly once and gapless', async ({ profile }) => {
+  const { page, id } = await openRecording(profile)
+  await page.evaluate(async () => {
+    const recorder = (window as unknown as { recorderUnderTest: ReturnType<typeof window.tapedeck.createRecorder> }).recorderUnderTest
+    for (let i = 0; i < 100; i++) recorder.record('x.token', { i, text: `uploaded before the crash ${i}` })
+    await recorder.syncNow()
+    for (let i = 100; i < 200; i++) recorder.record('x.token', { i, text: `stored, not uploaded ${i}` })
+    await recorder.flush()
+  })
+  const sent = tokens(await target.events(id)).indices
+  expect(sent.size).toBeGreaterThanOrEqual(100)
+  const survivor = await profile.context.newPage() // keeps the browser up while the other tab dies
+  const crashed = page.waitForEvent('crash')
+  const cdp = await profile.context.newCDPSession(page)
+  void cdp.send('Page.crash').catch(() => undefined) // no unload handler runs: nothing is sent at the close
+  await crashed
+
+  const before = tokens(await settled(id))
+  for (const i of sent) expect(before.indices.has(i)).toBe(true)
+
+  await revisit(profile)
+  await expect.poll(async () => tokens(await target.events(id)).indices.size, { timeout: 30_000 }).toBe(200)
+  const after = await target.events(id)
+  expect(tokens(after).twice).toEqual([])
+  expect(unexplainedSeqs(after)).toEqual([])
+})
+
+test('a batch saved unstamped at a hide, stamped later and sent as the tab closes, never stored by the worker: the next visit stores it under the same seqs, not twice', async ({ profile }) => {
+  const page = await profile.open()
+  const id = await page.evaluate(async (endpoint) => {
+    // The page's calls to its worker (comlink messages: `path` names the method), held or lost on the way.
+    const control = { holdLeases: true, loseIngests: false, held: [] as Array<() => void> }
+    const recorder = window.tapedeck.createRecorder({
+      endpoint,
+      createWorker: () => {
+        const worker = new Worker('/tapedeck-worker.js', { type: 'module' })
+        const post = worker.postMessage.bind(worker) as (...args: unknown[]) => void
+        ;(worker as unknown as { postMessage: (...args: unknown[]) => void }).postMessage = (...args) => {
+          const method = (args[0] as { path?: string[] } | null)?.path?.[0]
+          if (method === 'leaseSeqs' && control.holdLeases) return void control.held.push(() => post(...args))
+          if (method === 'ingest' && control.loseIngests) return
+          post(...args)
+        }
+        return worker
+      },
+    })
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+    const { id } = await recorder.start()
+    while (control.held.length === 0) await sleep(10)
+    // Recorded while the first lease is on its way: the batch waits for it, unstamped...
+    for (let i = 0; i < 50; i++) recorder.record('x.token', { i, text: `waited for its lease ${i}` })
+    // ...when the page is hidden (another tab in front): its copy is saved as it is.
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true })
+    document.dispatchEvent(new Event('visibilitychange'))
+    await sleep(300)
+    // The lease arrives: the batch is stamped; the worker never stores it (it hangs, say).
+    control.loseIngests = true
+    control.holdLeases = false
+    for (const go of control.held.splice(0)) go()
+    await sleep(300)
+    delete (document as unknown as { visibilityState?: string }).visibilityState
+    document.dispatchEvent(new Event('visibilitychange'))
+    return id
+  }, target.proxy.url)
+  await page.close({ runBeforeUnload: true }) // the page sends its stamped batch itself
+
+  const before = tokens(await settled(id))
+  expect(before.indices.size, 'the stamped batch, sent by the closing page').toBe(50)
+
+  await revisit(profile)
+  await expect.poll(async () => (await target.events(id)).some((e) => e.type === 'session.paused'), { timeout: 30_000 }).toBe(true)
+  const after = await target.events(id)
+  expect(tokens(after).twice).toEqual([])
+  expect(unexplainedSeqs(after)).toEqual([])
+})
