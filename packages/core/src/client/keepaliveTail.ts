@@ -63,6 +63,15 @@ export function openKeepaliveTail(options: KeepaliveOptions): KeepaliveTail {
   }
   // Made now, not while the page closes.
   redactorFor(options.capture())
+  // The script-tag build has no gzip of its own (CompressionStream is asynchronous, too late at
+  // pagehide): there the body goes uncompressed, so fewer events fit the budget.
+  let gzip = true
+  try {
+    gzipSync(new Uint8Array(0))
+  } catch {
+    gzip = false
+  }
+  const encode = (lines: string[]) => (gzip ? gzipSync(encoder.encode(lines.join('')), { level }) : encoder.encode(lines.join('')))
   /** Bytes of our keepalive bodies still in flight. */
   let inFlight = 0
   /** Batches sent whole already (an earlier hide): not sent again. */
@@ -81,17 +90,17 @@ export function openKeepaliveTail(options: KeepaliveOptions): KeepaliveTail {
         let first = Infinity
         let last = -1
         const began = performance.now()
-        // Newest first, one gzip member per batch (members one after another are one gzip body).
+        // Newest first, one gzip member per batch (members one after another are one gzip body; plain NDJSON joins the same way).
         for (let i = batches.length - 1; i >= 0 && room > 0 && (members.length === 0 || performance.now() - began < KEEPALIVE_BUILD_MS); i--) {
           const batch = batches[i]!
           if (batch.sessionId !== newest.sessionId || !batch.stamp || sent.has(batch.batchId)) continue
           const lines = eventLines(batch, redact)
           let from = 0
-          let member = gzipSync(encoder.encode(lines.join('')), { level })
+          let member = encode(lines)
           // Too large for what is left: its newest events, halving, down to one.
           while (member.byteLength > room && lines.length - from > 1) {
             from = Math.ceil((from + lines.length) / 2)
-            member = gzipSync(encoder.encode(lines.slice(from).join('')), { level })
+            member = encode(lines.slice(from))
           }
           if (member.byteLength > room) break
           members.push(member)
@@ -111,7 +120,7 @@ export function openKeepaliveTail(options: KeepaliveOptions): KeepaliveTail {
           headers: {
             ...options.headers(),
             'Content-Type': 'application/x-ndjson',
-            'Content-Encoding': 'gzip',
+            ...(gzip && { 'Content-Encoding': 'gzip' }),
             'Idempotency-Key': `${newest.tab}.hide.${++requests}`,
             'Tapedeck-Session': newest.sessionId,
             'Tapedeck-Seq': `${first}-${last}`,
