@@ -158,49 +158,86 @@ test('a crashed renderer: what was sent stays sent, what was stored goes at the 
   expect(unexplainedSeqs(after)).toEqual([])
 })
 
-test('a batch saved unstamped at a hide, stamped later and sent as the tab closes, never stored by the worker: the next visit stores it under the same seqs, not twice', async ({ profile }) => {
+/**
+ * A batch recorded while the page's first lease is on its way is saved unstamped when the page is
+ * hidden; the lease arrives, the batch is stamped and its copy saved again, stamped; the worker
+ * never stores it (its ingests are lost); the page is shown again, then closed. `loseResave`: the
+ * stamped re-save never reaches the disk (the page went before it committed).
+ */
+async function closeAfterLateLease(profile: Profile, loseResave: boolean): Promise<string> {
   const page = await profile.open()
-  const id = await page.evaluate(async (endpoint) => {
-    // The page's calls to its worker (comlink messages: `path` names the method), held or lost on the way.
-    const control = { holdLeases: true, loseIngests: false, held: [] as Array<() => void> }
-    const recorder = window.tapedeck.createRecorder({
-      endpoint,
-      createWorker: () => {
-        const worker = new Worker('/tapedeck-worker.js', { type: 'module' })
-        const post = worker.postMessage.bind(worker) as (...args: unknown[]) => void
-        ;(worker as unknown as { postMessage: (...args: unknown[]) => void }).postMessage = (...args) => {
-          const method = (args[0] as { path?: string[] } | null)?.path?.[0]
-          if (method === 'leaseSeqs' && control.holdLeases) return void control.held.push(() => post(...args))
-          if (method === 'ingest' && control.loseIngests) return
-          post(...args)
+  const id = await page.evaluate(
+    async ([endpoint, loseResave]) => {
+      // The page's calls to its worker: leases (comlink messages; `path` names the method) held, batches (`ingest` messages) lost.
+      const control = { holdLeases: true, loseIngests: false, held: [] as Array<() => void> }
+      if (loseResave) {
+        const put = IDBObjectStore.prototype.put
+        // A re-save names its key; the first save of a copy does not. Its transaction, committed,
+        // ends as it does when the page goes first: aborted (a leaving document's connections close so).
+        IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+          const request = put.call(this, value, key)
+          const tx = this.transaction
+          if (this.name === 'tail' && key !== undefined) tx.commit = () => queueMicrotask(() => tx.abort())
+          return request
         }
-        return worker
-      },
-    })
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-    const { id } = await recorder.start()
-    while (control.held.length === 0) await sleep(10)
-    // Recorded while the first lease is on its way: the batch waits for it, unstamped...
-    for (let i = 0; i < 50; i++) recorder.record('x.token', { i, text: `waited for its lease ${i}` })
-    // ...when the page is hidden (another tab in front): its copy is saved as it is.
-    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true })
-    document.dispatchEvent(new Event('visibilitychange'))
-    await sleep(300)
-    // The lease arrives: the batch is stamped; the worker never stores it (it hangs, say).
-    control.loseIngests = true
-    control.holdLeases = false
-    for (const go of control.held.splice(0)) go()
-    await sleep(300)
-    delete (document as unknown as { visibilityState?: string }).visibilityState
-    document.dispatchEvent(new Event('visibilitychange'))
-    return id
-  }, target.proxy.url)
-  await page.close({ runBeforeUnload: true }) // the page sends its stamped batch itself
+      }
+      const recorder = window.tapedeck.createRecorder({
+        endpoint,
+        createWorker: () => {
+          const worker = new Worker('/tapedeck-worker.js', { type: 'module' })
+          const post = worker.postMessage.bind(worker) as (...args: unknown[]) => void
+          ;(worker as unknown as { postMessage: (...args: unknown[]) => void }).postMessage = (...args) => {
+            const message = args[0] as { path?: string[]; ingest?: number } | null
+            if (message?.path?.[0] === 'leaseSeqs' && control.holdLeases) return void control.held.push(() => post(...args))
+            if (typeof message?.ingest === 'number' && control.loseIngests) return
+            post(...args)
+          }
+          return worker
+        },
+      })
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+      const { id } = await recorder.start()
+      while (control.held.length === 0) await sleep(10)
+      // Recorded while the first lease is on its way: the batch waits for it, unstamped...
+      for (let i = 0; i < 50; i++) recorder.record('x.token', { i, text: `waited for its lease ${i}` })
+      // ...when the page is hidden (another tab in front): its copy is saved as it is.
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true })
+      document.dispatchEvent(new Event('visibilitychange'))
+      await sleep(300)
+      // The lease arrives: the batch is stamped; the worker never stores it (it hangs, say).
+      control.loseIngests = true
+      control.holdLeases = false
+      for (const go of control.held.splice(0)) go()
+      await sleep(300)
+      delete (document as unknown as { visibilityState?: string }).visibilityState
+      document.dispatchEvent(new Event('visibilitychange'))
+      return id
+    },
+    [target.proxy.url, loseResave] as const,
+  )
+  await page.close({ runBeforeUnload: true })
+  return id
+}
 
+test('a batch saved unstamped at a hide, stamped later and sent as the tab closes, never stored by the worker: the next visit stores it under the same seqs, not twice', async ({ profile }) => {
+  const id = await closeAfterLateLease(profile, false)
   const before = tokens(await settled(id))
   expect(before.indices.size, 'the stamped batch, sent by the closing page').toBe(50)
 
   await revisit(profile)
+  await expect.poll(async () => (await target.events(id)).some((e) => e.type === 'session.paused'), { timeout: 30_000 }).toBe(true)
+  const after = await target.events(id)
+  expect(tokens(after).twice).toEqual([])
+  expect(unexplainedSeqs(after)).toEqual([])
+})
+
+test('the same, with the stamped re-save lost with the page: the page does not send the batch itself, and the next visit stores it once', async ({ profile }) => {
+  const id = await closeAfterLateLease(profile, true)
+  // Its only saved copy names it unstamped: the next start stores it under new seqs, so the page must not have sent it.
+  expect.soft(tokens(await settled(id)).indices.size, 'x.token events the closing page sent').toBe(0)
+
+  await revisit(profile)
+  await expect.poll(async () => tokens(await target.events(id)).indices.size, { timeout: 30_000 }).toBe(50)
   await expect.poll(async () => (await target.events(id)).some((e) => e.type === 'session.paused'), { timeout: 30_000 }).toBe(true)
   const after = await target.events(id)
   expect(tokens(after).twice).toEqual([])

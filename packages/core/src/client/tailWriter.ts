@@ -20,7 +20,7 @@ export interface TailWriter {
    * and the page may have sent the stamped events already: the server would hold them twice.
    */
   stamped(batch: PackedBatch): void
-  /** Whether the saved copy of this batch, if any, names its events as the batch does now (no re-save still to make). */
+  /** Whether the saved copy of this batch, if any, names its events as the batch does now (its stamped re-save, if any, committed). */
   current(batch: PackedBatch): boolean
   /** The worker stored this batch: its saved copy, if any, is not needed any more. */
   confirm(batchId: string): void
@@ -78,9 +78,10 @@ export async function openTailWriter(dbName: string, rules: RedactOptions | unde
     try {
       const tx = db!.transaction('tail', 'readwrite', { durability: 'strict' })
       tx.objectStore('tail').put(redacted(batch, redactorFor(capture())), key)
+      // Only once it is on disk: a save still under way when the page goes is lost with it, and
+      // the unstamped copy left behind is stored under new seqs at the next start.
+      tx.oncomplete = () => unstamped.delete(batch.batchId)
       tx.commit?.()
-      // Issued: the browser finishes it even if the page is gone a moment later.
-      unstamped.delete(batch.batchId)
     } catch {
       // Kept unstamped: `current` says so, and the page does not send the batch itself.
     }
