@@ -116,7 +116,8 @@ export class BatchQueue {
       .then(() => host.ingest(batch))
       .then(
         (result) => {
-          if (result.lastSeq >= 0) this.#leaser.stored(result.sessionId)
+          if (result.lease) this.#leaser.granted(result.sessionId, result.lease)
+          else if (result.lastSeq >= 0) this.#leaser.stored(result.sessionId)
           this.#counts.durable += result.stored
           this.#counts.dropped += result.dropped
           if (result.error) host.report(result.error)

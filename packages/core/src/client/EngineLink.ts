@@ -114,8 +114,12 @@ export class EngineLink {
    * first: while it lives, no other tab's start-up closes its leases.
    */
   async lease(sessionId: string, tab: string, count: number): Promise<LeaseGrant | undefined> {
-    await (this.#leaseLock ??= holdLock(leaseLock(tab), 'exclusive'))
+    await this.#holdLeaseLock(tab)
     return (await this.api()).leaseSeqs(sessionId, tab, count)
+  }
+
+  #holdLeaseLock(tab: string): Promise<ReleaseLock> {
+    return (this.#leaseLock ??= holdLock(leaseLock(tab), 'exclusive'))
   }
 
   /** Closes this page's lease on a session, which it stamped up to `stampedTo` (see SeqLeases). */
@@ -160,8 +164,9 @@ export class EngineLink {
           this.#unanswered.delete(batch.batchId)
           settle()
         }
-        void this.start()
-          .then((connection) => {
+        // A batch that asks for a lease (see SeqLeaser) goes once the page holds its lease lock.
+        void Promise.all([this.start(), batch.lease && this.#holdLeaseLock(batch.tab)])
+          .then(([connection]) => {
             if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
             // A worker takes its batches without comlink (see IngestRequest).
             return connection.ingest ? connection.ingest(batch, resend) : connection.api.ingest(batch, resend)

@@ -49,6 +49,14 @@ export class SeqLeaser {
     this.#ask()
   }
 
+  /** The block a batch that opens the session asked for, granted as it was stored. */
+  granted(sessionId: string, grant: LeaseGrant): void {
+    if (sessionId !== this.#sessionId || this.#unleased || this.#requesting || this.#to >= 0) return
+    this.#stored = true
+    this.#take(grant)
+    this.#drain()
+  }
+
   /**
    * The first seq not stamped yet, while the page holds a lease on `sessionId` and no batch waits
    * for one (a waiting batch goes unstamped should the page close, and gives the lease up itself).
@@ -87,7 +95,10 @@ export class SeqLeaser {
       // far it stamped gets the untouched rest back rather than a seq.skipped.
       if (this.#requesting) return false
       if (this.#to >= 0) batch.stampedTo = this.#next
-      this.#giveUp(!types.includes('session.ended'))
+      const ends = types.includes('session.ended')
+      this.#giveUp(!ends)
+      // The first block comes with the batch's answer (`granted`), not a call after it.
+      if (!ends) batch.lease = this.#size
       return true
     }
     if (this.#unleased) return true

@@ -140,6 +140,7 @@ export class BatchWriter {
     for (const { packed, resend, resolve, reject } of group) {
       try {
         const batch = unpackBatch(packed)
+        if (packed.lease) batch.lease = packed.lease
         if (!ID_PATTERN.test(batch.sessionId) || !ID_PATTERN.test(batch.tab) || batch.events.length === 0) {
           throw new Error(`Bad batch for session ${JSON.stringify(batch.sessionId)}`)
         }
@@ -301,6 +302,7 @@ export class BatchWriter {
       created: applied.created,
       resumed: applied.resumed,
       storage: this.#host.store().kind,
+      ...(applied.lease && { lease: applied.lease }),
     }
   }
 

@@ -67,6 +67,29 @@ describe('seq leases', () => {
     expect(ended.session.leases).toBeUndefined()
   })
 
+  test('a stamped batch that comes after its lease was closed keeps the seqs the page gave it (the page may have sent it itself)', () => {
+    let { session } = store(undefined, { sessionId: 's_1', tab: 't_A', events: [event('session.started', {}, 0)] })
+    session = grantLease(session, 't_A', 100).session
+    session = store(session, { sessionId: 's_1', tab: 't_A', events: steps(0, 10), stamp: { firstSeq: 1, tFloor: 0, startedAt: START } }).session
+    // The page stamped 11–14 too, and gave its lease up before that batch was stored.
+    session = store(session, { sessionId: 's_1', tab: 't_A', events: [event('session.paused', {}, 50)], stampedTo: 15 }).session
+    const late = store(session, { sessionId: 's_1', tab: 't_A', events: steps(10, 4), stamp: { firstSeq: 11, tFloor: 20, startedAt: START } })
+    expect(late.events.map((e) => e.seq)).toEqual([11, 12, 13, 14])
+    expect(late.events.map((e) => e.id)).toEqual(late.events.map((e) => eventId(e.ts, 's_1', e.seq)))
+    // Seqs nobody was handed are still named by the engine.
+    const unleased = store(late.session, { sessionId: 's_1', tab: 't_A', events: steps(20, 1), stamp: { firstSeq: 500, tFloor: 0, startedAt: START } })
+    expect(unleased.events.map((e) => e.seq)).toEqual([nextFreeSeq(late.session)])
+  })
+
+  test('a batch that opens the session and asks for a block gets it in its own write, after its seqs; one that ends it gets none', () => {
+    const opened = encodeBatch(undefined, { sessionId: 's_1', tab: 't_A', events: [event('session.started', {}, 0), ...steps(0, 2)], lease: 100 }, context())
+    expect(opened.lease).toMatchObject({ from: 3, to: 102, startedAt: START })
+    expect(opened.session.leases).toEqual([{ tab: 't_A', from: 3, to: 102, next: 3 }])
+    expect(nextFreeSeq(opened.session)).toBe(103)
+    const { session } = store(undefined, { sessionId: 's_1', tab: 't_A', events: [event('session.started', {}, 0)] })
+    expect(encodeBatch(session, { sessionId: 's_1', tab: 't_A', events: [event('session.ended', {}, 5)], lease: 100 }, context()).lease).toBeUndefined()
+  })
+
   test('recovery closes a lease of a page that is gone, with nothing but the marker', () => {
     let { session } = store(undefined, { sessionId: 's_1', tab: 't_A', events: [event('session.started', {}, 0)] })
     session = grantLease(session, 't_A', 100).session

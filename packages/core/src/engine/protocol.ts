@@ -72,6 +72,8 @@ export interface IngestResult {
   created: boolean
   resumed: boolean
   storage: StorageKind
+  /** The block the batch asked for (`PackedBatch.lease`), leased to its page. */
+  lease?: LeaseGrant
   error?: ErrorInfo
 }
 

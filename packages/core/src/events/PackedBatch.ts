@@ -36,6 +36,8 @@ export interface PackedBatch {
   stamp?: SeqStamp
   /** On the batch that gives the page's lease up: the first seq the page did not stamp (an untouched rest may be given back). */
   stampedTo?: number
+  /** On a batch that opens the session: the page asks for its first block of this many seqs, granted as the batch is stored. */
+  lease?: number
 }
 
 /**

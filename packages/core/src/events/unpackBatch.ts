@@ -20,6 +20,8 @@ export interface IngestBatch {
   unstored?: Array<{ from: number; to: number }>
   /** Written by the engine for `tab` (a report): unstamped, it still leaves the page's lease open. */
   keepsLeases?: boolean
+  /** The page asks for a block of this many seqs, granted in the batch's own transaction (never for a saved copy: its page is gone). */
+  lease?: number
 }
 
 function malformed(batchId: string, what: string): Error {

@@ -1,7 +1,8 @@
 import type { SessionStartedData } from '../events/catalogue'
 import type { PendingEvent } from '../events/serialize'
 import { stampedTimes } from '../events/PackedBatch'
-import { advanceLease, closeLeases, leaseFor, nextFreeSeq, skipStamped } from '../engine/SeqLeases'
+import { advanceLease, closeLeases, grantLease, leaseFor, nextFreeSeq, skipStamped } from '../engine/SeqLeases'
+import type { LeaseGrant } from '../engine/protocol'
 import { eventId } from '../util/eventId'
 import { envelopeHead } from '../events/envelopeHead'
 import type { IngestBatch } from '../events/unpackBatch'
@@ -45,6 +46,8 @@ export interface EncodedBatch {
   created: boolean
   resumed: boolean
   batchId?: string
+  /** The block the batch asked for, leased to its page. */
+  lease?: LeaseGrant
 }
 
 export interface AppliedBatch {
@@ -54,6 +57,7 @@ export interface AppliedBatch {
   created: boolean
   /** The batch opened an existing session again (`session.started` became `session.resumed`). */
   resumed: boolean
+  lease?: LeaseGrant
 }
 
 /** The stored session moved since the batch was encoded (another tab wrote to it): encode again. */
@@ -124,7 +128,10 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
   // A batch the page named itself, from its lease; else the engine names it, and a batch the page
   // did not stamp means it gave its lease up: what it never used is explained first (SeqLeases).
   const lease = base && batch.stamp ? leaseFor(base, batch.tab, batch.stamp.firstSeq, events.length) : undefined
-  const stamp = lease && batch.stamp
+  // Its lease closed before it came (a copy saved as the page closed, stored after the batch that
+  // gave the lease up): it keeps its seqs all the same — they were handed out to it, never to
+  // anyone else, and the page may have sent it itself. Named anew, it would be on a server twice.
+  const stamp = base && batch.stamp && (lease || batch.stamp.firstSeq + events.length <= nextFreeSeq(base)) ? batch.stamp : undefined
   if (!stamp) {
     const at = events[0] ?? { ts: ctx.now, at: session.startedAt + session.lastT }
     const markers = (batch.unstored ?? []).map((range) => skipStamped(session, batch.tab, range, at.at, at.ts))
@@ -184,9 +191,16 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
   counters.bytes += raw.byteLength
   session.lastSeq = Math.max(session.lastSeq, seq)
   session.lastT = Math.max(session.lastT, t)
-  if (stamp) advanceLease(session, lease, seq)
+  if (lease) advanceLease(session, lease, seq)
   else if (session.nextSeq !== undefined) session.nextSeq = Math.max(session.nextSeq, seq + 1)
   session.updatedAt = ctx.now
+  // The page's first block, in the same transaction: it holds it as soon as it hears the batch is stored.
+  let grant: LeaseGrant | undefined
+  if (batch.lease && session.status !== 'ended') {
+    const leased = grantLease(session, batch.tab, batch.lease)
+    session = leased.session
+    grant = { from: leased.lease.from, to: leased.lease.to, startedAt: session.startedAt, lastT: session.lastT }
+  }
   return {
     sessionId: batch.sessionId,
     base,
@@ -199,6 +213,7 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
     created,
     resumed,
     ...(batch.batchId !== undefined && { batchId: batch.batchId }),
+    ...(grant && { lease: grant }),
   }
 }
 
@@ -232,7 +247,7 @@ export function commitBatch(current: SessionRecord | undefined, encoded: Encoded
     ...(encoded.batchId !== undefined && { batchId: encoded.batchId }),
   }
   // A lease closed with nothing left to explain: only the session changes.
-  return { session, chunk: encoded.count > 0 ? chunk : undefined, created: encoded.created, resumed: encoded.resumed }
+  return { session, chunk: encoded.count > 0 ? chunk : undefined, created: encoded.created, resumed: encoded.resumed, ...(encoded.lease && { lease: encoded.lease }) }
 }
 
 /** Someone wrote to the session (events, or a lease) since `base` was read. */
