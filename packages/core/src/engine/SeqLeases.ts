@@ -1,6 +1,6 @@
 import type { PendingEvent } from '../events/serialize'
 import type { SeqLease, SessionRecord } from '../storage/schema'
-import { whileLockFree } from './locks'
+import { leaseLock, whileLockFree } from './locks'
 
 /**
  * Seq leases (docs/protocol.md §1): the engine hands a page a block of seqs of a session, and the
@@ -79,9 +79,6 @@ export function skipStamped(session: SessionRecord, tab: string, range: { from: 
   if (lease) advanceLease(session, lease, range.to)
   return skipped(session, range.from, range.to, 'not_stored', at, ts)
 }
-
-/** The lock a page holds while it may name events from its leases: free once the page is gone. */
-export const leaseLock = (tab: string) => `tapedeck:lease:${tab}`
 
 /** What `closeDeadLeases` needs of the writer. */
 export interface LeaseCloser {
