@@ -168,8 +168,9 @@ async function closeAfterLateLease(profile: Profile, loseResave: boolean): Promi
   const page = await profile.open()
   const id = await page.evaluate(
     async ([endpoint, loseResave]) => {
-      // The page's calls to its worker: leases (comlink messages; `path` names the method) held, batches (`ingest` messages) lost.
-      const control = { holdLeases: true, loseIngests: false, held: [] as Array<() => void> }
+      // The page's messages to its worker (`ingest`: a batch): the one that opens the session, and
+      // brings the page its first block of seqs with its answer, held; batches after it lost.
+      const control = { holdStart: true, loseIngests: false, held: [] as Array<() => void> }
       if (loseResave) {
         const put = IDBObjectStore.prototype.put
         // A re-save names its key; the first save of a copy does not. Its transaction, committed,
@@ -187,8 +188,8 @@ async function closeAfterLateLease(profile: Profile, loseResave: boolean): Promi
           const worker = new Worker('/tapedeck-worker.js', { type: 'module' })
           const post = worker.postMessage.bind(worker) as (...args: unknown[]) => void
           ;(worker as unknown as { postMessage: (...args: unknown[]) => void }).postMessage = (...args) => {
-            const message = args[0] as { path?: string[]; ingest?: number } | null
-            if (message?.path?.[0] === 'leaseSeqs' && control.holdLeases) return void control.held.push(() => post(...args))
+            const message = args[0] as { ingest?: number; batch?: { lease?: number } } | null
+            if (message?.batch?.lease && control.holdStart) return void control.held.push(() => post(...args))
             if (typeof message?.ingest === 'number' && control.loseIngests) return
             post(...args)
           }
@@ -196,18 +197,20 @@ async function closeAfterLateLease(profile: Profile, loseResave: boolean): Promi
         },
       })
       const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-      const { id } = await recorder.start()
+      const started = recorder.start() // resolves once the start is stored: after it is let go below
       while (control.held.length === 0) await sleep(10)
+      const id = recorder.getSnapshot().session!.id
       // Recorded while the first lease is on its way: the batch waits for it, unstamped...
       for (let i = 0; i < 50; i++) recorder.record('x.token', { i, text: `waited for its lease ${i}` })
       // ...when the page is hidden (another tab in front): its copy is saved as it is.
       Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true })
       document.dispatchEvent(new Event('visibilitychange'))
       await sleep(300)
-      // The lease arrives: the batch is stamped; the worker never stores it (it hangs, say).
+      // The start is stored and the lease arrives: the batch is stamped; the worker never stores it (it hangs, say).
       control.loseIngests = true
-      control.holdLeases = false
+      control.holdStart = false
       for (const go of control.held.splice(0)) go()
+      await started
       await sleep(300)
       delete (document as unknown as { visibilityState?: string }).visibilityState
       document.dispatchEvent(new Event('visibilitychange'))

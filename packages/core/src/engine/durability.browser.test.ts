@@ -68,16 +68,15 @@ describe('a conversation outlives a page', () => {
     const leaving = createRecorder({
       dbName,
       maxBatchEvents: 100,
-      // The first block is granted; the request for the next never reaches the worker.
-      createWorker: () => withHeldCalls((worker = makeWorker()), (method) => method === 'leaseSeqs' && ++leases > 1),
+      // The first block comes with the stored start; the request for the next never reaches the worker.
+      createWorker: () => withHeldCalls((worker = makeWorker()), (method) => method === 'leaseSeqs' && ++leases > 0),
       lifecycle: { subscribe: (events) => ((page = events), () => {}) },
     })
     const { id } = await leaving.start()
-    await waitFor(() => leases, (count) => count === 1)
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    await leaving.flush()
     // 4,096 seqs in the first block: 40 batches of 100 fit, the 41st waits for the next block.
     for (let i = 0; i < 4100; i++) leaving.record('x.step', { i })
-    await waitFor(() => leases, (count) => count === 2)
+    await waitFor(() => leases, (count) => count === 1)
     await new Promise((resolve) => setTimeout(resolve, 300))
     const db = await openDB<TapedeckDB>(dbName)
     page.hide(true) // pagehide: the waiting batches go into the saved copy, unstamped
