@@ -21,6 +21,9 @@ export const KEEPALIVE_BUDGET = 65_536
  */
 export const KEEPALIVE_BUILD_MS = 50
 
+/** Events per gzip member of the page-hide send, about (whole batches: a member holds a run of them). */
+const GROUP_EVENTS = 256
+
 /**
  * The page-hide send: when the page is hidden or closing, the stamped batches the server may not
  * hold yet (see SeqLeaser) go out at once with `fetch(..., { keepalive: true })`, which the browser
@@ -90,11 +93,22 @@ export function openKeepaliveTail(options: KeepaliveOptions): KeepaliveTail {
         let first = Infinity
         let last = -1
         const began = performance.now()
-        // Newest first, one gzip member per batch (members one after another are one gzip body; plain NDJSON joins the same way).
-        for (let i = batches.length - 1; i >= 0 && room > 0 && (members.length === 0 || performance.now() - began < KEEPALIVE_BUILD_MS); i--) {
-          const batch = batches[i]!
-          if (batch.sessionId !== newest.sessionId || !batch.stamp || sent.has(batch.batchId)) continue
-          const lines = eventLines(batch, redact)
+        // Newest first, a run of batches (up to GROUP_EVENTS events) per gzip member, not a member
+        // per batch: a page recording slowly makes batches of a few events, and each member costs a
+        // gzip set-up and header (40 batches of 3 events: all 120 went in 1,362 B as one member).
+        // (Members one after another are one gzip body; plain NDJSON joins the same way.)
+        let i = batches.length - 1
+        while (i >= 0 && room > 0 && (members.length === 0 || performance.now() - began < KEEPALIVE_BUILD_MS)) {
+          const group: Array<{ batch: PackedBatch; lines: string[] }> = []
+          for (let count = 0; i >= 0 && count < GROUP_EVENTS; i--) {
+            const batch = batches[i]!
+            if (batch.sessionId !== newest.sessionId || !batch.stamp || sent.has(batch.batchId)) continue
+            const lines = eventLines(batch, redact)
+            group.unshift({ batch, lines })
+            count += lines.length
+          }
+          if (group.length === 0) break
+          const lines = group.flatMap((one) => one.lines)
           let from = 0
           let member = encode(lines)
           // Too large for what is left: its newest events, halving, down to one.
@@ -105,10 +119,16 @@ export function openKeepaliveTail(options: KeepaliveOptions): KeepaliveTail {
           if (member.byteLength > room) break
           members.push(member)
           room -= member.byteLength
-          first = Math.min(first, batch.stamp.firstSeq + from)
-          last = Math.max(last, batch.stamp.firstSeq + lines.length - 1)
-          if (from === 0) whole.push(batch.batchId)
-          else break
+          let offset = 0
+          for (const { batch, lines: own } of group) {
+            const start = Math.max(0, from - offset)
+            offset += own.length
+            if (start >= own.length) continue
+            first = Math.min(first, batch.stamp!.firstSeq + start)
+            last = Math.max(last, batch.stamp!.firstSeq + own.length - 1)
+            if (start === 0) whole.push(batch.batchId)
+          }
+          if (from > 0) break
         }
         if (members.length === 0) return
         const body = concatBytes(members.reverse())
