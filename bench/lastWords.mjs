@@ -24,7 +24,7 @@
 // burst of 2,000 closed right after; Tapedeck as it is and Sentry's logs, 3 rounds each.
 // Writes bench/results/lastWords.json.
 import { createServer } from 'node:http'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { extname, join, normalize } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
@@ -118,7 +118,12 @@ const b = await startCounter()
 const serverModule = await loadTapedeckServer(here('./dist/lastWords-server'))
 const reference = await startReferenceServer(serverModule)
 const browser = await launchBrowser()
+// A run of one half keeps the other half's figures from the last full run (marked with its date).
+const resultsFile = here('./results/lastWords.json')
+const previous = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {}
 const results = { chromium: browser.version.product, date: new Date().toISOString(), probes: {}, recorders: {} }
+if (!runProbes && previous.probes) Object.assign(results, { probes: previous.probes, probesDate: previous.probesDate ?? previous.date })
+if (!runRecorders && previous.recorders) Object.assign(results, { recorders: previous.recorders, recordersDate: previous.recordersDate ?? previous.date })
 
 async function openPage() {
   const page = await browser.context.newPage()
@@ -278,5 +283,5 @@ await a.close()
 await b.close()
 clearTimeout(watchdog)
 mkdirSync(here('./results'), { recursive: true })
-writeFileSync(here('./results/lastWords.json'), `${JSON.stringify(results, null, 2)}\n`)
+writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`)
 console.log(JSON.stringify(results.recorders, null, 2))

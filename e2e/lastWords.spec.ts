@@ -1,13 +1,15 @@
 import type { Page } from '@playwright/test'
 import { expect, test, type Profile } from './fixtures'
+import { unexplainedSeqs } from './support/unexplainedSeqs'
 import { startSyncTarget, type SyncTarget } from './support/server'
 
 // Issue 20, "last words": what a user did before closing the tab. Each case records into a
 // persistent profile, closes (or crashes) the tab, counts what the server holds BEFORE the page
 // is opened again, then reopens it and checks that the server ends with every event exactly
-// once and gapless. The counts before reopening are reported (test annotations); the stricter
-// goals of the issue (all 200 of a chat turn, everything the keepalive budget holds of a burst,
-// before the tab is gone) are not asserted yet: they need the page-side seq leases.
+// once and each seq held or explained. With seq leases the page names its events itself and
+// sends what the server does not hold yet as it closes (docs/protocol.md §1 and §2): a chat turn
+// arrives whole before the tab is gone, with or without a working worker; of a burst, the newest
+// that fit the browser's 64 KiB keepalive budget. The counts are also reported (annotations).
 
 // A 10 s recording, a settle, a reopen and its uploads: more than the default minute on a busy machine.
 test.describe.configure({ timeout: 120_000 })
@@ -88,7 +90,7 @@ async function countBeforeReopen(sessionId: string, name: string, recorded: numb
 /**
  * Opens the page again (a recorder on the same profile and endpoint uploads what the closed one
  * left), waits until the server holds `expected` steps, and checks the session there: every step
- * exactly once, seqs gapless from 0.
+ * exactly once, each seq once and every seq held or explained by `seq.skipped` (docs/protocol.md §1).
  */
 async function reopenAndCheck(profile: Profile, sessionId: string, expected: number[]): Promise<void> {
   const page = await profile.open()
@@ -96,24 +98,26 @@ async function reopenAndCheck(profile: Profile, sessionId: string, expected: num
     await window.tapedeck.createRecorder({ endpoint }).ready()
   }, target.proxy.url)
   await expect.poll(async () => new Set(await stepsOnServer(sessionId)).size, { timeout: 30_000 }).toBeGreaterThanOrEqual(expected.length)
+  // The steps may all be there before the reopened page uploads what it wrote itself (the closed
+  // page's session.paused, a marker): until then the session ends in a gap.
+  await expect.poll(async () => unexplainedSeqs(await target.events(sessionId)), { timeout: 30_000 }).toEqual([])
   const steps = await stepsOnServer(sessionId)
   const expectedSet = new Set(expected)
   expect(steps.filter((i) => expectedSet.has(i))).toEqual(expected)
   expect(new Set(steps).size).toBe(steps.length)
-  const seqs = (await target.events(sessionId)).map((e) => e.seq)
-  expect(seqs).toEqual([...seqs.keys()])
+  expect(unexplainedSeqs(await target.events(sessionId))).toEqual([])
   await page.close()
 }
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i)
 
-test('a chat turn, 200 events over 10 s, the tab closed 0.1 s after the last: counted before reopening, then every event exactly once', async ({ profile }) => {
+test('a chat turn, 200 events over 10 s, the tab closed 0.1 s after the last: all 200 on the server before any return visit, then every event exactly once', async ({ profile }) => {
   const page = await profile.open()
   const id = await startRecording(page, target.proxy.url)
   await record(page, 0, 200, 50)
   await page.waitForTimeout(100)
   await page.close()
-  await countBeforeReopen(id, 'chat turn closed 0.1 s after the last', 200)
+  expect(await countBeforeReopen(id, 'chat turn closed 0.1 s after the last', 200)).toBe(200)
   await reopenAndCheck(profile, id, range(0, 200))
 })
 
@@ -127,16 +131,19 @@ test('a chat turn, 200 events over 10 s, the tab closed 1 s after the last: all 
   await reopenAndCheck(profile, id, range(0, 200))
 })
 
-test('a burst of 2,000 events right before the close: counted before reopening, then every event exactly once, gapless', async ({ profile }) => {
+test('a burst of 2,000 events right before the close: the newest that fit 64 KiB on the server before any return visit, then every event exactly once', async ({ profile }) => {
   const page = await profile.open()
   const id = await startRecording(page, target.proxy.url)
   await record(page, 0, 2000, 0)
   await page.close()
-  await countBeforeReopen(id, 'burst of 2,000 closed right after', 2000)
+  // The newest that fit 64 KiB of gzip and the 50 ms build cap (592 chat-sized events in
+  // bench/lastWords.mjs; at least 300 asserted, as in keepaliveTail.spec.ts).
+  expect(await countBeforeReopen(id, 'burst of 2,000 closed right after', 2000)).toBeGreaterThanOrEqual(300)
+  expect(await stepsOnServer(id)).toContain(1999)
   await reopenAndCheck(profile, id, range(0, 2000))
 })
 
-test('the worker stuck (paused) while the page goes on recording, then the tab closed: counted before reopening, then every event exactly once', async ({ profile }) => {
+test('the worker stuck (paused) while the page goes on recording, then the tab closed: all 200 on the server before any return visit, then every event exactly once', async ({ profile }) => {
   const page = await profile.open()
   const id = await startRecording(page, target.proxy.url)
   await record(page, 0, 100, 20)
@@ -146,11 +153,12 @@ test('the worker stuck (paused) while the page goes on recording, then the tab c
   await paused
   await page.waitForTimeout(100)
   await page.close()
-  await countBeforeReopen(id, 'worker stuck for the last 100 of 200', 200)
+  // The page stamps from the block it holds and sends what the server lacks itself.
+  expect(await countBeforeReopen(id, 'worker stuck for the last 100 of 200', 200)).toBe(200)
   await reopenAndCheck(profile, id, range(0, 200))
 })
 
-test('the worker dead (terminated) while the page goes on recording, then the tab closed: counted before reopening, then every event exactly once', async ({ profile }) => {
+test('the worker dead (terminated) while the page goes on recording, then the tab closed: all 200 on the server before any return visit, then every event exactly once', async ({ profile }) => {
   const page = await profile.open()
   const id = await startRecording(page, target.proxy.url)
   await record(page, 0, 100, 20)
@@ -158,7 +166,7 @@ test('the worker dead (terminated) while the page goes on recording, then the ta
   await record(page, 100, 100, 20)
   await page.waitForTimeout(100)
   await page.close()
-  await countBeforeReopen(id, 'worker dead for the last 100 of 200', 200)
+  expect(await countBeforeReopen(id, 'worker dead for the last 100 of 200', 200)).toBe(200)
   await reopenAndCheck(profile, id, range(0, 200))
 })
 

@@ -46,3 +46,20 @@ export async function waitFor<T>(read: () => T | Promise<T>, ok: (value: T) => b
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }
+
+/**
+ * The seqs a session's events leave open, as `[from, to]` ranges: each must be explained by a
+ * `seq.skipped` marker or still be leased to a live tab (docs/protocol.md §1). Throws when a seq
+ * is held twice or out of order.
+ */
+export function openSeqs(events: Array<{ seq: number; type: string; data: unknown }>, leases: Array<{ next: number; to: number }> = []): Array<[number, number]> {
+  const open: Array<[number, number]> = []
+  let expected = 0
+  for (const event of events) {
+    if (event.seq < expected) throw new Error(`seq ${event.seq} held twice or out of order`)
+    if (event.seq > expected) open.push([expected, event.seq - 1])
+    expected = event.seq + 1
+  }
+  const explained = events.flatMap((event) => (event.type === 'seq.skipped' ? [event.data as { from: number; to: number }] : [])).concat(leases.map((lease) => ({ from: lease.next, to: lease.to })))
+  return open.filter(([from, to]) => !explained.some((range) => range.from <= from && to <= range.to))
+}

@@ -83,8 +83,12 @@ describe('the script-tag bundle', () => {
   // node packages/widget/scripts/sizeReport.mjs (and `npm run bench`). Then 40,900 → 42,150
   // (41,733 measured) when issue 14's other half merged: the redaction rules checked at
   // createRecorder and the page-left save that makes a reload `suspended` cost about 1.2 KB on
-  // the page (issue 14's note of 2026-12-05 records it).
-  const CEILING = 42_150
+  // the page (issue 14's note of 2026-12-05 records it). Then 42,150 → 45,850 (45,381 measured)
+  // on 2026-12-05, decided in issue 20's note: its seq leases and the page-hide keepalive send
+  // (the events of the last seconds reach the server when the tab closes) cost 3,468 B here;
+  // the other merges of that day (capture's loader, one read client, the worker's ingest
+  // channel, realtime's sibling loader) were paid for by moving erasure to tapedeck-erasure.js.
+  const CEILING = 45_850
   test(`does not grow past ${CEILING.toLocaleString('en-US')} bytes gzip while the budget is missed`, () => {
     expect(measure()).toBeLessThanOrEqual(CEILING)
   })

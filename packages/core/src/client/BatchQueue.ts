@@ -1,11 +1,13 @@
 import { toErrorInfo, type ErrorInfo } from '../errors'
 import { BatchBuilder, type PackedBatch } from '../events/PackedBatch'
-import type { IngestResult } from '../engine/protocol'
+import type { IngestResult, LeaseGrant } from '../engine/protocol'
 import { PAGE_LEFT } from '../events/pageLeft'
 import type { Clock } from '../util/clock'
 import type { Settings } from './resolveOptions'
 import type { Counts } from './StatusReporter'
 import type { TailWriter } from './tailWriter'
+import type { KeepaliveTail } from './keepaliveTail'
+import { SeqLeaser } from './SeqLeaser'
 import type { RecorderStatus } from './types'
 
 /**
@@ -15,6 +17,9 @@ import type { RecorderStatus } from './types'
  * everything at once (every batch at once made an 83 ms task on the page).
  */
 const MAX_IN_FLIGHT = 64
+
+/** Stamped events kept for the page-hide send until the server holds them, at most (oldest go first). */
+const MAX_RECENT_EVENTS = 8192
 
 /** What the queue needs of the recorder. */
 export interface BatchQueueHost {
@@ -26,6 +31,10 @@ export interface BatchQueueHost {
   tab: string
   /** Hands a batch to the engine; resolves when it is stored. */
   ingest(batch: PackedBatch): Promise<IngestResult>
+  /** Leases this tab the next `count` seqs of a stored session (see SeqLeaser). */
+  lease(sessionId: string, tab: string, count: number): Promise<LeaseGrant | undefined>
+  /** Closes this tab's lease on a session: the page stamped up to `stampedTo` (see SeqLeases). */
+  closeLease(sessionId: string, tab: string, stampedTo: number): Promise<void>
   /** The recorder is closed: a page-hide copy opened late is closed at once. */
   closed(): boolean
   report(error: ErrorInfo): void
@@ -54,6 +63,13 @@ export class BatchQueue {
   readonly #waitingToSend: Array<() => void> = []
   #tail: TailWriter | undefined
   #tailOpenings = 0
+  readonly #leaser: SeqLeaser
+  /** Batches go to the engine in the order they were made, stamped or not. */
+  #order: Promise<unknown> = Promise.resolve()
+  /** Stamped batches the server may not hold yet, oldest first: what the page sends itself as it closes. */
+  #recent: PackedBatch[] = []
+  #recentEvents = 0
+  #keepalive: KeepaliveTail | undefined
   /** The batch saying the page left (see `hide`), while it may still be taken back. */
   #leftBatchId: string | undefined
   // Read on every event: kept here rather than looked up through the host.
@@ -64,6 +80,7 @@ export class BatchQueue {
 
   constructor(host: BatchQueueHost) {
     this.#host = host
+    this.#leaser = new SeqLeaser((sessionId, count) => host.lease(sessionId, host.tab, count))
     this.#clock = host.clock
     this.#counts = host.counts
     this.#maxBatchEvents = host.settings.maxBatchEvents
@@ -91,18 +108,24 @@ export class BatchQueue {
     const host = this.#host
     const batch = this.#buffer.take(this.#bufferSession, host.tab, `${host.tab}.${++this.#batchCount}`)
     this.#unconfirmed.set(batch.batchId, batch)
-    const sent = this.#sendSlot()
+    const stamping = this.#leaser.stamp(batch)
+    if (!stamping) this.#keep(batch)
+    const ready = (this.#order = Promise.all([this.#order, stamping?.then(() => this.#stamped(batch))]))
+    const sent = ready
+      .then(() => this.#sendSlot())
       .then(() => host.ingest(batch))
       .then(
         (result) => {
-          this.#host.counts.durable += result.stored
-          this.#host.counts.dropped += result.dropped
+          if (result.lease) this.#leaser.granted(result.sessionId, result.lease)
+          else if (result.lastSeq >= 0) this.#leaser.stored(result.sessionId)
+          this.#counts.durable += result.stored
+          this.#counts.dropped += result.dropped
           if (result.error) host.report(result.error)
           host.stored(result)
           return result
         },
         (error: unknown) => {
-          this.#host.counts.dropped += batch.ts.length
+          this.#counts.dropped += batch.ts.length
           host.report(toErrorInfo(error, 'storage_failed'))
           return undefined
         },
@@ -123,6 +146,15 @@ export class BatchQueue {
   async flush(): Promise<void> {
     this.post()
     await Promise.all([...this.#inflight])
+  }
+
+  /**
+   * The recorder closes without ending its session (after `flush()`): the page's lease is closed
+   * now, its untouched rest given back, rather than explained by a marker at the next start.
+   */
+  async closeLease(): Promise<void> {
+    const held = this.#leaser.release()
+    if (held) await this.#host.closeLease(held.sessionId, this.#host.tab, held.stampedTo).catch(() => undefined)
   }
 
   /** Resolves, in call order, when a batch may go to the engine. */
@@ -148,13 +180,23 @@ export class BatchQueue {
    */
   hide(leftSession?: string): void {
     void this.post()
+    // The request first: it leaves while the copy is saved. Not a batch whose saved copy does not
+    // carry its stamp yet: stored under other seqs at the next start, it would be on the server twice.
+    const tail = this.#tail
+    this.#keepalive?.send(tail ? this.#recent.filter((batch) => tail.current(batch)) : this.#recent)
+    this.#leaser.leaving()
     const batches = [...this.#unconfirmed.values()]
     if (leftSession !== undefined && this.#tail) {
       const { clock, tab } = this.#host
       const left = new BatchBuilder()
       left.push('session.paused', PAGE_LEFT, clock.wallNow(), clock.now(), false)
       this.#leftBatchId = `${tab}.${++this.#batchCount}`
-      batches.push(left.take(leftSession, tab, this.#leftBatchId))
+      const batch = left.take(leftSession, tab, this.#leftBatchId)
+      // Unstamped, it gives the lease up once stored (the page is gone by then): saying how far the
+      // page stamped lets the engine give the untouched rest back instead of explaining it.
+      const stampedTo = this.#leaser.stampedTo(leftSession)
+      if (stampedTo !== undefined) batch.stampedTo = stampedTo
+      batches.push(batch)
     }
     this.#tail?.save(batches)
   }
@@ -163,6 +205,34 @@ export class BatchQueue {
   show(): void {
     if (this.#leftBatchId !== undefined) this.#tail?.confirm(this.#leftBatchId)
     this.#leftBatchId = undefined
+  }
+
+  /** A batch that waited for its lease may have been saved unstamped meanwhile (a hide): that copy is stamped too. */
+  #stamped(batch: PackedBatch): void {
+    if (batch.stamp) this.#tail?.stamped(batch)
+    this.#keep(batch)
+  }
+
+  /** A stamped batch: kept for the page-hide send until the server holds it. */
+  #keep(batch: PackedBatch): void {
+    if (!batch.stamp) return
+    this.#recent.push(batch)
+    this.#recentEvents += batch.ts.length
+    while (this.#recentEvents > MAX_RECENT_EVENTS) this.#recentEvents -= this.#recent.shift()!.ts.length
+  }
+
+  /** The server holds every event of these sessions up to these seqs (the sync status's `acked`). */
+  synced(acked: Record<string, number>): void {
+    this.#recent = this.#recent.filter((batch) => {
+      const held = (acked[batch.sessionId] ?? -1) >= batch.stamp!.firstSeq + batch.ts.length - 1
+      if (held) this.#recentEvents -= batch.ts.length
+      return !held
+    })
+  }
+
+  /** The page-hide send (see keepaliveTail), once loaded. */
+  useKeepalive(keepalive: KeepaliveTail | undefined): void {
+    this.#keepalive = keepalive
   }
 
   /** The page's copy of unconfirmed batches at page hide (see tailWriter), replacing any earlier one. */

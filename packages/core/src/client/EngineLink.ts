@@ -1,12 +1,14 @@
 import { TapedeckError, toErrorInfo, type ErrorInfo } from '../errors'
 import type { PackedBatch } from '../events/PackedBatch'
 import type { EngineConnection } from '../engine/connectEngine'
-import type { BlobInput, IngestResult } from '../engine/protocol'
+import type { BlobInput, IngestResult, LeaseGrant } from '../engine/protocol'
+import { holdLock, leaseLock, type ReleaseLock } from '../engine/locks'
 import type { SyncStatus } from '../sync/syncStatus'
 import { browserLifecycle } from './pageLifecycle'
 import type { Settings } from './resolveOptions'
 import type { EngineHost } from './startEngine'
 import type { TailWriter } from './tailWriter'
+import type { KeepaliveTail } from './keepaliveTail'
 import type { CaptureMode, RecorderOptions, RecorderStatus } from './types'
 
 type EngineApi = EngineConnection['api']
@@ -28,6 +30,10 @@ export interface EngineLinkHost {
   show(): void
   /** The page-hide copy can be opened (see tailWriter). */
   tail(open: () => Promise<TailWriter>): Promise<void>
+  /** The page-hide send, loaded (see keepaliveTail). */
+  keepalive(tail: KeepaliveTail | undefined): void
+  /** The server holds every event up to these seqs, by session (the sync status's `acked`). */
+  synced(acked: Record<string, number>): void
 }
 
 /**
@@ -56,6 +62,10 @@ export class EngineLink {
   #lastSync: SyncStatus | undefined
   /** A configuration the engine refused: every call says so. */
   #fatal: TapedeckError | undefined
+  /** The last token `getToken` gave: the page-hide send uses it. */
+  #token: string | undefined
+  /** This page's lease lock, held from its first seq lease (see SeqLeases). */
+  #leaseLock: Promise<ReleaseLock> | undefined
 
   constructor(host: EngineLinkHost) {
     this.#host = host
@@ -98,6 +108,32 @@ export class EngineLink {
     return connection.api.storeBlob(connection.kind === 'worker' ? this.#starter!.transfer(input, [input.bytes]) : input)
   }
 
+  /**
+   * Leases this page the next `count` seqs of a stored session. The page holds its lease lock
+   * first: while it lives, no other tab's start-up closes its leases.
+   */
+  async lease(sessionId: string, tab: string, count: number): Promise<LeaseGrant | undefined> {
+    await this.#holdLeaseLock(tab)
+    return (await this.api()).leaseSeqs(sessionId, tab, count)
+  }
+
+  #holdLeaseLock(tab: string): Promise<ReleaseLock> {
+    return (this.#leaseLock ??= holdLock(leaseLock(tab), 'exclusive'))
+  }
+
+  /** Closes this page's lease on a session, which it stamped up to `stampedTo` (see SeqLeases). */
+  async closeLease(sessionId: string, tab: string, stampedTo: number): Promise<void> {
+    const connection = await this.#connection
+    // Not waiting on a worker that is gone: the next start closes the lease then.
+    await Promise.race([connection?.api.closeLease(sessionId, tab, stampedTo), new Promise((resolve) => setTimeout(resolve, 1000))])
+  }
+
+  /** The headers the page-hide send goes with: the static ones and the last token. */
+  headers(): Record<string, string> {
+    const headers = { ...this.#host.settings.sync?.headers }
+    return this.#token ? { ...headers, Authorization: `Bearer ${this.#token}` } : headers
+  }
+
   #listen(): void {
     const engine = (call: (api: EngineApi) => Promise<unknown>) =>
       void this.#connection.then((connection) => connection && call(connection.api)).catch(() => undefined)
@@ -127,8 +163,9 @@ export class EngineLink {
           this.#unanswered.delete(batch.batchId)
           settle()
         }
-        void this.start()
-          .then((connection) => {
+        // A batch that asks for a lease (see SeqLeaser) goes once the page holds its lease lock.
+        void Promise.all([this.start(), batch.lease && this.#holdLeaseLock(batch.tab)])
+          .then(([connection]) => {
             if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
             // A worker takes its batches without comlink (see IngestRequest).
             return connection.ingest ? connection.ingest(batch, resend) : connection.api.ingest(batch, resend)
@@ -203,6 +240,8 @@ export class EngineLink {
         this.#fatal = error
       },
       tail: (open) => host.tail(open),
+      keepalive: (tail) => host.keepalive(tail),
+      headers: () => this.headers(),
     }
   }
 
@@ -215,6 +254,7 @@ export class EngineLink {
       this.#host.report(error)
     }
     this.#host.publish({ sync: status })
+    if (status.acked !== before?.acked) this.#host.synced(status.acked)
     if (status.lastSuccessAt !== before?.lastSuccessAt) this.#authFailures = 0
     if (status.needsToken && !before?.needsToken && this.#host.options.getToken) {
       // Ask for a new token, later each time the backend refuses again.
@@ -227,7 +267,7 @@ export class EngineLink {
 
   async fetchToken(): Promise<string | undefined> {
     try {
-      return (await this.#host.options.getToken?.()) ?? undefined
+      return (this.#token = (await this.#host.options.getToken?.()) ?? undefined)
     } catch (error) {
       this.#host.report(toErrorInfo(error, 'sync_unauthorized'))
       return undefined
@@ -254,6 +294,8 @@ export class EngineLink {
     // Do not wait on a worker that is gone.
     await Promise.race([connection?.api.close(), new Promise((resolve) => setTimeout(resolve, 1000))])
     connection?.terminate()
+    void this.#leaseLock?.then((release) => release())
+    this.#leaseLock = undefined
   }
 
   /** After a close, as new: the engine starts again on first use; answers from the old one are ignored. */

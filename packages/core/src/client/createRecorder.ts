@@ -104,6 +104,8 @@ class RecorderClient implements Recorder {
       },
       show: () => this.#queue.show(),
       tail: (open) => this.#queue.openTail(open),
+      keepalive: (tail) => this.#queue.useKeepalive(tail),
+      synced: (acked) => this.#queue.synced(acked),
     })
     this.#queue = new BatchQueue({
       settings: this.#settings,
@@ -111,6 +113,8 @@ class RecorderClient implements Recorder {
       counts: status.counts,
       tab: randomId('t_'),
       ingest: (batch) => this.#link.ingest(batch),
+      lease: (sessionId, tab, count) => this.#link.lease(sessionId, tab, count),
+      closeLease: (sessionId, tab, stampedTo) => this.#link.closeLease(sessionId, tab, stampedTo),
       closed,
       report,
       stored: (result) => {
@@ -351,6 +355,7 @@ class RecorderClient implements Recorder {
     this.#session = null
     this.#queue.closeTail()
     this.#status.publish({ state: 'closed', session: null })
+    await this.#queue.closeLease()
     await this.#link.close()
   }
 

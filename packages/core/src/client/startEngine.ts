@@ -11,6 +11,7 @@ import type { SyncStatus } from '../sync/syncStatus'
 import { pick } from '../util/pick'
 import type { Settings } from './resolveOptions'
 import type { TailWriter } from './tailWriter'
+import type { KeepaliveTail } from './keepaliveTail'
 import type { CaptureMode, RecorderOptions, RecorderStatus } from './types'
 
 export { transfer }
@@ -28,6 +29,10 @@ export interface EngineHost {
   fatal(error: TapedeckError): void
   /** The page-hide copy opened (see tailWriter); `undefined` when it could not. */
   tail(open: () => Promise<TailWriter>): Promise<void>
+  /** The page-hide send (see keepaliveTail). */
+  keepalive(tail: KeepaliveTail | undefined): void
+  /** Headers the page-hide send goes with. */
+  headers(): Record<string, string>
 }
 
 /**
@@ -54,6 +59,11 @@ export async function startEngine(host: EngineHost, mainThread: boolean): Promis
     // Loaded beside the engine, not after it (see tailWriter).
     const tailModule = typeof indexedDB === 'undefined' ? undefined : import('./tailWriter')
     tailModule?.catch(() => undefined)
+    // The page sends its newest events itself as it closes: over HTTP (docs/protocol.md §2), when
+    // it uploads on its own, and not when payloads are sealed (sealing is asynchronous).
+    const endpoint = sync?.transport === 'http' && sync.mode === 'auto' && !options.encryptForServer ? sync.endpoint : undefined
+    const keepaliveModule = endpoint === undefined ? undefined : import('./keepaliveTail')
+    keepaliveModule?.catch(() => undefined)
     let connection = await connectEngine({
       useWorker: !mainThread && (options.useWorker ?? true),
       ...pick(options, 'workerUrl', 'createWorker'),
@@ -85,6 +95,10 @@ export async function startEngine(host: EngineHost, mainThread: boolean): Promis
     if (info.storage === 'indexeddb' && tailModule) {
       const open = async () => (await tailModule).openTailWriter(config.dbName, config.redact, () => host.captureMode())
       await withTimeout(host.tail(open), readyTimeoutMs, 'the page-hide copy did not load').catch(() => undefined)
+    }
+    if (keepaliveModule && endpoint !== undefined) {
+      const open = async () => (await keepaliveModule).openKeepaliveTail({ endpoint, headers: () => host.headers(), redact: config.redact, capture: () => host.captureMode() })
+      host.keepalive(await withTimeout(open(), readyTimeoutMs, 'the page-hide send did not load').catch(() => undefined))
     }
     host.publish({
       ready: true,

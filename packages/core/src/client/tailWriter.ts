@@ -14,6 +14,14 @@ import type { RedactOptions } from '../redact'
  */
 export interface TailWriter {
   save(batches: PackedBatch[]): void
+  /**
+   * The batch was stamped (see SeqLeaser) after its copy was saved: the copy is saved again under
+   * the same key, stamped. An unstamped copy would be stored under new seqs at the next start,
+   * and the page may have sent the stamped events already: the server would hold them twice.
+   */
+  stamped(batch: PackedBatch): void
+  /** Whether the saved copy of this batch, if any, names its events as the batch does now (its stamped re-save, if any, committed). */
+  current(batch: PackedBatch): boolean
   /** The worker stored this batch: its saved copy, if any, is not needed any more. */
   confirm(batchId: string): void
   close(): void
@@ -38,6 +46,8 @@ export async function openTailWriter(dbName: string, rules: RedactOptions | unde
   const saved = new Map<string, IDBValidKey | undefined>()
   /** Confirmed while their save was under way: deleted as soon as it lands. */
   const confirmedEarly = new Set<string>()
+  /** Batches saved before they were stamped: their copy is saved again once they are (`stamped`). */
+  const unstamped = new Map<string, PackedBatch>()
   const remove = (key: IDBValidKey) => {
     try {
       db?.transaction('tail', 'readwrite').objectStore('tail').delete(key)
@@ -63,23 +73,41 @@ export async function openTailWriter(dbName: string, rules: RedactOptions | unde
       resolve()
     }
   })
+  /** Saves the stamped copy of a batch whose unstamped copy is under `key`. */
+  const saveStamped = (batch: PackedBatch, key: IDBValidKey) => {
+    try {
+      const tx = db!.transaction('tail', 'readwrite', { durability: 'strict' })
+      tx.objectStore('tail').put(redacted(batch, redactorFor(capture())), key)
+      // Only once it is on disk: a save still under way when the page goes is lost with it, and
+      // the unstamped copy left behind is stored under new seqs at the next start.
+      tx.oncomplete = () => unstamped.delete(batch.batchId)
+      tx.commit?.()
+    } catch {
+      // Kept unstamped: `current` says so, and the page does not send the batch itself.
+    }
+  }
   return {
     save(batches) {
       if (!db || batches.length === 0 || !db.objectStoreNames.contains('tail')) return
       try {
         const redact = redactorFor(capture())
-        const copies = batches.filter((batch) => !saved.has(batch.batchId)).map((batch) => redacted(batch, redact))
+        const fresh = batches.filter((batch) => !saved.has(batch.batchId))
         const tx = db.transaction('tail', 'readwrite', { durability: 'strict' })
         const store = tx.objectStore('tail')
-        for (const copy of copies) {
-          const batchId = copy.batchId
+        for (const batch of fresh) {
+          const batchId = batch.batchId
           saved.set(batchId, undefined)
-          const request = store.put(copy)
+          if (!batch.stamp) unstamped.set(batchId, batch)
+          const request = store.put(redacted(batch, redact))
           request.onsuccess = () => {
             if (confirmedEarly.delete(batchId)) {
               saved.delete(batchId)
               remove(request.result)
-            } else saved.set(batchId, request.result)
+            } else {
+              saved.set(batchId, request.result)
+              // Stamped while its first copy was being saved.
+              if (batch.stamp && unstamped.has(batchId)) saveStamped(batch, request.result)
+            }
           }
         }
         tx.commit?.()
@@ -87,7 +115,13 @@ export async function openTailWriter(dbName: string, rules: RedactOptions | unde
         // The page is going away; there is nobody left to tell.
       }
     },
+    stamped(batch) {
+      const key = saved.get(batch.batchId)
+      if (db && key !== undefined && batch.stamp && unstamped.has(batch.batchId)) saveStamped(batch, key)
+    },
+    current: (batch) => !unstamped.has(batch.batchId),
     confirm(batchId) {
+      unstamped.delete(batchId)
       if (!saved.has(batchId)) return
       const key = saved.get(batchId)
       if (key === undefined) return void confirmedEarly.add(batchId)

@@ -14,7 +14,7 @@ const encoder = new TextEncoder()
 
 /** Types the recorder never seals: the backend needs them to order, complete and erase sessions. */
 export function staysClear(type: string): boolean {
-  return type.startsWith('session.') || type === 'recorder.dropped' || type === 'consent.changed'
+  return type.startsWith('session.') || type === 'recorder.dropped' || type === 'seq.skipped' || type === 'consent.changed'
 }
 
 /** What an event's ciphertext is bound to (AES-GCM additional data): moved to another event, seq or session, it fails to open. */

@@ -11,7 +11,8 @@ import type { SyncEngine } from '../sync/SyncEngine'
 import type { Compactor, RawChunk } from './Compactor'
 import type { HeldLocks } from './HeldLocks'
 import type { SpaceBudget } from './SpaceBudget'
-import type { IngestResult } from './protocol'
+import type { IngestResult, LeaseGrant } from './protocol'
+import { grantLease } from './SeqLeases'
 
 /** Batches stored together in one transaction, at most… */
 const MAX_GROUP = 32
@@ -50,8 +51,11 @@ export class BatchWriter {
   readonly #incoming: Array<{ packed: PackedBatch; resend: boolean; resolve: (result: IngestResult) => void; reject: (error: unknown) => void }> = []
   /** Sessions as this engine last wrote or read them: what the next batch is encoded against. */
   readonly #known = new Map<string, SessionRecord | undefined>()
-  /** Events given up per session, reported at the head of its next stored batch. */
-  readonly #dropped = new Map<string, { count: number; reason: string }>()
+  /**
+   * Events given up per session, reported at the head of its next stored batch; `unstored`: the
+   * seqs of stamped batches among them, each explained by a `seq.skipped` there.
+   */
+  readonly #dropped = new Map<string, DropReport>()
   /** The disk was full once: batches are compressed on their way in, never stored raw. */
   #diskFull = false
 
@@ -73,6 +77,45 @@ export class BatchWriter {
   forget(id: string): void {
     this.#dropped.delete(id)
     this.#known.delete(id)
+  }
+
+  /**
+   * Leases `tab` the next `count` seqs of a session (see SeqLeases), in one transaction on the
+   * session as stored: two engines never hand out the same seq. `undefined` for a session that is
+   * not stored or has ended.
+   */
+  lease(sessionId: string, tab: string, count: number): Promise<LeaseGrant | undefined> {
+    let grant: LeaseGrant | undefined
+    return this.#host
+      .serial(async () => {
+        const [applied] = await this.#host
+          .store()
+          .appendMany([
+            {
+              sessionId,
+              apply: (current) => {
+                if (!current || current.status === 'ended') throw new StaleSessionError(current)
+                const { session, lease } = grantLease(current, tab, count)
+                grant = { from: lease.from, to: lease.to, startedAt: session.startedAt, lastT: session.lastT }
+                return { session, chunk: undefined, created: false, resumed: false }
+              },
+            },
+          ])
+          .catch((error: unknown) => {
+            if (error instanceof StaleSessionError) return []
+            throw error
+          })
+        if (applied) this.#known.set(sessionId, applied.session)
+      })
+      .then(() => grant)
+  }
+
+  /** Closes `tab`'s leases on a session it stamped up to `stampedTo`: given back when untouched, else explained (SeqLeases). */
+  closeLease(sessionId: string, tab: string, stampedTo: number): Promise<void> {
+    return this.#host.serial(async () => {
+      if (!(await this.session(sessionId))?.leases?.some((lease) => lease.tab === tab)) return
+      await this.append({ sessionId, tab, events: [], stampedTo })
+    })
   }
 
   ingest(packed: PackedBatch, resend: boolean): Promise<IngestResult> {
@@ -97,6 +140,7 @@ export class BatchWriter {
     for (const { packed, resend, resolve, reject } of group) {
       try {
         const batch = unpackBatch(packed)
+        if (packed.lease) batch.lease = packed.lease
         if (!ID_PATTERN.test(batch.sessionId) || !ID_PATTERN.test(batch.tab) || batch.events.length === 0) {
           throw new Error(`Bad batch for session ${JSON.stringify(batch.sessionId)}`)
         }
@@ -202,7 +246,8 @@ export class BatchWriter {
         made = count
         this.drop(sessionId, count, 'max_local_bytes')
       })
-      if (made > 0) {
+      // A batch the page named itself keeps its seqs: its report waits for the next batch the engine names.
+      if (made > 0 && !batches.find((batch) => batch.sessionId === sessionId)!.stamp) {
         // Unsent data went to make room: say so in this write, not the next one (a session's last
         // batch has no next one). Encoded again with the report; the room is already made.
         carried.set(sessionId, (carried.get(sessionId) ?? 0) + made)
@@ -238,10 +283,11 @@ export class BatchWriter {
     }
   }
 
-  /** Events of the session were given up: reported at the head of its next stored batch. */
-  drop(sessionId: string, count: number, reason: string): void {
+  /** Events of the session were given up: reported at the head of its next stored batch. `unstored`: the seqs the page gave them. */
+  drop(sessionId: string, count: number, reason: string, unstored?: { from: number; to: number }): void {
     const previous = this.#dropped.get(sessionId)
-    this.#dropped.set(sessionId, { count: (previous?.count ?? 0) + count, reason })
+    const ranges = [...(previous?.unstored ?? []), ...(unstored ? [unstored] : [])]
+    this.#dropped.set(sessionId, { count: (previous?.count ?? 0) + count, reason, ...(ranges.length > 0 && { unstored: ranges }) })
   }
 
   #describe(batch: IngestBatch, applied: AppliedBatch): Described {
@@ -250,33 +296,47 @@ export class BatchWriter {
       sessionId: batch.sessionId,
       dropped: 0,
       firstSeq: applied.chunk?.firstSeq ?? applied.session.lastSeq + 1,
-      lastSeq: applied.session.lastSeq,
+      lastSeq: applied.chunk?.lastSeq ?? applied.session.lastSeq,
       startedAt: applied.session.startedAt,
       status: applied.session.status,
       created: applied.created,
       resumed: applied.resumed,
       storage: this.#host.store().kind,
+      ...(applied.lease && { lease: applied.lease }),
     }
   }
 
   /** Stores a batch; on a full disk evicts what was already sent and tries once more. */
   async #storeBatch(batch: IngestBatch): Promise<IngestResult> {
-    const pending = this.#dropped.get(batch.sessionId)
-    const withReport = pending ? { ...batch, events: withDropReport(batch.events, pending) } : batch
+    // A batch the page named itself keeps its seqs (its copy may be on the server already): a
+    // report waits for the next batch the engine names (`session.ended`, a resume).
+    const pending = batch.stamp ? undefined : this.#dropped.get(batch.sessionId)
+    const withReport = pending ? { ...batch, events: withDropReport(batch.events, pending), ...(pending.unstored && { unstored: pending.unstored }) } : batch
     try {
       const { storedBytes, ...result } = await this.append(withReport)
-      this.#dropped.delete(batch.sessionId)
+      if (!batch.stamp) this.#dropped.delete(batch.sessionId)
+      else if (this.#dropped.has(batch.sessionId)) await this.#report(batch)
       this.#host.sync()?.added(result.lastSeq - result.firstSeq + 1, storedBytes)
       return { ...result, stored: batch.events.length }
     } catch (error) {
       const result = this.#giveUp(batch, error)
       // Say so at once: a small report often fits where the batch did not.
-      const report = this.#dropped.get(batch.sessionId)!
-      const at = batch.events[0]!
-      const reported = await this.append({ ...batch, events: withDropReport([], report, at) }).catch(() => undefined)
-      if (reported) this.#dropped.delete(batch.sessionId)
+      await this.#report(batch)
       return result
     }
+  }
+
+  /**
+   * Writes the session's pending drop report beside `batch` of the page: on seqs of the engine's
+   * own, explaining the seqs the page stamped, the page's lease left open. (A stamped batch that
+   * fits again brings it too: the room is back.)
+   */
+  async #report(batch: IngestBatch): Promise<void> {
+    const report = this.#dropped.get(batch.sessionId)!
+    const { sessionId, tab } = batch
+    const events = withDropReport([], report, batch.events[0]!)
+    const reported = await this.append({ sessionId, tab, events, ...(report.unstored && { unstored: report.unstored }), keepsLeases: batch.stamp !== undefined }).catch(() => undefined)
+    if (reported) this.#dropped.delete(sessionId)
   }
 
   /** Stores one batch as it is (recovery's saved tails and interruption marks come here too). */
@@ -306,7 +366,9 @@ export class BatchWriter {
     const info = toErrorInfo(error, quota ? 'quota_exceeded' : 'storage_failed')
     if (quota) info.code = 'quota_exceeded'
     info.message = `${batch.events.length} events could not be stored (${info.message}); they are reported as recorder.dropped.`
-    this.drop(batch.sessionId, batch.events.length, quota ? 'quota_exceeded' : 'storage_failed')
+    const stamp = batch.stamp
+    const unstored = stamp && { from: stamp.firstSeq, to: stamp.firstSeq + batch.events.length - 1 }
+    this.drop(batch.sessionId, batch.events.length, quota ? 'quota_exceeded' : 'storage_failed', unstored)
     return {
       sessionId: batch.sessionId,
       stored: 0,
@@ -323,9 +385,15 @@ export class BatchWriter {
   }
 }
 
+interface DropReport {
+  count: number
+  reason: string
+  unstored?: Array<{ from: number; to: number }>
+}
+
 /** Puts a `recorder.dropped` report at the head of a batch (after its `session.started`, if any). */
-function withDropReport(events: PendingEvent[], report: { count: number; reason: string }, at = events[0]!): PendingEvent[] {
-  const dropped: PendingEvent = { type: 'recorder.dropped', data: JSON.stringify(report), ts: at.ts, at: at.at }
+function withDropReport(events: PendingEvent[], report: DropReport, at = events[0]!): PendingEvent[] {
+  const dropped: PendingEvent = { type: 'recorder.dropped', data: JSON.stringify({ count: report.count, reason: report.reason }), ts: at.ts, at: at.at }
   const [first, ...rest] = events
   return first?.type === 'session.started' ? [first, dropped, ...rest] : [dropped, ...events]
 }

@@ -29,6 +29,7 @@ import type {
   EngineInfo,
   ExportFormat,
   IngestResult,
+  LeaseGrant,
   RecorderWorkerApi,
   SessionPage,
   SessionQuery,
@@ -244,6 +245,14 @@ export class RecorderEngine implements RecorderWorkerApi {
 
   async ping(): Promise<true> {
     return true
+  }
+
+  leaseSeqs(sessionId: string, tab: string, count: number): Promise<LeaseGrant | undefined> {
+    return this.#writer.lease(sessionId, tab, count)
+  }
+
+  closeLease(sessionId: string, tab: string, stampedTo: number): Promise<void> {
+    return this.#writer.closeLease(sessionId, tab, stampedTo)
   }
 
   ingest(packed: PackedBatch, resend = false): Promise<IngestResult> {

@@ -3,7 +3,9 @@ import { afterEach, describe, expect, test } from 'vitest'
 import type { TapedeckDB } from '../storage/schema'
 import type { PageLifecycle } from '../client/pageLifecycle'
 import { BatchBuilder } from '../events/PackedBatch'
-import { closeAll, recorderFor, uniqueDb, waitFor } from '../../test/browser'
+import { createRecorder } from '../client/createRecorder'
+import { closeAll, openSeqs, recorderFor, uniqueDb, waitFor } from '../../test/browser'
+import { newProxy } from '../../test/sync'
 
 afterEach(closeAll)
 
@@ -25,6 +27,15 @@ async function recordingTab(dbName: string) {
 
 const makeWorker = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })
 
+/** The worker with the page's calls to it (comlink messages: `path` names the method) that `hold` picks never delivered. */
+function withHeldCalls(worker: Worker, hold: (method: string | undefined) => boolean): Worker {
+  const post = worker.postMessage.bind(worker) as (...args: unknown[]) => void
+  ;(worker as unknown as { postMessage: (...args: unknown[]) => void }).postMessage = (...args) => {
+    if (!hold((args[0] as { path?: string[] } | null)?.path?.[0])) post(...args)
+  }
+  return worker
+}
+
 describe('a conversation outlives a page', () => {
   test('start({ sessionId }) in a new recorder continues the session where it stood', async () => {
     const dbName = uniqueDb()
@@ -39,17 +50,90 @@ describe('a conversation outlives a page', () => {
     second.record('x.b', {})
     await second.flush()
     const events = await second.sessions.events(id)
-    // The first page went away without stop(): the gap is on the record, then the session goes on.
-    expect(events.map((e) => [e.seq, e.type])).toEqual([
-      [0, 'session.started'],
-      [1, 'x.a'],
-      [2, 'session.interrupted'],
-      [3, 'session.resumed'],
-      [4, 'x.b'],
-    ])
+    // The first page closed its recorder without stop(): close() gave the seqs it leased and never
+    // used back (docs/protocol.md §1), so the session goes on without a gap or a marker.
+    expect(events.map((e) => e.type)).toEqual(['session.started', 'x.a', 'session.interrupted', 'session.resumed', 'x.b'])
+    expect(events.map((e) => e.seq)).toEqual([0, 1, 2, 3, 4])
     expect(events[3]!.data).toEqual({ reason: 'reopened', previousStatus: 'interrupted' })
     expect(events[0]!.tab).not.toBe(events[4]!.tab)
     for (let i = 1; i < events.length; i++) expect(events[i]!.t).toBeGreaterThanOrEqual(events[i - 1]!.t)
+  })
+
+  test('a page closed while batches wait for its next block: the first of them says how far the page stamped, and the untouched rest is given back', async () => {
+    const dbName = uniqueDb()
+    let worker!: Worker
+    let page!: Parameters<PageLifecycle['subscribe']>[0]
+    let leases = 0
+    // Not closed after the test (its last batches wait for a block that never comes).
+    const leaving = createRecorder({
+      dbName,
+      maxBatchEvents: 100,
+      // The first block comes with the stored start; the request for the next never reaches the worker.
+      createWorker: () => withHeldCalls((worker = makeWorker()), (method) => method === 'leaseSeqs' && ++leases > 0),
+      lifecycle: { subscribe: (events) => ((page = events), () => {}) },
+    })
+    const { id } = await leaving.start()
+    await leaving.flush()
+    // 4,096 seqs in the first block: 40 batches of 100 fit, the 41st waits for the next block.
+    for (let i = 0; i < 4100; i++) leaving.record('x.step', { i })
+    await waitFor(() => leases, (count) => count === 1)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const db = await openDB<TapedeckDB>(dbName)
+    page.hide(true) // pagehide: the waiting batches go into the saved copy, unstamped
+    await waitFor(() => db.count('tail'), (count) => count >= 2)
+    db.close()
+    worker.terminate() // then the page and its worker are gone
+
+    const next = recorderFor(dbName)
+    await next.ready()
+    const events = await next.sessions.events(id)
+    expect(events.filter((e) => e.type === 'seq.skipped')).toEqual([])
+    expect(events.map((e) => e.seq)).toEqual([...Array(4102).keys()])
+    expect(events.at(-1)).toMatchObject({ type: 'session.paused', data: { reason: 'page-left' } })
+  })
+
+  test('a stamped batch that cannot be stored: its seqs are explained, the page goes on with its lease', async () => {
+    const recorder = recorderFor(uniqueDb(), { maxLocalBytes: 20_000, maxBatchEvents: 10 })
+    const { id } = await recorder.start()
+    await new Promise((resolve) => setTimeout(resolve, 100)) // the lease is in hand: batches are stamped
+    const record = (from: number, chars: number) => {
+      for (let i = from; i < from + 10; i++) recorder.record('x.step', { i, noise: Array.from({ length: chars / 36 }, () => crypto.randomUUID()).join('') })
+      return recorder.flush()
+    }
+    expect((await record(0, 36)).dropped).toBe(0)
+    expect((await record(10, 4000)).dropped).toBe(10) // 40 KB that do not compress: more than the cap
+    expect((await record(20, 36)).dropped).toBe(10) // counted since the start
+    await recorder.stop()
+    const events = await recorder.sessions.events(id)
+    const steps = events.filter((e) => e.type === 'x.step').map((e) => (e.data as { i: number }).i)
+    expect(steps).toEqual([...Array(10).keys(), ...Array.from({ length: 10 }, (_, i) => 20 + i)])
+    const marker = events.find((e) => e.type === 'seq.skipped')
+    expect(marker?.data).toEqual({ from: 11, to: 20, reason: 'not_stored' })
+    expect(openSeqs(events)).toEqual([])
+    expect(events.at(-1)!.type).toBe('session.ended')
+  })
+
+  test("syncedSeq passes over seqs a marker explains: another tab's closed lease does not hold it back", async () => {
+    const dbName = uniqueDb()
+    const { url } = await newProxy()
+    const sync = { endpoint: url, syncDelayMs: 0 }
+    const [a, b] = [recorderFor(dbName, sync), recorderFor(dbName, sync)]
+    await b.ready() // b uploads (it holds the sync lock): a's close does not hand the uploader over
+    const { id } = await a.start({ sessionId: `shared-${crypto.randomUUID()}` })
+    await b.start({ sessionId: id })
+    await new Promise((resolve) => setTimeout(resolve, 200)) // both leases in hand, b's after a's
+    for (let i = 0; i < 10; i++) a.record('x.from-a', { i })
+    await a.flush()
+    for (let i = 0; i < 10; i++) b.record('x.from-b', { i })
+    await b.flush()
+    await a.close() // a's unused seqs are explained by a marker (b leased after them)
+    const status = await b.syncNow()
+    const events = await b.sessions.events(id)
+    expect(events.some((e) => e.type === 'seq.skipped' && e.tab === events.find((one) => one.type === 'x.from-a')!.tab)).toBe(true)
+    // Up to b's last event; past it, the rest of b's own block is still open (b lives on).
+    const last = events.findLast((e) => e.type === 'x.from-b')!.seq
+    expect(status!.acked[id]).toBe(last)
+    expect((await b.sessions.get(id))!.syncedSeq).toBe(last)
   })
 
   test('two recorders writing one session at once never take the same seq', async () => {
@@ -63,12 +147,31 @@ describe('a conversation outlives a page', () => {
     }
     await Promise.all([a.flush(), b.flush()])
     const events = await a.sessions.events(id)
-    expect(events.map((e) => e.seq)).toEqual([...Array(1002).keys()])
+    // Each seq once; what is not held is still leased to one of the two live tabs (docs/protocol.md §1).
+    expect(events).toHaveLength(1002)
+    const db = await openDB<TapedeckDB>(dbName)
+    const session = await db.get('sessions', id)
+    db.close()
+    expect(session!.leases!.map((lease) => lease.tab).sort()).toEqual([...new Set(events.map((e) => e.tab))].sort())
+    expect(openSeqs(events, session!.leases)).toEqual([])
     const fromA = events.filter((e) => e.type === 'x.from-a').map((e) => (e.data as { i: number }).i)
     const fromB = events.filter((e) => e.type === 'x.from-b').map((e) => (e.data as { i: number }).i)
     expect(fromA).toEqual([...Array(500).keys()])
     expect(fromB).toEqual([...Array(500).keys()])
     expect(new Set(events.filter((e) => e.type === 'x.from-a').map((e) => e.tab)).size).toBe(1)
+  })
+
+  test('a few events and stop() right after start(): seqs stay dense, the lease on its way is given back', async () => {
+    const recorder = recorderFor(uniqueDb())
+    for (let round = 0; round < 5; round++) {
+      // The events and session.ended leave in one batch, while the first lease is still being granted.
+      const { id } = await recorder.start()
+      for (let i = 0; i < 10; i++) recorder.record('x.a', { i })
+      await recorder.stop()
+      const events = await recorder.sessions.events(id)
+      expect(events.map((e) => e.type)).toEqual(['session.started', ...Array(10).fill('x.a'), 'session.ended'])
+      expect(events.map((e) => e.seq)).toEqual([...Array(12).keys()])
+    }
   })
 
   test('two recorders record their own sessions into one database without mixing them', async () => {
@@ -102,8 +205,15 @@ describe('a conversation outlives a page', () => {
     expect(next.getSnapshot().recovered).toEqual([id])
     const events = await next.sessions.events(id)
     expect(events).toHaveLength(102)
-    expect(events.at(-1)).toMatchObject({ seq: 101, type: 'session.interrupted', data: { reason: 'recorder-lost' } })
+    expect(events.slice(0, 101).map((e) => e.seq)).toEqual([...Array(101).keys()])
+    expect(events.at(-1)).toMatchObject({ type: 'session.interrupted', data: { reason: 'recorder-lost' } })
     expect(events.at(-1)!.t).toBe(events.at(-2)!.t)
+    // The page itself is alive (only its worker died): the seqs between are still its lease.
+    const db = await openDB<TapedeckDB>(dbName)
+    const leases = (await db.get('sessions', id))!.leases
+    db.close()
+    expect(leases).toMatchObject([{ tab: events[1]!.tab, next: 101, to: events.at(-1)!.seq - 1 }])
+    expect(openSeqs(events, leases)).toEqual([])
     expect((await next.sessions.get(id))!.status).toBe('interrupted')
   })
 
@@ -194,12 +304,15 @@ describe('a conversation outlives a page', () => {
     const next = recorderFor(dbName)
     await next.ready()
     const events = await next.sessions.events(id)
-    expect(events.map((e) => [e.seq, e.type, e.tab])).toEqual([
-      [0, 'session.started', tab],
-      [1, 'x.stored', tab],
-      [2, 'x.saved-by-page', tab],
-      [3, 'session.interrupted', 'recovery'],
+    // close() gave the page's untouched lease back (docs/protocol.md §1); the saved batch, not
+    // stamped (as one still waiting for a lease), takes the next seqs.
+    expect(events.map((e) => [e.type, e.tab])).toEqual([
+      ['session.started', tab],
+      ['x.stored', tab],
+      ['x.saved-by-page', tab],
+      ['session.interrupted', 'recovery'],
     ])
+    expect(events.map((e) => e.seq)).toEqual([0, 1, 2, 3])
     expect(await db.count('tail')).toBe(0)
     db.close()
   })

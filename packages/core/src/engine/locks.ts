@@ -7,6 +7,8 @@ export type ReleaseLock = () => void
 
 export const sessionLock = (sessionId: string) => `tapedeck:session:${sessionId}`
 export const tabLock = (tab: string) => `tapedeck:tab:${tab}`
+/** The lock a page holds while it may name events from its seq leases (engine/SeqLeases): free once the page is gone. */
+export const leaseLock = (tab: string) => `tapedeck:lease:${tab}`
 
 function locks(): LockManager | undefined {
   return typeof navigator !== 'undefined' ? navigator.locks : undefined

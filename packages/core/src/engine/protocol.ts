@@ -72,7 +72,20 @@ export interface IngestResult {
   created: boolean
   resumed: boolean
   storage: StorageKind
+  /** The block the batch asked for (`PackedBatch.lease`), leased to its page. */
+  lease?: LeaseGrant
   error?: ErrorInfo
+}
+
+/** A block of seqs leased to a page, and what it needs to compute `t` as the engine does. */
+export interface LeaseGrant {
+  from: number
+  /** Inclusive. */
+  to: number
+  /** The session's start, epoch ms. */
+  startedAt: number
+  /** `t` of the session's last stored event: the page's events go on from there. */
+  lastT: number
 }
 
 export interface SessionQuery {
@@ -98,6 +111,16 @@ export interface RecorderWorkerApi {
   init(config: EngineConfig, callbacks?: EngineCallbacks): Promise<EngineInfo>
   /** Stores a batch. `resend`: it may have been stored already (by an engine that stopped answering). */
   ingest(batch: PackedBatch, resend?: boolean): Promise<IngestResult>
+  /**
+   * Leases the page (`tab`) the next `count` seqs of a stored session, to name its events itself
+   * (docs/protocol.md §1, engine/SeqLeases); `undefined` for a session not stored or ended.
+   */
+  leaseSeqs(sessionId: string, tab: string, count: number): Promise<LeaseGrant | undefined>
+  /**
+   * The page closes its recorder without ending the session: its leases on it are closed, the
+   * untouched rest past `stampedTo` (the first seq it did not stamp) given back (SeqLeases).
+   */
+  closeLease(sessionId: string, tab: string, stampedTo: number): Promise<void>
   /** Answers at once, whatever the engine is busy with: is it alive? */
   ping(): Promise<true>
   listSessions(query: SessionQuery): Promise<SessionPage>

@@ -4,6 +4,7 @@ import type { RecordStore } from '../storage/RecordStore'
 import type { BatchWriter } from './BatchWriter'
 import type { HeldLocks } from './HeldLocks'
 import { sessionLock, tabLock, whileLockFree } from './locks'
+import { closeDeadLeases } from './SeqLeases'
 
 /**
  * What closed or crashed tabs left behind: batches a closing page saved itself (stored now,
@@ -19,6 +20,8 @@ export async function recover(store: RecordStore, writer: BatchWriter, locks: He
       await store.deleteTail(key)
     }).catch(() => false)
   }
+  // Then the seq leases of pages that are gone: what they never stored is explained (SeqLeases).
+  await closeDeadLeases(await store.listSessions(), writer).catch(() => undefined)
   const recovered: string[] = []
   for (const session of await store.listSessions()) {
     if (session.status !== 'active' && session.status !== 'paused') continue

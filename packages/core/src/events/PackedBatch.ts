@@ -32,6 +32,35 @@ export interface PackedBatch {
   checkpoints: number[]
   /** Replacements already made in these payloads: a copy saved at page hide is redacted on the page. */
   redactions?: number
+  /** The seqs the page gave these events itself, from its lease (see SeqLeaser); absent: the engine assigns them. */
+  stamp?: SeqStamp
+  /** On the batch that gives the page's lease up: the first seq the page did not stamp (an untouched rest may be given back). */
+  stampedTo?: number
+  /** On a batch that opens the session: the page asks for its first block of this many seqs, granted as the batch is stored. */
+  lease?: number
+}
+
+/**
+ * How a page named the events of a batch itself: event `i` has seq `firstSeq + i`, and `t` is
+ * the running maximum of `tFloor` and `(at - startedAt)` rounded to 0.1 ms — so the page's copy
+ * and the engine's are the same events, envelope and all (ids: util/eventId).
+ */
+export interface SeqStamp {
+  firstSeq: number
+  tFloor: number
+  /** The session's start, epoch ms, as its record says. */
+  startedAt: number
+}
+
+/** `t` of each event of a stamped batch, as the page and the engine both compute it. */
+export function stampedTimes(stamp: SeqStamp, at: ArrayLike<number>): Float64Array {
+  const times = new Float64Array(at.length)
+  let t = stamp.tFloor
+  for (let i = 0; i < at.length; i++) {
+    t = Math.max(t, Math.round((at[i]! - stamp.startedAt) * 10) / 10)
+    times[i] = t
+  }
+  return times
 }
 
 /** Matches a character beyond Latin-1. On a one-byte string it fails without reading it. */

@@ -286,6 +286,17 @@ export interface RecorderDroppedData {
   [key: string]: unknown
 }
 
+/**
+ * Seqs that were handed out (leased to a page) and may never be used: their absence is not a
+ * loss (docs/protocol.md, "Explained gaps"). `from`..`to` inclusive, never holding the marker's own seq.
+ */
+export interface SeqSkippedData {
+  from: number
+  to: number
+  reason: string
+  [key: string]: unknown
+}
+
 /** Written by the recorder when the user grants or withdraws consent (`consent: 'required'`). */
 export interface ConsentChangedData {
   state: 'granted' | 'withdrawn'
@@ -319,6 +330,7 @@ export interface EventDataMap {
   'rtc.track': RtcTrackData
   'rtc.state': RtcStateData
   'recorder.dropped': RecorderDroppedData
+  'seq.skipped': SeqSkippedData
   'consent.changed': ConsentChangedData
   'session.kept': SessionKeptData
   'console.logged': ConsoleLoggedData
@@ -331,7 +343,7 @@ export type CustomEventType = `x.${string}`
 export type EventType = CatalogueEventType | CustomEventType
 
 /** Types only the recorder writes: lifecycle, consent and drop reports. */
-export type ReservedEventType = `session.${string}` & CatalogueEventType | 'recorder.dropped' | 'consent.changed'
+export type ReservedEventType = `session.${string}` & CatalogueEventType | 'recorder.dropped' | 'seq.skipped' | 'consent.changed'
 /** Types an application may pass to `record()`. */
 export type RecordableEventType = Exclude<CatalogueEventType, ReservedEventType> | CustomEventType
 
@@ -397,6 +409,7 @@ export const CATALOGUE_TYPES: ReadonlySet<string> = new Set<CatalogueEventType>(
   'rtc.track',
   'rtc.state',
   'recorder.dropped',
+  'seq.skipped',
   'consent.changed',
   'session.kept',
   'console.logged',
@@ -404,5 +417,5 @@ export const CATALOGUE_TYPES: ReadonlySet<string> = new Set<CatalogueEventType>(
 ])
 
 export function isReservedType(type: string): boolean {
-  return type.startsWith('session.') || type === 'recorder.dropped' || type === 'consent.changed'
+  return type.startsWith('session.') || type === 'recorder.dropped' || type === 'seq.skipped' || type === 'consent.changed'
 }

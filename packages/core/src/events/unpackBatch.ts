@@ -1,4 +1,4 @@
-import type { PackedBatch } from './PackedBatch'
+import type { PackedBatch, SeqStamp } from './PackedBatch'
 import type { PendingEvent } from './serialize'
 
 /** What the page hands the engine: events of one session, in the order they were recorded. */
@@ -10,6 +10,18 @@ export interface IngestBatch {
   batchId?: string
   /** Replacements made before the engine saw the batch (the page redacts its page-hide copy). */
   redactions?: number
+  /** The page named these events itself, from its seq lease. */
+  stamp?: SeqStamp
+  /** The page gives its lease up: the first seq it did not stamp. */
+  stampedTo?: number
+  /** Recovery: the tab whose open lease on the session this batch closes (see SeqLeases). */
+  closes?: string
+  /** Seqs `tab` stamped on batches that could not be stored: explained by markers at the head of this batch (SeqLeases `skipStamped`). */
+  unstored?: Array<{ from: number; to: number }>
+  /** Written by the engine for `tab` (a report): unstamped, it still leaves the page's lease open. */
+  keepsLeases?: boolean
+  /** The page asks for a block of this many seqs, granted in the batch's own transaction (never for a saved copy: its page is gone). */
+  lease?: number
 }
 
 function malformed(batchId: string, what: string): Error {
@@ -46,6 +58,6 @@ export function unpackBatch(batch: PackedBatch): IngestBatch {
     const event = events[i]
     if (event) event.checkpoint = true
   }
-  const redactions = batch.redactions ?? 0
-  return { sessionId: batch.sessionId, tab: batch.tab, batchId, events, ...(redactions > 0 && { redactions }) }
+  const { redactions = 0, stamp, stampedTo } = batch
+  return { sessionId: batch.sessionId, tab: batch.tab, batchId, events, ...(redactions > 0 && { redactions }), ...(stamp && { stamp }), ...(stampedTo !== undefined && { stampedTo }) }
 }

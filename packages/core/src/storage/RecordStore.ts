@@ -101,14 +101,30 @@ export function outboxRun<T extends ChunkRecord>(chunks: Iterable<T>, maxBytes: 
   return run
 }
 
-/** The highest seq up to which every chunk of the session is acknowledged, given its chunks in seq order. */
-export function advanceSyncedSeq(syncedSeq: number, chunks: Iterable<ChunkRecord>): number {
+/**
+ * The highest seq up to which every chunk of the session is acknowledged, given its chunks in seq
+ * order and the session's `explained` ranges: seqs a `seq.skipped` marker explains hold no event,
+ * so a gap they cover does not stop it (a lease another tab closed, a batch that was not stored).
+ */
+export function advanceSyncedSeq(syncedSeq: number, chunks: Iterable<ChunkRecord>, explained: ReadonlyArray<{ from: number; to: number }> = []): number {
+  const passExplained = () => {
+    const range = explained.find((one) => one.from <= syncedSeq + 1 && one.to > syncedSeq)
+    if (range) syncedSeq = range.to
+    return range !== undefined
+  }
   for (const chunk of chunks) {
     if (chunk.lastSeq <= syncedSeq) continue
-    if (chunk.firstSeq !== syncedSeq + 1 || chunk.state !== 'sent') break
+    while (chunk.firstSeq > syncedSeq + 1 && passExplained());
+    if (chunk.firstSeq > syncedSeq + 1 || chunk.state !== 'sent') break
     syncedSeq = chunk.lastSeq
   }
   return syncedSeq
+}
+
+/** The session's explained ranges `syncedSeq` has not passed yet (`undefined`: none). */
+export function explainedAbove(explained: ReadonlyArray<{ from: number; to: number }> | undefined, syncedSeq: number): Array<{ from: number; to: number }> | undefined {
+  const left = explained?.filter((range) => range.to > syncedSeq)
+  return left && left.length > 0 ? left : undefined
 }
 
 export function summarize(chunks: Iterable<ChunkRecord>, blobs: Iterable<BlobRecord> = []): OutboxSummary {

@@ -1,5 +1,10 @@
 import type { SessionStartedData } from '../events/catalogue'
 import type { PendingEvent } from '../events/serialize'
+import { stampedTimes } from '../events/PackedBatch'
+import { advanceLease, closeLeases, grantLease, leaseFor, nextFreeSeq, skipStamped } from '../engine/SeqLeases'
+import type { LeaseGrant } from '../engine/protocol'
+import { eventId } from '../util/eventId'
+import { envelopeHead } from '../events/envelopeHead'
 import type { IngestBatch } from '../events/unpackBatch'
 import { PAGE_LEFT } from '../events/pageLeft'
 import { staysClear } from '../crypto/sealingFormat'
@@ -28,6 +33,8 @@ export interface EncodedBatch {
   /** The session as it is once the batch is stored. */
   session: SessionRecord
   firstSeq: number
+  /** The batch's last seq (below the session's last when another tab's lease is further on). */
+  lastSeq: number
   count: number
   /** NDJSON, one event a line; empty while `toSeal` is set. */
   raw: Uint8Array
@@ -39,6 +46,8 @@ export interface EncodedBatch {
   created: boolean
   resumed: boolean
   batchId?: string
+  /** The block the batch asked for, leased to its page. */
+  lease?: LeaseGrant
 }
 
 export interface AppliedBatch {
@@ -48,6 +57,7 @@ export interface AppliedBatch {
   created: boolean
   /** The batch opened an existing session again (`session.started` became `session.resumed`). */
   resumed: boolean
+  lease?: LeaseGrant
 }
 
 /** The stored session moved since the batch was encoded (another tab wrote to it): encode again. */
@@ -115,8 +125,26 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
     }
   }
 
+  // A batch the page named itself, from its lease; else the engine names it, and a batch the page
+  // did not stamp means it gave its lease up: what it never used is explained first (SeqLeases).
+  const lease = base && batch.stamp ? leaseFor(base, batch.tab, batch.stamp.firstSeq, events.length) : undefined
+  // Its lease closed before it came (a copy saved as the page closed, stored after the batch that
+  // gave the lease up): it keeps its seqs all the same — they were handed out to it, never to
+  // anyone else, and the page may have sent it itself. Named anew, it would be on a server twice.
+  const stamp = base && batch.stamp && (lease || batch.stamp.firstSeq + events.length <= nextFreeSeq(base)) ? batch.stamp : undefined
+  if (!stamp) {
+    const at = events[0] ?? { ts: ctx.now, at: session.startedAt + session.lastT }
+    const markers = (batch.unstored ?? []).map((range) => skipStamped(session, batch.tab, range, at.at, at.ts))
+    if (!batch.keepsLeases) markers.push(...closeLeases(session, batch.closes ?? batch.tab, at.at, at.ts, batch.stampedTo))
+    if (markers.length > 0) {
+      const head = events[0]?.type === 'session.resumed' ? 1 : 0
+      events = [...events.slice(0, head), ...markers, ...events.slice(head)]
+    }
+  }
+  const times = stamp && stampedTimes(stamp, events.map((event) => event.at))
+
   const counters = session.counters
-  const firstSeq = session.lastSeq + 1
+  const firstSeq = stamp ? stamp.firstSeq : nextFreeSeq(session)
   let note: string | undefined
   if (fresh && (created || resumed)) {
     const { contentKey: _key, ...announced } = fresh
@@ -125,13 +153,13 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
   }
   const contentKey = session.sealing?.at(-1)?.contentKey
   const toSeal: EncodedBatch['toSeal'] = contentKey && { contentKey, pieces: [], events: [] }
-  let seq = session.lastSeq
+  let seq = firstSeq - 1
   let t = session.lastT
   let text = ''
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!
     seq++
-    t = Math.max(t, Math.round((event.at - session.startedAt) * 10) / 10)
+    t = times ? times[i]! : Math.max(t, Math.round((event.at - session.startedAt) * 10) / 10)
     let data = event.data
     if (i >= redactedAlready) {
       const redacted = ctx.redact(data)
@@ -146,9 +174,7 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
     const status = event.type === 'session.paused' && data === PAGE_LEFT ? 'suspended' : STATUS_AFTER[event.type]
     if (status) session.status = status
     if (status === 'ended') session.endedAt = event.ts
-    text +=
-      `{"v":1,"id":"${ctx.makeId(event.ts)}","sessionId":"${batch.sessionId}","seq":${seq},"ts":${event.ts},"t":${t},` +
-      `"tab":"${batch.tab}","type":"${event.type}","data":`
+    text += envelopeHead(stamp ? eventId(event.ts, batch.sessionId, seq) : ctx.makeId(event.ts), batch.sessionId, seq, event.ts, t, batch.tab, event.type)
     if (toSeal && !staysClear(event.type)) {
       toSeal.pieces.push(text)
       toSeal.events.push({ seq, type: event.type, data })
@@ -163,20 +189,31 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
   counters.events += events.length
   counters.redactions += batch.redactions ?? 0
   counters.bytes += raw.byteLength
-  session.lastSeq = seq
-  session.lastT = t
+  session.lastSeq = Math.max(session.lastSeq, seq)
+  session.lastT = Math.max(session.lastT, t)
+  if (lease) advanceLease(session, lease, seq)
+  else if (session.nextSeq !== undefined) session.nextSeq = Math.max(session.nextSeq, seq + 1)
   session.updatedAt = ctx.now
+  // The page's first block, in the same transaction: it holds it as soon as it hears the batch is stored.
+  let grant: LeaseGrant | undefined
+  if (batch.lease && session.status !== 'ended') {
+    const leased = grantLease(session, batch.tab, batch.lease)
+    session = leased.session
+    grant = { from: leased.lease.from, to: leased.lease.to, startedAt: session.startedAt, lastT: session.lastT }
+  }
   return {
     sessionId: batch.sessionId,
     base,
     session,
     firstSeq,
+    lastSeq: seq,
     count: events.length,
     raw,
     ...(sealing && { toSeal }),
     created,
     resumed,
     ...(batch.batchId !== undefined && { batchId: batch.batchId }),
+    ...(grant && { lease: grant }),
   }
 }
 
@@ -187,7 +224,7 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
  */
 export function commitBatch(current: SessionRecord | undefined, encoded: EncodedBatch, bytes: Uint8Array, encrypted: boolean, now: number, raw = false): AppliedBatch {
   const base = encoded.base
-  if (current === undefined ? base !== undefined : base === undefined || current.lastSeq !== base.lastSeq || current.lastT !== base.lastT) {
+  if (current === undefined ? base !== undefined : base === undefined || moved(current, base)) {
     throw new StaleSessionError(current)
   }
   const session: SessionRecord = { ...encoded.session, counters: { ...encoded.session.counters } }
@@ -197,7 +234,7 @@ export function commitBatch(current: SessionRecord | undefined, encoded: Encoded
   const chunk: StoredChunk = {
     sessionId: encoded.sessionId,
     firstSeq: encoded.firstSeq,
-    lastSeq: session.lastSeq,
+    lastSeq: encoded.lastSeq,
     count: encoded.count,
     size: bytes.byteLength,
     bytes: bytes.buffer.byteLength === bytes.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer),
@@ -209,7 +246,13 @@ export function commitBatch(current: SessionRecord | undefined, encoded: Encoded
     ...(raw && { raw: true }),
     ...(encoded.batchId !== undefined && { batchId: encoded.batchId }),
   }
-  return { session, chunk, created: encoded.created, resumed: encoded.resumed }
+  // A lease closed with nothing left to explain: only the session changes.
+  return { session, chunk: encoded.count > 0 ? chunk : undefined, created: encoded.created, resumed: encoded.resumed, ...(encoded.lease && { lease: encoded.lease }) }
+}
+
+/** Someone wrote to the session (events, or a lease) since `base` was read. */
+export function moved(current: SessionRecord, base: SessionRecord): boolean {
+  return current.lastSeq !== base.lastSeq || current.lastT !== base.lastT || current.nextSeq !== base.nextSeq || current.counters.events !== base.counters.events
 }
 
 function newSession(id: string, started: PendingEvent, now: number): SessionRecord {

@@ -1,5 +1,5 @@
 import { openDB, type IDBPDatabase } from 'idb'
-import { advanceSyncedSeq, outboxRun, summarize, type RecordStore } from './RecordStore'
+import { advanceSyncedSeq, explainedAbove, outboxRun, summarize, type RecordStore } from './RecordStore'
 import type { AppliedBatch } from './encodeBatch'
 import { DB_VERSION, type BlobRecord, type ChunkRecord, type ChunkState, type SessionRecord, type TapedeckDB } from './schema'
 
@@ -247,8 +247,12 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
       if (outcome.state === 'sent') {
         const session = await tx.objectStore('sessions').get(sessionId)
         if (session) {
-          const syncedSeq = advanceSyncedSeq(session.syncedSeq ?? -1, await chunks.getAll(sessionRange(sessionId)))
-          if (syncedSeq !== session.syncedSeq) await tx.objectStore('sessions').put({ ...session, syncedSeq })
+          const syncedSeq = advanceSyncedSeq(session.syncedSeq ?? -1, await chunks.getAll(sessionRange(sessionId)), session.explained)
+          if (syncedSeq !== session.syncedSeq) {
+            const { explained: _passed, ...rest } = session
+            const explained = explainedAbove(session.explained, syncedSeq)
+            await tx.objectStore('sessions').put({ ...rest, syncedSeq, ...(explained && { explained }) })
+          }
         }
       }
       await tx.done

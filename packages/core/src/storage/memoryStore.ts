@@ -1,5 +1,5 @@
 import type { AppliedBatch } from './encodeBatch'
-import { advanceSyncedSeq, outboxRun, summarize, type RecordStore } from './RecordStore'
+import { advanceSyncedSeq, explainedAbove, outboxRun, summarize, type RecordStore } from './RecordStore'
 import type { BlobRecord, ChunkRecord, SessionRecord, StoredBlob, StoredChunk } from './schema'
 
 /** The store of last resort, when IndexedDB cannot be used: same behaviour, nothing durable. */
@@ -15,7 +15,9 @@ export function createMemoryStore(): RecordStore {
     sessions.set(applied.session.id, applied.session)
     if (applied.chunk) {
       const list = chunks.get(applied.session.id) ?? []
-      list.push(applied.chunk)
+      // In seq order, as IndexedDB keeps them: a page's leased batches may come after later seqs.
+      const at = list.findIndex((chunk) => chunk.firstSeq > applied.chunk!.firstSeq)
+      list.splice(at === -1 ? list.length : at, 0, applied.chunk)
       chunks.set(applied.session.id, list)
     }
   }
@@ -107,7 +109,12 @@ export function createMemoryStore(): RecordStore {
         if (outcome.state !== 'pending') chunk.settledAt = Date.now()
       }
       const session = sessions.get(sessionId)
-      if (session && outcome.state === 'sent') session.syncedSeq = advanceSyncedSeq(session.syncedSeq ?? -1, list)
+      if (session && outcome.state === 'sent') {
+        session.syncedSeq = advanceSyncedSeq(session.syncedSeq ?? -1, list, session.explained)
+        const explained = explainedAbove(session.explained, session.syncedSeq)
+        if (explained) session.explained = explained
+        else delete session.explained
+      }
     },
 
     outboxSummary: async () => summarize(all(), blobs.values()),

@@ -51,11 +51,28 @@ export interface SessionRecord {
   counters: SessionCounters
   /** Every event up to this seq is acknowledged by the backend (-1: none yet). */
   syncedSeq?: number
+  /** The first seq not handed out yet (to an event or a lease); absent: `lastSeq + 1` (see SeqLeases). */
+  nextSeq?: number
+  /** Blocks of seqs leased to pages, still open (see SeqLeases). */
+  leases?: SeqLease[]
+  /** Seqs above `syncedSeq` that `seq.skipped` markers of this session explain: no event will fill them (see SeqLeases). */
+  explained?: Array<{ from: number; to: number }>
   /**
    * `encryptForServer`: the session's content keys, oldest first. One for the whole session,
    * unless a recorder with another public key continued it (then a new one from that resume on).
    */
   sealing?: SessionSealing[]
+}
+
+/** A block of seqs a page names its events from, itself (docs/protocol.md §1). */
+export interface SeqLease {
+  /** The page (tab) it is leased to. */
+  tab: string
+  from: number
+  /** Inclusive. */
+  to: number
+  /** The first seq of the block no stored event holds yet: closing the lease explains `next..to`. */
+  next: number
 }
 
 /** A session's content key, and what `session.started` / `session.resumed` tell the backend of it. */

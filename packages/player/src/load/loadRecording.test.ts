@@ -57,6 +57,19 @@ describe('loadRecording from events and exports', () => {
     expect(recording.gaps).toEqual([{ from: 1, to: 4 }])
   })
 
+  test('seqs a seq.skipped marker explains are not gaps (an unused seq lease); an invalid marker explains nothing', async () => {
+    const seqs = [0, 1, 9, 10]
+    const events = makeEvents('s1', [[0, 'session.started'], [1, 'x.a'], [2, 'seq.skipped', { from: 2, to: 5, reason: 'lease_unused' }], [3, 'session.ended', { lastSeq: 10 }]]).map((e, i) => ({ ...e, seq: seqs[i]! }))
+    const recording = await loadRecording(events)
+    expect(recording.gaps).toEqual([{ from: 6, to: 8 }])
+    expect(recording.complete).toBe(false)
+    const covered = await loadRecording(events.map((e) => (e.seq === 9 ? { ...e, data: { from: 2, to: 8, reason: 'lease_unused' } } : e)))
+    expect(covered.gaps).toEqual([])
+    expect(covered.complete).toBe(true)
+    const ownSeq = await loadRecording(events.map((e) => (e.seq === 9 ? { ...e, data: { from: 2, to: 9, reason: 'lease_unused' } } : e)))
+    expect(ownSeq.gaps).toEqual([{ from: 2, to: 8 }])
+  })
+
   test('NDJSON as text, bytes, an ArrayBuffer, a Blob and gzip (several members, as stored chunks) give the same events', async () => {
     const events = supportSession()
     const text = ndjson(events)

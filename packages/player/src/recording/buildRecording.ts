@@ -1,4 +1,4 @@
-import type { SessionEndedData, SessionStartedData, TapedeckEvent } from '@tapedeck/core'
+import { skippedRange, type SessionEndedData, type SessionStartedData, type TapedeckEvent } from '@tapedeck/core'
 import type { Annotation } from '../annotations/Annotation'
 import { playerError } from '../playerError'
 import { createBlobs, type PartGetter } from './createBlobs'
@@ -39,16 +39,33 @@ function checkEvent(value: unknown): string | undefined {
   return undefined
 }
 
-/** Missing seqs between 0 and `last`, in a seq-sorted, duplicate-free list. */
+/**
+ * Missing seqs between 0 and `last`, in a seq-sorted, duplicate-free list: seqs neither held nor
+ * explained by a `seq.skipped` marker (docs/protocol.md §1: a recorder's unused seq lease is no loss).
+ */
 function findGaps(events: readonly TapedeckEvent[], last: number): SeqRange[] {
+  const explained: SeqRange[] = []
+  for (const event of events) {
+    const range = event.type === 'seq.skipped' ? skippedRange(event) : null
+    if (range) explained.push(range)
+  }
+  explained.sort((a, b) => a.from - b.from)
   const gaps: SeqRange[] = []
+  const missing = (from: number, to: number) => {
+    for (const range of explained) {
+      if (range.to < from || range.from > to) continue
+      if (range.from > from) gaps.push({ from, to: range.from - 1 })
+      from = Math.max(from, range.to + 1)
+    }
+    if (from <= to) gaps.push({ from, to })
+  }
   let expected = 0
   for (const event of events) {
     if (event.seq > last) break
-    if (event.seq > expected) gaps.push({ from: expected, to: event.seq - 1 })
+    if (event.seq > expected) missing(expected, event.seq - 1)
     expected = event.seq + 1
   }
-  if (expected <= last) gaps.push({ from: expected, to: last })
+  if (expected <= last) missing(expected, last)
   return gaps
 }
 
