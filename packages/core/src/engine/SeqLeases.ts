@@ -13,6 +13,17 @@ import { leaseLock, whileLockFree } from './locks'
  * block up: `session.ended`, a new start), and by the next start for a page that is gone.
  */
 
+/** A block of seqs leased to a page, and what it needs to compute `t` as the engine does. */
+export interface LeaseGrant {
+  from: number
+  /** Inclusive. */
+  to: number
+  /** The session's start, epoch ms. */
+  startedAt: number
+  /** `t` of the session's last stored event: the page's events go on from there. */
+  lastT: number
+}
+
 /** The first seq nobody was handed yet. */
 export function nextFreeSeq(session: SessionRecord): number {
   return Math.max(session.lastSeq + 1, session.nextSeq ?? 0)

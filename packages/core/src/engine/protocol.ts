@@ -7,10 +7,13 @@ import type { ErrorInfo } from '../errors'
 import type { TapedeckEvent } from '../events/catalogue'
 import type { CompressionLevel } from '../storage/encodeBatch'
 import type { PackedBatch } from '../events/PackedBatch'
+import type { LeaseGrant } from './SeqLeases'
 import type { BlobRecord, ChunkRecord, SessionRecord, SessionStatus, StoredBlob } from '../storage/schema'
 import type { RedactOptions } from '../redact'
 import type { SyncConfig, SyncStatus } from '../sync/SyncEngine'
 import type { SyncBatch, TransportResponse } from '../sync/Transport'
+
+export type { LeaseGrant }
 
 export type StorageKind = 'indexeddb' | 'memory'
 
@@ -75,17 +78,6 @@ export interface IngestResult {
   /** The block the batch asked for (`PackedBatch.lease`), leased to its page. */
   lease?: LeaseGrant
   error?: ErrorInfo
-}
-
-/** A block of seqs leased to a page, and what it needs to compute `t` as the engine does. */
-export interface LeaseGrant {
-  from: number
-  /** Inclusive. */
-  to: number
-  /** The session's start, epoch ms. */
-  startedAt: number
-  /** `t` of the session's last stored event: the page's events go on from there. */
-  lastT: number
 }
 
 export interface SessionQuery {

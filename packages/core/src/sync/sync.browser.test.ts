@@ -245,10 +245,11 @@ describe('sync to a backend (docs/protocol.md §2)', () => {
     await recorder.stop()
     expect(await recorder.syncNow()).toMatchObject({ pendingEvents: 0, error: null })
     const received = (await (await fetch(inject('otlpSink'))).json()) as Array<{ path: string; body: { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string; attributes: Array<{ key: string; value: Record<string, unknown> }> }> }> }> } }>
-    const spans = received.flatMap((r) => r.body.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)))
+    // Spans first; the GenAI metrics follow once the spans were accepted (docs/otlp.md).
+    expect(received.map((r) => r.path)).toEqual(['/v1/traces', '/v1/metrics'])
+    const spans = received.filter((r) => r.path === '/v1/traces').flatMap((r) => r.body.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)))
     const call = spans.find((span) => span.name === 'chat gpt-4o-mini')!
     const attribute = (key: string) => call.attributes.find((a) => a.key === key)?.value
-    expect(received[0]!.path).toBe('/v1/traces')
     expect(attribute('gen_ai.request.model')).toEqual({ stringValue: 'gpt-4o-mini' })
     expect(attribute('gen_ai.usage.input_tokens')).toEqual({ intValue: '15' })
     expect(attribute('gen_ai.conversation.id')).toEqual({ stringValue: id })
