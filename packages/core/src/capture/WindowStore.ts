@@ -16,6 +16,19 @@ interface WindowSchema extends DBSchema {
 
 const WRITE_DELAY_MS = 100
 
+/** The window's database (`<dbName>:on-error`), created on first open. */
+export function openWindowDb(name: string): Promise<IDBPDatabase<WindowSchema>> {
+  return openDB<WindowSchema>(name, 1, {
+    upgrade(database) {
+      database.createObjectStore('sessions', { keyPath: 'id' })
+      database.createObjectStore('events', { keyPath: 'key' })
+    },
+  })
+}
+
+/** The key range of one session's event rows. */
+export const sessionRows = (sessionId: string): IDBKeyRange => IDBKeyRange.bound([sessionId, -Infinity, ''], [sessionId, Infinity, ''])
+
 /**
  * The on-error window on disk (docs/capture.md, "On-error mode"), in a database of its own beside
  * the recorder's (`<dbName>:on-error`), so that a reload or a crash before the trigger does not
@@ -50,13 +63,7 @@ export class WindowStore {
   /** The store, or undefined where IndexedDB cannot be opened (the window then lives in memory only). */
   static async open(name: string, windowMs: number, redact: (json: string) => string): Promise<WindowStore | undefined> {
     try {
-      const db = await openDB<WindowSchema>(name, 1, {
-        upgrade(database) {
-          database.createObjectStore('sessions', { keyPath: 'id' })
-          database.createObjectStore('events', { keyPath: 'key' })
-        },
-      })
-      return new WindowStore(db, windowMs, redact)
+      return new WindowStore(await openWindowDb(name), windowMs, redact)
     } catch {
       return undefined
     }
@@ -131,7 +138,7 @@ export class WindowStore {
       try {
         const tx = this.#db.transaction(['sessions', 'events'], 'readwrite')
         void tx.objectStore('sessions').delete(sessionId)
-        void tx.objectStore('events').delete(IDBKeyRange.bound([sessionId, -Infinity, ''], [sessionId, Infinity, '']))
+        void tx.objectStore('events').delete(sessionRows(sessionId))
         await tx.done
       } catch {
         // Left to expire: the next load() deletes it.

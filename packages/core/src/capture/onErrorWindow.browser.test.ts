@@ -115,4 +115,27 @@ describe('the on-error window survives the page', () => {
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(await windowRows(dbName)).toMatchObject({ events: 0, sessions: 0 })
   })
+
+  test('erase() of a session or a user deletes the windows earlier pages left of it, and only those', async () => {
+    const dbName = uniqueDb()
+    // Two pages that died with their windows on disk: ada's session and bo's.
+    const ada = recorderFor(dbName, { mode: 'on-error' })
+    const { id: adaSession } = await ada.start({ userId: 'ada' })
+    ada.record('message.created', { messageId: 'm1', role: 'user', content: 'from ada' })
+    const bo = recorderFor(dbName, { mode: 'on-error' })
+    const { id: boSession } = await bo.start({ userId: 'bo' })
+    bo.record('message.created', { messageId: 'm2', role: 'user', content: 'from bo' })
+    await waitFor(() => windowRows(dbName), (rows) => rows.events === 2 && rows.sessions === 2)
+
+    // A later page (not in on-error mode) erases a user: ada's window goes, bo's stays.
+    const later = recorderFor(dbName, {})
+    await later.erase({ userId: 'ada' })
+    const afterUser = await windowRows(dbName)
+    expect(afterUser).toMatchObject({ events: 1, sessions: 1 })
+    expect(afterUser.text).not.toContain(adaSession)
+    expect(afterUser.text).toContain('from bo')
+
+    await later.erase({ sessionId: boSession })
+    expect(await windowRows(dbName)).toMatchObject({ events: 0, sessions: 0 })
+  })
 })

@@ -6,6 +6,8 @@ import type { ConsentApi, Recorder, RecorderOptions } from './types'
 /** What `recorder.consent` and `recorder.erase` need of the recorder. */
 export interface ConsentCallsHost extends Omit<ConsentHost, 'erasureHost'> {
   options: Pick<RecorderOptions, 'endpoint' | 'headers' | 'getToken'>
+  /** The recorder's database name (its settled default). */
+  dbName: string
   report(error: ErrorInfo): void
   /** Throws when the recorder is closed or its engine failed for good. */
   assertOpen(): void
@@ -19,10 +21,11 @@ export interface ConsentCallsHost extends Omit<ConsentHost, 'erasureHost'> {
  * (unless `strict`): it reports instead.
  */
 export function consentCalls(parts: ConsentCallsHost): { consent: ConsentApi; erase: Recorder['erase'] } {
-  const { options, link, report, assertOpen, fail } = parts
+  const { options, dbName, link, report, assertOpen, fail } = parts
   const host: ConsentHost = {
     ...parts,
     erasureHost: () => ({
+      dbName,
       endpoint: options.endpoint,
       headers: options.headers,
       engine: async () => (await link.start())?.api,

@@ -156,6 +156,7 @@ class RecorderClient implements Recorder {
       publish,
       report,
       options,
+      dbName: this.#settings.dbName,
       assertOpen: () => this.#assertOpen(),
       fail: (error) => status.fail(error, 'storage_failed'),
     })

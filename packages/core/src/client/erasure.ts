@@ -29,6 +29,8 @@ export interface ConsentHost {
 }
 
 export interface ErasureHost {
+  /** The recorder's database name: the on-error windows live beside it. */
+  dbName: string
   endpoint: string | undefined
   headers: Record<string, string> | undefined
   /** The engine, or undefined when nothing was ever stored (consent never given). */
@@ -93,6 +95,9 @@ export async function eraseData(host: ErasureHost, target: EraseTarget, remote: 
     else if ('sessionId' in target) ids = (await engine.deleteSession(target.sessionId)) ? [target.sessionId] : []
     else ids = await engine.eraseSessions({ userId: target.userId })
   }
+  // The on-error windows pages left before a trigger: local data too, so erased here, not by the backend.
+  const { eraseWindows } = await import('../capture/eraseWindows')
+  await eraseWindows(host.dbName, target)
   // By session id even for a user: the recorder's ingest key may erase a session it knows the
   // id of, never a whole user (that needs the backend's admin key, from the app's own server).
   if (remote) await eraseRemote(host, typeof target === 'object' && 'sessionId' in target ? [target.sessionId] : ids)
