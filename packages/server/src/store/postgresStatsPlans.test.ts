@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+import type { PoolClient } from 'pg'
+import { openPostgresSchema } from '../testing/postgresSchema.js'
+import { STUDIO_SESSIONS } from '../testing/studioContract.js'
+import { createPostgresStore } from './createPostgresStore.js'
+
+const databaseUrl = process.env.DATABASE_URL
+
+describe.skipIf(!databaseUrl)('PostgreSQL statistics plans (DATABASE_URL)', () => {
+  it('sketches the top users by cost from their own calls (tapedeck_calls_by_user), not by filtering every call of the range', async () => {
+    const schema = await openPostgresSchema(databaseUrl!)
+    try {
+      const store = createPostgresStore({ pool: schema.pool })
+      for (const events of Object.values(STUDIO_SESSIONS)) {
+        await store.putBatch({ sessionId: events[0]!.sessionId, key: 'k', firstSeq: 0, lastSeq: events.at(-1)!.seq, events })
+      }
+      // The statements the statistics run, as they run them.
+      const statements: Array<{ sql: string; params: unknown[] }> = []
+      const connect = schema.pool.connect.bind(schema.pool) as (callback?: unknown) => Promise<PoolClient>
+      ;(schema.pool as { connect: (callback?: unknown) => Promise<PoolClient> }).connect = async (callback?: unknown) => {
+        // pool.query connects with a callback: those pass through.
+        if (callback) return connect(callback)
+        const client = await connect()
+        const query = client.query.bind(client) as (sql: string, params?: unknown[]) => Promise<unknown>
+        ;(client as unknown as { query: typeof query }).query = (sql, params) => {
+          if (typeof sql === 'string' && params) statements.push({ sql, params })
+          return query(sql, params)
+        }
+        return client
+      }
+      await store.sessionStats({ from: 0, to: 4e12, groupBy: 'userId', limit: 1 })
+      const topUsers = statements.find((statement) => statement.sql.includes('c.user_id = any('))
+      expect(topUsers).toBeDefined()
+      // A handful of calls here, where any plan is cheap: without sequential scans, and without the
+      // range's index (dropped in a transaction rolled back), the planner shows whether an index
+      // answers the statement by its users.
+      const client = await connect()
+      try {
+        await client.query('begin')
+        await client.query('set local enable_seqscan = off')
+        await client.query('drop index tapedeck_calls_by_start_user')
+        const plan = await client.query(`explain ${topUsers!.sql}`, topUsers!.params)
+        await client.query('rollback')
+        const text = plan.rows.map((row) => row['QUERY PLAN']).join('\n')
+        expect(text).toMatch(/Index Only Scan using tapedeck_calls_by_user/)
+      } finally {
+        client.release()
+      }
+    } finally {
+      await schema.dispose()
+    }
+  }, 60_000)
+})
