@@ -36,6 +36,7 @@ export type {
   StopResult,
 } from './client/types'
 export type { PageLifecycle } from './client/pageLifecycle'
+export type { OtlpOptions } from './sync/otlp/createOtlpTransport'
 export type { AutoCaptureSet, CaptureOptions } from './capture/captureOptions'
 export { TapedeckError, isTapedeckError, type ErrorInfo, type TapedeckErrorCode } from './errors'
 export * from './events/catalogue'

@@ -2,6 +2,7 @@ import { TapedeckError } from '../errors'
 import type { EngineSyncConfig } from '../engine/protocol'
 import { checkEncryptForServer } from '../crypto/checkServerKey'
 import { checkRedactOptions } from '../redact/checkRedactOptions'
+import type { OtlpOptions } from '../sync/otlp/createOtlpTransport'
 import type { RecorderOptions } from './types'
 
 /** The recorder's options with every default filled in: the one place defaults are written. */
@@ -55,6 +56,7 @@ function syncConfig(options: RecorderOptions): EngineSyncConfig | undefined {
   return {
     transport: custom ? 'custom' : (transport ?? 'http'),
     ...(endpoint !== undefined && { endpoint }),
+    ...(options.otlp !== undefined && { otlp: otlpOptions(options.otlp) }),
     headers: { ...options.headers },
     maxBatchBytes: positive(options.maxBatchBytes, 512 * 1024, 'maxBatchBytes'),
     mode: options.sync ?? 'auto',
@@ -64,6 +66,14 @@ function syncConfig(options: RecorderOptions): EngineSyncConfig | undefined {
     intervalMs: positive(options.syncIntervalMs, 30_000, 'syncIntervalMs'),
     requestTimeoutMs: positive(options.requestTimeoutMs, 30_000, 'requestTimeoutMs'),
   }
+}
+
+/** A copy the worker can be sent; resource attribute values are strings, numbers or booleans. */
+function otlpOptions({ resource, includeContent, metrics }: OtlpOptions): OtlpOptions {
+  for (const [key, value] of Object.entries(resource ?? {})) {
+    if (!['string', 'number', 'boolean'].includes(typeof value)) throw invalid(`otlp.resource["${key}"] must be a string, number or boolean, got ${typeof value}.`)
+  }
+  return { ...(resource && { resource: { ...resource } }), ...(includeContent !== undefined && { includeContent }), ...(metrics !== undefined && { metrics }) }
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

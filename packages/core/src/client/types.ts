@@ -12,6 +12,7 @@ import type { ExportFormat, SessionPage, SessionQuery, StorageKind } from '../en
 import type { RedactOptions } from '../redact'
 import type { SyncStatus } from '../sync/syncStatus'
 import type { Transport } from '../sync/Transport'
+import type { OtlpOptions } from '../sync/otlp/createOtlpTransport'
 import type { BlobRecord, ChunkRecord } from '../storage/schema'
 import type { CompressionLevel } from '../storage/encodeBatch'
 import type { SessionRecord } from '../storage/schema'
@@ -81,6 +82,12 @@ export interface RecorderOptions extends CaptureOptions {
   sync?: 'auto' | 'manual'
   /** `http` (docs/protocol.md, the default), `otlp` (OpenTelemetry traces), or your own function. */
   transport?: 'http' | 'otlp' | Transport
+  /**
+   * With `transport: 'otlp'` (docs/otlp.md): `resource` attributes (`service.name` defaults to
+   * `tapedeck`), `includeContent` (prompts, responses, tool arguments; default false) and
+   * `metrics` (the GenAI client metrics; default true). Headers are `headers`.
+   */
+  otlp?: OtlpOptions
   /** Backoff between failed uploads: full jitter, base 1 s, cap 5 min (docs/protocol.md §2). */
   retry?: { baseMs?: number; capMs?: number }
   /** New data goes out within this long (a batch or more gathered per upload; a steady stream does not put it off). Default 250. */

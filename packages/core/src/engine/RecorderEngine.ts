@@ -26,6 +26,7 @@ import type {
   BlobInput,
   EngineCallbacks,
   EngineConfig,
+  EngineSyncConfig,
   EngineInfo,
   ExportFormat,
   IngestResult,
@@ -129,11 +130,11 @@ export class RecorderEngine implements RecorderWorkerApi {
         this.#retention = setInterval(() => void this.purgeSynced(), every)
       }
       if (config.sync) {
-        const { transport, endpoint, token, ...sync } = config.sync
+        const { transport, endpoint, token, otlp, ...sync } = config.sync
         this.#sync = new SyncEngine(
           () => this.#uploads(),
           { ...sync, scope: config.dbName, shared: this.#store.kind === 'indexeddb' },
-          await makeTransport(transport, endpoint, callbacks),
+          await makeTransport(transport, endpoint, callbacks, otlp),
           (status) => void callbacks.onSyncStatus?.(status),
           transport === 'http' && endpoint ? createHttpBlobTransport(endpoint) : undefined,
         )
@@ -347,7 +348,7 @@ export class RecorderEngine implements RecorderWorkerApi {
   }
 }
 
-async function makeTransport(kind: 'http' | 'otlp' | 'custom', endpoint: string | undefined, callbacks: EngineCallbacks): Promise<Transport> {
+async function makeTransport(kind: 'http' | 'otlp' | 'custom', endpoint: string | undefined, callbacks: EngineCallbacks, otlp?: EngineSyncConfig['otlp']): Promise<Transport> {
   if (kind === 'custom') {
     const send = callbacks.transport
     if (!send) throw new Error('sync.transport is "custom" but no transport function was given')
@@ -358,7 +359,7 @@ async function makeTransport(kind: 'http' | 'otlp' | 'custom', endpoint: string 
   if (kind === 'otlp') {
     // Loaded only by those who export to OpenTelemetry: most workers never carry it.
     const { createOtlpTransport } = await import('../sync/otlp')
-    return createOtlpTransport({ endpoint })
+    return createOtlpTransport({ ...otlp, endpoint })
   }
   return createHttpTransport(endpoint)
 }

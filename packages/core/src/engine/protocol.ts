@@ -8,6 +8,7 @@ import type { TapedeckEvent } from '../events/catalogue'
 import type { CompressionLevel } from '../storage/encodeBatch'
 import type { PackedBatch } from '../events/PackedBatch'
 import type { LeaseGrant } from './SeqLeases'
+import type { OtlpOptions } from '../sync/otlp/createOtlpTransport'
 import type { BlobRecord, ChunkRecord, SessionRecord, SessionStatus, StoredBlob } from '../storage/schema'
 import type { RedactOptions } from '../redact'
 import type { SyncConfig, SyncStatus } from '../sync/SyncEngine'
@@ -43,6 +44,8 @@ export type EngineSyncConfig = Omit<SyncConfig, 'scope' | 'shared'> & {
   /** `custom`: the page's transport function, through `EngineCallbacks.transport`. */
   transport: 'http' | 'otlp' | 'custom'
   endpoint?: string
+  /** `transport: 'otlp'`: the exporter's options (`RecorderOptions.otlp`). */
+  otlp?: OtlpOptions
   /** A bearer token got on the page before the engine started. */
   token?: string
 }

@@ -256,6 +256,38 @@ describe('sync to a backend (docs/protocol.md §2)', () => {
     expect(spans.some((span) => span.name.startsWith('session'))).toBe(true)
   })
 
+  test("transport: 'otlp' takes the exporter's options from createRecorder: resource, includeContent, metrics", async () => {
+    const sink = inject('otlpSink')
+    const before = ((await (await fetch(sink)).json()) as unknown[]).length
+    const recorder = recorderFor(uniqueDb(), {
+      ...FAST,
+      endpoint: sink,
+      transport: 'otlp',
+      sync: 'manual',
+      otlp: { resource: { 'service.name': 'support-chat', 'deployment.environment.name': 'test' }, includeContent: true, metrics: false },
+    })
+    await recorder.start()
+    recorder.record('provider.call.completed', { callId: 'c2', provider: 'openai', model: 'gpt-4o-mini', usage: { inputTokens: 3, outputTokens: 4 }, response: { content: 'it ships today' }, latencyMs: 900 })
+    await recorder.stop()
+    expect(await recorder.syncNow()).toMatchObject({ pendingEvents: 0, error: null })
+    const received = ((await (await fetch(sink)).json()) as Array<{ path: string; body: { resourceSpans: Array<{ resource: { attributes: Array<{ key: string; value: Record<string, unknown> }> }; scopeSpans: Array<{ spans: Array<{ name: string; attributes: Array<{ key: string; value: { stringValue?: string } }> }> }> }> } }>).slice(before)
+    // metrics: false — the spans only.
+    expect(received.map((r) => r.path)).toEqual(['/v1/traces'])
+    const [resourceSpans] = received[0]!.body.resourceSpans
+    expect(resourceSpans!.resource.attributes).toEqual(
+      expect.arrayContaining([
+        { key: 'service.name', value: { stringValue: 'support-chat' } },
+        { key: 'deployment.environment.name', value: { stringValue: 'test' } },
+      ]),
+    )
+    const call = resourceSpans!.scopeSpans.flatMap((ss) => ss.spans).find((span) => span.name === 'chat gpt-4o-mini')!
+    expect(call.attributes.find((a) => a.key === 'gen_ai.output.messages')?.value.stringValue).toContain('it ships today')
+  })
+
+  test("otlp options that cannot be sent to the worker fail at createRecorder", () => {
+    expect(() => recorderFor(uniqueDb(), { endpoint: 'http://127.0.0.1:1', transport: 'otlp', otlp: { resource: { team: { name: 'x' } as never } } })).toThrow(/otlp.resource\["team"\]/)
+  })
+
   test('attachments are stored durably and uploaded part by part with PUT (docs/protocol.md §3), retried like batches', async () => {
     const proxy = await newProxy({ queue: ['pass', 'pass', { status: 503 }] })
     const recorder = recorderFor(uniqueDb(), { ...FAST, endpoint: proxy.url, sync: 'manual', maxBlobBytes: 100_000 })

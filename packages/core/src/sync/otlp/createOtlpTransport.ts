@@ -25,6 +25,9 @@ export interface OtlpTransportOptions {
   fetch?: typeof fetch
 }
 
+/** What `createRecorder({ transport: 'otlp', otlp })` passes on to the worker's exporter. */
+export type OtlpOptions = Pick<OtlpTransportOptions, 'resource' | 'includeContent' | 'metrics'>
+
 const TRACES_PATH = '/v1/traces'
 const METRICS_PATH = '/v1/metrics'
 
