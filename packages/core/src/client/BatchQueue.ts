@@ -125,6 +125,7 @@ export class BatchQueue {
           return result
         },
         (error: unknown) => {
+          this.#leaser.failed(batch.sessionId)
           this.#counts.dropped += batch.ts.length
           host.report(toErrorInfo(error, 'storage_failed'))
           return undefined

@@ -25,6 +25,8 @@ export class SeqLeaser {
   #to = -1
   #upcoming: LeaseGrant | undefined
   #requesting = false
+  /** The batch opening the session went with a request for the first block; its answer is not back. */
+  #granting = false
   #size = FIRST_LEASE
   #startedAt = 0
   #tFloor = 0
@@ -44,17 +46,26 @@ export class SeqLeaser {
 
   /** A batch of the session was stored (or the engine answered for it): the session exists. */
   stored(sessionId: string): void {
-    if (sessionId !== this.#sessionId || this.#stored) return
+    if (sessionId !== this.#sessionId) return
+    this.#answered()
+    if (this.#stored) return
     this.#stored = true
     this.#ask()
   }
 
   /** The block a batch that opens the session asked for, granted as it was stored. */
   granted(sessionId: string, grant: LeaseGrant): void {
-    if (sessionId !== this.#sessionId || this.#unleased || this.#requesting || this.#to >= 0) return
-    this.#stored = true
-    this.#take(grant)
-    this.#drain()
+    if (sessionId !== this.#sessionId) return
+    if (!this.#unleased && !this.#requesting && this.#to < 0) {
+      this.#stored = true
+      this.#take(grant)
+    }
+    this.#answered()
+  }
+
+  /** A batch of the session was not stored (the engine failed it): nothing waits for its answer any more. */
+  failed(sessionId: string): void {
+    if (sessionId === this.#sessionId) this.#answered()
   }
 
   /**
@@ -93,12 +104,17 @@ export class SeqLeaser {
       // Opens the session (it may not be stored yet) or ends it: the engine names it, and closes the lease.
       // A block on its way waits for it: the engine has leased it, and only a page that says how
       // far it stamped gets the untouched rest back rather than a seq.skipped.
-      if (this.#requesting) return false
+      // So does the first block, granted with the opening batch's answer (a session ended before
+      // that answer came back would leave it leased, unused and unexplained by the page).
+      if (this.#requesting || this.#granting) return false
       if (this.#to >= 0) batch.stampedTo = this.#next
       const ends = types.includes('session.ended')
       this.#giveUp(!ends)
       // The first block comes with the batch's answer (`granted`), not a call after it.
-      if (!ends) batch.lease = this.#size
+      if (!ends) {
+        batch.lease = this.#size
+        this.#granting = true
+      }
       return true
     }
     if (this.#unleased) return true
@@ -146,6 +162,12 @@ export class SeqLeaser {
       })
   }
 
+  /** The opening batch's answer is back (with a block or without): what waited for it may go. */
+  #answered(): void {
+    this.#granting = false
+    this.#drain()
+  }
+
   /** Lets waiting batches go, in order, as far as the lease reaches. */
   #drain(): void {
     while (this.#waiting.length > 0 && this.#ready(this.#waiting[0]!.batch)) this.#waiting.shift()!.go()
@@ -166,6 +188,7 @@ export class SeqLeaser {
     for (const { go } of this.#waiting.splice(0)) go()
     this.#sessionId = sessionId
     this.#requesting = false
+    this.#granting = false
     this.#size = FIRST_LEASE
     this.#tFloor = 0
     this.#giveUp(true)
