@@ -1,47 +1,12 @@
-import { createHandler, createMemoryStore, serve } from '@tapedeck/server'
-import { BASE_URL, expect, test } from './fixtures'
-import { startMockLlm, type MockLlm } from './support/mockLlm'
-import { startNodeBackend, type NodeBackend } from './support/nodeBackend'
+import { test, expect } from './fixtures'
+import { backendStack } from './support/backendConversation'
 
-interface WireEvent {
-  sessionId: string
-  seq: number
-  ts: number
-  type: string
-  data: Record<string, any>
-}
-
-let llm: MockLlm
-let server: { url: string; close(): Promise<void> }
-let backend: NodeBackend
-test.beforeEach(async () => {
-  llm = await startMockLlm()
-  server = await serve({ handler: createHandler({ store: createMemoryStore(), cors: { origins: '*' }, log: false }), port: 0 })
-  backend = await startNodeBackend({ endpoint: server.url, llm: llm.url, pageOrigin: BASE_URL })
-})
-test.afterEach(async () => {
-  await backend.close()
-  await server.close()
-  await llm.close()
-})
+const stack = backendStack()
 
 test('a page and its Node backend (@tapedeck/node): the server holds one conversation with the browser’s and the backend’s LLM calls', async ({ profile }) => {
-  const page = await profile.open('/backend/index.html')
-  const { sessionId, backendAnswer } = await page.evaluate(
-    (conversation) => (window as unknown as { converse(c: object): Promise<{ sessionId: string; backendAnswer: string }> }).converse(conversation),
-    { endpoint: server.url, llm: llm.url, backend: backend.url },
-  )
-  expect(backendAnswer).not.toBe('')
-  await backend.tapedeck.flush()
+  const { sessionId, backendAnswer, events, serverUrl } = await stack.converse(profile, '/backend/index.html')
 
-  const read = async (): Promise<WireEvent[]> => {
-    const response = await fetch(`${server.url}/v1/sessions/${sessionId}/events?streams=linked`)
-    return response.ok ? (await response.text()).trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as WireEvent) : []
-  }
-  await expect.poll(async () => (await read()).some((e) => e.sessionId === sessionId && e.type === 'session.ended'), { timeout: 20_000 }).toBe(true)
-  const events = await read()
-
-  const detail = (await (await fetch(`${server.url}/v1/sessions/${sessionId}`)).json()) as { streams: string[]; completeness: { complete: boolean } }
+  const detail = (await (await fetch(`${serverUrl}/v1/sessions/${sessionId}`)).json()) as { streams: string[]; completeness: { complete: boolean } }
   expect(detail.completeness.complete).toBe(true)
   expect(detail.streams).toHaveLength(1)
   const streamId = detail.streams[0]!

@@ -6,15 +6,9 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { sessionPoint } from '../packages/core/src/capture/sessionSampled'
 import { expect, test } from './fixtures'
-import { startSyncTarget, type SyncTarget } from './support/server'
+import { syncTargetPerTest } from './support/server'
 
-let target: SyncTarget
-test.beforeEach(async () => {
-  target = await startSyncTarget()
-})
-test.afterEach(async () => {
-  await target.close()
-})
+const target = syncTargetPerTest()
 
 const sync = () => ({ endpoint: target.proxy.url, syncDelayMs: 0, syncIntervalMs: 300 })
 

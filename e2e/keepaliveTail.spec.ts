@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test'
 import { expect, test, type Profile } from './fixtures'
 import { unexplainedSeqs } from './support/unexplainedSeqs'
-import { startSyncTarget, type SyncTarget } from './support/server'
+import { syncTargetPerTest } from './support/server'
 
 // What a closing tab sends itself (docs/protocol.md §1 "Explained gaps", §2 "One event, stored
 // once"): the page stamps its batches with seqs leased from its worker and, when it is hidden or
@@ -9,13 +9,7 @@ import { startSyncTarget, type SyncTarget } from './support/server'
 // page is opened again; then a new visit uploads the rest, and every event is there exactly once,
 // every seq held or explained.
 
-let target: SyncTarget
-test.beforeEach(async () => {
-  target = await startSyncTarget()
-})
-test.afterEach(async () => {
-  await target.close()
-})
+const target = syncTargetPerTest()
 
 declare global {
   interface Window {

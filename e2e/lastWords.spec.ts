@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test'
 import { expect, test, type Profile } from './fixtures'
 import { unexplainedSeqs } from './support/unexplainedSeqs'
-import { startSyncTarget, type SyncTarget } from './support/server'
+import { syncTargetPerTest } from './support/server'
 
 // Issue 20, "last words": what a user did before closing the tab. Each case records into a
 // persistent profile, closes (or crashes) the tab, counts what the server holds BEFORE the page
@@ -14,13 +14,7 @@ import { startSyncTarget, type SyncTarget } from './support/server'
 // A 10 s recording, a settle, a reopen and its uploads: more than the default minute on a busy machine.
 test.describe.configure({ timeout: 120_000 })
 
-let target: SyncTarget
-test.beforeEach(async () => {
-  target = await startSyncTarget()
-})
-test.afterEach(async () => {
-  await target.close()
-})
+const target = syncTargetPerTest()
 
 declare global {
   interface Window {

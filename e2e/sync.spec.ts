@@ -1,15 +1,9 @@
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
-import { startSyncTarget, type SyncTarget } from './support/server'
+import { syncTargetPerTest } from './support/server'
 import { unexplainedSeqs } from './support/unexplainedSeqs'
 
-let target: SyncTarget
-test.beforeEach(async () => {
-  target = await startSyncTarget()
-})
-test.afterEach(async () => {
-  await target.close()
-})
+const target = syncTargetPerTest()
 
 const options = (extra: object = {}) => ({ endpoint: target.proxy.url, retry: { baseMs: 50, capMs: 500 }, syncDelayMs: 0, syncIntervalMs: 1000, ...extra })
 // Chromium's offline emulation (DevTools) does not reach dedicated workers' network again once

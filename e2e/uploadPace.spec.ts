@@ -1,13 +1,7 @@
 import { expect, test } from './fixtures'
-import { startSyncTarget, type SyncTarget } from './support/server'
+import { syncTargetPerTest } from './support/server'
 
-let target: SyncTarget
-test.beforeEach(async () => {
-  target = await startSyncTarget()
-})
-test.afterEach(async () => {
-  await target.close()
-})
+const target = syncTargetPerTest()
 
 declare global {
   interface Window {

@@ -1,4 +1,5 @@
 import { createHandler, createMemoryStore, serve, type SessionStore } from '@tapedeck/server'
+import { test } from '@playwright/test'
 import { startFaultProxy, type FaultProxy } from './faultProxy'
 
 export interface SyncTarget {
@@ -30,4 +31,19 @@ export async function startSyncTarget(): Promise<SyncTarget> {
       await server.close()
     },
   }
+}
+
+/**
+ * A fresh `startSyncTarget()` for each test of the file that calls this (at its top level), closed
+ * after it: the object returned is that test's target.
+ */
+export function syncTargetPerTest(): SyncTarget {
+  const target = {} as SyncTarget
+  test.beforeEach(async () => {
+    Object.assign(target, await startSyncTarget())
+  })
+  test.afterEach(async () => {
+    await target.close()
+  })
+  return target
 }
