@@ -88,7 +88,11 @@ describe('the script-tag bundle', () => {
   // (the events of the last seconds reach the server when the tab closes) cost 3,468 B here;
   // the other merges of that day (capture's loader, one read client, the worker's ingest
   // channel, realtime's sibling loader) were paid for by moving erasure to tapedeck-erasure.js.
-  const CEILING = 45_850
+  // Then 45,850 → 46,100 (45,871 measured in a clean-clone run) on 2026-12-05, session 8, decided
+  // in issue 20's note: a session ended before its first seq block came back left that block
+  // leased and explained by seq.skipped (SeqLeaser now waits for it), and createRecorder's `otlp`
+  // option is checked on the page (issue 17).
+  const CEILING = 46_100
   test(`does not grow past ${CEILING.toLocaleString('en-US')} bytes gzip while the budget is missed`, () => {
     expect(measure()).toBeLessThanOrEqual(CEILING)
   })

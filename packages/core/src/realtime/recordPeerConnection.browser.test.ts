@@ -135,10 +135,12 @@ describe('recordPeerConnection', () => {
 
     const samples = ofType(events, 'metric.sampled')
     const rtt = samples.filter((event) => (event.data as { name: string }).name === 'rtc.roundTripTime')
-    // About 3.9 s connected: 3 samples, 5 at most, never closer than the bound.
+    // About 3.9 s connected, asked for every 100 ms: 3 samples, 5 at most, a second apart. An event's
+    // `t` is when getStats() answered, which a loaded machine delays by a few hundred ms (a gap of
+    // 813 ms in a clean-clone run), so the gap is judged at half the bound; unbounded, it is ~100 ms.
     expect(rtt.length).toBeGreaterThanOrEqual(2)
     expect(rtt.length).toBeLessThanOrEqual(5)
-    for (let i = 1; i < rtt.length; i++) expect(rtt[i]!.t - rtt[i - 1]!.t).toBeGreaterThan(MIN_STATS_INTERVAL_MS - 150)
+    for (let i = 1; i < rtt.length; i++) expect(rtt[i]!.t - rtt[i - 1]!.t).toBeGreaterThan(MIN_STATS_INTERVAL_MS / 2)
     for (const event of rtt) expect(event.data).toMatchObject({ unit: 'ms', value: expect.any(Number) })
     expect(Math.max(...rtt.map((event) => (event.data as { value: number }).value))).toBeLessThan(200) // loopback
     const names = new Set(samples.map((event) => (event.data as { name: string }).name))
