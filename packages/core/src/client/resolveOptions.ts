@@ -69,7 +69,9 @@ function syncConfig(options: RecorderOptions): EngineSyncConfig | undefined {
 }
 
 /** A copy the worker can be sent; resource attribute values are strings, numbers or booleans. */
-function otlpOptions({ resource, includeContent, metrics }: OtlpOptions): OtlpOptions {
+function otlpOptions(otlp: OtlpOptions): OtlpOptions {
+  if (typeof otlp !== 'object' || otlp === null) throw invalid(`otlp must be an object ({ resource, includeContent, metrics }), got ${otlp === null ? 'null' : typeof otlp}.`)
+  const { resource, includeContent, metrics } = otlp
   for (const [key, value] of Object.entries(resource ?? {})) {
     if (!['string', 'number', 'boolean'].includes(typeof value)) throw invalid(`otlp.resource["${key}"] must be a string, number or boolean, got ${typeof value}.`)
   }

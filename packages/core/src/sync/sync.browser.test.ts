@@ -286,6 +286,7 @@ describe('sync to a backend (docs/protocol.md §2)', () => {
 
   test("otlp options that cannot be sent to the worker fail at createRecorder", () => {
     expect(() => recorderFor(uniqueDb(), { endpoint: 'http://127.0.0.1:1', transport: 'otlp', otlp: { resource: { team: { name: 'x' } as never } } })).toThrow(/otlp.resource\["team"\]/)
+    expect(() => recorderFor(uniqueDb(), { endpoint: 'http://127.0.0.1:1', transport: 'otlp', otlp: null as never })).toThrow(expect.objectContaining({ code: 'invalid_options' }))
   })
 
   test('attachments are stored durably and uploaded part by part with PUT (docs/protocol.md §3), retried like batches', async () => {
