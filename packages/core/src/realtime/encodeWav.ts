@@ -1,18 +1,20 @@
 /**
- * One self-contained WAV file (RIFF, PCM 16-bit little-endian) around raw PCM16 samples: what a
- * part of Realtime WebSocket audio is stored as, so each part decodes on its own and a player
- * joins the parts of a blob by their data chunks (`@tapedeck/player`'s `joinWavParts`).
+ * WAV (RIFF, PCM 16-bit little-endian), written in one place for the whole project: Realtime
+ * WebSocket audio is stored as self-contained WAV parts (so each part decodes on its own and a
+ * player joins the parts of a blob by their data chunks, `@tapedeck/player`'s `joinWavParts`),
+ * and the player's `encodeWav` writes its exports with the same header.
  */
 export const WAV_HEADER_BYTES = 44
 
-export function encodeWav(pcm: Uint8Array, sampleRate: number, channels = 1): ArrayBuffer {
-  const out = new ArrayBuffer(WAV_HEADER_BYTES + pcm.byteLength)
-  const view = new DataView(out)
+/** The 44-byte header of a PCM16 WAV whose data chunk holds `dataBytes` bytes. */
+export function wavHeader(dataBytes: number, sampleRate: number, channels = 1): Uint8Array<ArrayBuffer> {
+  const header = new Uint8Array(WAV_HEADER_BYTES)
+  const view = new DataView(header.buffer)
   const ascii = (at: number, text: string) => {
-    for (let i = 0; i < text.length; i++) view.setUint8(at + i, text.charCodeAt(i))
+    for (let i = 0; i < text.length; i++) header[at + i] = text.charCodeAt(i)
   }
   ascii(0, 'RIFF')
-  view.setUint32(4, 36 + pcm.byteLength, true)
+  view.setUint32(4, 36 + dataBytes, true)
   ascii(8, 'WAVE')
   ascii(12, 'fmt ')
   view.setUint32(16, 16, true) // fmt chunk size
@@ -23,7 +25,14 @@ export function encodeWav(pcm: Uint8Array, sampleRate: number, channels = 1): Ar
   view.setUint16(32, channels * 2, true) // block align
   view.setUint16(34, 16, true) // bits per sample
   ascii(36, 'data')
-  view.setUint32(40, pcm.byteLength, true)
-  new Uint8Array(out, WAV_HEADER_BYTES).set(pcm)
-  return out
+  view.setUint32(40, dataBytes, true)
+  return header
+}
+
+/** One self-contained WAV file around raw PCM16 samples. */
+export function encodeWav(pcm: Uint8Array, sampleRate: number, channels = 1): ArrayBuffer {
+  const out = new Uint8Array(WAV_HEADER_BYTES + pcm.byteLength)
+  out.set(wavHeader(pcm.byteLength, sampleRate, channels))
+  out.set(pcm, WAV_HEADER_BYTES)
+  return out.buffer
 }

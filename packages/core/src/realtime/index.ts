@@ -6,3 +6,4 @@ export { createRealtimeFolder, type RealtimeFolder, type RealtimeFolderOptions }
 export { priceRealtimeUsage, readRealtimeUsage, type RealtimeCost, type RealtimeUsage } from './realtimeUsage'
 export { recordPeerConnection, MIN_STATS_INTERVAL_MS, type PeerConnectionRecording, type RecordPeerConnectionOptions } from './recordPeerConnection'
 export { readRtcQuality, type RtcCounters, type RtcQuality } from './readRtcQuality'
+export { wavHeader, WAV_HEADER_BYTES } from './encodeWav'

@@ -1,4 +1,5 @@
 import { isTapedeckError } from '@tapedeck/core'
+import { wavHeader, WAV_HEADER_BYTES } from '@tapedeck/core/realtime'
 import { playerError } from '../playerError'
 import type { Recording } from '../recording/Recording'
 
@@ -16,26 +17,10 @@ export function encodeWav(channels: readonly Float32Array[], sampleRate: number)
   if (!Number.isInteger(sampleRate) || sampleRate <= 0) throw playerError('invalid_options', `sampleRate must be a positive integer, not ${sampleRate}.`)
   const frames = channels[0]!.length
   const count = channels.length
-  const dataBytes = frames * count * 2
-  const bytes = new Uint8Array(44 + dataBytes)
+  const bytes = new Uint8Array(WAV_HEADER_BYTES + frames * count * 2)
+  bytes.set(wavHeader(frames * count * 2, sampleRate, count))
   const view = new DataView(bytes.buffer)
-  const text = (offset: number, value: string) => {
-    for (let i = 0; i < value.length; i++) bytes[offset + i] = value.charCodeAt(i)
-  }
-  text(0, 'RIFF')
-  view.setUint32(4, 36 + dataBytes, true)
-  text(8, 'WAVE')
-  text(12, 'fmt ')
-  view.setUint32(16, 16, true) // PCM header size
-  view.setUint16(20, 1, true) // PCM
-  view.setUint16(22, count, true)
-  view.setUint32(24, sampleRate, true)
-  view.setUint32(28, sampleRate * count * 2, true) // bytes per second
-  view.setUint16(32, count * 2, true) // block align
-  view.setUint16(34, 16, true) // bits per sample
-  text(36, 'data')
-  view.setUint32(40, dataBytes, true)
-  let offset = 44
+  let offset = WAV_HEADER_BYTES
   for (let i = 0; i < frames; i++) {
     for (let c = 0; c < count; c++) {
       // Scaled by 32768 and rounded, as decoders read 16-bit PCM (x / 32768): a decode and
