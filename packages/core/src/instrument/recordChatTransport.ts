@@ -22,6 +22,7 @@ import { normalizeUsage } from './normalizeUsage'
 import { computeCost, mergePrices, type PriceTable } from './prices'
 import { createSafeRecorder, type CaptureMode, type InstrumentStats, type RecorderLike } from './safeRecorder'
 import { describeCaughtError } from './describeCaughtError'
+import { isAbort } from '../util/isAbort'
 
 /** What this needs of a `ChatTransport` (the AI SDK's interface satisfies it). */
 export interface ChatTransportShape {
@@ -78,10 +79,6 @@ function toolName(part: Part): string | undefined {
   const type = str(part.type)
   if (type === 'dynamic-tool') return str(part.toolName)
   return type?.startsWith('tool-') ? type.slice(5) : undefined
-}
-
-function isAbort(error: unknown): boolean {
-  return (error as { name?: unknown } | null)?.name === 'AbortError'
 }
 
 /** Wraps a chat transport so the conversation is recorded; returns a transport of the same type. */
