@@ -2,16 +2,17 @@ import { fileURLToPath } from 'node:url'
 import { defineConfig, type Plugin } from 'vite'
 import { sourceResolve } from '../../scripts/conditions.mjs'
 
-/** A TapedeckError (`invalid_options`) for an option the script-tag file does not carry. */
-const NOT_IN_SCRIPT_TAG =
-  'function notInScriptTag(option) { throw Object.assign(new Error(option + " is not in the Tapedeck script-tag build: use @tapedeck/core from npm."), { name: "TapedeckError", code: "invalid_options" }) }'
+/** A TapedeckError (`invalid_options`) for an option the script-tag file does not carry: one function, imported by the stubs below. */
+const NOT_IN_SCRIPT_TAG = "import { notInScriptTag } from '\0tapedeck-left-out:notInScriptTag'"
 
 /** Modules the script-tag file leaves out, each for a stub that says why if it is ever reached. */
 const LEFT_OUT: Record<string, string> = {
+  notInScriptTag:
+    'export function notInScriptTag(option) { throw Object.assign(new Error(option + " is not in the Tapedeck script-tag build: use @tapedeck/core from npm."), { name: "TapedeckError", code: "invalid_options" }) }',
   // Core's own worker file: init() always passes a factory that starts the worker from this file's code.
-  '/core/src/engine/defaultWorker.ts': "export function defaultWorker() { throw new Error('the script-tag build starts its worker itself') }",
+  '/core/src/engine/defaultWorker.ts': "export function defaultWorker() { throw new Error('unreachable') }",
   // OpenTelemetry export: `init` refuses transport: 'otlp' up front (see init.ts).
-  '/core/src/sync/otlp/index.ts': "export function createOtlpTransport() { throw new Error('transport: \"otlp\" is not in the Tapedeck script-tag build') }",
+  '/core/src/sync/otlp/index.ts': "export function createOtlpTransport() { throw new Error('unreachable') }",
   // encryptForServer (2.6 KB): `createRecorder` refuses the option up front (the key check is left out too).
   '/core/src/crypto/checkServerKey.ts': `${NOT_IN_SCRIPT_TAG}\nexport function checkEncryptForServer() { notInScriptTag('encryptForServer') }\nexport const checkServerKey = checkEncryptForServer`,
   '/core/src/crypto/sealForServer.ts':
@@ -22,7 +23,7 @@ const LEFT_OUT: Record<string, string> = {
     `${NOT_IN_SCRIPT_TAG}\nexport function captureLoader(o) { if (o.sampleRate !== undefined || o.sample || o.mode || o.autoCapture || o.propagate) notInScriptTag('sampleRate, sample, mode, autoCapture and propagate') }`,
   // gzip: the browser's CompressionStream does it; fflate would only serve browsers without one, and compressionLevel.
   fflate:
-    "const missing = () => { throw new Error('This browser has no CompressionStream, and the Tapedeck script-tag build has no gzip of its own (use @tapedeck/core from npm)') }\n" +
+    "const missing = () => { throw new Error('No CompressionStream in this browser: use @tapedeck/core from npm') }\n" +
     'export const gzipSync = missing, gunzipSync = missing, Gunzip = missing',
 }
 
@@ -36,6 +37,7 @@ function scriptTagBuild(): Plugin {
     name: 'tapedeck:script-tag',
     enforce: 'pre',
     async resolveId(source, importer, options) {
+      if (source.startsWith('\0tapedeck-left-out:')) return source
       if (source === 'fflate') return '\0tapedeck-left-out:fflate'
       if (['otlp', 'defaultWorker', 'sealForServer', 'checkServerKey', 'captureLoader'].some((name) => source.includes(name))) {
         const resolved = await this.resolve(source, importer, { ...options, skipSelf: true })

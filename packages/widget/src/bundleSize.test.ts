@@ -91,8 +91,10 @@ describe('the script-tag bundle', () => {
   // Then 45,850 → 46,100 (45,871 measured in a clean-clone run) on 2026-12-05, session 8, decided
   // in issue 20's note: a session ended before its first seq block came back left that block
   // leased and explained by seq.skipped (SeqLeaser now waits for it), and createRecorder's `otlp`
-  // option is checked on the page (issue 17).
-  const CEILING = 46_100
+  // option is checked on the page (issue 17). Lowered 46,100 → 45,600 (45,446 measured) on
+  // 2026-12-05: shorter messages, one shared stub for what the file leaves out, no namespace
+  // objects for the page-hide openers (issue 14 §4, smaller code).
+  const CEILING = 45_600
   test(`does not grow past ${CEILING.toLocaleString('en-US')} bytes gzip while the budget is missed`, () => {
     expect(measure()).toBeLessThanOrEqual(CEILING)
   })

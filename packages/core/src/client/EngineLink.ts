@@ -207,7 +207,7 @@ export class EngineLink {
     dead.terminate()
     this.#host.report({
       code: 'worker_unavailable',
-      message: "The recorder's worker stopped answering; recording continues on the main thread. Nothing accepted is lost: pending batches are sent again.",
+      message: "The recorder's worker stopped answering; recording runs on the main thread, pending batches sent again.",
       at: Date.now(),
     })
     this.#connection = this.#connect(true)

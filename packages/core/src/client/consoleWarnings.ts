@@ -23,6 +23,6 @@ export function consoleWarnings(debug: boolean | undefined): (error: ErrorInfo) 
   return (error) => {
     if (warned.has(error.code)) return
     warned.add(error.code)
-    console.warn(`Tapedeck (${error.code}): ${error.message} Later "${error.code}" errors are in getSnapshot().errors and onError, not here.`, ...(error.cause === undefined ? [] : [error.cause]))
+    console.warn(`Tapedeck (${error.code}): ${error.message} (once; all of them: getSnapshot().errors, onError)`, ...(error.cause === undefined ? [] : [error.cause]))
   }
 }

@@ -10,7 +10,7 @@ import { EngineLink } from './EngineLink'
 import { lazyAudio, type LazyAudio } from './lazyAudio'
 import { captureInputs } from './captureInputs'
 import { resolveOptions, type Settings } from './resolveOptions'
-import { deadLettersApi, sessionsApi } from './readApis'
+import { readApis } from './readApis'
 import { consentCalls } from './consentCalls'
 import { ConsentKeeper } from './consentState'
 import { StatusReporter } from './StatusReporter'
@@ -164,18 +164,14 @@ class RecorderClient implements Recorder {
     this.erase = calls.erase
     // Without the remembered decision until first use: nothing is read from the page before then.
     publish({ consent: this.#consent.initial })
-    const reads = {
-      engine: async (flushFirst: boolean) => {
-        this.#assertConnected()
-        if (flushFirst) await this.flush()
-        return this.#link.api()
-      },
-      forget: (sessionId: string) => {
-        if (this.#session?.id === sessionId) this.#endSession(this.#session)
-      },
-    }
-    this.sessions = sessionsApi(reads)
-    this.deadLetters = deadLettersApi(reads)
+    const reads = readApis({
+      link: this.#link,
+      blocked: () => this.#consent.blocked,
+      flush: () => this.flush(),
+      forget: (sessionId) => this.#session?.id === sessionId && this.#endSession(this.#session),
+    })
+    this.sessions = reads.sessions
+    this.deadLetters = reads.deadLetters
   }
 
   // Both read the remembered consent decision first (a read, no side effect): the status shows it.
@@ -216,10 +212,11 @@ class RecorderClient implements Recorder {
   async start(options: StartOptions = {}): Promise<SessionInfo> {
     this.#assertOpen()
     const sessionId = options.sessionId
-    if (this.#session) {
+    const current = this.#session
+    if (current) {
       // The same session again is harmless (a framework that mounts twice, say).
-      if (sessionId === this.#session.id) return this.#sessionInfo(this.#session)
-      throw new TapedeckError('session_active', `Session ${this.#session.id} is being recorded: call stop() before starting another.`)
+      if (sessionId === current.id) return this.flush().then(() => ({ id: current.id, startedAt: current.startedAt ?? 0, resumed: current.resumed }))
+      throw new TapedeckError('session_active', `Session ${current.id} is being recorded: call stop() before starting another.`)
     }
     const { session, data } = openSession(options, () => `s_${this.#ulid()}`, this.#settings.maxEventBytes)
     const id = session.id
@@ -388,21 +385,11 @@ class RecorderClient implements Recorder {
     void this.#capture?.().then((capture) => capture.gate.keep(reason))
   }
 
-  #sessionInfo(session: ActiveSession): Promise<SessionInfo> {
-    return this.flush().then(() => ({ id: session.id, startedAt: session.startedAt ?? 0, resumed: session.resumed }))
-  }
-
   /** The session is over on the page (deleted, erased, consent withdrawn): nothing more is recorded into it. */
   #endSession(session: ActiveSession): void {
     if (this.#session !== session) return
     this.#session = null
     this.#status.publish({ state: 'idle', session: null })
-  }
-
-  #assertConnected(): void {
-    if (!this.#link.connected && this.#consent.blocked) {
-      throw new TapedeckError('consent_required', 'Consent is required and was not given: nothing is stored, so there is nothing to read yet.')
-    }
   }
 
   #assertOpen(): void {

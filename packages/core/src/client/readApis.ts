@@ -4,11 +4,12 @@ import type { DeadLettersApi, SessionsApi } from './types'
 
 /** What the read APIs need of the recorder. */
 export interface ReadHost {
-  /**
-   * The engine's API once everything accepted so far is handed over (`flushFirst`); rejects with
-   * `consent_required` while nothing may be stored, `storage_unavailable` when storage could not start.
-   */
-  engine(flushFirst: boolean): Promise<Pick<RecorderWorkerApi, ReadCalls>>
+  /** The engine's API (rejects with `storage_unavailable` when storage could not start). */
+  link: { readonly connected: boolean; api(): Promise<Pick<RecorderWorkerApi, ReadCalls>> }
+  /** Consent is required and not given: nothing may be stored. */
+  blocked(): boolean
+  /** Hands everything accepted so far over to the engine. */
+  flush(): Promise<unknown>
   /** `sessions.delete()` of the session being recorded ends it on the page first. */
   forget(sessionId: string): void
 }
@@ -25,9 +26,22 @@ type ReadCalls =
   | 'retryDeadLetters'
   | 'discardDeadLetters'
 
-/** `recorder.sessions`: what this browser holds, read through the engine. */
-export function sessionsApi(host: ReadHost): SessionsApi {
-  const engine = () => host.engine(true)
+/** `recorder.sessions` and `recorder.deadLetters`: what this browser holds, read through the engine. */
+export function readApis(host: ReadHost): { sessions: SessionsApi; deadLetters: DeadLettersApi } {
+  /** The engine, once everything accepted so far is handed over (`flushFirst`); `consent_required` before anything may be stored. */
+  const reader = (flushFirst: boolean) => async () => {
+    if (!host.link.connected && host.blocked()) {
+      throw new TapedeckError('consent_required', 'Consent is required and was not given: nothing is stored, so there is nothing to read yet.')
+    }
+    if (flushFirst) await host.flush()
+    return host.link.api()
+  }
+  return { sessions: sessionsApi(host, reader(true)), deadLetters: deadLettersApi(reader(false)) }
+}
+
+type Reader = () => Promise<Pick<RecorderWorkerApi, ReadCalls>>
+
+function sessionsApi(host: ReadHost, engine: Reader): SessionsApi {
   return {
     list: async (query: SessionQuery = {}) => (await engine()).listSessions(query),
     get: async (id: string) => (await engine()).getSession(id),
@@ -49,9 +63,8 @@ export function sessionsApi(host: ReadHost): SessionsApi {
   }
 }
 
-/** `recorder.deadLetters`: batches the backend refused for good. */
-export function deadLettersApi(host: ReadHost): DeadLettersApi {
-  const engine = () => host.engine(false)
+/** Batches the backend refused for good. */
+function deadLettersApi(engine: Reader): DeadLettersApi {
   return {
     list: async () => (await engine()).deadLetters(),
     retry: async (sessionId?: string) => (await engine()).retryDeadLetters(sessionId),

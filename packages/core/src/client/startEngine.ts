@@ -57,12 +57,12 @@ export async function startEngine(host: EngineHost, mainThread: boolean): Promis
   }
   try {
     // Loaded beside the engine, not after it (see tailWriter).
-    const tailModule = typeof indexedDB === 'undefined' ? undefined : import('./tailWriter')
+    const tailModule = typeof indexedDB === 'undefined' ? undefined : import('./tailWriter').then(({ openTailWriter }) => openTailWriter)
     tailModule?.catch(() => undefined)
     // The page sends its newest events itself as it closes: over HTTP (docs/protocol.md §2), when
     // it uploads on its own, and not when payloads are sealed (sealing is asynchronous).
     const endpoint = sync?.transport === 'http' && sync.mode === 'auto' && !options.encryptForServer ? sync.endpoint : undefined
-    const keepaliveModule = endpoint === undefined ? undefined : import('./keepaliveTail')
+    const keepaliveModule = endpoint === undefined ? undefined : import('./keepaliveTail').then(({ openKeepaliveTail }) => openKeepaliveTail)
     keepaliveModule?.catch(() => undefined)
     let connection = await connectEngine({
       useWorker: !mainThread && (options.useWorker ?? true),
@@ -93,11 +93,11 @@ export async function startEngine(host: EngineHost, mainThread: boolean): Promis
     if (info.error) host.report(info.error)
     // Ready means a closing page can save what its worker has not confirmed: open that first.
     if (info.storage === 'indexeddb' && tailModule) {
-      const open = async () => (await tailModule).openTailWriter(config.dbName, config.redact, () => host.captureMode())
+      const open = async () => (await tailModule)(config.dbName, config.redact, () => host.captureMode())
       await withTimeout(host.tail(open), readyTimeoutMs, 'the page-hide copy did not load').catch(() => undefined)
     }
     if (keepaliveModule && endpoint !== undefined) {
-      const open = async () => (await keepaliveModule).openKeepaliveTail({ endpoint, headers: () => host.headers(), redact: config.redact, capture: () => host.captureMode() })
+      const open = async () => (await keepaliveModule)({ endpoint, headers: () => host.headers(), redact: config.redact, capture: () => host.captureMode() })
       host.keepalive(await withTimeout(open(), readyTimeoutMs, 'the page-hide send did not load').catch(() => undefined))
     }
     host.publish({

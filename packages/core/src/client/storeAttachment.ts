@@ -20,7 +20,7 @@ export async function storeAttachment(
   const blobId = options.blobId ?? `b_${newId()}`
   const part = options.part ?? 0
   if (!ID_PATTERN.test(blobId) || !Number.isInteger(part) || part < 0) {
-    throw new TapedeckError('invalid_blob', `Blob id ${JSON.stringify(blobId)} / part ${part} is not usable: 1–128 letters, digits, "_" or "-", and a whole part number from 0.`)
+    throw new TapedeckError('invalid_blob', `Blob id ${JSON.stringify(blobId)} / part ${part} is not usable: 1–128 letters, digits, "_" or "-"; parts from 0.`)
   }
   const mimeType = options.mimeType ?? ((data instanceof Blob && data.type) || 'application/octet-stream')
   const bytes = await toArrayBuffer(data)

@@ -34,7 +34,7 @@ export async function storeBlob(host: BlobHost, input: BlobInput): Promise<{ sto
   const session = await host.session(sessionId)
   const key = session?.sealing?.at(-1)?.contentKey
   if (!key && !session && host.server) {
-    const message = `Part ${part} of ${blobId} was not stored: session ${sessionId} has no content key to seal it with yet (attach after start() resolves).`
+    const message = `Part ${part} of ${blobId} was not stored: session ${sessionId} has no content key yet (attach after start() resolves).`
     return { stored: false, error: { code: 'encryption_failed', message, at: Date.now() } }
   }
   const plain = key ? await (await host.sealing()).sealPart(key, sessionId, blobId, part, input.bytes) : input.bytes

@@ -53,7 +53,7 @@ export async function connectEngine(options: ConnectOptions): Promise<EngineConn
       return mainThread(
         new TapedeckError(
           'worker_unavailable',
-          `The recorder's worker could not start (${cause instanceof Error ? cause.message : String(cause)}); recording continues on the main thread. If the page's Content-Security-Policy forbids blob: workers, host the worker file and pass workerUrl.`,
+          `The recorder's worker could not start (${cause instanceof Error ? cause.message : String(cause)}); recording runs on the main thread. A Content-Security-Policy without blob: workers needs workerUrl.`,
           { cause },
         ),
       )

@@ -21,7 +21,7 @@ export function checkType(type: unknown): asserts type is string {
       if (isReservedType(type)) {
         throw new TapedeckError(
           'reserved_event_type',
-          `"${type}" is written by the recorder itself: use start(), pause(), resume() and stop() instead of record().`,
+          `"${type}" is written by the recorder: use start(), pause(), resume() and stop().`,
         )
       }
       return
@@ -30,7 +30,7 @@ export function checkType(type: unknown): asserts type is string {
   }
   throw new TapedeckError(
     'invalid_event_type',
-    `Unknown event type ${JSON.stringify(String(type))}: use a type from the v1 catalogue (for example "message.created") or an application type starting with "x." (for example "x.checkout.step").`,
+    `Unknown event type ${JSON.stringify(String(type))}: use a catalogue type ("message.created") or your own starting with "x." ("x.checkout.step").`,
   )
 }
 
@@ -48,7 +48,7 @@ function notSerializable(key: string, value: unknown): TapedeckError {
   const where = key === '' ? 'data' : `field "${key}"`
   return new TapedeckError(
     'not_serializable',
-    `Cannot record ${where}: it is ${describe(value)}, which JSON cannot carry. Record plain objects, arrays, strings, numbers, booleans and null (convert a BigInt to a string, a Map to an object, a DOM node to a selector).`,
+    `Cannot record ${where}: it is ${describe(value)}, which JSON cannot carry. Record plain objects, arrays, strings, numbers, booleans and null.`,
   )
 }
 
@@ -95,7 +95,7 @@ function checkJson(value: unknown, key: string, depth: number): void {
 function tooDeep(key: string): TapedeckError {
   return new TapedeckError(
     'not_serializable',
-    `Cannot record field "${key}": the data is circular (or nested deeper than ${MAX_DEPTH} levels). Remove circular references before recording.`,
+    `Cannot record field "${key}": the data is circular (or nested deeper than ${MAX_DEPTH} levels).`,
   )
 }
 
@@ -118,7 +118,7 @@ export function serializeData(type: string, data: unknown, maxEventBytes: number
     // Reading the payload threw: a getter, or a Proxy whose traps throw.
     throw new TapedeckError(
       'invalid_event_data',
-      `Cannot read the data of "${type}": ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}. Record plain data (copy values out of getters and proxies first).`,
+      `Cannot read the data of "${type}": ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}. Record plain data, not getters or proxies.`,
       { cause: error },
     )
   }
@@ -136,7 +136,7 @@ export function serializeData(type: string, data: unknown, maxEventBytes: number
   if (json.length > maxEventBytes) {
     throw new TapedeckError(
       'event_too_large',
-      `The data of "${type}" is ${formatSize(json.length)} of JSON, over the limit of ${formatSize(maxEventBytes)} (maxEventBytes): trim it, or record large payloads such as files and audio as blobs.`,
+      `The data of "${type}" is ${formatSize(json.length)} of JSON, over maxEventBytes (${formatSize(maxEventBytes)}): trim it, or attach() large payloads.`,
     )
   }
   return json

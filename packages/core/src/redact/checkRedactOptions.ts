@@ -47,15 +47,13 @@ export function compilePattern({ name, pattern }: { name: string; pattern: RegEx
     regex = typeof pattern === 'string' ? new RegExp(pattern) : new RegExp(pattern.source, pattern.flags.replace(/[gyd]/g, ''))
   } catch (error) {
     throw invalid(
-      `Redaction pattern "${name}" is not a valid regular expression (${(error as Error).message}). ` +
-        'Pass a RegExp, or a string in RegExp syntax without the surrounding slashes.',
+      `Redaction pattern "${name}" is not a valid regular expression (${(error as Error).message}).`,
       error,
     )
   }
   if (regex.test('')) {
     throw invalid(
-      `Redaction pattern "${name}" (/${regex.source}/) matches the empty string, so it would insert [${name}] ` +
-        'everywhere. Make it match at least one character (for example + instead of *).',
+      `Redaction pattern "${name}" (/${regex.source}/) matches the empty string: make it match at least one character.`,
     )
   }
   return regex

@@ -8,8 +8,7 @@ export type PathSegment =
   | { kind: 'item' }
   | { kind: 'deep' }
 
-const EXAMPLES =
-  `Use dot paths such as 'data.user.address', 'data.messages[*].content', 'data.**.password' or "data['x.y']".`
+const EXAMPLES = `Paths look like 'data.user.name', 'data.messages[*].content', 'data.**.password'.`
 
 function malformed(path: string, at: number, problem: string): TapedeckError {
   return new TapedeckError(

@@ -372,7 +372,7 @@ export class SyncEngine {
     this.#update({
       needsToken: true,
       state: 'unauthorized',
-      error: errorInfo('sync_unauthorized', `The backend answered ${reason}. Sync is paused until a new token (getToken) or syncNow(); nothing is lost.`),
+      error: errorInfo('sync_unauthorized', `The backend answered ${reason}. Sync waits for a new token (getToken) or syncNow().`),
     })
     this.#broadcast()
     return true
@@ -387,7 +387,7 @@ export class SyncEngine {
       deadEvents: this.#status.deadEvents + batch.count,
       error: errorInfo(
         'batch_rejected',
-        `The backend refused events ${batch.firstSeq}–${batch.lastSeq} of session ${batch.sessionId} for good (${reason}). They are kept as dead letters: retry or discard them.`,
+        `The backend refused events ${batch.firstSeq}–${batch.lastSeq} of session ${batch.sessionId} for good (${reason}): kept as dead letters.`,
       ),
     })
   }

@@ -16,8 +16,7 @@ export function explainNetworkError(error: unknown, url: string, pageOrigin: str
   if (endpointOrigin === pageOrigin) return error
   return new TypeError(
     `${error.message}. The endpoint (${endpointOrigin}) is another origin than this page (${pageOrigin}): ` +
-      `most likely its CORS settings do not allow this page (start tapedeck-server with --cors-origin ${pageOrigin}, ` +
-      `or allow that origin in your backend), or the endpoint URL is wrong or not reachable.`,
+      `its CORS settings may not allow this page (tapedeck-server --cors-origin ${pageOrigin}), or the endpoint URL is wrong.`,
     { cause: error },
   )
 }

@@ -1,6 +1,4 @@
-import { encodeTime } from './ulid'
-
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+import { ALPHABET, encodeTime } from './ulid'
 
 /**
  * The id of an event whose seq the page chose itself (from a seq lease): a ULID whose time part

@@ -2,7 +2,8 @@
  * ULIDs (https://github.com/ulid/spec): 26 characters, sortable by time, and monotonic within
  * one generator (ids made in the same millisecond increase), so event ids sort in seq order.
  */
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+/** Crockford's base 32, as ULIDs use it. */
+export const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 const TIME_LENGTH = 10
 const RANDOM_LENGTH = 16
 

@@ -45,7 +45,7 @@ export function init(options: InitOptions = {}): Recorder {
       throw new TapedeckError('invalid_options', "transport: 'otlp' is not in the script-tag build: use @tapedeck/core from npm, or sync to an HTTP endpoint.")
     }
     if (recorderOptions.compressionLevel !== undefined) {
-      throw new TapedeckError('invalid_options', "compressionLevel is not in the script-tag build, which compresses with the browser's CompressionStream: leave it out, or use @tapedeck/core from npm.")
+      throw new TapedeckError('invalid_options', "compressionLevel is not in the script-tag build (it uses the browser's CompressionStream): leave it out.")
     }
   }
   const position = typeof widget === 'object' ? widget.position : undefined

@@ -28,7 +28,7 @@ export function loadSibling<T>(name: SiblingName): Promise<T> {
     if (nonce) script.nonce = nonce
     const fail = () => {
       delete loading[name]
-      reject(new Error(`Tapedeck could not load ${script.src}: serve tapedeck-${name}.js beside tapedeck.js (the package's dist/ holds both).`))
+      reject(new Error(`Tapedeck could not load ${script.src}: serve tapedeck-${name}.js beside tapedeck.js.`))
     }
     script.onload = () => {
       const module = loaded()
