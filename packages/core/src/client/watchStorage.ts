@@ -15,29 +15,26 @@ type Publish = (patch: Partial<RecorderStatus>) => void
  * after each change; it never throws, and a browser without `navigator.storage` reports neither.
  */
 export function watchStorage(persist: boolean | undefined, publish: Publish, clock: Clock = browserClock): (status: RecorderStatus) => void {
-  let asked = !persist
+  let due = 0
   let busy = false
-  let lastAt = -Infinity
   return (status) => {
-    if (busy || !status.ready || status.storage !== 'indexeddb') return
     const storage = globalThis.navigator?.storage as StorageManager | undefined
-    if (!storage) return
     const at = clock.wallNow()
-    const ask = !asked && typeof storage.persist === 'function'
-    const estimate = at - lastAt >= STORAGE_ESTIMATE_MS && typeof storage.estimate === 'function'
-    asked = true
-    if (!ask && !estimate) return
+    if (busy || !storage || !status.ready || status.storage !== 'indexeddb' || (at < due && !persist)) return
     busy = true
     void (async () => {
       try {
-        if (ask) publish({ persisted: await storage.persist().catch(() => false) })
-        if (estimate) {
-          lastAt = at
+        if (persist) {
+          persist = false
+          publish({ persisted: await storage.persist().catch(() => false) })
+        }
+        if (at >= due) {
+          due = at + STORAGE_ESTIMATE_MS
           const { usage = 0, quota = 0 } = await storage.estimate()
           publish({ storageEstimate: { usage, quota, at } })
         }
       } catch {
-        // the figures are a courtesy: a browser that refuses them leaves them out
+        // the figures are a courtesy: a browser without them, or that refuses them, leaves them out
       } finally {
         busy = false
       }
