@@ -134,7 +134,7 @@ describe('autoCapture.socket', () => {
     own.close()
     await event(own, 'close')
     await recorder.close()
-    const events = await recorderFor(dbName).sessions.events(id)
+    const events = (await recorderFor(dbName).sessions.events(id)) as Recorded[]
     expect(events.filter((e) => e.type === 'network.socket').map((e) => e.data.state)).toEqual(['open', 'open'])
   })
 
