@@ -18,9 +18,11 @@ export function watchStorage(persist: boolean | undefined, publish: Publish, clo
   let due = 0
   let busy = false
   return (status) => {
+    // The browser is asked nothing before the recorder's IndexedDB is open (and nothing on a server).
+    if (busy || !status.ready || status.storage !== 'indexeddb') return
     const storage = globalThis.navigator?.storage as StorageManager | undefined
     const at = clock.wallNow()
-    if (busy || !storage || !status.ready || status.storage !== 'indexeddb' || (at < due && !persist)) return
+    if (!storage || (at < due && !persist)) return
     busy = true
     void (async () => {
       try {
