@@ -7,6 +7,7 @@ import { afterEach, describe, expect, inject, test } from 'vitest'
 import { closeAll, rawStoredText, recorderFor, uniqueDb, waitFor } from '../../test/browser'
 import type { Recorder, RecorderOptions } from '../client/types'
 import type { TapedeckEvent } from '../events/catalogue'
+import { captureSocket } from './captureSocket'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Recorded = TapedeckEvent & { data: Record<string, any> }
@@ -136,6 +137,15 @@ describe('autoCapture.socket', () => {
     await recorder.close()
     const events = (await recorderFor(dbName).sessions.events(id)) as Recorded[]
     expect(events.filter((e) => e.type === 'network.socket').map((e) => e.data.state)).toEqual(['open', 'open'])
+  })
+
+  test('a window whose WebSocket cannot be replaced is left as it is, send included, and nothing throws', async () => {
+    const { recorder } = await recording({})
+    const frozen = Object.defineProperty({}, 'WebSocket', { value: PageSocket, writable: false, enumerable: true }) as unknown as Window
+    let stop: (() => void) | undefined
+    expect(() => (stop = captureSocket(recorder, { window: frozen }))).not.toThrow()
+    expect(WebSocket.prototype.send).toBe(pageSend)
+    expect(() => stop!()).not.toThrow()
   })
 
   test('socket capture is off unless asked for; the recorder’s own endpoint is never recorded', async () => {

@@ -66,11 +66,10 @@ export function captureSocket(recorder: RecorderLike, options: SocketCaptureOpti
       return socket
     },
   })
-  win.WebSocket = Patched
 
   const proto = Original.prototype
   const { send } = proto
-  const patchedSend = (proto.send = function (this: WebSocket, data: string | ArrayBufferLike | Blob | ArrayBufferView) {
+  const patchedSend = function (this: WebSocket, data: string | ArrayBufferLike | Blob | ArrayBufferView) {
     let watched: Watched | undefined
     try {
       // Only what an open socket takes is traffic (a closing one drops it); not ours to judge otherwise.
@@ -80,13 +79,22 @@ export function captureSocket(recorder: RecorderLike, options: SocketCaptureOpti
     }
     send.call(this, data)
     if (watched) count(watched.sent, data)
-  })
+  }
 
-  return () => {
+  const stop = () => {
     active = false
     if (win.WebSocket === Patched) win.WebSocket = Original
     if (proto.send === patchedSend) proto.send = send
   }
+  try {
+    proto.send = patchedSend
+    win.WebSocket = Patched
+  } catch (error) {
+    // A page that froze WebSocket keeps it: nothing is recorded.
+    stop()
+    safe.fail(error)
+  }
+  return stop
 }
 
 function since(watched: Watched): number {
