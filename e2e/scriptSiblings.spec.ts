@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, expect, test } from '@playwright/test'
 import { AUDIO_ARGS, CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs'
-import { BASE_URL } from './fixtures'
+import { BASE_URL, test as withProfile } from './fixtures'
 
 const LLM_URL = 'https://llm.example.com/v1/chat/completions'
 
@@ -98,4 +98,42 @@ test('a script-tag page records an LLM call and microphone audio, and erases, af
     await context.close()
     rmSync(dir, { recursive: true, force: true })
   }
+})
+
+withProfile('the capture options from data-* attributes: tapedeck-capture.js loads on the first start and records the console and failed requests; a bad value is reported and the page goes on', async ({ profile }) => {
+  const page = await profile.context.newPage()
+  const errors: string[] = []
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()))
+  page.on('pageerror', (error) => errors.push(error.message))
+  const requests: string[] = []
+  page.on('request', (request) => requests.push(new URL(request.url()).pathname))
+  await page.route('**/api/orders?*', (route) => route.fulfill({ status: 503, body: 'down' }))
+  await page.goto(`${BASE_URL}/widget/capture.html`)
+  await expect.poll(() => page.evaluate(() => window.Tapedeck.init().getSnapshot().state)).toBe('recording')
+  expect(requests).toContain('/tapedeck-capture.js')
+  // The capture is in place once console.warn is wrapped.
+  await expect.poll(() => page.evaluate(() => console.warn.toString().includes('[native code]'))).toBe(false)
+  const status = await page.evaluate(async () => {
+    console.warn('order form slow')
+    await fetch('/api/orders?token=SECRET-QUERY')
+    const recorder = window.Tapedeck.init()
+    await recorder.flush()
+    return recorder.getSnapshot()
+  })
+  expect(typeof status.persisted).toBe('boolean')
+  expect(status.sampled).toBe(true)
+  const events = await page.evaluate(async (id) => window.Tapedeck.init().sessions.events(id), status.session!.id)
+  expect(events.find((event) => event.type === 'session.started')?.data).toMatchObject({ sampling: { rate: 1, types: { 'user.action': 0.5 } } })
+  expect(events.find((event) => event.type === 'console.logged')?.data).toMatchObject({ level: 'warn', message: 'order form slow' })
+  expect(events.find((event) => event.type === 'network.failed')?.data).toMatchObject({ via: 'fetch', status: 503, url: `${BASE_URL.replace('127.0.0.1', '[ip]')}/api/orders` })
+  expect(JSON.stringify(events)).not.toContain('SECRET')
+  // The browser's own line for the 503, and nothing else.
+  expect(errors).toEqual(['Failed to load resource: the server responded with a status of 503 (Service Unavailable)'])
+
+  errors.length = 0
+  await page.goto(`${BASE_URL}/widget/capture-bad.html`)
+  await expect.poll(() => errors.length).toBe(1)
+  expect(errors[0]).toContain('Tapedeck: the script tag could not set the recorder up.')
+  expect(errors[0]).toContain('data-sample-rate cannot be "half"')
+  expect(await page.evaluate(() => [(window as Window & { pageRan?: boolean }).pageRan, typeof window.Tapedeck.init])).toEqual([true, 'function'])
 })

@@ -25,7 +25,7 @@ const PACKAGES = ['core', 'player', 'react', 'widget', 'server', 'node']
 /** Exports that are files to serve or link, not modules to import: no types to check. */
 const ASSETS = {
   '@tapedeck/core': ['./worker', './worker-fflate', './worker-otlp', './worker-sealing'], // the worker file, for `workerUrl`, and the parts it loads from beside it
-  '@tapedeck/widget': ['./tapedeck.js', './tapedeck.mjs', './tapedeck-llm.js', './tapedeck-audio.js', './tapedeck-realtime.js', './tapedeck-erasure.js'], // the script-tag files and their siblings, for a <script> tag
+  '@tapedeck/widget': ['./tapedeck.js', './tapedeck.mjs', './tapedeck-llm.js', './tapedeck-audio.js', './tapedeck-realtime.js', './tapedeck-erasure.js', './tapedeck-capture.js'], // the script-tag files and their siblings, for a <script> tag
   '@tapedeck/react': ['./viewer.css'],
 }
 

@@ -18,9 +18,6 @@ const LEFT_OUT: Record<string, string> = {
   '/core/src/crypto/sealForServer.ts':
     `${NOT_IN_SCRIPT_TAG}\nconst missing = () => notInScriptTag('encryptForServer')\n` +
     'export const importServerKey = missing, newContentKey = missing, sealEncoded = missing, openEvents = missing, sealPart = missing, openPart = missing',
-  // Sampling, on-error mode, the recorder's autoCapture and propagate (core's capture chunk, 6 KB): `createRecorder` refuses them up front.
-  '/core/src/capture/captureLoader.ts':
-    `${NOT_IN_SCRIPT_TAG}\nexport function captureLoader(o) { if (o.sampleRate !== undefined || o.sample || o.mode || o.autoCapture || o.propagate) notInScriptTag('sampleRate, sample, mode, autoCapture and propagate') }`,
   // gzip: the browser's CompressionStream does it; fflate would only serve browsers without one, and compressionLevel.
   fflate:
     "const missing = () => { throw new Error('No CompressionStream in this browser: use @tapedeck/core from npm') }\n" +
@@ -39,7 +36,7 @@ function scriptTagBuild(): Plugin {
     async resolveId(source, importer, options) {
       if (source.startsWith('\0tapedeck-left-out:')) return source
       if (source === 'fflate') return '\0tapedeck-left-out:fflate'
-      if (['otlp', 'defaultWorker', 'sealForServer', 'checkServerKey', 'captureLoader'].some((name) => source.includes(name))) {
+      if (['otlp', 'defaultWorker', 'sealForServer', 'checkServerKey'].some((name) => source.includes(name))) {
         const resolved = await this.resolve(source, importer, { ...options, skipSelf: true })
         const key = Object.keys(LEFT_OUT).find((suffix) => resolved?.id.endsWith(suffix))
         if (key) return `\0tapedeck-left-out:${key}`
@@ -74,10 +71,11 @@ const SIBLINGS: Array<[RegExp, string]> = [
   [/\/audio\/createAudioCapture(\.ts)?$/, 'audio'],
   [/^@tapedeck\/core\/realtime$/, 'realtime'],
   [/^\.\/erasure$/, 'erasure'],
+  [/^\.\/startCapture$/, 'capture'],
 ]
 const LOAD_SIBLING = fileURLToPath(new URL('./src/script/loadSibling.ts', import.meta.url))
 
-/** A sibling file: an IIFE that sets its global (`TapedeckLlm`, `TapedeckAudio`, `TapedeckRealtime`, `TapedeckErasure`) for tapedeck.js to take. */
+/** A sibling file: an IIFE that sets its global (`TapedeckLlm`, `TapedeckAudio`, `TapedeckRealtime`, `TapedeckErasure`, `TapedeckCapture`) for tapedeck.js to take. */
 function siblingBuild(name: string, global: string) {
   return {
     ...sourceResolve,
@@ -144,6 +142,8 @@ export default defineConfig(({ mode }) =>
     ? siblingBuild('realtime', 'TapedeckRealtime')
     : mode === 'erasure'
     ? siblingBuild('erasure', 'TapedeckErasure')
+    : mode === 'capture'
+    ? siblingBuild('capture', 'TapedeckCapture')
     : mode === 'script'
     ? {
         ...sourceResolve,

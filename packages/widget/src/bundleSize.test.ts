@@ -17,7 +17,7 @@ function read(name: string): string {
 }
 
 describe('the script-tag bundle', () => {
-  test('is one file with its worker: it imports nothing; only LLM capture, audio, realtime voice and erasure come from files beside it', () => {
+  test('is one file with its worker: it imports nothing; only LLM capture, audio, realtime voice, erasure and the capture options come from files beside it', () => {
     for (const name of ['tapedeck.js', 'tapedeck.mjs']) {
       const code = read(name)
       expect(code, name).not.toMatch(/\bimport\s*\(|\bimportScripts\s*\(/)
@@ -49,8 +49,12 @@ describe('the script-tag bundle', () => {
     const erasure = read('tapedeck-erasure.js')
     expect(erasure).toMatch(/^var TapedeckErasure\s*=/)
     expect(erasure).toContain('could not be asked to erase')
-    // The base file does not carry them: MediaRecorder is the audio code's, the price table the LLM code's, the DELETE to the backend erasure's.
-    expect(read('tapedeck.js')).not.toMatch(/MediaRecorder|gpt-4o|oai-events|could not be asked to erase/)
+    const capture = read('tapedeck-capture.js')
+    expect(capture).toMatch(/^var TapedeckCapture\s*=/)
+    expect(capture).toContain('startCapture')
+    expect(capture).toContain('traceparent')
+    // The base file does not carry them: MediaRecorder is the audio code's, the price table the LLM code's, the DELETE to the backend erasure's, trace headers and Web Vitals the capture code's.
+    expect(read('tapedeck.js')).not.toMatch(/MediaRecorder|gpt-4o|oai-events|could not be asked to erase|traceparent|web-vitals/)
   })
 
   // zlib at level 9, as the bench measures; `gzip -9 -c dist/tapedeck.js | wc -c` gives about 0.5% less.

@@ -46,6 +46,8 @@ export interface AutoCaptureSet {
   console?: boolean | ConsoleCaptureOptions
   /** fetch and XMLHttpRequest answered with status ≥ 400, or not at all, as `network.failed`. */
   network?: boolean | NetworkCaptureOptions
+  /** The page's WebSockets as `network.socket`: open, error, and close with message counts and bytes — not the messages. */
+  socket?: boolean | SocketCaptureOptions
   /** The browser and page, once per session, in `session.started` (`context`). */
   context?: boolean
   /** LCP, INP and CLS as `metric.sampled`, when the page is hidden or the recorder closes. */
@@ -89,6 +91,17 @@ export interface NetworkCaptureOptions {
   /** URLs never recorded (prefixes); the recorder's own `endpoint` is always left out. */
   ignore?: string[]
   /** The window whose `fetch` and `XMLHttpRequest` to watch. Default the global one. */
+  window?: Window
+}
+
+export interface SocketCaptureOptions {
+  /** Keep the query string of recorded URLs. Default false (it often carries tokens and ids). */
+  query?: boolean
+  /** At most this many sockets recorded a minute; the next one says how many were left out (`suppressed`). Default 30. */
+  perMinute?: number
+  /** URLs never recorded (prefixes; `http(s):` ones stand for `ws(s):`); the recorder's own `endpoint` is always left out. */
+  ignore?: string[]
+  /** The window whose `WebSocket` to watch. Default the global one. */
   window?: Window
 }
 

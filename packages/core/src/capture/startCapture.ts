@@ -5,6 +5,7 @@ import type { RecorderLike } from '../instrument/safeRecorder'
 import { CaptureGate, type GateHost } from './CaptureGate'
 import { captureConsole } from './captureConsole'
 import { captureNetwork } from './captureNetwork'
+import { captureSocket } from './captureSocket'
 import { checkCaptureOptions, type AutoCaptureSet, type CaptureOptions } from './captureOptions'
 import { captureWebVitals } from './captureWebVitals'
 import { propagateTrace } from './propagateTrace'
@@ -69,14 +70,13 @@ export async function startCapture(options: CaptureOptions & Pick<RecorderOption
 
 /** What `autoCapture` and `propagate` watch, started; returns their stops. */
 function startWatchers(options: CaptureOptions, host: StartHost): Array<() => void> {
-  const auto: AutoCaptureSet = options.autoCapture === true ? { console: true, network: true, context: true, vitals: true } : options.autoCapture || {}
+  const auto: AutoCaptureSet = options.autoCapture === true ? { console: true, network: true, socket: true, context: true, vitals: true } : options.autoCapture || {}
   const { recorder, endpoint } = host
   const stops: Array<() => void> = []
   if (auto.console) stops.push(captureConsole(recorder, auto.console === true ? {} : auto.console))
-  if (auto.network) {
-    const network = auto.network === true ? {} : auto.network
-    stops.push(captureNetwork(recorder, { ...network, ignore: [...(network.ignore ?? []), ...(endpoint ? [endpoint] : [])] }))
-  }
+  const own = (options: { ignore?: string[] }) => ({ ...options, ignore: [...(options.ignore ?? []), ...(endpoint ? [endpoint] : [])] })
+  if (auto.network) stops.push(captureNetwork(recorder, own(auto.network === true ? {} : auto.network)))
+  if (auto.socket) stops.push(captureSocket(recorder, own(auto.socket === true ? {} : auto.socket)))
   if (auto.vitals) stops.push(captureWebVitals(recorder))
   const { clicks = false, navigation = false, forms = false, errors = false } = auto
   if (options.autoCapture === true) stops.push(autoCapture(recorder))

@@ -2,6 +2,7 @@ import { TapedeckError, isTapedeckError, toErrorInfo, type ErrorInfo, type Taped
 import { Store } from '../util/subscribable'
 import { consoleWarnings } from './consoleWarnings'
 import { INITIAL_STATUS } from './initialStatus'
+import { watchStorage } from './watchStorage'
 import type { RecorderOptions, RecorderStatus } from './types'
 
 const MAX_ERRORS_KEPT = 20
@@ -27,10 +28,13 @@ export class StatusReporter {
   readonly #options: RecorderOptions
   /** Tells the console about each kind of problem once (development builds, `debug: true`). */
   readonly #warn: (error: ErrorInfo) => void
+  /** `persisted` and `storageEstimate`, looked at after each change. */
+  readonly #storage: (status: RecorderStatus) => void
 
   constructor(options: RecorderOptions) {
     this.#options = options
     this.#warn = consoleWarnings(options.debug)
+    this.#storage = watchStorage(options.persist, this.publish, options.clock)
   }
 
   report = (error: ErrorInfo): void => {
@@ -50,6 +54,7 @@ export class StatusReporter {
       withheld: this.#withheld,
       counts: { accepted, durable, dropped, rejected, pending: accepted - durable - dropped },
     })
+    this.#storage(this.store.getSnapshot())
   }
 
   /**

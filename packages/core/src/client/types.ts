@@ -64,6 +64,11 @@ export interface RecorderOptions extends CaptureOptions {
    * development builds (the bundler's `NODE_ENV` is not `production`), off otherwise.
    */
   debug?: boolean
+  /**
+   * Asks the browser once, when IndexedDB opens, to keep the recorder's data under storage
+   * pressure (`navigator.storage.persist()`); the answer is `status.persisted`. Default false.
+   */
+  persist?: boolean
   /** Injectable environment, for tests. */
   clock?: Clock
   lifecycle?: PageLifecycle
@@ -320,6 +325,13 @@ export interface RecorderStatus {
   withheld: number
   /** With `sampleRate`: whether the current session is in the sample (`false`: nothing of it is stored or sent). */
   sampled?: boolean
+  /** With `persist: true`: what `navigator.storage.persist()` answered (`false` also when it failed). */
+  persisted?: boolean
+  /**
+   * With IndexedDB: the origin's `navigator.storage.estimate()` in bytes, and when it was asked
+   * (`at`, epoch ms). Asked again when something is stored or sent, at most every 30 s.
+   */
+  storageEstimate?: { usage: number; quota: number; at: number }
   /** With `mode: 'on-error'`: whether the current session was kept (a trigger or `keep()`); until then nothing is stored. */
   kept?: boolean
 }

@@ -97,6 +97,36 @@ export interface NetworkFailedData {
   [key: string]: unknown
 }
 
+/** A WebSocket of the page (`autoCapture.socket`): one event when it opens, fails or closes — never its messages. */
+export interface NetworkSocketData {
+  /** `open`, `error` (the browser gives no detail; `closed` follows), or `closed`. */
+  state: 'open' | 'error' | 'closed'
+  /** Origin and path: the query string and fragment are left out unless `socket.query` is on. */
+  url: string
+  /** `open`: the subprotocol the server chose (empty when none). */
+  protocol?: string
+  /** `closed`: the close code (1000 normal, 1006 the connection dropped or never opened, …). */
+  code?: number
+  /** `closed`: the close reason the other side or the app gave, at most 123 characters. */
+  reason?: string
+  wasClean?: boolean
+  /** `closed`: what the page sent and received over the socket's life. */
+  sent?: SocketTraffic
+  received?: SocketTraffic
+  /** `error` and `closed`: ms since the socket was made. */
+  durationMs?: number
+  /** Sockets left out by the rate bound since the last one recorded (on `open`). */
+  suppressed?: number
+  [key: string]: unknown
+}
+
+/** Messages and their bytes (UTF-8 for text) one way over a socket. */
+export interface SocketTraffic {
+  messages: number
+  bytes: number
+  [key: string]: unknown
+}
+
 export interface LifecycleData {
   reason?: string
   [key: string]: unknown
@@ -335,6 +365,7 @@ export interface EventDataMap {
   'session.kept': SessionKeptData
   'console.logged': ConsoleLoggedData
   'network.failed': NetworkFailedData
+  'network.socket': NetworkSocketData
 }
 
 export type CatalogueEventType = keyof EventDataMap
@@ -414,6 +445,7 @@ export const CATALOGUE_TYPES: ReadonlySet<string> = new Set<CatalogueEventType>(
   'session.kept',
   'console.logged',
   'network.failed',
+  'network.socket',
 ])
 
 export function isReservedType(type: string): boolean {

@@ -20,6 +20,7 @@ export type { CaptureMode, InstrumentStats, RecorderLike } from './safeRecorder'
 // The recorder's `autoCapture` and `propagate` options, usable alone on any recorder (docs/capture.md).
 export { captureConsole, type ConsoleCaptureOptions } from '../capture/captureConsole'
 export { captureNetwork, type NetworkCaptureOptions } from '../capture/captureNetwork'
+export { captureSocket, type SocketCaptureOptions } from '../capture/captureSocket'
 export { captureWebVitals } from '../capture/captureWebVitals'
 export { propagateTrace, type PropagateOptions } from '../capture/propagateTrace'
 export { traceOf, type TraceContext } from '../capture/traceOf'

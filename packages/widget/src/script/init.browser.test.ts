@@ -82,6 +82,32 @@ describe('Tapedeck.init', () => {
     expect(events.map((e) => e.data)).toMatchObject([{ kind: 'click', name: 'buy' }])
   })
 
+  test('the recorder’s own kinds (console, network, socket, context, vitals) reach createRecorder beside the actions; sampling options pass through', async () => {
+    const pageError = console.error
+    const recorder = init({ dbName: uniqueDb(), sampleRate: 1, autoCapture: { console: true, clicks: false, navigation: false } })
+    await recorder.start()
+    expect(console.error).not.toBe(pageError)
+    const errors = console.error
+    console.error = () => {}
+    try {
+      errors.call(console, 'checkout failed')
+    } finally {
+      console.error = errors
+    }
+    await userEvent.click(add('<button type="button">Send</button>'))
+    const events = await waitFor(() => eventsOf(recorder), (list) => list.some((e) => e.type === 'console.logged'))
+    expect(events.find((e) => e.type === 'console.logged')?.data).toMatchObject({ level: 'error', message: 'checkout failed' })
+    expect(events.find((e) => e.type === 'session.started')?.data).toMatchObject({ sampling: { rate: 1 } })
+    expect(events.some((e) => e.type === 'user.action')).toBe(false)
+    await destroy()
+    expect(console.error).toBe(pageError)
+
+    // Actions alone: the recorder's capture is not loaded, nothing of it patched.
+    const plain = init({ dbName: uniqueDb(), autoCapture: { clicks: true } })
+    await plain.start()
+    expect(console.error).toBe(pageError)
+  })
+
   test('llm: true records calls to LLM APIs made with fetch (instrumentFetch); off by default', async () => {
     const mock = inject('mockLlm')
     const ask = () =>

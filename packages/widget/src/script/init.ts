@@ -1,11 +1,15 @@
-import { TapedeckError, createRecorder, type Recorder, type RecorderOptions } from '@tapedeck/core'
+import { TapedeckError, createRecorder, type AutoCaptureSet, type Recorder, type RecorderOptions } from '@tapedeck/core'
 import { autoCapture, type AutoCaptureOptions, type InstrumentFetchOptions } from '@tapedeck/core/instrument'
 import { defineRecorderElement } from '../element/defineRecorderElement'
 import type { TapedeckRecorderElement, WidgetPosition } from '../element/TapedeckRecorderElement'
 import { bundleWorker, isScriptBuild } from './bundleWorker'
 
-/** What `init` records on its own. Every kind is on by default except `llm`. */
-export interface AutoCaptureInit {
+/**
+ * What `init` records on its own. Clicks, navigation, forms and errors are on by default; `llm`
+ * and the recorder's own kinds (`console`, `network`, `socket`, `context`, `vitals`:
+ * docs/capture.md) are off.
+ */
+export interface AutoCaptureInit extends Pick<AutoCaptureSet, 'console' | 'network' | 'socket' | 'context' | 'vitals'> {
   /** `true` (default): clicks on buttons, links and `[data-tapedeck]` elements; `'marked'`: only the marked ones. */
   clicks?: AutoCaptureOptions['clicks']
   navigation?: AutoCaptureOptions['navigation']
@@ -62,13 +66,17 @@ export function init(options: InitOptions = {}): Recorder {
     }
   }
   const worker = recorderOptions.workerUrl === undefined && recorderOptions.createWorker === undefined ? bundleWorker() : undefined
-  const recorder = createRecorder(worker ? { ...recorderOptions, createWorker: worker } : recorderOptions)
+  // The recorder's own kinds go to createRecorder; the actions to autoCapture(); llm to instrumentFetch.
+  const { llm, console: logs, network, socket, context, vitals, ...actions } = capture === true ? {} : capture || {}
+  const watched = { console: logs, network, socket, context, vitals }
+  const recorder = createRecorder({
+    ...recorderOptions,
+    ...(worker && { createWorker: worker }),
+    ...(Object.values(watched).some(Boolean) && { autoCapture: watched }),
+  })
   const undo: Array<() => void> = []
-  if (capture) {
-    const { llm, ...actions } = capture === true ? {} : capture
-    undo.push(autoCapture(recorder, { clicks: true, ...actions }))
-    if (llm) undo.push(captureLlm(recorder, llm === true ? {} : llm))
-  }
+  if (capture) undo.push(autoCapture(recorder, { clicks: true, ...actions }))
+  if (llm) undo.push(captureLlm(recorder, llm === true ? {} : llm))
   if (widget) undo.push(showWidget(recorder, position))
   // Start now: recover what a closed tab left open, upload what earlier pages stored.
   recorder.mount()

@@ -1,5 +1,5 @@
 /** The parts the script-tag file leaves to files beside it, by name: the global each one sets. */
-const SIBLINGS = { llm: 'TapedeckLlm', audio: 'TapedeckAudio', realtime: 'TapedeckRealtime', erasure: 'TapedeckErasure' } as const
+const SIBLINGS = { llm: 'TapedeckLlm', audio: 'TapedeckAudio', realtime: 'TapedeckRealtime', erasure: 'TapedeckErasure', capture: 'TapedeckCapture' } as const
 export type SiblingName = keyof typeof SIBLINGS
 
 /** In tapedeck.mjs, a module, the module's URL (set before the bundle function: vite.config.ts). */
