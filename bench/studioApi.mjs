@@ -10,7 +10,8 @@
 //   node bench/studioApi.mjs --reuse                                       # keep the seeded schema between runs
 //   node bench/studioApi.mjs --seed-only --reuse && flock … --reuse        # seed outside the lock (not timed)
 //   node -e "import('./bench/lib/servers.mjs').then((m) => m.loadTapedeckServer(process.cwd() + '/node_modules/.before'))"
-//   flock … node bench/studioApi.mjs --reuse --server=node_modules/.before   # the code before a change (built at that commit)
+//   flock … node bench/studioApi.mjs --reuse --server=node_modules/.before --studio=node_modules/.before-studio
+//                                                                          # the code before a change (server and Studio built at that commit)
 //
 // Writes bench/results/studioApi.json (or studioApi-quick.tmp when --sessions is below 100,000).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -280,8 +281,9 @@ async function timePages() {
   const { build } = await import('vite')
   const { chromium } = await import('@playwright/test')
   const { CHROMIUM_ARGS, findChromium } = await import('../scripts/chromium.mjs')
-  const studioDir = join(outDir, 'studio')
-  await build({ configFile: fileURLToPath(new URL('../packages/studio/vite.config.ts', import.meta.url)), logLevel: 'warn', build: { outDir: studioDir, sourcemap: false, emptyOutDir: true } })
+  // --studio=<dir>: a Studio built earlier (the code before a change), else built from the sources now.
+  const studioDir = args.studio ?? join(outDir, 'studio')
+  if (!args.studio) await build({ configFile: fileURLToPath(new URL('../packages/studio/vite.config.ts', import.meta.url)), logLevel: 'warn', build: { outDir: studioDir, sourcemap: false, emptyOutDir: true } })
   const LONG = 's_bench_long_10k'
   if (!(await store.getSession(LONG))) await server.bulkLoadPostgres(pool, [longSession(LONG, 10_000)], NOW)
   const studio = await server.serve({ handler: server.withStudio(handler, { dir: studioDir }), port: 0 })
