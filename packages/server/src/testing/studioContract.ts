@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { strFromU8, unzipSync } from 'fflate'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ReviewAnnotation, SessionSearchPage, ShareCreated, StatsResponse } from '@tapedeck/core'
+import type { ReviewAnnotation, SessionSearchPage, ShareCreated, StatsManyResponse, StatsResponse } from '@tapedeck/core'
 import { createHandler, type Handler } from '../http/createHandler.js'
 import type { SessionStore, WireEvent } from '../store/SessionStore.js'
 import { event, gzip, ndjson } from './events.js'
@@ -276,6 +276,37 @@ export function describeStudioContract(name: string, open: () => Promise<OpenedS
       expect([none.groups, none.totals.sessions, none.totals.latencyMs]).toEqual([[], 0, { p50: null, p95: null }])
     })
 
+    it('answers several groupings in one request, each as it answers alone', async () => {
+      await seed()
+      const get = async (query: string) => {
+        const response = await call('GET', `/v1/stats?${query}`, 'read-1')
+        expect([query, response.status]).toEqual([query, 200])
+        return response.json()
+      }
+      const range = `from=${DAY0}&to=${DAY0 + 30 * 24 * HOUR}`
+      // Whole days (the roll-ups on PostgreSQL), a partial first day, filters, a limit, tags alone with sessions fanned out.
+      for (const [groupings, rest] of [
+        [['day', 'model', 'userId', 'feature'], range],
+        [['model', 'hour', 'tag'], `from=${DAY0 + HOUR / 2}&to=${DAY0 + 3 * 24 * HOUR}`],
+        [['userId', 'tag', 'agentId'], `${range}&limit=1`],
+        [['tag', 'model'], `${range}&feature=voice`],
+        [['feature', 'day'], `${range}&q=lisbon`],
+      ] as const) {
+        const many = (await get(`groupBy=${groupings.join(',')}&${rest}`)) as StatsManyResponse
+        const alone = await Promise.all(groupings.map((groupBy) => get(`groupBy=${groupBy}&${rest}`) as Promise<StatsResponse>))
+        expect([groupings, many.results]).toEqual([groupings, alone])
+        expect([many.from, many.to]).toEqual([alone[0]!.from, alone[0]!.to])
+      }
+      // Not an answer made of nothing: the first combination's groups hold the sessions of the other test.
+      const overview = (await get(`groupBy=day,model,userId,feature&${range}`)) as StatsManyResponse
+      expect(overview.results.map((result) => [result.groupBy, result.groups.length, result.totals.sessions, result.totals.calls])).toEqual([
+        ['day', 2, 3, 4],
+        ['model', 2, 3, 4],
+        ['userId', 2, 3, 4],
+        ['feature', 2, 3, 4],
+      ])
+    })
+
     it('refuses bad filters, sorts and groupings with invalid_query', async () => {
       await seed()
       const bad = [
@@ -293,6 +324,11 @@ export function describeStudioContract(name: string, open: () => Promise<OpenedS
         '/v1/sessions?model=%00',
         '/v1/sessions?sort=calls&cursor=MS41OnNfYQ',
         '/v1/stats?groupBy=week',
+        '/v1/stats?groupBy=day,week',
+        '/v1/stats?groupBy=day,day',
+        '/v1/stats?groupBy=model,',
+        '/v1/stats?groupBy=,model',
+        `/v1/stats?groupBy=model,hour&from=0&to=${DAY0}`,
         '/v1/stats?groupBy=model&limit=0',
         `/v1/stats?groupBy=hour&from=0&to=${DAY0}`,
         '/v1/stats?from=10&to=5',
