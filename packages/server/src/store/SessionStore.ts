@@ -232,6 +232,12 @@ export interface SessionStore {
   getSession(sessionId: string): Promise<SessionDetail | null>
   /** Stored events in seq order, from `fromSeq` on; empty for an unknown session. */
   readEvents(sessionId: string, options?: { fromSeq?: number }): AsyncIterable<WireEvent>
+  /**
+   * Optional: what readEvents gives, at most `limit` events, each as the JSON text it is stored
+   * as (`JSON.stringify` of the event, one line): `GET …/events` sends it without parsing and
+   * serialising it again. A store without it is read through readEvents.
+   */
+  readEventLines?(sessionId: string, options?: { fromSeq?: number; limit?: number }): AsyncIterable<string>
   /** Erases events, blobs, keys, annotations and share links, unless the session is held; 'not_found' when nothing was stored. */
   deleteSession(sessionId: string): Promise<EraseResult>
   /** Erases every session whose `session.started` metadata has this userId, except held ones. */

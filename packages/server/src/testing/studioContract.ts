@@ -276,6 +276,26 @@ export function describeStudioContract(name: string, open: () => Promise<OpenedS
       expect([none.groups, none.totals.sessions, none.totals.latencyMs]).toEqual([[], 0, { p50: null, p95: null }])
     })
 
+    it("pages a session's events with limit, each line the event as stored", async () => {
+      await seed()
+      const lines = async (query: string) => {
+        const response = await call('GET', `/v1/sessions/s_alpha/events${query}`, 'read-1')
+        expect([query, response.status]).toEqual([query, 200])
+        return (await response.text()).split('\n').filter((line) => line !== '')
+      }
+      const all = await lines('')
+      const stored: string[] = []
+      for await (const event of store.readEvents('s_alpha')) stored.push(JSON.stringify(event))
+      expect([all.length > 3, all]).toEqual([true, stored])
+      expect(await lines('?limit=2')).toEqual(all.slice(0, 2))
+      const second = (JSON.parse(all[1]!) as WireEvent).seq
+      expect(await lines(`?fromSeq=${second + 1}&limit=2`)).toEqual(all.slice(2, 4))
+      expect(await lines(`?limit=${all.length + 5}`)).toEqual(all)
+      for (const query of ['?limit=0', '?limit=-1', '?limit=1.5', '?limit=a', '?limit=1&limit=2', '?streams=linked&limit=5']) {
+        expect([query, ...(await code(await call('GET', `/v1/sessions/s_alpha/events${query}`, 'read-1')))]).toEqual([query, 400, 'invalid_query'])
+      }
+    })
+
     it('answers several groupings in one request, each as it answers alone', async () => {
       await seed()
       const get = async (query: string) => {
