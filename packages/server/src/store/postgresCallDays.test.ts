@@ -7,8 +7,8 @@ import type { SessionStore, WireEvent } from './SessionStore.js'
 const databaseUrl = process.env.DATABASE_URL
 const DAY = 86_400_000
 const DAY0 = Date.UTC(2026, 10, 2)
-const SESSIONS = 36
-const WRITERS = 6
+const SESSIONS = 60
+const WRITERS = 8
 const MODELS = ['gpt-4o', 'gpt-4o-mini', 'claude']
 const FEATURES = ['chat', 'voice']
 
@@ -66,7 +66,7 @@ describe.skipIf(!databaseUrl)('PostgreSQL daily roll-ups under concurrent writes
       }
       let writing = true
       let answered = 0
-      // Two readers at a time, each request rebuilding the days marked since the last: bounded by count and by the writers.
+      // Three readers at a time, each request rebuilding the days marked since the last: bounded by count and by the writers.
       const reader = async () => {
         for (let n = 0; writing && n < 60; n++) {
           const answer = await stats()
@@ -75,7 +75,7 @@ describe.skipIf(!databaseUrl)('PostgreSQL daily roll-ups under concurrent writes
           answered++
         }
       }
-      const readers = [reader(), reader()]
+      const readers = [reader(), reader(), reader()]
       await Promise.all(Array.from({ length: WRITERS }, writer))
       writing = false
       await Promise.all(readers)
@@ -87,8 +87,8 @@ describe.skipIf(!databaseUrl)('PostgreSQL daily roll-ups under concurrent writes
       expect([final.totals.calls, final.totals.sessions]).toEqual([2 * SESSIONS, SESSIONS])
       // Per day: the calls count on their session's start day (1, 2, 3 after DAY0), the late starts included.
       expect(final.groups[2]!.map((g) => [g.key, g.calls])).toEqual([1, 2, 3].map((d) => [new Date(DAY0 + d * DAY - DAY).toISOString(), (2 * SESSIONS) / 3]))
-      // The roll-ups equal a rebuild of every day from the calls as they now stand.
-      const rollups = () => schema.pool.query('select day, model, feature, calls, cost_usd, input_tokens from tapedeck_call_days order by day, model, feature')
+      // The roll-ups equal a rebuild of every day from the calls as they now stand (sums to the nanodollar: their order may differ).
+      const rollups = () => schema.pool.query('select day, model, feature, calls, round(cost_usd::numeric, 9)::text as cost_usd, input_tokens from tapedeck_call_days order by day, model, feature')
       const kept = (await rollups()).rows
       await schema.pool.query('insert into tapedeck_stale_days (day) select distinct day from tapedeck_call_days on conflict do nothing')
       await stats()
@@ -98,4 +98,38 @@ describe.skipIf(!databaseUrl)('PostgreSQL daily roll-ups under concurrent writes
       await schema.dispose()
     }
   }, 120_000)
+
+  it('rebuilds a marked day only after the writes in flight on it have ended, so none is left out', async () => {
+    const schema = await openPostgresSchema(databaseUrl!)
+    try {
+      const store: SessionStore = createPostgresStore({ pool: schema.pool })
+      const stats = () => store.sessionStats({ from: DAY0, to: DAY0 + 5 * DAY, groupBy: ['model'], limit: 100 })
+      const events = session(1)
+      await store.putBatch({ sessionId: events[0]!.sessionId, key: 'a', firstSeq: 0, lastSeq: 5, events })
+      // A write on the session's day, not yet committed (its trigger marked the day under the day's shared lock).
+      const writer = await schema.pool.connect()
+      try {
+        await writer.query('begin')
+        await writer.query(
+          `insert into tapedeck_calls (session_id, call_id, model, model_rank, finished, failed, input_tokens, output_tokens, cached_tokens,
+             reasoning_tokens, cost_usd, latency_ms, ttft_ms, started_at, user_id)
+           select session_id, 'c_late', 'gpt-4o-mini', 2, true, false, 7, 0, 0, 0, 1, 10, 5, sort_at, user_id from tapedeck_sessions where session_id = $1`,
+          [events[0]!.sessionId],
+        )
+        let answered = false
+        const during = stats().then((answer) => ((answered = true), answer))
+        await new Promise((resolve) => setTimeout(resolve, 500))
+        // The rebuild waits for the write: were it to read now, the day would be rebuilt without the call and unmarked.
+        expect(answered).toBe(false)
+        await writer.query('commit')
+        expect((await during).totals.calls).toBe(3)
+      } finally {
+        writer.release()
+      }
+      const after = await stats()
+      expect([after.totals.calls, after.totals.costUsd]).toEqual([3, 1.004])
+    } finally {
+      await schema.dispose()
+    }
+  }, 60_000)
 })

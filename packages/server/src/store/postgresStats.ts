@@ -1,7 +1,7 @@
 import type { Pool } from 'pg'
 import type { StatsGroup, StatsGroupBy, StatsRow } from '@tapedeck/core'
 import { mergeSketches, sketchBucketSql, sketchPercentiles, type SketchBucket } from '../stats/percentileSketch.js'
-import { bucketKey, bucketMs, byCostThenKey, roundRow } from '../stats/statsFigures.js'
+import { bucketKey, bucketMs, bucketSql, byCostThenKey, roundRow } from '../stats/statsFigures.js'
 import { sessionConditionsSql } from './postgresConditions.js'
 import { refreshCallDays } from './postgresCallDays.js'
 import type { StatsQuery, StatsResult } from './SessionStore.js'
@@ -20,7 +20,7 @@ const WORK_MEM = '64MB'
  */
 function keyOf(groupBy: StatsGroupBy, calls: boolean): { key: string; join: string; fansOut: boolean } {
   const width = bucketMs(groupBy)
-  if (width !== null) return { key: `(floor(${calls ? 'c.started_at' : 's.sort_at'}::float8 / ${width}) * ${width})::bigint::text`, join: '', fansOut: false }
+  if (width !== null) return { key: `${bucketSql(calls ? 'c.started_at' : 's.sort_at', width)}::text`, join: '', fansOut: false }
   switch (groupBy) {
     case 'userId':
       // Calls carry their session's user (kept at ingest, as their start is).
