@@ -90,28 +90,29 @@ async function run<T extends object>(pool: Pool, sql: string, params: unknown[])
 }
 
 /**
- * The sessions' figures of grouping `g` of the query (-1: over all, one row). Distinct users by a
- * hash aggregate per (group, user) first, then per group: no sort. One statement per grouping,
- * run side by side: measured on 100,000 sessions, one statement for all four groupings of the
- * Overview (a row per session and grouping) took as long as the four added up
- * (bench/README.md, Round 5); apart, they share the cores, and the totals are counted once
- * instead of once more in each grouping's statement.
+ * The sessions' figures of grouping `g` of the query (-1: over all, one row), and with
+ * `withTotal` the totals in the same scan (a grouping set; `g` -1 on their row). Distinct users by
+ * a hash aggregate per (group, user) first, then per group: no sort. One statement per grouping,
+ * run side by side: one statement for all four groupings of the Overview (a row per session and
+ * grouping) took as long as the four added up (bench/README.md, Round 5).
  */
-function sessionFigures(pool: Pool, query: StatsQuery, g: number): Promise<SessionFigures[]> {
+function sessionFigures(pool: Pool, query: StatsQuery, g: number, withTotal: boolean): Promise<SessionFigures[]> {
   const params: unknown[] = []
   const { key, join } = g === -1 ? { key: 'null::text', join: '' } : keyOf(query.groupBy[g]!, false)
   return run<SessionFigures>(
     pool,
-    `select ${g} as g, key, sum(n) as sessions, count(user_id) as users,
+    `select g, key, sum(n) as sessions, count(user_id) as users,
        sum(with_errors) as sessions_with_errors, sum(errors) as errors, sum(audio_ms) as audio_ms
      from (
-       select ${key} as key, s.user_id, count(*) as n, count(*) filter (where s.errors > 0) as with_errors,
-         sum(s.errors) as errors, sum(s.audio_ms) as audio_ms
-       from tapedeck_sessions s ${join}
-       where ${sessionConditionsSql(query, params)}
-       group by 1, s.user_id
+       select ${withTotal ? `case when grouping(k.key) = 1 then -1 else ${g} end` : g} as g, k.key, k.user_id, count(*) as n,
+         count(*) filter (where k.errors > 0) as with_errors, sum(k.errors) as errors, sum(k.audio_ms) as audio_ms
+       from (
+         select ${key} as key, s.user_id, s.errors, s.audio_ms from tapedeck_sessions s ${join}
+         where ${sessionConditionsSql(query, params)}
+       ) as k
+       ${withTotal ? 'group by grouping sets ((k.key, k.user_id), (k.user_id))' : 'group by k.key, k.user_id'}
      ) as per_user
-     group by key`,
+     group by g, key`,
     params,
   )
 }
@@ -364,14 +365,17 @@ function row(sessions: SessionFigures | undefined, calls: CallFigures | undefine
  * GET /v1/stats in SQL, from tapedeck_sessions and tapedeck_calls (never tapedeck_events), for
  * every grouping of the query at once: per grouping the session figures (sessionFigures) and the
  * call figures (sums, and percentiles from sketches; from the daily roll-ups where they answer
- * it), all side by side. The totals are counted once: the sessions' in a statement of their own,
- * the calls' with the first grouping that counts each call in one group (a grouping set), else
- * on their own.
+ * it), all side by side. The totals are counted once, with the first grouping that counts each
+ * session (call) in one group (a grouping set), else in a statement of their own.
  */
 export async function postgresStats(pool: Pool, query: StatsQuery): Promise<StatsResult> {
+  // The totals ride with the first grouping that puts each session (call) in one group.
+  const sessionTotalsWith = query.groupBy.findIndex((groupBy) => !keyOf(groupBy, false).fansOut)
   const totalsWith = query.groupBy.findIndex((groupBy) => !keyOf(groupBy, true).fansOut)
+  const sessionStatements = [...query.groupBy.keys()].map((g) => sessionFigures(pool, query, g, g === sessionTotalsWith))
+  if (sessionTotalsWith === -1) sessionStatements.push(sessionFigures(pool, query, -1, false))
   const [sessionRows, callTotal, ...byCall] = await Promise.all([
-    Promise.all([-1, ...query.groupBy.keys()].map((g) => sessionFigures(pool, query, g))).then((rows) => rows.flat()),
+    Promise.all(sessionStatements).then((rows) => rows.flat()),
     totalsWith === -1 ? callTotals(pool, query) : Promise.resolve([]),
     ...query.groupBy.map((groupBy, g) => rangeCallFigures(pool, { ...query, groupBy }, keyOf(groupBy, true), g === totalsWith)),
   ])
