@@ -82,6 +82,7 @@ export type {
   ShareLink,
   StatsGroup,
   StatsGroupBy,
+  StatsManyResponse,
   StatsResponse,
   StatsRow,
 } from './protocol/readApi'

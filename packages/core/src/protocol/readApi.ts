@@ -174,6 +174,16 @@ export interface StatsResponse {
   totals: StatsRow
 }
 
+/**
+ * `GET /v1/stats?groupBy=day,model,…`: several groupings in one request (the store reads the
+ * sessions and their calls once for all of them), one answer per grouping in the order asked.
+ */
+export interface StatsManyResponse {
+  from: number
+  to: number
+  results: StatsResponse[]
+}
+
 /** What `GET /v1/stats/checks` groups pass rates by (docs/evaluations.md, "Pass rates on a server"). */
 export type CheckStatsGroupBy = 'day' | 'model' | 'agentId' | 'tag' | 'check'
 

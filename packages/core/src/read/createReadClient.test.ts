@@ -51,6 +51,27 @@ beforeAll(async () => {
 afterAll(() => server?.close())
 
 describe('createReadClient against the reference server', () => {
+  it('reads statistics: one grouping as its answer, a list of groupings as one request with an answer each', async () => {
+    const asked: string[] = []
+    const client = createReadClient({ endpoint: server.url, token: 'read-1', fetch: (url, init) => (asked.push(url.slice(server.url.length)), fetch(url, init)) })
+    const range = { from: START - 1000, to: START + 86_400_000, feature: '' }
+    const byUser = await client.stats({ ...range, groupBy: 'userId' })
+    // The backend's stream is a session of its own, without a user or a feature.
+    expect([byUser.groupBy, byUser.groups.map((g) => [g.key, g.sessions])]).toEqual(['userId', [['u_1', 1], [null, 1]]])
+    const both = await client.stats({ ...range, groupBy: ['userId', 'feature'] })
+    expect(both.map((answer) => [answer.groupBy, answer.groups.map((g) => g.key)])).toEqual([
+      ['userId', ['u_1', null]],
+      ['feature', ['chat', null]],
+    ])
+    expect(both[0]).toEqual(byUser)
+    expect((await client.stats({ ...range, groupBy: ['userId'] })).map((answer) => answer.groupBy)).toEqual(['userId'])
+    expect(asked.map((path) => decodeURIComponent(path).replace(/from=\d+&to=\d+&/, ''))).toEqual([
+      '/v1/stats?groupBy=userId',
+      '/v1/stats?groupBy=userId,feature',
+      '/v1/stats?groupBy=userId',
+    ])
+  })
+
   it('lists, reads a session and its events with the key as a bearer, asked for once per request', async () => {
     let asked = 0
     const client = createReadClient({ endpoint: `${server.url}//`, token: async () => (asked++, 'read-1') })

@@ -1,5 +1,5 @@
 import type { TapedeckEvent } from '../events/catalogue'
-import type { ReviewAnnotation, SessionDetail, SessionExportFormat, SessionSearchPage } from '../protocol/readApi'
+import type { ReviewAnnotation, SessionDetail, SessionExportFormat, SessionSearchPage, StatsGroupBy, StatsManyResponse, StatsResponse } from '../protocol/readApi'
 import { trimEndpoint, withBearer } from '../util/endpoint'
 import { ReadApiError } from './ReadApiError'
 import { toSearchParams } from './toSearchParams'
@@ -33,6 +33,13 @@ export interface ReadClient {
   json<T>(path: string, init?: ReadInit): Promise<T>
   /** `GET /v1/sessions?…`: a page of sessions, newest first (empty filter values are left out). */
   listSessions(query?: object, signal?: AbortSignal): Promise<SessionSearchPage>
+  /**
+   * `GET /v1/stats?…` (the filters as `listSessions` takes them): one grouping's statistics
+   * (`groupBy`, default `day`); with `groupBy` a list, each grouping's from one request (the
+   * server reads the sessions once for all of them), in the order asked.
+   */
+  stats(query?: object & { groupBy?: StatsGroupBy }, signal?: AbortSignal): Promise<StatsResponse>
+  stats(query: object & { groupBy: readonly StatsGroupBy[] }, signal?: AbortSignal): Promise<StatsResponse[]>
   /** `GET /v1/sessions/{id}`. */
   getSession(id: string, signal?: AbortSignal): Promise<SessionDetail>
   /** `GET /v1/sessions/{id}/events` (NDJSON) in seq order; `streams: 'linked'` adds its linked streams on one timeline (docs/protocol.md §7). */
@@ -90,6 +97,13 @@ export function createReadClient(options: ReadClientOptions): ReadClient {
       const params = toSearchParams(query).toString()
       return json(`/v1/sessions${params ? `?${params}` : ''}`, { signal: signal ?? null })
     },
+    stats: (async (query: { groupBy?: StatsGroupBy | readonly StatsGroupBy[] } = {}, signal?: AbortSignal) => {
+      const { groupBy } = query
+      const many = typeof groupBy === 'object'
+      const answer = await json<StatsResponse | StatsManyResponse>(`/v1/stats?${toSearchParams({ ...query, groupBy: many ? groupBy.join(',') : groupBy })}`, { signal: signal ?? null })
+      // A list of one grouping is asked as that grouping alone: its answer comes unwrapped.
+      return !many ? answer : 'results' in answer ? answer.results : [answer]
+    }) as ReadClient['stats'],
     getSession: (id, signal) => json(sessionPath(id), { signal: signal ?? null }),
     events: async (id, { fromSeq, streams, signal } = {}) => {
       const params = toSearchParams({ fromSeq, streams }).toString()

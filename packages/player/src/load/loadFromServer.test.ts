@@ -62,3 +62,24 @@ test('a session shorter than the first page is loaded once, without a first page
   const recording = await loadRecording({ endpoint: 'http://tapedeck.test', sessionId: 's_long', fetch: server.fetch }, { firstPageEvents: 2000, onFirstPage: (r) => calls.push(r.events.length) })
   expect([calls, recording.events.length]).toEqual([[], 1500])
 })
+
+test('from a server that pages with limit, the first page is asked for alone and the rest after it is handed over', async () => {
+  const asked: string[] = []
+  const fetch = async (url: string): Promise<Response> => {
+    asked.push(url.replace('http://tapedeck.test/v1/sessions/s_long', ''))
+    if (url.endsWith('/annotations')) return Response.json({ annotations: [] })
+    if (!url.includes('/events')) return Response.json({ id: 's_long' })
+    const params = new URL(url).searchParams
+    const from = Number(params.get('fromSeq'))
+    const limit = Number(params.get('limit') ?? Infinity)
+    return new Response(events.filter((event) => event.seq >= from).slice(0, limit).map(line).join(''))
+  }
+  const firstPages: Array<{ events: number; asked: string[] }> = []
+  const recording = await loadRecording(
+    { endpoint: 'http://tapedeck.test', sessionId: 's_long', fetch },
+    { onFirstPage: (first) => firstPages.push({ events: first.events.length, asked: asked.filter((url) => url.includes('/events')) }) },
+  )
+  expect(firstPages).toEqual([{ events: 1000, asked: ['/events?fromSeq=0&limit=1000'] }])
+  expect(asked.filter((url) => url.includes('/events'))).toEqual(['/events?fromSeq=0&limit=1000', '/events?fromSeq=1000'])
+  expect(recording.events).toEqual(events)
+})

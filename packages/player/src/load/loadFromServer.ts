@@ -13,8 +13,10 @@ const FIRST_PAGE_EVENTS = 1000
  * …/v1/sessions/{id}` for the session, `…/events?fromSeq=0` for its NDJSON, `…/annotations` for
  * reviewers' annotations (none when the server has no such route), all three at once, and each
  * attachment part from `…/blobs/{blobId}/{part}` when asked for (the parts are known from the
- * `audio.*` events). With `onFirstPage`, the events are read as they arrive and the first
- * `firstPageEvents` of them are handed over as a recording before the rest has come.
+ * `audio.*` events). With `onFirstPage`, the events come in two pages: `…/events?fromSeq=0&limit=`
+ * the first `firstPageEvents`, handed over as a recording, then the rest from the seq after its
+ * last. A server that ignores `limit` sends them all in one answer: it is read as it arrives, and
+ * the first page handed over once it has come.
  */
 export async function loadFromServer(source: ServerSource, options: LoadOptions): Promise<Recording> {
   const client = createReadClient(source)
@@ -22,11 +24,13 @@ export async function loadFromServer(source: ServerSource, options: LoadOptions)
   const path = sessionPath(sessionId)
   const signal = options.signal ?? null
   const eventsUrl = `${client.endpoint}${path}/events?fromSeq=0`
+  const onFirstPage = options.onFirstPage
+  const pageSize = options.firstPageEvents ?? FIRST_PAGE_EVENTS
   // Reviewers' annotations (docs/server.md, "Review annotations"); a server without the route has none.
   const reviewed = client.annotations(sessionId, options.signal).then(reviewAnnotationsIn, noRoute)
   reviewed.catch(() => undefined) // awaited below; a failure before then is not unhandled
   try {
-    const [detail, events] = await Promise.all([client.request(path, { signal }), client.request(`${path}/events?fromSeq=0`, { signal })])
+    const [detail, events] = await Promise.all([client.request(path, { signal }), client.request(firstPagePath(sessionId, onFirstPage ? pageSize : null), { signal })])
     await detail.body?.cancel().catch(() => undefined) // the events say everything the detail does
     const build = async (events: unknown[], describe: (i: number) => string) => {
       const reviews = await reviewed
@@ -42,18 +46,38 @@ export async function loadFromServer(source: ServerSource, options: LoadOptions)
         options,
       )
     }
-    const onFirstPage = options.onFirstPage
-    const text = onFirstPage
-      ? await readNdjson(events, options.firstPageEvents ?? FIRST_PAGE_EVENTS, async (lines) => {
-          const first = parseText(lines)
-          onFirstPage(await build(first.events, first.describe))
-        })
-      : await events.text()
-    const parsed = text.trim() === '' ? { events: [], describe: (i: number) => `event ${i}` } : parseText(text)
-    return await build(parsed.events, parsed.describe)
+    if (!onFirstPage) return await build(...parsed(await events.text()))
+    let first: { text: string; events: [unknown[], (i: number) => string] } | undefined
+    const text = await readNdjson(events, pageSize, async (lines) => {
+      first = { text: lines, events: parsed(lines) }
+      onFirstPage(await build(...first.events))
+    })
+    // The answer was that page and nothing more: it is not parsed twice.
+    const page = first && first.text.length === text.length ? first.events : parsed(text)
+    // A page cut at `limit` (exactly that many events): the rest follows from the seq after its last.
+    if (page[0].length !== pageSize) return await build(...page)
+    const lastSeq = (page[0].at(-1) as { seq?: unknown }).seq
+    if (typeof lastSeq !== 'number') return await build(...page)
+    const rest = parsed(await (await client.request(`${path}/events?fromSeq=${lastSeq + 1}`, { signal })).text())
+    return await build([...page[0], ...rest[0]], (i) => (i < pageSize ? page[1](i) : rest[1](i - pageSize)))
   } catch (error) {
     throw serverError(error, sessionId)
   }
+}
+
+/**
+ * The events request the first page of a session is read with (`pageSize` null: all of it):
+ * the Studio starts the same request early (prefetchSession) and must name the very same URL.
+ */
+export function firstPagePath(sessionId: string, pageSize: number | null): string {
+  return `${sessionPath(sessionId)}/events?fromSeq=0${pageSize === null ? '' : `&limit=${pageSize}`}`
+}
+
+/** Events of NDJSON text (none for an empty answer), and how to name one in an error. */
+function parsed(text: string): [unknown[], (i: number) => string] {
+  if (text.trim() === '') return [[], (i) => `event ${i}`]
+  const { events, describe } = parseText(text)
+  return [events, describe]
 }
 
 /**

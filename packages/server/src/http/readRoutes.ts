@@ -44,19 +44,38 @@ export async function getSession(context: RequestContext): Promise<Response> {
   return json(200, streams.length ? { ...detail, streams } : detail)
 }
 
-/** NDJSON in seq order from `fromSeq`; `?streams=linked`: with its linked streams, on one timeline by `ts`. */
+/**
+ * NDJSON in seq order from `fromSeq`, at most `limit` events (a page: fewer than `limit` is the
+ * end); `?streams=linked`: with its linked streams, on one timeline by `ts`. The store's stored
+ * text is sent as it is when it keeps one (readEventLines).
+ */
 export async function getEvents(context: RequestContext): Promise<Response> {
   const { id } = await findSession(context)
+  const { store } = context
   const params = context.url.searchParams
   const streams = singleParam(params, 'streams')
   if (streams !== null && streams !== 'linked') throw new ServerError('invalid_query', 'streams must be linked.')
-  if (streams && params.has('fromSeq')) throw new ServerError('invalid_query', 'fromSeq does not apply with streams=linked: the timeline holds several seq ranges.')
-  const events = streams
-    ? readTimeline(context.store, id, await context.store.linkedStreams(id))
-    : context.store.readEvents(id, { fromSeq: parseSeqParam(params, 'fromSeq') })
-  return new Response(ndjsonStream(events), {
-    headers: { 'Content-Type': 'application/x-ndjson; charset=utf-8' },
-  })
+  if (streams && (params.has('fromSeq') || params.has('limit'))) throw new ServerError('invalid_query', 'fromSeq and limit do not apply with streams=linked: the timeline holds several seq ranges.')
+  const fromSeq = parseSeqParam(params, 'fromSeq')
+  const limitText = singleParam(params, 'limit')
+  const limit = limitText === null || limitText === '' ? Number.POSITIVE_INFINITY : parseSeqParam(params, 'limit')
+  if (limit === 0) throw new ServerError('invalid_query', 'limit must be a positive integer.')
+  const body = streams
+    ? ndjsonStream(readTimeline(store, id, await store.linkedStreams(id)))
+    : store.readEventLines
+      ? ndjsonStream(store.readEventLines(id, { fromSeq, limit }), (line) => line)
+      : ndjsonStream(take(store.readEvents(id, { fromSeq }), limit))
+  return new Response(body, { headers: { 'Content-Type': 'application/x-ndjson; charset=utf-8' } })
+}
+
+/** The first `count` items; the source is closed when they have been taken. */
+async function* take<T>(items: AsyncIterable<T>, count: number): AsyncGenerator<T> {
+  if (count <= 0) return
+  let taken = 0
+  for await (const item of items) {
+    yield item
+    if (++taken >= count) return
+  }
 }
 
 export async function getBlob({ params, store }: RequestContext): Promise<Response> {

@@ -21,8 +21,11 @@ export function errorResponse(error: ServerError, requestId?: string): Response 
 
 const FLUSH_CHARS = 64 * 1024
 
-/** Streams events as NDJSON, pulling from the store only as fast as the client reads. */
-export function ndjsonStream(events: AsyncIterable<WireEvent>): ReadableStream<Uint8Array> {
+/**
+ * Streams events as NDJSON, pulling from the store only as fast as the client reads; `line`
+ * gives an item's line (default JSON.stringify; a store's stored text passes as it is).
+ */
+export function ndjsonStream<T = WireEvent>(events: AsyncIterable<T>, line: (item: T) => string = JSON.stringify): ReadableStream<Uint8Array> {
   const iterator = events[Symbol.asyncIterator]()
   const encoder = new TextEncoder()
   return new ReadableStream<Uint8Array>({
@@ -35,7 +38,7 @@ export function ndjsonStream(events: AsyncIterable<WireEvent>): ReadableStream<U
           controller.close()
           return
         }
-        text += `${JSON.stringify(next.value)}\n`
+        text += `${line(next.value)}\n`
       }
       controller.enqueue(encoder.encode(text))
     },

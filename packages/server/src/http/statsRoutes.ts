@@ -1,4 +1,4 @@
-import type { CheckStatsGroupBy, CheckStatsResponse, StatsGroupBy, StatsResponse } from '@tapedeck/core'
+import type { CheckStatsGroupBy, CheckStatsResponse, StatsGroupBy, StatsManyResponse, StatsResponse } from '@tapedeck/core'
 import { ServerError } from '../ServerError.js'
 import { bucketMs } from '../stats/statsFigures.js'
 import type { RequestContext } from './requestContext.js'
@@ -13,20 +13,29 @@ const MAX_GROUPS = 1000
 /** Times the store can hold (epoch ms within ±2^53). */
 const MAX_TIME = Number.MAX_SAFE_INTEGER
 
-/** GET /v1/stats?from=&to=&groupBy=&limit= and the filters (docs/server.md, "GET /v1/stats"). */
+/**
+ * GET /v1/stats?from=&to=&groupBy=&limit= and the filters (docs/server.md, "GET /v1/stats"). A
+ * list of groupings (`groupBy=day,model`) is answered in one pass, one result per grouping.
+ */
 export async function getStats({ url, store, now, note }: RequestContext): Promise<Response> {
   const params = new URLSearchParams(url.searchParams)
-  const groupBy = (params.get('groupBy') ?? 'day') as StatsGroupBy
-  if (!GROUPINGS.includes(groupBy)) throw invalid(`groupBy must be one of ${GROUPINGS.join(', ')}.`)
+  const groupByText = params.get('groupBy') ?? 'day'
+  const groupings = groupByText.split(',') as StatsGroupBy[]
+  for (const groupBy of groupings) if (!GROUPINGS.includes(groupBy)) throw invalid(`groupBy must be one of ${GROUPINGS.join(', ')}, or several of them separated by commas.`)
+  if (new Set(groupings).size !== groupings.length) throw invalid('groupBy names a grouping twice.')
   const limitText = params.get('limit')
   const limit = limitText === null ? DEFAULT_GROUPS : Number(limitText)
   if (!/^\d+$/.test(limitText ?? '1') || limit < 1 || limit > MAX_GROUPS) throw invalid(`limit must be an integer from 1 to ${MAX_GROUPS}.`)
   const { conditions, from, to } = statsRange(params, now)
-  const width = bucketMs(groupBy)
-  if (width !== null && (to - from) / width > MAX_BUCKETS) throw invalid(`A range of more than ${MAX_BUCKETS} ${groupBy}s: narrow from and to, or group by day.`)
-  const result = await store.sessionStats({ ...conditions, from, to, groupBy, limit })
-  note(`groups=${result.groups.length}`)
-  const body: StatsResponse = { from, to, groupBy, ...result }
+  for (const groupBy of groupings) {
+    const width = bucketMs(groupBy)
+    if (width !== null && (to - from) / width > MAX_BUCKETS) throw invalid(`A range of more than ${MAX_BUCKETS} ${groupBy}s: narrow from and to, or group by day.`)
+  }
+  const { groups, totals } = await store.sessionStats({ ...conditions, from, to, groupBy: groupings, limit })
+  note(`groups=${groups.map((list) => list.length).join(',')}`)
+  const results: StatsResponse[] = groupings.map((groupBy, i) => ({ from, to, groupBy, groups: groups[i]!, totals }))
+  // One grouping: the answer itself; several: each grouping's answer, in the order asked.
+  const body: StatsResponse | StatsManyResponse = groupByText.includes(',') ? { from, to, results } : results[0]!
   return json(200, body)
 }
 

@@ -1,4 +1,4 @@
-import type { StatsGroup, StatsRow } from '@tapedeck/core'
+import type { StatsGroup, StatsGroupBy, StatsRow } from '@tapedeck/core'
 import type { StatsQuery, StatsResult } from '../store/SessionStore.js'
 import { sortKey, type SessionSummary } from '../summary/sessionSummary.js'
 import type { CallFacts } from './callFacts.js'
@@ -21,37 +21,40 @@ interface Accumulator {
 
 /**
  * Statistics for stores that hold no call rows (file, memory): the matching sessions with
- * their calls, grouped in memory. PostgreSQL computes the same figures in SQL.
+ * their calls, grouped in memory, in one pass for every grouping of the query. PostgreSQL
+ * computes the same figures in SQL.
  */
 export function scanStats(sessions: Iterable<StatsSession>, query: StatsQuery): StatsResult {
-  const groups = new Map<string | null, Accumulator>()
+  const groupings = query.groupBy.map((groupBy) => ({ groupBy, width: bucketMs(groupBy), groups: new Map<string | null, Accumulator>() }))
   const totals = accumulator()
-  const width = bucketMs(query.groupBy)
   for (const { summary, calls } of sessions) {
     const finished = calls.filter((call) => call.finished)
     addSession(totals, summary, finished)
-    if (query.groupBy === 'model') {
-      // Sessions count under every model their calls name (summary.models); calls under their own model.
-      for (const model of summary.models ?? []) addSession(group(groups, model), summary, [])
-      for (const call of finished) group(groups, call.model).calls.push(call)
-      continue
+    for (const { groupBy, width, groups } of groupings) {
+      if (groupBy === 'model') {
+        // Sessions count under every model their calls name (summary.models); calls under their own model.
+        for (const model of summary.models ?? []) addSession(group(groups, model), summary, [])
+        for (const call of finished) group(groups, call.model).calls.push(call)
+        continue
+      }
+      for (const key of sessionKeys(summary, groupBy, width)) addSession(group(groups, key), summary, finished)
     }
-    for (const key of sessionKeys(summary, query, width)) addSession(group(groups, key), summary, finished)
   }
-  let rows: StatsGroup[] = [...groups].map(([key, acc]) => ({ key, ...figures(acc) }))
-  if (width === null) rows = rows.sort(byCostThenKey).slice(0, query.limit)
-  else rows.sort((a, b) => (a.key! < b.key! ? -1 : 1))
-  return { groups: rows, totals: figures(totals) }
+  const results = groupings.map(({ width, groups }) => {
+    const rows: StatsGroup[] = [...groups].map(([key, acc]) => ({ key, ...figures(acc) }))
+    return width === null ? rows.sort(byCostThenKey).slice(0, query.limit) : rows.sort((a, b) => (a.key! < b.key! ? -1 : 1))
+  })
+  return { groups: results, totals: figures(totals) }
 }
 
-function sessionKeys(summary: SessionSummary, query: StatsQuery, width: number | null): Array<string | null> {
+function sessionKeys(summary: SessionSummary, groupBy: Exclude<StatsGroupBy, 'model'>, width: number | null): Array<string | null> {
   if (width !== null) return [bucketKey(sortKey(summary), width)]
   const metadata = summary.metadata ?? {}
-  if (query.groupBy === 'tag') {
+  if (groupBy === 'tag') {
     const tags = Array.isArray(metadata.tags) ? [...new Set(metadata.tags.filter((tag): tag is string => typeof tag === 'string'))] : []
     return tags.length ? tags : [null]
   }
-  const value = metadata[query.groupBy]
+  const value = metadata[groupBy]
   return [typeof value === 'string' ? value : null]
 }
 

@@ -8,6 +8,11 @@ export function bucketMs(groupBy: StatsGroupBy): number | null {
   return groupBy === 'day' ? DAY : groupBy === 'hour' ? HOUR : null
 }
 
+/** A time bucket's start (epoch ms, bigint) in SQL, of a column of epoch ms: bucketKey's bucket, computed by PostgreSQL. */
+export function bucketSql(column: string, width: number): string {
+  return `(floor(${column}::float8 / ${width}) * ${width})::bigint`
+}
+
 /** A time bucket's key: its start in UTC as an ISO date-time. */
 export function bucketKey(at: number, width: number): string {
   return new Date(Math.floor(at / width) * width).toISOString()

@@ -131,13 +131,15 @@ export interface SessionFilter extends SessionConditions {
 export interface StatsQuery extends SessionConditions {
   from: number
   to: number
-  groupBy: StatsGroupBy
+  /** One or more groupings, each once, answered together: the sessions and their calls are read once for all of them. */
+  groupBy: readonly StatsGroupBy[]
   /** For groupings other than day and hour: the top groups by cost. */
   limit: number
 }
 
 export interface StatsResult {
-  groups: StatsGroup[]
+  /** The groups of each grouping, in the order of `groupBy`. */
+  groups: StatsGroup[][]
   totals: StatsRow
 }
 
@@ -195,7 +197,7 @@ export interface SessionStore {
   listBlobs(sessionId: string): Promise<BlobRef[]>
   /** Sessions with at least one event, newest start first unless sorted otherwise; with `words`, each with its match. */
   listSessions(filter: SessionFilter): Promise<SessionPage>
-  /** Statistics over the matching sessions and their finished provider calls, percentiles included. */
+  /** Statistics over the matching sessions and their finished provider calls, percentiles included, for one or more groupings at once. */
   sessionStats(query: StatsQuery): Promise<StatsResult>
   /**
    * Pass rates per check from the verdicts kept as review comments (`validation.result {json}`,
@@ -230,6 +232,12 @@ export interface SessionStore {
   getSession(sessionId: string): Promise<SessionDetail | null>
   /** Stored events in seq order, from `fromSeq` on; empty for an unknown session. */
   readEvents(sessionId: string, options?: { fromSeq?: number }): AsyncIterable<WireEvent>
+  /**
+   * Optional: what readEvents gives, at most `limit` events, each as the JSON text it is stored
+   * as (`JSON.stringify` of the event, one line): `GET …/events` sends it without parsing and
+   * serialising it again. A store without it is read through readEvents.
+   */
+  readEventLines?(sessionId: string, options?: { fromSeq?: number; limit?: number }): AsyncIterable<string>
   /** Erases events, blobs, keys, annotations and share links, unless the session is held; 'not_found' when nothing was stored. */
   deleteSession(sessionId: string): Promise<EraseResult>
   /** Erases every session whose `session.started` metadata has this userId, except held ones. */

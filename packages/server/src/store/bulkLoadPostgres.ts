@@ -4,7 +4,7 @@ import { callFacts, mergeCall, type CallFacts } from '../stats/callFacts.js'
 import { sessionStatus } from '../summary/describeSession.js'
 import { emptySummary, foldEvents, sortKey } from '../summary/sessionSummary.js'
 import { createPostgresStore } from './createPostgresStore.js'
-import { sessionColumns } from './postgresIngestRows.js'
+import { CALL_COLUMNS, sessionColumns, TEXT_TSV } from './postgresIngestRows.js'
 import { SESSION_WORDS } from './postgresStudioSchema.js'
 import type { WireEvent } from './SessionStore.js'
 
@@ -70,15 +70,14 @@ export async function bulkLoadPostgres(pool: Pool, sessions: readonly (readonly 
     )
     await client.query('insert into tapedeck_events (session_id, seq, event) select * from unnest($1::text[], $2::bigint[], $3::text[])', events)
     await client.query(
-      `insert into tapedeck_calls (session_id, call_id, model, model_rank, finished, failed, input_tokens, output_tokens, cached_tokens,
-         reasoning_tokens, cost_usd, latency_ms, ttft_ms, started_at, user_id)
+      `insert into tapedeck_calls (${CALL_COLUMNS})
        select * from unnest($1::text[], $2::text[], $3::text[], $4::smallint[], $5::boolean[], $6::boolean[], $7::float8[], $8::float8[],
          $9::float8[], $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::bigint[], $15::text[])`,
       calls,
     )
     await client.query(
       `insert into tapedeck_texts (session_id, seq, ord, t, field, body, tsv)
-       select session_id, seq, ord, t, field, body, to_tsvector('simple', lowered)
+       select session_id, seq, ord, t, field, body, ${TEXT_TSV}
        from unnest($1::text[], $2::bigint[], $3::smallint[], $4::float8[], $5::text[], $6::text[], $7::text[]) as x(session_id, seq, ord, t, field, body, lowered)`,
       texts,
     )

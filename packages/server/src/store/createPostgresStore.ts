@@ -156,6 +156,22 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
     for (const id of [...ids].sort()) await client.query('select pg_advisory_xact_lock($1, hashtext($2))', [SESSION_LOCKS, id])
   }
 
+  /** A session's stored event text in seq order from `fromSeq`, at most `limit` events, read in pages of READ_PAGE. */
+  async function* eventLines(sessionId: string, fromSeq: number, limit: number): AsyncGenerator<string> {
+    const client = await ready()
+    for (let from = fromSeq, left = limit; left > 0; ) {
+      const page = Math.min(READ_PAGE, left)
+      const { rows } = await client.query<{ seq: string; event: string }>(
+        'select seq, event from tapedeck_events where session_id = $1 and seq >= $2 order by seq limit $3',
+        [sessionId, from, page],
+      )
+      for (const row of rows) yield row.event
+      if (rows.length < page) return
+      left -= rows.length
+      from = Number(rows.at(-1)!.seq) + 1
+    }
+  }
+
   function report(results: Record<string, EraseResult>): EraseReport {
     const out: EraseReport = { erased: [], held: [] }
     for (const [id, result] of Object.entries(results)) if (result !== 'not_found') out[result].push(id)
@@ -421,17 +437,10 @@ export function createPostgresStore(options: PostgresStoreOptions): SessionStore
     },
 
     async *readEvents(sessionId, { fromSeq = 0 } = {}) {
-      const client = await ready()
-      for (let from = fromSeq; ; ) {
-        const { rows } = await client.query<{ seq: string; event: string }>(
-          'select seq, event from tapedeck_events where session_id = $1 and seq >= $2 order by seq limit $3',
-          [sessionId, from, READ_PAGE],
-        )
-        for (const row of rows) yield JSON.parse(row.event) as WireEvent
-        if (rows.length < READ_PAGE) return
-        from = Number(rows.at(-1)!.seq) + 1
-      }
+      for await (const line of eventLines(sessionId, fromSeq, Number.POSITIVE_INFINITY)) yield JSON.parse(line) as WireEvent
     },
+
+    readEventLines: (sessionId, { fromSeq = 0, limit = Number.POSITIVE_INFINITY } = {}) => eventLines(sessionId, fromSeq, limit),
 
     async linkStream(streamId, parentId) {
       assertId(streamId, 'sessionId')

@@ -22,7 +22,7 @@ describe.skipIf(!databaseUrl)('PostgreSQL backfill of a database written by an e
         await store.putBatch({ sessionId: events[0]!.sessionId, key: 'k', firstSeq: 0, lastSeq: events.at(-1)!.seq, events })
       }
       // Statistics over every whole day build the roll-ups of the days ingest marked.
-      await store.sessionStats({ from: 0, to: 4e12, groupBy: 'day', limit: 100 })
+      await store.sessionStats({ from: 0, to: 4e12, groupBy: ['day'], limit: 100 })
       const ingested = await Promise.all(Object.values(FILLED).map((sql) => schema.pool.query(sql)))
       // The database as the version before them left it: no call starts, no words, no roll-ups, no steps recorded.
       await schema.pool.query(`update tapedeck_calls set started_at = null, user_id = null; delete from tapedeck_session_words; delete from tapedeck_schema_steps;

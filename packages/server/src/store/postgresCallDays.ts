@@ -1,12 +1,13 @@
 import type { Pool, PoolClient } from 'pg'
 import { sketchBucketSql } from '../stats/percentileSketch.js'
+import { bucketSql } from '../stats/statsFigures.js'
 
 const DAY = 86_400_000
 /** The first key of the two-key advisory locks that keep a day's roll-up and its calls in step ('te'). */
 const DAY_LOCKS = 0x7465
 
 /** The UTC day (its start, epoch ms) of a call's `started_at`, as the statistics' day buckets compute it. */
-const dayOf = (column: string) => `(floor(${column}::float8 / ${DAY}) * ${DAY})::bigint`
+const dayOf = (column: string) => bucketSql(column, DAY)
 
 /**
  * Daily roll-ups of the provider calls (docs/server.md, "Daily roll-ups"), so that statistics

@@ -2,6 +2,7 @@ import type { Pool } from 'pg'
 import type { CheckStatsGroup } from '@tapedeck/core'
 import { VALIDATION_PREFIX } from '@tapedeck/player'
 import { checkRate, sortedGroups, sortedRates } from '../stats/checkStats.js'
+import { bucketSql } from '../stats/statsFigures.js'
 import { sessionConditionsSql } from './postgresConditions.js'
 import type { CheckStatsQuery, CheckStatsResult } from './SessionStore.js'
 
@@ -32,7 +33,7 @@ end $$;`
 function keysOf(groupBy: CheckStatsQuery['groupBy']): { key: string; join: string } {
   switch (groupBy) {
     case 'day':
-      return { key: `(floor(x.sort_at::float8 / ${DAY}) * ${DAY})::bigint::text`, join: '' }
+      return { key: `${bucketSql('x.sort_at', DAY)}::text`, join: '' }
     case 'agentId':
       return { key: 'x.agent_id', join: '' }
     case 'model':

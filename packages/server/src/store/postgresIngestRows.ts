@@ -29,6 +29,13 @@ export function sessionColumns(summary: SessionSummary): unknown[] {
   ]
 }
 
+/** tapedeck_calls' columns as ingest and the bulk loader write them, in this order. */
+export const CALL_COLUMNS = `session_id, call_id, model, model_rank, finished, failed, input_tokens, output_tokens,
+  cached_tokens, reasoning_tokens, cost_usd, latency_ms, ttft_ms, started_at, user_id`
+
+/** A text row's tsvector, from its text lower-cased in Node (`lowered`), so matching does not depend on the database's locale. */
+export const TEXT_TSV = "to_tsvector('simple', lowered)"
+
 /** The session's start (`$2`) and user (`$3`) on its calls, when either changed since they were written. */
 export const SESSION_OF_CALLS = `update tapedeck_calls set started_at = $2, user_id = $3
   where session_id = $1 and (started_at is distinct from $2 or user_id is distinct from $3)`
@@ -55,8 +62,7 @@ export async function insertIngestRows(client: PoolClient, sessionId: string, fr
     const rows = [...calls.values()]
     const column = <K extends keyof CallFacts>(key: K) => rows.map((row) => row[key])
     await client.query(
-      `insert into tapedeck_calls as c (session_id, call_id, model, model_rank, finished, failed, input_tokens, output_tokens,
-         cached_tokens, reasoning_tokens, cost_usd, latency_ms, ttft_ms, started_at, user_id)
+      `insert into tapedeck_calls as c (${CALL_COLUMNS})
        select $1, *, $14::bigint, $15::text from unnest($2::text[], $3::text[], $4::smallint[], $5::boolean[], $6::boolean[], $7::float8[], $8::float8[],
          $9::float8[], $10::float8[], $11::float8[], $12::float8[], $13::float8[])
        on conflict (session_id, call_id) do update set
@@ -94,12 +100,10 @@ export async function insertIngestRows(client: PoolClient, sessionId: string, fr
   }
   const texts = fresh.flatMap(searchTexts)
   if (texts.length > 0) {
-    // The tsvector is made from the text lower-cased here, as the searched words are, so
-    // matching does not depend on the database's locale.
     await client.query(
       `with x as (
          insert into tapedeck_texts (session_id, seq, ord, t, field, body, tsv)
-         select $1, seq, ord, t, field, body, to_tsvector('simple', lowered)
+         select $1, seq, ord, t, field, body, ${TEXT_TSV}
          from unnest($2::bigint[], $3::smallint[], $4::float8[], $5::text[], $6::text[], $7::text[]) as x(seq, ord, t, field, body, lowered)
          on conflict do nothing returning tsv)
        insert into tapedeck_session_words as d (session_id, words)

@@ -1,10 +1,13 @@
 import type { Pool } from 'pg'
 import type { StatsGroup, StatsGroupBy, StatsRow } from '@tapedeck/core'
 import { mergeSketches, sketchBucketSql, sketchPercentiles, type SketchBucket } from '../stats/percentileSketch.js'
-import { bucketKey, bucketMs, byCostThenKey, roundRow } from '../stats/statsFigures.js'
+import { bucketKey, bucketMs, bucketSql, byCostThenKey, roundRow } from '../stats/statsFigures.js'
 import { sessionConditionsSql } from './postgresConditions.js'
 import { refreshCallDays } from './postgresCallDays.js'
 import type { StatsQuery, StatsResult } from './SessionStore.js'
+
+/** The statistics of one grouping of a query. */
+type GroupQuery = Omit<StatsQuery, 'groupBy'> & { groupBy: StatsGroupBy }
 
 /** Hash aggregates (sketch buckets, users per group) stay in memory up to this much per query. */
 const WORK_MEM = '64MB'
@@ -17,7 +20,7 @@ const WORK_MEM = '64MB'
  */
 function keyOf(groupBy: StatsGroupBy, calls: boolean): { key: string; join: string; fansOut: boolean } {
   const width = bucketMs(groupBy)
-  if (width !== null) return { key: `(floor(${calls ? 'c.started_at' : 's.sort_at'}::float8 / ${width}) * ${width})::bigint::text`, join: '', fansOut: false }
+  if (width !== null) return { key: `${bucketSql(calls ? 'c.started_at' : 's.sort_at', width)}::text`, join: '', fansOut: false }
   switch (groupBy) {
     case 'userId':
       // Calls carry their session's user (kept at ingest, as their start is).
@@ -35,8 +38,9 @@ function keyOf(groupBy: StatsGroupBy, calls: boolean): { key: string; join: stri
 }
 
 interface SessionFigures {
+  /** The grouping's index in the query; -1: over all. */
+  g: number
   key: string | null
-  is_total: number
   sessions: string
   users: string
   sessions_with_errors: string
@@ -86,40 +90,41 @@ async function run<T extends object>(pool: Pool, sql: string, params: unknown[])
 }
 
 /**
- * Per group (and, in a grouping set, over all) the sessions' figures; `total` alone: only the
- * totals. Distinct users by a hash aggregate per (group, user) first, then per group: no sort.
+ * The sessions' figures of grouping `g` of the query (-1: over all, one row), and with
+ * `withTotal` the totals in the same scan (a grouping set; `g` -1 on their row). Distinct users by
+ * a hash aggregate per (group, user) first, then per group: no sort. One statement per grouping,
+ * run side by side: one statement for all four groupings of the Overview (a row per session and
+ * grouping) took as long as the four added up (bench/README.md, Round 5).
  */
-function sessionFigures(pool: Pool, query: StatsQuery, grouping: { key: string; join: string } | 'total', withTotal: boolean): Promise<SessionFigures[]> {
+function sessionFigures(pool: Pool, query: StatsQuery, g: number, withTotal: boolean): Promise<SessionFigures[]> {
   const params: unknown[] = []
-  const { key, join } = grouping === 'total' ? { key: 'null::text', join: '' } : grouping
-  const sets = grouping === 'total' ? 'group by k.user_id' : withTotal ? 'group by grouping sets ((k.key, k.user_id), (k.user_id))' : 'group by k.key, k.user_id'
-  const isTotal = grouping !== 'total' && withTotal ? 'grouping(k.key)' : grouping === 'total' ? '1' : '0'
+  const { key, join } = g === -1 ? { key: 'null::text', join: '' } : keyOf(query.groupBy[g]!, false)
   return run<SessionFigures>(
     pool,
-    `select key, is_total, sum(n) as sessions, count(user_id) as users,
+    `select g, key, sum(n) as sessions, count(user_id) as users,
        sum(with_errors) as sessions_with_errors, sum(errors) as errors, sum(audio_ms) as audio_ms
      from (
-       select ${grouping === 'total' ? 'null::text' : 'k.key'} as key, ${isTotal} as is_total, k.user_id, count(*) as n,
+       select ${withTotal ? `case when grouping(k.key) = 1 then -1 else ${g} end` : g} as g, k.key, k.user_id, count(*) as n,
          count(*) filter (where k.errors > 0) as with_errors, sum(k.errors) as errors, sum(k.audio_ms) as audio_ms
        from (
          select ${key} as key, s.user_id, s.errors, s.audio_ms from tapedeck_sessions s ${join}
          where ${sessionConditionsSql(query, params)}
        ) as k
-       ${sets}
+       ${withTotal ? 'group by grouping sets ((k.key, k.user_id), (k.user_id))' : 'group by k.key, k.user_id'}
      ) as per_user
-     group by key, is_total`,
+     group by g, key`,
     params,
   )
 }
 
 /** Whether the calls' figures need their sessions' rows: a filter beyond the date range, or a key only sessions have. */
-function callsNeedSessions(query: StatsQuery, key: string): boolean {
+function callsNeedSessions(query: GroupQuery, key: string): boolean {
   const { from, to, groupBy, limit, ...conditions } = query
   return key.includes('s.') || Object.values(conditions).some((value) => value !== undefined)
 }
 
 /** The calls of the range (and filters) as `c`: the tables, with the session join other filters or the key need, and the conditions. */
-function callSource(query: StatsQuery, grouping: { key: string; join: string }, params: unknown[]): { from: string; where: string } {
+function callSource(query: GroupQuery, grouping: { key: string; join: string }, params: unknown[]): { from: string; where: string } {
   // The range on the calls' own start reads them from tapedeck_calls_by_start_user; other filters join their sessions.
   const range = `c.finished and c.started_at >= $${params.push(Math.ceil(query.from))}::bigint and c.started_at < $${params.push(Math.ceil(query.to))}::bigint`
   return callsNeedSessions(query, grouping.key + grouping.join)
@@ -133,7 +138,7 @@ function callSource(query: StatsQuery, grouping: { key: string; join: string }, 
  * Grouped by user, there can be thousands more groups than the answer's `limit`: their sums
  * come first, and only the top `limit` users by cost get sketches (with the totals').
  */
-async function callFigures(pool: Pool, query: StatsQuery, grouping: { key: string; join: string }, withTotal: boolean): Promise<CallFigures[]> {
+async function callFigures(pool: Pool, query: GroupQuery, grouping: { key: string; join: string }, withTotal: boolean): Promise<CallFigures[]> {
   const { key } = grouping
   const sumParams: unknown[] = []
   const sums = callSource(query, grouping, sumParams)
@@ -210,7 +215,7 @@ const ROLLUP_KEYS: Partial<Record<StatsGroupBy, string>> = { day: 'r.day', model
  * and by day and feature over one feature, and only for whole days (the range's partial days
  * are read from the calls).
  */
-function rollupDays(query: StatsQuery): { fromDay: number; toDay: number } | null {
+function rollupDays(query: GroupQuery): { fromDay: number; toDay: number } | null {
   const { from, to, groupBy, limit, feature, ...conditions } = query
   if (!ROLLUP_KEYS[groupBy] || Object.values(conditions).some((value) => value !== undefined)) return null
   if (feature !== undefined && groupBy === 'model') return null
@@ -221,9 +226,9 @@ function rollupDays(query: StatsQuery): { fromDay: number; toDay: number } | nul
 
 /**
  * The sketch rows of whole days from the roll-ups: per group of `groupBy` (null: only the
- * totals) and over all, for all sessions or the query's one feature.
+ * totals) and, `withTotal`, over all, for all sessions or the query's one feature.
  */
-function rollupSketches(pool: Pool, query: StatsQuery, days: { fromDay: number; toDay: number }, groupBy: 'day' | 'model' | 'feature' | null): Promise<SketchRow[]> {
+function rollupSketches(pool: Pool, query: GroupQuery, days: { fromDay: number; toDay: number }, groupBy: 'day' | 'model' | 'feature' | null, withTotal = true): Promise<SketchRow[]> {
   const params: unknown[] = [days.fromDay, days.toDay]
   // Over one feature, its 'feature' rows are every call of it; else the 'all' rows.
   const scope = query.feature !== undefined ? `r.dim = 'feature' and r.key = $${params.push(query.feature)}` : `r.dim = 'all'`
@@ -232,12 +237,12 @@ function rollupSketches(pool: Pool, query: StatsQuery, days: { fromDay: number; 
     from tapedeck_call_day_sketches r where ${scope} and ${range} group by r.metric, r.bucket`
   if (groupBy === null) return run<SketchRow>(pool, totals, params)
   if (groupBy === 'day') {
+    // One (dim, key) has one row per (day, metric, bucket) (rebuildCallDays): its rows are the day's sketch as they are.
     return run<SketchRow>(
       pool,
-      `select r.day::text as key, 0 as is_total, r.metric, r.bucket, r.count, r.low, r.high from (
-         select r.day, r.metric, r.bucket, sum(r.count) as count, min(r.low) as low, max(r.high) as high
-         from tapedeck_call_day_sketches r where ${scope} and ${range} group by r.day, r.metric, r.bucket) as r
-       union all ${totals}`,
+      `select r.day::text as key, 0 as is_total, r.metric, r.bucket, r.count, r.low, r.high
+       from tapedeck_call_day_sketches r where ${scope} and ${range}
+       ${withTotal ? `union all ${totals}` : ''}`,
       params,
     )
   }
@@ -247,26 +252,26 @@ function rollupSketches(pool: Pool, query: StatsQuery, days: { fromDay: number; 
     pool,
     `select r.key, 0 as is_total, r.metric, r.bucket, sum(r.count) as count, min(r.low) as low, max(r.high) as high
      from tapedeck_call_day_sketches r where ${grouped} and ${range} group by r.key, r.metric, r.bucket
-     union all ${totals}`,
+     ${withTotal ? `union all ${totals}` : ''}`,
     params,
   )
 }
 
-/** The calls' figures of whole days from the roll-ups, per group and over all, in callFigures' shape. */
-async function rollupFigures(pool: Pool, query: StatsQuery, days: { fromDay: number; toDay: number }): Promise<CallFigures[]> {
+/** The calls' figures of whole days from the roll-ups, per group and (`withTotal`) over all, in callFigures' shape. */
+async function rollupFigures(pool: Pool, query: GroupQuery, days: { fromDay: number; toDay: number }, withTotal: boolean): Promise<CallFigures[]> {
   const column = ROLLUP_KEYS[query.groupBy]!
   const params: unknown[] = [days.fromDay, days.toDay]
   const where = `r.day >= $1 and r.day < $2${query.feature !== undefined ? ` and r.feature = $${params.push(query.feature)}` : ''}`
   const [figures, sketched] = await Promise.all([
     run<CallFigures>(
       pool,
-      `select ${column}::text as key, grouping(${column}) as is_total, sum(r.calls) as calls, sum(r.failed_calls) as failed_calls,
+      `select ${column}::text as key, ${withTotal ? `grouping(${column})` : '0'} as is_total, sum(r.calls) as calls, sum(r.failed_calls) as failed_calls,
          sum(r.input_tokens) as input_tokens, sum(r.output_tokens) as output_tokens, sum(r.cached_tokens) as cached_tokens,
          sum(r.reasoning_tokens) as reasoning_tokens, sum(r.cost_usd) as cost_usd
-       from tapedeck_call_days r where ${where} group by grouping sets ((${column}), ())`,
+       from tapedeck_call_days r where ${where} group by ${withTotal ? `grouping sets ((${column}), ())` : column}`,
       params,
     ),
-    rollupSketches(pool, query, days, query.groupBy as 'day' | 'model' | 'feature'),
+    rollupSketches(pool, query, days, query.groupBy as 'day' | 'model' | 'feature', withTotal),
   ])
   attachSketches(figures, [sketched])
   return figures
@@ -318,22 +323,22 @@ function mergeCallFigures(parts: CallFigures[][]): CallFigures[] {
  * stale) and the partial days at the edges from the calls; all from the calls when the
  * roll-ups cannot answer the query.
  */
-async function rangeCallFigures(pool: Pool, query: StatsQuery, grouping: { key: string; join: string }, withTotal: boolean): Promise<CallFigures[]> {
+async function rangeCallFigures(pool: Pool, query: GroupQuery, grouping: { key: string; join: string }, withTotal: boolean): Promise<CallFigures[]> {
   const days = rollupDays(query)
   if (!days) return callFigures(pool, query, grouping, withTotal)
   await refreshCallDays(pool, days.fromDay, days.toDay)
   return mergeCallFigures(
     await Promise.all([
-      rollupFigures(pool, query, days),
+      rollupFigures(pool, query, days, withTotal),
       query.from < days.fromDay ? callFigures(pool, { ...query, to: days.fromDay }, grouping, withTotal) : [],
       query.to > days.toDay ? callFigures(pool, { ...query, from: days.toDay }, grouping, withTotal) : [],
     ]),
   )
 }
 
-/** The totals over all calls, for groupings that count a call in several groups (tags). */
+/** The totals over all calls, when every grouping counts a call in several groups (tags): ungrouped, as one group of key null. */
 function callTotals(pool: Pool, query: StatsQuery): Promise<CallFigures[]> {
-  return callFigures(pool, query, { key: 'null::text', join: '' }, false).then((rows) => rows.map((row) => ({ ...row, is_total: 1 })))
+  return callFigures(pool, { ...query, groupBy: 'tag' }, { key: 'null::text', join: '' }, false).then((rows) => rows.map((row) => ({ ...row, is_total: 1 })))
 }
 
 function row(sessions: SessionFigures | undefined, calls: CallFigures | undefined): StatsRow {
@@ -357,34 +362,37 @@ function row(sessions: SessionFigures | undefined, calls: CallFigures | undefine
 }
 
 /**
- * GET /v1/stats in SQL, from tapedeck_sessions and tapedeck_calls (never tapedeck_events): per
- * group the session figures and the call figures (sums, and percentiles from sketches), the totals in the same
- * scan (a grouping set) unless a session or call falls in several groups.
+ * GET /v1/stats in SQL, from tapedeck_sessions and tapedeck_calls (never tapedeck_events), for
+ * every grouping of the query at once: per grouping the session figures (sessionFigures) and the
+ * call figures (sums, and percentiles from sketches; from the daily roll-ups where they answer
+ * it), all side by side. The totals are counted once, with the first grouping that counts each
+ * session (call) in one group (a grouping set), else in a statement of their own.
  */
 export async function postgresStats(pool: Pool, query: StatsQuery): Promise<StatsResult> {
-  const sessionKey = keyOf(query.groupBy, false)
-  const callKey = keyOf(query.groupBy, true)
-  const [bySession, byCall, sessionTotal, callTotal] = await Promise.all([
-    sessionFigures(pool, query, sessionKey, !sessionKey.fansOut),
-    rangeCallFigures(pool, query, callKey, !callKey.fansOut),
-    sessionKey.fansOut ? sessionFigures(pool, query, 'total', false) : Promise.resolve([]),
-    callKey.fansOut ? callTotals(pool, query) : Promise.resolve([]),
+  // The totals ride with the first grouping that puts each session (call) in one group.
+  const sessionTotalsWith = query.groupBy.findIndex((groupBy) => !keyOf(groupBy, false).fansOut)
+  const totalsWith = query.groupBy.findIndex((groupBy) => !keyOf(groupBy, true).fansOut)
+  const sessionStatements = [...query.groupBy.keys()].map((g) => sessionFigures(pool, query, g, g === sessionTotalsWith))
+  if (sessionTotalsWith === -1) sessionStatements.push(sessionFigures(pool, query, -1, false))
+  const [sessionRows, callTotal, ...byCall] = await Promise.all([
+    Promise.all(sessionStatements).then((rows) => rows.flat()),
+    totalsWith === -1 ? callTotals(pool, query) : Promise.resolve([]),
+    ...query.groupBy.map((groupBy, g) => rangeCallFigures(pool, { ...query, groupBy }, keyOf(groupBy, true), g === totalsWith)),
   ])
-  const sessionRows = [...bySession, ...sessionTotal]
-  const callRows = [...byCall, ...callTotal]
-  const calls = new Map(callRows.filter((r) => Number(r.is_total) === 0).map((figures) => [figures.key, figures]))
-  const sessions = new Map(sessionRows.filter((r) => Number(r.is_total) === 0).map((figures) => [figures.key, figures]))
-  const width = bucketMs(query.groupBy)
-  const keys = new Set([...sessions.keys(), ...calls.keys()])
-  let groups: StatsGroup[] = [...keys].map((key) => ({
-    key: width === null || key === null ? key : bucketKey(Number(key), width),
-    ...row(sessions.get(key), calls.get(key)),
-  }))
-  if (width === null) groups = groups.sort(byCostThenKey).slice(0, query.limit)
-  else groups.sort((a, b) => (a.key! < b.key! ? -1 : 1))
+  const groups = query.groupBy.map((groupBy, g) => {
+    const calls = new Map(byCall[g]!.filter((r) => Number(r.is_total) === 0).map((figures) => [figures.key, figures]))
+    const sessions = new Map(sessionRows.filter((r) => Number(r.g) === g).map((figures) => [figures.key, figures]))
+    const width = bucketMs(groupBy)
+    const keys = new Set([...sessions.keys(), ...calls.keys()])
+    const rows: StatsGroup[] = [...keys].map((key) => ({
+      key: width === null || key === null ? key : bucketKey(Number(key), width),
+      ...row(sessions.get(key), calls.get(key)),
+    }))
+    return width === null ? rows.sort(byCostThenKey).slice(0, query.limit) : rows.sort((a, b) => (a.key! < b.key! ? -1 : 1))
+  })
   const totals = row(
-    sessionRows.find((r) => Number(r.is_total) === 1),
-    callRows.find((r) => Number(r.is_total) === 1),
+    sessionRows.find((r) => Number(r.g) === -1),
+    [...byCall.flat(), ...callTotal].find((r) => Number(r.is_total) === 1),
   )
   return { groups, totals }
 }

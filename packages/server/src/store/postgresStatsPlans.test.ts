@@ -28,7 +28,7 @@ describe.skipIf(!databaseUrl)('PostgreSQL statistics plans (DATABASE_URL)', () =
         }
         return client
       }
-      await store.sessionStats({ from: 0, to: 4e12, groupBy: 'userId', limit: 1 })
+      await store.sessionStats({ from: 0, to: 4e12, groupBy: ['userId'], limit: 1 })
       const topUsers = statements.find((statement) => statement.sql.includes('c.user_id = any('))
       expect(topUsers).toBeDefined()
       // A handful of calls here, where any plan is cheap: without sequential scans, and without the

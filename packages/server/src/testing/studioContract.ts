@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { strFromU8, unzipSync } from 'fflate'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ReviewAnnotation, SessionSearchPage, ShareCreated, StatsResponse } from '@tapedeck/core'
+import type { ReviewAnnotation, SessionSearchPage, ShareCreated, StatsManyResponse, StatsResponse } from '@tapedeck/core'
 import { createHandler, type Handler } from '../http/createHandler.js'
 import type { SessionStore, WireEvent } from '../store/SessionStore.js'
 import { event, gzip, ndjson } from './events.js'
@@ -276,6 +276,57 @@ export function describeStudioContract(name: string, open: () => Promise<OpenedS
       expect([none.groups, none.totals.sessions, none.totals.latencyMs]).toEqual([[], 0, { p50: null, p95: null }])
     })
 
+    it("pages a session's events with limit, each line the event as stored", async () => {
+      await seed()
+      const lines = async (query: string) => {
+        const response = await call('GET', `/v1/sessions/s_alpha/events${query}`, 'read-1')
+        expect([query, response.status]).toEqual([query, 200])
+        return (await response.text()).split('\n').filter((line) => line !== '')
+      }
+      const all = await lines('')
+      const stored: string[] = []
+      for await (const event of store.readEvents('s_alpha')) stored.push(JSON.stringify(event))
+      expect([all.length > 3, all]).toEqual([true, stored])
+      expect(await lines('?limit=2')).toEqual(all.slice(0, 2))
+      const second = (JSON.parse(all[1]!) as WireEvent).seq
+      expect(await lines(`?fromSeq=${second + 1}&limit=2`)).toEqual(all.slice(2, 4))
+      expect(await lines(`?limit=${all.length + 5}`)).toEqual(all)
+      for (const query of ['?limit=0', '?limit=-1', '?limit=1.5', '?limit=a', '?limit=1&limit=2', '?streams=linked&limit=5']) {
+        expect([query, ...(await code(await call('GET', `/v1/sessions/s_alpha/events${query}`, 'read-1')))]).toEqual([query, 400, 'invalid_query'])
+      }
+    })
+
+    it('answers several groupings in one request, each as it answers alone', async () => {
+      await seed()
+      const get = async (query: string) => {
+        const response = await call('GET', `/v1/stats?${query}`, 'read-1')
+        expect([query, response.status]).toEqual([query, 200])
+        return response.json()
+      }
+      const range = `from=${DAY0}&to=${DAY0 + 30 * 24 * HOUR}`
+      // Whole days (the roll-ups on PostgreSQL), a partial first day, filters, a limit, tags alone with sessions fanned out.
+      for (const [groupings, rest] of [
+        [['day', 'model', 'userId', 'feature'], range],
+        [['model', 'hour', 'tag'], `from=${DAY0 + HOUR / 2}&to=${DAY0 + 3 * 24 * HOUR}`],
+        [['userId', 'tag', 'agentId'], `${range}&limit=1`],
+        [['tag', 'model'], `${range}&feature=voice`],
+        [['feature', 'day'], `${range}&q=lisbon`],
+      ] as const) {
+        const many = (await get(`groupBy=${groupings.join(',')}&${rest}`)) as StatsManyResponse
+        const alone = await Promise.all(groupings.map((groupBy) => get(`groupBy=${groupBy}&${rest}`) as Promise<StatsResponse>))
+        expect([groupings, many.results]).toEqual([groupings, alone])
+        expect([many.from, many.to]).toEqual([alone[0]!.from, alone[0]!.to])
+      }
+      // Not an answer made of nothing: the first combination's groups hold the sessions of the other test.
+      const overview = (await get(`groupBy=day,model,userId,feature&${range}`)) as StatsManyResponse
+      expect(overview.results.map((result) => [result.groupBy, result.groups.length, result.totals.sessions, result.totals.calls])).toEqual([
+        ['day', 2, 3, 4],
+        ['model', 2, 3, 4],
+        ['userId', 2, 3, 4],
+        ['feature', 2, 3, 4],
+      ])
+    })
+
     it('refuses bad filters, sorts and groupings with invalid_query', async () => {
       await seed()
       const bad = [
@@ -293,6 +344,11 @@ export function describeStudioContract(name: string, open: () => Promise<OpenedS
         '/v1/sessions?model=%00',
         '/v1/sessions?sort=calls&cursor=MS41OnNfYQ',
         '/v1/stats?groupBy=week',
+        '/v1/stats?groupBy=day,week',
+        '/v1/stats?groupBy=day,day',
+        '/v1/stats?groupBy=model,',
+        '/v1/stats?groupBy=,model',
+        `/v1/stats?groupBy=model,hour&from=0&to=${DAY0}`,
         '/v1/stats?groupBy=model&limit=0',
         `/v1/stats?groupBy=hour&from=0&to=${DAY0}`,
         '/v1/stats?from=10&to=5',

@@ -10,7 +10,7 @@ test('a prefetched GET answers the first request for its URL, once; a POST to th
     return new Response(`${init?.method ?? 'GET'} #${calls.length}`)
   })
   prefetchSession('s_1', { kind: 'key', token: 'k', access: 'review', author: 'a' }, 'http://x')
-  expect(calls.map(([, url]) => url)).toEqual(['http://x/v1/sessions/s_1', 'http://x/v1/sessions/s_1/events?fromSeq=0', 'http://x/v1/sessions/s_1/annotations'])
+  expect(calls.map(([, url]) => url)).toEqual(['http://x/v1/sessions/s_1', 'http://x/v1/sessions/s_1/events?fromSeq=0&limit=1000', 'http://x/v1/sessions/s_1/annotations'])
   const annotations = 'http://x/v1/sessions/s_1/annotations'
   const posted = await prefetchedFetch(annotations, { method: 'POST', body: '{}' })
   expect(await posted.text()).toBe('POST #4')

@@ -1,13 +1,16 @@
-import { withBearer } from '@tapedeck/core/read'
+import { sessionPath, withBearer } from '@tapedeck/core/read'
+import { firstPagePath } from '@tapedeck/player'
 import type { Credentials } from '../auth/credentials'
 import { apiBase } from './apiBase'
 
 const started = new Map<string, { response: Promise<Response>; at: number }>()
 const KEEP_MS = 30_000
+/** The replay's first page of events (loadRecording's `firstPageEvents`): shown while the rest arrive. */
+export const REPLAY_FIRST_PAGE = 1000
 
 function urlsOf(sessionId: string, base: string): string[] {
-  const session = `${base}/v1/sessions/${encodeURIComponent(sessionId)}`
-  return [session, `${session}/events?fromSeq=0`, `${session}/annotations`]
+  const session = `${base}${sessionPath(sessionId)}`
+  return [session, `${base}${firstPagePath(sessionId, REPLAY_FIRST_PAGE)}`, `${session}/annotations`]
 }
 
 /**

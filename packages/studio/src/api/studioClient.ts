@@ -35,7 +35,8 @@ export function createStudioClient(auth: Credentials | null, base = apiBase()) {
     listSessions: (search: SessionSearch, signal?: AbortSignal): Promise<SessionSearchPage> => client.listSessions(search, signal),
     getSession: (id: string, signal?: AbortSignal) => client.getSession(id, signal),
     events: (id: string): Promise<TapedeckEvent[]> => client.events(id),
-    stats: (query: StatsQuery, signal?: AbortSignal) => json<StatsResponse>(`/v1/stats?${toSearchParams(query)}`, { signal: signal ?? null }),
+    /** Each grouping's statistics, in the order asked, from one request. */
+    stats: (query: StatsQuery, signal?: AbortSignal): Promise<StatsResponse[]> => client.stats(query, signal),
     /** Pass rates per check (`validation.result` annotations), grouped. */
     checkStats: (query: CheckStatsQuery, signal?: AbortSignal) => json<CheckStatsResponse>(`/v1/stats/checks?${toSearchParams(query)}`, { signal: signal ?? null }),
     access: (signal?: AbortSignal) => json<AccessInfo>('/v1/access', { signal: signal ?? null }),

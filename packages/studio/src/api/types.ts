@@ -61,7 +61,8 @@ export interface CheckStatsQuery extends SessionFilters {
   groupBy: CheckStatsGroupBy
 }
 
+/** Several groupings at once: one request, one answer per grouping (docs/server.md, "GET /v1/stats"). */
 export interface StatsQuery extends SessionFilters {
-  groupBy: StatsGroupBy
+  groupBy: readonly StatsGroupBy[]
   limit?: number
 }

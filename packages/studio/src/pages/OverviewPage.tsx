@@ -1,4 +1,4 @@
-import { useQueries } from '@tanstack/react-query'
+import { useQuery } from '@tanstack/react-query'
 import { useEffect, useRef } from 'react'
 import { formatMs } from '@tapedeck/react/viewer'
 import type { StatsGroup, StatsGroupBy, StatsResponse } from '../api/types'
@@ -38,8 +38,8 @@ export function rangeOf(range: string, now = Date.now(), params?: URLSearchParam
 /**
  * The Overview: a range and filters (in the URL), then cost per day, sessions and users, error
  * rate, calls and tokens by model, latency and time to first token p95 per model, and the users
- * and features that cost most; then pass rates of checks when there are any (ChecksCharts). Four
- * GET /v1/stats queries in parallel; charts are SVG and HTML
+ * and features that cost most; then pass rates of checks when there are any (ChecksCharts). One
+ * GET /v1/stats for its four groupings (by time, model, user, feature); charts are SVG and HTML
  * drawn in the same commit as the data.
  */
 export function OverviewPage({ params }: { params: URLSearchParams }) {
@@ -48,14 +48,14 @@ export function OverviewPage({ params }: { params: URLSearchParams }) {
   const { from, to } = rangeOf(range, Date.now(), params)
   const filters = Object.fromEntries(FILTERS.flatMap((name) => (params.get(name) ? [[name, params.get(name)!]] : [])))
   const groupings: StatsGroupBy[] = [to - from <= DAY ? 'hour' : 'day', 'model', 'userId', 'feature']
-  const [byTime, byModel, byUser, byFeature] = useQueries({
-    queries: groupings.map((groupBy) => ({
-      queryKey: ['stats', groupBy, from, to, filters],
-      queryFn: ({ signal }: { signal: AbortSignal }) => client.stats({ groupBy, from: String(from), to: String(to), ...filters }, signal),
-    })),
+  // One request for the four: the server reads the range's sessions once for all of them.
+  const stats = useQuery({
+    queryKey: ['stats', groupings, from, to, filters],
+    queryFn: ({ signal }) => client.stats({ groupBy: groupings, from: String(from), to: String(to), ...filters }, signal),
   })
-  const ready = [byTime, byModel, byUser, byFeature].every((q) => q!.data)
-  const error = [byTime, byModel, byUser, byFeature].find((q) => q!.error)?.error
+  const [byTime, byModel, byUser, byFeature] = stats.data ?? []
+  const ready = stats.data !== undefined
+  const error = stats.error
 
   // For the page-speed test and bench: when the charts are in the page.
   const drawn = useRef(false)
@@ -80,15 +80,15 @@ export function OverviewPage({ params }: { params: URLSearchParams }) {
     }
     navigate(href(['overview'], next), true)
   }
-  const time = fillTime(byTime!.data, from, to)
+  const time = fillTime(byTime, from, to)
   // Totals over every matching session, from the server (distinct users, not a sum of days).
-  const totals = byTime!.data?.totals
+  const totals = byTime?.totals
   const top = (answer: StatsResponse | undefined, dimension: string) =>
     [...(answer?.groups ?? [])]
       .sort((a, b) => b.costUsd - a.costUsd)
       .slice(0, 8)
       .map((g) => ({ label: g.key ?? '(none)', values: [g.costUsd, g.sessions], ...(g.key !== null && { href: href(['sessions'], { [dimension]: g.key, sort: 'costUsd' }) }) }))
-  const models = [...(byModel!.data?.groups ?? [])].sort((a, b) => b.calls - a.calls).slice(0, 10)
+  const models = [...(byModel?.groups ?? [])].sort((a, b) => b.calls - a.calls).slice(0, 10)
 
   return (
     <div className="page overview" data-ready={ready}>
@@ -192,8 +192,8 @@ export function OverviewPage({ params }: { params: URLSearchParams }) {
           rows={models.map((g) => ({ label: g.key ?? '(none)', values: [g.latencyMs.p95, g.ttftMs.p95] }))}
           format={(ms) => formatMs(ms)}
         />
-        <BarList title="Top users by cost" series={[{ name: 'Cost', color: COLORS.cost }, { name: 'Sessions', color: COLORS.calls }]} rows={top(byUser!.data, 'userId')} format={(v) => (v < 1 && v % 1 !== 0 ? formatCost(v) : formatCount(v))} />
-        <BarList title="Top features by cost" series={[{ name: 'Cost', color: COLORS.cost }, { name: 'Sessions', color: COLORS.calls }]} rows={top(byFeature!.data, 'feature')} format={(v) => (v < 1 && v % 1 !== 0 ? formatCost(v) : formatCount(v))} />
+        <BarList title="Top users by cost" series={[{ name: 'Cost', color: COLORS.cost }, { name: 'Sessions', color: COLORS.calls }]} rows={top(byUser, 'userId')} format={(v) => (v < 1 && v % 1 !== 0 ? formatCost(v) : formatCount(v))} />
+        <BarList title="Top features by cost" series={[{ name: 'Cost', color: COLORS.cost }, { name: 'Sessions', color: COLORS.calls }]} rows={top(byFeature, 'feature')} format={(v) => (v < 1 && v % 1 !== 0 ? formatCost(v) : formatCount(v))} />
       </div>
       <ChecksCharts from={from} to={to} filters={filters} />
     </div>

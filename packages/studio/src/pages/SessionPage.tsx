@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { loadRecording, type Recording } from '@tapedeck/player'
 import type { ReviewAnnotation } from '../api/types'
-import { prefetchedFetch } from '../api/prefetchSession'
+import { prefetchedFetch, REPLAY_FIRST_PAGE } from '../api/prefetchSession'
 import { useStudioClient } from '../api/useStudioClient'
 import { canReview, useCredentials } from '../auth/credentials'
 import { ReplayScreen } from '../replay/ReplayScreen'
@@ -18,7 +18,7 @@ export function SessionPage({ sessionId, params, shared = false }: { sessionId: 
     queryFn: () =>
       loadRecording(
         { endpoint: client.base, sessionId, fetch: prefetchedFetch, ...(client.token && { token: client.token }) },
-        { onFirstPage: (first) => setFirstPage({ sessionId, recording: first }) },
+        { firstPageEvents: REPLAY_FIRST_PAGE, onFirstPage: (first) => setFirstPage({ sessionId, recording: first }) },
       ),
     staleTime: Infinity,
   })
