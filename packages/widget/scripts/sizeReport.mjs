@@ -108,7 +108,7 @@ export async function scriptTagShares() {
       rows.push([`  ${label}`, `could not build without it (${error.message.split('\n')[0]})`])
     }
   }
-  for (const name of ['llm', 'audio', 'realtime', 'erasure']) {
+  for (const name of ['llm', 'audio', 'realtime', 'erasure', 'capture']) {
     const file = `${widget}/dist/tapedeck-${name}.js`
     rows.push([`dist/tapedeck-${name}.js, loaded on first use (as built)`, existsSync(file) ? gzipSync(readFileSync(file), { level: 9 }).byteLength : 'not built'])
   }

@@ -97,8 +97,12 @@ describe('the script-tag bundle', () => {
   // leased and explained by seq.skipped (SeqLeaser now waits for it), and createRecorder's `otlp`
   // option is checked on the page (issue 17). Lowered 46,100 → 45,600 (45,446 measured) on
   // 2026-12-05: shorter messages, one shared stub for what the file leaves out, no namespace
-  // objects for the page-hide openers (issue 14 §4, smaller code).
-  const CEILING = 45_600
+  // objects for the page-hide openers (issue 14 §4, smaller code). Then 45,600 → 46,100 (45,954
+  // measured) in session 9, decided in issue 17's note: the capture options on the script tag
+  // (their parsing and the loader of tapedeck-capture.js, which replaces a refusing stub), the
+  // storage figures in the status and the network.socket catalogue entry cost 508 B; the code
+  // that records sockets, console and network stays in the sibling.
+  const CEILING = 46_100
   test(`does not grow past ${CEILING.toLocaleString('en-US')} bytes gzip while the budget is missed`, () => {
     expect(measure()).toBeLessThanOrEqual(CEILING)
   })
