@@ -2,6 +2,7 @@ import { openDB } from 'idb'
 import { afterEach, expect, test } from 'vitest'
 import type { TapedeckDB } from '../storage/schema'
 import type { PageEvents } from '../client/pageLifecycle'
+import { createRecorder } from '../client/createRecorder'
 import { closeAll, recorderFor, uniqueDb, waitFor } from '../../test/browser'
 import { newProxy, serverEvents } from '../../test/sync'
 
@@ -24,8 +25,11 @@ test('events recorded while the page leaves, after its page-left mark was saved,
   let page!: PageEvents
   let leaving = false
   let worker!: Worker
-  const closing = recorderFor(dbName, {
+  // Not closed after the test: its last batches never get an answer.
+  const closing = createRecorder({
+    dbName,
     endpoint: url,
+    workerWatchdogMs: 600_000, // a worker that stops answering is not replaced: this page is going
     syncDelayMs: 0,
     createWorker: () => (worker = workerLosingIngests(() => leaving)),
     lifecycle: { subscribe: (events) => ((page = events), () => {}) },
