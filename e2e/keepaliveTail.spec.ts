@@ -240,3 +240,45 @@ test('the same, with the stamped re-save lost with the page: the page does not s
   expect(tokens(after).twice).toEqual([])
   expect(unexplainedSeqs(after)).toEqual([])
 })
+
+test('events recorded while the page leaves (a pagehide listener after the recorder’s own, as recordRealtime’s), never stored by the worker: on the server once each, after the page-left mark', async ({ profile }) => {
+  const page = await profile.open()
+  const id = await page.evaluate(async (endpoint) => {
+    // The worker gets nothing once the page is leaving (it dies with the page before storing it).
+    let leaving = false
+    const recorder = window.tapedeck.createRecorder({
+      endpoint,
+      createWorker: () => {
+        const worker = new Worker('/tapedeck-worker.js', { type: 'module' })
+        const post = worker.postMessage.bind(worker) as (...args: unknown[]) => void
+        ;(worker as unknown as { postMessage: (...args: unknown[]) => void }).postMessage = (...args) => {
+          const message = args[0] as { ingest?: number } | null
+          if (typeof message?.ingest === 'number' && leaving) return
+          post(...args)
+        }
+        return worker
+      },
+    })
+    const { id } = await recorder.start()
+    for (let i = 0; i < 20; i++) recorder.record('x.token', { i, text: `before the close ${i}` })
+    await recorder.flush()
+    // Added after the recorder's listener: it runs after the recorder saved its page-hide copy.
+    window.addEventListener('pagehide', () => {
+      leaving = true
+      for (let i = 20; i < 23; i++) recorder.record('x.token', { i, text: `while the page leaves ${i}` })
+    })
+    return id
+  }, target.proxy.url)
+  await page.close({ runBeforeUnload: true })
+  const before = tokens(await settled(id))
+  expect(before.twice).toEqual([])
+
+  await revisit(profile)
+  await expect.poll(async () => tokens(await target.events(id)).indices.size, { timeout: 30_000 }).toBe(23)
+  const after = await settled(id)
+  console.log(`before return: ${before.indices.size} of 23; after: ${after.map((e) => `${e.seq}:${e.type}${e.type === 'x.token' ? e.data.i : ''}`).slice(-8).join(' ')}`)
+  expect(tokens(after).twice).toEqual([])
+  // The page-left mark comes after what was recorded while the page left (the session is suspended, not interrupted).
+  expect(after.findLast((e) => e.type !== 'seq.skipped')?.type).toBe('session.paused')
+  expect(unexplainedSeqs(after)).toEqual([])
+})

@@ -116,7 +116,11 @@ export class BatchQueue {
       .then(() => host.ingest(batch))
       .then(
         (result) => {
-          if (result.lease) this.#leaser.granted(result.sessionId, result.lease)
+          if (result.lease) {
+            this.#leaser.granted(result.sessionId, result.lease)
+            // The page may have stamped events to send as it closes from now on (KeepaliveTail `warm`).
+            this.#keepalive?.warm()
+          }
           else if (result.lastSeq >= 0) this.#leaser.stored(result.sessionId)
           this.#counts.durable += result.stored
           this.#counts.dropped += result.dropped
@@ -234,6 +238,7 @@ export class BatchQueue {
   /** The page-hide send (see keepaliveTail), once loaded. */
   useKeepalive(keepalive: KeepaliveTail | undefined): void {
     this.#keepalive = keepalive
+    if (this.#leaser.stampedTo(this.#bufferSession) !== undefined) keepalive?.warm()
   }
 
   /** The page's copy of unconfirmed batches at page hide (see tailWriter), replacing any earlier one. */

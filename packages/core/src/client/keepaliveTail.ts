@@ -1,5 +1,5 @@
 import { gzipSync } from 'fflate'
-import { stampedTimes, type PackedBatch } from '../events/PackedBatch'
+import { BatchBuilder, stampedTimes, type PackedBatch } from '../events/PackedBatch'
 import { unpackBatch } from '../events/unpackBatch'
 import { createJsonRedactor, type JsonRedactor } from '../engine/jsonRedactor'
 import type { RedactOptions } from '../redact'
@@ -21,8 +21,13 @@ export const KEEPALIVE_BUDGET = 65_536
  */
 export const KEEPALIVE_BUILD_MS = 50
 
-/** Events per gzip member of the page-hide send, about (whole batches: a member holds a run of them). */
-const GROUP_EVENTS = 256
+/**
+ * NDJSON characters a gzip member is expected to shrink from into the room it is built for: chat
+ * events compress about 4.9 to 1 at level 6 (bench/lastWords.mjs), so one member of the newest
+ * events that many times the room fills most of it with one gzip — the first member is built
+ * whatever the time, later ones only within KEEPALIVE_BUILD_MS, which a loaded machine spends on one.
+ */
+const EXPECTED_RATIO = 4.5
 
 /**
  * The page-hide send: when the page is hidden or closing, the stamped batches the server may not
@@ -39,6 +44,13 @@ const GROUP_EVENTS = 256
  */
 export interface KeepaliveTail {
   send(batches: readonly PackedBatch[]): void
+  /**
+   * The page holds a lease, so it may have something to send as it closes: the send's code is run
+   * once, on made-up events, in an idle moment (nothing is sent). Cold, the first gzip of a group
+   * took 121 ms at page hide — more than the whole build budget, so one group went where four fit
+   * (bench/lastWords.mjs: 464 of 2,000). Once per page; later calls do nothing.
+   */
+  warm(): void
 }
 
 export interface KeepaliveOptions {
@@ -80,8 +92,21 @@ export function openKeepaliveTail(options: KeepaliveOptions): KeepaliveTail {
   /** Batches sent whole already (an earlier hide): not sent again. */
   const sent = new Set<string>()
   let requests = 0
+  let warmed = false
 
   return {
+    warm() {
+      if (warmed) return
+      warmed = true
+      whenIdle(() => {
+        try {
+          encode(eventLines(rehearsal(), redactorFor(options.capture())))
+        } catch {
+          // Nothing to warm: the send tries all the same.
+        }
+      })
+    },
+
     send(batches) {
       try {
         const newest = batches.at(-1)
@@ -93,27 +118,32 @@ export function openKeepaliveTail(options: KeepaliveOptions): KeepaliveTail {
         let first = Infinity
         let last = -1
         const began = performance.now()
-        // Newest first, a run of batches (up to GROUP_EVENTS events) per gzip member, not a member
-        // per batch: a page recording slowly makes batches of a few events, and each member costs a
-        // gzip set-up and header (40 batches of 3 events: all 120 went in 1,362 B as one member).
+        // Newest first, a run of batches per gzip member, not a member per batch: a page recording
+        // slowly makes batches of a few events, and each member costs a gzip set-up and header (40
+        // batches of 3 events: all 120 went in 1,362 B as one member). A member holds the newest
+        // events expected to fill what is left (EXPECTED_RATIO): one gzip, not a second for the rest.
         // (Members one after another are one gzip body; plain NDJSON joins the same way.)
         let i = batches.length - 1
         while (i >= 0 && room > 0 && (members.length === 0 || performance.now() - began < KEEPALIVE_BUILD_MS)) {
+          const target = gzip ? room * EXPECTED_RATIO : room
           const group: Array<{ batch: PackedBatch; lines: string[] }> = []
-          for (let count = 0; i >= 0 && count < GROUP_EVENTS; i--) {
+          for (let chars = 0; i >= 0 && chars < target; i--) {
             const batch = batches[i]!
             if (batch.sessionId !== newest.sessionId || !batch.stamp || sent.has(batch.batchId)) continue
             const lines = eventLines(batch, redact)
             group.unshift({ batch, lines })
-            count += lines.length
+            for (const line of lines) chars += line.length
           }
           if (group.length === 0) break
           const lines = group.flatMap((one) => one.lines)
-          let from = 0
-          let member = encode(lines)
-          // Too large for what is left: its newest events, halving, down to one.
+          // Its newest events up to the target (one at least).
+          let from = lines.length - 1
+          for (let chars = lines[from]!.length; from > 0 && chars + lines[from - 1]!.length <= target; ) chars += lines[--from]!.length
+          let member = encode(lines.slice(from))
+          // Too large for what is left: as many of its newest events as this compression says fit, down to one.
           while (member.byteLength > room && lines.length - from > 1) {
-            from = Math.ceil((from + lines.length) / 2)
+            const count = lines.length - from
+            from = lines.length - Math.max(1, Math.min(count - 1, Math.floor((count * room * 0.95) / member.byteLength)))
             member = encode(lines.slice(from))
           }
           if (member.byteLength > room) break
@@ -162,6 +192,23 @@ export function openKeepaliveTail(options: KeepaliveOptions): KeepaliveTail {
       }
     },
   }
+}
+
+/** Runs `task` when the page is idle (soon at the latest), where the browser can say so. */
+function whenIdle(task: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(task, { timeout: 5000 })
+  else setTimeout(task, 1000)
+}
+
+/** A stamped batch of a group's worth of made-up chat events (about 100 KB): what the send's code is warmed on. */
+function rehearsal(): PackedBatch {
+  const builder = new BatchBuilder()
+  const now = Date.now()
+  for (let i = 0; i < 256; i++) {
+    const words = `turn ${i}: ${(i * 2_654_435_761).toString(36)} the assistant answers about orders, ${(i * 40_503).toString(16)} returns and refunds`
+    builder.push('message.created', JSON.stringify({ messageId: `m_${i}`, role: i % 2 ? 'assistant' : 'user', content: `${words} ${words.split('').reverse().join('')}` }), now + i, now + i)
+  }
+  return { ...builder.take('s_warm', 't_warm', 'warm'), stamp: { firstSeq: 0, tFloor: 0, startedAt: now } }
 }
 
 /** The batch's events as NDJSON lines, exactly as the engine encodes a stamped batch (storage/encodeBatch). */
