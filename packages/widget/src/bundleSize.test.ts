@@ -101,8 +101,11 @@ describe('the script-tag bundle', () => {
   // measured) in session 9, decided in issue 17's note: the capture options on the script tag
   // (their parsing and the loader of tapedeck-capture.js, which replaces a refusing stub), the
   // storage figures in the status and the network.socket catalogue entry cost 508 B; the code
-  // that records sockets, console and network stays in the sibling.
-  const CEILING = 46_100
+  // that records sockets, console and network stays in the sibling. Then 46,100 → 46,600 (46,445
+  // measured) in session 9, decided in issue 20's note: the page-hide send is warmed once in an
+  // idle moment and builds one gzip member sized to fill its 64 KiB (491 B), which took the
+  // e2e burst before the close from 720/1,232/2,000 to 1,022/2,000/2,000 events.
+  const CEILING = 46_600
   test(`does not grow past ${CEILING.toLocaleString('en-US')} bytes gzip while the budget is missed`, () => {
     expect(measure()).toBeLessThanOrEqual(CEILING)
   })
