@@ -178,17 +178,15 @@ async function closeAfterLateLease(profile: Profile, loseResave: boolean): Promi
       }
       const recorder = window.tapedeck.createRecorder({
         endpoint,
-        createWorker: () => {
-          const worker = new Worker('/tapedeck-worker.js', { type: 'module' })
-          const post = worker.postMessage.bind(worker) as (...args: unknown[]) => void
-          ;(worker as unknown as { postMessage: (...args: unknown[]) => void }).postMessage = (...args) => {
-            const message = args[0] as { ingest?: number; batch?: { lease?: number } } | null
-            if (message?.batch?.lease && control.holdStart) return void control.held.push(() => post(...args))
-            if (typeof message?.ingest === 'number' && control.loseIngests) return
-            post(...args)
-          }
-          return worker
-        },
+        createWorker: () =>
+          window.tapedeck.interceptedWorker((data, post) => {
+            const message = data as { ingest?: number; batch?: { lease?: number } } | null
+            if (message?.batch?.lease && control.holdStart) {
+              control.held.push(post)
+              return true
+            }
+            return typeof message?.ingest === 'number' && control.loseIngests
+          }),
       })
       const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
       const started = recorder.start() // resolves once the start is stored: after it is let go below
@@ -248,16 +246,7 @@ test('events recorded while the page leaves (a pagehide listener after the recor
     let leaving = false
     const recorder = window.tapedeck.createRecorder({
       endpoint,
-      createWorker: () => {
-        const worker = new Worker('/tapedeck-worker.js', { type: 'module' })
-        const post = worker.postMessage.bind(worker) as (...args: unknown[]) => void
-        ;(worker as unknown as { postMessage: (...args: unknown[]) => void }).postMessage = (...args) => {
-          const message = args[0] as { ingest?: number } | null
-          if (typeof message?.ingest === 'number' && leaving) return
-          post(...args)
-        }
-        return worker
-      },
+      createWorker: () => window.tapedeck.interceptedWorker((message) => typeof (message as { ingest?: number } | null)?.ingest === 'number' && leaving),
     })
     const { id } = await recorder.start()
     for (let i = 0; i < 20; i++) recorder.record('x.token', { i, text: `before the close ${i}` })

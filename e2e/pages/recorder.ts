@@ -9,6 +9,20 @@ async function blobWorker(): Promise<() => Worker> {
   return () => new Worker(url, { type: 'module' })
 }
 
+/**
+ * The recorder's worker with each message the page posts shown to `intercept` first: returning
+ * true keeps it from the worker (a test drops it, as a worker that dies would, or holds it and
+ * posts it later with `post`).
+ */
+function interceptedWorker(intercept: (message: unknown, post: () => void) => boolean): Worker {
+  const worker = new Worker('/tapedeck-worker.js', { type: 'module' })
+  const postMessage = worker.postMessage.bind(worker) as (...args: unknown[]) => void
+  ;(worker as unknown as { postMessage: (...args: unknown[]) => void }).postMessage = (...args) => {
+    if (!intercept(args[0], () => postMessage(...args))) postMessage(...args)
+  }
+  return worker
+}
+
 /** Marks every stored chunk as sent, as the sync engine does once a server has it. */
 async function markAllSent(dbName = 'tapedeck'): Promise<number> {
   const db = await openDB(dbName)
@@ -36,5 +50,5 @@ async function installOfflineShell(): Promise<void> {
   }
 }
 
-Object.assign(window, { tapedeck: { createRecorder, blobWorker, markAllSent, chunkStates, installOfflineShell } })
+Object.assign(window, { tapedeck: { createRecorder, blobWorker, interceptedWorker, markAllSent, chunkStates, installOfflineShell } })
 document.body.dataset.ready = 'true'
