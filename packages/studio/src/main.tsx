@@ -1,17 +1,7 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { StrictMode } from 'react'
-import { createRoot } from 'react-dom/client'
-import { App } from './App'
+import { startOverviewStats } from './api/startOverviewStats'
 import './studio.css'
 
-const queryClient = new QueryClient({
-  defaultOptions: { queries: { staleTime: 30_000, retry: (count, error) => count < 2 && !(error as { status?: number }).status } },
-})
-
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <App />
-    </QueryClientProvider>
-  </StrictMode>,
-)
+// The entry is small on purpose: the Overview's statistics request starts here, then the app's
+// code (React, the pages, the charts) loads and evaluates while the server works on it.
+startOverviewStats()
+void import('./mountStudio').then(({ mountStudio }) => mountStudio(document.getElementById('root')!))

@@ -1,5 +1,6 @@
 import { afterEach, expect, test, vi } from 'vitest'
-import { prefetchedFetch, prefetchSession } from './prefetchSession'
+import { prefetchedFetch } from './prefetched'
+import { prefetchSession } from './prefetchSession'
 
 afterEach(() => vi.unstubAllGlobals())
 

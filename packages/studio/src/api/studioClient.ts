@@ -2,7 +2,7 @@ import type { TapedeckEvent } from '@tapedeck/core'
 import { createReadClient, ReadApiError, sessionPath, toSearchParams, type ReadInit } from '@tapedeck/core/read'
 import type { Credentials } from '../auth/credentials'
 import { apiBase } from './apiBase'
-import { prefetchedFetch } from './prefetchSession'
+import { prefetchedFetch } from './prefetched'
 import type {
   CheckStatsQuery,
   CheckStatsResponse,

@@ -1,12 +1,13 @@
 import { useQuery } from '@tanstack/react-query'
 import { useEffect, useRef } from 'react'
 import { formatMs } from '@tapedeck/react/viewer'
-import type { StatsGroup, StatsGroupBy, StatsResponse } from '../api/types'
+import type { StatsGroup, StatsResponse } from '../api/types'
 import { useStudioClient } from '../api/useStudioClient'
 import { BarList } from '../charts/BarList'
 import { ColumnChart } from '../charts/ColumnChart'
 import { ChecksCharts } from './ChecksCharts'
-import { dayOf, dayRange } from '../dates/dayRange'
+import { dayOf } from '../dates/dayRange'
+import { overviewQuery } from './overviewQuery'
 import { formatCost, formatCount, formatPercent } from '../format'
 import { href, navigate } from '../routing/useRoute'
 
@@ -18,22 +19,7 @@ const RANGES: Array<[string, string]> = [
   ['90d', 'Last 90 days'],
   ['custom', 'Custom dates'],
 ]
-const FILTERS = ['userId', 'feature', 'model', 'agentId', 'tag', 'hasErrors', 'hasAudio'] as const
 const COLORS = { cost: 'var(--c1)', calls: 'var(--c2)', tokens: 'var(--c3)', p95: 'var(--c4)', ttft: 'var(--c5)', error: 'var(--bad)', users: 'var(--c3)' }
-
-/**
- * From and to of a range (`7d`) ending now, rounded to the minute so the queries stay cached; or,
- * for `custom`, of the whole days picked (`from`, `to`: `YYYY-MM-DD`, both included).
- */
-export function rangeOf(range: string, now = Date.now(), params?: URLSearchParams): { from: number; to: number } {
-  const to = Math.ceil(now / 60_000) * 60_000
-  if (range === 'custom') {
-    const days = dayRange(params?.get('from'), params?.get('to'))
-    return { from: days.from ?? to - 7 * DAY, to: days.to ?? to }
-  }
-  const days = Number(/^(\d+)d$/.exec(range)?.[1] ?? 7)
-  return { from: to - days * DAY, to }
-}
 
 /**
  * The Overview: a range and filters (in the URL), then cost per day, sessions and users, error
@@ -44,14 +30,12 @@ export function rangeOf(range: string, now = Date.now(), params?: URLSearchParam
  */
 export function OverviewPage({ params }: { params: URLSearchParams }) {
   const client = useStudioClient()
-  const range = params.get('range') ?? '7d'
-  const { from, to } = rangeOf(range, Date.now(), params)
-  const filters = Object.fromEntries(FILTERS.flatMap((name) => (params.get(name) ? [[name, params.get(name)!]] : [])))
-  const groupings: StatsGroupBy[] = [to - from <= DAY ? 'hour' : 'day', 'model', 'userId', 'feature']
-  // One request for the four: the server reads the range's sessions once for all of them.
+  const { range, from, to, filters, groupings, stats: query } = overviewQuery(params)
+  // One request for the four: the server reads the range's sessions once for all of them. Opened
+  // here, it started before this code loaded (startOverviewStats); the client takes that answer.
   const stats = useQuery({
     queryKey: ['stats', groupings, from, to, filters],
-    queryFn: ({ signal }) => client.stats({ groupBy: groupings, from: String(from), to: String(to), ...filters }, signal),
+    queryFn: ({ signal }) => client.stats(query, signal),
   })
   const [byTime, byModel, byUser, byFeature] = stats.data ?? []
   const ready = stats.data !== undefined
