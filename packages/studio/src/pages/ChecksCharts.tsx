@@ -14,12 +14,15 @@ const GROUPINGS: CheckStatsGroupBy[] = ['day', 'model', 'agentId']
  * The Overview's "Checks": pass rate per check per day, and by model and by agent (agentId), from
  * the verdicts `tapedeck eval --server` keeps as annotations (GET /v1/stats/checks). Nothing is
  * drawn while there are none in the range, so an app without evaluations sees no empty charts.
+ * `enabled`: asked once the Overview's own statistics are in, so its three requests do not share
+ * the server with the one the page's charts wait for (bench/README.md, Round 6).
  */
-export function ChecksCharts({ from, to, filters }: { from: number; to: number; filters: Record<string, string> }) {
+export function ChecksCharts({ from, to, filters, enabled }: { from: number; to: number; filters: Record<string, string>; enabled: boolean }) {
   const client = useStudioClient()
   const [byDay, byModel, byAgent] = useQueries({
     queries: GROUPINGS.map((groupBy) => ({
       queryKey: ['checkStats', groupBy, from, to, filters],
+      enabled,
       queryFn: ({ signal }: { signal: AbortSignal }) => client.checkStats({ groupBy, from: String(from), to: String(to), ...filters }, signal),
     })),
   })

@@ -179,7 +179,7 @@ export function OverviewPage({ params }: { params: URLSearchParams }) {
         <BarList title="Top users by cost" series={[{ name: 'Cost', color: COLORS.cost }, { name: 'Sessions', color: COLORS.calls }]} rows={top(byUser, 'userId')} format={(v) => (v < 1 && v % 1 !== 0 ? formatCost(v) : formatCount(v))} />
         <BarList title="Top features by cost" series={[{ name: 'Cost', color: COLORS.cost }, { name: 'Sessions', color: COLORS.calls }]} rows={top(byFeature, 'feature')} format={(v) => (v < 1 && v % 1 !== 0 ? formatCost(v) : formatCount(v))} />
       </div>
-      <ChecksCharts from={from} to={to} filters={filters} />
+      <ChecksCharts from={from} to={to} filters={filters} enabled={!stats.isPending} />
     </div>
   )
 }
