@@ -243,6 +243,23 @@ describe('retention and the local cap', () => {
     expect(report.length).toBeGreaterThan(0)
   })
 
+  test('maxLocalBytes: a store full to the last bytes still stores the session’s end and its drop report (they are past the cap)', async () => {
+    const dbName = uniqueDb()
+    const recorder = recorderFor(dbName, { maxLocalBytes: 6000, maxBatchEvents: 1 })
+    const { id } = await recorder.start()
+    // Large events until they no longer fit, then ever smaller ones: the last bytes are taken.
+    let dropped = 0
+    for (const repeat of [8, 4, 2, 1, 0]) {
+      for (let i = 0; i < 40; i++) recorder.record('message.created', { messageId: `m${repeat}_${i}`, role: 'user', content: crypto.randomUUID().repeat(repeat) })
+      ;({ dropped } = await recorder.flush())
+    }
+    expect(dropped).toBeGreaterThan(0)
+    await recorder.stop()
+    const events = await recorder.sessions.events(id)
+    expect(events.at(-1)!.type).toBe('session.ended')
+    expect(events.filter((event) => event.type === 'recorder.dropped').length).toBeGreaterThan(0)
+  })
+
   test("onFull: 'drop-oldest' deletes the oldest unsent chunks to keep recording, and reports them", async () => {
     const dbName = uniqueDb()
     const recorder = recorderFor(dbName, { maxLocalBytes: 6000, maxBatchEvents: 10, onFull: 'drop-oldest' })

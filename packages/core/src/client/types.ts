@@ -114,7 +114,7 @@ export interface RecorderOptions extends CaptureOptions {
   capture?: CaptureMode
   /** Acknowledged (uploaded) chunks and audio are deleted locally this long after their upload. Default: kept until quota needs the room. */
   retainSyncedMs?: number
-  /** Caps the local store, in bytes: sent data goes first; unsent data only with `onFull: 'drop-oldest'`. */
+  /** Caps the local store, in bytes: sent data goes first; unsent data only with `onFull: 'drop-oldest'`. A session's start and end marks (with its drop report) are stored past it. */
   maxLocalBytes?: number
   /** When the store is full of unsent data: `drop-newest` refuses new events (default), `drop-oldest` deletes the oldest unsent chunks. Both record `recorder.dropped`. */
   onFull?: 'drop-newest' | 'drop-oldest'

@@ -10,7 +10,7 @@ import type { SessionRecord } from '../storage/schema'
 import type { SyncEngine } from '../sync/SyncEngine'
 import type { Compactor, RawChunk } from './Compactor'
 import type { HeldLocks } from './HeldLocks'
-import type { SpaceBudget } from './SpaceBudget'
+import { isSessionMark, type SpaceBudget } from './SpaceBudget'
 import type { IngestResult, LeaseGrant } from './protocol'
 import { grantLease } from './SeqLeases'
 
@@ -242,10 +242,13 @@ export class BatchWriter {
       }
       const sessionId = batches[0]!.sessionId
       let made = 0
-      await host.budget.makeRoom(size, (count) => {
-        made = count
-        this.drop(sessionId, count, 'max_local_bytes')
-      })
+      // A session's own marks are stored past the cap (isSessionMark); the app's events make room first.
+      if (!batches.every((batch) => isSessionMark(batch.events))) {
+        await host.budget.makeRoom(size, (count) => {
+          made = count
+          this.drop(sessionId, count, 'max_local_bytes')
+        })
+      }
       // A batch the page named itself keeps its seqs: its report waits for the next batch the engine names.
       if (made > 0 && !batches.find((batch) => batch.sessionId === sessionId)!.stamp) {
         // Unsent data went to make room: say so in this write, not the next one (a session's last

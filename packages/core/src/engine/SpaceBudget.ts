@@ -1,4 +1,14 @@
+import type { PendingEvent } from '../events/serialize'
 import type { RecordStore } from '../storage/RecordStore'
+
+/**
+ * Whether a batch is only a session's own marks — its start or end, with a drop report or a gap
+ * explained — which are stored past `maxLocalBytes` (a few hundred bytes): a full store still
+ * says how its session ended and what it gave up. The app's events are always held to the cap.
+ */
+export function isSessionMark(events: readonly PendingEvent[]): boolean {
+  return events.some((event) => event.type.startsWith('session.')) && events.every((event) => event.type.startsWith('session.') || event.type === 'recorder.dropped' || event.type === 'seq.skipped')
+}
 
 /** What the budget needs of the engine. */
 export interface SpaceBudgetHost {
