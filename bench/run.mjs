@@ -914,8 +914,8 @@ async function main() {
 
   const staticServer = await serveStatic(here('./dist/pages/'))
   const syncServer = await startReferenceServer(serverModule)
-  // The anchor takes everything in one request: limits raised so that one request fits.
-  const anchorServer = await startReferenceServer(serverModule, { maxBodyBytes: 512 * MB, maxDecompressedBytes: 2048 * MB })
+  // The anchor takes everything in one request: limits raised so that one request fits (events too: 100,001 in the full run).
+  const anchorServer = await startReferenceServer(serverModule, { maxBodyBytes: 512 * MB, maxDecompressedBytes: 2048 * MB, maxBatchEvents: 10_000_000 })
   const browser = await launchBrowser()
   log(`browser: ${browser.version.product} (${browser.executablePath})`)
   const env = { context: browser.context, userDataDir: browser.userDataDir, pageUrl: `${staticServer.url}/`, syncServer, anchorServer }
