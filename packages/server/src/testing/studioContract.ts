@@ -4,7 +4,7 @@ import { event } from './events.js'
 import { DAY0 } from './studioSessions.js'
 import { describeStudioReviewContract } from './studioReviewContract.js'
 import { describeStudioStatsContract } from './studioStatsContract.js'
-import type { OpenedStore } from './storeContract.js'
+import type { OpenedStore } from './OpenedStore.js'
 import { studioHarness } from './studioHarness.js'
 
 /**

@@ -3,7 +3,7 @@ import type { ReviewAnnotation, SessionSearchPage } from '@tapedeck/core'
 import { createHandler, type Handler } from '../http/createHandler.js'
 import type { SessionStore, WireEvent } from '../store/SessionStore.js'
 import { gzip, ndjson } from './events.js'
-import type { OpenedStore } from './storeContract.js'
+import type { OpenedStore } from './OpenedStore.js'
 import { DAY0, HOUR, KEYS, STUDIO_SESSIONS } from './studioSessions.js'
 
 /**

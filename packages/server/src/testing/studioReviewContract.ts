@@ -5,7 +5,7 @@ import type { ReviewAnnotation, ShareCreated } from '@tapedeck/core'
 import type { WireEvent } from '../store/SessionStore.js'
 import { ndjson } from './events.js'
 import { HOUR, STUDIO_SESSIONS } from './studioSessions.js'
-import type { OpenedStore } from './storeContract.js'
+import type { OpenedStore } from './OpenedStore.js'
 import { studioHarness } from './studioHarness.js'
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { StatsManyResponse, StatsResponse } from '@tapedeck/core'
 import { event } from './events.js'
 import { completed, DAY0, HOUR, session } from './studioSessions.js'
-import type { OpenedStore } from './storeContract.js'
+import type { OpenedStore } from './OpenedStore.js'
 import { studioHarness } from './studioHarness.js'
 
 /**
