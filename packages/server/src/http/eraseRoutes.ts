@@ -4,7 +4,7 @@ import type { EraseReport, EraseResult, SessionStore } from '../store/SessionSto
 import { readBody } from './readBody.js'
 import type { RequestContext } from './requestContext.js'
 import { json } from './responses.js'
-import { checkUserId } from './routes.js'
+import { checkUserId } from './checkUserId.js'
 import { singleParam } from './sessionQuery.js'
 
 const MAX_HOLD_BODY = 16 * 1024

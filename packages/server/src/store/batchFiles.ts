@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { isRecord } from '../summary/sessionSummary.js'
+import { isRecord } from '../summary/isRecord.js'
 import { isCode } from './durableWrite.js'
 import type { WireEvent } from './SessionStore.js'
 

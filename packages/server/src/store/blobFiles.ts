@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { isRecord } from '../summary/sessionSummary.js'
+import { isRecord } from '../summary/isRecord.js'
 import { isCode } from './durableWrite.js'
 
 /**

@@ -1,7 +1,7 @@
 import { readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isId } from '../ids.js'
-import { isRecord } from '../summary/sessionSummary.js'
+import { isRecord } from '../summary/isRecord.js'
 import { readdirOrEmpty } from './batchFiles.js'
 import { blobFileData, readBlobFile } from './blobFiles.js'
 import { durableWrite, isCode } from './durableWrite.js'
