@@ -262,6 +262,17 @@ test('overview: charts from several sessions, drawn within 1.5 s of navigation',
   )
   console.log(`Overview: charts drawn ${Math.round(drawnMs)} ms after navigation start (in the app, click to drawn: ${inAppMs} ms); stats requests: ${stats.join(', ')}`)
   expect(drawnMs).toBeLessThan(1500)
+  // The Overview loads none of the replay's code (the player's loader and its parts): each
+  // script it loaded, read through its source map, holds no module of the player but the
+  // one-line firstPagePath that prefetchSession names the replay's first request with.
+  const scripts = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => r.name).filter((name) => name.endsWith('.js')))
+  const playerModules: string[] = []
+  for (const script of scripts) {
+    const { sources } = (await (await page.request.get(`${script}.map`)).json()) as { sources: string[] }
+    playerModules.push(...sources.filter((source) => source.includes('player/src/') && !source.endsWith('load/firstPagePath.ts')))
+  }
+  expect(scripts.length).toBeGreaterThan(1)
+  expect(playerModules).toEqual([])
   // Figures from the six sessions: total cost, and calls by model.
   const cost = server.sessions.reduce((sum, s) => sum + s.events.reduce((c, e) => c + (typeof e.data.costUsd === 'number' ? e.data.costUsd : 0), 0), 0)
   await expect(page.getByRole('group', { name: 'Totals' }).or(page.locator('.kpis.big')).locator('dd').first()).toHaveText(`$${cost.toPrecision(2)}`)

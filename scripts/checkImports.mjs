@@ -7,7 +7,7 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const packages = ['core', 'player', 'react']
+const packages = ['core', 'player', 'react', 'server', 'studio']
 
 /** A folder must not import from these folders (paths inside packages/<name>/src). */
 const LAYERS = {

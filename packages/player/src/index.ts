@@ -13,7 +13,7 @@ export {
 } from './load/loadRecording'
 export { loadRecordingsFromServer, type ServerQuery } from './load/loadRecordingsFromServer'
 export { loadLinkedStreams } from './load/loadLinkedStreams'
-export { firstPagePath } from './load/loadFromServer'
+export { firstPagePath } from './load/firstPagePath'
 export type { BlobPartInfo, Recording, RecordingBlobs, RecordingSourceKind, SeqGap, SeqRange } from './recording/Recording'
 
 // — sealed recordings (encryptForServer) —

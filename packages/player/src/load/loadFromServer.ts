@@ -3,6 +3,7 @@ import { fromReviewAnnotation, reviewAnnotationsIn } from '../annotations/fromRe
 import type { BlobPartInfo, Recording } from '../recording/Recording'
 import { parseText } from './parseText'
 import { finishRecording } from './finishRecording'
+import { firstPagePath } from './firstPagePath'
 import { serverError } from './serverError'
 import type { LoadOptions, ServerSource } from './sources'
 
@@ -63,14 +64,6 @@ export async function loadFromServer(source: ServerSource, options: LoadOptions)
   } catch (error) {
     throw serverError(error, sessionId)
   }
-}
-
-/**
- * The events request the first page of a session is read with (`pageSize` null: all of it):
- * the Studio starts the same request early (prefetchSession) and must name the very same URL.
- */
-export function firstPagePath(sessionId: string, pageSize: number | null): string {
-  return `${sessionPath(sessionId)}/events?fromSeq=0${pageSize === null ? '' : `&limit=${pageSize}`}`
 }
 
 /** Events of NDJSON text (none for an empty answer), and how to name one in an error. */

@@ -1,5 +1,6 @@
 import type { WireEvent } from '../store/SessionStore.js'
-import { isRecord, isSealed } from '../summary/sessionSummary.js'
+import { isRecord } from '../summary/isRecord.js'
+import { isSealed } from '../summary/sessionSummary.js'
 
 const COLUMNS = [
   'seq', 'ts', 'callId', 'provider', 'model', 'status', 'inputTokens', 'outputTokens',

@@ -1,6 +1,7 @@
 import type { WireEvent } from '../store/SessionStore.js'
 import type { SessionDetail } from '@tapedeck/core'
-import { isRecord, isSealed } from '../summary/sessionSummary.js'
+import { isRecord } from '../summary/isRecord.js'
+import { isSealed } from '../summary/sessionSummary.js'
 
 const MAX_ROWS = 10_000
 const MAX_TEXT = 500

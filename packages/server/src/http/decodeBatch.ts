@@ -1,6 +1,6 @@
 import { ServerError } from '../ServerError.js'
 import type { WireEvent } from '../store/SessionStore.js'
-import { isRecord } from '../summary/sessionSummary.js'
+import { isRecord } from '../summary/isRecord.js'
 import { inflateLimited } from './inflateLimited.js'
 import { LineSplitter } from './LineSplitter.js'
 

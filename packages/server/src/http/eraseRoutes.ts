@@ -1,9 +1,10 @@
 import { ServerError } from '../ServerError.js'
-import type { EraseReport, SessionStore } from '../store/SessionStore.js'
+import { eraseReport } from '../store/eraseReport.js'
+import type { EraseReport, EraseResult, SessionStore } from '../store/SessionStore.js'
 import { readBody } from './readBody.js'
 import type { RequestContext } from './requestContext.js'
 import { json } from './responses.js'
-import { checkUserId } from './routes.js'
+import { checkUserId } from './checkUserId.js'
 import { singleParam } from './sessionQuery.js'
 
 const MAX_HOLD_BODY = 16 * 1024
@@ -29,14 +30,11 @@ export async function deleteSession({ params, store, note }: RequestContext): Pr
 
 /** Erases the streams linked to these (erased) sessions. */
 async function eraseStreams(store: SessionStore, parents: readonly string[]): Promise<EraseReport> {
-  const report: EraseReport = { erased: [], held: [] }
+  const results: Array<[string, EraseResult]> = []
   for (const parent of parents) {
-    for (const stream of await store.linkedStreams(parent)) {
-      const result = await store.deleteSession(stream)
-      if (result !== 'not_found') report[result].push(stream)
-    }
+    for (const stream of await store.linkedStreams(parent)) results.push([stream, await store.deleteSession(stream)])
   }
-  return report
+  return eraseReport(results)
 }
 
 /**

@@ -11,6 +11,7 @@ import { postBatch, putBlob } from './ingestRoutes.js'
 import { exportSession, getBlob, getEvents, getSession, listSessions } from './readRoutes.js'
 import type { Route } from './requestContext.js'
 import { json } from './responses.js'
+import { checkUserId } from './checkUserId.js'
 
 /**
  * Where a share link's token may go: 'session', the routes of its own session ({sessionId});
@@ -116,12 +117,4 @@ function checkParam(name: string, raw: string): string {
     throw new ServerError('invalid_id', 'userId is not valid percent-encoding.', { cause: error })
   }
   return checkUserId(userId)
-}
-
-/** A user id to erase by, from the path or `?userId=`: 1 to 256 characters without control characters. */
-export function checkUserId(userId: string): string {
-  if (userId.length < 1 || userId.length > 256 || /\p{Cc}/u.test(userId)) {
-    throw new ServerError('invalid_id', 'userId must be 1 to 256 characters without control characters.')
-  }
-  return userId
 }

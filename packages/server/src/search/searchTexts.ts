@@ -1,6 +1,7 @@
 import type { SearchMatchField } from '@tapedeck/core'
 import type { WireEvent } from '../store/SessionStore.js'
-import { isRecord, isSealed } from '../summary/sessionSummary.js'
+import { isRecord } from '../summary/isRecord.js'
+import { isSealed } from '../summary/sessionSummary.js'
 
 /** One searchable text of an event; `ord` orders several texts of one event. */
 export interface SearchText {

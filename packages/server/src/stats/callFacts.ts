@@ -1,5 +1,6 @@
 import type { WireEvent } from '../store/SessionStore.js'
-import { isRecord, isSealed } from '../summary/sessionSummary.js'
+import { isRecord } from '../summary/isRecord.js'
+import { isSealed } from '../summary/sessionSummary.js'
 
 /**
  * One provider call as statistics see it, folded from its started, completed and failed events

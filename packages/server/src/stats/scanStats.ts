@@ -1,14 +1,10 @@
 import type { StatsGroup, StatsGroupBy, StatsRow } from '@tapedeck/core'
+import { scanMatching, type ScanSource } from '../store/scanSessions.js'
 import type { StatsQuery, StatsResult } from '../store/SessionStore.js'
 import { sortKey, type SessionSummary } from '../summary/sessionSummary.js'
-import type { CallFacts } from './callFacts.js'
+import { foldCalls, type CallFacts } from './callFacts.js'
 import { sketchOf, sketchPercentiles } from './percentileSketch.js'
 import { bucketKey, bucketMs, byCostThenKey, roundRow } from './statsFigures.js'
-
-export interface StatsSession {
-  summary: SessionSummary
-  calls: readonly CallFacts[]
-}
 
 interface Accumulator {
   sessions: Set<string>
@@ -21,14 +17,14 @@ interface Accumulator {
 
 /**
  * Statistics for stores that hold no call rows (file, memory): the matching sessions with
- * their calls, grouped in memory, in one pass for every grouping of the query. PostgreSQL
- * computes the same figures in SQL.
+ * their calls (folded from their events), grouped in memory, in one pass for every grouping of
+ * the query. PostgreSQL computes the same figures in SQL.
  */
-export function scanStats(sessions: Iterable<StatsSession>, query: StatsQuery): StatsResult {
+export async function scanStats(source: ScanSource, query: StatsQuery): Promise<StatsResult> {
   const groupings = query.groupBy.map((groupBy) => ({ groupBy, width: bucketMs(groupBy), groups: new Map<string | null, Accumulator>() }))
   const totals = accumulator()
-  for (const { summary, calls } of sessions) {
-    const finished = calls.filter((call) => call.finished)
+  for (const { summary } of await scanMatching(source, query)) {
+    const finished = (await foldCalls(source.events(summary.id))).filter((call) => call.finished)
     addSession(totals, summary, finished)
     for (const { groupBy, width, groups } of groupings) {
       if (groupBy === 'model') {

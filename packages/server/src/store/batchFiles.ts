@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
-import { isRecord } from '../summary/sessionSummary.js'
+import { join } from 'node:path'
+import { isRecord } from '../summary/isRecord.js'
 import { isCode } from './durableWrite.js'
 import type { WireEvent } from './SessionStore.js'
 
@@ -68,6 +69,22 @@ export async function readBatchFile(path: string): Promise<WireEvent[]> {
   return events
 }
 
+/** The events of a folder's batch files in seq order, from `fromSeq` on, read a file at a time. */
+export async function* readBatchEvents(dir: string, fromSeq: number): AsyncGenerator<WireEvent> {
+  const batches = (await listBatchFiles(dir)).filter((batch) => batch.last >= fromSeq)
+  // Files are sorted by first seq and hold disjoint seqs: whatever is below the next
+  // file's first seq is final. Usually `pending` is one batch.
+  let pending: WireEvent[] = []
+  for (const [index, batch] of batches.entries()) {
+    const events = (await readBatchFile(join(dir, batch.name))).filter((event) => event.seq >= fromSeq)
+    pending = mergeBySeq(pending, events)
+    const next = batches[index + 1]?.first ?? Number.POSITIVE_INFINITY
+    const cut = pending.findIndex((event) => event.seq >= next)
+    yield* cut === -1 ? pending : pending.slice(0, cut)
+    pending = cut === -1 ? [] : pending.slice(cut)
+  }
+}
+
 function parseEvent(line: string): WireEvent | null {
   try {
     const value: unknown = JSON.parse(line)
@@ -75,4 +92,16 @@ function parseEvent(line: string): WireEvent | null {
   } catch {
     return null
   }
+}
+
+function mergeBySeq(a: readonly WireEvent[], b: readonly WireEvent[]): WireEvent[] {
+  if (a.length === 0) return [...b]
+  const merged: WireEvent[] = []
+  let i = 0
+  let j = 0
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]!.seq < b[j]!.seq)) merged.push(a[i++]!)
+    else merged.push(b[j++]!)
+  }
+  return merged
 }

@@ -3,9 +3,11 @@ import { searchTexts } from '../search/searchTexts.js'
 import { callFacts, mergeCall, type CallFacts } from '../stats/callFacts.js'
 import { sessionStatus } from '../summary/describeSession.js'
 import { emptySummary, foldEvents, sortKey } from '../summary/sessionSummary.js'
-import { createPostgresStore } from './createPostgresStore.js'
+import { migratePostgres } from './migratePostgres.js'
 import { CALL_COLUMNS, sessionColumns, TEXT_TSV } from './postgresIngestRows.js'
 import { SESSION_WORDS } from './postgresStudioSchema.js'
+import { postgresTextOrNull as text } from './postgresText.js'
+import { postgresTransaction } from './postgresTransaction.js'
 import type { WireEvent } from './SessionStore.js'
 
 /**
@@ -15,9 +17,8 @@ import type { WireEvent } from './SessionStore.js'
  * sessions must not exist yet; each is stored as one batch under the key `bulk`.
  */
 export async function bulkLoadPostgres(pool: Pool, sessions: readonly (readonly WireEvent[])[], receivedAt = Date.now()): Promise<void> {
-  // The store creates (or upgrades) the tables first.
-  const store = createPostgresStore({ pool })
-  await store.getSession('s_bulk_probe')
+  // The tables are created (or upgraded) first, as a store does on first use.
+  await postgresTransaction(pool, migratePostgres)
   const session: unknown[][] = Array.from({ length: 17 }, () => [])
   const events: unknown[][] = [[], [], []]
   const calls: unknown[][] = Array.from({ length: 15 }, () => [])
@@ -26,7 +27,6 @@ export async function bulkLoadPostgres(pool: Pool, sessions: readonly (readonly 
     const id = list[0]!.sessionId
     const summary = foldEvents(emptySummary(id), list)
     const metadata = summary.metadata ?? {}
-    const text = (value: unknown) => (typeof value === 'string' ? value.replaceAll('\0', '') : null)
     const row = [id, text(metadata.userId), text(metadata.feature), sessionStatus(summary), sortKey(summary), JSON.stringify(summary), ...sessionColumns(summary)]
     // tags and models travel as JSON arrays: a parameter cannot be an array of arrays of different lengths.
     row.forEach((value, i) => session[i]!.push(i === 8 || i === 9 ? JSON.stringify(value) : value))
@@ -47,9 +47,7 @@ export async function bulkLoadPostgres(pool: Pool, sessions: readonly (readonly 
     }
     for (const t of list.flatMap(searchTexts)) [id, t.seq, t.ord, t.t, t.field, t.text, t.text.toLowerCase()].forEach((value, i) => texts[i]!.push(value))
   }
-  const client = await pool.connect()
-  try {
-    await client.query('begin')
+  await postgresTransaction(pool, async (client) => {
     await client.query(
       `insert into tapedeck_sessions (session_id, user_id, feature, status, sort_at, summary, agent_id, label, tags, models, cost_usd,
          cost_known, duration_ms, errors, calls, audio_parts, audio_ms)
@@ -86,11 +84,5 @@ export async function bulkLoadPostgres(pool: Pool, sessions: readonly (readonly 
        select x.session_id, ${SESSION_WORDS('tapedeck_texts x')} where x.session_id = any($1::text[]) group by x.session_id`,
       [sessions.map((list) => list[0]!.sessionId)],
     )
-    await client.query('commit')
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined)
-    throw error
-  } finally {
-    client.release()
-  }
+  })
 }

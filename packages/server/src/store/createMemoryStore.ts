@@ -1,11 +1,12 @@
 import { emptySummary, foldEvents, type SessionSummary } from '../summary/sessionSummary.js'
 import { describeSession } from '../summary/describeSession.js'
 import { toRanges } from '../summary/seqRanges.js'
+import { eraseReport } from './eraseReport.js'
 import { eventSlices } from './eventSlices.js'
-import { foldCalls } from '../stats/callFacts.js'
+import { addAnnotation, addShare, readList, removeById, updateAnnotation, type ListChange } from './listChanges.js'
 import { scanCheckStats } from '../stats/checkStats.js'
 import { scanStats } from '../stats/scanStats.js'
-import { scanMatching, scanSessions, type ScanSource } from './scanSessions.js'
+import { scanSessions, type ScanSource } from './scanSessions.js'
 import type { ReviewAnnotation, SessionHold } from '@tapedeck/core'
 import type { BlobPart, EraseReport, EraseResult, SessionStore, ShareRecord, WireEvent } from './SessionStore.js'
 
@@ -41,13 +42,14 @@ export function createMemoryStore(): SessionStore {
     return hadEvents || hadBlobs ? 'erased' : 'not_found'
   }
 
-  function eraseAll(ids: Iterable<string>): EraseReport {
-    const report: EraseReport = { erased: [], held: [] }
-    for (const id of ids) {
-      const result = erase(id)
-      if (result !== 'not_found') report[result].push(id)
-    }
-    return report
+  const eraseAll = (ids: readonly string[]): EraseReport => eraseReport(ids.map((id): [string, EraseResult] => [id, erase(id)]))
+
+  /** Applies a change to a session's list, copying what goes in and out; null when the session has no events. */
+  function changeList<T, R>(lists: Map<string, T[]>, id: string, change: ListChange<T, R>): R | null {
+    if (!sessions.has(id)) return null
+    const { list, result } = change(lists.get(id) ?? [])
+    if (list) lists.set(id, structuredClone(list))
+    return structuredClone(result)
   }
 
   async function* readEvents(sessionId: string, fromSeq = 0): AsyncGenerator<WireEvent> {
@@ -64,6 +66,7 @@ export function createMemoryStore(): SessionStore {
     annotations: async (id) => annotations.get(id) ?? [],
     events: (id) => readEvents(id),
     isStream: async (id) => parents.has(id),
+    hold: async (id) => copy(holds.get(id)),
   }
 
   return {
@@ -109,74 +112,22 @@ export function createMemoryStore(): SessionStore {
       }))
     },
 
-    async listSessions(filter) {
-      const { page, next, ...total } = await scanSessions(scan, filter)
-      const described = page.map(({ summary, match }) => ({ ...describeSession(summary, copy(holds.get(summary.id))), ...(match && { match }) }))
-      return { sessions: described, next, ...total }
-    },
+    listSessions: (filter) => scanSessions(scan, filter),
 
-    async sessionStats(query) {
-      const matching = await scanMatching(scan, query)
-      const withCalls = []
-      for (const { summary } of matching) withCalls.push({ summary, calls: await foldCalls(readEvents(summary.id)) })
-      return scanStats(withCalls, query)
-    },
+    sessionStats: (query) => scanStats(scan, query),
 
     checkStats(query) {
       return scanCheckStats(this, query)
     },
 
-    async listAnnotations(sessionId) {
-      return sessions.has(sessionId) ? structuredClone(annotations.get(sessionId) ?? []) : null
-    },
-
-    async addAnnotation(annotation, max) {
-      if (!sessions.has(annotation.sessionId)) return 'session_not_found'
-      const list = annotations.get(annotation.sessionId) ?? []
-      if (list.length >= max) return 'too_many'
-      annotations.set(annotation.sessionId, [...list, structuredClone(annotation)])
-      return 'added'
-    },
-
-    async updateAnnotation(sessionId, annotationId, patch) {
-      const found = annotations.get(sessionId)?.find((a) => a.id === annotationId)
-      if (!found) return null
-      Object.assign(found, structuredClone(patch))
-      return structuredClone(found)
-    },
-
-    async deleteAnnotation(sessionId, annotationId) {
-      const list = annotations.get(sessionId) ?? []
-      const kept = list.filter((a) => a.id !== annotationId)
-      if (kept.length === list.length) return false
-      annotations.set(sessionId, kept)
-      return true
-    },
-
-    async addShare(share, max, now) {
-      if (!sessions.has(share.sessionId)) return 'session_not_found'
-      const list = shares.get(share.sessionId) ?? []
-      if (list.filter((s) => s.expiresAt > now).length >= max) return 'too_many'
-      shares.set(share.sessionId, [...list, { ...share }])
-      return 'added'
-    },
-
-    async getShare(sessionId, shareId) {
-      const found = shares.get(sessionId)?.find((s) => s.id === shareId)
-      return found ? { ...found } : null
-    },
-
-    async listShares(sessionId) {
-      return (shares.get(sessionId) ?? []).map((s) => ({ ...s }))
-    },
-
-    async deleteShare(sessionId, shareId) {
-      const list = shares.get(sessionId) ?? []
-      const kept = list.filter((s) => s.id !== shareId)
-      if (kept.length === list.length) return false
-      shares.set(sessionId, kept)
-      return true
-    },
+    listAnnotations: async (sessionId) => changeList(annotations, sessionId, readList),
+    addAnnotation: async (annotation, max) => changeList(annotations, annotation.sessionId, addAnnotation(annotation, max)) ?? 'session_not_found',
+    updateAnnotation: async (sessionId, annotationId, patch) => changeList(annotations, sessionId, updateAnnotation(annotationId, patch)),
+    deleteAnnotation: async (sessionId, annotationId) => changeList(annotations, sessionId, removeById(annotationId)) ?? false,
+    addShare: async (share, max, now) => changeList(shares, share.sessionId, addShare(share, max, now)) ?? 'session_not_found',
+    getShare: async (sessionId, shareId) => changeList(shares, sessionId, readList)?.find((s) => s.id === shareId) ?? null,
+    listShares: async (sessionId) => changeList(shares, sessionId, readList) ?? [],
+    deleteShare: async (sessionId, shareId) => changeList(shares, sessionId, removeById(shareId)) ?? false,
 
     async linkStream(streamId, parentId) {
       const known = parents.get(streamId)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { openPostgresSchema } from '../testing/postgresSchema.js'
-import { STUDIO_SESSIONS } from '../testing/studioContract.js'
+import { STUDIO_SESSIONS } from '../testing/studioSessions.js'
 import { createPostgresStore } from './createPostgresStore.js'
 
 const databaseUrl = process.env.DATABASE_URL

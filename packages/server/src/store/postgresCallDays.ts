@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg'
 import { sketchBucketSql } from '../stats/percentileSketch.js'
 import { bucketSql } from '../stats/statsFigures.js'
+import { postgresTransaction } from './postgresTransaction.js'
 
 const DAY = 86_400_000
 /** The first key of the two-key advisory locks that keep a day's roll-up and its calls in step ('te'). */
@@ -154,15 +155,5 @@ export async function rebuildCallDays(client: PoolClient, range?: { fromDay: num
 export async function refreshCallDays(pool: Pool, fromDay: number, toDay: number): Promise<void> {
   const { rowCount } = await pool.query('select 1 from tapedeck_stale_days where day >= $1 and day < $2 limit 1', [fromDay, toDay])
   if (!rowCount) return
-  const client = await pool.connect()
-  try {
-    await client.query('begin')
-    await rebuildCallDays(client, { fromDay, toDay })
-    await client.query('commit')
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined)
-    throw error
-  } finally {
-    client.release()
-  }
+  await postgresTransaction(pool, (client) => rebuildCallDays(client, { fromDay, toDay }))
 }

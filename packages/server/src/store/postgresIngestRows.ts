@@ -4,15 +4,12 @@ import { callFacts, mergeCall, type CallFacts } from '../stats/callFacts.js'
 import type { SessionSummary } from '../summary/sessionSummary.js'
 import { knownCost, sessionSortValue } from './sessionSortValue.js'
 import { SESSION_WORDS } from './postgresStudioSchema.js'
+import { postgresText as text, postgresTextOrNull as str } from './postgresText.js'
 import type { WireEvent } from './SessionStore.js'
-
-/** PostgreSQL text cannot hold NUL. */
-const text = (value: string) => value.replaceAll('\0', '')
 
 /** The Studio columns of a tapedeck_sessions row, from its summary, as `$2…$12` of updateSessionColumns. */
 export function sessionColumns(summary: SessionSummary): unknown[] {
   const metadata = summary.metadata ?? {}
-  const str = (value: unknown) => (typeof value === 'string' ? text(value) : null)
   const tags = Array.isArray(metadata.tags) ? [...new Set(metadata.tags.filter((tag): tag is string => typeof tag === 'string').map(text))] : []
   return [
     str(metadata.agentId),

@@ -4,6 +4,7 @@ import { mergeSketches, sketchBucketSql, sketchPercentiles, type SketchBucket } 
 import { bucketKey, bucketMs, bucketSql, byCostThenKey, roundRow } from '../stats/statsFigures.js'
 import { sessionConditionsSql } from './postgresConditions.js'
 import { refreshCallDays } from './postgresCallDays.js'
+import { postgresTransaction } from './postgresTransaction.js'
 import type { StatsQuery, StatsResult } from './SessionStore.js'
 
 /** The statistics of one grouping of a query. */
@@ -73,20 +74,11 @@ interface SketchRow {
 }
 
 /** One statement with room to sort in memory, in a transaction of its own. */
-async function run<T extends object>(pool: Pool, sql: string, params: unknown[]): Promise<T[]> {
-  const client = await pool.connect()
-  try {
-    await client.query('begin')
+function run<T extends object>(pool: Pool, sql: string, params: unknown[]): Promise<T[]> {
+  return postgresTransaction(pool, async (client) => {
     await client.query(`set local work_mem = '${WORK_MEM}'`)
-    const { rows } = await client.query<T>(sql, params)
-    await client.query('commit')
-    return rows
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined)
-    throw error
-  } finally {
-    client.release()
-  }
+    return (await client.query<T>(sql, params)).rows
+  })
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { PoolClient } from 'pg'
 import { openPostgresSchema } from '../testing/postgresSchema.js'
-import { STUDIO_SESSIONS } from '../testing/studioContract.js'
+import { STUDIO_SESSIONS } from '../testing/studioSessions.js'
 import { createPostgresStore } from './createPostgresStore.js'
 
 const databaseUrl = process.env.DATABASE_URL

@@ -1,11 +1,12 @@
-import type { ReviewAnnotation, SearchMatch } from '@tapedeck/core'
+import type { ReviewAnnotation, SearchMatch, SessionHold, SessionListItem } from '@tapedeck/core'
 import { searchTexts } from '../search/searchTexts.js'
 import { holdsWords } from '../search/searchWords.js'
 import { snippetOf } from '../search/snippetOf.js'
+import { describeSession } from '../summary/describeSession.js'
 import type { SessionSummary } from '../summary/sessionSummary.js'
 import { matchesConditions, needsAnnotations } from './matchesConditions.js'
 import { sessionSortValue } from './sessionSortValue.js'
-import { totalCapOf, type SessionConditions, type SessionCursor, type SessionFilter, type WireEvent } from './SessionStore.js'
+import { totalCapOf, type SessionConditions, type SessionFilter, type SessionPage, type WireEvent } from './SessionStore.js'
 
 /** What a store that filters in memory lends the scan. */
 export interface ScanSource {
@@ -14,6 +15,8 @@ export interface ScanSource {
   events(sessionId: string): AsyncIterable<WireEvent>
   /** Whether the session is a stream linked to a parent (docs/protocol.md §7). */
   isStream(sessionId: string): Promise<boolean>
+  /** The session's legal hold, or null. */
+  hold(sessionId: string): Promise<SessionHold | null>
 }
 
 export interface ScannedSession {
@@ -39,11 +42,8 @@ export async function scanMatching(source: ScanSource, conditions: SessionCondit
   return matching
 }
 
-/** A page of the matching sessions in the filter's order, its cursor and the total. */
-export async function scanSessions(
-  source: ScanSource,
-  filter: SessionFilter,
-): Promise<{ page: ScannedSession[]; next: SessionCursor | null; total: number; totalCapped?: true }> {
+/** A page of the matching sessions in the filter's order, each described with its hold (and its match), its cursor and the total. */
+export async function scanSessions(source: ScanSource, filter: SessionFilter): Promise<SessionPage> {
   const field = filter.sort ?? 'startedAt'
   const direction = filter.order === 'asc' ? 1 : -1
   const keyed = (await scanMatching(source, filter)).map((scanned) => ({ ...scanned, value: sessionSortValue(scanned.summary, field) }))
@@ -54,8 +54,10 @@ export async function scanSessions(
   const rest = after ? keyed.filter((s) => compare({ value: s.value, id: s.summary.id }, { value: after.sortKey, id: after.id }) > 0) : keyed
   const page = rest.slice(0, filter.limit)
   const last = page.at(-1)
+  const sessions: SessionListItem[] = []
+  for (const { summary, match } of page) sessions.push({ ...describeSession(summary, await source.hold(summary.id)), ...(match && { match }) })
   return {
-    page: page.map(({ summary, match }) => (match ? { summary, match } : { summary })),
+    sessions,
     next: last && rest.length > page.length ? { sortKey: last.value, id: last.summary.id } : null,
     ...(keyed.length > totalCapOf(filter) ? { total: totalCapOf(filter), totalCapped: true as const } : { total: keyed.length }),
   }

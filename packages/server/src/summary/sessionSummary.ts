@@ -1,6 +1,7 @@
 import type { WireEvent } from '../store/SessionStore.js'
 import type { SeqRange } from '@tapedeck/core'
 import { ServerError } from '../ServerError.js'
+import { isRecord } from './isRecord.js'
 import { addSeqs, unionRanges } from './seqRanges.js'
 import { skippedRange } from './skippedRange.js'
 
@@ -188,8 +189,4 @@ function finite(value: unknown): number | null {
 /** `{"sealed":"…"}`: a payload sealed for a private key (docs/protocol.md, "Sealed data"). */
 export function isSealed(data: unknown): boolean {
   return isRecord(data) && typeof data.sealed === 'string'
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -1,6 +1,6 @@
 import type { SeqRange } from '@tapedeck/core'
 import type { WireEvent } from '../store/SessionStore.js'
-import { isRecord } from './sessionSummary.js'
+import { isRecord } from './isRecord.js'
 
 /**
  * The seqs a `seq.skipped` marker explains (docs/protocol.md §1, "Explained gaps"): `data.from`

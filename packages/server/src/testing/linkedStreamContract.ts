@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { SessionStore, WireEvent } from '../store/SessionStore.js'
 import { readTimeline } from '../store/readTimeline.js'
 import { event, recordSession } from './events.js'
-import type { OpenedStore } from './storeContract.js'
+import type { OpenedStore } from './OpenedStore.js'
 
 function batchOf(events: readonly WireEvent[]) {
   return { sessionId: events[0]!.sessionId, key: `k_${events[0]!.seq}`, firstSeq: events[0]!.seq, lastSeq: events.at(-1)!.seq, events }

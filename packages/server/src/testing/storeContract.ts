@@ -2,12 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { EventBatch, SessionStore, WireEvent } from '../store/SessionStore.js'
 import { dedupeContract } from './dedupeContract.js'
 import { event, recordSession, shuffle } from './events.js'
+import type { OpenedStore } from './OpenedStore.js'
 import { describeStudioContract } from './studioContract.js'
-
-export interface OpenedStore {
-  store: SessionStore
-  dispose(): Promise<void>
-}
 
 function batchOf(events: readonly WireEvent[], key?: string): EventBatch {
   const first = events[0]!
