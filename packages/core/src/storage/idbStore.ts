@@ -1,5 +1,5 @@
 import { openDB, type IDBPDatabase } from 'idb'
-import { advanceSyncedSeq, explainedAbove, outboxRun, summarize, type RecordStore } from './RecordStore'
+import { advanceSyncedSeq, explainedAbove, outboxRun, settled, summarize, type RecordStore } from './RecordStore'
 import type { AppliedBatch } from './encodeBatch'
 import { DB_VERSION, type BlobRecord, type ChunkRecord, type ChunkState, type SessionRecord, type TapedeckDB } from './schema'
 
@@ -201,15 +201,7 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
     async settleBlob(sessionId, blobId, part, outcome) {
       const tx = db.transaction('blobs', 'readwrite')
       const blob = await tx.store.get([sessionId, blobId, part])
-      if (blob) {
-        await tx.store.put({
-          ...blob,
-          state: outcome.state,
-          attempts: blob.attempts + 1,
-          ...(outcome.state !== 'sent' && { lastError: outcome.error }),
-          ...(outcome.state !== 'pending' && { settledAt: Date.now() }),
-        })
-      }
+      if (blob) await tx.store.put(settled(blob, outcome))
       await tx.done
     },
 
@@ -236,13 +228,7 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
       const now = Date.now()
       for (const firstSeq of firstSeqs) {
         const chunk = await chunks.get([sessionId, firstSeq])
-        if (!chunk) continue
-        const settled: ChunkRecord =
-          outcome.state === 'sent'
-            ? { ...chunk, state: 'sent', attempts: chunk.attempts + 1, settledAt: now }
-            : { ...chunk, state: outcome.state, attempts: chunk.attempts + 1, lastError: outcome.error }
-        if (outcome.state === 'dead') settled.settledAt = now
-        await chunks.put(settled)
+        if (chunk) await chunks.put(settled(chunk, outcome, now))
       }
       if (outcome.state === 'sent') {
         const session = await tx.objectStore('sessions').get(sessionId)
