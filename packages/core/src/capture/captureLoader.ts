@@ -1,7 +1,7 @@
 import type { StartedCapture, StartHost } from './startCapture'
 import type { CaptureOptions } from './captureOptions'
 import type { RecorderOptions } from '../client/types'
-import { sessionSampled } from './sessionSampled'
+import { sessionPoint } from './sessionSampled'
 import { withMember } from '../util/withMember'
 
 /** Loads the capture code once, on first use; what it resolves to takes every event of the recorder. */
@@ -25,8 +25,7 @@ export function captureLoader(options: CaptureOptions & Pick<RecorderOptions, 'd
 
 /**
  * Without the capture code (its chunk, or the script tag's `tapedeck-capture.js`, did not load):
- * a session is still in the sample or not as the gate would decide it (`sessionSampled`, from its
- * id), so a page that asked for a rate never records every session. Everything else goes as if
+ * a session is still in the sample or not as the gate would decide it (from its id), so a page that asked for a rate never records every session. Everything else goes as if
  * the capture options were not set: every event of a sampled session, nothing captured on its own.
  */
 function sampledOnly(rate: number | undefined, host: StartHost): StartedCapture {
@@ -38,7 +37,7 @@ function sampledOnly(rate: number | undefined, host: StartHost): StartedCapture 
       enqueue(sessionId, type, data, ...rest) {
         if (sessionId !== id) {
           id = sessionId
-          sampled = !rated || sessionSampled(sessionId, rate)
+          sampled = !rated || sessionPoint(sessionId) < rate // as sessionSampled: its place in [0, 1) against the rate
         }
         if (type === 'session.started') {
           host.publish({ sampled })

@@ -11,25 +11,19 @@ export interface DropReport {
  * Events given up per session (a full store, a failed write), until a stored batch of the session
  * reports them: a `recorder.dropped` at its head (`withDropReport`).
  */
-export class DropReports {
-  readonly #pending = new Map<string, DropReport>()
-
-  get(sessionId: string): DropReport | undefined {
-    return this.#pending.get(sessionId)
-  }
-
+export class DropReports extends Map<string, DropReport> {
   /** `count` more events of the session were given up; `unstored`: the seqs the page gave them. */
   add(sessionId: string, count: number, reason: string, unstored?: { from: number; to: number }): void {
-    const previous = this.#pending.get(sessionId)
+    const previous = this.get(sessionId)
     const ranges = [...(previous?.unstored ?? []), ...(unstored ? [unstored] : [])]
-    this.#pending.set(sessionId, { count: (previous?.count ?? 0) + count, reason, ...(ranges.length > 0 && { unstored: ranges }) })
+    this.set(sessionId, { count: (previous?.count ?? 0) + count, reason, ...(ranges.length > 0 && { unstored: ranges }) })
   }
 
   /** A stored batch reported `count` of them (all, when not given; the session went, too). */
   reported(sessionId: string, count = Infinity): void {
-    const pending = this.#pending.get(sessionId)
-    if (pending && pending.count > count) this.#pending.set(sessionId, { ...pending, count: pending.count - count })
-    else this.#pending.delete(sessionId)
+    const pending = this.get(sessionId)
+    if (pending && pending.count > count) this.set(sessionId, { ...pending, count: pending.count - count })
+    else this.delete(sessionId)
   }
 }
 
