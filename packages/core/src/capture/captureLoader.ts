@@ -25,23 +25,20 @@ export function captureLoader(options: CaptureOptions & Pick<RecorderOptions, 'd
 
 /**
  * Without the capture code (its chunk, or the script tag's `tapedeck-capture.js`, did not load):
- * a session is still in the sample or not as the gate would decide it (from its id), so a page that asked for a rate never records every session. Everything else goes as if
- * the capture options were not set: every event of a sampled session, nothing captured on its own.
+ * each session is still in the sample or not as the gate decides it, from its id at its
+ * `session.started` (`sessionSampled`: its place in [0, 1) against the rate), so a page that asked
+ * for a rate never records every session. Everything else goes as if the capture options were not
+ * set: every event of a sampled session, nothing captured on its own.
  */
 function sampledOnly(rate: number | undefined, host: StartHost): StartedCapture {
-  const rated = typeof rate === 'number'
-  let id: string | undefined
   let sampled = true
   return {
     gate: {
       enqueue(sessionId, type, data, ...rest) {
-        if (sessionId !== id) {
-          id = sessionId
-          sampled = !rated || sessionPoint(sessionId) < rate // as sessionSampled: its place in [0, 1) against the rate
-        }
-        if (type === 'session.started') {
+        if (type === 'session.started' && typeof rate === 'number') {
+          sampled = sessionPoint(sessionId) < rate
           host.publish({ sampled })
-          if (rated) data = withMember(data, 'sampling', { rate })
+          data = withMember(data, 'sampling', { rate })
         }
         if (sampled) host.push(sessionId, type, data, ...rest)
       },
