@@ -1,7 +1,8 @@
 // The script-tag file leaves LLM capture, audio and erasure to files beside it (tapedeck-llm.js,
 // tapedeck-audio.js, tapedeck-erasure.js), loaded on first use. Here in real Chromium, under a
 // nonce-based CSP: the LLM file at init (data-capture="llm"), the audio file only when audio
-// starts, the erasure file only when the page erases; each does its work.
+// starts, the erasure file only when the page erases; each does its work. And when
+// tapedeck-capture.js cannot load, data-sample-rate still holds.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
