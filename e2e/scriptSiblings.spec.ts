@@ -1,11 +1,13 @@
 // The script-tag file leaves LLM capture, audio and erasure to files beside it (tapedeck-llm.js,
 // tapedeck-audio.js, tapedeck-erasure.js), loaded on first use. Here in real Chromium, under a
 // nonce-based CSP: the LLM file at init (data-capture="llm"), the audio file only when audio
-// starts, the erasure file only when the page erases; each does its work.
+// starts, the erasure file only when the page erases; each does its work. And when
+// tapedeck-capture.js cannot load, data-sample-rate still holds.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, expect, test } from '@playwright/test'
+import { sessionPoint } from '../packages/core/src/capture/sessionSampled'
 import { AUDIO_ARGS, CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs'
 import { BASE_URL, test as withProfile } from './fixtures'
 
@@ -136,4 +138,39 @@ withProfile('the capture options from data-* attributes: tapedeck-capture.js loa
   expect(errors[0]).toContain('Tapedeck: the script tag could not set the recorder up.')
   expect(errors[0]).toContain('data-sample-rate cannot be "half"')
   expect(await page.evaluate(() => [(window as Window & { pageRan?: boolean }).pageRan, typeof window.Tapedeck.init])).toEqual([true, 'function'])
+})
+
+withProfile('data-sample-rate is honoured when tapedeck-capture.js cannot load: a session out of the sample stores nothing, one in it is recorded and says its rate', async ({ profile }) => {
+  const page = await profile.context.newPage()
+  const requests: string[] = []
+  page.on('request', (request) => requests.push(new URL(request.url()).pathname))
+  await page.route('**/tapedeck-capture.js', (route) => route.abort())
+  await page.goto(`${BASE_URL}/widget/capture-sampled.html`)
+  // data-sample-rate="0.5": one session id on each side of the rate (its place in [0, 1) is its hash).
+  const idOn = (inSample: boolean) => {
+    for (let i = 0; ; i++) if (sessionPoint(`s_sibling${i}`) < 0.5 === inSample) return `s_sibling${i}`
+  }
+  const run = (id: string) =>
+    page.evaluate(async (id) => {
+      const recorder = window.Tapedeck.init()
+      await recorder.start({ sessionId: id })
+      for (let i = 0; i < 5; i++) recorder.record('x.step', { i })
+      await recorder.stop()
+      const { sampled, counts } = recorder.getSnapshot()
+      return { sampled, accepted: counts.accepted, stored: (await recorder.sessions.list()).sessions.map((session) => session.id) }
+    }, id)
+  const kept = idOn(true)
+  const left = idOn(false)
+  const out = await run(left)
+  expect(requests).toContain('/tapedeck-capture.js')
+  expect(out).toMatchObject({ sampled: false, accepted: 0 })
+  expect(out.stored).not.toContain(left)
+  const inSample = await run(kept)
+  expect(inSample.sampled).toBe(true)
+  expect(inSample.accepted).toBeGreaterThanOrEqual(7)
+  expect(inSample.stored).toEqual([kept])
+  const events = await page.evaluate((id) => window.Tapedeck.init().sessions.events(id), kept)
+  expect(events[0]).toMatchObject({ type: 'session.started', data: { sampling: { rate: 0.5 } } })
+  expect(events.filter((event) => event.type === 'x.step')).toHaveLength(5)
+  expect(events.at(-1)!.type).toBe('session.ended')
 })

@@ -104,8 +104,12 @@ describe('the script-tag bundle', () => {
   // that records sockets, console and network stays in the sibling. Then 46,100 → 46,600 (46,445
   // measured) in session 9, decided in issue 20's note: the page-hide send is warmed once in an
   // idle moment and builds one gzip member sized to fill its 64 KiB (491 B), which took the
-  // e2e burst before the close from 720/1,232/2,000 to 1,022/2,000/2,000 events.
-  const CEILING = 46_600
+  // e2e burst before the close from 720/1,232/2,000 to 1,022/2,000/2,000 events. Lowered
+  // 46,600 → 46,500 (46,411 measured, was 46,508) in session 10 (issue 14 §4): the IBAN table by
+  // length, one settle for both stores and both kinds of upload, one sent-data sweep in idbStore,
+  // a shorter widget stylesheet — less the 192 B of honouring `sampleRate` when
+  // tapedeck-capture.js cannot load (issue 17's open decision, taken in issue 14's note).
+  const CEILING = 46_500
   test(`does not grow past ${CEILING.toLocaleString('en-US')} bytes gzip while the budget is missed`, () => {
     expect(measure()).toBeLessThanOrEqual(CEILING)
   })

@@ -1,6 +1,8 @@
 import type { StartedCapture, StartHost } from './startCapture'
 import type { CaptureOptions } from './captureOptions'
 import type { RecorderOptions } from '../client/types'
+import { sessionPoint } from './sessionSampled'
+import { withMember } from '../util/withMember'
 
 /** Loads the capture code once, on first use; what it resolves to takes every event of the recorder. */
 export type CaptureLoader = () => Promise<StartedCapture>
@@ -8,7 +10,7 @@ export type CaptureLoader = () => Promise<StartedCapture>
 /**
  * `undefined` unless an option of docs/capture.md is set, so a recorder without them carries these
  * few lines and no more: the rest is a chunk of its own, loaded (and its watchers started) on first
- * use. If it cannot load, events go to the queue as if the options were not set.
+ * use. If it cannot load, `sampleRate` is still honoured (`sampledOnly`); the other options are not.
  */
 export function captureLoader(options: CaptureOptions & Pick<RecorderOptions, 'dbName' | 'redact' | 'capture' | 'encryption'>, host: StartHost): CaptureLoader | undefined {
   const { sampleRate, sample, mode, autoCapture, propagate } = options
@@ -17,6 +19,31 @@ export function captureLoader(options: CaptureOptions & Pick<RecorderOptions, 'd
   return () =>
     (loading ??= import('./startCapture').then(
       ({ startCapture }) => startCapture(options, host),
-      () => ({ gate: { enqueue: host.push, keep() {} }, stop() {} }),
+      () => sampledOnly(sampleRate, host),
     ))
+}
+
+/**
+ * Without the capture code (its chunk, or the script tag's `tapedeck-capture.js`, did not load):
+ * each session is still in the sample or not as the gate decides it, from its id at its
+ * `session.started` (`sessionSampled`: its place in [0, 1) against the rate), so a page that asked
+ * for a rate never records every session. Everything else goes as if the capture options were not
+ * set: every event of a sampled session, nothing captured on its own.
+ */
+function sampledOnly(rate: number | undefined, host: StartHost): StartedCapture {
+  let sampled = true
+  return {
+    gate: {
+      enqueue(sessionId, type, data, ...rest) {
+        if (type === 'session.started' && typeof rate === 'number') {
+          sampled = sessionPoint(sessionId) < rate
+          host.publish({ sampled })
+          data = withMember(data, 'sampling', { rate })
+        }
+        if (sampled) host.push(sessionId, type, data, ...rest)
+      },
+      keep() {},
+    },
+    stop() {},
+  }
 }

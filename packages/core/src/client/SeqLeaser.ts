@@ -24,9 +24,12 @@ export class SeqLeaser {
   #next = 0
   #to = -1
   #upcoming: LeaseGrant | undefined
-  #requesting = false
-  /** The batch opening the session went with a request for the first block; its answer is not back. */
-  #granting = false
+  /**
+   * What is on its way: `block`, a block asked for (one at a time); `first`, the first block,
+   * asked for by the batch opening the session, whose answer is not back (no block is asked for
+   * until it is, the session being stored only then).
+   */
+  #awaiting: 'block' | 'first' | undefined
   #size = FIRST_LEASE
   #startedAt = 0
   #tFloor = 0
@@ -56,7 +59,7 @@ export class SeqLeaser {
   /** The block a batch that opens the session asked for, granted as it was stored. */
   granted(sessionId: string, grant: LeaseGrant): void {
     if (sessionId !== this.#sessionId) return
-    if (!this.#unleased && !this.#requesting && this.#to < 0) {
+    if (!this.#unleased && this.#awaiting !== 'block' && this.#to < 0) {
       this.#stored = true
       this.#take(grant)
     }
@@ -92,7 +95,7 @@ export class SeqLeaser {
    */
   release(): { sessionId: string; stampedTo: number } | undefined {
     // A block still on its way is not given back: the next start explains it (the lock is free by then).
-    const held = this.#to >= 0 && this.#waiting.length === 0 && !this.#requesting ? { sessionId: this.#sessionId, stampedTo: this.#next } : undefined
+    const held = this.#to >= 0 && this.#waiting.length === 0 && this.#awaiting !== 'block' ? { sessionId: this.#sessionId, stampedTo: this.#next } : undefined
     this.#giveUp(false)
     return held
   }
@@ -106,14 +109,14 @@ export class SeqLeaser {
       // far it stamped gets the untouched rest back rather than a seq.skipped.
       // So does the first block, granted with the opening batch's answer (a session ended before
       // that answer came back would leave it leased, unused and unexplained by the page).
-      if (this.#requesting || this.#granting) return false
+      if (this.#awaiting) return false
       if (this.#to >= 0) batch.stampedTo = this.#next
       const ends = types.includes('session.ended')
       this.#giveUp(!ends)
       // The first block comes with the batch's answer (`granted`), not a call after it.
       if (!ends) {
         batch.lease = this.#size
-        this.#granting = true
+        this.#awaiting = 'first'
       }
       return true
     }
@@ -144,15 +147,15 @@ export class SeqLeaser {
 
   /** Asks the engine for the next block, once at a time, once the session is stored. */
   #ask(): void {
-    if (this.#requesting || this.#upcoming || this.#unleased || !this.#stored) return
+    if (this.#awaiting || this.#upcoming || this.#unleased || !this.#stored) return
     if (this.#waiting.length > 0) this.#size = Math.min(MAX_LEASE, this.#size * 2)
-    this.#requesting = true
+    this.#awaiting = 'block'
     const sessionId = this.#sessionId
     void this.#request(sessionId, this.#size)
       .catch(() => undefined)
       .then((grant) => {
         if (sessionId !== this.#sessionId) return
-        this.#requesting = false
+        if (this.#awaiting === 'block') this.#awaiting = undefined
         if (this.#unleased) return this.#drain() // released meanwhile: the waiting go unstamped
         if (!grant) this.#unleased = true
         else if (grant.from === this.#to + 1) this.#to = grant.to
@@ -164,7 +167,7 @@ export class SeqLeaser {
 
   /** The opening batch's answer is back (with a block or without): what waited for it may go. */
   #answered(): void {
-    this.#granting = false
+    if (this.#awaiting === 'first') this.#awaiting = undefined
     this.#drain()
   }
 
@@ -187,8 +190,7 @@ export class SeqLeaser {
     // Batches of the session before go first, unstamped if they still wait (their lease is given up).
     for (const { go } of this.#waiting.splice(0)) go()
     this.#sessionId = sessionId
-    this.#requesting = false
-    this.#granting = false
+    this.#awaiting = undefined
     this.#size = FIRST_LEASE
     this.#tFloor = 0
     this.#giveUp(true)

@@ -1,16 +1,16 @@
-import { toErrorInfo } from '../errors'
-import { ID_PATTERN, type PendingEvent } from '../events/serialize'
+import { ID_PATTERN } from '../events/serialize'
 import type { PackedBatch } from '../events/PackedBatch'
 import { unpackBatch } from '../events/unpackBatch'
 import type { ServerKey } from '../crypto/sealForServer'
 import { StaleSessionError, commitBatch, encodeBatch, needsContentKey, type AppliedBatch, type EncodeContext, type EncodedBatch, type IngestBatch } from '../storage/encodeBatch'
 import type { ChunkCodec } from '../storage/ChunkCodec'
-import { isQuotaError, type RecordStore } from '../storage/RecordStore'
+import { isQuotaError, writeError, type RecordStore } from '../storage/RecordStore'
 import type { SessionRecord } from '../storage/schema'
 import type { SyncEngine } from '../sync/SyncEngine'
 import type { Compactor, RawChunk } from './Compactor'
+import { DropReports, withDropReport } from './DropReports'
 import type { HeldLocks } from './HeldLocks'
-import { isSessionMark, type SpaceBudget } from './SpaceBudget'
+import type { SpaceBudget } from './SpaceBudget'
 import type { IngestResult, LeaseGrant } from './protocol'
 import { grantLease } from './SeqLeases'
 
@@ -51,11 +51,8 @@ export class BatchWriter {
   readonly #incoming: Array<{ packed: PackedBatch; resend: boolean; resolve: (result: IngestResult) => void; reject: (error: unknown) => void }> = []
   /** Sessions as this engine last wrote or read them: what the next batch is encoded against. */
   readonly #known = new Map<string, SessionRecord | undefined>()
-  /**
-   * Events given up per session, reported at the head of its next stored batch; `unstored`: the
-   * seqs of stamped batches among them, each explained by a `seq.skipped` there.
-   */
-  readonly #dropped = new Map<string, DropReport>()
+  /** Events given up per session, reported at the head of its next stored batch. */
+  readonly #dropped = new DropReports()
   /** The disk was full once: batches are compressed on their way in, never stored raw. */
   #diskFull = false
 
@@ -75,7 +72,7 @@ export class BatchWriter {
 
   /** The session went (deleted, erased): nothing is kept about it. */
   forget(id: string): void {
-    this.#dropped.delete(id)
+    this.#dropped.reported(id)
     this.#known.delete(id)
   }
 
@@ -152,7 +149,7 @@ export class BatchWriter {
         reject(error)
       }
     }
-    const together = ready.length > 1 && ready.every(({ batch }) => !this.#dropped.has(batch.sessionId))
+    const together = ready.length > 1 && ready.every(({ batch }) => !this.#dropped.get(batch.sessionId))
     const results = together ? await this.#appendGroup(ready.map(({ batch }) => batch)).catch(() => undefined) : undefined
     for (const [i, { batch, resolve, reject }] of ready.entries()) {
       try {
@@ -242,13 +239,14 @@ export class BatchWriter {
       }
       const sessionId = batches[0]!.sessionId
       let made = 0
-      // A session's own marks are stored past the cap (isSessionMark); the app's events make room first.
-      if (!batches.every((batch) => isSessionMark(batch.events))) {
-        await host.budget.makeRoom(size, (count) => {
+      await host.budget.makeRoom(
+        size,
+        (count) => {
           made = count
-          this.drop(sessionId, count, 'max_local_bytes')
-        })
-      }
+          this.#dropped.add(sessionId, count, 'max_local_bytes')
+        },
+        batches,
+      )
       // A batch the page named itself keeps its seqs: its report waits for the next batch the engine names.
       if (made > 0 && !batches.find((batch) => batch.sessionId === sessionId)!.stamp) {
         // Unsent data went to make room: say so in this write, not the next one (a session's last
@@ -273,11 +271,7 @@ export class BatchWriter {
           else this.#known.set(one.session.id, one.session)
         }
         host.budget.add(size)
-        for (const [id, count] of carried) {
-          const pending = this.#dropped.get(id)
-          if (pending && pending.count > count) this.#dropped.set(id, { ...pending, count: pending.count - count })
-          else this.#dropped.delete(id)
-        }
+        for (const [id, count] of carried) this.#dropped.reported(id, count)
         return applied
       } catch (error) {
         for (const batch of batches) this.#known.delete(batch.sessionId)
@@ -287,10 +281,8 @@ export class BatchWriter {
   }
 
   /** Events of the session were given up: reported at the head of its next stored batch. `unstored`: the seqs the page gave them. */
-  drop(sessionId: string, count: number, reason: string, unstored?: { from: number; to: number }): void {
-    const previous = this.#dropped.get(sessionId)
-    const ranges = [...(previous?.unstored ?? []), ...(unstored ? [unstored] : [])]
-    this.#dropped.set(sessionId, { count: (previous?.count ?? 0) + count, reason, ...(ranges.length > 0 && { unstored: ranges }) })
+  drop(sessionId: string, count: number, reason: string): void {
+    this.#dropped.add(sessionId, count, reason)
   }
 
   #describe(batch: IngestBatch, applied: AppliedBatch): Described {
@@ -317,8 +309,8 @@ export class BatchWriter {
     const withReport = pending ? { ...batch, events: withDropReport(batch.events, pending), ...(pending.unstored && { unstored: pending.unstored }) } : batch
     try {
       const { storedBytes, ...result } = await this.append(withReport)
-      if (!batch.stamp) this.#dropped.delete(batch.sessionId)
-      else if (this.#dropped.has(batch.sessionId)) await this.#report(batch)
+      if (!batch.stamp) this.#dropped.reported(batch.sessionId)
+      else if (this.#dropped.get(batch.sessionId)) await this.#report(batch)
       this.#host.sync()?.added(result.lastSeq - result.firstSeq + 1, storedBytes)
       return { ...result, stored: batch.events.length }
     } catch (error) {
@@ -339,7 +331,7 @@ export class BatchWriter {
     const { sessionId, tab } = batch
     const events = withDropReport([], report, batch.events[0]!)
     const reported = await this.append({ sessionId, tab, events, ...(report.unstored && { unstored: report.unstored }), keepsLeases: batch.stamp !== undefined }).catch(() => undefined)
-    if (reported) this.#dropped.delete(sessionId)
+    if (reported) this.#dropped.reported(sessionId)
   }
 
   /** Stores one batch as it is (recovery's saved tails and interruption marks come here too). */
@@ -365,13 +357,11 @@ export class BatchWriter {
   }
 
   #giveUp(batch: IngestBatch, error: unknown): IngestResult {
+    const info = writeError(error, (message) => `${batch.events.length} events could not be stored (${message}); they are reported as recorder.dropped.`)
     const quota = isQuotaError(error)
-    const info = toErrorInfo(error, quota ? 'quota_exceeded' : 'storage_failed')
-    if (quota) info.code = 'quota_exceeded'
-    info.message = `${batch.events.length} events could not be stored (${info.message}); they are reported as recorder.dropped.`
     const stamp = batch.stamp
     const unstored = stamp && { from: stamp.firstSeq, to: stamp.firstSeq + batch.events.length - 1 }
-    this.drop(batch.sessionId, batch.events.length, quota ? 'quota_exceeded' : 'storage_failed', unstored)
+    this.#dropped.add(batch.sessionId, batch.events.length, quota ? 'quota_exceeded' : 'storage_failed', unstored)
     return {
       sessionId: batch.sessionId,
       stored: 0,
@@ -386,19 +376,6 @@ export class BatchWriter {
       error: info,
     }
   }
-}
-
-interface DropReport {
-  count: number
-  reason: string
-  unstored?: Array<{ from: number; to: number }>
-}
-
-/** Puts a `recorder.dropped` report at the head of a batch (after its `session.started`, if any). */
-function withDropReport(events: PendingEvent[], report: DropReport, at = events[0]!): PendingEvent[] {
-  const dropped: PendingEvent = { type: 'recorder.dropped', data: JSON.stringify({ count: report.count, reason: report.reason }), ts: at.ts, at: at.at }
-  const [first, ...rest] = events
-  return first?.type === 'session.started' ? [first, dropped, ...rest] : [dropped, ...events]
 }
 
 function approximateSize(batch: IngestBatch): number {

@@ -5,9 +5,10 @@ import type { RecordStore } from '../storage/RecordStore'
  * Whether a batch is only a session's own marks — its start or end, with a drop report or a gap
  * explained — which are stored past `maxLocalBytes` (a few hundred bytes): a full store still
  * says how its session ended and what it gave up. The app's events are always held to the cap.
+ * (`every` first: an app batch stops at its first event.)
  */
-export function isSessionMark(events: readonly PendingEvent[]): boolean {
-  return events.some((event) => event.type.startsWith('session.')) && events.every((event) => event.type.startsWith('session.') || event.type === 'recorder.dropped' || event.type === 'seq.skipped')
+function isSessionMark(events: readonly PendingEvent[]): boolean {
+  return events.every((event) => event.type.startsWith('session.') || event.type === 'recorder.dropped' || event.type === 'seq.skipped') && events.some((event) => event.type.startsWith('session.'))
 }
 
 /** What the budget needs of the engine. */
@@ -60,10 +61,12 @@ export class SpaceBudget {
    * Frees room for `bytes` more — sent data first; unsent data only with `onFull: 'drop-oldest'` —
    * or refuses the write like a full disk (a `QuotaExceededError`). `dropped`: how many unsent
    * events went to make room (the caller reports them as `recorder.dropped`), even if it refuses.
+   * `batches`: the events written, when they are events; a write of only session marks
+   * (`isSessionMark`) goes past the cap.
    */
-  async makeRoom(bytes: number, dropped: (count: number) => void): Promise<void> {
+  async makeRoom(bytes: number, dropped: (count: number) => void, batches?: ReadonlyArray<{ events: readonly PendingEvent[] }>): Promise<void> {
     const max = this.#host.max()
-    if (max === undefined) return
+    if (max === undefined || batches?.every((batch) => isSessionMark(batch.events))) return
     const store = this.#host.store()
     this.#used ??= await store.usage()
     if (this.#used + bytes <= max) return

@@ -1,8 +1,8 @@
-import { TapedeckError, toErrorInfo, type ErrorInfo } from '../errors'
+import { TapedeckError, type ErrorInfo } from '../errors'
 import { ID_PATTERN } from '../events/serialize'
 import type { ServerKey } from '../crypto/sealForServer'
 import { openedStore, type ChunkCodec } from '../storage/ChunkCodec'
-import { isQuotaError, type RecordStore } from '../storage/RecordStore'
+import { isQuotaError, writeError, type RecordStore } from '../storage/RecordStore'
 import type { SessionRecord, StoredBlob } from '../storage/schema'
 import type { SyncEngine } from '../sync/SyncEngine'
 import type { SpaceBudget } from './SpaceBudget'
@@ -57,10 +57,7 @@ export async function storeBlob(host: BlobHost, input: BlobInput): Promise<{ sto
       await store.putBlob(blob)
     })
   } catch (error) {
-    const info = toErrorInfo(error, isQuotaError(error) ? 'quota_exceeded' : 'storage_failed')
-    if (isQuotaError(error)) info.code = 'quota_exceeded'
-    info.message = `Part ${input.part} of ${input.blobId} could not be stored: ${info.message}`
-    return { stored: false, error: info }
+    return { stored: false, error: writeError(error, (message) => `Part ${part} of ${blobId} could not be stored: ${message}`) }
   }
   host.budget.add(bytes.byteLength)
   host.sync?.addedBlob(blob.size)

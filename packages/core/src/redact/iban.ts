@@ -1,15 +1,12 @@
-// IBAN length by country (ISO 13616 registry). A wrong length fails before the checksum.
-const LENGTHS = new Map(
-  (
-    'AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BI27 BR29 BY28 CH21 CR22 CY28 CZ24 DE22 DJ27 ' +
-    'DK18 DO28 EE20 EG29 ES24 FI18 FK18 FO18 FR27 GB22 GE22 GI23 GL18 GR27 GT28 HR21 HU28 IE22 ' +
-    'IL23 IQ23 IS26 IT27 JO30 KW30 KZ20 LB28 LC32 LI21 LT20 LU20 LV21 LY25 MC27 MD24 ME22 MK19 ' +
-    'MN20 MR27 MT31 MU30 NI28 NL18 NO15 OM23 PK24 PL28 PS29 PT25 QA29 RO24 RS22 RU33 SA24 SC31 ' +
-    'SD18 SE24 SI19 SK24 SM27 SO23 ST25 SV28 TL23 TN24 TR26 UA29 VA22 VG24 XK20'
-  )
-    .split(' ')
-    .map((entry) => [entry.slice(0, 2), Number(entry.slice(2))] as const),
-)
+// IBAN length by country (ISO 13616 registry), as each length followed by its countries:
+// `15NO16BE18DKFI…` is NO 15, BE 16, DK 18, FI 18… A wrong length fails before the checksum.
+const LENGTHS = new Map<string, number>()
+for (const [, length, countries] of (
+  '15NO16BE18DKFIFKFOGLNLSD19MKSI20ATBAEEKZLTLUMNXK21CHHRLILV22BGBHCRDEGBGEIEMERSVA23AEGIILIQOMSOTL' +
+  '24ADCZESMDPKROSASESKTNVG25LYPTST26ISTR27BIDJFRGRITMCMRSM28ALAZBYCYDOGTHULBNIPLSV29BREGPSQAUA30JOKWMU31MTSC32LC33RU'
+).matchAll(/(\d+)(\D+)/g)) {
+  for (let i = 0; i < countries!.length; i += 2) LENGTHS.set(countries!.slice(i, i + 2), Number(length))
+}
 
 const SHAPE = /^[A-Z]{2}\d{2}[A-Z0-9]+$/
 

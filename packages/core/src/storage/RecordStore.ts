@@ -1,3 +1,4 @@
+import { toErrorInfo, type ErrorInfo } from '../errors'
 import type { AppliedBatch } from './encodeBatch'
 import type { BlobRecord, ChunkRecord, SessionRecord, StoredBlob, StoredChunk, TailRecord } from './schema'
 
@@ -77,6 +78,17 @@ export interface RecordStore {
 
 export type ChunkOutcome = { state: 'sent' } | { state: 'dead' | 'pending'; error: string }
 
+/** A chunk or part as the answer to its upload leaves it: one more attempt, the reason kept unless sent, when it was settled unless pending. */
+export function settled<T extends ChunkRecord | BlobRecord>(record: T, outcome: ChunkOutcome, now = Date.now()): T {
+  return {
+    ...record,
+    state: outcome.state,
+    attempts: record.attempts + 1,
+    ...(outcome.state !== 'sent' && { lastError: outcome.error }),
+    ...(outcome.state !== 'pending' && { settledAt: now }),
+  }
+}
+
 export interface OutboxSummary {
   pendingEvents: number
   pendingBytes: number
@@ -149,4 +161,12 @@ export function summarize(chunks: Iterable<ChunkRecord>, blobs: Iterable<BlobRec
 
 export function isQuotaError(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'QuotaExceededError'
+}
+
+/** What a failed write reports: `quota_exceeded` for a full disk, else its own code or `storage_failed`; `say` puts the message in context. */
+export function writeError(error: unknown, say: (message: string) => string): ErrorInfo {
+  const info = toErrorInfo(error, 'storage_failed')
+  if (isQuotaError(error)) info.code = 'quota_exceeded'
+  info.message = say(info.message)
+  return info
 }

@@ -7,6 +7,7 @@ import { envelopeHead } from '../events/envelopeHead'
 import type { IngestBatch } from '../events/unpackBatch'
 import { PAGE_LEFT } from '../events/pageLeft'
 import { staysClear } from '../crypto/sealingFormat'
+import { withMember } from '../util/withMember'
 import { emptyCounters, type SessionCounters, type SessionRecord, type SessionSealing, type SessionStatus, type StoredChunk } from './schema'
 
 export type { IngestBatch } from '../events/unpackBatch'
@@ -144,11 +145,11 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
 
   const counters = session.counters
   const firstSeq = stamp ? stamp.firstSeq : nextFreeSeq(session)
-  let note: string | undefined
+  let note: Omit<SessionSealing, 'fromSeq' | 'contentKey'> | undefined
   if (fresh && (created || resumed)) {
     const { contentKey: _key, ...announced } = fresh
     session.sealing = [...(session.sealing ?? []), { ...fresh, fromSeq: firstSeq }]
-    note = JSON.stringify(announced)
+    note = announced
   }
   const contentKey = session.sealing?.at(-1)?.contentKey
   const toSeal: EncodedBatch['toSeal'] = contentKey && { contentKey, pieces: [], events: [] }
@@ -168,7 +169,7 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
     if (event.type === 'session.ended') data = withLastSeq(data, seq)
     // After redaction, which could take the wrapped key for a secret; last, so that it wins over
     // a `sealing` member the app put in its metadata (JSON readers keep the last duplicate).
-    if (i === 0 && note) data = data === '{}' ? `{"sealing":${note}}` : `${data.slice(0, -1)},"sealing":${note}}`
+    if (i === 0 && note) data = withMember(data, 'sealing', note)
     countEvent(counters, event.type, data)
     const status = event.type === 'session.paused' && data === PAGE_LEFT ? 'suspended' : STATUS_AFTER[event.type]
     if (status) session.status = status
@@ -267,10 +268,7 @@ function newSession(id: string, started: PendingEvent, now: number): SessionReco
     counters: emptyCounters(),
   }
   // Top-level copies of the fields sessions are filtered by.
-  if (typeof metadata.userId === 'string') session.userId = metadata.userId
-  if (typeof metadata.feature === 'string') session.feature = metadata.feature
-  if (typeof metadata.label === 'string') session.label = metadata.label
-  if (typeof metadata.agentId === 'string') session.agentId = metadata.agentId
+  for (const key of ['userId', 'feature', 'label', 'agentId'] as const) if (typeof metadata[key] === 'string') session[key] = metadata[key]
   if (Array.isArray(metadata.tags)) session.tags = metadata.tags
   return session
 }

@@ -1,5 +1,5 @@
 import { openDB, type IDBPDatabase } from 'idb'
-import { advanceSyncedSeq, explainedAbove, outboxRun, summarize, type RecordStore } from './RecordStore'
+import { advanceSyncedSeq, explainedAbove, outboxRun, settled, summarize, type RecordStore } from './RecordStore'
 import type { AppliedBatch } from './encodeBatch'
 import { DB_VERSION, type BlobRecord, type ChunkRecord, type ChunkState, type SessionRecord, type TapedeckDB } from './schema'
 
@@ -41,22 +41,16 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
   async function deleteSent(pick: (record: ChunkRecord | BlobRecord, freed: number) => 'delete' | 'skip' | 'stop'): Promise<number> {
     const tx = db.transaction(['chunks', 'chunkData', 'blobs', 'blobData'], 'readwrite')
     let freed = 0
-    const blobData = tx.objectStore('blobData')
-    for (let cursor = await tx.objectStore('blobs').index('by-state').openCursor(stateRange('sent')); cursor; cursor = await cursor.continue()) {
-      const verdict = pick(cursor.value, freed)
-      if (verdict === 'stop') break
-      if (verdict === 'skip') continue
-      freed += cursor.value.size
-      const { sessionId, blobId, part } = cursor.value
-      await Promise.all([blobData.delete([sessionId, blobId, part]), cursor.delete()])
-    }
-    const chunkData = tx.objectStore('chunkData')
-    for (let cursor = await tx.objectStore('chunks').index('by-state').openCursor(stateRange('sent')); cursor; cursor = await cursor.continue()) {
-      const verdict = pick(cursor.value, freed)
-      if (verdict === 'stop') break
-      if (verdict === 'skip') continue
-      freed += cursor.value.size
-      await Promise.all([chunkData.delete([cursor.value.sessionId, cursor.value.firstSeq]), cursor.delete()])
+    for (const [records, data] of [['blobs', 'blobData'], ['chunks', 'chunkData']] as const) {
+      const bytes = tx.objectStore(data)
+      // A record's bytes are kept under the record's own key.
+      for (let cursor = await tx.objectStore(records).index('by-state').openCursor(stateRange('sent')); cursor; cursor = await cursor.continue()) {
+        const verdict = pick(cursor.value, freed)
+        if (verdict === 'stop') break
+        if (verdict === 'skip') continue
+        freed += cursor.value.size
+        await Promise.all([bytes.delete(cursor.primaryKey), cursor.delete()])
+      }
     }
     await tx.done
     return freed
@@ -161,7 +155,7 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
       for (let cursor = await tx.objectStore('chunks').index('by-state').openCursor(stateRange('pending')); cursor && freed < bytes; cursor = await cursor.continue()) {
         freed += cursor.value.size
         dropped.push(cursor.value)
-        await Promise.all([chunkData.delete([cursor.value.sessionId, cursor.value.firstSeq]), cursor.delete()])
+        await Promise.all([chunkData.delete(cursor.primaryKey), cursor.delete()])
       }
       await tx.done
       return dropped
@@ -201,15 +195,7 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
     async settleBlob(sessionId, blobId, part, outcome) {
       const tx = db.transaction('blobs', 'readwrite')
       const blob = await tx.store.get([sessionId, blobId, part])
-      if (blob) {
-        await tx.store.put({
-          ...blob,
-          state: outcome.state,
-          attempts: blob.attempts + 1,
-          ...(outcome.state !== 'sent' && { lastError: outcome.error }),
-          ...(outcome.state !== 'pending' && { settledAt: Date.now() }),
-        })
-      }
+      if (blob) await tx.store.put(settled(blob, outcome))
       await tx.done
     },
 
@@ -236,13 +222,7 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
       const now = Date.now()
       for (const firstSeq of firstSeqs) {
         const chunk = await chunks.get([sessionId, firstSeq])
-        if (!chunk) continue
-        const settled: ChunkRecord =
-          outcome.state === 'sent'
-            ? { ...chunk, state: 'sent', attempts: chunk.attempts + 1, settledAt: now }
-            : { ...chunk, state: outcome.state, attempts: chunk.attempts + 1, lastError: outcome.error }
-        if (outcome.state === 'dead') settled.settledAt = now
-        await chunks.put(settled)
+        if (chunk) await chunks.put(settled(chunk, outcome, now))
       }
       if (outcome.state === 'sent') {
         const session = await tx.objectStore('sessions').get(sessionId)
@@ -291,7 +271,7 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
       const data = tx.objectStore('chunkData')
       for (let cursor = await tx.objectStore('chunks').index('by-state').openCursor(stateRange('dead')); cursor; cursor = await cursor.continue()) {
         if (sessionId !== undefined && cursor.value.sessionId !== sessionId) continue
-        await Promise.all([data.delete([cursor.value.sessionId, cursor.value.firstSeq]), cursor.delete()])
+        await Promise.all([data.delete(cursor.primaryKey), cursor.delete()])
         count++
       }
       await tx.done

@@ -1,5 +1,5 @@
 import type { AppliedBatch } from './encodeBatch'
-import { advanceSyncedSeq, explainedAbove, outboxRun, summarize, type RecordStore } from './RecordStore'
+import { advanceSyncedSeq, explainedAbove, outboxRun, settled, summarize, type RecordStore } from './RecordStore'
 import type { BlobRecord, ChunkRecord, SessionRecord, StoredBlob, StoredChunk } from './schema'
 
 /** The store of last resort, when IndexedDB cannot be used: same behaviour, nothing durable. */
@@ -9,8 +9,7 @@ export function createMemoryStore(): RecordStore {
   const meta = new Map<string, unknown>()
   const blobs = new Map<string, StoredBlob>()
   const blobKey = (sessionId: string, blobId: string, part: number) => JSON.stringify([sessionId, blobId, part])
-  const withoutBytes = ({ bytes: _bytes, ...blob }: StoredBlob) => blob
-  const withoutChunkBytes = ({ bytes: _bytes, ...chunk }: StoredChunk) => chunk
+  const withoutBytes = <T extends { bytes: ArrayBuffer }>({ bytes: _bytes, ...record }: T): Omit<T, 'bytes'> => record
   const commit = (applied: AppliedBatch) => {
     sessions.set(applied.session.id, applied.session)
     if (applied.chunk) {
@@ -101,13 +100,7 @@ export function createMemoryStore(): RecordStore {
 
     async settle(sessionId, firstSeqs, outcome) {
       const list = chunks.get(sessionId) ?? []
-      for (const chunk of list) {
-        if (!firstSeqs.includes(chunk.firstSeq)) continue
-        chunk.state = outcome.state
-        chunk.attempts++
-        if (outcome.state !== 'sent') chunk.lastError = outcome.error
-        if (outcome.state !== 'pending') chunk.settledAt = Date.now()
-      }
+      for (const chunk of list) if (firstSeqs.includes(chunk.firstSeq)) Object.assign(chunk, settled(chunk, outcome))
       const session = sessions.get(sessionId)
       if (session && outcome.state === 'sent') {
         session.syncedSeq = advanceSyncedSeq(session.syncedSeq ?? -1, list, session.explained)
@@ -127,11 +120,7 @@ export function createMemoryStore(): RecordStore {
     nextBlob: async () => [...blobs.values()].filter((blob) => blob.state === 'pending').sort((a, b) => a.createdAt - b.createdAt)[0],
     async settleBlob(sessionId, blobId, part, outcome) {
       const blob = blobs.get(blobKey(sessionId, blobId, part))
-      if (!blob) return
-      blob.state = outcome.state
-      blob.attempts++
-      if (outcome.state !== 'sent') blob.lastError = outcome.error
-      if (outcome.state !== 'pending') blob.settledAt = Date.now()
+      if (blob) Object.assign(blob, settled(blob, outcome))
     },
 
     purgeSent: async (before) => deleteSent((record) => ((record.settledAt ?? 0) < before ? 'delete' : 'skip')),
@@ -145,7 +134,7 @@ export function createMemoryStore(): RecordStore {
         const list = chunks.get(chunk.sessionId)!
         list.splice(list.indexOf(chunk), 1)
         freed += chunk.size
-        dropped.push(withoutChunkBytes(chunk))
+        dropped.push(withoutBytes(chunk))
       }
       return dropped
     },
@@ -157,7 +146,7 @@ export function createMemoryStore(): RecordStore {
       return bytes
     },
 
-    deadLetters: async () => dead().map(({ bytes: _bytes, ...chunk }) => chunk),
+    deadLetters: async () => dead().map(withoutBytes),
 
     async retryDead(sessionId) {
       const list = dead(sessionId)
@@ -179,7 +168,7 @@ export function createMemoryStore(): RecordStore {
     async deleteTail() {},
     async findBatch(sessionId, batchId) {
       const chunk = (chunks.get(sessionId) ?? []).find((one) => one.batchId === batchId)
-      return chunk && withoutChunkBytes(chunk)
+      return chunk && withoutBytes(chunk)
     },
 
     getMeta: async <T>(key: string) => meta.get(key) as T | undefined,

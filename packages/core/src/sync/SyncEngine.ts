@@ -1,12 +1,12 @@
 import type { ErrorInfo, TapedeckErrorCode } from '../errors'
-import type { RecordStore } from '../storage/RecordStore'
+import type { ChunkOutcome, RecordStore } from '../storage/RecordStore'
 import type { StoredBlob, StoredChunk } from '../storage/schema'
 import { backoffDelay, retryAfterMs, verdictFor, type BackoffOptions } from './retryPolicy'
-import type { BlobTransport, SyncBatch, Transport, TransportResponse } from './Transport'
-import { concatBytes } from '../util/concatBytes'
+import type { BlobTransport, Transport, TransportContext, TransportResponse } from './Transport'
 import { INITIAL_SYNC_STATUS, type SyncStatus } from './syncStatus'
 import { withBearer } from '../util/endpoint'
-import { randomId } from '../util/ulid'
+import { SyncTabs } from './SyncTabs'
+import { toBatch } from './toBatch'
 
 export type { SyncState, SyncStatus } from './syncStatus'
 
@@ -36,24 +36,27 @@ interface PersistedSyncState {
   lastSuccessAt: number | null
 }
 
-type ChannelMessage =
-  | { type: 'status'; status: SyncStatus }
-  | { type: 'data' }
-  | { type: 'sync-now'; id: string }
-  | { type: 'sync-done'; id: string; status: SyncStatus }
+/** One upload — a batch of chunks, or a binary part — for its answer to settle. */
+interface Upload {
+  send(context: TransportContext): Promise<TransportResponse>
+  /** Marks it in the store: sent, refused for good, or waiting again (with the reason). */
+  mark(outcome: ChunkOutcome): Promise<void>
+  /** A 413: whether it goes again in smaller pieces (else it is refused for good). */
+  split(): boolean
+  /** The status once it is sent, or refused for good (`refused`: why). */
+  gone(refused?: string): Promise<Partial<SyncStatus>>
+}
 
 const META_KEY = 'sync'
 const MAX_ACKED_KEPT = 20
 
 /**
  * Ships stored chunks to a backend, one batch at a time, and settles each by the status it
- * gets back. One tab in a browser uploads (the holder of the Web Lock); the others keep
- * recording into the same database and hear about progress on a BroadcastChannel.
+ * gets back. One tab in a browser uploads; the others hear about its progress (SyncTabs).
  */
 export class SyncEngine {
   #status: SyncStatus
   #persisted: PersistedSyncState = { attempt: 0, nextAttemptAt: 0, lastSuccessAt: null }
-  #leader = false
   #running: Promise<void> | undefined
   #timer: ReturnType<typeof setTimeout> | undefined
   /** When `timer` fires (epoch ms); Infinity when none is set. */
@@ -61,10 +64,13 @@ export class SyncEngine {
   #token: string | undefined
   /** Lowered when the backend answers 413, so batches fit from then on. */
   #maxBytes: number
-  #channel: BroadcastChannel | undefined
-  #releaseLeadership: (() => void) | undefined
   #stopped = false
-  readonly #waiting = new Map<string, (status: SyncStatus) => void>()
+  readonly #tabs = new SyncTabs({
+    lead: () => this.#lead(),
+    data: () => this.notify('data'),
+    syncNow: () => this.syncNow(),
+    heard: (status) => this.#update({ ...status, role: 'follower' }),
+  })
   /** What the page last said about connectivity: workers do not always hear online/offline. */
   #pageOnline: boolean | undefined
   readonly #onOnline = () => this.setOnline(true)
@@ -98,25 +104,7 @@ export class SyncEngine {
     globalThis.addEventListener?.('offline', this.#onOffline)
     this.#update({ online: this.#isOnline() })
     await this.refreshSummary()
-    if (!this.#config.shared || typeof navigator === 'undefined' || !navigator.locks) {
-      await this.#lead()
-      return
-    }
-    if (typeof BroadcastChannel !== 'undefined') {
-      this.#channel = new BroadcastChannel(`tapedeck-sync:${this.#config.scope}`)
-      this.#channel.onmessage = (event: MessageEvent<ChannelMessage>) => this.#onChannel(event.data)
-    }
-    // Waits in the browser's queue until the tab that uploads now goes away.
-    void navigator.locks
-      .request(`tapedeck-sync:${this.#config.scope}`, () => {
-        if (this.#stopped) return undefined
-        return new Promise<void>((release) => {
-          this.#releaseLeadership = release
-          void this.#lead()
-        })
-      })
-      .catch(() => undefined)
-    this.#emit(this.#status)
+    if (!(await this.#tabs.join(this.#config.scope, this.#config.shared))) this.#emit(this.#status)
   }
 
   stop(): void {
@@ -124,8 +112,7 @@ export class SyncEngine {
     this.#cancelTimer()
     globalThis.removeEventListener?.('online', this.#onOnline)
     globalThis.removeEventListener?.('offline', this.#onOffline)
-    this.#channel?.close()
-    this.#releaseLeadership?.()
+    this.#tabs.leave()
     this.#update({ state: 'stopped' })
   }
 
@@ -140,7 +127,7 @@ export class SyncEngine {
   setOnline(online: boolean): void {
     this.#pageOnline = online
     if (online) this.notify('online')
-    else this.#update({ online: false, ...(this.#leader && { state: 'offline' as const }) })
+    else this.#update({ online: false, ...(this.#tabs.leader && { state: 'offline' as const }) })
   }
 
   /** Events were stored: count them as waiting, and upload them soon. */
@@ -159,8 +146,8 @@ export class SyncEngine {
   notify(reason: 'data' | 'online' | 'visible' | 'token', delayMs = reason === 'data' ? this.#config.delayMs : 0): void {
     if (this.#stopped) return
     if (reason === 'online') this.#update({ online: true })
-    if (!this.#leader) {
-      if (reason === 'data') this.#post({ type: 'data' })
+    if (!this.#tabs.leader) {
+      if (reason === 'data') this.#tabs.stored()
       return
     }
     if (this.#config.mode === 'manual') return
@@ -172,24 +159,14 @@ export class SyncEngine {
   /** Uploads now, ignoring backoff; resolves when everything stored is acknowledged or an attempt failed. */
   async syncNow(): Promise<SyncStatus> {
     if (this.#stopped) return this.#status
-    if (this.#leader) {
+    if (this.#tabs.leader) {
       this.#update({ needsToken: false })
       await this.#run(true)
       return this.#status
     }
-    const id = randomId('w_')
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#waiting.delete(id)
-        resolve(this.#status)
-      }, 60_000)
-      this.#waiting.set(id, (status) => {
-        clearTimeout(timer)
-        this.#status = { ...status, role: 'follower' }
-        resolve(this.#status)
-      })
-      this.#post({ type: 'sync-now', id })
-    })
+    const status = await this.#tabs.syncNow()
+    if (status) this.#status = { ...status, role: 'follower' }
+    return this.#status
   }
 
   /** Counts again what waits and what is dead (after dead letters are retried or discarded). */
@@ -208,7 +185,6 @@ export class SyncEngine {
   // — the uploader —
 
   async #lead(): Promise<void> {
-    this.#leader = true
     this.#persisted = { ...this.#persisted, ...(await this.#store().getMeta<PersistedSyncState>(META_KEY)) }
     this.#update({
       role: 'leader',
@@ -246,7 +222,7 @@ export class SyncEngine {
 
   async #pass(force: boolean): Promise<void> {
     this.#cancelTimer()
-    if (this.#stopped || !this.#leader) return
+    if (this.#stopped || !this.#tabs.leader) return
     try {
       await this.#passes(force)
     } catch (error) {
@@ -275,90 +251,75 @@ export class SyncEngine {
         return this.#settleState({ state: 'idle' })
       }
       this.#update({ state: 'syncing', online: true })
-      let done: boolean
-      if (blob) {
-        done = await this.#settleBlob(blob, await this.#send((context) => this.#blobTransport!(toUpload(blob), context)))
-      } else {
-        const batch = toBatch(chunks)
-        done = await this.#settle(batch, chunks, await this.#send((context) => this.#transport(batch, context)))
-      }
-      if (done) return
+      if (await this.#settle(blob ? this.#blobUpload(blob) : this.#batchUpload(chunks))) return
       force = false
     }
   }
 
-  async #send(request: (context: { headers: Record<string, string>; signal: AbortSignal }) => Promise<TransportResponse>): Promise<TransportResponse | Error> {
-    const headers = withBearer(this.#config.headers, this.#token)
-    try {
-      return await request({ headers, signal: AbortSignal.timeout(this.#config.requestTimeoutMs) })
-    } catch (error) {
-      return error instanceof Error ? error : new Error(String(error))
-    }
-  }
-
-  /** Acts on the answer to one binary part. Returns true when this pass must stop. */
-  async #settleBlob(blob: StoredBlob, response: TransportResponse | Error): Promise<boolean> {
+  /** A binary part as one upload. */
+  #blobUpload(blob: StoredBlob): Upload {
+    const { sessionId, blobId, part, mimeType, size } = blob
     const store = this.#store()
-    const settle = (outcome: Parameters<typeof store.settleBlob>[3]) => store.settleBlob(blob.sessionId, blob.blobId, blob.part, outcome)
-    const name = `part ${blob.part} of ${blob.blobId} (session ${blob.sessionId})`
-    if (response instanceof Error) return this.#retryLater(`network error: ${response.message}`, () => settle({ state: 'pending', error: response.message }))
-    const reason = `${response.status}${response.text ? `: ${response.text.slice(0, 500)}` : ''}`
-    const verdict = verdictFor(response.status)
-    if (verdict === 'sent') {
-      await settle({ state: 'sent' })
-      await this.#succeeded()
-      this.#update({ pendingBlobs: Math.max(0, this.#status.pendingBlobs - 1), pendingBlobBytes: Math.max(0, this.#status.pendingBlobBytes - blob.size) })
-      return false
-    }
-    if (verdict === 'dead' || verdict === 'split') {
+    return {
+      send: (context) => this.#blobTransport!({ sessionId, blobId, part, mimeType, body: new Uint8Array(blob.bytes) }, context),
+      mark: (outcome) => store.settleBlob(sessionId, blobId, part, outcome),
       // A part cannot be split: too large is as final as malformed.
-      await settle({ state: 'dead', error: reason })
-      this.#update({
+      split: () => false,
+      gone: async (refused) => ({
         pendingBlobs: Math.max(0, this.#status.pendingBlobs - 1),
-        pendingBlobBytes: Math.max(0, this.#status.pendingBlobBytes - blob.size),
-        error: errorInfo('batch_rejected', `The backend refused ${name} for good (${reason}); it stays in this browser.`),
-      })
-      return false
+        pendingBlobBytes: Math.max(0, this.#status.pendingBlobBytes - size),
+        ...(refused && { error: errorInfo('batch_rejected', `The backend refused part ${part} of ${blobId} (session ${sessionId}) for good (${refused}); it stays in this browser.`) }),
+      }),
     }
-    if (verdict === 'auth') return this.#pauseForToken(reason)
-    return this.#retryLater(reason, () => settle({ state: 'pending', error: reason }), response.retryAfter)
   }
 
-  /** Acts on one answer. Returns true when this pass must stop. */
-  async #settle(batch: SyncBatch, chunks: StoredChunk[], response: TransportResponse | Error): Promise<boolean> {
+  /** Stored chunks as one upload: one batch. */
+  #batchUpload(chunks: StoredChunk[]): Upload {
+    const batch = toBatch(chunks)
+    const { sessionId, count } = batch
     const store = this.#store()
     const firstSeqs = chunks.map((chunk) => chunk.firstSeq)
-    const pending = (reason: string) => () => store.settle(batch.sessionId, firstSeqs, { state: 'pending', error: reason })
-    if (response instanceof Error) return this.#retryLater(`network error: ${response.message}`, pending(response.message))
-    const reason = `${response.status}${response.text ? `: ${response.text.slice(0, 500)}` : ''}`
-    switch (verdictFor(response.status)) {
-      case 'sent': {
-        await store.settle(batch.sessionId, firstSeqs, { state: 'sent' })
-        await this.#succeeded()
-        const acked = withAcked(this.#status.acked, batch.sessionId, (await store.getSession(batch.sessionId))?.syncedSeq)
-        this.#update({
-          acked,
-          pendingEvents: Math.max(0, this.#status.pendingEvents - batch.count),
-          pendingBytes: Math.max(0, this.#status.pendingBytes - batch.body.byteLength),
-        })
-        return false
-      }
-      case 'dead':
-        await this.#bury(batch, firstSeqs, reason)
-        return false
-      case 'split':
-        if (chunks.length > 1) {
-          // Split along chunk boundaries: from now on, batches of at most half this size.
-          this.#maxBytes = Math.max(1, Math.floor(batch.body.byteLength / 2))
-          return false
-        }
-        await this.#bury(batch, firstSeqs, `${reason} (one chunk, still too large)`)
-        return false
-      case 'auth':
-        return this.#pauseForToken(reason)
-      case 'retry':
-        return this.#retryLater(reason, pending(reason), response.retryAfter)
+    const pending = () => ({ pendingEvents: Math.max(0, this.#status.pendingEvents - count), pendingBytes: Math.max(0, this.#status.pendingBytes - batch.body.byteLength) })
+    return {
+      send: (context) => this.#transport(batch, context),
+      mark: (outcome) => store.settle(sessionId, firstSeqs, outcome),
+      // Split along chunk boundaries: from now on, batches of at most half this size. One chunk still too large is dead.
+      split: () => {
+        if (chunks.length === 1) return false
+        this.#maxBytes = Math.max(1, Math.floor(batch.body.byteLength / 2))
+        return true
+      },
+      gone: async (refused) =>
+        refused
+          ? {
+              ...pending(),
+              deadLetters: this.#status.deadLetters + firstSeqs.length,
+              deadEvents: this.#status.deadEvents + count,
+              error: errorInfo('batch_rejected', `The backend refused events ${batch.firstSeq}–${batch.lastSeq} of session ${sessionId} for good (${refused}): kept as dead letters.`),
+            }
+          : { acked: withAcked(this.#status.acked, sessionId, (await store.getSession(sessionId))?.syncedSeq), ...pending() },
     }
+  }
+
+  /** Sends one upload and acts on the answer. Returns true when this pass must stop. */
+  async #settle(upload: Upload): Promise<boolean> {
+    let response: TransportResponse
+    try {
+      response = await upload.send({ headers: withBearer(this.#config.headers, this.#token), signal: AbortSignal.timeout(this.#config.requestTimeoutMs) })
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      return this.#retryLater(`network error: ${message}`, () => upload.mark({ state: 'pending', error: message }))
+    }
+    const reason = `${response.status}${response.text ? `: ${response.text.slice(0, 500)}` : ''}`
+    const verdict = verdictFor(response.status)
+    if (verdict === 'auth') return this.#pauseForToken(reason)
+    if (verdict === 'retry') return this.#retryLater(reason, () => upload.mark({ state: 'pending', error: reason }), response.retryAfter)
+    if (verdict === 'split' && upload.split()) return false
+    const refused = verdict === 'sent' ? undefined : verdict === 'split' ? `${reason}, too large to split` : reason
+    await upload.mark(refused ? { state: 'dead', error: refused } : { state: 'sent' })
+    if (!refused) await this.#succeeded()
+    this.#update(await upload.gone(refused))
+    return false
   }
 
   async #succeeded(): Promise<void> {
@@ -374,22 +335,8 @@ export class SyncEngine {
       state: 'unauthorized',
       error: errorInfo('sync_unauthorized', `The backend answered ${reason}. Sync waits for a new token (getToken) or syncNow().`),
     })
-    this.#broadcast()
+    this.#tabs.broadcast(this.#status)
     return true
-  }
-
-  async #bury(batch: SyncBatch, firstSeqs: number[], reason: string): Promise<void> {
-    await this.#store().settle(batch.sessionId, firstSeqs, { state: 'dead', error: reason })
-    this.#update({
-      pendingEvents: Math.max(0, this.#status.pendingEvents - batch.count),
-      pendingBytes: Math.max(0, this.#status.pendingBytes - batch.body.byteLength),
-      deadLetters: this.#status.deadLetters + firstSeqs.length,
-      deadEvents: this.#status.deadEvents + batch.count,
-      error: errorInfo(
-        'batch_rejected',
-        `The backend refused events ${batch.firstSeq}–${batch.lastSeq} of session ${batch.sessionId} for good (${reason}): kept as dead letters.`,
-      ),
-    })
   }
 
   /** Counts a failed attempt (`markFailed` records it on what was sent) and waits before the next. */
@@ -413,37 +360,11 @@ export class SyncEngine {
 
   #settleState(patch: Partial<SyncStatus>): void {
     this.#update(patch)
-    this.#broadcast()
+    this.#tabs.broadcast(this.#status)
     // Data may still wait (another tab wrote it, a timer was missed): look again later — but
     // never put off a pass already due sooner (data stored while this pass read the outbox).
     if (this.#config.mode === 'auto' && this.#status.pendingEvents > 0 && patch.state !== 'backoff') {
       this.#schedule(this.#config.intervalMs, true)
-    }
-  }
-
-  // — between tabs —
-
-  #onChannel(message: ChannelMessage): void {
-    if (this.#leader) {
-      if (message.type === 'data') this.notify('data')
-      if (message.type === 'sync-now') {
-        void this.syncNow().then((status) => this.#post({ type: 'sync-done', id: message.id, status }))
-      }
-      return
-    }
-    if (message.type === 'status') this.#update({ ...message.status, role: 'follower' })
-    if (message.type === 'sync-done') this.#waiting.get(message.id)?.(message.status)
-  }
-
-  #broadcast(): void {
-    if (this.#leader) this.#post({ type: 'status', status: this.#status })
-  }
-
-  #post(message: ChannelMessage): void {
-    try {
-      this.#channel?.postMessage(message)
-    } catch {
-      // A closed channel: the page is going away.
     }
   }
 
@@ -457,33 +378,12 @@ export class SyncEngine {
   }
 }
 
-function toBatch(chunks: StoredChunk[]): SyncBatch {
-  const first = chunks[0]!
-  const last = chunks[chunks.length - 1]!
-  // Stored chunks are gzip members: one after another, they are one gzip body.
-  const body = concatBytes(chunks.map((chunk) => new Uint8Array(chunk.bytes)))
-  return {
-    sessionId: first.sessionId,
-    firstSeq: first.firstSeq,
-    lastSeq: last.lastSeq,
-    // Chunk boundaries never move, so a seq range always names the same bytes.
-    key: `${first.sessionId}.${first.firstSeq}-${last.lastSeq}`,
-    body,
-    count: chunks.reduce((sum, chunk) => sum + chunk.count, 0),
-  }
-}
-
-function toUpload(blob: StoredBlob) {
-  return { sessionId: blob.sessionId, blobId: blob.blobId, part: blob.part, mimeType: blob.mimeType, body: new Uint8Array(blob.bytes) }
-}
-
 function withAcked(acked: Record<string, number>, sessionId: string, seq: number | undefined): Record<string, number> {
   if (seq === undefined || seq < 0) return acked
   const { [sessionId]: _previous, ...rest } = acked
   const entries = Object.entries(rest).slice(-(MAX_ACKED_KEPT - 1))
   return { ...Object.fromEntries(entries), [sessionId]: seq }
 }
-
 
 function errorInfo(code: TapedeckErrorCode, message: string): ErrorInfo {
   return { code, message, at: Date.now() }

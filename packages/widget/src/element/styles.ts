@@ -8,10 +8,10 @@ export const STYLES = `
 :host([position$=left]){right:auto;left:16px}
 :host([position^=top]){bottom:auto;top:16px}
 :host([hidden]){display:none}
-.panel{all:initial;display:flex;flex-direction:column;gap:6px;box-sizing:border-box;max-width:min(380px,calc(100vw - 32px));padding:6px 8px;font:13px/1.4 var(--tapedeck-font,system-ui,-apple-system,"Segoe UI",sans-serif);color:var(--tapedeck-fg,#f0f3f6);background:var(--tapedeck-bg,#1f2328);border-radius:var(--tapedeck-radius,10px);box-shadow:var(--tapedeck-shadow,0 4px 16px rgb(0 0 0/.3))}
+.panel{all:initial;display:flex;flex-direction:column;gap:6px;box-sizing:border-box;max-width:min(380px,calc(100vw - 32px));padding:6px 8px;font:13px/1.4 var(--tapedeck-font,system-ui,sans-serif);color:var(--tapedeck-fg,#f0f3f6);background:var(--tapedeck-bg,#1f2328);border-radius:var(--tapedeck-radius,10px);box-shadow:var(--tapedeck-shadow,0 4px 16px rgb(0 0 0/.3))}
 .row{display:flex;align-items:center;gap:6px;flex-wrap:wrap}
 [hidden]{display:none!important}
-button,input{all:unset;box-sizing:border-box;font:inherit;color:inherit;border-radius:6px;padding:2px 8px}
+button,input{all:unset;box-sizing:border-box;border-radius:6px;padding:2px 8px}
 button{cursor:pointer;background:var(--tapedeck-button-bg,rgb(255 255 255/.1));white-space:nowrap}
 button:hover{filter:brightness(1.3)}
 button:disabled{opacity:.45;cursor:default}

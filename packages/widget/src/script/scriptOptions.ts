@@ -41,7 +41,9 @@ const OPTIONS: Record<string, Read> = {
     const rates: Record<string, unknown> = {}
     for (const word of words(value)) {
       const at = word.lastIndexOf(':')
-      if ((rates[word.slice(0, at)] = at > 0 ? rate(word.slice(at + 1)) : BAD) === BAD) return BAD
+      const value = at > 0 ? rate(word.slice(at + 1)) : BAD
+      if (value === BAD) return BAD
+      rates[word.slice(0, at)] = value
     }
     return rates
   },
