@@ -8,9 +8,10 @@
 //                                 still measured and finite (npm test runs it); nothing about speed
 //   node bench/run.mjs --strict   exit 1 when a bar is missed, too
 //   node bench/run.mjs --profile  no figures: CPU profiles (page and worker) of a record() burst
-//                                 and a durable run, built unminified, summarised per function;
-//                                 with --only=stringify, of record() and its JSON.stringify anchor
-//                                 in both builds (the script-tag file as built: minified)
+//                                 and a durable run, built unminified, summarised per function, and
+//                                 of record() and its JSON.stringify anchor in both builds (the
+//                                 script-tag file as built: minified); --only=main|durable|stringify
+//                                 picks one
 //   node bench/run.mjs --only=main,player   only the figures whose names contain these words
 //                                 (as the run logs them); writes results/only.tmp
 //   node bench/run.mjs --runs=2   that many measured runs per figure (default 5; quick 1)
