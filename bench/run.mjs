@@ -8,7 +8,10 @@
 //                                 still measured and finite (npm test runs it); nothing about speed
 //   node bench/run.mjs --strict   exit 1 when a bar is missed, too
 //   node bench/run.mjs --profile  no figures: CPU profiles (page and worker) of a record() burst
-//                                 and a durable run, built unminified, summarised per function
+//                                 and a durable run, built unminified, summarised per function, and
+//                                 of record() and its JSON.stringify anchor in both builds (the
+//                                 script-tag file as built: minified); --only=main|durable|stringify
+//                                 picks one
 //   node bench/run.mjs --only=main,player   only the figures whose names contain these words
 //                                 (as the run logs them); writes results/only.tmp
 //   node bench/run.mjs --runs=2   that many measured runs per figure (default 5; quick 1)
@@ -862,8 +865,9 @@ async function profiled(tab, name, arg) {
     async atEnd() {
       for (const [target, send] of targets) {
         const { profile } = await send('Profiler.stop', {})
-        const file = saveProfile(`${name}-${target}`, profile)
-        printProfile(`${name} (${arg.mode}), ${target} — ${file}`, summariseProfile(profile), log)
+        const label = arg.build ? `${arg.build}-${arg.mode}` : arg.mode
+        const file = saveProfile(`${name}-${label}-${target}`, profile)
+        printProfile(`${name} (${label}), ${target} — ${file}`, summariseProfile(profile), log)
       }
     },
   })
@@ -872,14 +876,29 @@ async function profiled(tab, name, arg) {
 async function profiles(env) {
   const tab = await openBenchPage(env.context, env.pageUrl)
   try {
-    const main = { mode: 'recorder', count: SIZES.mainThread, slice: SLICE, seed: 11 }
-    await call(tab, 'mainThread', { ...main, dbName: dbName('profile') })
-    const m = await profiled(tab, 'mainThread', { ...main, dbName: dbName('profile') })
-    log(`\nmainThread: ${m.perEventUs.toFixed(2)} µs/event, longest long task ${m.longestLongTaskMs} ms`)
-    const durable = { mode: 'recorder', count: SIZES.durable, slice: SLICE, seed: 23 }
-    await call(tab, 'durable', { ...durable, dbName: dbName('profile') })
-    const d = await profiled(tab, 'durable', { ...durable, dbName: dbName('profile') })
-    log(`\ndurable: ${Math.round(d.eventsPerSec)} events/s`)
+    if (wanted('main')) {
+      const main = { mode: 'recorder', count: SIZES.mainThread, slice: SLICE, seed: 11 }
+      await call(tab, 'mainThread', { ...main, dbName: dbName('profile') })
+      const m = await profiled(tab, 'mainThread', { ...main, dbName: dbName('profile') })
+      log(`\nmainThread: ${m.perEventUs.toFixed(2)} µs/event, longest long task ${m.longestLongTaskMs} ms`)
+    }
+    if (wanted('durable')) {
+      const durable = { mode: 'recorder', count: SIZES.durable, slice: SLICE, seed: 23 }
+      await call(tab, 'durable', { ...durable, dbName: dbName('profile') })
+      const d = await profiled(tab, 'durable', { ...durable, dbName: dbName('profile') })
+      log(`\ndurable: ${Math.round(d.eventsPerSec)} events/s`)
+    }
+    // record() against JSON.stringify (`--only=stringify`): each build's burst and its anchor, warmed once first.
+    if (wanted('stringify')) {
+      for (const build of ['npm', 'script']) {
+        for (const mode of ['stringify', 'record']) {
+          const arg = { build, mode, count: 20_000, slice: SLICE, seed: 13, dbName: dbName(`profile-${build}`) }
+          await call(tab, 'recordVsStringify', arg)
+          const r = await profiled(tab, 'recordVsStringify', arg)
+          log(`\nrecordVsStringify ${build} ${mode}: ${r.perEventUs.toFixed(2)} µs/event (wall), longest long task ${r.longestLongTaskMs} ms`)
+        }
+      }
+    }
   } finally {
     await tab.close()
   }
