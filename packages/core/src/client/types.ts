@@ -19,7 +19,7 @@ import type { SessionRecord } from '../storage/schema'
 import type { Clock } from '../util/clock'
 import type { PageLifecycle } from './pageLifecycle'
 import type { CaptureOptions } from '../capture/captureOptions'
-import type { ConsentApi, ConsentMode, ConsentOptions, ConsentScopes, ConsentState, ConsentStatus } from './consentTypes'
+import type { ConsentApi, ConsentMode, ConsentOptions, ConsentStatus } from './consentTypes'
 
 export type { ConsentApi, ConsentMode, ConsentOptions, ConsentScopes, ConsentState, ConsentStatus } from './consentTypes'
 
