@@ -29,6 +29,12 @@ const PARTS = [
   ['event checks (serialize)', /core\/src\/events\/serialize\.ts$/],
   ['encryption at rest', /core\/src\/crypto\/atRest\.ts$/],
   ['comlink (page ↔ worker calls)', /comlink\/dist\/esm\/comlink\.mjs$/],
+  ['session reads in the worker (list, export)', /core\/src\/engine\/reads\.ts$/],
+  ['attachments and audio parts in the worker (blobs)', /core\/src\/engine\/blobs\.ts$/],
+  ['recovery at open (recover)', /core\/src\/engine\/recover\.ts$/],
+  ['seq leases in the worker (SeqLeases)', /core\/src\/engine\/SeqLeases\.ts$/],
+  ['seq leases on the page (SeqLeaser)', /core\/src\/client\/SeqLeaser\.ts$/],
+  ['page-hide send (keepaliveTail)', /core\/src\/client\/keepaliveTail\.ts$/],
 ]
 
 /** Replaces modules matching `pattern` by modules that export the same names and do nothing. */
