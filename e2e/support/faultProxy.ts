@@ -79,7 +79,11 @@ export async function startFaultProxy(upstream: string, port = 0): Promise<Fault
       random = plan.random ? seeded(plan.random.seed) : undefined
     },
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      // As the real server does: a connection the browser keeps open (its pool outlives a closed
+      // page) or a request left half-sent would otherwise hold close() until the test times out.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeAllConnections()
+      await closed
     },
   }
 
