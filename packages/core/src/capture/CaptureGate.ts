@@ -2,7 +2,7 @@ import type { JsonObject } from '../events/catalogue'
 import type { RecorderStatus } from '../client/types'
 import { OnErrorBuffer, type HeldEvent } from './OnErrorBuffer'
 import { pageContext } from './pageContext'
-import { sessionSampled } from './sessionSampled'
+import { startedSampling } from './sessionSampled'
 import { withMember } from '../util/withMember'
 import type { CaptureOptions } from './captureOptions'
 import type { Clock } from '../util/clock'
@@ -93,9 +93,9 @@ export class CaptureGate {
     this.#session = undefined
   }
 
-  #begin(id: string, data: string): string {
-    const { sampleRate, sample, mode, autoCapture } = this.#options
-    const sampled = sampleRate === undefined || sessionSampled(id, sampleRate)
+  #begin(id: string, started: string): string {
+    const { mode, autoCapture } = this.#options
+    const { sampled, data } = startedSampling(id, started, this.#options)
     const onError = mode === 'on-error' && !keptBefore(id)
     this.#session = { id, sampled, ...(onError && { buffer: new OnErrorBuffer(this.#bufferMs) }) }
     const restored = onError && sampled ? this.#restored.get(id) : undefined
@@ -107,9 +107,7 @@ export class CaptureGate {
       for (const event of restored.events) this.#session.buffer!.add(event)
     }
     this.#host.publish({ sampled, ...(mode === 'on-error' && { kept: !onError }) })
-    const sampling = { ...(sampleRate !== undefined && { rate: sampleRate }), ...(mode && { mode }), ...(sample && { types: sample }) }
-    if (Object.keys(sampling).length > 0) data = withMember(data, 'sampling', sampling)
-    if (autoCapture === true || (typeof autoCapture === 'object' && autoCapture.context)) data = withMember(data, 'context', pageContext())
+    if (autoCapture === true || (typeof autoCapture === 'object' && autoCapture.context)) return withMember(data, 'context', pageContext())
     return data
   }
 

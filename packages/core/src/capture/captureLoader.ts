@@ -1,8 +1,7 @@
 import type { StartedCapture, StartHost } from './startCapture'
 import type { CaptureOptions } from './captureOptions'
 import type { RecorderOptions } from '../client/types'
-import { sessionPoint } from './sessionSampled'
-import { withMember } from '../util/withMember'
+import { startedSampling } from './sessionSampled'
 
 /** Loads the capture code once, on first use; what it resolves to takes every event of the recorder. */
 export type CaptureLoader = () => Promise<StartedCapture>
@@ -26,19 +25,18 @@ export function captureLoader(options: CaptureOptions & Pick<RecorderOptions, 'd
 /**
  * Without the capture code (its chunk, or the script tag's `tapedeck-capture.js`, did not load):
  * each session is still in the sample or not as the gate decides it, from its id at its
- * `session.started` (`sessionSampled`: its place in [0, 1) against the rate), so a page that asked
- * for a rate never records every session. Everything else goes as if the capture options were not
- * set: every event of a sampled session, nothing captured on its own.
+ * `session.started` (`startedSampling`), so a page that asked for a rate never records every
+ * session. Everything else goes as if the capture options were not set: every event of a sampled
+ * session, nothing captured on its own — and `sampling` says only the rate, the one option applied.
  */
-function sampledOnly(rate: number | undefined, host: StartHost): StartedCapture {
+function sampledOnly(sampleRate: number | undefined, host: StartHost): StartedCapture {
   let sampled = true
   return {
     gate: {
       enqueue(sessionId, type, data, ...rest) {
-        if (type === 'session.started' && typeof rate === 'number') {
-          sampled = sessionPoint(sessionId) < rate
+        if (type === 'session.started' && typeof sampleRate === 'number') {
+          ;({ sampled, data } = startedSampling(sessionId, data, { sampleRate }))
           host.publish({ sampled })
-          data = withMember(data, 'sampling', { rate })
         }
         if (sampled) host.push(sessionId, type, data, ...rest)
       },

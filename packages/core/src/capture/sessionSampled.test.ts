@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { sessionPoint, sessionSampled } from './sessionSampled'
+import { sessionPoint, sessionSampled, startedSampling } from './sessionSampled'
 
 /** A seeded source of session ids (mulberry32): the same run every time. */
 function seededIds(seed: number, count: number): string[] {
@@ -43,5 +43,19 @@ describe('sessionSampled', () => {
     }
     expect(seededIds(9, 200).every((id) => sessionSampled(id, 1))).toBe(true)
     expect(seededIds(9, 200).some((id) => sessionSampled(id, 0))).toBe(false)
+  })
+})
+
+describe('startedSampling', () => {
+  test('decides from the id as sessionSampled does, and says in `sampling` the options it is given, and only those', () => {
+    for (const id of seededIds(5, 50)) {
+      const { sampled, data } = startedSampling(id, '{"a":1}', { sampleRate: 0.4, mode: 'on-error', sample: { 'user.action': 0.1 } })
+      expect(sampled, id).toBe(sessionSampled(id, 0.4))
+      expect(JSON.parse(data)).toEqual({ a: 1, sampling: { rate: 0.4, mode: 'on-error', types: { 'user.action': 0.1 } } })
+    }
+    expect(startedSampling('s_x', '{}', { sampleRate: 0.4 }).data).toBe('{"sampling":{"rate":0.4}}')
+    expect(startedSampling('s_x', '{"a":1}', { mode: 'on-error' })).toEqual({ sampled: true, data: '{"a":1,"sampling":{"mode":"on-error"}}' })
+    // Without any of them, every session is in the sample and its data goes as it is.
+    expect(startedSampling('s_x', '{"a":1}', {})).toEqual({ sampled: true, data: '{"a":1}' })
   })
 })

@@ -1,3 +1,6 @@
+import type { CaptureOptions } from './captureOptions'
+import { withMember } from '../util/withMember'
+
 /**
  * Whether a session is in the sample: a hash of its id, not a coin toss, so every tab and every
  * reload that continues the session decides the same (docs/capture.md, "Sampling").
@@ -21,4 +24,18 @@ export function sessionPoint(sessionId: string): number {
   hash = Math.imul(hash, 0xc2b2ae35)
   hash ^= hash >>> 16
   return (hash >>> 0) / 0x1_0000_0000
+}
+
+/**
+ * A session's `session.started` under the sampling options it is recorded with: whether the
+ * session is in the sample (every session without `sampleRate`), and its data, which says in
+ * `sampling` how it is sampled when one of them is set. The capture gate passes all three; the
+ * loader's fallback (no capture code) only the rate, the one it applies.
+ */
+export function startedSampling(sessionId: string, data: string, { sampleRate, mode, sample }: Pick<CaptureOptions, 'sampleRate' | 'mode' | 'sample'>): { sampled: boolean; data: string } {
+  const sampling = { ...(sampleRate !== undefined && { rate: sampleRate }), ...(mode && { mode }), ...(sample && { types: sample }) }
+  return {
+    sampled: sampleRate === undefined || sessionSampled(sessionId, sampleRate),
+    data: Object.keys(sampling).length > 0 ? withMember(data, 'sampling', sampling) : data,
+  }
 }
