@@ -20,6 +20,7 @@ import { cpus, loadavg } from 'node:os'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import pg from 'pg'
 import { loadTapedeckServer } from './lib/servers.mjs'
+import { seeded as seededRandom } from '../packages/core/test/seeded.mjs'
 
 const args = Object.fromEntries(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? 'true']))
 const SESSIONS = Number(args.sessions ?? 100_000)
@@ -36,14 +37,8 @@ if (!databaseUrl) {
 const schema = `tapedeck_bench2_${SESSIONS}`
 
 // ---- deterministic data --------------------------------------------------------------------
-// mulberry32: an LCG's low bits would tie the words a session holds to its start time.
-let state = 42
-const random = () => {
-  state = (state + 0x6d2b79f5) | 0
-  let t = Math.imul(state ^ (state >>> 15), 1 | state)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-}
+// mulberry32, not an LCG: an LCG's low bits would tie the words a session holds to its start time.
+const random = seededRandom(42)
 const pick = (list) => list[Math.floor(random() * list.length)]
 /** A word of a 4,000-word vocabulary, Zipf-like: word i has weight 1/(i+1). */
 const VOCABULARY = Array.from({ length: 4000 }, (_, i) => `w${i.toString(36)}x`)

@@ -7,6 +7,7 @@
  * sentences (which would gzip far better than real chat does): on its own the content gzips
  * about as well as English prose does (reported by the bench as `contentGzipRatio`).
  */
+import { seeded } from '../../packages/core/test/seeded.mjs'
 
 const CORPUS = `
 Hi, I ordered a pair of running shoes last week and the tracking page still says the label was created.
@@ -98,18 +99,6 @@ const STARTS: string[] = []
 const JUMP = 0.7
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
-/** mulberry32: a small, fast, seedable generator. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 function pick<T>(rand: () => number, list: readonly T[]): T {
   return list[Math.floor(rand() * list.length)]!
 }
@@ -175,7 +164,7 @@ export type ChatMessage = {
 
 /** A conversation: user and assistant take turns; user messages are short, answers longer. */
 export function chatEvents(seed: number): (index: number) => ChatMessage {
-  const rand = random(seed)
+  const rand = seeded(seed)
   const conversationId = `conv_${id(rand, 16)}`
   return (index) => {
     const user = index % 2 === 0

@@ -8,7 +8,8 @@ import { gzipSync } from 'fflate'
 import type { CompressionApi, CompressionMethod } from './anchors/compressionWorker'
 import type { DexieApi } from './anchors/dexieWorker'
 import type { RawIdbApi } from './anchors/rawIdbWorker'
-import { chatEvents, makeChatEvents, random, type ChatMessage } from './chatEvents'
+import { chatEvents, makeChatEvents, type ChatMessage } from './chatEvents'
+import { seeded } from '../../packages/core/test/seeded.mjs'
 import { deleteDatabase, settleCompaction, storedChunks } from './database'
 import { sessionNdjson, type SessionText } from './sessionNdjson'
 import { evalRun, evalSetup, evalTeardown } from './evalBench'
@@ -427,7 +428,7 @@ const api = {
       throw new Error(`the player read ${recording.events.length} of ${session.events} events (complete: ${recording.complete})`)
     }
     if (player.duration < session.durationMs) throw new Error(`the player's duration is ${player.duration} ms, the session's ${session.durationMs} ms`)
-    const next = random(seed)
+    const next = seeded(seed)
     const times: number[] = new Array(seeks)
     let applied = 0
     for (let i = 0; i < seeks; i++) {

@@ -8,7 +8,8 @@
  * beyond Latin-1 makes the whole text a two-byte string, and 1,000,000 events would then take
  * twice the memory for nothing the figure measures.
  */
-import { chatEvents, random } from './chatEvents'
+import { chatEvents } from './chatEvents'
+import { seeded } from '../../packages/core/test/seeded.mjs'
 
 const START = 1_763_766_000_000
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
@@ -22,7 +23,7 @@ export interface SessionText {
 }
 
 export function sessionNdjson(count: number, seed: number): SessionText {
-  const rand = random(seed)
+  const rand = seeded(seed)
   const chat = chatEvents(seed)
   const sessionId = `s_${Math.floor(rand() * 2 ** 48).toString(36)}`
   const tab = 't_bench'

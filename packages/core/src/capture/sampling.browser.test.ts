@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, test } from 'vitest'
 import { closeAll, recorderFor, uniqueDb } from '../../test/browser'
+import { seeded } from '../../test/seeded.mjs'
 import type { TapedeckEvent } from '../events/catalogue'
 import type { Clock } from '../util/clock'
 import { sessionPoint } from './sessionSampled'
@@ -15,18 +16,6 @@ afterEach(async () => {
   await closeAll()
   sessionStorage.clear()
 })
-
-/** mulberry32: the seeded random source every sampling decision of these tests uses. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** A session id on the chosen side of a rate (its place in [0, 1) is the id's hash). */
 function sessionId(inSample: boolean, rate: number): string {

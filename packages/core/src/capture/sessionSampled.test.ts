@@ -1,16 +1,10 @@
 import { describe, expect, test } from 'vitest'
+import { seeded } from '../../test/seeded.mjs'
 import { sessionPoint, sessionSampled, startedSampling } from './sessionSampled'
 
-/** A seeded source of session ids (mulberry32): the same run every time. */
+/** A seeded source of session ids: the same run every time. */
 function seededIds(seed: number, count: number): string[] {
-  let state = seed >>> 0
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const next = seeded(seed)
   return Array.from({ length: count }, () => `s_${Math.floor(next() * 2 ** 48).toString(36)}`)
 }
 

@@ -3,6 +3,7 @@ import { ServerError } from '../ServerError.js'
 import type { EventBatch, SessionStore, WireEvent } from '../store/SessionStore.js'
 import { toRanges } from '../summary/seqRanges.js'
 import { event } from './events.js'
+import { seeded } from '../../../core/test/seeded.mjs'
 
 /**
  * The store contract's part on deduplication by (session, seq) whatever the batch boundaries,
@@ -14,7 +15,8 @@ export function dedupeContract(store: () => SessionStore): void {
     const s = 's_overlap'
     const original = callSession(s, 120)
     const held = new Map<number, number>()
-    const random = seeded(20)
+    const next = seeded(20)
+    const random = (n: number) => Math.floor(next() * n)
     // Windows of every shape against what is held: inside a stored run, across several runs,
     // at either end, the whole session, sparse, one event. Each copy carries its own mark.
     for (let copy = 0; copy < 40; copy++) {
@@ -132,10 +134,4 @@ function callSession(sessionId: string, count: number): WireEvent[] {
         ? event(sessionId, seq, 'session.ended', { lastSeq: seq })
         : event(sessionId, seq, 'provider.call.completed', { callId: `c${seq}`, costUsd: 0.01, usage: { inputTokens: 1, outputTokens: 2 } }),
   )
-}
-
-/** A seeded generator of integers in [0, n), so a failing sequence of batches can be replayed. */
-function seeded(seed: number): (n: number) => number {
-  let state = seed
-  return (n) => Math.floor(((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31) * n)
 }
