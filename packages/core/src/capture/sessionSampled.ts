@@ -9,8 +9,7 @@ import { withMember } from '../util/withMember'
  * differ only in their last character spread over the whole range; divided by 2^32.
  */
 export function sessionSampled(sessionId: string, rate: number): boolean {
-  if (rate >= 1) return true
-  if (rate <= 0) return false
+  // The place is in [0, 1): every session at a rate of 1 or more, none at 0 or less.
   return sessionPoint(sessionId) < rate
 }
 
@@ -33,9 +32,9 @@ export function sessionPoint(sessionId: string): number {
  * loader's fallback (no capture code) only the rate, the one it applies.
  */
 export function startedSampling(sessionId: string, data: string, { sampleRate, mode, sample }: Pick<CaptureOptions, 'sampleRate' | 'mode' | 'sample'>): { sampled: boolean; data: string } {
-  const sampling = { ...(sampleRate !== undefined && { rate: sampleRate }), ...(mode && { mode }), ...(sample && { types: sample }) }
   return {
     sampled: sampleRate === undefined || sessionSampled(sessionId, sampleRate),
-    data: Object.keys(sampling).length > 0 ? withMember(data, 'sampling', sampling) : data,
+    // The options not set are left out: JSON has no `undefined`.
+    data: sampleRate === undefined && !mode && !sample ? data : withMember(data, 'sampling', { rate: sampleRate, mode, types: sample }),
   }
 }
