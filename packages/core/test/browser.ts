@@ -37,6 +37,22 @@ export async function rawStoredText(dbName: string): Promise<string> {
   return data.map(chunkText).join('') + JSON.stringify(sessions)
 }
 
+/** Whether a database of that name exists (the recorder opens none for a session it does not store). */
+export async function databaseExists(name: string): Promise<boolean> {
+  return (await indexedDB.databases()).some((db) => db.name === name)
+}
+
+/** How many chunks and blobs a database holds, read around the recorder. */
+export async function chunkCount(dbName: string): Promise<{ chunks: number; blobs: number }> {
+  const db = await openDB<TapedeckDB>(dbName)
+  const counts = { chunks: await db.count('chunks'), blobs: await db.count('blobs') }
+  db.close()
+  return counts
+}
+
+/** The recorder's worker, started as a page starts it, for tests that hold its messages or terminate it. */
+export const engineWorker = () => new Worker(new URL('../src/engine/worker.ts', import.meta.url), { type: 'module' })
+
 export async function waitFor<T>(read: () => T | Promise<T>, ok: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
   const deadline = performance.now() + timeoutMs
   for (;;) {

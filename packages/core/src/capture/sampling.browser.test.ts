@@ -3,7 +3,7 @@
  * what is stored (read back from IndexedDB), what is never opened, and the times of a kept window.
  */
 import { afterEach, describe, expect, test } from 'vitest'
-import { closeAll, recorderFor, uniqueDb } from '../../test/browser'
+import { closeAll, databaseExists, recorderFor, uniqueDb } from '../../test/browser'
 import { seeded } from '../../test/seeded.mjs'
 import type { TapedeckEvent } from '../events/catalogue'
 import type { Clock } from '../util/clock'
@@ -23,10 +23,6 @@ function sessionId(inSample: boolean, rate: number): string {
     const id = `s_test${i}_${crypto.randomUUID().slice(0, 8)}`
     if (sessionPoint(id) < rate === inSample) return id
   }
-}
-
-async function databaseExists(name: string): Promise<boolean> {
-  return (await indexedDB.databases()).some((db) => db.name === name)
 }
 
 /** A clock the test moves: the recorder's `t` and `ts` come from it. */
