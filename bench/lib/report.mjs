@@ -1,6 +1,11 @@
 // Numbers, rows and the table `bench/run.mjs` prints (and bench/README.md quotes).
 import { cpus, totalmem, platform, release, loadavg, availableParallelism } from 'node:os'
 
+/** One line of the run's output. */
+export function log(message) {
+  process.stdout.write(`${message}\n`)
+}
+
 export function summary(values) {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = sorted.length >> 1
@@ -78,3 +83,6 @@ export function table(rows) {
   const line = (row) => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`
   return [line(all[0]), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...all.slice(1).map(line)].join('\n')
 }
+
+/** Ratios taken per run (figure and anchor measured side by side), then summarised. */
+export const ratios = (a, b) => summary(a.map((value, i) => value / b[i]))
