@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createRedactor } from './index'
+import { seeded } from '../../test/seeded.mjs'
 
 // Cost per event, printed, not asserted (timings depend on the machine). Run with:
 //   REDACT_MEASURE=1 npx vitest run --project unit packages/core/src/redact/measure.test.ts
@@ -18,8 +19,8 @@ const TAILS: Record<Tail, (word: () => string, i: number) => string> = {
 
 /** 1000 different ~300-byte `message.created` events, as JSON.parse gives them. */
 function chatEvents(tail: Tail): object[] {
-  let seed = 1
-  const word = () => WORDS[(seed = (seed * 1103515245 + 12345) % 2147483648) % WORDS.length]!
+  const random = seeded(1)
+  const word = () => WORDS[Math.floor(random() * WORDS.length)]!
   return Array.from({ length: 1000 }, (_, i) =>
     JSON.parse(
       JSON.stringify({

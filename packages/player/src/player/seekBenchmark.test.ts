@@ -7,6 +7,7 @@ import { syntheticNdjson, syntheticSession } from '../../test/synthetic'
 import { loadRecording } from '../load/loadRecording'
 import { distribution } from '../stats/computeStats'
 import { ReplayPlayer } from './ReplayPlayer'
+import { seeded } from '../../../core/test/seeded.mjs'
 
 const COUNT = 1_000_000
 const SEEKS = 2000
@@ -15,14 +16,6 @@ function time<T>(run: () => T): [T, number] {
   const start = performance.now()
   const value = run()
   return [value, performance.now() - start]
-}
-
-function random(seed: number): () => number {
-  let state = seed
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31
-    return state / 2 ** 31
-  }
 }
 
 describe('seek benchmark (1,000,000 events)', () => {
@@ -53,7 +46,7 @@ describe('seek benchmark (1,000,000 events)', () => {
     const [player, indexMs] = time(() => new ReplayPlayer(recording))
     expect(player.duration).toBe((COUNT - 1) * 50)
 
-    const next = random(42)
+    const next = seeded(42)
     const positions = Array.from({ length: SEEKS }, () => next() * player.duration)
     const seek: number[] = []
     let checksum = 0

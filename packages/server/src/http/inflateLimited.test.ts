@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { ServerError } from '../ServerError.js'
 import { concat } from '../testing/events.js'
 import { inflateLimited } from './inflateLimited.js'
+import { seeded } from '../../../core/test/seeded.mjs'
 
 async function inflate(body: Uint8Array, maxBytes = 1 << 30): Promise<{ text: string; chunks: number }> {
   const parts: Uint8Array[] = []
@@ -21,9 +22,9 @@ async function codeOf(run: () => Promise<unknown>): Promise<string> {
 
 /** Text that compresses poorly, so members span several input pieces. */
 function noise(length: number, seed: number): string {
-  let state = seed
+  const random = seeded(seed)
   let text = ''
-  while (text.length < length) text += ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) % 36).toString(36)
+  while (text.length < length) text += Math.floor(random() * 36).toString(36)
   return text
 }
 

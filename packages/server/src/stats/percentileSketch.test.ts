@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { mergeSketches, sketchOf, sketchPercentiles } from './percentileSketch.js'
+import { seeded } from '../../../core/test/seeded.mjs'
 
 /** percentile_cont over sorted values: the exact figure the sketch estimates. */
 function exact(values: number[], fraction: number): number {
@@ -18,8 +19,7 @@ describe('percentile sketch', () => {
   })
 
   it('is within 1 % of percentile_cont over 100,000 values, merged from parts in any order', () => {
-    let state = 7
-    const random = () => ((state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32)
+    const random = seeded(7)
     for (const draw of [() => 200 + random() * 3000, () => Math.exp(random() * 12), () => Math.round(50 + random() ** 4 * 5000)]) {
       const values = Array.from({ length: 100_000 }, draw)
       // Buckets of parts (days, models) merged as PostgreSQL's grouping does: counts add, lows and highs bound.

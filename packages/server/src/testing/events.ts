@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib'
 import type { WireEvent } from '../store/SessionStore.js'
+import { seeded } from '../../../core/test/seeded.mjs'
 
 const START = 1_763_766_000_000
 
@@ -62,8 +63,7 @@ export function concat(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
 /** The Fisher–Yates shuffle with a seeded generator, so a failing order can be replayed. */
 export function shuffle<T>(items: readonly T[], seed = 1): T[] {
   const out = [...items]
-  let state = seed
-  const random = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31)
+  const random = seeded(seed)
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1))
     ;[out[i], out[j]] = [out[j]!, out[i]!]
