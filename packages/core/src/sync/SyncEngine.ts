@@ -171,15 +171,8 @@ export class SyncEngine {
 
   /** Counts again what waits and what is dead (after dead letters are retried or discarded). */
   async refreshSummary(): Promise<void> {
-    const summary = await this.#store().outboxSummary()
-    this.#update({
-      pendingEvents: summary.pendingEvents,
-      pendingBytes: summary.pendingBytes,
-      deadLetters: summary.deadChunks,
-      deadEvents: summary.deadEvents,
-      pendingBlobs: summary.pendingBlobs,
-      pendingBlobBytes: summary.pendingBlobBytes,
-    })
+    const { pendingChunks: _chunks, deadChunks, ...summary } = await this.#store().outboxSummary()
+    this.#update({ ...summary, deadLetters: deadChunks })
   }
 
   // — the uploader —
