@@ -46,7 +46,7 @@ export interface EngineLinkHost {
 export class EngineLink {
   readonly #host: EngineLinkHost
   /** The engine starter, once loaded (`#connect`). */
-  #starter: typeof import('./startEngine') | undefined
+  #starter: (typeof import('./startEngine'))['starter'] | undefined
   /** The engine once started (`start()`); until then, and after a close, nothing. */
   #connection: Promise<EngineConnection | undefined> = Promise.resolve(undefined)
   /** The engine was started (first use, with consent to store). */
@@ -214,7 +214,8 @@ export class EngineLink {
   /** Starts the engine (`startEngine.ts`, loaded now: nothing of it is needed before). */
   async #connect(mainThread: boolean): Promise<EngineConnection | undefined> {
     try {
-      this.#starter ??= await import('./startEngine')
+      const { starter } = await import('./startEngine')
+      this.#starter ??= starter
     } catch (error) {
       this.#host.report(toErrorInfo(error, 'storage_unavailable'))
       return undefined

@@ -14,8 +14,6 @@ import type { TailWriter } from './tailWriter'
 import type { KeepaliveTail } from './keepaliveTail'
 import type { CaptureMode, RecorderOptions, RecorderStatus } from './types'
 
-export { transfer }
-
 /** What starting the engine needs of the recorder. */
 export interface EngineHost {
   options: RecorderOptions
@@ -135,3 +133,6 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   })
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
+
+/** What the recorder's EngineLink takes from this module, as one object (the script-tag build then makes no module object for it). */
+export const starter = { startEngine, transfer, withTimeout }

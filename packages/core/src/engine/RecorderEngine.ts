@@ -173,7 +173,15 @@ export class RecorderEngine implements RecorderWorkerApi {
 
   /** The sealing code, loaded the first time a recorder seals or reads a sealed session. */
   #sealing(): Promise<typeof import('../crypto/sealForServer')> {
-    return (this.#sealingModule ??= import('../crypto/sealForServer'))
+    // Its functions taken by name: the script-tag build then makes no module object for them.
+    return (this.#sealingModule ??= import('../crypto/sealForServer').then(({ importServerKey, newContentKey, sealEncoded, openEvents, sealPart, openPart }) => ({
+      importServerKey,
+      newContentKey,
+      sealEncoded,
+      openEvents,
+      sealPart,
+      openPart,
+    })))
   }
 
   /** Deletes what the backend acknowledged longer than `retainSyncedMs` ago. */
