@@ -1,4 +1,4 @@
-import { TapedeckError } from '../errors'
+import { oneOf } from './resolveOptions'
 import type { CaptureMode, ConsentMode, ConsentScopes, ConsentStatus, RecorderOptions } from './types'
 
 export interface ConsentConfig {
@@ -8,13 +8,12 @@ export interface ConsentConfig {
   storageKey: string | undefined
 }
 
-const MODES: ReadonlySet<unknown> = new Set(['none', 'required'])
+const MODES = ['none', 'required']
 
 export function consentConfig(option: RecorderOptions['consent'], dbName: string): ConsentConfig {
   const { mode = 'none', audio = 'required', remember } = typeof option === 'object' ? option : { mode: option }
-  if (!MODES.has(mode) || !MODES.has(audio)) {
-    throw new TapedeckError('invalid_options', `consent must be 'none' or 'required' (and consent.audio too), got ${JSON.stringify(option)}.`)
-  }
+  oneOf(typeof option === 'object' ? 'consent.mode' : 'consent', mode, MODES)
+  oneOf('consent.audio', audio, MODES)
   return { mode, audio, storageKey: remember === false ? undefined : `tapedeck-consent:${dbName}` }
 }
 
