@@ -51,7 +51,7 @@ export function captureInputs(host: CaptureHost): CaptureInputs {
         'snapshot.created',
         () => {
           snapshotId = input.snapshotId ?? host.newId('snap_')
-          return { snapshotId, state: input.state, ...(input.description !== undefined && { description: input.description }) }
+          return { snapshotId, state: input.state, description: input.description }
         },
         { checkpoint: true },
       )
