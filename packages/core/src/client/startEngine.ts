@@ -44,11 +44,10 @@ export async function startEngine(host: EngineHost, mainThread: boolean): Promis
   const config: EngineConfig = {
     dbName: settings.dbName,
     storage: options.storage ?? 'indexeddb',
-    ...(options.compressionLevel !== undefined && { compressionLevel: options.compressionLevel }),
     capture: host.captureMode(),
-    ...(options.encryption && { encryption: { ...(options.encryption.key && { key: options.encryption.key }) } }),
+    ...(options.encryption && { encryption: pick(options.encryption, 'key') }),
     ...(options.encryptForServer && { encryptForServer: { publicKey: options.encryptForServer.publicKey } }),
-    ...pick(options, 'redact', 'retainSyncedMs', 'maxLocalBytes', 'onFull'),
+    ...pick(options, 'compressionLevel', 'redact', 'retainSyncedMs', 'maxLocalBytes', 'onFull'),
     ...(sync && { sync }),
     // A replacement for this tab's own worker: its session is not left over, it goes on.
     ...(mainThread && { recover: false }),
