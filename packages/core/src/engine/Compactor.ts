@@ -1,4 +1,5 @@
-import { toArrayBuffer, type ChunkCodec } from '../storage/ChunkCodec'
+import type { ChunkCodec } from '../storage/ChunkCodec'
+import { toArrayBuffer } from '../util/toArrayBuffer'
 import type { RecordStore } from '../storage/RecordStore'
 
 /** A turn compresses chunks for about this long, then lets waiting work (batches, reads) go first. */

@@ -8,7 +8,7 @@ import type { IngestBatch } from '../events/unpackBatch'
 import { PAGE_LEFT } from '../events/pageLeft'
 import { staysClear } from '../crypto/sealingFormat'
 import { withMember } from '../util/withMember'
-import { toArrayBuffer } from './ChunkCodec'
+import { toArrayBuffer } from '../util/toArrayBuffer'
 import { emptyCounters, type SessionCounters, type SessionRecord, type SessionSealing, type SessionStatus, type StoredChunk } from './schema'
 
 export type { IngestBatch } from '../events/unpackBatch'
