@@ -109,7 +109,12 @@ describe('the script-tag bundle', () => {
   // length, one settle for both stores and both kinds of upload, one sent-data sweep in idbStore,
   // a shorter widget stylesheet — less the 192 B of honouring `sampleRate` when
   // tapedeck-capture.js cannot load (issue 17's open decision, taken in issue 14's note).
-  const CEILING = 46_500
+  // Lowered 46,500 → 46,150 (46,035 measured, was 46,411) in session 11 (issue 14 §4, smaller
+  // code): interaction events built as one object each, one store wrapper for uploads, the
+  // in-memory store on one array, listeners removed by an AbortController, one option check for
+  // enumerations, no module objects in the file, and smaller duplicates (redactor cache, Bearer
+  // header, consent states).
+  const CEILING = 46_150
   test(`does not grow past ${CEILING.toLocaleString('en-US')} bytes gzip while the budget is missed`, () => {
     expect(measure()).toBeLessThanOrEqual(CEILING)
   })

@@ -4,6 +4,7 @@ import type { EngineConnection } from '../engine/connectEngine'
 import type { BlobInput, IngestResult, LeaseGrant } from '../engine/protocol'
 import { holdLock, leaseLock, type ReleaseLock } from '../engine/locks'
 import type { SyncStatus } from '../sync/syncStatus'
+import { withBearer } from '../util/endpoint'
 import { browserLifecycle } from './pageLifecycle'
 import type { Settings } from './resolveOptions'
 import type { EngineHost } from './startEngine'
@@ -45,7 +46,7 @@ export interface EngineLinkHost {
 export class EngineLink {
   readonly #host: EngineLinkHost
   /** The engine starter, once loaded (`#connect`). */
-  #starter: typeof import('./startEngine') | undefined
+  #starter: (typeof import('./startEngine'))['starter'] | undefined
   /** The engine once started (`start()`); until then, and after a close, nothing. */
   #connection: Promise<EngineConnection | undefined> = Promise.resolve(undefined)
   /** The engine was started (first use, with consent to store). */
@@ -96,15 +97,12 @@ export class EngineLink {
 
   /** The engine's API, started if needed; rejects with `storage_unavailable` when nothing can store. */
   async api(): Promise<EngineApi> {
-    const connection = await this.start()
-    if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
-    return connection.api
+    return started(await this.start()).api
   }
 
   /** Stores one part of an attachment (its buffer transferred to a worker). */
   async storeBlob(input: BlobInput): Promise<{ stored: boolean; error?: ErrorInfo }> {
-    const connection = await this.start()
-    if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
+    const connection = started(await this.start())
     return connection.api.storeBlob(connection.kind === 'worker' ? this.#starter!.transfer(input, [input.bytes]) : input)
   }
 
@@ -123,15 +121,13 @@ export class EngineLink {
 
   /** Closes this page's lease on a session, which it stamped up to `stampedTo` (see SeqLeases). */
   async closeLease(sessionId: string, tab: string, stampedTo: number): Promise<void> {
-    const connection = await this.#connection
     // Not waiting on a worker that is gone: the next start closes the lease then.
-    await Promise.race([connection?.api.closeLease(sessionId, tab, stampedTo), new Promise((resolve) => setTimeout(resolve, 1000))])
+    await briefly((await this.#connection)?.api.closeLease(sessionId, tab, stampedTo))
   }
 
   /** The headers the page-hide send goes with: the static ones and the last token. */
   headers(): Record<string, string> {
-    const headers = { ...this.#host.settings.sync?.headers }
-    return this.#token ? { ...headers, Authorization: `Bearer ${this.#token}` } : headers
+    return withBearer(this.#host.settings.sync?.headers, this.#token)
   }
 
   #listen(): void {
@@ -166,9 +162,9 @@ export class EngineLink {
         // A batch that asks for a lease (see SeqLeaser) goes once the page holds its lease lock.
         void Promise.all([this.start(), batch.lease && this.#holdLeaseLock(batch.tab)])
           .then(([connection]) => {
-            if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
+            const { ingest, api } = started(connection)
             // A worker takes its batches without comlink (see IngestRequest).
-            return connection.ingest ? connection.ingest(batch, resend) : connection.api.ingest(batch, resend)
+            return ingest ? ingest(batch, resend) : api.ingest(batch, resend)
           })
           .then(
             (result) => answered(() => resolve(result)),
@@ -218,7 +214,8 @@ export class EngineLink {
   /** Starts the engine (`startEngine.ts`, loaded now: nothing of it is needed before). */
   async #connect(mainThread: boolean): Promise<EngineConnection | undefined> {
     try {
-      this.#starter ??= await import('./startEngine')
+      const { starter } = await import('./startEngine')
+      this.#starter ??= starter
     } catch (error) {
       this.#host.report(toErrorInfo(error, 'storage_unavailable'))
       return undefined
@@ -227,20 +224,13 @@ export class EngineLink {
   }
 
   #engineHost(): EngineHost {
-    const host = this.#host
     return {
-      options: host.options,
-      settings: host.settings,
-      captureMode: () => host.captureMode(),
+      ...this.#host,
       fetchToken: () => this.fetchToken(),
       onSyncStatus: (status) => this.#onSyncStatus(status),
-      report: (error) => host.report(error),
-      publish: (patch) => host.publish(patch),
       fatal: (error) => {
         this.#fatal = error
       },
-      tail: (open) => host.tail(open),
-      keepalive: (tail) => host.keepalive(tail),
       headers: () => this.headers(),
     }
   }
@@ -292,7 +282,7 @@ export class EngineLink {
     this.#watchdog = undefined
     const connection = await this.#connection
     // Do not wait on a worker that is gone.
-    await Promise.race([connection?.api.close(), new Promise((resolve) => setTimeout(resolve, 1000))])
+    await briefly(connection?.api.close())
     connection?.terminate()
     void this.#leaseLock?.then((release) => release())
     this.#leaseLock = undefined
@@ -304,4 +294,15 @@ export class EngineLink {
     this.#connection = Promise.resolve(undefined)
     this.#generation++
   }
+}
+
+/** The engine, or `storage_unavailable` when nothing could store events. */
+function started(connection: EngineConnection | undefined): EngineConnection {
+  if (!connection) throw new TapedeckError('storage_unavailable', 'The recorder could not start its storage.')
+  return connection
+}
+
+/** `promise`, or nothing after a second: a worker that is gone never answers. */
+function briefly(promise: Promise<unknown> | undefined): Promise<unknown> {
+  return Promise.race([promise, new Promise((resolve) => setTimeout(resolve, 1000))])
 }

@@ -1,4 +1,4 @@
-import { TapedeckError, isTapedeckError } from '../errors'
+import { TapedeckError, isTapedeckError, toErrorInfo } from '../errors'
 import type { EventData, RecordableEventType } from '../events/catalogue'
 import { interactionEvents, interactionTime, type InteractionEvents } from './interactionEvents'
 import type { RecordOptions, Recorder } from './types'
@@ -51,7 +51,7 @@ export function captureInputs(host: CaptureHost): CaptureInputs {
         'snapshot.created',
         () => {
           snapshotId = input.snapshotId ?? host.newId('snap_')
-          return { snapshotId, state: input.state, ...(input.description !== undefined && { description: input.description }) }
+          return { snapshotId, state: input.state, description: input.description }
         },
         { checkpoint: true },
       )
@@ -91,6 +91,7 @@ export function captureInputs(host: CaptureHost): CaptureInputs {
   }
 }
 
+/** What the input's error says (`Name: message`), as the status shows errors. */
 function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  return toErrorInfo(error, 'invalid_event_data').message
 }

@@ -1,4 +1,4 @@
-import { TapedeckError } from '../errors'
+import { oneOf } from './resolveOptions'
 import type { CaptureMode, ConsentMode, ConsentScopes, ConsentStatus, RecorderOptions } from './types'
 
 export interface ConsentConfig {
@@ -8,51 +8,33 @@ export interface ConsentConfig {
   storageKey: string | undefined
 }
 
-const MODES: ReadonlySet<unknown> = new Set(['none', 'required'])
+const MODES = ['none', 'required']
 
 export function consentConfig(option: RecorderOptions['consent'], dbName: string): ConsentConfig {
-  const options = typeof option === 'string' || option === undefined ? { mode: option } : option
-  const mode = options.mode ?? 'none'
-  const audio = options.audio ?? 'required'
-  if (!MODES.has(mode) || !MODES.has(audio)) {
-    throw new TapedeckError('invalid_options', `consent must be 'none' or 'required' (and consent.audio too), got ${JSON.stringify(option)}.`)
-  }
-  return { mode, audio, storageKey: options.remember === false ? undefined : `tapedeck-consent:${dbName}` }
-}
-
-/** Scopes with nothing asked of the user: everything but audio (unless audio consent is off too). */
-function freeScopes(config: ConsentConfig): ConsentScopes {
-  return { content: true, actions: true, audio: config.audio === 'none' }
+  const { mode = 'none', audio = 'required', remember } = typeof option === 'object' ? option : { mode: option }
+  oneOf(typeof option === 'object' ? 'consent.mode' : 'consent', mode, MODES)
+  oneOf('consent.audio', audio, MODES)
+  return { mode, audio, storageKey: remember === false ? undefined : `tapedeck-consent:${dbName}` }
 }
 
 const NOTHING: ConsentScopes = Object.freeze({ content: false, actions: false, audio: false })
 
 type Remembered = { state: string; scopes: ConsentScopes }
 
-/** The user's decision as a page before this one kept it (localStorage), if any. */
-export function rememberedConsent(config: ConsentConfig): Remembered | undefined {
-  return read(config.storageKey)
-}
-
-/** The state at start-up, with the user's remembered decision, if any. */
+/**
+ * The state at start-up, with the user's remembered decision, if any. With nothing to ask the
+ * user, every scope but audio (unless audio consent is off too, or the user once allowed it).
+ */
 export function initialConsent(config: ConsentConfig, remembered: Remembered | undefined): ConsentStatus {
-  if (remembered?.state === 'withdrawn') return { mode: config.mode, state: 'withdrawn', scopes: NOTHING }
-  if (config.mode === 'none') {
-    const scopes = freeScopes(config)
-    return { mode: 'none', state: 'not-required', scopes: { ...scopes, audio: scopes.audio || remembered?.scopes.audio === true } }
-  }
-  if (remembered?.state === 'granted') return { mode: 'required', state: 'granted', scopes: remembered.scopes }
-  return { mode: 'required', state: 'pending', scopes: NOTHING }
+  const { mode } = config
+  if (remembered?.state === 'withdrawn') return withdrawnConsent(config)
+  if (mode === 'none') return { mode, state: 'not-required', scopes: { content: true, actions: true, audio: config.audio === 'none' || remembered?.scopes.audio === true } }
+  return remembered?.state === 'granted' ? { mode, state: 'granted', scopes: remembered.scopes } : { mode, state: 'pending', scopes: NOTHING }
 }
 
-export function grantedConsent(config: ConsentConfig, asked: Partial<ConsentScopes>): ConsentStatus {
-  const free = freeScopes(config)
-  const scopes: ConsentScopes = {
-    content: asked.content ?? true,
-    actions: asked.actions ?? true,
-    audio: asked.audio ?? free.audio,
-  }
-  return { mode: config.mode, state: config.mode === 'none' ? 'not-required' : 'granted', scopes }
+export function grantedConsent({ mode, audio }: ConsentConfig, asked: Partial<ConsentScopes>): ConsentStatus {
+  const scopes: ConsentScopes = { content: asked.content ?? true, actions: asked.actions ?? true, audio: asked.audio ?? audio === 'none' }
+  return { mode, state: mode === 'none' ? 'not-required' : 'granted', scopes }
 }
 
 export function withdrawnConsent(config: ConsentConfig): ConsentStatus {
@@ -73,16 +55,16 @@ export function rememberConsent(config: ConsentConfig, status: ConsentStatus): v
   }
 }
 
-function read(key: string | undefined): Remembered | undefined {
-  if (!key) return undefined
+/** The user's decision as a page before this one kept it (localStorage), if any. */
+function rememberedConsent(key: string | undefined): Remembered | undefined {
   try {
-    const value = JSON.parse(localStorage.getItem(key) ?? 'null') as { state?: unknown; scopes?: Partial<ConsentScopes> } | null
-    if (!value || typeof value.state !== 'string' || typeof value.scopes !== 'object' || value.scopes === null) return undefined
-    const { content, actions, audio } = value.scopes
-    return { state: value.state, scopes: { content: content === true, actions: actions === true, audio: audio === true } }
+    const value = JSON.parse((key && localStorage.getItem(key)) || 'null') as { state?: unknown; scopes?: Partial<ConsentScopes> } | null
+    const { content, actions, audio } = value?.scopes ?? {}
+    if (typeof value?.state === 'string' && typeof value.scopes === 'object' && value.scopes) return { state: value.state, scopes: { content: content === true, actions: actions === true, audio: audio === true } }
   } catch {
-    return undefined
+    // Unreadable: as if nothing were remembered.
   }
+  return undefined
 }
 
 /**
@@ -108,7 +90,7 @@ export class ConsentKeeper {
 
   get status(): ConsentStatus {
     if (this.#status) return this.#status
-    const status = initialConsent(this.config, rememberedConsent(this.config))
+    const status = initialConsent(this.config, rememberedConsent(this.config.storageKey))
     this.#status = status
     this.#changed(status)
     return status

@@ -221,15 +221,14 @@ class RecorderClient implements Recorder {
     const { session, data } = openSession(options, () => `s_${this.#ulid()}`, this.#settings.maxEventBytes)
     const id = session.id
     this.#session = session
-    if (this.#consent.blocked) {
-      // Nothing is stored before consent: the session begins for real on `consent.grant()`.
-      session.deferred = data
-      this.#status.publish({ state: 'recording', session: { id, startedAt: null, resumed: false } })
-      return { id, startedAt: 0, resumed: false }
+    const blocked = this.#consent.blocked
+    // Nothing is stored before consent: the session begins for real on `consent.grant()`.
+    if (blocked) session.deferred = data
+    else {
+      this.#enqueue('session.started', data)
+      if (this.#capture) await this.#capture()
     }
-    this.#enqueue('session.started', data)
-    if (this.#capture) await this.#capture()
-    const result = this.#queue.post()
+    const result = blocked ? undefined : this.#queue.post()
     this.#status.publish({ state: 'recording', session: { id, startedAt: null, resumed: false } })
     if (adoptStart(session, await result) && this.#session === session) {
       this.#status.publish({ session: { id, startedAt: session.startedAt, resumed: session.resumed } })
@@ -253,10 +252,8 @@ class RecorderClient implements Recorder {
         return false
       }
       if (session === null) {
-        throw new TapedeckError(
-          this.#closed ? 'recorder_closed' : 'no_active_session',
-          this.#closed ? 'The recorder is closed.' : `No session is being recorded: call start() before record("${String(type)}").`,
-        )
+        this.#assertOpen()
+        throw new TapedeckError('no_active_session', `No session is being recorded: call start() before record("${String(type)}").`)
       }
       checkType(type)
       if (session.paused && !evenPaused) return false
@@ -320,16 +317,13 @@ class RecorderClient implements Recorder {
     await this.audio.stopAll()
     const session = this.#session
     if (!session) return undefined
-    if (!storing(session, this.#consent.status)) {
-      // Never stored (no consent): there is nothing to end.
-      this.#session = null
-      this.#status.publish({ state: this.#closed ? 'closed' : 'idle', session: null })
-      return undefined
-    }
-    this.#enqueue('session.ended', JSON.stringify({ reason }))
-    const ended = this.#queue.post()
+    // Never stored (no consent): there is nothing to end.
+    const stored = storing(session, this.#consent.status)
+    if (stored) this.#enqueue('session.ended', JSON.stringify({ reason }))
+    const ended = stored && this.#queue.post()
     this.#session = null
     this.#status.publish({ state: this.#closed ? 'closed' : 'idle', session: null })
+    if (!ended) return undefined
     const outcome = await ended
     await this.flush()
     return { sessionId: session.id, lastSeq: outcome?.lastSeq ?? -1 }

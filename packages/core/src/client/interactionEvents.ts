@@ -13,29 +13,12 @@ export type InteractionEvents =
  * `messages`; an `error` makes the second event `provider.call.failed`.
  */
 export function interactionEvents(interaction: Interaction, callId: string): InteractionEvents {
-  const { model, provider = 'unknown', prompt, response, tokens, cost, latency, ttft, finishReason, requestMetadata } = interaction
-  const started: ProviderCallStartedData = { callId, provider, model }
-  if (requestMetadata !== undefined) started.params = requestMetadata
-  if (prompt !== undefined) started.messages = typeof prompt === 'string' ? [{ role: 'user', content: prompt }] : prompt
-  if (interaction.error !== undefined) {
-    const failed: ProviderCallFailedData = { callId, error: describeError(interaction.error), ...(latency !== undefined && { latencyMs: latency }) }
-    return [['provider.call.started', started], ['provider.call.failed', failed]]
-  }
-  const completed: ProviderCallCompletedData = { callId, model, provider }
-  if (response !== undefined) completed.response = response
-  if (tokens) {
-    completed.usage = {
-      inputTokens: tokens.input,
-      outputTokens: tokens.output,
-      ...(tokens.cached !== undefined && { cachedTokens: tokens.cached }),
-      ...(tokens.reasoning !== undefined && { reasoningTokens: tokens.reasoning }),
-    }
-  }
-  if (cost !== undefined) completed.costUsd = cost
-  if (latency !== undefined) completed.latencyMs = latency
-  if (ttft !== undefined) completed.ttftMs = ttft
-  if (finishReason !== undefined) completed.finishReason = finishReason
-  return [['provider.call.started', started], ['provider.call.completed', completed]]
+  const { model, provider = 'unknown', prompt, response, tokens, cost, latency, ttft, finishReason, requestMetadata, error } = interaction
+  // Fields left undefined are not in the event: its JSON leaves them out.
+  const started: ProviderCallStartedData = { callId, provider, model, params: requestMetadata, messages: typeof prompt === 'string' ? [{ role: 'user', content: prompt }] : prompt }
+  if (error !== undefined) return [['provider.call.started', started], ['provider.call.failed', { callId, error: describeError(error), latencyMs: latency }]]
+  const usage = tokens && { inputTokens: tokens.input, outputTokens: tokens.output, cachedTokens: tokens.cached, reasoningTokens: tokens.reasoning }
+  return [['provider.call.started', started], ['provider.call.completed', { callId, model, provider, response, usage, costUsd: cost, latencyMs: latency, ttftMs: ttft, finishReason }]]
 }
 
 /** The wall-clock time an interaction happened, epoch ms: `timestamp` (a Date or epoch ms), else now. */

@@ -1,10 +1,11 @@
 import { gzipSync } from 'fflate'
 import { BatchBuilder, stampedTimes, type PackedBatch } from '../events/PackedBatch'
 import { unpackBatch } from '../events/unpackBatch'
-import { createJsonRedactor, type JsonRedactor } from '../engine/jsonRedactor'
+import { jsonRedactors, type JsonRedactor } from '../engine/jsonRedactor'
 import type { RedactOptions } from '../redact'
 import { eventId } from '../util/eventId'
 import { concatBytes } from '../util/concatBytes'
+import { trimEndpoint } from '../util/endpoint'
 import { envelopeHead } from '../events/envelopeHead'
 
 /**
@@ -67,15 +68,10 @@ export interface KeepaliveOptions {
 const encoder = new TextEncoder()
 
 export function openKeepaliveTail(options: KeepaliveOptions): KeepaliveTail {
-  const url = `${options.endpoint.replace(/\/+$/, '')}/v1/batches`
+  const url = `${trimEndpoint(options.endpoint)}/v1/batches`
   const level = options.level ?? 6
   const send = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args))
-  const redactors = new Map<'full' | 'metadata', JsonRedactor>()
-  const redactorFor = (mode: 'full' | 'metadata') => {
-    let redactor = redactors.get(mode)
-    if (!redactor) redactors.set(mode, (redactor = createJsonRedactor(options.redact, mode)))
-    return redactor
-  }
+  const redactorFor = jsonRedactors(options.redact)
   // Made now, not while the page closes.
   redactorFor(options.capture())
   // The script-tag build has no gzip of its own (CompressionStream is asynchronous, too late at

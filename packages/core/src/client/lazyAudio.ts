@@ -30,23 +30,21 @@ export function lazyAudio(host: AudioHost, onChange: (status: AudioStatus) => vo
   }
   return {
     async start(source, options) {
+      let loaded: AudioCapture | undefined
       try {
-        capture = await load()
+        capture = loaded = await load()
+        return await loaded.start(source, options)
       } catch (cause) {
-        // The chunk could not load (offline before it was ever cached, say): say so, do not throw.
-        loading = undefined
         const error = toErrorInfo(cause, 'audio_failed')
-        error.code = 'audio_failed'
-        error.message = `Audio capture could not load: ${error.message}`
-        host.report(error)
-        return { ...AUDIO_OFF, state: 'error', error }
-      }
-      try {
-        return await capture.start(source, options)
-      } catch (cause) {
         // A bad argument (a track that does not exist, say).
-        fail(cause)
-        const error = toErrorInfo(cause, 'audio_failed')
+        if (loaded) fail(cause)
+        else {
+          // The chunk could not load (offline before it was ever cached, say): say so, do not throw.
+          loading = undefined
+          error.code = 'audio_failed'
+          error.message = `Audio capture could not load: ${error.message}`
+          host.report(error)
+        }
         return { ...AUDIO_OFF, state: 'error', error }
       }
     },

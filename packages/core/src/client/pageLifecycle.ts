@@ -23,19 +23,13 @@ export interface PageLifecycle {
 export const browserLifecycle: PageLifecycle = {
   subscribe(events) {
     if (typeof window === 'undefined' || typeof document === 'undefined') return () => {}
-    const onVisibility = () => (document.visibilityState === 'hidden' ? events.hide() : events.show())
-    const onHide = () => events.hide(true)
-    const onOnline = () => events.connectivity(true)
-    const onOffline = () => events.connectivity(false)
-    document.addEventListener('visibilitychange', onVisibility)
-    window.addEventListener('pagehide', onHide)
-    window.addEventListener('online', onOnline)
-    window.addEventListener('offline', onOffline)
-    return () => {
-      document.removeEventListener('visibilitychange', onVisibility)
-      window.removeEventListener('pagehide', onHide)
-      window.removeEventListener('online', onOnline)
-      window.removeEventListener('offline', onOffline)
-    }
+    // One abort removes every listener (the controller serves as the listeners' options: it has their `signal`).
+    const listening = new AbortController()
+    const on = (target: EventTarget, type: string, listener: () => void) => target.addEventListener(type, listener, listening)
+    on(document, 'visibilitychange', () => (document.visibilityState === 'hidden' ? events.hide() : events.show()))
+    on(window, 'pagehide', () => events.hide(true))
+    on(window, 'online', () => events.connectivity(true))
+    on(window, 'offline', () => events.connectivity(false))
+    return () => listening.abort()
   },
 }

@@ -29,12 +29,8 @@ export function resolveOptions(options: RecorderOptions): Settings {
     throw invalid(`compressionLevel must be a whole number from 0 to 9, got ${compressionLevel}.`)
   }
   for (const name of ['retainSyncedMs', 'maxLocalBytes'] as const) positive(options[name], 1, name)
-  if (onFull !== undefined && onFull !== 'drop-newest' && onFull !== 'drop-oldest') {
-    throw invalid(`onFull must be 'drop-newest' or 'drop-oldest', got ${JSON.stringify(onFull)}.`)
-  }
-  if (capture !== undefined && capture !== 'full' && capture !== 'metadata') {
-    throw invalid(`capture must be 'full' or 'metadata', got ${JSON.stringify(capture)}.`)
-  }
+  oneOf('onFull', onFull, ['drop-newest', 'drop-oldest'])
+  oneOf('capture', capture, ['full', 'metadata'])
   if (options.encryptForServer !== undefined) checkEncryptForServer(options)
   checkRedactOptions(options.redact)
   return {
@@ -82,6 +78,11 @@ function positive(value: number | undefined, fallback: number, name: string): nu
   if (value === undefined) return fallback
   if (!Number.isFinite(value) || value <= 0) throw invalid(`${name} must be a positive number, got ${value}.`)
   return value
+}
+
+/** Throws `invalid_options` unless `value` is one of `allowed` (or not given). */
+export function oneOf(name: string, value: unknown, allowed: readonly string[]): void {
+  if (value !== undefined && !allowed.includes(value as string)) throw invalid(`${name} must be ${allowed.map((one) => `'${one}'`).join(' or ')}, got ${JSON.stringify(value)}.`)
 }
 
 function invalid(message: string): TapedeckError {

@@ -14,8 +14,6 @@ import type { TailWriter } from './tailWriter'
 import type { KeepaliveTail } from './keepaliveTail'
 import type { CaptureMode, RecorderOptions, RecorderStatus } from './types'
 
-export { transfer }
-
 /** What starting the engine needs of the recorder. */
 export interface EngineHost {
   options: RecorderOptions
@@ -46,11 +44,10 @@ export async function startEngine(host: EngineHost, mainThread: boolean): Promis
   const config: EngineConfig = {
     dbName: settings.dbName,
     storage: options.storage ?? 'indexeddb',
-    ...(options.compressionLevel !== undefined && { compressionLevel: options.compressionLevel }),
     capture: host.captureMode(),
-    ...(options.encryption && { encryption: { ...(options.encryption.key && { key: options.encryption.key }) } }),
+    ...(options.encryption && { encryption: pick(options.encryption, 'key') }),
     ...(options.encryptForServer && { encryptForServer: { publicKey: options.encryptForServer.publicKey } }),
-    ...pick(options, 'redact', 'retainSyncedMs', 'maxLocalBytes', 'onFull'),
+    ...pick(options, 'compressionLevel', 'redact', 'retainSyncedMs', 'maxLocalBytes', 'onFull'),
     ...(sync && { sync }),
     // A replacement for this tab's own worker: its session is not left over, it goes on.
     ...(mainThread && { recover: false }),
@@ -135,3 +132,6 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   })
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
+
+/** What the recorder's EngineLink takes from this module, as one object (the script-tag build then makes no module object for it). */
+export const starter = { startEngine, transfer, withTimeout }

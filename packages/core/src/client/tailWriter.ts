@@ -1,5 +1,5 @@
 import type { PackedBatch } from '../events/PackedBatch'
-import { createJsonRedactor, type JsonRedactor } from '../engine/jsonRedactor'
+import { jsonRedactors, type JsonRedactor } from '../engine/jsonRedactor'
 import type { RedactOptions } from '../redact'
 
 /**
@@ -30,12 +30,7 @@ export interface TailWriter {
 /** Resolves once its database connection is open (or could not be: then it saves nothing). */
 export async function openTailWriter(dbName: string, rules: RedactOptions | undefined, capture: () => 'full' | 'metadata'): Promise<TailWriter> {
   let db: IDBDatabase | undefined
-  const redactors = new Map<'full' | 'metadata', JsonRedactor>()
-  const redactorFor = (mode: 'full' | 'metadata') => {
-    let redactor = redactors.get(mode)
-    if (!redactor) redactors.set(mode, (redactor = createJsonRedactor(rules, mode)))
-    return redactor
-  }
+  const redactorFor = jsonRedactors(rules)
   // Made now, not when the page is going away (and a rule that cannot work fails here, quietly).
   try {
     redactorFor(capture())

@@ -1,4 +1,5 @@
 import type { ChunkCodec } from '../storage/ChunkCodec'
+import { toArrayBuffer } from '../util/toArrayBuffer'
 import type { RecordStore } from '../storage/RecordStore'
 
 /** A turn compresses chunks for about this long, then lets waiting work (batches, reads) go first. */
@@ -138,8 +139,4 @@ function nextTask(): Promise<void> {
     }
     channel.port2.postMessage(undefined)
   })
-}
-
-function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.buffer.byteLength === bytes.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer)
 }

@@ -132,7 +132,7 @@ export class RecorderEngine implements RecorderWorkerApi {
       if (config.sync) {
         const { transport, endpoint, token, otlp, ...sync } = config.sync
         this.#sync = new SyncEngine(
-          () => this.#uploads(),
+          () => openedStore(this.#store, this.#codec),
           { ...sync, scope: config.dbName, shared: this.#store.kind === 'indexeddb' },
           await makeTransport(transport, endpoint, callbacks, otlp),
           (status) => void callbacks.onSyncStatus?.(status),
@@ -154,26 +154,17 @@ export class RecorderEngine implements RecorderWorkerApi {
     return checkKey(await this.#store.claimMeta('atRestKey', await generateAtRestKey()))
   }
 
-  /** The store with chunks as gzip members to upload (decrypted, raw ones compressed) and parts decrypted. */
-  #readable(): RecordStore {
-    return openedStore(this.#store, this.#codec)
-  }
-
-  /** What sync reads: a sealed part goes up as `application/octet-stream` (its type is in its sealed event). */
-  #uploads(): RecordStore {
-    const store = this.#readable()
-    return {
-      ...store,
-      nextBlob: async () => {
-        const blob = await store.nextBlob()
-        return blob?.sealed ? { ...blob, mimeType: 'application/octet-stream' } : blob
-      },
-    }
-  }
-
   /** The sealing code, loaded the first time a recorder seals or reads a sealed session. */
   #sealing(): Promise<typeof import('../crypto/sealForServer')> {
-    return (this.#sealingModule ??= import('../crypto/sealForServer'))
+    // Its functions taken by name: the script-tag build then makes no module object for them.
+    return (this.#sealingModule ??= import('../crypto/sealForServer').then(({ importServerKey, newContentKey, sealEncoded, openEvents, sealPart, openPart }) => ({
+      importServerKey,
+      newContentKey,
+      sealEncoded,
+      openEvents,
+      sealPart,
+      openPart,
+    })))
   }
 
   /** Deletes what the backend acknowledged longer than `retainSyncedMs` ago. */

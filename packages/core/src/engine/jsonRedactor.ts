@@ -29,3 +29,9 @@ export function createJsonRedactor(options?: RedactOptions, capture: 'full' | 'm
     return { json: redacted.json, count: stripped.count + redacted.count }
   }
 }
+
+/** A redactor per capture mode, each made on first use of its mode (the page-hide copy and send keep one per mode). */
+export function jsonRedactors(options: RedactOptions | undefined): (capture: 'full' | 'metadata') => JsonRedactor {
+  const made: Partial<Record<'full' | 'metadata', JsonRedactor>> = {}
+  return (capture) => (made[capture] ??= createJsonRedactor(options, capture))
+}

@@ -54,7 +54,8 @@ export function createChunkCodec(options: { level?: CompressionLevel; key?: Cryp
 
 /**
  * The store as the uploader needs it: each chunk's bytes as the gzip member to send (decrypted,
- * compressed if stored raw), each part's decrypted. Storing goes through the store itself.
+ * compressed if stored raw), each part's decrypted — and the next part to upload, when sealed, as
+ * `application/octet-stream` (its type is in its sealed event). Storing goes through the store itself.
  */
 export function openedStore(store: RecordStore, codec: ChunkCodec): RecordStore {
   const asMember = async <T extends Stored>(item: T): Promise<T> => {
@@ -70,7 +71,7 @@ export function openedStore(store: RecordStore, codec: ChunkCodec): RecordStore 
     getChunks: async (sessionId, fromSeq) => Promise.all((await store.getChunks(sessionId, fromSeq)).map(asMember)),
     nextBlob: async () => {
       const blob = await store.nextBlob()
-      return blob && openPart(blob)
+      return blob && openPart(blob.sealed ? { ...blob, mimeType: 'application/octet-stream' } : blob)
     },
     getBlob: async (sessionId, blobId, part) => {
       const blob = await store.getBlob(sessionId, blobId, part)

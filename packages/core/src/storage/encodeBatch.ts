@@ -8,6 +8,7 @@ import type { IngestBatch } from '../events/unpackBatch'
 import { PAGE_LEFT } from '../events/pageLeft'
 import { staysClear } from '../crypto/sealingFormat'
 import { withMember } from '../util/withMember'
+import { toArrayBuffer } from '../util/toArrayBuffer'
 import { emptyCounters, type SessionCounters, type SessionRecord, type SessionSealing, type SessionStatus, type StoredChunk } from './schema'
 
 export type { IngestBatch } from '../events/unpackBatch'
@@ -237,7 +238,7 @@ export function commitBatch(current: SessionRecord | undefined, encoded: Encoded
     lastSeq: encoded.lastSeq,
     count: encoded.count,
     size: bytes.byteLength,
-    bytes: bytes.buffer.byteLength === bytes.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer),
+    bytes: toArrayBuffer(bytes),
     rawBytes: encoded.raw.byteLength,
     createdAt: now,
     state: 'pending',

@@ -1,46 +1,42 @@
 import type { AppliedBatch } from './encodeBatch'
 import { advanceSyncedSeq, explainedAbove, outboxRun, settled, summarize, type RecordStore } from './RecordStore'
-import type { BlobRecord, ChunkRecord, SessionRecord, StoredBlob, StoredChunk } from './schema'
+import type { BlobRecord, ChunkRecord, ChunkState, SessionRecord, StoredBlob, StoredChunk } from './schema'
 
 /** The store of last resort, when IndexedDB cannot be used: same behaviour, nothing durable. */
 export function createMemoryStore(): RecordStore {
   const sessions = new Map<string, SessionRecord>()
-  const chunks = new Map<string, StoredChunk[]>()
+  /** Every chunk, in key order (session, then seq), as IndexedDB keeps them. */
+  let chunks: StoredChunk[] = []
   const meta = new Map<string, unknown>()
   const blobs = new Map<string, StoredBlob>()
   const blobKey = (sessionId: string, blobId: string, part: number) => JSON.stringify([sessionId, blobId, part])
   const withoutBytes = <T extends { bytes: ArrayBuffer }>({ bytes: _bytes, ...record }: T): Omit<T, 'bytes'> => record
-  const commit = (applied: AppliedBatch) => {
-    sessions.set(applied.session.id, applied.session)
-    if (applied.chunk) {
-      const list = chunks.get(applied.session.id) ?? []
-      // In seq order, as IndexedDB keeps them: a page's leased batches may come after later seqs.
-      const at = list.findIndex((chunk) => chunk.firstSeq > applied.chunk!.firstSeq)
-      list.splice(at === -1 ? list.length : at, 0, applied.chunk)
-      chunks.set(applied.session.id, list)
-    }
+  const ofSession = (sessionId: string) => chunks.filter((chunk) => chunk.sessionId === sessionId)
+  /** Chunks or parts in `state`, oldest first (as IndexedDB's `by-state` index gives them). */
+  const oldest = <T extends ChunkRecord | BlobRecord>(records: Iterable<T>, state: ChunkState) =>
+    [...records].filter((record) => record.state === state).sort((x, y) => x.createdAt - y.createdAt)
+  /** Deletes chunks and parts. */
+  const remove = (gone: ReadonlyArray<ChunkRecord | BlobRecord>) => {
+    chunks = chunks.filter((chunk) => !gone.includes(chunk))
+    for (const record of gone) if ('blobId' in record) blobs.delete(blobKey(record.sessionId, record.blobId, record.part))
   }
-  const all = () => [...chunks.values()].flat()
   /** As the IndexedDB store: sent parts first, then sent chunks, oldest first, deleting what `pick` says. */
   const deleteSent = (pick: (record: ChunkRecord | BlobRecord, freed: number) => 'delete' | 'skip' | 'stop'): number => {
     let freed = 0
-    const sentChunks = all().filter((chunk) => chunk.state === 'sent').sort((x, y) => x.createdAt - y.createdAt)
-    const sentBlobs = [...blobs.values()].filter((blob) => blob.state === 'sent')
-    for (const record of [...sentBlobs, ...sentChunks]) {
-      const verdict = pick(record, freed)
-      if (verdict === 'stop') break
-      if (verdict === 'skip') continue
-      freed += record.size
-      if ('blobId' in record) blobs.delete(blobKey(record.sessionId, record.blobId, record.part))
-      else {
-        const list = chunks.get(record.sessionId)!
-        list.splice(list.indexOf(record), 1)
+    const gone: Array<ChunkRecord | BlobRecord> = []
+    for (const records of [oldest(blobs.values(), 'sent'), oldest(chunks, 'sent')]) {
+      for (const record of records) {
+        const verdict = pick(record, freed)
+        if (verdict === 'stop') break
+        if (verdict === 'skip') continue
+        freed += record.size
+        gone.push(record)
       }
     }
+    remove(gone)
     return freed
   }
-  const dead = (sessionId?: string) =>
-    all().filter((chunk) => chunk.state === 'dead' && (sessionId === undefined || chunk.sessionId === sessionId))
+  const dead = (sessionId?: string) => oldest(chunks, 'dead').filter((chunk) => sessionId === undefined || chunk.sessionId === sessionId)
 
   return {
     kind: 'memory',
@@ -53,7 +49,12 @@ export function createMemoryStore(): RecordStore {
         updated.set(sessionId, applied.session)
         return applied
       })
-      for (const applied of results) commit(applied)
+      for (const { session, chunk } of results) {
+        sessions.set(session.id, session)
+        // In key order: a page's leased batches may come after later seqs.
+        const at = chunk ? chunks.findIndex((one) => one.sessionId > chunk.sessionId || (one.sessionId === chunk.sessionId && one.firstSeq > chunk.firstSeq)) : -1
+        if (chunk) chunks.splice(at === -1 ? chunks.length : at, 0, chunk)
+      }
       return results
     },
 
@@ -61,18 +62,14 @@ export function createMemoryStore(): RecordStore {
 
     listSessions: async () => [...sessions.values()],
 
-    getChunks: async (sessionId, fromSeq = 0) => (chunks.get(sessionId) ?? []).filter((chunk) => chunk.lastSeq >= fromSeq),
+    getChunks: async (sessionId, fromSeq = 0) => ofSession(sessionId).filter((chunk) => chunk.lastSeq >= fromSeq),
 
-    getChunk: async (sessionId, firstSeq) => chunks.get(sessionId)?.find((chunk) => chunk.firstSeq === firstSeq),
+    getChunk: async (sessionId, firstSeq) => chunks.find((chunk) => chunk.sessionId === sessionId && chunk.firstSeq === firstSeq),
 
-    rawChunks: async () =>
-      all()
-        .filter((chunk) => chunk.raw && chunk.state === 'pending')
-        .sort((a, b) => a.createdAt - b.createdAt)
-        .map((chunk): [string, number] => [chunk.sessionId, chunk.firstSeq]),
+    rawChunks: async () => oldest(chunks, 'pending').filter((chunk) => chunk.raw).map((chunk): [string, number] => [chunk.sessionId, chunk.firstSeq]),
 
     async compactChunk(sessionId, firstSeq, bytes) {
-      const chunk = chunks.get(sessionId)?.find((one) => one.firstSeq === firstSeq)
+      const chunk = chunks.find((one) => one.sessionId === sessionId && one.firstSeq === firstSeq)
       if (!chunk?.raw) return 0
       const freed = chunk.size - bytes.byteLength
       delete chunk.raw
@@ -84,40 +81,38 @@ export function createMemoryStore(): RecordStore {
 
     async deleteSession(id) {
       sessions.delete(id)
-      chunks.delete(id)
-      for (const [key, blob] of blobs) if (blob.sessionId === id) blobs.delete(key)
+      remove([...ofSession(id), ...[...blobs.values()].filter((blob) => blob.sessionId === id)])
     },
 
     evictSent: async (bytes) => deleteSent((_record, freed) => (freed >= bytes ? 'stop' : 'delete')),
 
     async nextOutbox(maxBytes, maxChunks) {
-      const pending = all().filter((chunk) => chunk.state === 'pending')
-      const oldest = pending.sort((a, b) => a.createdAt - b.createdAt)[0]
-      if (!oldest) return []
-      const list = chunks.get(oldest.sessionId)!
-      return outboxRun(list.slice(list.indexOf(oldest)), maxBytes, maxChunks)
+      const first = oldest(chunks, 'pending')[0]
+      if (!first) return []
+      const own = ofSession(first.sessionId)
+      return outboxRun(own.slice(own.indexOf(first)), maxBytes, maxChunks)
     },
 
     async settle(sessionId, firstSeqs, outcome) {
-      const list = chunks.get(sessionId) ?? []
-      for (const chunk of list) if (firstSeqs.includes(chunk.firstSeq)) Object.assign(chunk, settled(chunk, outcome))
+      const own = ofSession(sessionId)
+      for (const chunk of own) if (firstSeqs.includes(chunk.firstSeq)) Object.assign(chunk, settled(chunk, outcome))
       const session = sessions.get(sessionId)
       if (session && outcome.state === 'sent') {
-        session.syncedSeq = advanceSyncedSeq(session.syncedSeq ?? -1, list, session.explained)
+        session.syncedSeq = advanceSyncedSeq(session.syncedSeq ?? -1, own, session.explained)
         const explained = explainedAbove(session.explained, session.syncedSeq)
         if (explained) session.explained = explained
         else delete session.explained
       }
     },
 
-    outboxSummary: async () => summarize(all(), blobs.values()),
+    outboxSummary: async () => summarize(chunks, blobs.values()),
 
     async putBlob(blob) {
       blobs.set(blobKey(blob.sessionId, blob.blobId, blob.part), { ...blob })
     },
     getBlob: async (sessionId, blobId, part) => blobs.get(blobKey(sessionId, blobId, part)),
     listBlobs: async (sessionId) => [...blobs.values()].filter((blob) => blob.sessionId === sessionId).map(withoutBytes),
-    nextBlob: async () => [...blobs.values()].filter((blob) => blob.state === 'pending').sort((a, b) => a.createdAt - b.createdAt)[0],
+    nextBlob: async () => oldest(blobs.values(), 'pending')[0],
     async settleBlob(sessionId, blobId, part, outcome) {
       const blob = blobs.get(blobKey(sessionId, blobId, part))
       if (blob) Object.assign(blob, settled(blob, outcome))
@@ -126,23 +121,20 @@ export function createMemoryStore(): RecordStore {
     purgeSent: async (before) => deleteSent((record) => ((record.settledAt ?? 0) < before ? 'delete' : 'skip')),
 
     async dropOldestPending(bytes) {
-      const pending = all().filter((chunk) => chunk.state === 'pending').sort((a, b) => a.createdAt - b.createdAt)
-      const dropped = []
+      const dropped: StoredChunk[] = []
       let freed = 0
-      for (const chunk of pending) {
+      for (const chunk of oldest(chunks, 'pending')) {
         if (freed >= bytes) break
-        const list = chunks.get(chunk.sessionId)!
-        list.splice(list.indexOf(chunk), 1)
         freed += chunk.size
-        dropped.push(withoutBytes(chunk))
+        dropped.push(chunk)
       }
-      return dropped
+      remove(dropped)
+      return dropped.map(withoutBytes)
     },
 
     async usage() {
       let bytes = 0
-      for (const chunk of all()) bytes += chunk.size
-      for (const blob of blobs.values()) bytes += blob.size
+      for (const record of [...chunks, ...blobs.values()]) bytes += record.size
       return bytes
     },
 
@@ -156,10 +148,7 @@ export function createMemoryStore(): RecordStore {
 
     async discardDead(sessionId) {
       const list = dead(sessionId)
-      for (const chunk of list) {
-        const own = chunks.get(chunk.sessionId)!
-        own.splice(own.indexOf(chunk), 1)
-      }
+      remove(list)
       return list.length
     },
 
@@ -167,7 +156,7 @@ export function createMemoryStore(): RecordStore {
     takeTails: async () => [],
     async deleteTail() {},
     async findBatch(sessionId, batchId) {
-      const chunk = (chunks.get(sessionId) ?? []).find((one) => one.batchId === batchId)
+      const chunk = chunks.find((one) => one.sessionId === sessionId && one.batchId === batchId)
       return chunk && withoutBytes(chunk)
     },
 

@@ -73,8 +73,8 @@ export class SyncEngine {
   })
   /** What the page last said about connectivity: workers do not always hear online/offline. */
   #pageOnline: boolean | undefined
-  readonly #onOnline = () => this.setOnline(true)
-  readonly #onOffline = () => this.setOnline(false)
+  /** Aborted to stop listening to online/offline (it serves as the listeners' options: it has their `signal`). */
+  readonly #listening = new AbortController()
 
   readonly #store: () => RecordStore
   readonly #config: SyncConfig
@@ -100,8 +100,8 @@ export class SyncEngine {
   }
 
   async start(): Promise<void> {
-    globalThis.addEventListener?.('online', this.#onOnline)
-    globalThis.addEventListener?.('offline', this.#onOffline)
+    globalThis.addEventListener?.('online', () => this.setOnline(true), this.#listening)
+    globalThis.addEventListener?.('offline', () => this.setOnline(false), this.#listening)
     this.#update({ online: this.#isOnline() })
     await this.refreshSummary()
     if (!(await this.#tabs.join(this.#config.scope, this.#config.shared))) this.#emit(this.#status)
@@ -110,8 +110,7 @@ export class SyncEngine {
   stop(): void {
     this.#stopped = true
     this.#cancelTimer()
-    globalThis.removeEventListener?.('online', this.#onOnline)
-    globalThis.removeEventListener?.('offline', this.#onOffline)
+    this.#listening.abort()
     this.#tabs.leave()
     this.#update({ state: 'stopped' })
   }
@@ -171,15 +170,8 @@ export class SyncEngine {
 
   /** Counts again what waits and what is dead (after dead letters are retried or discarded). */
   async refreshSummary(): Promise<void> {
-    const summary = await this.#store().outboxSummary()
-    this.#update({
-      pendingEvents: summary.pendingEvents,
-      pendingBytes: summary.pendingBytes,
-      deadLetters: summary.deadChunks,
-      deadEvents: summary.deadEvents,
-      pendingBlobs: summary.pendingBlobs,
-      pendingBlobBytes: summary.pendingBlobBytes,
-    })
+    const { pendingChunks: _chunks, deadChunks, ...summary } = await this.#store().outboxSummary()
+    this.#update({ ...summary, deadLetters: deadChunks })
   }
 
   // — the uploader —

@@ -138,17 +138,18 @@ export class TapedeckRecorderElement extends Base {
     grip.addEventListener('pointerdown', (down) => {
       grip.setPointerCapture(down.pointerId)
       let { clientX: x, clientY: y } = down
-      const move = (event: PointerEvent) => {
-        this.moveBy(event.clientX - x, event.clientY - y)
-        x = event.clientX
-        y = event.clientY
-      }
-      const end = () => {
-        grip.removeEventListener('pointermove', move)
-        grip.removeEventListener('lostpointercapture', end)
-      }
-      grip.addEventListener('pointermove', move)
-      grip.addEventListener('lostpointercapture', end)
+      // Aborted when the drag ends: both listeners go (the controller serves as their options: it has their `signal`).
+      const dragging = new AbortController()
+      grip.addEventListener(
+        'pointermove',
+        (event) => {
+          this.moveBy(event.clientX - x, event.clientY - y)
+          x = event.clientX
+          y = event.clientY
+        },
+        dragging,
+      )
+      grip.addEventListener('lostpointercapture', () => dragging.abort(), dragging)
     })
   }
 
