@@ -12,10 +12,11 @@ export const IV_BYTES = 12
 
 const encoder = new TextEncoder()
 
-/** Types the recorder never seals: the backend needs them to order, complete and erase sessions. */
-export function staysClear(type: string): boolean {
-  return type.startsWith('session.') || type === 'recorder.dropped' || type === 'seq.skipped' || type === 'consent.changed'
-}
+/**
+ * Types the recorder never seals: the backend needs them to order, complete and erase sessions.
+ * They are the types only the recorder writes (`isReservedType`).
+ */
+export { isReservedType as staysClear } from '../events/catalogue'
 
 /** What an event's ciphertext is bound to (AES-GCM additional data): moved to another event, seq or session, it fails to open. */
 export function eventAad(sessionId: string, seq: number, type: string): Uint8Array<ArrayBuffer> {
