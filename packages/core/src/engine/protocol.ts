@@ -154,13 +154,30 @@ export const READY_MESSAGE = 'tapedeck:ready'
  * own channel and its answer comes back as one, matched by a number (no proxy, no id string, no
  * wrapping per call). comlink, on the same channel, carries every other call and never sees these.
  */
-export interface IngestRequest {
-  ingest: number
-  batch: PackedBatch
-  resend: boolean
+export type IngestRequest = { ingest: number; resend: boolean } & ({ batch: PackedBatch } | { buffered: BufferedBatch })
+
+/**
+ * A batch as it crosses to a worker that said {@link READY_BUFFER_MESSAGE}: its times, types and
+ * payloads in one `ArrayBuffer`, transferred rather than copied, that the worker sends back at
+ * once (`{ returned }`) for the page's next batches (see BufferPool). A copy costs the page fresh
+ * memory per message, which this machine pays 3–5 µs a KB for (bench/README.md). Layout: `ts`
+ * and `at` (Float64, `count` each), `typeOf` (Uint32), then the UTF-8 of `narrow` (`narrowBytes`)
+ * and of `wide` (`wideBytes`). The page keeps its `PackedBatch` (page-hide copy, resend).
+ */
+export type BufferedBatch = Omit<PackedBatch, 'ts' | 'at' | 'typeOf' | 'narrow' | 'wide'> & {
+  buffer: ArrayBuffer
+  count: number
+  narrowBytes: number
+  wideBytes: number
 }
 
 export type IngestAnswer = { ingested: number; result: IngestResult } | { ingested: number; error: ErrorInfo }
 
-/** What a worker that takes batches this way says instead of {@link READY_MESSAGE}. */
+/** What a worker that takes batches as plain messages says instead of {@link READY_MESSAGE}. */
 export const READY_INGEST_MESSAGE = 'tapedeck:ready:ingest'
+
+/**
+ * Said just before {@link READY_INGEST_MESSAGE} by a worker that also takes {@link BufferedBatch}es:
+ * a page that knows them sends those; a page of an earlier version waits for the next message.
+ */
+export const READY_BUFFER_MESSAGE = 'tapedeck:ready:buffer'
