@@ -3,57 +3,44 @@
  * worker sends back as soon as it has read them. Writing a batch into a buffer that came back
  * costs the page a fraction of what fresh memory costs (bench/README.md). One pool serves every
  * recorder of the page: a burst outruns the worker's returns, and a new recorder starts warm.
- *
- * Bounded in buffers and bytes (a buffer over the bound is left to the collector), and emptied
- * once nothing took or gave a buffer for `idleMs` (at most twice that): a page that stopped
- * recording keeps nothing. With no spare large enough, a new buffer.
  */
-export class BufferPool {
-  #spare: ArrayBuffer[] = []
-  #bytes = 0
-  #used = false
-  #timer: ReturnType<typeof setTimeout> | undefined
-
-  constructor(
-    readonly maxBuffers = 64,
-    readonly maxBytes = 8 << 20,
-    readonly idleMs = 10_000,
-  ) {}
-
-  /** Buffers and bytes kept now. */
-  get kept(): [buffers: number, bytes: number] {
-    return [this.#spare.length, this.#bytes]
-  }
-
+export interface BufferPool {
   /** A spare buffer of at least `bytes`, or a new one (a multiple of 64 KiB, so it fits batches of about that size again). */
-  take(bytes: number): ArrayBuffer {
-    this.#used = true
-    const spare = this.#spare.pop()
-    if (spare) this.#bytes -= spare.byteLength
-    return spare && spare.byteLength >= bytes ? spare : new ArrayBuffer((bytes | 0xffff) + 1)
-  }
+  take(bytes: number): ArrayBuffer
+  /** A buffer back from the worker: kept within the bounds, else left to the collector. */
+  give(buffer: ArrayBuffer): void
+  /** Buffers and bytes kept now. */
+  kept(): [buffers: number, bytes: number]
+}
 
-  /** A buffer back from the worker, kept within the bounds. */
-  give(buffer: ArrayBuffer): void {
-    this.#used = true
-    if (this.#spare.length < this.maxBuffers && this.#bytes + buffer.byteLength <= this.maxBytes) {
-      this.#spare.push(buffer)
-      this.#bytes += buffer.byteLength
-      this.#timer ??= setTimeout(this.#idle, this.idleMs)
-    }
-  }
-
-  #idle = (): void => {
-    this.#timer = undefined
-    if (!this.#used) {
-      this.#spare = []
-      this.#bytes = 0
-    } else if (this.#spare.length > 0) {
-      this.#used = false
-      this.#timer = setTimeout(this.#idle, this.idleMs)
-    }
+/**
+ * A pool of at most `maxBuffers` and `maxBytes`, emptied once no buffer came back for `idleMs`:
+ * a page that stopped recording keeps nothing.
+ */
+export function createBufferPool(maxBuffers = 64, maxBytes = 8 << 20, idleMs = 10_000): BufferPool {
+  let spare: ArrayBuffer[] = []
+  let bytes = 0
+  let timer: ReturnType<typeof setTimeout> | undefined
+  return {
+    take(size) {
+      const buffer = spare.pop()
+      if (buffer) bytes -= buffer.byteLength
+      return buffer && buffer.byteLength >= size ? buffer : new ArrayBuffer((size | 0xffff) + 1)
+    },
+    give(buffer) {
+      if (spare.length < maxBuffers && bytes + buffer.byteLength <= maxBytes) {
+        spare.push(buffer)
+        bytes += buffer.byteLength
+      }
+      clearTimeout(timer)
+      timer = setTimeout(() => {
+        spare = []
+        bytes = 0
+      }, idleMs)
+    },
+    kept: () => [spare.length, bytes],
   }
 }
 
 /** The page's pool. */
-export const bufferPool = new BufferPool()
+export const bufferPool = /* @__PURE__ */ createBufferPool()

@@ -3,7 +3,7 @@ import { TapedeckError } from '../errors'
 import { defaultWorker } from './defaultWorker'
 import { bufferPool } from './BufferPool'
 import { ingestOver } from './ingestChannel'
-import { READY_BUFFER_MESSAGE, READY_INGEST_MESSAGE, READY_MESSAGE, type IngestResult, type RecorderWorkerApi } from './protocol'
+import { READY_BUFFER_MESSAGE, READY_MESSAGE, type IngestResult, type RecorderWorkerApi } from './protocol'
 import type { PackedBatch } from '../events/PackedBatch'
 
 export interface EngineConnection {
@@ -47,7 +47,7 @@ export async function connectEngine(options: ConnectOptions): Promise<EngineConn
         kind: 'worker',
         // A worker of an earlier version says only READY_MESSAGE (its batches go through comlink)
         // or READY_INGEST_MESSAGE (plain messages, no buffers).
-        ...(ready !== READY_MESSAGE && { ingest: ingestOver(started, ready === READY_BUFFER_MESSAGE ? bufferPool : undefined) }),
+        ...(ready !== READY_MESSAGE && { ingest: ingestOver(started, ready === READY_BUFFER_MESSAGE && bufferPool) }),
         terminate: () => started.terminate(),
       }
     } catch (cause) {
@@ -91,7 +91,8 @@ function whenReady(worker: Worker, timeoutMs: number): Promise<string> {
       else resolve(ready)
     }
     const onMessage = (event: MessageEvent) => {
-      if ([READY_MESSAGE, READY_INGEST_MESSAGE, READY_BUFFER_MESSAGE].includes(event.data)) done(undefined, event.data)
+      // READY_MESSAGE, READY_INGEST_MESSAGE or READY_BUFFER_MESSAGE.
+      if (/^tapedeck:ready/.test(event.data)) done(undefined, event.data)
     }
     const onError = (event: Event) => {
       event.preventDefault()

@@ -57,11 +57,11 @@ export function withoutIngest(end: MessageEnd): Endpoint {
  * The page's side: `ingest` as the engine's, over the worker's own channel. `pool`: the worker
  * takes {@link BufferedBatch}es (it said READY_BUFFER_MESSAGE), written into the pool's buffers.
  */
-export function ingestOver(end: MessageEnd, pool?: BufferPool): (batch: PackedBatch, resend: boolean) => Promise<IngestResult> {
+export function ingestOver(end: MessageEnd, pool?: BufferPool | false): (batch: PackedBatch, resend: boolean) => Promise<IngestResult> {
   let last = 0
   const waiting = new Map<number, { resolve(result: IngestResult): void; reject(error: Error): void }>()
   end.addEventListener('message', ({ data }) => {
-    if (data?.returned instanceof ArrayBuffer) return pool?.give(data.returned)
+    if (data?.returned instanceof ArrayBuffer) return pool && pool.give(data.returned)
     if (!isAnswer(data)) return
     const call = waiting.get(data.ingested)
     if (!call) return
@@ -86,32 +86,18 @@ export function ingestOver(end: MessageEnd, pool?: BufferPool): (batch: PackedBa
 
 const encoder = new TextEncoder()
 
-/** The batch written into a buffer of `pool` (see BufferedBatch); the batch itself is not changed. */
+/** The batch with its payloads written into a buffer of `pool` (see BufferedBatch); the batch itself is not changed. */
 export function toBuffered(batch: PackedBatch, pool: BufferPool): BufferedBatch {
-  const { ts, at, typeOf, narrow, wide, ...rest } = batch
-  const count = ts.length
-  const head = 20 * count
+  const { narrow, wide, ...rest } = batch
   // UTF-8 takes up to 2 bytes for a Latin-1 character, 3 for any other UTF-16 unit.
-  const buffer = pool.take(head + 2 * narrow.length + 3 * wide.length)
-  new Float64Array(buffer, 0, count).set(ts)
-  new Float64Array(buffer, 8 * count, count).set(at)
-  new Uint32Array(buffer, 16 * count, count).set(typeOf)
-  const narrowBytes = encoder.encodeInto(narrow, new Uint8Array(buffer, head)).written
-  const wideBytes = encoder.encodeInto(wide, new Uint8Array(buffer, head + narrowBytes)).written
-  return { ...rest, buffer, count, narrowBytes, wideBytes }
+  const buffer = pool.take(2 * narrow.length + 3 * wide.length)
+  const split = encoder.encodeInto(narrow, new Uint8Array(buffer)).written
+  return { ...rest, buffer, split, end: split + encoder.encodeInto(wide, new Uint8Array(buffer, split)).written }
 }
 
-/** The batch a page wrote with {@link toBuffered}, copied out of its buffer (which goes back). */
-export function readBuffered({ buffer, count, narrowBytes, wideBytes, ...rest }: BufferedBatch): PackedBatch {
-  const head = 20 * count
+/** The batch a page wrote with {@link toBuffered}, its payloads read out of the buffer (which goes back). */
+export function readBuffered({ buffer, split, end, ...rest }: BufferedBatch): PackedBatch {
   // A leading U+FEFF is text, not a byte order mark.
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
-  return {
-    ...rest,
-    ts: new Float64Array(buffer, 0, count).slice(),
-    at: new Float64Array(buffer, 8 * count, count).slice(),
-    typeOf: new Uint32Array(buffer, 16 * count, count).slice(),
-    narrow: decoder.decode(new Uint8Array(buffer, head, narrowBytes)),
-    wide: decoder.decode(new Uint8Array(buffer, head + narrowBytes, wideBytes)),
-  }
+  return { ...rest, narrow: decoder.decode(new Uint8Array(buffer, 0, split)), wide: decoder.decode(new Uint8Array(buffer, split, end - split)) }
 }

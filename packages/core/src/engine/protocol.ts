@@ -157,19 +157,14 @@ export const READY_MESSAGE = 'tapedeck:ready'
 export type IngestRequest = { ingest: number; resend: boolean } & ({ batch: PackedBatch } | { buffered: BufferedBatch })
 
 /**
- * A batch as it crosses to a worker that said {@link READY_BUFFER_MESSAGE}: its times, types and
- * payloads in one `ArrayBuffer`, transferred rather than copied, that the worker sends back at
- * once (`{ returned }`) for the page's next batches (see BufferPool). A copy costs the page fresh
- * memory per message, which this machine pays 3–5 µs a KB for (bench/README.md). Layout: `ts`
- * and `at` (Float64, `count` each), `typeOf` (Uint32), then the UTF-8 of `narrow` (`narrowBytes`)
- * and of `wide` (`wideBytes`). The page keeps its `PackedBatch` (page-hide copy, resend).
+ * A batch as it crosses to a worker that said {@link READY_BUFFER_MESSAGE}: its payloads, the
+ * UTF-8 of `narrow` (bytes 0 to `split`) then of `wide` (to `end`), in one `ArrayBuffer`,
+ * transferred rather than copied, that the worker sends back at once (`{ returned }`) for the
+ * page's next batches (see BufferPool). A copy costs the page fresh memory per message, which
+ * the bench machine pays 3–5 µs a KB for (bench/README.md). The page keeps its `PackedBatch`
+ * as it was (page-hide copy, resend).
  */
-export type BufferedBatch = Omit<PackedBatch, 'ts' | 'at' | 'typeOf' | 'narrow' | 'wide'> & {
-  buffer: ArrayBuffer
-  count: number
-  narrowBytes: number
-  wideBytes: number
-}
+export type BufferedBatch = Omit<PackedBatch, 'narrow' | 'wide'> & { buffer: ArrayBuffer; split: number; end: number }
 
 export type IngestAnswer = { ingested: number; result: IngestResult } | { ingested: number; error: ErrorInfo }
 
