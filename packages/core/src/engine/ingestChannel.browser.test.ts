@@ -66,7 +66,7 @@ describe('batches go to the engine without comlink', () => {
     const payloads = [
       '{"text":"plain"}',
       // U+FEFF first in the wide payloads: text, not a byte order mark to drop.
-      '"\uFEFFbom"',
+      '\uFEFF"bom"',
       '{"text":"café, naïve — “quoted”"}',
       '{"text":"déjà vu ×2 ÿ"}',
       '{"text":"emoji 😀👍🏽 and 中文, עברית"}',
