@@ -109,6 +109,25 @@ describe('batches go to the engine without comlink', () => {
     port.close()
   })
 
+  test('payloads longer in UTF-8 than a buffer sized for ASCII go in a larger one, whole', async () => {
+    const builder = new BatchBuilder()
+    // 70,000 two-byte characters: 140 KB of UTF-8 against 128 KiB sized for ASCII.
+    const payloads = [`"${'é'.repeat(70_000)}"`, '"😀 ok"', `"${'ü'.repeat(10)}"`]
+    for (const data of payloads) builder.push('x.a', data, 1, 2)
+    const batch = builder.take('s1', 't1', 't1.1')
+    const received: PackedBatch[] = []
+    const channel = new MessageChannel()
+    serveIngest({ ingest: async (got) => (received.push(got), { sessionId: got.sessionId, stored: got.ts.length } as IngestResult) }, channel.port1)
+    const ingest = ingestOver(channel.port2, createBufferPool())
+    channel.port1.start()
+    channel.port2.start()
+    expect((await ingest(batch, false)).stored).toBe(3)
+    expect(received[0]!.narrow).toBe(`${payloads[0]}\n${payloads[2]}`)
+    expect(received[0]!.wide).toBe(payloads[1])
+    channel.port1.close()
+    channel.port2.close()
+  })
+
   test('a batch with no buffer to go in goes as it is', async () => {
     const received: PackedBatch[] = []
     const channel = new MessageChannel()

@@ -89,10 +89,15 @@ const encoder = new TextEncoder()
 /** The batch with its payloads written into a buffer of `pool` (see BufferedBatch); the batch itself is not changed. */
 export function toBuffered(batch: PackedBatch, pool: BufferPool): BufferedBatch {
   const { narrow, wide, ...rest } = batch
-  // UTF-8 takes up to 2 bytes for a Latin-1 character, 3 for any other UTF-16 unit.
-  const buffer = pool.take(2 * narrow.length + 3 * wide.length)
-  const split = encoder.encodeInto(narrow, new Uint8Array(buffer)).written
-  return { ...rest, buffer, split, end: split + encoder.encodeInto(wide, new Uint8Array(buffer, split)).written }
+  // UTF-8 takes 1 byte for an ASCII character, 2 for the rest of Latin-1, up to 3 for any other
+  // UTF-16 unit. Sized for ASCII first (a pool of 64 such buffers stays within its bytes), then
+  // for the worst case when that did not fit.
+  for (let latin1 = 1; ; latin1++) {
+    const buffer = pool.take(latin1 * narrow.length + 3 * wide.length)
+    const first = encoder.encodeInto(narrow, new Uint8Array(buffer))
+    const second = encoder.encodeInto(wide, new Uint8Array(buffer, first.written))
+    if (first.read! + second.read! === narrow.length + wide.length) return { ...rest, buffer, split: first.written!, end: first.written! + second.written! }
+  }
 }
 
 /** The batch a page wrote with {@link toBuffered}, its payloads read out of the buffer (which goes back). */
