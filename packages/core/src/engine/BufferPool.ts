@@ -15,7 +15,9 @@ export interface BufferPool {
 
 /**
  * A pool of at most `maxBuffers` and `maxBytes`, emptied once no buffer came back for `idleMs`:
- * a page that stopped recording keeps nothing.
+ * a page that stopped recording keeps nothing. 64: as many batches as a recorder has with its
+ * engine at once (BatchQueue), so a long burst, once it has them, makes no more; of ~300-byte chat
+ * events, 256 to a batch, 128 KiB each: 8 MiB.
  */
 export function createBufferPool(maxBuffers = 64, maxBytes = 8 << 20, idleMs = 10_000): BufferPool {
   let spare: ArrayBuffer[] = []
