@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { closeAll, recorderFor, uniqueDb } from '../../test/browser'
+import { closeAll, engineWorker, recorderFor, uniqueDb } from '../../test/browser'
 
 afterEach(async () => {
   vi.restoreAllMocks()
@@ -55,7 +55,7 @@ describe('degrading instead of failing', () => {
   test('a worker that stops answering mid-session is replaced by the main thread; every event is stored once', async () => {
     let worker!: Worker
     const recorder = recorderFor(uniqueDb(), {
-      createWorker: () => (worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })),
+      createWorker: () => (worker = engineWorker()),
       workerWatchdogMs: 300,
       maxBatchEvents: 10,
     })

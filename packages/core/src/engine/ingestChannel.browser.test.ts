@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { isTapedeckError, TapedeckError } from '../errors'
 import { BatchBuilder } from '../events/PackedBatch'
-import { closeAll, recorderFor, uniqueDb } from '../../test/browser'
+import { closeAll, engineWorker, recorderFor, uniqueDb } from '../../test/browser'
 import { ingestOver, serveIngest } from './ingestChannel'
 import type { IngestResult } from './protocol'
 
@@ -40,7 +40,7 @@ describe('batches go to the engine without comlink', () => {
     const calls: string[] = []
     const recorder = recorderFor(uniqueDb(), {
       createWorker: () => {
-        const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })
+        const worker = engineWorker()
         const post = worker.postMessage.bind(worker) as (message: unknown, transfer?: Transferable[]) => void
         // What the page asks the worker through comlink: { type: 'APPLY', path: ['ingest'] } for a batch.
         worker.postMessage = ((message: { type?: string; path?: string[] }, transfer?: Transferable[]) => {

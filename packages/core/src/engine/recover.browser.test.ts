@@ -3,14 +3,14 @@ import { afterEach, expect, test } from 'vitest'
 import type { TapedeckDB } from '../storage/schema'
 import type { PageEvents } from '../client/pageLifecycle'
 import { createRecorder } from '../client/createRecorder'
-import { closeAll, recorderFor, uniqueDb, waitFor } from '../../test/browser'
+import { closeAll, engineWorker, recorderFor, uniqueDb, waitFor } from '../../test/browser'
 import { newProxy, serverEvents } from '../../test/sync'
 
 afterEach(closeAll)
 
 /** The recorder's worker, with the batches the page hands it lost once `lose()` says so (it dies with the page before storing them). */
 function workerLosingIngests(lose: () => boolean): Worker {
-  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })
+  const worker = engineWorker()
   const post = worker.postMessage.bind(worker) as (...args: unknown[]) => void
   ;(worker as unknown as { postMessage: (...args: unknown[]) => void }).postMessage = (...args) => {
     if (typeof (args[0] as { ingest?: unknown } | null)?.ingest === 'number' && lose()) return
