@@ -1,5 +1,5 @@
 import type { RecorderOptions } from '../client/types'
-import { createJsonRedactor, type JsonRedactor } from '../engine/jsonRedactor'
+import { jsonRedactors } from '../engine/jsonRedactor'
 import type { StartHost } from './startCapture'
 import { WindowStore, type StoredWindow } from './WindowStore'
 
@@ -13,13 +13,10 @@ export async function openWindowStore(
   options: Pick<RecorderOptions, 'dbName' | 'redact' | 'capture' | 'bufferMs'>,
   host: Pick<StartHost, 'clock' | 'recorder'>,
 ): Promise<{ store: WindowStore; restored: Map<string, StoredWindow> } | undefined> {
-  const redactors = new Map<'full' | 'metadata', JsonRedactor>()
+  const redactor = jsonRedactors(options.redact)
   const redact = (json: string) => {
     const content = host.recorder.getSnapshot?.().consent?.scopes.content !== false
-    const mode = content ? (options.capture ?? 'full') : 'metadata'
-    let redactor = redactors.get(mode)
-    if (!redactor) redactors.set(mode, (redactor = createJsonRedactor(options.redact, mode)))
-    return redactor(json).json
+    return redactor(content ? (options.capture ?? 'full') : 'metadata')(json).json
   }
   redact('{}') // a rule that cannot work fails here: the window then stays in memory
   const store = await WindowStore.open(`${options.dbName ?? 'tapedeck'}:on-error`, options.bufferMs ?? 60_000, redact)

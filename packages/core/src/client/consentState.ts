@@ -11,8 +11,11 @@ export interface ConsentConfig {
 const MODES = ['none', 'required']
 
 export function consentConfig(option: RecorderOptions['consent'], dbName: string): ConsentConfig {
-  const { mode = 'none', audio = 'required', remember } = typeof option === 'object' ? option : { mode: option }
-  oneOf(typeof option === 'object' ? 'consent.mode' : 'consent', mode, MODES)
+  const options = typeof option === 'object' && option !== null ? option : { mode: option ?? undefined }
+  const mode = options.mode ?? 'none'
+  const audio = options.audio ?? 'required'
+  const remember = options.remember
+  oneOf(options === option ? 'consent.mode' : 'consent', mode, MODES)
   oneOf('consent.audio', audio, MODES)
   return { mode, audio, storageKey: remember === false ? undefined : `tapedeck-consent:${dbName}` }
 }

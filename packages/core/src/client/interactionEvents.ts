@@ -17,7 +17,7 @@ export function interactionEvents(interaction: Interaction, callId: string): Int
   // Fields left undefined are not in the event: its JSON leaves them out.
   const started: ProviderCallStartedData = { callId, provider, model, params: requestMetadata, messages: typeof prompt === 'string' ? [{ role: 'user', content: prompt }] : prompt }
   if (error !== undefined) return [['provider.call.started', started], ['provider.call.failed', { callId, error: describeError(error), latencyMs: latency }]]
-  const usage = tokens && { inputTokens: tokens.input, outputTokens: tokens.output, cachedTokens: tokens.cached, reasoningTokens: tokens.reasoning }
+  const usage = tokens ? { inputTokens: tokens.input, outputTokens: tokens.output, cachedTokens: tokens.cached, reasoningTokens: tokens.reasoning } : undefined
   return [['provider.call.started', started], ['provider.call.completed', { callId, model, provider, response, usage, costUsd: cost, latencyMs: latency, ttftMs: ttft, finishReason }]]
 }
 

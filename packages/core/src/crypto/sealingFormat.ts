@@ -12,10 +12,7 @@ export const IV_BYTES = 12
 
 const encoder = new TextEncoder()
 
-/**
- * Types the recorder never seals: the backend needs them to order, complete and erase sessions.
- * They are the types only the recorder writes (`isReservedType`).
- */
+/** Types the recorder never seals (the types only it writes): the backend needs them to order, complete and erase sessions. */
 export { isReservedType as staysClear } from '../events/catalogue'
 
 /** What an event's ciphertext is bound to (AES-GCM additional data): moved to another event, seq or session, it fails to open. */

@@ -354,6 +354,11 @@ export const CATALOGUE_TYPES: ReadonlySet<string> = new Set<CatalogueEventType>(
   'network.socket',
 ])
 
+/**
+ * Types only the recorder writes (start, pause, resume and stop write the session's; drops, seq
+ * skips and consent changes are its own reports); `record()` refuses them. Never sealed for the
+ * server (`staysClear` in `@tapedeck/core/read`): the backend orders, completes and erases by them.
+ */
 export function isReservedType(type: string): boolean {
   return type.startsWith('session.') || type === 'recorder.dropped' || type === 'seq.skipped' || type === 'consent.changed'
 }
