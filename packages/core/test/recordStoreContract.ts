@@ -103,6 +103,28 @@ export function describeRecordStoreContract(name: string, make: () => Promise<Re
       expect(await store.deadLetters()).toEqual([])
     })
 
+    test('several sessions: each one\'s chunks in seq order; dead letters and sent parts oldest first', async () => {
+      const store = await newStore()
+      const append = (sessionId: string, firstSeq: number, createdAt: number) =>
+        store.appendMany([{ sessionId, apply: (current) => ({ session: { ...(current ?? { ...session, id: sessionId }), lastSeq: firstSeq }, chunk: chunk(firstSeq, 10, createdAt, sessionId), created: !current, resumed: false }) }])
+      // Stored interleaved, each later chunk created earlier.
+      await append('s_2', 0, 50)
+      await append('s_1', 0, 40)
+      await append('s_2', 1, 30)
+      await append('s_1', 1, 20)
+      expect((await store.getChunks('s_1')).map((c) => c.firstSeq)).toEqual([0, 1])
+      expect((await store.getChunks('s_2')).map((c) => c.firstSeq)).toEqual([0, 1])
+      await store.settle('s_2', [0], { state: 'dead', error: 'created at 50' })
+      await store.settle('s_1', [1], { state: 'dead', error: 'created at 20' })
+      expect((await store.deadLetters()).map((c) => [c.sessionId, c.firstSeq])).toEqual([['s_1', 1], ['s_2', 0]])
+      for (const [blobId, createdAt] of [['b_newer', 20], ['b_older', 10]] as const) {
+        await store.putBlob({ sessionId: 's_1', blobId, part: 0, mimeType: 'audio/webm', size: 100, bytes: new ArrayBuffer(100), createdAt, state: 'pending', attempts: 0 })
+        await store.settleBlob('s_1', blobId, 0, { state: 'sent' })
+      }
+      expect(await store.evictSent(50)).toBe(100)
+      expect((await store.listBlobs('s_1')).map((b) => b.blobId)).toEqual(['b_newer'])
+    })
+
     test('claimMeta keeps the first value stored', async () => {
       const store = await newStore()
       expect(await store.claimMeta('k', 'first')).toBe('first')
