@@ -34,9 +34,9 @@ describe('sync timing', () => {
     // The first pass that finds nothing: a batch commits right after it looked.
     const store: RecordStore = {
       ...memory,
-      nextOutbox: async (maxBytes, maxChunks, after) => {
-        const found = await memory.nextOutbox(maxBytes, maxChunks, after)
-        if (found.length === 0 && !after && !raced) {
+      nextOutbox: async (maxBytes, maxChunks) => {
+        const found = await memory.nextOutbox(maxBytes, maxChunks)
+        if (found.length === 0 && !raced) {
           raced = true
           await memory.appendMany([{ sessionId: 's_1', apply: () => ({ session, chunk, created: true, resumed: false }) }])
           engine!.added(1, 4)
