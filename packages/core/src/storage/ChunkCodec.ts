@@ -67,7 +67,7 @@ export function openedStore(store: RecordStore, codec: ChunkCodec): RecordStore 
   return {
     ...store,
     kind: store.kind,
-    nextOutbox: async (maxBytes, maxChunks, after) => Promise.all((await store.nextOutbox(maxBytes, maxChunks, after)).map(asMember)),
+    nextOutbox: async (maxBytes, maxChunks) => Promise.all((await store.nextOutbox(maxBytes, maxChunks)).map(asMember)),
     getChunks: async (sessionId, fromSeq) => Promise.all((await store.getChunks(sessionId, fromSeq)).map(asMember)),
     nextBlob: async () => {
       const blob = await store.nextBlob()

@@ -44,10 +44,8 @@ export interface RecordStore {
   /**
    * The oldest pending chunk and the pending chunks that follow it in its session without a
    * gap: at most `maxChunks`, and at most `maxBytes` unless the first chunk alone is larger.
-   * With `after`, the pending run that follows that chunk in its session instead (the uploader
-   * reads it while that chunk's batch is on its way, so it cannot start at the oldest pending one).
    */
-  nextOutbox(maxBytes: number, maxChunks: number, after?: ChunkRecord): Promise<StoredChunk[]>
+  nextOutbox(maxBytes: number, maxChunks: number): Promise<StoredChunk[]>
   /**
    * `sent`: acknowledged (advances the session's `syncedSeq`); `dead`: refused for good, kept
    * with the reason; `pending`: a failed attempt, counted, to be tried again.

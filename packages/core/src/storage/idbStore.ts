@@ -199,10 +199,10 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
       await tx.done
     },
 
-    async nextOutbox(maxBytes, maxChunks, after) {
+    async nextOutbox(maxBytes, maxChunks) {
       const tx = db.transaction(['chunks', 'chunkData'])
       const chunks = tx.objectStore('chunks')
-      const oldest = after ? { sessionId: after.sessionId, firstSeq: after.lastSeq + 1 } : await chunks.index('by-state').get(stateRange('pending'))
+      const oldest = await chunks.index('by-state').get(stateRange('pending'))
       if (!oldest) return []
       const following: ChunkRecord[] = []
       const range = IDBKeyRange.bound([oldest.sessionId, oldest.firstSeq], [oldest.sessionId, Infinity])

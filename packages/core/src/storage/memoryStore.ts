@@ -86,8 +86,8 @@ export function createMemoryStore(): RecordStore {
 
     evictSent: async (bytes) => deleteSent((_record, freed) => (freed >= bytes ? 'stop' : 'delete')),
 
-    async nextOutbox(maxBytes, maxChunks, after) {
-      const first = after ? ofSession(after.sessionId).find((chunk) => chunk.firstSeq > after.lastSeq) : oldest(chunks, 'pending')[0]
+    async nextOutbox(maxBytes, maxChunks) {
+      const first = oldest(chunks, 'pending')[0]
       if (!first) return []
       const own = ofSession(first.sessionId)
       return outboxRun(own.slice(own.indexOf(first)), maxBytes, maxChunks)

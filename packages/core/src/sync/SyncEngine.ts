@@ -227,9 +227,6 @@ export class SyncEngine {
 
   async #passes(force: boolean): Promise<void> {
     await this.refreshSummary()
-    // The batch after the one on its way, read while it is (docs/sync.md, "What goes on the wire").
-    let next: Promise<StoredChunk[] | undefined> | undefined
-    let nextMax = 0
     for (;;) {
       if (!this.#isOnline()) return this.#settleState({ online: false, state: 'offline' })
       if (this.#status.needsToken) return this.#settleState({ state: 'unauthorized' })
@@ -239,17 +236,13 @@ export class SyncEngine {
         return this.#settleState({ state: 'backoff' })
       }
       // Events first, then binary parts (an audio event may reach the server before its audio).
-      // A read made before a 413 lowered the size, or one that failed, is made again.
-      const read = await next
-      const chunks = read?.length && nextMax === this.#maxBytes ? read : await this.#store().nextOutbox(this.#maxBytes, Number.POSITIVE_INFINITY)
+      const chunks = await this.#store().nextOutbox(this.#maxBytes, Number.POSITIVE_INFINITY)
       const blob = chunks.length === 0 && this.#blobTransport ? await this.#store().nextBlob() : undefined
       if (chunks.length === 0 && !blob) {
         await this.refreshSummary()
         return this.#settleState({ state: 'idle' })
       }
       this.#update({ state: 'syncing', online: true })
-      nextMax = this.#maxBytes
-      next = blob ? undefined : this.#store().nextOutbox(nextMax, Number.POSITIVE_INFINITY, chunks[chunks.length - 1]).catch(() => undefined)
       if (await this.#settle(blob ? this.#blobUpload(blob) : this.#batchUpload(chunks))) return
       force = false
     }
