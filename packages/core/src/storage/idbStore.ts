@@ -217,13 +217,14 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
     },
 
     async settle(sessionId, firstSeqs, outcome) {
-      const tx = db.transaction(['sessions', 'chunks'], 'readwrite')
+      // Relaxed: a mark lost to a crash only sends the batch again, and the backend dedupes it by its key.
+      const tx = db.transaction(['sessions', 'chunks'], 'readwrite', { durability: 'relaxed' })
       const chunks = tx.objectStore('chunks')
       const now = Date.now()
-      for (const firstSeq of firstSeqs) {
+      await Promise.all(firstSeqs.map(async (firstSeq) => {
         const chunk = await chunks.get([sessionId, firstSeq])
         if (chunk) await chunks.put(settled(chunk, outcome, now))
-      }
+      }))
       if (outcome.state === 'sent') {
         const session = await tx.objectStore('sessions').get(sessionId)
         if (session) {
