@@ -217,14 +217,13 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
     },
 
     async settle(sessionId, firstSeqs, outcome) {
-      // Relaxed: a mark lost to a crash only sends the batch again, and the backend dedupes it by its key.
-      const tx = db.transaction(['sessions', 'chunks'], 'readwrite', { durability: 'relaxed' })
+      const tx = db.transaction(['sessions', 'chunks'], 'readwrite')
       const chunks = tx.objectStore('chunks')
       const now = Date.now()
-      await Promise.all(firstSeqs.map(async (firstSeq) => {
+      for (const firstSeq of firstSeqs) {
         const chunk = await chunks.get([sessionId, firstSeq])
         if (chunk) await chunks.put(settled(chunk, outcome, now))
-      }))
+      }
       if (outcome.state === 'sent') {
         const session = await tx.objectStore('sessions').get(sessionId)
         if (session) {
