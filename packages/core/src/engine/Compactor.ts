@@ -4,7 +4,7 @@ import type { RecordStore } from '../storage/RecordStore'
 
 /** A turn compresses chunks for about this long, then lets waiting work (batches, reads) go first. */
 const COMPACT_SLICE_MS = 15
-/** Chunks in flight within a turn: their reads and writes overlap the compression of others. */
+/** Chunks compressed at once within a turn: their reads and writes overlap the compression. */
 const COMPACT_WINDOW = 4
 /**
  * The NDJSON of chunks just stored raw is kept for the compactor up to this many bytes, so it
@@ -78,8 +78,10 @@ export class Compactor {
   }
 
   /** Compresses every raw chunk now (a full disk); call from inside the engine's queue. Returns the bytes freed. */
-  compactAll(): Promise<number> {
-    return this.#run(() => true)
+  async compactAll(): Promise<number> {
+    let freed = 0
+    while (this.#queue.length > 0) freed += await this.#compact(this.#queue.splice(0, COMPACT_WINDOW))
+    return freed
   }
 
   stop(): void {
@@ -90,46 +92,39 @@ export class Compactor {
 
   async #slice(): Promise<void> {
     const deadline = performance.now() + COMPACT_SLICE_MS
-    await this.#run(() => !this.#host.busy() && !this.#stopped && performance.now() < deadline)
-    if (this.#queue.length === 0 && !this.#stopped) await this.#host.drained()
+    do {
+      if (this.#host.busy() || this.#stopped) return
+      await this.#compact(this.#queue.splice(0, COMPACT_WINDOW))
+    } while (this.#queue.length > 0 && performance.now() < deadline)
+    if (this.#queue.length === 0) await this.#host.drained()
   }
 
-  /**
-   * Compresses chunks, {@link COMPACT_WINDOW} in flight: each one done starts the next (no waiting
-   * for the slowest of a group), as long as `more()` says so. Returns the bytes freed.
-   */
-  async #run(more: () => boolean): Promise<number> {
-    let freed = 0
-    const lane = async (): Promise<void> => {
-      while (this.#queue.length > 0 && more()) {
-        const bytes = await this.#compact(this.#queue.shift()!)
-        freed += bytes
-      }
-    }
-    await Promise.all(Array.from({ length: COMPACT_WINDOW }, lane))
-    this.#host.freed(freed)
-    return freed
-  }
-
-  /** Compresses one chunk in place; returns the bytes freed. */
-  async #compact([sessionId, firstSeq, held]: RawChunk): Promise<number> {
-    if (held) this.#held -= held.byteLength
+  /** Compresses a few chunks together; returns the bytes freed. */
+  async #compact(chunks: RawChunk[]): Promise<number> {
     const store = this.#host.store()
     const codec = this.#host.codec()
-    try {
-      let ndjson = held
-      if (!ndjson) {
-        const chunk = await store.getChunk(sessionId, firstSeq)
-        if (!chunk?.raw) return 0
-        ndjson = await codec.text(chunk)
-      }
-      // Written only if the chunk is still raw (another tab may have compressed it meanwhile).
-      const bytes = await codec.seal(ndjson)
-      return await store.compactChunk(sessionId, firstSeq, toArrayBuffer(bytes))
-    } catch {
-      // Left raw: it is still uploaded (compressed on the way) and read as it is.
-      return 0
-    }
+    const freed = await Promise.all(
+      chunks.map(async ([sessionId, firstSeq, held]) => {
+        if (held) this.#held -= held.byteLength
+        try {
+          let ndjson = held
+          if (!ndjson) {
+            const chunk = await store.getChunk(sessionId, firstSeq)
+            if (!chunk?.raw) return 0
+            ndjson = await codec.text(chunk)
+          }
+          // Written only if the chunk is still raw (another tab may have compressed it meanwhile).
+          const bytes = await codec.seal(ndjson)
+          return await store.compactChunk(sessionId, firstSeq, toArrayBuffer(bytes))
+        } catch {
+          // Left raw: it is still uploaded (compressed on the way) and read as it is.
+          return 0
+        }
+      }),
+    )
+    const total = freed.reduce((sum, bytes) => sum + bytes, 0)
+    this.#host.freed(total)
+    return total
   }
 }
 
