@@ -74,6 +74,7 @@ export class SyncEngine {
   /** What the page last said about connectivity: workers do not always hear online/offline. */
   #pageOnline: boolean | undefined
   /** Aborted to stop listening to online/offline (it serves as the listeners' options: it has their `signal`). */
+  /** Removes the online/offline listeners at `stop()`: once only, as an engine is started once (the worker makes a new one on each `init`). */
   readonly #listening = new AbortController()
 
   readonly #store: () => RecordStore
@@ -170,6 +171,7 @@ export class SyncEngine {
 
   /** Counts again what waits and what is dead (after dead letters are retried or discarded). */
   async refreshSummary(): Promise<void> {
+    // Every other field of the summary is a field of the status, by the same name (OutboxSummary).
     const { pendingChunks: _chunks, deadChunks, ...summary } = await this.#store().outboxSummary()
     this.#update({ ...summary, deadLetters: deadChunks })
   }
