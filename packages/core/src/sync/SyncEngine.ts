@@ -73,8 +73,10 @@ export class SyncEngine {
   })
   /** What the page last said about connectivity: workers do not always hear online/offline. */
   #pageOnline: boolean | undefined
-  /** Aborted to stop listening to online/offline (it serves as the listeners' options: it has their `signal`). */
-  /** Removes the online/offline listeners at `stop()`: once only, as an engine is started once (the worker makes a new one on each `init`). */
+  /**
+   * Aborted at `stop()` to stop listening to online/offline (it serves as the listeners' options:
+   * it has their `signal`). Once only: an engine is started once (the worker makes a new one on each `init`).
+   */
   readonly #listening = new AbortController()
 
   readonly #store: () => RecordStore
