@@ -27,8 +27,10 @@ if (databaseUrl) {
   }])
 }
 
+// What this asserts is that every write lands once; the time is printed, not a bar. On PostgreSQL
+// the 52 POSTs took over the default 5 s on a loaded machine, so the test allows 30 s.
 describe.each(stores)('a burst of concurrent writers over HTTP: %s', (name, open) => {
-  it('stores all of 50 concurrent batches of one session once, and answers repeats with 200', async () => {
+  it('stores all of 50 concurrent batches of one session once, and answers repeats with 200', { timeout: 30_000 }, async () => {
     const { store, dispose } = await open()
     const server = await startServer({ store })
     try {
