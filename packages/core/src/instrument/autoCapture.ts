@@ -5,7 +5,7 @@
  * values only for the names you allow. `stop()` removes every listener and restores
  * `history.pushState` / `replaceState`.
  */
-import type { UserActionData } from '../events/catalogue'
+import type { EventData, UserActionData } from '../events/catalogue'
 import { createSafeRecorder, type InstrumentStats, type RecorderLike } from './safeRecorder'
 
 export interface AutoCaptureOptions {
@@ -28,7 +28,7 @@ export interface AutoCapture {
   readonly stats: InstrumentStats
 }
 
-const CLICKABLE = 'button,a[href],[role="button"],[role="link"],[role="menuitem"],[role="tab"],summary,input[type="button"],input[type="submit"],input[type="reset"]'
+const CLICKABLE = 'button,a[href],[role=button],[role=link],[role=menuitem],[role=tab],summary,input[type=button],input[type=submit],input[type=reset]'
 const MARK = 'data-tapedeck'
 const LABEL_MAX = 80
 
@@ -114,7 +114,9 @@ export function autoCapture(recorder: RecorderLike, options: AutoCaptureOptions 
   const forms = options.forms ?? true
   const allowedValues = new Set(typeof forms === 'object' ? (forms.values ?? []) : [])
   const errors = options.errors ?? true
+  /** Restores history's methods; `listening` removes every listener. */
   const undo: Array<() => void> = []
+  const listening = new AbortController()
 
   const pageUrl = (href: string = win.location.href): string => {
     try {
@@ -128,13 +130,11 @@ export function autoCapture(recorder: RecorderLike, options: AutoCaptureOptions 
       return ''
     }
   }
-  const record = (data: UserActionData) => {
-    if (!safe.active()) {
-      safe.stats.skipped++
-      return
-    }
-    safe.record('user.action', data)
+  const emit = <T extends 'user.action' | 'error.raised'>(type: T, data: EventData<T>) => {
+    if (safe.active()) safe.record(type, data)
+    else safe.stats.skipped++
   }
+  const record = (data: UserActionData) => emit('user.action', data)
   const listen = (target: EventTarget, type: string, handler: (event: Event) => void, capture: boolean) => {
     const guarded = (event: Event) => {
       try {
@@ -143,8 +143,7 @@ export function autoCapture(recorder: RecorderLike, options: AutoCaptureOptions 
         safe.fail(error)
       }
     }
-    target.addEventListener(type, guarded, { capture, passive: true })
-    undo.push(() => target.removeEventListener(type, guarded, { capture }))
+    target.addEventListener(type, guarded, { capture, passive: true, signal: listening.signal })
   }
   const isElement = (target: EventTarget | null): target is Element => (target as Node | null)?.nodeType === 1
 
@@ -230,12 +229,8 @@ export function autoCapture(recorder: RecorderLike, options: AutoCaptureOptions 
 
   if (errors) {
     const report = (message: string, error: unknown, source: string, extra: Record<string, unknown> = {}) => {
-      if (!safe.active()) {
-        safe.stats.skipped++
-        return
-      }
       const stack = (error as { stack?: unknown } | null)?.stack
-      safe.record('error.raised', {
+      emit('error.raised', {
         message: message.slice(0, 2000),
         ...(typeof stack === 'string' ? { stack: stack.slice(0, 8000) } : {}),
         source,
@@ -268,6 +263,7 @@ export function autoCapture(recorder: RecorderLike, options: AutoCaptureOptions 
   const stop = () => {
     if (stopped) return
     stopped = true
+    listening.abort()
     for (const fn of undo.splice(0).reverse()) {
       try {
         fn()
