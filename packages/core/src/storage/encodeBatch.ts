@@ -293,10 +293,7 @@ function countEvent(counters: SessionCounters, type: string, data: string): void
     case 'provider.call.completed': {
       counters.calls++
       const usage = payload.usage as Record<string, unknown> | undefined
-      counters.inputTokens += num(usage?.inputTokens)
-      counters.outputTokens += num(usage?.outputTokens)
-      counters.cachedTokens += num(usage?.cachedTokens)
-      counters.reasoningTokens += num(usage?.reasoningTokens)
+      for (const key of ['inputTokens', 'outputTokens', 'cachedTokens', 'reasoningTokens'] as const) counters[key] += num(usage?.[key])
       counters.costUsd += num(payload.costUsd)
       break
     }
