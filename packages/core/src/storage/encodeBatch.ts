@@ -293,7 +293,10 @@ function countEvent(counters: SessionCounters, type: string, data: string): void
     case 'provider.call.completed': {
       counters.calls++
       const usage = payload.usage as Record<string, unknown> | undefined
-      for (const key of ['inputTokens', 'outputTokens', 'cachedTokens', 'reasoningTokens'] as const) counters[key] += num(usage?.[key])
+      counters.inputTokens += num(usage?.inputTokens)
+      counters.outputTokens += num(usage?.outputTokens)
+      counters.cachedTokens += num(usage?.cachedTokens)
+      counters.reasoningTokens += num(usage?.reasoningTokens)
       counters.costUsd += num(payload.costUsd)
       break
     }
