@@ -169,12 +169,18 @@ export class BatchWriter {
     const chunk = batch.batchId === undefined ? undefined : await store.findBatch(batch.sessionId, batch.batchId)
     const session = chunk && (await store.getSession(batch.sessionId))
     if (!chunk || !session) return undefined
-    return this.#result(batch, { stored: batch.events.length, firstSeq: chunk.firstSeq, lastSeq: chunk.lastSeq, startedAt: session.startedAt, status: session.status })
-  }
-
-  /** A result that stored nothing new, with `fields` said. */
-  #result(batch: IngestBatch, fields: Partial<IngestResult>): IngestResult {
-    return { sessionId: batch.sessionId, stored: 0, dropped: 0, firstSeq: -1, lastSeq: -1, startedAt: 0, status: 'active', created: false, resumed: false, storage: this.#host.store().kind, ...fields }
+    return {
+      sessionId: batch.sessionId,
+      stored: batch.events.length,
+      dropped: 0,
+      firstSeq: chunk.firstSeq,
+      lastSeq: chunk.lastSeq,
+      startedAt: session.startedAt,
+      status: session.status,
+      created: false,
+      resumed: false,
+      storage: store.kind,
+    }
   }
 
   /** Several batches in one transaction; throws (storing none) when the store refuses. */
@@ -356,7 +362,19 @@ export class BatchWriter {
     const stamp = batch.stamp
     const unstored = stamp && { from: stamp.firstSeq, to: stamp.firstSeq + batch.events.length - 1 }
     this.#dropped.add(batch.sessionId, batch.events.length, quota ? 'quota_exceeded' : 'storage_failed', unstored)
-    return this.#result(batch, { dropped: batch.events.length, error: info })
+    return {
+      sessionId: batch.sessionId,
+      stored: 0,
+      dropped: batch.events.length,
+      firstSeq: -1,
+      lastSeq: -1,
+      startedAt: 0,
+      status: 'active',
+      created: false,
+      resumed: false,
+      storage: this.#host.store().kind,
+      error: info,
+    }
   }
 }
 
