@@ -83,23 +83,31 @@ function syncView({ sync }: RecorderStatus): SyncView | null {
   if (!sync) return null
   const pending = sync.pendingEvents
   const count = pending > 0 ? `${pending} pending` : ''
-  const state = sync.state
-  const [tone, label]: [SyncView['tone'], string] =
-    !sync.online || state === 'offline'
-      ? ['offline', 'Offline']
-      : state === 'syncing'
-        ? ['busy', 'Uploading']
-        : state === 'backoff' && pending + sync.pendingBlobs > 0
-          ? ['error', 'Upload failed, retrying']
-          : state === 'unauthorized'
-            ? ['error', 'Upload not authorised']
-            : state === 'stopped'
-              ? ['offline', 'Sync stopped']
-              : ['ok', pending > 0 ? '' : 'All uploaded']
-  let text = join(label, count)
-  const refused = sync.deadLetters > 0
-  if (refused) text = join(text, `${sync.deadEvents} refused by the server`)
-  return { tone: refused ? 'error' : tone, text, pending, deadLetters: sync.deadLetters, uploading: sync.state === 'syncing' }
+  let tone: SyncView['tone'] = 'ok'
+  let text: string
+  if (!sync.online || sync.state === 'offline') {
+    tone = 'offline'
+    text = join('Offline', count)
+  } else if (sync.state === 'syncing') {
+    tone = 'busy'
+    text = join('Uploading', count)
+  } else if (sync.state === 'backoff' && pending + sync.pendingBlobs > 0) {
+    tone = 'error'
+    text = join('Upload failed, retrying', count)
+  } else if (sync.state === 'unauthorized') {
+    tone = 'error'
+    text = join('Upload not authorised', count)
+  } else if (sync.state === 'stopped') {
+    tone = 'offline'
+    text = join('Sync stopped', count)
+  } else {
+    text = pending > 0 ? count : 'All uploaded'
+  }
+  if (sync.deadLetters > 0) {
+    tone = 'error'
+    text = join(text, `${sync.deadEvents} refused by the server`)
+  }
+  return { tone, text, pending, deadLetters: sync.deadLetters, uploading: sync.state === 'syncing' }
 }
 
 function join(...parts: string[]): string {
