@@ -60,9 +60,7 @@ export class RecorderEngine implements RecorderWorkerApi {
     store: () => this.#store,
     max: () => this.#config.maxLocalBytes,
     dropOldest: () => this.#config.onFull === 'drop-oldest',
-    dropped: async () => {
-      await this.#sync?.refreshSummary()
-    },
+    dropped: () => this.#refresh(),
   })
   /** Compresses the chunks a burst stored raw, between batches. */
   readonly #compactor: Compactor = new Compactor({
@@ -71,9 +69,7 @@ export class RecorderEngine implements RecorderWorkerApi {
     serial: (op) => this.#serial(op),
     busy: () => this.#writer.busy,
     freed: (bytes) => this.#budget.free(bytes),
-    drained: async () => {
-      await this.#sync?.refreshSummary()
-    },
+    drained: () => this.#refresh(),
   })
   readonly #writer: BatchWriter = new BatchWriter({
     store: () => this.#store,
@@ -184,7 +180,7 @@ export class RecorderEngine implements RecorderWorkerApi {
         await this.#store.deleteSession(id)
       }
       this.#budget.recount()
-      await this.#sync?.refreshSummary()
+      await this.#refresh()
       return ids
     })
   }
@@ -220,7 +216,7 @@ export class RecorderEngine implements RecorderWorkerApi {
   retryDeadLetters(sessionId?: string): Promise<number> {
     return this.#serial(async () => {
       const count = await this.#store.retryDead(sessionId)
-      await this.#sync?.refreshSummary()
+      await this.#refresh()
       // The user asked for these: upload now, past any backoff.
       if (count > 0) void this.#sync?.syncNow()
       return count
@@ -230,7 +226,7 @@ export class RecorderEngine implements RecorderWorkerApi {
   discardDeadLetters(sessionId?: string): Promise<number> {
     return this.#serial(async () => {
       const count = await this.#store.discardDead(sessionId)
-      await this.#sync?.refreshSummary()
+      await this.#refresh()
       return count
     })
   }
@@ -330,6 +326,11 @@ export class RecorderEngine implements RecorderWorkerApi {
       dropped: (sessionId, count) => this.#writer.drop(sessionId, count, 'max_local_bytes'),
       sync: this.#sync,
     }
+  }
+
+  /** The sync engine's figures of what waits, read again from the store. */
+  async #refresh(): Promise<void> {
+    await this.#sync?.refreshSummary()
   }
 
   #serial<T>(op: () => Promise<T>): Promise<T> {
