@@ -60,7 +60,9 @@ export class RecorderEngine implements RecorderWorkerApi {
     store: () => this.#store,
     max: () => this.#config.maxLocalBytes,
     dropOldest: () => this.#config.onFull === 'drop-oldest',
-    dropped: () => this.#refresh(),
+    dropped: async () => {
+      await this.#sync?.refreshSummary()
+    },
   })
   /** Compresses the chunks a burst stored raw, between batches. */
   readonly #compactor: Compactor = new Compactor({
@@ -69,7 +71,9 @@ export class RecorderEngine implements RecorderWorkerApi {
     serial: (op) => this.#serial(op),
     busy: () => this.#writer.busy,
     freed: (bytes) => this.#budget.free(bytes),
-    drained: () => this.#refresh(),
+    drained: async () => {
+      await this.#sync?.refreshSummary()
+    },
   })
   readonly #writer: BatchWriter = new BatchWriter({
     store: () => this.#store,
@@ -180,7 +184,7 @@ export class RecorderEngine implements RecorderWorkerApi {
         await this.#store.deleteSession(id)
       }
       this.#budget.recount()
-      await this.#refresh()
+      await this.#sync?.refreshSummary()
       return ids
     })
   }
@@ -216,7 +220,7 @@ export class RecorderEngine implements RecorderWorkerApi {
   retryDeadLetters(sessionId?: string): Promise<number> {
     return this.#serial(async () => {
       const count = await this.#store.retryDead(sessionId)
-      await this.#refresh()
+      await this.#sync?.refreshSummary()
       // The user asked for these: upload now, past any backoff.
       if (count > 0) void this.#sync?.syncNow()
       return count
@@ -226,7 +230,7 @@ export class RecorderEngine implements RecorderWorkerApi {
   discardDeadLetters(sessionId?: string): Promise<number> {
     return this.#serial(async () => {
       const count = await this.#store.discardDead(sessionId)
-      await this.#refresh()
+      await this.#sync?.refreshSummary()
       return count
     })
   }
@@ -326,11 +330,6 @@ export class RecorderEngine implements RecorderWorkerApi {
       dropped: (sessionId, count) => this.#writer.drop(sessionId, count, 'max_local_bytes'),
       sync: this.#sync,
     }
-  }
-
-  /** The sync engine's figures of what waits, read again from the store. */
-  async #refresh(): Promise<void> {
-    await this.#sync?.refreshSummary()
   }
 
   #serial<T>(op: () => Promise<T>): Promise<T> {
