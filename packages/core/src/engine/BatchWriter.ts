@@ -230,13 +230,12 @@ export class BatchWriter {
       // in (it is small, and the engine is not behind), and so is a group that would take the store
       // near `maxLocalBytes` (raw, it would crowd out data).
       let compress = this.#diskFull || batches.length === 1
-      let sealed: Uint8Array[]
-      let size: number
-      for (;;) {
-        sealed = await Promise.all(encoded.map((one) => codec.seal(one.raw, compress)))
-        size = sealed.reduce((sum, bytes) => sum + bytes.byteLength, 0)
-        if (compress || !host.budget.tight(size)) break
+      let sealed = await Promise.all(encoded.map((one) => codec.seal(one.raw, compress)))
+      let size = sealed.reduce((sum, bytes) => sum + bytes.byteLength, 0)
+      if (!compress && host.budget.tight(size)) {
         compress = true
+        sealed = await Promise.all(encoded.map((one) => codec.seal(one.raw)))
+        size = sealed.reduce((sum, bytes) => sum + bytes.byteLength, 0)
       }
       const sessionId = batches[0]!.sessionId
       let made = 0
