@@ -248,7 +248,7 @@ export function commitBatch(current: SessionRecord | undefined, encoded: Encoded
     ...(encoded.batchId !== undefined && { batchId: encoded.batchId }),
   }
   // A lease closed with nothing left to explain: only the session changes.
-  return { session, chunk: encoded.count > 0 ? chunk : undefined, created: encoded.created, resumed: encoded.resumed, lease: encoded.lease }
+  return { session, chunk: encoded.count > 0 ? chunk : undefined, created: encoded.created, resumed: encoded.resumed, ...(encoded.lease && { lease: encoded.lease }) }
 }
 
 /** Someone wrote to the session (events, or a lease) since `base` was read. */
