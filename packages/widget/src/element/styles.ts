@@ -21,7 +21,7 @@ export const STYLES =
   '.grip{cursor:move;padding:2px 4px;background:none;letter-spacing:-2px}' +
   '.dot{width:9px;height:9px;border-radius:50%;background:var(--tapedeck-muted,#8b949e)}' +
   '[data-mode=recording] .dot{background:var(--tapedeck-accent,#e5484d);animation:pulse 1.6s infinite}' +
-  '@media (prefers-reduced-motion){.dot{animation:none!important}}' +
+  '@media (prefers-reduced-motion:reduce){.dot{animation:none!important}}' +
   '@keyframes pulse{50%{opacity:.35}}' +
   '.state{font-weight:600;margin-right:auto}' +
   '[data-mode=consent] .row:first-child button:not(.grip){display:none}' +
