@@ -58,14 +58,13 @@ export function accessibleLabel(el: Element): string | undefined {
       const value = el.getAttribute('value')
       if (value?.trim()) return collapse(value)
     }
-    const labels = (el as HTMLInputElement).labels
-    const label = labels && labels.length > 0 ? labels[0]!.textContent : null
+    const label = (el as HTMLInputElement).labels?.[0]?.textContent
     return collapse(label ?? el.getAttribute('placeholder') ?? el.getAttribute('name') ?? el.getAttribute('title')) || undefined
   }
   const text = collapse(el.textContent)
   if (text) return text
-  const img = el.querySelector('img[alt]')
-  if (img?.getAttribute('alt')?.trim()) return collapse(img.getAttribute('alt'))
+  const alt = el.querySelector('img[alt]')?.getAttribute('alt')
+  if (alt?.trim()) return collapse(alt)
   return collapse(el.getAttribute('title')) || undefined
 }
 
@@ -204,7 +203,7 @@ export function autoCapture(recorder: RecorderLike, options: AutoCaptureOptions 
       const names: string[] = []
       const values: Record<string, string | string[]> = {}
       const formData = new FormData(form as HTMLFormElement)
-      for (const control of Array.from((form as HTMLFormElement).elements)) {
+      for (const control of (form as HTMLFormElement).elements) {
         const name = control.getAttribute('name')
         if (!name || names.includes(name)) continue
         names.push(name)
