@@ -231,7 +231,7 @@ export function autoCapture(recorder: RecorderLike, options: AutoCaptureOptions 
       const stack = (error as { stack?: unknown } | null)?.stack
       emit('error.raised', {
         message: message.slice(0, 2000),
-        ...(typeof stack === 'string' && { stack: stack.slice(0, 8000) }),
+        ...(typeof stack === 'string' ? { stack: stack.slice(0, 8000) } : {}),
         source,
         ...extra,
       })
