@@ -50,6 +50,8 @@ class RecorderClient implements Recorder {
   readonly #clock
   readonly #settings: Settings
   readonly #ulid = createUlid()
+  /** A fresh id with the prefix (`snap_`, `ann_`, `call_`, audio's). */
+  readonly #newId = (prefix: string) => `${prefix}${this.#ulid()}`
   readonly #status: StatusReporter
   readonly #link: EngineLink
   readonly #queue: BatchQueue
@@ -68,7 +70,7 @@ class RecorderClient implements Recorder {
   readonly #inputs = captureInputs({
     accept: (type, data, options, ts) => this.#accept(type, data, options, false, ts),
     refuse: (error) => this.#status.refuse(error),
-    newId: (prefix) => `${prefix}${this.#ulid()}`,
+    newId: this.#newId,
     wallNow: () => this.#clock.wallNow(),
     recording: () => this.#session !== null && !this.#session.paused,
     lastError: () => this.#status.store.getSnapshot().error?.message,
@@ -138,7 +140,7 @@ class RecorderClient implements Recorder {
         },
         audioAllowed: () => this.#consent.status.scopes.audio && !this.#consent.blocked,
         report,
-        newId: (prefix) => `${prefix}${this.#ulid()}`,
+        newId: this.#newId,
       },
       (audio) => publish({ audio }),
       (error) => status.fail(error, 'audio_failed'),
