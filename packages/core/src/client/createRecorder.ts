@@ -50,8 +50,6 @@ class RecorderClient implements Recorder {
   readonly #clock
   readonly #settings: Settings
   readonly #ulid = createUlid()
-  /** A fresh id with the prefix (`snap_`, `ann_`, `call_`, audio's). */
-  readonly #newId = (prefix: string) => `${prefix}${this.#ulid()}`
   readonly #status: StatusReporter
   readonly #link: EngineLink
   readonly #queue: BatchQueue
@@ -70,7 +68,7 @@ class RecorderClient implements Recorder {
   readonly #inputs = captureInputs({
     accept: (type, data, options, ts) => this.#accept(type, data, options, false, ts),
     refuse: (error) => this.#status.refuse(error),
-    newId: this.#newId,
+    newId: (prefix) => `${prefix}${this.#ulid()}`,
     wallNow: () => this.#clock.wallNow(),
     recording: () => this.#session !== null && !this.#session.paused,
     lastError: () => this.#status.store.getSnapshot().error?.message,
@@ -140,7 +138,7 @@ class RecorderClient implements Recorder {
         },
         audioAllowed: () => this.#consent.status.scopes.audio && !this.#consent.blocked,
         report,
-        newId: this.#newId,
+        newId: (prefix) => `${prefix}${this.#ulid()}`,
       },
       (audio) => publish({ audio }),
       (error) => status.fail(error, 'audio_failed'),
