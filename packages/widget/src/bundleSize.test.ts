@@ -114,7 +114,11 @@ describe('the script-tag bundle', () => {
   // in-memory store on one array, listeners removed by an AbortController, one option check for
   // enumerations, no module objects in the file, and smaller duplicates (redactor cache, Bearer
   // header, consent states). 46,087 once merged with `startedSampling` (+51) and `staysClear` (−15).
-  const CEILING = 46_150
+  // Lowered 46,150 → 46,030 (45,947 measured, was 46,087) in session 12 (issue 14 §4, smaller
+  // code): the widget's markup and stylesheet shipped without newlines or needless quotes, auto
+  // capture's listeners removed by one AbortController, shorter refusals in init, one redaction
+  // path in jsonRedactor.
+  const CEILING = 46_030
   test(`does not grow past ${CEILING.toLocaleString('en-US')} bytes gzip while the budget is missed`, () => {
     expect(measure()).toBeLessThanOrEqual(CEILING)
   })

@@ -15,12 +15,8 @@ export function createJsonRedactor(options?: RedactOptions, capture: 'full' | 'm
     // Most chat payloads hold nothing to redact: then they are not parsed at all.
     if (!redactor.mightRedactJson(json)) return { json, count: 0 }
     const data = JSON.parse(json) as unknown
-    if (underData) {
-      const { value, count } = redactor.redact({ data })
-      return count === 0 ? { json, count } : { json: JSON.stringify(value.data), count }
-    }
-    const { value, count } = redactor.redact(data)
-    return count === 0 ? { json, count } : { json: JSON.stringify(value), count }
+    const { value, count } = redactor.redact(underData ? { data } : data)
+    return count === 0 ? { json, count } : { json: JSON.stringify(underData ? (value as { data: unknown }).data : value), count }
   }
   if (capture === 'full') return redact
   return (json) => {

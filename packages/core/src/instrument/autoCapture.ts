@@ -5,7 +5,7 @@
  * values only for the names you allow. `stop()` removes every listener and restores
  * `history.pushState` / `replaceState`.
  */
-import type { UserActionData } from '../events/catalogue'
+import type { EventData, UserActionData } from '../events/catalogue'
 import { createSafeRecorder, type InstrumentStats, type RecorderLike } from './safeRecorder'
 
 export interface AutoCaptureOptions {
@@ -28,7 +28,7 @@ export interface AutoCapture {
   readonly stats: InstrumentStats
 }
 
-const CLICKABLE = 'button,a[href],[role="button"],[role="link"],[role="menuitem"],[role="tab"],summary,input[type="button"],input[type="submit"],input[type="reset"]'
+const CLICKABLE = 'button,a[href],[role=button],[role=link],[role=menuitem],[role=tab],summary,input[type=button],input[type=submit],input[type=reset]'
 const MARK = 'data-tapedeck'
 const LABEL_MAX = 80
 
@@ -58,14 +58,13 @@ export function accessibleLabel(el: Element): string | undefined {
       const value = el.getAttribute('value')
       if (value?.trim()) return collapse(value)
     }
-    const labels = (el as HTMLInputElement).labels
-    const label = labels && labels.length > 0 ? labels[0]!.textContent : null
+    const label = (el as HTMLInputElement).labels?.[0]?.textContent
     return collapse(label ?? el.getAttribute('placeholder') ?? el.getAttribute('name') ?? el.getAttribute('title')) || undefined
   }
   const text = collapse(el.textContent)
   if (text) return text
-  const img = el.querySelector('img[alt]')
-  if (img?.getAttribute('alt')?.trim()) return collapse(img.getAttribute('alt'))
+  const alt = el.querySelector('img[alt]')?.getAttribute('alt')
+  if (alt?.trim()) return collapse(alt)
   return collapse(el.getAttribute('title')) || undefined
 }
 
@@ -114,7 +113,9 @@ export function autoCapture(recorder: RecorderLike, options: AutoCaptureOptions 
   const forms = options.forms ?? true
   const allowedValues = new Set(typeof forms === 'object' ? (forms.values ?? []) : [])
   const errors = options.errors ?? true
+  /** Restores history's methods; `listening` removes every listener. */
   const undo: Array<() => void> = []
+  const listening = new AbortController()
 
   const pageUrl = (href: string = win.location.href): string => {
     try {
@@ -128,13 +129,11 @@ export function autoCapture(recorder: RecorderLike, options: AutoCaptureOptions 
       return ''
     }
   }
-  const record = (data: UserActionData) => {
-    if (!safe.active()) {
-      safe.stats.skipped++
-      return
-    }
-    safe.record('user.action', data)
+  const emit = <T extends 'user.action' | 'error.raised'>(type: T, data: EventData<T>) => {
+    if (safe.active()) safe.record(type, data)
+    else safe.stats.skipped++
   }
+  const record = (data: UserActionData) => emit('user.action', data)
   const listen = (target: EventTarget, type: string, handler: (event: Event) => void, capture: boolean) => {
     const guarded = (event: Event) => {
       try {
@@ -143,8 +142,7 @@ export function autoCapture(recorder: RecorderLike, options: AutoCaptureOptions 
         safe.fail(error)
       }
     }
-    target.addEventListener(type, guarded, { capture, passive: true })
-    undo.push(() => target.removeEventListener(type, guarded, { capture }))
+    target.addEventListener(type, guarded, { capture, passive: true, signal: listening.signal })
   }
   const isElement = (target: EventTarget | null): target is Element => (target as Node | null)?.nodeType === 1
 
@@ -205,7 +203,7 @@ export function autoCapture(recorder: RecorderLike, options: AutoCaptureOptions 
       const names: string[] = []
       const values: Record<string, string | string[]> = {}
       const formData = new FormData(form as HTMLFormElement)
-      for (const control of Array.from((form as HTMLFormElement).elements)) {
+      for (const control of (form as HTMLFormElement).elements) {
         const name = control.getAttribute('name')
         if (!name || names.includes(name)) continue
         names.push(name)
@@ -230,12 +228,8 @@ export function autoCapture(recorder: RecorderLike, options: AutoCaptureOptions 
 
   if (errors) {
     const report = (message: string, error: unknown, source: string, extra: Record<string, unknown> = {}) => {
-      if (!safe.active()) {
-        safe.stats.skipped++
-        return
-      }
       const stack = (error as { stack?: unknown } | null)?.stack
-      safe.record('error.raised', {
+      emit('error.raised', {
         message: message.slice(0, 2000),
         ...(typeof stack === 'string' ? { stack: stack.slice(0, 8000) } : {}),
         source,
@@ -268,6 +262,7 @@ export function autoCapture(recorder: RecorderLike, options: AutoCaptureOptions 
   const stop = () => {
     if (stopped) return
     stopped = true
+    listening.abort()
     for (const fn of undo.splice(0).reverse()) {
       try {
         fn()

@@ -27,7 +27,7 @@ export function createChunkCodec(options: { level?: CompressionLevel; key?: Cryp
     const stored = new Uint8Array(bytes)
     if (!encrypted) return stored
     if (!key) {
-      throw new TapedeckError('encryption_failed', 'This data was stored encrypted: start the recorder with the `encryption` option to read or upload it.')
+      throw new TapedeckError('encryption_failed', 'This data is encrypted: start the recorder with the `encryption` option to read or upload it.')
     }
     return decrypt(key, stored)
   }

@@ -210,11 +210,11 @@ export function encodeBatch(base: SessionRecord | undefined, batch: IngestBatch,
     lastSeq: seq,
     count: events.length,
     raw,
-    ...(sealing && { toSeal }),
+    toSeal: sealing ? toSeal : undefined,
     created,
     resumed,
-    ...(batch.batchId !== undefined && { batchId: batch.batchId }),
-    ...(grant && { lease: grant }),
+    batchId: batch.batchId,
+    lease: grant,
   }
 }
 

@@ -17,7 +17,8 @@ export function createMemoryStore(): RecordStore {
     [...records].filter((record) => record.state === state).sort((x, y) => x.createdAt - y.createdAt)
   /** Deletes chunks and parts. */
   const remove = (gone: ReadonlyArray<ChunkRecord | BlobRecord>) => {
-    chunks = chunks.filter((chunk) => !gone.includes(chunk))
+    const set = new Set(gone)
+    chunks = chunks.filter((chunk) => !set.has(chunk))
     for (const record of gone) if ('blobId' in record) blobs.delete(blobKey(record.sessionId, record.blobId, record.part))
   }
   /** As the IndexedDB store: sent parts first, then sent chunks, oldest first, deleting what `pick` says. */

@@ -11,14 +11,14 @@ export interface DownloadDetail {
   filename: string
 }
 
-const TEMPLATE = `<div class="panel" part="panel" role="region" aria-label="Session recorder">
-<div class="row"><button class="grip" data-act="move" aria-label="Move the recorder (arrow keys)">⋮⋮</button><span class="dot"></span><span class="state" role="status"></span><button data-act="main"></button><button data-act="mic" aria-pressed="false">Mic</button><button data-act="mark" aria-label="Mark this moment" aria-expanded="false">Mark</button><button data-act="download" aria-label="Download this session">Save</button></div>
-<div class="row note" data-part="note" hidden></div>
-<div class="row sync" data-part="sync" role="status" hidden><span></span><progress aria-label="Upload progress" hidden></progress><button data-act="retry" hidden>Retry refused</button></div>
-<div class="row error" data-part="error" role="alert" hidden><span></span><button data-act="dismiss" aria-label="Dismiss the error">×</button></div>
-<form class="row" data-part="mark" hidden><input aria-label="Comment for this moment (optional)" placeholder="What happened? (optional)" maxlength="500"><button>Add mark</button></form>
-<div class="row" data-part="consent" role="group" aria-label="Recording consent" hidden><span data-part="ask"><slot name="consent">This page can record this conversation to help improve the service.</slot></span><span data-part="ask-audio" hidden>Record your microphone too?</span><button data-act="allow">Allow</button><button data-act="decline">Decline</button></div>
-</div>`
+const TEMPLATE =
+  '<div class=panel part=panel role=region aria-label="Session recorder">' +
+  '<div class=row><button class=grip data-act=move aria-label="Move the recorder (arrow keys)">⋮⋮</button><span class=dot></span><span class=state role=status></span><button data-act=main></button><button data-act=mic>Mic</button><button data-act=mark aria-label="Mark this moment" aria-expanded=false>Mark</button><button data-act=download aria-label="Download this session">Save</button></div>' +
+  '<div class="row note" data-part=note hidden></div>' +
+  '<div class="row sync" data-part=sync role=status hidden><span></span><progress aria-label="Upload progress" hidden></progress><button data-act=retry hidden>Retry refused</button></div>' +
+  '<div class="row error" data-part=error role=alert hidden><span></span><button data-act=dismiss aria-label="Dismiss the error">×</button></div>' +
+  '<form class=row data-part=mark hidden><input aria-label="Comment for this moment (optional)" placeholder="What happened? (optional)" maxlength=500><button>Add mark</button></form>' +
+  '<div class=row data-part=consent role=group aria-label="Recording consent" hidden><span data-part=ask><slot name=consent>This page can record this conversation to help improve the service.</slot></span><span data-part=ask-audio hidden>Record your microphone too?</span><button data-act=allow>Allow</button><button data-act=decline>Decline</button></div></div>'
 
 // Loading this module must not fail where there is no DOM (a server render, the recorder's worker).
 const Base: typeof HTMLElement = typeof HTMLElement === 'undefined' ? (class {} as unknown as typeof HTMLElement) : HTMLElement

@@ -60,12 +60,14 @@ export function statusView(status: RecorderStatus): StatusView {
           : null
   const input = status.audio.input
   const on = input.state === 'recording' || input.state === 'paused'
+  // Without an action, the button shows what it does once it can: start.
+  const [actionText, actionLabel] = ACTIONS[action ?? 'start']
   return {
     mode,
     label: withdrawn ? 'Recording declined' : LABELS[mode],
     action,
-    actionText: action ? ACTIONS[action][0] : 'Record',
-    actionLabel: action ? ACTIONS[action][1] : 'Start recording',
+    actionText,
+    actionLabel,
     mic: {
       on,
       busy: input.state === 'starting',

@@ -46,10 +46,10 @@ export function init(options: InitOptions = {}): Recorder {
   if (isScriptBuild()) {
     // Left out of the one file to keep it small (see vite.config.ts): refused here, not half-working later.
     if (recorderOptions.transport === 'otlp') {
-      throw new TapedeckError('invalid_options', "transport: 'otlp' is not in the script-tag build: use @tapedeck/core from npm, or sync to an HTTP endpoint.")
+      throw new TapedeckError('invalid_options', "transport: 'otlp' is not in the script-tag build: use @tapedeck/core from npm.")
     }
     if (recorderOptions.compressionLevel !== undefined) {
-      throw new TapedeckError('invalid_options', "compressionLevel is not in the script-tag build (it uses the browser's CompressionStream): leave it out.")
+      throw new TapedeckError('invalid_options', "compressionLevel is not in the script-tag build (it uses CompressionStream): leave it out.")
     }
   }
   const position = typeof widget === 'object' ? widget.position : undefined
