@@ -220,7 +220,7 @@ export class BatchQueue {
 
   /** A stamped batch: kept for the page-hide send until the server holds it. */
   #keep(batch: PackedBatch): void {
-    if (!batch.stamp || (globalThis as { tapedeckNoKeep?: boolean }).tapedeckNoKeep !== false) return
+    if (!batch.stamp) return
     this.#recent.push(batch)
     this.#recentEvents += batch.ts.length
     while (this.#recentEvents > MAX_RECENT_EVENTS) this.#recentEvents -= this.#recent.shift()!.ts.length
