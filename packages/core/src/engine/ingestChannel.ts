@@ -63,7 +63,5 @@ export function ingestOver(end: MessageEnd): (batch: PackedBatch, resend: boolea
       const id = ++last
       waiting.set(id, { resolve, reject })
       end.postMessage({ ingest: id, batch, resend } satisfies IngestRequest)
-      // Experiment, breaks the page-hide copy and a resend: the page keeps none of the batch's text once cloned.
-      batch.narrow = batch.wide = ''
     })
 }
