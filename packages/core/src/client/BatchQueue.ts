@@ -21,13 +21,6 @@ const MAX_IN_FLIGHT = 64
 /** Stamped events kept for the page-hide send until the server holds them, at most (oldest go first). */
 const MAX_RECENT_EVENTS = 8192
 
-/**
- * Their payloads' characters, at most: the send fits 64 KiB of gzip (keepaliveTail), which chat
- * events fill from about 300,000 characters of NDJSON, envelopes included; older ones are never
- * sent. Fewer bytes kept alive on the page until the server holds them (bench/README.md).
- */
-const MAX_RECENT_CHARS = 1 << 20
-
 /** What the queue needs of the recorder. */
 export interface BatchQueueHost {
   settings: Settings
@@ -76,7 +69,6 @@ export class BatchQueue {
   /** Stamped batches the server may not hold yet, oldest first: what the page sends itself as it closes. */
   #recent: PackedBatch[] = []
   #recentEvents = 0
-  #recentChars = 0
   #keepalive: KeepaliveTail | undefined
   /** The batch saying the page left (see `hide`), while it may still be taken back. */
   #leftBatchId: string | undefined
@@ -226,29 +218,19 @@ export class BatchQueue {
     this.#keep(batch)
   }
 
-  /**
-   * A stamped batch: kept for the page-hide send until the server holds it — only while there is
-   * one (a page that uploads to an endpoint; it is loaded before any batch can be stamped).
-   */
+  /** A stamped batch: kept for the page-hide send until the server holds it. */
   #keep(batch: PackedBatch): void {
-    if (!batch.stamp || !this.#keepalive) return
+    if (!batch.stamp) return
     this.#recent.push(batch)
-    this.#tally(batch, 1)
-    while (this.#recent.length > 1 && (this.#recentEvents > MAX_RECENT_EVENTS || this.#recentChars > MAX_RECENT_CHARS)) {
-      this.#tally(this.#recent.shift()!, -1)
-    }
-  }
-
-  #tally(batch: PackedBatch, sign: 1 | -1): void {
-    this.#recentEvents += sign * batch.ts.length
-    this.#recentChars += sign * (batch.narrow.length + batch.wide.length)
+    this.#recentEvents += batch.ts.length
+    while (this.#recentEvents > MAX_RECENT_EVENTS) this.#recentEvents -= this.#recent.shift()!.ts.length
   }
 
   /** The server holds every event of these sessions up to these seqs (the sync status's `acked`). */
   synced(acked: Record<string, number>): void {
     this.#recent = this.#recent.filter((batch) => {
       const held = (acked[batch.sessionId] ?? -1) >= batch.stamp!.firstSeq + batch.ts.length - 1
-      if (held) this.#tally(batch, -1)
+      if (held) this.#recentEvents -= batch.ts.length
       return !held
     })
   }
