@@ -17,8 +17,6 @@ const isAnswer = (data: unknown): data is IngestAnswer => typeof (data as Ingest
 export function serveIngest(engine: Pick<RecorderWorkerApi, 'ingest'>, end: MessageEnd): void {
   end.addEventListener('message', ({ data }) => {
     if (!isRequest(data)) return
-    // Experiment: the page hands the payloads over as an array of strings.
-    if (Array.isArray(data.batch.narrow)) data.batch.narrow = (data.batch.narrow as string[]).join('\n')
     engine.ingest(data.batch, data.resend).then(
       (result) => end.postMessage({ ingested: data.ingest, result } satisfies IngestAnswer),
       (error: unknown) => end.postMessage({ ingested: data.ingest, error: toErrorInfo(error, 'storage_failed') } satisfies IngestAnswer),

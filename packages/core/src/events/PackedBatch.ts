@@ -123,8 +123,7 @@ export class BatchBuilder {
       batchId,
       types: this.#types,
       typeOf: this.#typeOf.slice(0, count),
-      // Experiment: the payloads handed over as an array of strings, not joined (the worker joins them: ingestChannel).
-      narrow: this.#narrow as unknown as string,
+      narrow: this.#narrow.join('\n'),
       wide: this.#wide.join('\n'),
       wideAt: this.#wideAt,
       ts: this.#ts.slice(0, count),
