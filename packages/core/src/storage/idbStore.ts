@@ -206,9 +206,14 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
       if (!oldest) return []
       const following: ChunkRecord[] = []
       const range = IDBKeyRange.bound([oldest.sessionId, oldest.firstSeq], [oldest.sessionId, Infinity])
+      let reach = 0
+      // Only as far as the run can reach (outboxRun): past `maxBytes`, a gap or a chunk not pending
+      // it stops — not to the end of the session.
       for (let cursor = await chunks.openCursor(range); cursor; cursor = await cursor.continue()) {
+        const previous = following[following.length - 1]
         following.push(cursor.value)
-        if (following.length > maxChunks || cursor.value.state !== 'pending') break
+        reach += cursor.value.size
+        if (following.length > maxChunks || cursor.value.state !== 'pending' || reach > maxBytes || (previous && cursor.value.firstSeq !== previous.lastSeq + 1)) break
       }
       const run = outboxRun(following, maxBytes, maxChunks)
       const data = tx.objectStore('chunkData')
