@@ -103,6 +103,18 @@ export function describeRecordStoreContract(name: string, make: () => Promise<Re
       expect(await store.deadLetters()).toEqual([])
     })
 
+    test('the outbox run stops at maxBytes (unless its first chunk alone is larger) and at a gap in seqs', async () => {
+      const store = await newStore()
+      for (const [i, firstSeq] of [0, 1, 2, 4].entries()) {
+        await store.appendMany([{ sessionId: 's_1', apply: (current) => ({ session: { ...(current ?? session), lastSeq: firstSeq }, chunk: chunk(firstSeq, 100, i), created: i === 0, resumed: false }) }])
+      }
+      expect((await store.nextOutbox(250, 10)).map((c) => c.firstSeq)).toEqual([0, 1])
+      expect((await store.nextOutbox(50, 10)).map((c) => c.firstSeq)).toEqual([0])
+      expect((await store.nextOutbox(10_000, 10)).map((c) => c.firstSeq)).toEqual([0, 1, 2])
+      await store.settle('s_1', [0, 1, 2], { state: 'sent' })
+      expect((await store.nextOutbox(10_000, 10)).map((c) => c.firstSeq)).toEqual([4])
+    })
+
     test('sent advances syncedSeq over every chunk acknowledged in a row, whatever order they were settled in', async () => {
       const store = await newStore()
       for (let i = 0; i < 12; i++) {
