@@ -1,4 +1,4 @@
-import { openDB, type IDBPDatabase, type IDBPObjectStore } from 'idb'
+import { openDB, type IDBPDatabase } from 'idb'
 import { advanceSyncedSeq, explainedAbove, outboxRun, settled, summarize, type RecordStore } from './RecordStore'
 import type { AppliedBatch } from './encodeBatch'
 import { DB_VERSION, type BlobRecord, type ChunkRecord, type ChunkState, type SessionRecord, type TapedeckDB } from './schema'
@@ -224,32 +224,23 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
     async settle(sessionId, firstSeqs, outcome) {
       const tx = db.transaction(['sessions', 'chunks'], 'readwrite')
       const chunks = tx.objectStore('chunks')
-      const sessions = tx.objectStore('sessions')
       const now = Date.now()
       // Every read at once, then every write: the transaction runs them in order, with no round
       // trip to this thread between one chunk and the next.
-      const [session, ...records] = await Promise.all([outcome.state === 'sent' ? sessions.get(sessionId) : undefined, ...firstSeqs.map((firstSeq) => chunks.get([sessionId, firstSeq]))])
-      const writes: Promise<unknown>[] = [tx.done]
-      for (const chunk of records) if (chunk) writes.push(chunks.put(settled(chunk, outcome, now)))
-      if (session) {
-        // Read after the writes above (requests run in order): from the first seq not acknowledged
-        // on, a page at a time, only as far as acknowledged chunks follow one another — not every
-        // chunk of the session.
-        let syncedSeq = session.syncedSeq ?? -1
-        for (let count = firstSeqs.length + 1; ; count *= 2) {
-          const page = await chunksFrom(chunks, sessionId, syncedSeq + 1, count)
-          const next = advanceSyncedSeq(syncedSeq, page, session.explained)
-          const whole = page.length === count && next === page[page.length - 1]!.lastSeq
-          syncedSeq = next
-          if (!whole) break
-        }
-        if (syncedSeq !== session.syncedSeq) {
-          const { explained: _passed, ...rest } = session
-          const explained = explainedAbove(session.explained, syncedSeq)
-          writes.push(sessions.put({ ...rest, syncedSeq, ...(explained && { explained }) }))
+      const records = await Promise.all(firstSeqs.map((firstSeq) => chunks.get([sessionId, firstSeq])))
+      const writes = records.map((chunk) => chunk && chunks.put(settled(chunk, outcome, now)))
+      if (outcome.state === 'sent') {
+        const session = await tx.objectStore('sessions').get(sessionId)
+        if (session) {
+          const syncedSeq = advanceSyncedSeq(session.syncedSeq ?? -1, await chunks.getAll(sessionRange(sessionId)), session.explained)
+          if (syncedSeq !== session.syncedSeq) {
+            const { explained: _passed, ...rest } = session
+            const explained = explainedAbove(session.explained, syncedSeq)
+            await tx.objectStore('sessions').put({ ...rest, syncedSeq, ...(explained && { explained }) })
+          }
         }
       }
-      await Promise.all(writes)
+      await Promise.all([...writes, tx.done])
     },
 
     async outboxSummary() {
@@ -328,12 +319,3 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
 
 const stateRange = (state: ChunkState) => IDBKeyRange.bound([state, -Infinity], [state, Infinity])
 
-/**
- * At most `count` chunks of a session in seq order, from the one that holds `seq` on (it may
- * start before `seq`: a `seq.skipped` marker can explain the first seqs of a chunk stored later).
- */
-async function chunksFrom(chunks: IDBPObjectStore<TapedeckDB, ['sessions', 'chunks'], 'chunks', 'readwrite'>, sessionId: string, seq: number, count: number): Promise<ChunkRecord[]> {
-  const before = await chunks.openCursor(IDBKeyRange.bound([sessionId, -Infinity], [sessionId, seq]), 'prev')
-  const from = before && before.value.lastSeq >= seq ? before.value.firstSeq : seq
-  return chunks.getAll(IDBKeyRange.bound([sessionId, from], [sessionId, Infinity]), count)
-}
