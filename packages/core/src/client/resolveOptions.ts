@@ -54,7 +54,7 @@ function syncConfig(options: RecorderOptions): EngineSyncConfig | undefined {
     ...(endpoint !== undefined && { endpoint }),
     ...(options.otlp !== undefined && { otlp: otlpOptions(options.otlp) }),
     headers: { ...options.headers },
-    maxBatchBytes: positive(options.maxBatchBytes, 1024 * 1024, 'maxBatchBytes'),
+    maxBatchBytes: positive(options.maxBatchBytes, 512 * 1024, 'maxBatchBytes'),
     mode: options.sync ?? 'auto',
     // docs/protocol.md §2: full jitter, base 1 s, cap 5 min.
     backoff: { baseMs: 1000, capMs: 5 * 60_000, ...options.retry },
