@@ -318,4 +318,3 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
 }
 
 const stateRange = (state: ChunkState) => IDBKeyRange.bound([state, -Infinity], [state, Infinity])
-
