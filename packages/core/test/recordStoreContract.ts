@@ -103,6 +103,53 @@ export function describeRecordStoreContract(name: string, make: () => Promise<Re
       expect(await store.deadLetters()).toEqual([])
     })
 
+    test('the outbox run stops at maxBytes (unless its first chunk alone is larger) and at a gap in seqs', async () => {
+      const store = await newStore()
+      for (const [i, firstSeq] of [0, 1, 2, 4].entries()) {
+        await store.appendMany([{ sessionId: 's_1', apply: (current) => ({ session: { ...(current ?? session), lastSeq: firstSeq }, chunk: chunk(firstSeq, 100, i), created: i === 0, resumed: false }) }])
+      }
+      expect((await store.nextOutbox(250, 10)).map((c) => c.firstSeq)).toEqual([0, 1])
+      expect((await store.nextOutbox(50, 10)).map((c) => c.firstSeq)).toEqual([0])
+      expect((await store.nextOutbox(10_000, 10)).map((c) => c.firstSeq)).toEqual([0, 1, 2])
+      await store.settle('s_1', [0, 1, 2], { state: 'sent' })
+      expect((await store.nextOutbox(10_000, 10)).map((c) => c.firstSeq)).toEqual([4])
+    })
+
+    test('sent advances syncedSeq over every chunk acknowledged in a row, whatever order they were settled in', async () => {
+      const store = await newStore()
+      for (let i = 0; i < 12; i++) {
+        await store.appendMany([{ sessionId: 's_1', apply: (current) => ({ session: { ...(current ?? session), lastSeq: i }, chunk: chunk(i, 10, i), created: i === 0, resumed: false }) }])
+      }
+      await store.settle('s_1', [5, 6, 7, 8, 9], { state: 'sent' })
+      expect((await store.getSession('s_1'))!.syncedSeq).toBe(-1)
+      await store.settle('s_1', [0], { state: 'sent' })
+      expect((await store.getSession('s_1'))!.syncedSeq).toBe(0)
+      // 1–4 close the gap: syncedSeq runs on through 5–9, sent before, and stops at 10, pending.
+      await store.settle('s_1', [1, 2, 3, 4], { state: 'sent' })
+      expect((await store.getSession('s_1'))!.syncedSeq).toBe(9)
+      expect((await store.getChunks('s_1')).map((c) => [c.state, c.attempts])).toEqual([...Array(10).fill(['sent', 1]), ['pending', 0], ['pending', 0]])
+      await store.settle('s_1', [10, 11], { state: 'pending', error: 'offline' })
+      expect((await store.getSession('s_1'))!.syncedSeq).toBe(9)
+      expect((await store.getChunk('s_1', 11))).toMatchObject({ state: 'pending', attempts: 1, lastError: 'offline' })
+    })
+
+    test('sent: a chunk that starts inside a range a seq.skipped marker explained still counts, once its seqs are passed', async () => {
+      const store = await newStore()
+      // Seqs 1–3 explained (handed out, maybe never stored); a chunk holding 2–5 came all the same.
+      const parts = [chunk(0, 10, 0), { ...chunk(2, 10, 1), lastSeq: 5, count: 4 }, chunk(6, 10, 2)]
+      for (const [i, part] of parts.entries()) {
+        await store.appendMany([{ sessionId: 's_1', apply: (current) => ({ session: { ...(current ?? { ...session, explained: [{ from: 1, to: 3 }] }), lastSeq: part.lastSeq }, chunk: part, created: i === 0, resumed: false }) }])
+      }
+      await store.settle('s_1', [0], { state: 'sent' })
+      // Past the explained range, into the chunk that holds 2–5, which is not sent yet.
+      expect((await store.getSession('s_1'))!.syncedSeq).toBe(3)
+      await store.settle('s_1', [2], { state: 'sent' })
+      expect((await store.getSession('s_1'))!.syncedSeq).toBe(5)
+      expect((await store.getSession('s_1'))!.explained).toBeUndefined()
+      await store.settle('s_1', [6], { state: 'sent' })
+      expect((await store.getSession('s_1'))!.syncedSeq).toBe(6)
+    })
+
     test('several sessions: each one\'s chunks in seq order; dead letters and sent parts oldest first', async () => {
       const store = await newStore()
       const append = (sessionId: string, firstSeq: number, createdAt: number) =>

@@ -206,9 +206,14 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
       if (!oldest) return []
       const following: ChunkRecord[] = []
       const range = IDBKeyRange.bound([oldest.sessionId, oldest.firstSeq], [oldest.sessionId, Infinity])
+      let reach = 0
+      // Only as far as the run can reach (outboxRun): past `maxBytes`, a gap or a chunk not pending
+      // it stops — not to the end of the session.
       for (let cursor = await chunks.openCursor(range); cursor; cursor = await cursor.continue()) {
+        const previous = following[following.length - 1]
         following.push(cursor.value)
-        if (following.length > maxChunks || cursor.value.state !== 'pending') break
+        reach += cursor.value.size
+        if (following.length > maxChunks || cursor.value.state !== 'pending' || reach > maxBytes || (previous && cursor.value.firstSeq !== previous.lastSeq + 1)) break
       }
       const run = outboxRun(following, maxBytes, maxChunks)
       const data = tx.objectStore('chunkData')
@@ -220,10 +225,10 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
       const tx = db.transaction(['sessions', 'chunks'], 'readwrite')
       const chunks = tx.objectStore('chunks')
       const now = Date.now()
-      for (const firstSeq of firstSeqs) {
-        const chunk = await chunks.get([sessionId, firstSeq])
-        if (chunk) await chunks.put(settled(chunk, outcome, now))
-      }
+      // Every read at once, then every write: the transaction runs them in order, with no round
+      // trip to this thread between one chunk and the next.
+      const records = await Promise.all(firstSeqs.map((firstSeq) => chunks.get([sessionId, firstSeq])))
+      const writes = records.map((chunk) => chunk && chunks.put(settled(chunk, outcome, now)))
       if (outcome.state === 'sent') {
         const session = await tx.objectStore('sessions').get(sessionId)
         if (session) {
@@ -235,7 +240,7 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
           }
         }
       }
-      await tx.done
+      await Promise.all([...writes, tx.done])
     },
 
     async outboxSummary() {
