@@ -99,33 +99,30 @@ export class Compactor {
     if (this.#queue.length === 0) await this.#host.drained()
   }
 
-  /** Compresses a few chunks together and writes them back in one step; returns the bytes freed. */
+  /** Compresses a few chunks together; returns the bytes freed. */
   async #compact(chunks: RawChunk[]): Promise<number> {
     const store = this.#host.store()
     const codec = this.#host.codec()
-    const sealed = await Promise.all(
-      chunks.map(async ([sessionId, firstSeq, held]): Promise<[string, number, ArrayBuffer] | undefined> => {
+    const freed = await Promise.all(
+      chunks.map(async ([sessionId, firstSeq, held]) => {
         if (held) this.#held -= held.byteLength
         try {
           let ndjson = held
           if (!ndjson) {
             const chunk = await store.getChunk(sessionId, firstSeq)
-            if (!chunk?.raw) return
+            if (!chunk?.raw) return 0
             ndjson = await codec.text(chunk)
           }
-          return [sessionId, firstSeq, toArrayBuffer(await codec.seal(ndjson))]
+          // Written only if the chunk is still raw (another tab may have compressed it meanwhile).
+          const bytes = await codec.seal(ndjson)
+          return await store.compactChunk(sessionId, firstSeq, toArrayBuffer(bytes))
         } catch {
           // Left raw: it is still uploaded (compressed on the way) and read as it is.
+          return 0
         }
       }),
     )
-    let total = 0
-    try {
-      // Written only where the chunk is still raw (another tab may have compressed it meanwhile).
-      total = await store.compactChunks(sealed.filter((item) => item !== undefined))
-    } catch {
-      // Left raw, as above.
-    }
+    const total = freed.reduce((sum, bytes) => sum + bytes, 0)
     this.#host.freed(total)
     return total
   }

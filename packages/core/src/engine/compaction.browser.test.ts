@@ -168,7 +168,7 @@ describe('a burst: durable first, compressed when it is over', () => {
   test('encrypted at rest: raw chunks are encrypted too, and compacted without ever being written in clear', async () => {
     // Every chunk write is watched, so the test does not race the compactor for raw chunks: the
     // engine runs on this page (its worker refused), where IDBObjectStore.prototype.put is seen.
-    // The worker's engine runs the same code. Both chunk writes (appendMany, compactChunks) put.
+    // The worker's engine runs the same code. Both chunk writes (appendMany, compactChunk) put.
     const written: Array<{ store: string; value: unknown; key: unknown }> = []
     const put = IDBObjectStore.prototype.put
     IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {

@@ -24,10 +24,10 @@ export interface RecordStore {
   /** Keys of pending chunks stored raw (not compressed yet), oldest first. */
   rawChunks(): Promise<Array<[sessionId: string, firstSeq: number]>>
   /**
-   * Replaces raw chunks' bytes by their compressed form (and their sessions' `storedBytes`, once
-   * each), all in one step; a chunk gone or no longer raw is left alone. Returns the bytes freed.
+   * Replaces a raw chunk's bytes by their compressed form (and the session's `storedBytes`), in
+   * one step; nothing if the chunk is gone or no longer raw. Returns the bytes freed.
    */
-  compactChunks(items: Array<[sessionId: string, firstSeq: number, bytes: ArrayBuffer]>): Promise<number>
+  compactChunk(sessionId: string, firstSeq: number, bytes: ArrayBuffer): Promise<number>
   /** Deletes a session with its chunks and blobs. */
   deleteSession(id: string): Promise<void>
   /** Deletes chunks already sent, oldest first, until `bytes` are freed (or none is left). Returns bytes freed. */

@@ -115,27 +115,20 @@ export function createIdbStore(db: TapedeckDatabase): RecordStore {
       return keys
     },
 
-    async compactChunks(items) {
-      // One transaction for the window (its chunks mostly share a session record): one commit.
+    async compactChunk(sessionId, firstSeq, bytes) {
       const tx = db.transaction(['sessions', 'chunks', 'chunkData'], 'readwrite', { durability: 'relaxed' })
       const chunks = tx.objectStore('chunks')
-      const sessions = tx.objectStore('sessions')
-      const writes: Promise<unknown>[] = []
-      let total = 0
-      try {
-        for (const [sessionId, firstSeq, bytes] of items) {
-          const [chunk, session] = await Promise.all([chunks.get([sessionId, firstSeq]), sessions.get(sessionId)])
-          if (!chunk?.raw) continue
-          const { raw: _raw, ...compacted } = chunk
-          const freed = chunk.size - bytes.byteLength
-          total += freed
-          writes.push(chunks.put({ ...compacted, size: bytes.byteLength }), tx.objectStore('chunkData').put(bytes, [sessionId, firstSeq]))
-          if (session) writes.push(sessions.put({ ...session, counters: { ...session.counters, storedBytes: session.counters.storedBytes - freed } }))
-        }
-      } finally {
-        await Promise.all([...writes, tx.done])
+      const [chunk, session] = await Promise.all([chunks.get([sessionId, firstSeq]), tx.objectStore('sessions').get(sessionId)])
+      if (!chunk?.raw) {
+        await tx.done
+        return 0
       }
-      return total
+      const { raw: _raw, ...compacted } = chunk
+      const freed = chunk.size - bytes.byteLength
+      const writes: Promise<unknown>[] = [chunks.put({ ...compacted, size: bytes.byteLength }), tx.objectStore('chunkData').put(bytes, [sessionId, firstSeq])]
+      if (session) writes.push(tx.objectStore('sessions').put({ ...session, counters: { ...session.counters, storedBytes: session.counters.storedBytes - freed } }))
+      await Promise.all([...writes, tx.done])
+      return freed
     },
 
     async deleteSession(id) {

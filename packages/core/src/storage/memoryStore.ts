@@ -69,19 +69,15 @@ export function createMemoryStore(): RecordStore {
 
     rawChunks: async () => oldest(chunks, 'pending').filter((chunk) => chunk.raw).map((chunk): [string, number] => [chunk.sessionId, chunk.firstSeq]),
 
-    async compactChunks(items) {
-      let total = 0
-      for (const [sessionId, firstSeq, bytes] of items) {
-        const chunk = chunks.find((one) => one.sessionId === sessionId && one.firstSeq === firstSeq)
-        if (!chunk?.raw) continue
-        const freed = chunk.size - bytes.byteLength
-        total += freed
-        delete chunk.raw
-        Object.assign(chunk, { bytes, size: bytes.byteLength })
-        const session = sessions.get(sessionId)
-        if (session) sessions.set(sessionId, { ...session, counters: { ...session.counters, storedBytes: session.counters.storedBytes - freed } })
-      }
-      return total
+    async compactChunk(sessionId, firstSeq, bytes) {
+      const chunk = chunks.find((one) => one.sessionId === sessionId && one.firstSeq === firstSeq)
+      if (!chunk?.raw) return 0
+      const freed = chunk.size - bytes.byteLength
+      delete chunk.raw
+      Object.assign(chunk, { bytes, size: bytes.byteLength })
+      const session = sessions.get(sessionId)
+      if (session) sessions.set(sessionId, { ...session, counters: { ...session.counters, storedBytes: session.counters.storedBytes - freed } })
+      return freed
     },
 
     async deleteSession(id) {
