@@ -201,12 +201,17 @@ export function describeRecordStoreContract(name: string, make: () => Promise<Re
       expect(await store.usage()).toBe(100)
     })
 
+    /** A store holding raw chunks of 400 B: seqs `firstSeqs` of `sessionId`, in order. */
+    async function rawStore(store: RecordStore, sessionId: string, firstSeqs: number[], createdAt = (seq: number) => seq) {
+      for (const seq of firstSeqs) {
+        const raw: StoredChunk = { ...chunk(seq, 400, createdAt(seq), sessionId), raw: true }
+        await store.appendMany([{ sessionId, apply: (current) => ({ session: { ...(current ?? { ...session, id: sessionId }), lastSeq: seq, counters: { ...emptyCounters(), storedBytes: (current?.counters.storedBytes ?? 0) + 400 } }, chunk: raw, created: !current, resumed: false }) }])
+      }
+      return store
+    }
+
     test('rawChunks lists pending raw chunks oldest first; compactChunk swaps their bytes and frees the difference once', async () => {
-      const store = await newStore()
-      const raw = (firstSeq: number, createdAt: number): StoredChunk => ({ ...chunk(firstSeq, 400, createdAt), raw: true })
-      await store.appendMany([{ sessionId: 's_1', apply: () => ({ session: { ...session, lastSeq: 0, counters: { ...emptyCounters(), storedBytes: 1200 } }, chunk: raw(0, 20), created: true, resumed: false }) }])
-      await store.appendMany([{ sessionId: 's_1', apply: (current) => ({ session: { ...current!, lastSeq: 1 }, chunk: raw(1, 10), created: false, resumed: false }) }])
-      await store.appendMany([{ sessionId: 's_1', apply: (current) => ({ session: { ...current!, lastSeq: 2 }, chunk: raw(2, 30), created: false, resumed: false }) }])
+      const store = await rawStore(await newStore(), 's_1', [0, 1, 2], (seq) => [20, 10, 30][seq]!)
       await store.settle('s_1', [2], { state: 'sent' })
       expect(await store.rawChunks()).toEqual([['s_1', 1], ['s_1', 0]])
 
@@ -220,6 +225,45 @@ export function describeRecordStoreContract(name: string, make: () => Promise<Re
       expect((await store.getSession('s_1'))!.counters.storedBytes).toBe(890)
       expect(await store.usage()).toBe(890)
       expect(await store.rawChunks()).toEqual([['s_1', 0]])
+    })
+
+    test('compactChunk over chunks of two sessions: each storedBytes counts what is stored', async () => {
+      const store = await rawStore(await rawStore(await newStore(), 's_1', [0, 1, 2]), 's_2', [0, 1])
+      const items: Array<[string, number, number]> = [['s_1', 0, 100], ['s_2', 1, 40], ['s_1', 2, 150], ['s_1', 2, 10]] // the last: no longer raw
+      const freed = await Promise.all(items.map(([id, seq, size]) => store.compactChunk(id, seq, new ArrayBuffer(size))))
+      expect(freed).toEqual([300, 360, 250, 0])
+      const stored = async (id: string) => (await store.getChunks(id)).reduce((sum, one) => sum + one.bytes.byteLength, 0)
+      expect((await store.getSession('s_1'))!.counters.storedBytes).toBe(100 + 400 + 150)
+      expect(await stored('s_1')).toBe(650)
+      expect((await store.getSession('s_2'))!.counters.storedBytes).toBe(400 + 40)
+      expect(await stored('s_2')).toBe(440)
+      expect(await store.usage()).toBe(650 + 440)
+      expect((await store.getChunk('s_1', 2))!.size).toBe(150)
+      expect(await store.rawChunks()).toEqual([['s_2', 0], ['s_1', 1]]) // oldest first
+    })
+
+    test('compactChunk leaves alone a chunk another tab compressed meanwhile', async () => {
+      const store = await rawStore(await newStore(), 's_1', [0, 1, 2])
+      expect(await store.compactChunk('s_1', 1, new ArrayBuffer(80))).toBe(320) // the other tab
+      const freed = await Promise.all([store.compactChunk('s_1', 0, new ArrayBuffer(100)), store.compactChunk('s_1', 1, new ArrayBuffer(60)), store.compactChunk('s_1', 2, new ArrayBuffer(100))])
+      expect(freed).toEqual([300, 0, 300])
+      expect((await store.getChunk('s_1', 1))!.bytes.byteLength).toBe(80)
+      expect((await store.getChunk('s_1', 1))!.size).toBe(80)
+      expect((await store.getSession('s_1'))!.counters.storedBytes).toBe(280)
+      expect(await store.usage()).toBe(280)
+      expect(await store.rawChunks()).toEqual([])
+    })
+
+    test('compactChunk brings back nothing of a session deleted meanwhile', async () => {
+      const store = await rawStore(await rawStore(await newStore(), 's_1', [0, 1]), 's_2', [0])
+      await store.deleteSession('s_1')
+      const freed = await Promise.all([store.compactChunk('s_1', 0, new ArrayBuffer(100)), store.compactChunk('s_1', 1, new ArrayBuffer(100)), store.compactChunk('s_2', 0, new ArrayBuffer(100))])
+      expect(freed).toEqual([0, 0, 300])
+      expect(await store.getSession('s_1')).toBeUndefined()
+      expect(await store.getChunks('s_1')).toEqual([])
+      expect((await store.listSessions()).map((one) => one.id)).toEqual(['s_2'])
+      expect((await store.getSession('s_2'))!.counters.storedBytes).toBe(100)
+      expect(await store.usage()).toBe(100)
     })
   })
 }
