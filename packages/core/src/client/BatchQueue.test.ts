@@ -72,14 +72,17 @@ describe('BatchQueue: what it keeps for the page-hide send', () => {
     expect(sent.at(-1)!.stamp!.firstSeq).toBe(1 + 39 * 256)
   })
 
-  test('the batches the server holds are let go (the sync status `acked`)', async () => {
-    const { queue, ingested } = queueWithEngine()
-    const { keepalive, handed } = keepaliveSpy()
-    queue.useKeepalive(keepalive)
-    await record(queue, 3, '{"text":"a short token"}')
-    queue.synced({ s_1: 2 * 256 })
-    queue.hide()
+  test('the batches the server holds are let go (the sync status `acked`); one it holds only in part is kept', async () => {
+    // Batches of seqs 1–256, 257–512 and 513–768: acked 511 holds the first alone, 512 the first two.
+    for (const [acked, kept] of [[2 * 256 - 1, 2], [2 * 256, 1]] as const) {
+      const { queue, ingested } = queueWithEngine()
+      const { keepalive, handed } = keepaliveSpy()
+      queue.useKeepalive(keepalive)
+      await record(queue, 3, '{"text":"a short token"}')
+      queue.synced({ s_1: acked })
+      queue.hide()
 
-    expect(handed().map((batch) => batch.batchId)).toEqual([ingested.at(-1)!.batchId])
+      expect(handed().map((batch) => batch.batchId)).toEqual(ingested.slice(-kept).map((batch) => batch.batchId))
+    }
   })
 })
