@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import type { StatsGroup } from '@tapedeck/core'
 import { openPostgresSchema } from '../testing/postgresSchema.js'
 import { createPostgresStore } from './createPostgresStore.js'
+import { rebuildCallDays } from './postgresCallDays.js'
+import { postgresTransaction } from './postgresTransaction.js'
 import type { SessionStore, WireEvent } from './SessionStore.js'
 
 const databaseUrl = process.env.DATABASE_URL
@@ -98,6 +100,46 @@ describe.skipIf(!databaseUrl)('PostgreSQL daily roll-ups under concurrent writes
       await schema.dispose()
     }
   }, 120_000)
+
+  it('counts a call that moved days once, when one of its days was rebuilt between the check for marks and the read', async () => {
+    const schema = await openPostgresSchema(databaseUrl!)
+    try {
+      // Session 0 starts 1 s before midnight of DAY0; its calls come just after (DAY0 + DAY).
+      const events = session(0)
+      const sessionId = events[0]!.sessionId
+      let interleave: (() => Promise<void>) | null = null
+      // The reader's pool: its check for marked days answers, then another reader's work lands before the read.
+      const pool = new Proxy(schema.pool, {
+        get(target, prop) {
+          if (prop !== 'query') return Reflect.get(target, prop)
+          return async (...args: Parameters<typeof target.query>) => {
+            const result = await (target.query as (...a: unknown[]) => Promise<unknown>)(...args)
+            const step = String(args[0]).startsWith('select 1 from tapedeck_stale_days') ? interleave : null
+            interleave = null
+            await step?.()
+            return result
+          }
+        },
+      })
+      const store: SessionStore = createPostgresStore({ pool })
+      const stats = () => store.sessionStats({ from: DAY0, to: DAY0 + 3 * DAY, groupBy: ['model'], limit: 100 })
+      // Calls first: without its start, call c1 counts on its own day, DAY0 + DAY, and is rolled up there.
+      await store.putBatch({ sessionId, key: 'b', firstSeq: 3, lastSeq: 5, events: events.slice(3) })
+      expect((await stats()).totals.calls).toBe(1)
+      interleave = async () => {
+        // The start arrives: c1 moves back to DAY0 (both days marked), and a rebuild of DAY0 alone lands.
+        await createPostgresStore({ pool: schema.pool }).putBatch({ sessionId, key: 'a', firstSeq: 0, lastSeq: 2, events: events.slice(0, 3) })
+        await postgresTransaction(schema.pool, (client) => rebuildCallDays(client, { fromDay: DAY0, toDay: DAY0 + DAY }))
+      }
+      const answer = await stats()
+      expect(interleave).toBe(null) // the check ran, and the rebuild landed before the read
+      // c0 and c1 on DAY0; DAY0 + DAY still holds c1 in its roll-up until it is rebuilt, and must not add it again.
+      expect([answer.totals.calls, answer.groups[0]!.map((g) => [g.key, g.calls])]).toEqual([2, [['gpt-4o', 2]]])
+      expect((await schema.pool.query('select count(*)::int as n from tapedeck_stale_days')).rows[0].n).toBe(0)
+    } finally {
+      await schema.dispose()
+    }
+  }, 60_000)
 
   it('rebuilds a marked day only after the writes in flight on it have ended, so none is left out', async () => {
     const schema = await openPostgresSchema(databaseUrl!)

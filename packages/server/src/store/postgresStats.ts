@@ -174,14 +174,16 @@ async function callFigures(pool: Pool, query: GroupQuery, grouping: { key: strin
       ? Promise.resolve([])
       : !days
         ? sketches({ total: true })
-        : refreshCallDays(pool, days.fromDay, days.toDay).then(async () =>
-            mergeSketchRows(
-              await Promise.all([
-                rollupSketches(pool, query, days, null),
-                query.from < days.fromDay ? sketches({ total: true }, { from: query.from, to: days.fromDay }) : [],
-                query.to > days.toDay ? sketches({ total: true }, { from: days.toDay, to: query.to }) : [],
-              ]),
-            ),
+        : readFresh(pool, days, () => Promise.all([rollupSketches(pool, query, days, null)])).then(async (whole) =>
+            whole
+              ? mergeSketchRows([
+                  ...whole,
+                  ...(await Promise.all([
+                    query.from < days.fromDay ? sketches({ total: true }, { from: query.from, to: days.fromDay }) : [],
+                    query.to > days.toDay ? sketches({ total: true }, { from: days.toDay, to: query.to }) : [],
+                  ])),
+                ])
+              : sketches({ total: true }),
           )
     totals.catch(() => undefined) // awaited below
     figures = await run<CallFigures>(pool, sumsSql, sumParams)
@@ -197,6 +199,33 @@ async function callFigures(pool: Pool, query: GroupQuery, grouping: { key: strin
 }
 
 const DAY = 86_400_000
+
+/** The `is_total` of the row a roll-up statement adds when a day of its range is marked stale (staleRow). */
+const STALE = 2
+
+/**
+ * A roll-up statement's last part: one row, `is_total` STALE, when a day of its range [$1, $2) is
+ * marked in the statement's own snapshot. Without that row, every day of the range was rebuilt
+ * after its calls last changed, so the sums are the calls as they stood at that snapshot. With it,
+ * they may mix two moments: a call that moved a day (a late session start marks both) counts in
+ * the day another reader rebuilt after this one's refresh and again in the day not yet rebuilt.
+ * `nulls`: the statement's columns after key and is_total.
+ */
+const staleRow = (nulls: number) => `union all (select null::text, ${STALE}${', null'.repeat(nulls)} from tapedeck_stale_days m where m.day >= $1 and m.day < $2 limit 1)`
+
+/**
+ * Reads the roll-ups of `days` (`read`: statements ending in a staleRow), each time after a
+ * refresh, until no statement saw a marked day; null after three tries (writes that keep marking
+ * the range), and the caller reads the calls instead.
+ */
+async function readFresh<P extends Array<Array<{ is_total: number }>>>(pool: Pool, days: { fromDay: number; toDay: number }, read: () => Promise<P>): Promise<P | null> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await refreshCallDays(pool, days.fromDay, days.toDay)
+    const parts = await read()
+    if (parts.every((rows) => rows.every((row) => Number(row.is_total) !== STALE))) return parts
+  }
+  return null
+}
 
 /** The roll-up column a grouping reads, when the daily roll-ups can answer it (postgresCallDays). */
 const ROLLUP_KEYS: Partial<Record<StatsGroupBy, string>> = { day: 'r.day', model: 'r.model', feature: 'r.feature' }
@@ -227,14 +256,15 @@ function rollupSketches(pool: Pool, query: GroupQuery, days: { fromDay: number; 
   const range = 'r.day >= $1 and r.day < $2'
   const totals = `select null::text as key, 1 as is_total, r.metric, r.bucket, sum(r.count) as count, min(r.low) as low, max(r.high) as high
     from tapedeck_call_day_sketches r where ${scope} and ${range} group by r.metric, r.bucket`
-  if (groupBy === null) return run<SketchRow>(pool, totals, params)
+  const stale = staleRow(5)
+  if (groupBy === null) return run<SketchRow>(pool, `${totals} ${stale}`, params)
   if (groupBy === 'day') {
     // One (dim, key) has one row per (day, metric, bucket) (rebuildCallDays): its rows are the day's sketch as they are.
     return run<SketchRow>(
       pool,
       `select r.day::text as key, 0 as is_total, r.metric, r.bucket, r.count, r.low, r.high
        from tapedeck_call_day_sketches r where ${scope} and ${range}
-       ${withTotal ? `union all ${totals}` : ''}`,
+       ${withTotal ? `union all ${totals}` : ''} ${stale}`,
       params,
     )
   }
@@ -244,27 +274,34 @@ function rollupSketches(pool: Pool, query: GroupQuery, days: { fromDay: number; 
     pool,
     `select r.key, 0 as is_total, r.metric, r.bucket, sum(r.count) as count, min(r.low) as low, max(r.high) as high
      from tapedeck_call_day_sketches r where ${grouped} and ${range} group by r.key, r.metric, r.bucket
-     ${withTotal ? `union all ${totals}` : ''}`,
+     ${withTotal ? `union all ${totals}` : ''} ${stale}`,
     params,
   )
 }
 
-/** The calls' figures of whole days from the roll-ups, per group and (`withTotal`) over all, in callFigures' shape. */
-async function rollupFigures(pool: Pool, query: GroupQuery, days: { fromDay: number; toDay: number }, withTotal: boolean): Promise<CallFigures[]> {
+/**
+ * The calls' figures of whole days from the roll-ups (refreshed first), per group and
+ * (`withTotal`) over all, in callFigures' shape; null when writes kept marking the days (readFresh).
+ */
+async function rollupFigures(pool: Pool, query: GroupQuery, days: { fromDay: number; toDay: number }, withTotal: boolean): Promise<CallFigures[] | null> {
   const column = ROLLUP_KEYS[query.groupBy]!
   const params: unknown[] = [days.fromDay, days.toDay]
   const where = `r.day >= $1 and r.day < $2${query.feature !== undefined ? ` and r.feature = $${params.push(query.feature)}` : ''}`
-  const [figures, sketched] = await Promise.all([
-    run<CallFigures>(
-      pool,
-      `select ${column}::text as key, ${withTotal ? `grouping(${column})` : '0'} as is_total, sum(r.calls) as calls, sum(r.failed_calls) as failed_calls,
-         sum(r.input_tokens) as input_tokens, sum(r.output_tokens) as output_tokens, sum(r.cached_tokens) as cached_tokens,
-         sum(r.reasoning_tokens) as reasoning_tokens, sum(r.cost_usd) as cost_usd
-       from tapedeck_call_days r where ${where} group by ${withTotal ? `grouping sets ((${column}), ())` : column}`,
-      params,
-    ),
-    rollupSketches(pool, query, days, query.groupBy as 'day' | 'model' | 'feature', withTotal),
-  ])
+  const parts = await readFresh<[CallFigures[], SketchRow[]]>(pool, days, () =>
+    Promise.all([
+      run<CallFigures>(
+        pool,
+        `select ${column}::text as key, ${withTotal ? `grouping(${column})` : '0'} as is_total, sum(r.calls) as calls, sum(r.failed_calls) as failed_calls,
+           sum(r.input_tokens) as input_tokens, sum(r.output_tokens) as output_tokens, sum(r.cached_tokens) as cached_tokens,
+           sum(r.reasoning_tokens) as reasoning_tokens, sum(r.cost_usd) as cost_usd
+         from tapedeck_call_days r where ${where} group by ${withTotal ? `grouping sets ((${column}), ())` : column} ${staleRow(7)}`,
+        params,
+      ),
+      rollupSketches(pool, query, days, query.groupBy as 'day' | 'model' | 'feature', withTotal),
+    ]),
+  )
+  if (!parts) return null
+  const [figures, sketched] = parts
   attachSketches(figures, [sketched])
   return figures
 }
@@ -318,14 +355,13 @@ function mergeCallFigures(parts: CallFigures[][]): CallFigures[] {
 async function rangeCallFigures(pool: Pool, query: GroupQuery, grouping: { key: string; join: string }, withTotal: boolean): Promise<CallFigures[]> {
   const days = rollupDays(query)
   if (!days) return callFigures(pool, query, grouping, withTotal)
-  await refreshCallDays(pool, days.fromDay, days.toDay)
-  return mergeCallFigures(
-    await Promise.all([
-      rollupFigures(pool, query, days, withTotal),
-      query.from < days.fromDay ? callFigures(pool, { ...query, to: days.fromDay }, grouping, withTotal) : [],
-      query.to > days.toDay ? callFigures(pool, { ...query, from: days.toDay }, grouping, withTotal) : [],
-    ]),
-  )
+  const edges = Promise.all([
+    query.from < days.fromDay ? callFigures(pool, { ...query, to: days.fromDay }, grouping, withTotal) : [],
+    query.to > days.toDay ? callFigures(pool, { ...query, from: days.toDay }, grouping, withTotal) : [],
+  ])
+  edges.catch(() => undefined) // awaited below, unless the roll-ups give way to the calls
+  const whole = await rollupFigures(pool, query, days, withTotal)
+  return whole ? mergeCallFigures([whole, ...(await edges)]) : callFigures(pool, query, grouping, withTotal)
 }
 
 /** The totals over all calls, when every grouping counts a call in several groups (tags): ungrouped, as one group of key null. */
