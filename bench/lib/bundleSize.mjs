@@ -6,7 +6,8 @@
 // (rolldown then leaves shared modules in small common chunks instead of merging them into the
 // entry) and keeps whitespace in ES output; neither is what an app's build does.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { createHash } from 'node:crypto'
+import { extname, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
@@ -15,6 +16,14 @@ import { sourceResolve } from '../../scripts/conditions.mjs'
 import { sourcesOnly } from './sourcesOnly.mjs'
 
 const core = fileURLToPath(new URL('../../packages/core/', import.meta.url))
+
+/** A file-name function for the bundler: `name-<8 letters of the name's hash>.ext` in `dir`. */
+const stableName = (dir) => (file) => {
+  const name = file.name ?? file.names?.[0] ?? 'file'
+  const ext = extname(name) || '.js'
+  const base = name.slice(0, name.length - extname(name).length)
+  return `${dir}${base}-${createHash('sha256').update(base).digest('base64url').slice(0, 8)}${ext}`
+}
 
 /** Bundles an app whose whole code is `source`, and measures what the page loads. */
 async function measure(scratchDir, name, source) {
@@ -38,9 +47,12 @@ async function measure(scratchDir, name, source) {
       reportCompressedSize: false,
       // Nothing external: comlink (and anything else the page entry imports) is counted. An app's
       // entry exports nothing, so its chunks are laid out freely.
-      rolldownOptions: { external: [], preserveEntrySignatures: false },
+      // The page's code names its lazy chunks and its worker: hashes of the names, not of the
+      // contents, so that the names weigh what an app's do and the same code weighs the same in
+      // every build (a content hash's letters moved the gzip size by a few bytes).
+      rolldownOptions: { external: [], preserveEntrySignatures: false, output: { chunkFileNames: stableName(''), assetFileNames: stableName('assets/') } },
     },
-    worker: { format: 'es', plugins: () => [sourcesOnly()] },
+    worker: { format: 'es', plugins: () => [sourcesOnly()], rolldownOptions: { output: { entryFileNames: stableName('assets/'), chunkFileNames: stableName('assets/') } } },
   })
   const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output)
   const byName = new Map(outputs.map((file) => [file.fileName, file]))
