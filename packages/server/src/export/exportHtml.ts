@@ -24,7 +24,7 @@ export async function exportHtml(detail: SessionDetail, events: AsyncIterable<Wi
   const unknown = 'unknown: the calls are sealed'
   const facts: Array<[string, unknown]> = [
     ['Status', detail.status],
-    ['Started', detail.startedAt === null ? '' : new Date(detail.startedAt).toISOString()],
+    ['Started', isoTime(detail.startedAt)],
     ['Duration', `${(stats.durationMs / 1000).toFixed(1)} s`],
     ['Events', stats.events],
     ['Complete', completeness.complete ? 'yes' : `no (gaps: ${completeness.gaps.map((g) => `${g.from}–${g.to}`).join(', ') || 'none'})`],
@@ -55,6 +55,13 @@ ${rows.join('\n')}
 ${more > 0 ? `<p>${more} more events are left out; export jsonl for all of them.</p>` : ''}
 </body></html>
 `
+}
+
+/** A time as ISO 8601, or its number as it is when a Date cannot hold it (a summary folded before times were bounded). */
+function isoTime(at: number | null): string {
+  if (at === null) return ''
+  const date = new Date(at)
+  return Number.isNaN(date.getTime()) ? String(at) : date.toISOString()
 }
 
 function eventText(event: WireEvent): string {

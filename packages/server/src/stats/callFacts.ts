@@ -1,6 +1,6 @@
 import type { WireEvent } from '../store/SessionStore.js'
 import { isRecord } from '../summary/isRecord.js'
-import { isSealed } from '../summary/sessionSummary.js'
+import { eventNumber, isSealed } from '../summary/sessionSummary.js'
 
 /**
  * One provider call as statistics see it, folded from its started, completed and failed events
@@ -83,12 +83,14 @@ export async function foldCalls(events: AsyncIterable<WireEvent>): Promise<CallF
   return [...calls.values()]
 }
 
+/** A positive figure (tokens, cost), else 0; past MAX_EVENT_NUMBER too, so that sums stay finite. */
 function count(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0
+  return Math.max(0, eventNumber(value) ?? 0)
 }
 
 function measure(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null
+  const number = eventNumber(value)
+  return number !== null && number >= 0 ? number : null
 }
 
 function larger(a: number | null, b: number | null): number | null {

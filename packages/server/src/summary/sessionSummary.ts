@@ -123,8 +123,8 @@ export function sortKey(summary: SessionSummary): number {
 }
 
 function foldEvent(summary: SessionSummary, event: WireEvent): void {
-  const ts = finite(event.ts)
-  const t = finite(event.t)
+  const ts = eventNumber(event.ts)
+  const t = eventNumber(event.t)
   const data = isRecord(event.data) ? event.data : {}
   summary.events += 1
   if (isSealed(event.data)) {
@@ -141,7 +141,7 @@ function foldEvent(summary: SessionSummary, event: WireEvent): void {
     case 'audio.input':
     case 'audio.output':
       summary.audioParts = (summary.audioParts ?? 0) + 1
-      summary.audioMs = (summary.audioMs ?? 0) + Math.max(0, finite(data.durationMs) ?? 0)
+      summary.audioMs = (summary.audioMs ?? 0) + Math.max(0, eventNumber(data.durationMs) ?? 0)
       break
     case 'session.started':
       if (event.seq === 0) {
@@ -159,9 +159,9 @@ function foldEvent(summary: SessionSummary, event: WireEvent): void {
     case 'provider.call.completed': {
       const usage = isRecord(data.usage) ? data.usage : {}
       summary.calls += 1
-      summary.costUsd += finite(data.costUsd) ?? 0
-      summary.inputTokens += finite(usage.inputTokens) ?? 0
-      summary.outputTokens += finite(usage.outputTokens) ?? 0
+      summary.costUsd += eventNumber(data.costUsd) ?? 0
+      summary.inputTokens += eventNumber(usage.inputTokens) ?? 0
+      summary.outputTokens += eventNumber(usage.outputTokens) ?? 0
       break
     }
     case 'provider.call.failed':
@@ -182,8 +182,16 @@ function addModel(summary: SessionSummary, model: string): void {
   if (model !== '' && models.length < MAX_MODELS && !models.includes(model)) models.push(model)
 }
 
-function finite(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null
+/**
+ * The largest magnitude a time or figure of an event counts with: a Date's range in ms
+ * (±8.64e15). Past it a value means no clock or counter, so it is left out as if absent: a
+ * time stays one a Date and a PostgreSQL bigint hold, and sums of figures stay finite.
+ */
+export const MAX_EVENT_NUMBER = 8.64e15
+
+/** A number an event carries, or null when it is not one or past MAX_EVENT_NUMBER. */
+export function eventNumber(value: unknown): number | null {
+  return typeof value === 'number' && Math.abs(value) <= MAX_EVENT_NUMBER ? value : null
 }
 
 /** `{"sealed":"…"}`: a payload sealed for a private key (docs/protocol.md, "Sealed data"). */

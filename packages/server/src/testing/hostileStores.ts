@@ -1,4 +1,5 @@
 import { afterEach } from 'vitest'
+import { createMemoryStore } from '../store/createMemoryStore.js'
 import { createPostgresStore } from '../store/createPostgresStore.js'
 import type { SessionStore } from '../store/SessionStore.js'
 import { openPostgresSchema } from './postgresSchema.js'
@@ -10,9 +11,12 @@ export interface HostileStore {
   open(): Promise<{ store: SessionStore | null; dispose(): Promise<void> }>
 }
 
-/** The stores the hostile-input suite runs against: files always, PostgreSQL when DATABASE_URL is set. */
+/** The stores the hostile-input suite runs against: memory and files always, PostgreSQL when DATABASE_URL is set. */
 export function hostileStores(): HostileStore[] {
-  const stores: HostileStore[] = [{ name: 'files', open: async () => ({ store: null, dispose: async () => {} }) }]
+  const stores: HostileStore[] = [
+    { name: 'memory', open: async () => ({ store: createMemoryStore(), dispose: async () => {} }) },
+    { name: 'files', open: async () => ({ store: null, dispose: async () => {} }) },
+  ]
   const databaseUrl = process.env.DATABASE_URL
   if (databaseUrl) {
     stores.push({
