@@ -25,6 +25,9 @@ const REFUSED = [
   '/v1/sessions?status=%00',
   '/v1/sessions?cursor=%00',
   '/v1/sessions?cursor=OTk5OTk5OTk5OTk5OTk5OTk5OTk6c18x',
+  // A startedAt cursor (1764460800000:s_1) sent with sort=errors, and 2147483648:s_1 with sort=calls: past a count's integer.
+  '/v1/sessions?sort=errors&cursor=MTc2NDQ2MDgwMDAwMDpzXzE',
+  '/v1/sessions?sort=calls&order=asc&cursor=MjE0NzQ4MzY0ODpzXzE',
   '/v1/sessions/s_1/events?fromSeq=99999999999999999999',
   '/v1/sessions/s_1/events?fromSeq=-1',
   '/v1/sessions/s_1/events?fromSeq=1&fromSeq=2',
@@ -41,6 +44,9 @@ const ACCEPTED = [
   '/v1/sessions?from=1970-01-01T00:00:00Z',
   '/v1/sessions?userId=&feature=',
   '/v1/sessions/s_1/events?fromSeq=9007199254740991',
+  // 2147483647:s_1 and -1:s_1: the ends of a count's integer.
+  '/v1/sessions?sort=calls&cursor=MjE0NzQ4MzY0NzpzXzE',
+  '/v1/sessions?sort=errors&order=asc&cursor=LTE6c18x',
 ]
 
 for (const { name, open } of hostileStores()) {

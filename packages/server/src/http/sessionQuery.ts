@@ -1,7 +1,7 @@
 import { isId } from '../ids.js'
 import { ServerError } from '../ServerError.js'
 import type { SessionCursor, SessionFilter } from '../store/SessionStore.js'
-import type { SessionDetailStatus } from '@tapedeck/core'
+import type { SessionDetailStatus, SessionSortField } from '@tapedeck/core'
 import { parseSort, parseStudioFilters } from './sessionFilters.js'
 
 const DEFAULT_LIMIT = 50
@@ -11,6 +11,8 @@ const STATUSES: readonly SessionDetailStatus[] = ['active', 'ended', 'interrupte
 /** The longest userId or feature a list may filter by. */
 const MAX_TEXT = 1024
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+/** The largest count a session sorts by (errors, calls): PostgreSQL's integer. */
+const MAX_COUNT = 2 ** 31 - 1
 /** The range of a Date, in epoch ms: every store can compare it (a PostgreSQL bigint holds it). */
 const MAX_TIME = 8.64e15
 
@@ -50,10 +52,26 @@ export function parseSessionQuery(params: URLSearchParams): SessionFilter {
     const value = singleParam(params, name)
     if (value) read(value, filter)
   }
-  if (filter.after && filter.sort !== 'costUsd' && filter.sort !== 'durationMs' && !Number.isSafeInteger(filter.after.sortKey)) {
-    throw invalid('cursor is not one this server gave for this sort.')
-  }
+  if (filter.after && !fitsSort(filter.after.sortKey, filter.sort ?? 'startedAt')) throw invalid('cursor is not one this server gave for this sort.')
   return filter
+}
+
+/**
+ * Whether a cursor's sort key is a value of its sort: a start is a safe integer, a count
+ * (errors, calls) a 32-bit integer as PostgreSQL keeps it; a cursor given for another sort
+ * (a start sent with sort=errors) is refused here, not compared there.
+ */
+function fitsSort(sortKey: number, sort: SessionSortField): boolean {
+  switch (sort) {
+    case 'costUsd':
+    case 'durationMs':
+      return true
+    case 'errors':
+    case 'calls':
+      return Number.isInteger(sortKey) && sortKey >= -MAX_COUNT - 1 && sortKey <= MAX_COUNT
+    case 'startedAt':
+      return Number.isSafeInteger(sortKey)
+  }
 }
 
 /** A parameter given at most once: `?userId=a&userId=b` means two things, so it is refused. */
