@@ -1,13 +1,11 @@
 import type { Pool, PoolClient } from 'pg'
 import { assertId } from '../ids.js'
 import { eraseReport } from './eraseReport.js'
+import { lockSessions } from './postgresSessionLocks.js'
 import { postgresText } from './postgresText.js'
 import { postgresTransaction } from './postgresTransaction.js'
 import { STUDIO_TABLES } from './postgresStudioSchema.js'
 import type { EraseResult, SessionStore } from './SessionStore.js'
-
-/** The first key of the two-key advisory locks that serialise erasure and holds per session ('td'). */
-const SESSION_LOCKS = 0x7464
 
 /** The time of each session's last write, events or blobs. */
 const LAST_WRITES = `
@@ -19,7 +17,8 @@ const LAST_WRITES = `
 
 /**
  * The PostgreSQL store's erasure (of a session, a user's sessions, inactive sessions) and legal
- * holds (tapedeck_holds), serialised per session by advisory locks taken in id order.
+ * holds (tapedeck_holds), serialised per session by advisory locks taken in id order
+ * (postgresSessionLocks; a batch takes its session's too).
  */
 export function postgresErasure(
   ready: () => Promise<Pool>,
@@ -107,9 +106,4 @@ async function eraseLocked(client: PoolClient, ids: string[]): Promise<Record<st
   }
   await client.query('delete from tapedeck_stream_links where stream_id = any($1)', [free])
   return Object.fromEntries(ids.map((id) => [id, held.has(id) ? 'held' : erased.has(id) ? 'erased' : 'not_found']))
-}
-
-/** Takes the sessions' locks until the transaction ends, in id order so two erasers never deadlock. */
-async function lockSessions(client: PoolClient, ids: string[]): Promise<void> {
-  for (const id of [...ids].sort()) await client.query('select pg_advisory_xact_lock($1, hashtext($2))', [SESSION_LOCKS, id])
 }

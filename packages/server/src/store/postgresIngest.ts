@@ -5,6 +5,7 @@ import { toRanges } from '../summary/seqRanges.js'
 import { emptySummary, foldEvents, sortKey, type SessionSummary } from '../summary/sessionSummary.js'
 import { eventSlices } from './eventSlices.js'
 import { insertIngestRows, sessionColumns, SESSION_OF_CALLS, UPDATE_SESSION_COLUMNS } from './postgresIngestRows.js'
+import { lockSessions } from './postgresSessionLocks.js'
 import { postgresTextOrNull } from './postgresText.js'
 import { postgresTransaction } from './postgresTransaction.js'
 import type { SessionStore } from './SessionStore.js'
@@ -18,6 +19,9 @@ export function postgresIngest(ready: () => Promise<Pool>): Pick<SessionStore, '
     async putBatch({ sessionId, key, firstSeq, lastSeq, events }, receivedAt = Date.now()) {
       assertId(sessionId, 'sessionId')
       return postgresTransaction(await ready(), async (client) => {
+        // Before any row: an erasure of the session deletes its rows in another order, and would
+        // otherwise deadlock with this batch or delete the session's row under it.
+        await lockSessions(client, [sessionId])
         const claimed = await client.query(
           `insert into tapedeck_batches (session_id, idempotency_key, first_seq, last_seq, received_at)
            values ($1, $2, $3, $4, to_timestamp($5::double precision / 1000)) on conflict do nothing`,

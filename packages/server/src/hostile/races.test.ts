@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest'
+import { event } from '../testing/events.js'
+import { hostileStores, serverPerTest } from '../testing/hostileStores.js'
+import { postBatch } from '../testing/startServer.js'
+
+const ROUNDS = 6
+const AT_ONCE = 24
+
+for (const { name, open } of hostileStores()) {
+  describe(`hostile races (${name} store)`, () => {
+    const serve = serverPerTest(open)
+
+    it('answers batches of a session sent while it is erased, many at once, with 201, 200 or 404, never a 500', async () => {
+      const server = await serve()
+      const ids = ['s_r1', 's_r2']
+      for (let round = 0; round < ROUNDS; round++) {
+        const requests = Array.from({ length: AT_ONCE }, (_, i) => {
+          const sessionId = ids[i % ids.length]!
+          if (i % 4 === 3) return fetch(`${server.url}/v1/sessions/${sessionId}`, { method: 'DELETE' })
+          // Overlapping seqs and calls, so the batches meet the same event, call and text rows an erasure deletes.
+          const first = i % 3
+          const events = [0, 1, 2].map((k) =>
+            event(sessionId, first + k, first + k === 0 ? 'session.started' : 'provider.call.completed', { userId: 'u_r', callId: `c${k}`, costUsd: 0.1, content: `word ${k}` }),
+          )
+          return postBatch(server.url, events, { key: `k_${round}_${i}` })
+        })
+        const statuses = await Promise.all(requests.map(async (request) => {
+          const response = await request
+          await response.arrayBuffer()
+          return response.status
+        }))
+        expect(statuses.filter((status) => ![200, 201, 404].includes(status))).toEqual([])
+      }
+      expect(server.logs.filter((line) => line.startsWith('ERROR'))).toEqual([])
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
+    }, 30_000)
+  })
+}
