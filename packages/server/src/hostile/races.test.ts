@@ -34,5 +34,33 @@ for (const { name, open } of hostileStores()) {
       expect(server.logs.filter((line) => line.startsWith('ERROR'))).toEqual([])
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
     }, 30_000)
+
+    it('keeps no annotation or share link made while its session is erased: the session sent again has none', async () => {
+      const server = await serve()
+      const json = { 'Content-Type': 'application/json' }
+      for (let round = 0; round < 12; round++) {
+        expect((await postBatch(server.url, [event('s_e', 0, 'session.started')], { key: `k_${round}` })).status).toBe(201)
+        const requests = Array.from({ length: 12 }, (_, i) =>
+          i === 6
+            ? fetch(`${server.url}/v1/sessions/s_e`, { method: 'DELETE' })
+            : i % 2 === 0
+              ? fetch(`${server.url}/v1/sessions/s_e/annotations`, { method: 'POST', headers: json, body: JSON.stringify({ kind: 'flag', author: 'A' }) })
+              : fetch(`${server.url}/v1/sessions/s_e/shares`, { method: 'POST', headers: json, body: '{}' }),
+        )
+        const statuses = await Promise.all(requests.map(async (request) => {
+          const response = await request
+          await response.arrayBuffer()
+          return response.status
+        }))
+        expect(statuses.filter((status) => ![200, 201, 404].includes(status))).toEqual([])
+        // Whatever was made before the erasure went with it; after it, the session was not there.
+        expect((await postBatch(server.url, [event('s_e', 0, 'session.started')], { key: `k_again_${round}` })).status).toBe(201)
+        const annotations = await (await fetch(`${server.url}/v1/sessions/s_e/annotations`)).json()
+        const shares = await (await fetch(`${server.url}/v1/sessions/s_e/shares`)).json()
+        expect([round, annotations, shares]).toEqual([round, { annotations: [] }, { shares: [] }])
+        expect((await fetch(`${server.url}/v1/sessions/s_e`, { method: 'DELETE' })).status).toBe(200)
+      }
+      expect(server.logs.filter((line) => line.startsWith('ERROR'))).toEqual([])
+    }, 30_000)
   })
 }

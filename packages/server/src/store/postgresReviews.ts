@@ -1,5 +1,6 @@
 import type { Pool } from 'pg'
 import type { ReviewAnnotation } from '@tapedeck/core'
+import { lockSessions } from './postgresSessionLocks.js'
 import { postgresText } from './postgresText.js'
 import { postgresTransaction } from './postgresTransaction.js'
 import type { SessionStore, ShareRecord } from './SessionStore.js'
@@ -27,8 +28,10 @@ export function postgresReviews(
 
     async addAnnotation(annotation, max) {
       return postgresTransaction(await ready(), async (client) => {
-        // The session's row lock orders adds (and ingest) of one session, so the count holds.
-        const session = await client.query('select 1 from tapedeck_sessions where session_id = $1 for update', [annotation.sessionId])
+        // The session's lock orders adds, ingest and erasure of one session: the count holds, and
+        // an erasure never misses an annotation added while it deletes.
+        await lockSessions(client, [annotation.sessionId])
+        const session = await client.query('select 1 from tapedeck_sessions where session_id = $1', [annotation.sessionId])
         if (session.rowCount === 0) return 'session_not_found'
         const { rows } = await client.query<{ n: string }>('select count(*) as n from tapedeck_annotations where session_id = $1', [annotation.sessionId])
         if (Number(rows[0]!.n) >= max) return 'too_many'
@@ -65,7 +68,8 @@ export function postgresReviews(
 
     async addShare(share, max, now) {
       return postgresTransaction(await ready(), async (client) => {
-        const session = await client.query('select 1 from tapedeck_sessions where session_id = $1 for update', [share.sessionId])
+        await lockSessions(client, [share.sessionId])
+        const session = await client.query('select 1 from tapedeck_sessions where session_id = $1', [share.sessionId])
         if (session.rowCount === 0) return 'session_not_found'
         const { rows } = await client.query<{ n: string }>('select count(*) as n from tapedeck_shares where session_id = $1 and expires_at > $2', [
           share.sessionId,
