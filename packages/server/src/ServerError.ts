@@ -23,6 +23,7 @@ export const ERROR_STATUS = {
   annotation_not_found: 404,
   share_not_found: 404,
   method_not_allowed: 405,
+  body_incomplete: 408,
   body_too_large: 413,
   decompressed_too_large: 413,
   too_many_events: 413,
