@@ -45,6 +45,24 @@ for (const { name, open } of hostileStores()) {
       expect((await server.store.getSession('s_full'))?.completeness).toEqual({ complete: false, lastSeq: 99_999, gaps: [] })
     }, 60_000)
 
+    it('refuses an event nested deeper than 512 arrays or objects, which JSON.stringify could not write back, and takes one 511 deep', async () => {
+      await start()
+      const nested = (depth: number, seq: number) => `{"sessionId":"s_deep","seq":${seq},"type":"x","data":${'{"a":['.repeat(depth / 2)}1${']}'.repeat(depth / 2)}}\n`
+      for (const depth of [200_000, 514]) {
+        const refused = await send('s_deep', `${nested(10, 0)}${nested(depth, 1)}`, '0-1')
+        expect([depth, refused.status, await errorCode(refused)]).toEqual([depth, 422, 'invalid_event'])
+      }
+      expect(await server.store.getSession('s_deep')).toBeNull()
+      // 511 levels, the event included: taken.
+      expect((await send('s_deep', nested(510, 0), '0-0')).status).toBe(201)
+      for (const path of ['events', 'export?format=jsonl', 'export?format=zip', 'export?format=html', 'export?format=csv']) {
+        const response = await fetch(`${server.url}/v1/sessions/s_deep/${path}`)
+        expect([path, response.status]).toEqual([path, 200])
+        await response.arrayBuffer()
+      }
+      expect(server.logs.filter((line) => line.startsWith('ERROR'))).toEqual([])
+    })
+
     it('keeps a session small whatever its seq pattern: past 1,000 separate runs of seqs, a batch that adds one is refused', async () => {
       await start()
       // Every other seq: 1,000 runs, the most a session may hold.

@@ -11,6 +11,12 @@ const SLICE_EVENTS = 1000
 const SLICE_BYTES = 256 * 1024
 /** Other requests get a turn at least this often (ms) while a slice is being decoded. */
 const TURN_MS = 4
+/**
+ * The deepest an event may nest arrays and objects, itself included. JSON.parse takes any
+ * depth, but JSON.stringify (a store writing the event, an export) recurses and throws past a
+ * few thousand; real events nest a few dozen levels.
+ */
+export const MAX_DEPTH = 512
 /** A body sent without gzip is split in pieces this large, as inflated output would be. */
 const PLAIN_PIECE = 16 * 1024
 
@@ -29,7 +35,8 @@ export interface DecodeLimits {
 /**
  * Turns a request body into validated events, in slices, or refuses the whole batch: every line
  * must be a JSON object of the header's session, with an integer seq inside the header's range,
- * strictly increasing, and a non-empty string `type`. Blank lines are ignored.
+ * strictly increasing, and a non-empty string `type`, nesting at most MAX_DEPTH levels. Blank
+ * lines are ignored.
  *
  * Nothing is decoded before it is asked for, and between slices the event loop gets a turn:
  * a store writes each slice and drops it, so a batch never lives in memory as a whole, and a
@@ -92,7 +99,24 @@ function parseLine(bytes: Uint8Array, lineNumber: number): WireEvent | null {
     throw new ServerError('invalid_json', `Line ${lineNumber} is not UTF-8 JSON.`, { cause: error })
   }
   if (!isRecord(value)) throw new ServerError('invalid_event', `Line ${lineNumber} is not a JSON object.`)
+  // A depth of n takes 2n bytes of brackets: a shorter line needs no look.
+  if (bytes.length > 2 * MAX_DEPTH && nestsDeeper(value, MAX_DEPTH)) {
+    throw new ServerError('invalid_event', `Line ${lineNumber} nests more than ${MAX_DEPTH} arrays and objects.`)
+  }
   return value as WireEvent
+}
+
+/** Whether a parsed value holds more than `levels` arrays and objects one inside another. */
+function nestsDeeper(value: unknown, levels: number): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  if (levels === 0) return true
+  // Indexes and for-in: no array of values is made per object (a quarter of JSON.parse's time, not half).
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (nestsDeeper(value[i], levels - 1)) return true
+  } else {
+    for (const key in value) if (nestsDeeper((value as Record<string, unknown>)[key], levels - 1)) return true
+  }
+  return false
 }
 
 function checkEvent(event: WireEvent, lineNumber: number, envelope: BatchEnvelope, previousSeq: number | undefined): void {
