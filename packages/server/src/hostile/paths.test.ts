@@ -1,5 +1,10 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createHandler } from '../http/createHandler.js'
+import { serve } from '../node/serve.js'
+import { withStudio } from '../studio/serveStudio.js'
 import { createMemoryStore } from '../store/createMemoryStore.js'
 import { hostileStores, serverPerTest } from '../testing/hostileStores.js'
 import { rawErrorCode, rawRequest } from '../testing/rawRequest.js'
@@ -69,6 +74,30 @@ describe('hostile paths (Fetch handler, no adapter)', () => {
     for (const path of ['/v1/sessions/a%2Fb', '/v1/sessions/a%5cb', '/v1/sessions/%2e%2e%2fs_1', '/v1/sessions/s_1%252e', '/v1/users/a%2F..%2Fb']) {
       const response = await handler(new Request(`http://tapedeck.test${path}`))
       expect([path, response.status, ((await response.json()) as { error: { code: string } }).error.code]).toEqual([path, 400, 'invalid_path'])
+    }
+  })
+})
+
+describe('hostile paths (Studio files, served)', () => {
+  it('answers a file path that is no percent-encoding, or leaves the build, with a coded 4xx, and keeps serving', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tapedeck-studio-hostile-'))
+    await mkdir(join(dir, 'assets'))
+    await writeFile(join(dir, 'index.html'), '<!doctype html>')
+    await writeFile(join(dir, 'assets', 'app.js'), 'x')
+    const server = await serve({ handler: withStudio(createHandler({ store: createMemoryStore(), log: false }), { dir }), port: 0 })
+    try {
+      for (const path of ['/assets/%', '/assets/%zz.js', '/assets/%E0%A4%A', '/assets/%C0%80', '/assets/app.js%ED%A0%80']) {
+        const answer = await rawRequest(server.url, path)
+        expect([path, answer.status, rawErrorCode(answer)]).toEqual([path, 400, 'invalid_path'])
+      }
+      for (const path of ['/assets/%00.js', '/assets/..%2f..%2fetc%2fpasswd', '/assets/nope.js', `/assets/${'a'.repeat(5000)}.js`]) {
+        const answer = await rawRequest(server.url, path)
+        expect([path, answer.status, rawErrorCode(answer)]).toEqual([path, 404, 'not_found'])
+      }
+      expect((await rawRequest(server.url, '/assets/app.js')).body).toBe('x')
+    } finally {
+      await server.close()
+      await rm(dir, { recursive: true, force: true })
     }
   })
 })

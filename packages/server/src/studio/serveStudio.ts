@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, extname, join, resolve, sep } from 'node:path'
 import type { Handler } from '../http/createHandler.js'
+import { errorResponse } from '../http/responses.js'
+import { ServerError } from '../ServerError.js'
 
 export interface StudioOptions {
   /** The Studio's built files (`index.html`, `assets/`). Default: `@tapedeck/studio`'s dist, found with Node's resolution. */
@@ -64,13 +66,19 @@ export function withStudio(handler: Handler, options: StudioOptions = {}): Handl
     if (file !== '/index.html' && !file.startsWith('/assets/')) return handler(request)
     if (!dir) return notBuilt()
     const root = resolve(dir)
-    const target = resolve(root, `.${decodeURIComponent(file)}`)
-    if (!target.startsWith(`${root}${sep}`)) return new Response('Not found', { status: 404 })
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(file)
+    } catch {
+      return errorResponse(new ServerError('invalid_path', 'The path is not valid percent-encoding.'))
+    }
+    const target = resolve(root, `.${decoded}`)
+    if (!target.startsWith(`${root}${sep}`)) return notFound()
     let body: Buffer
     try {
       body = await readFile(target)
     } catch {
-      return file === '/index.html' ? notBuilt() : new Response('Not found', { status: 404, headers: { 'Content-Type': 'text/plain' } })
+      return file === '/index.html' ? notBuilt() : notFound()
     }
     const headers = new Headers({
       'Content-Type': TYPES[extname(target)] ?? 'application/octet-stream',
@@ -85,6 +93,11 @@ export function withStudio(handler: Handler, options: StudioOptions = {}): Handl
     }
     return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers })
   }
+}
+
+/** As the handler answers an unknown path: `404 not_found`, whatever made the file not there (a NUL, a name too long). */
+function notFound(): Response {
+  return errorResponse(new ServerError('not_found', 'No such Studio file.'))
 }
 
 function notBuilt(): Response {
