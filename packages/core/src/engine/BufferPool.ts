@@ -23,17 +23,6 @@ export function createBufferPool(maxBuffers = 64, maxBytes = 8 << 20, idleMs = 1
   let spare: ArrayBuffer[] = []
   let bytes = 0
   let timer: ReturnType<typeof setTimeout> | undefined
-  let last = 0
-  // One timer at a time, not one a buffer: it looks again when a buffer came back since it was set.
-  const idle = () => {
-    const left = last + idleMs - Date.now()
-    if (left > 0) timer = setTimeout(idle, left)
-    else {
-      timer = undefined
-      spare = []
-      bytes = 0
-    }
-  }
   return {
     take(size) {
       const buffer = spare.pop()
@@ -45,8 +34,11 @@ export function createBufferPool(maxBuffers = 64, maxBytes = 8 << 20, idleMs = 1
         spare.push(buffer)
         bytes += buffer.byteLength
       }
-      last = Date.now()
-      timer ??= setTimeout(idle, idleMs)
+      clearTimeout(timer)
+      timer = setTimeout(() => {
+        spare = []
+        bytes = 0
+      }, idleMs)
     },
     kept: () => [spare.length, bytes],
   }

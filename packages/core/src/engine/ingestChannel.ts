@@ -18,13 +18,15 @@ const isAnswer = (data: unknown): data is IngestAnswer => typeof (data as Ingest
 export function serveIngest(engine: Pick<RecorderWorkerApi, 'ingest'>, end: MessageEnd): void {
   end.addEventListener('message', ({ data }) => {
     if (!isRequest(data)) return
-    // A buffered batch's buffer goes back with its answer, for the page's next batches: one
-    // message a batch, and no more buffers than batches the page has in flight.
-    const returned = 'buffered' in data ? data.buffered.buffer : undefined
-    const answer = (message: IngestAnswer) => end.postMessage(returned ? { ...message, returned } : message, returned ? [returned] : [])
-    engine.ingest('buffered' in data ? readBuffered(data.buffered) : data.batch, data.resend).then(
-      (result) => answer({ ingested: data.ingest, result }),
-      (error: unknown) => answer({ ingested: data.ingest, error: toErrorInfo(error, 'storage_failed') }),
+    let batch: PackedBatch
+    if ('buffered' in data) {
+      batch = readBuffered(data.buffered)
+      // Back at once, for the page's next batches.
+      end.postMessage({ returned: data.buffered.buffer }, [data.buffered.buffer])
+    } else batch = data.batch
+    engine.ingest(batch, data.resend).then(
+      (result) => end.postMessage({ ingested: data.ingest, result } satisfies IngestAnswer),
+      (error: unknown) => end.postMessage({ ingested: data.ingest, error: toErrorInfo(error, 'storage_failed') } satisfies IngestAnswer),
     )
   })
 }
@@ -59,8 +61,8 @@ export function ingestOver(end: MessageEnd, pool?: BufferPool | false): (batch: 
   let last = 0
   const waiting = new Map<number, { resolve(result: IngestResult): void; reject(error: Error): void }>()
   end.addEventListener('message', ({ data }) => {
+    if (data?.returned instanceof ArrayBuffer) return pool && pool.give(data.returned)
     if (!isAnswer(data)) return
-    if (pool && data.returned) pool.give(data.returned)
     const call = waiting.get(data.ingested)
     if (!call) return
     waiting.delete(data.ingested)

@@ -166,8 +166,7 @@ export type IngestRequest = { ingest: number; resend: boolean } & ({ batch: Pack
  */
 export type BufferedBatch = Omit<PackedBatch, 'narrow' | 'wide'> & { buffer: ArrayBuffer; split: number; end: number }
 
-/** `returned`: the buffer of a {@link BufferedBatch}, back to the page's pool. */
-export type IngestAnswer = ({ ingested: number; result: IngestResult } | { ingested: number; error: ErrorInfo }) & { returned?: ArrayBuffer }
+export type IngestAnswer = { ingested: number; result: IngestResult } | { ingested: number; error: ErrorInfo }
 
 /** What a worker that takes batches as plain messages says instead of {@link READY_MESSAGE}. */
 export const READY_INGEST_MESSAGE = 'tapedeck:ready:ingest'
