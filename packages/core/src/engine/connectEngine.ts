@@ -1,9 +1,8 @@
 import { wrap, type Remote } from 'comlink'
 import { TapedeckError } from '../errors'
 import { defaultWorker } from './defaultWorker'
-import { bufferPool } from './BufferPool'
 import { ingestOver } from './ingestChannel'
-import { READY_BUFFER_MESSAGE, READY_MESSAGE, type IngestResult, type RecorderWorkerApi } from './protocol'
+import { READY_INGEST_MESSAGE, READY_MESSAGE, type IngestResult, type RecorderWorkerApi } from './protocol'
 import type { PackedBatch } from '../events/PackedBatch'
 
 export interface EngineConnection {
@@ -40,14 +39,13 @@ export async function connectEngine(options: ConnectOptions): Promise<EngineConn
         : options.workerUrl
           ? new Worker(options.workerUrl, { type: 'module', name: 'tapedeck' })
           : defaultWorker()
-      const ready = await whenReady(worker, options.readyTimeoutMs)
+      const direct = await whenReady(worker, options.readyTimeoutMs)
       const started = worker
       return {
         api: wrap<RecorderWorkerApi>(started),
         kind: 'worker',
-        // A worker of an earlier version says only READY_MESSAGE (its batches go through comlink)
-        // or READY_INGEST_MESSAGE (plain messages, no buffers).
-        ...(ready !== READY_MESSAGE && { ingest: ingestOver(started, ready === READY_BUFFER_MESSAGE && bufferPool) }),
+        // A worker of an earlier version says only READY_MESSAGE: its batches go through comlink.
+        ...(direct && { ingest: ingestOver(started) }),
         terminate: () => started.terminate(),
       }
     } catch (cause) {
@@ -80,19 +78,18 @@ async function mainThread(fallbackReason?: TapedeckError): Promise<EngineConnect
   }
 }
 
-/** Resolves when the worker says it is ready: with what it said, which tells how it takes batches. */
-function whenReady(worker: Worker, timeoutMs: number): Promise<string> {
+/** Resolves when the worker says it is ready: with whether it takes batches without comlink. */
+function whenReady(worker: Worker, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve, reject) => {
-    const done = (error?: Error, ready = '') => {
+    const done = (error?: Error, direct = false) => {
       clearTimeout(timer)
       worker.removeEventListener('message', onMessage)
       worker.removeEventListener('error', onError)
       if (error) reject(error)
-      else resolve(ready)
+      else resolve(direct)
     }
     const onMessage = (event: MessageEvent) => {
-      // READY_MESSAGE, READY_INGEST_MESSAGE or READY_BUFFER_MESSAGE.
-      if (/^tapedeck:ready/.test(event.data)) done(undefined, event.data)
+      if (event.data === READY_MESSAGE || event.data === READY_INGEST_MESSAGE) done(undefined, event.data === READY_INGEST_MESSAGE)
     }
     const onError = (event: Event) => {
       event.preventDefault()

@@ -154,26 +154,13 @@ export const READY_MESSAGE = 'tapedeck:ready'
  * own channel and its answer comes back as one, matched by a number (no proxy, no id string, no
  * wrapping per call). comlink, on the same channel, carries every other call and never sees these.
  */
-export type IngestRequest = { ingest: number; resend: boolean } & ({ batch: PackedBatch } | { buffered: BufferedBatch })
+export interface IngestRequest {
+  ingest: number
+  batch: PackedBatch
+  resend: boolean
+}
 
-/**
- * A batch as it crosses to a worker that said {@link READY_BUFFER_MESSAGE}: its payloads, the
- * UTF-8 of `narrow` (bytes 0 to `split`) then of `wide` (to `end`), in one `ArrayBuffer`,
- * transferred rather than copied, that the worker sends back at once (`{ returned }`) for the
- * page's next batches (see BufferPool). A copy costs the page fresh memory per message, which
- * the bench machine pays 3–5 µs a KB for (bench/README.md). The page keeps its `PackedBatch`
- * as it was (page-hide copy, resend).
- */
-export type BufferedBatch = Omit<PackedBatch, 'narrow' | 'wide'> & { buffer: ArrayBuffer; split: number; end: number }
+export type IngestAnswer = { ingested: number; result: IngestResult } | { ingested: number; error: ErrorInfo }
 
-/** `returned`: the buffer of a {@link BufferedBatch}, back to the page's pool. */
-export type IngestAnswer = ({ ingested: number; result: IngestResult } | { ingested: number; error: ErrorInfo }) & { returned?: ArrayBuffer }
-
-/** What a worker that takes batches as plain messages says instead of {@link READY_MESSAGE}. */
+/** What a worker that takes batches this way says instead of {@link READY_MESSAGE}. */
 export const READY_INGEST_MESSAGE = 'tapedeck:ready:ingest'
-
-/**
- * Said just before {@link READY_INGEST_MESSAGE} by a worker that also takes {@link BufferedBatch}es:
- * a page that knows them sends those; a page of an earlier version waits for the next message.
- */
-export const READY_BUFFER_MESSAGE = 'tapedeck:ready:buffer'
