@@ -4,8 +4,16 @@ import type { RecordStore } from '../storage/RecordStore'
 
 /** A turn compresses chunks for about this long, then lets waiting work (batches, reads) go first. */
 const COMPACT_SLICE_MS = 15
-/** Chunks compressed at once within a turn: their reads and writes overlap the compression. */
-const COMPACT_WINDOW = 4
+/**
+ * Chunks read from the store ahead of the one compressing: their reads run while it compresses,
+ * so compressing never waits for a read.
+ */
+const READ_AHEAD = 2
+/**
+ * Write-backs committing at once, each in its own transaction: the next chunks compress while
+ * they commit (IndexedDB does its work off this thread), so writes and compression overlap.
+ */
+const MAX_WRITES = 4
 /**
  * The NDJSON of chunks just stored raw is kept for the compactor up to this many bytes, so it
  * need not read them back (a raw chunk is large: IndexedDB keeps it as a file of its own). Past
@@ -15,6 +23,9 @@ const MAX_HELD_BYTES = 16_000_000
 
 /** A raw chunk to compress: its key, and its NDJSON while the compactor holds it. */
 export type RawChunk = [sessionId: string, firstSeq: number, ndjson?: Uint8Array]
+
+/** A chunk taken from the queue: its key, and its NDJSON (held, or being read; none if no longer raw). */
+type Ahead = [sessionId: string, firstSeq: number, ndjson: Promise<Uint8Array | undefined>]
 
 /** What the compactor needs from the engine it works for. */
 export interface CompactorHost {
@@ -36,6 +47,11 @@ export interface CompactorHost {
  * after). Bounded by the CPU, not by timers: each turn compresses as many chunks as fit a slice of
  * {@link COMPACT_SLICE_MS}, then yields one task, and the next turn queues behind whatever came
  * meanwhile. New batches never put compaction off; they only go first.
+ *
+ * A pipeline: one chunk compresses at a time, while the next ones are read ({@link READ_AHEAD})
+ * and the ones before are written back ({@link MAX_WRITES}, each in its own transaction, so a
+ * crash mid-way leaves every chunk either raw or compressed, never lost nor twice). Writes still
+ * committing when a turn ends go on into the next one.
  */
 export class Compactor {
   readonly #host: CompactorHost
@@ -43,6 +59,10 @@ export class Compactor {
   readonly #queue: RawChunk[] = []
   /** Bytes of NDJSON held in `queue`. */
   #held = 0
+  /** Taken from the queue, next to compress (their reads under way). */
+  readonly #ahead: Ahead[] = []
+  /** Write-backs committing: each resolves to the bytes it freed. */
+  readonly #writes = new Set<Promise<number>>()
   #turn: Promise<void> | undefined
   #stopped = false
 
@@ -52,7 +72,7 @@ export class Compactor {
 
   /** Chunks still waiting to be compressed. */
   get pending(): number {
-    return this.#queue.length
+    return this.#queue.length + this.#ahead.length
   }
 
   /** Chunks stored raw (with their NDJSON, when at hand): compressed from the next turn on. */
@@ -67,7 +87,7 @@ export class Compactor {
 
   /** Starts a turn, unless one is already coming (a throttle: calling again never delays it). */
   schedule(): void {
-    if (this.#turn || this.#stopped || this.#queue.length === 0) return
+    if (this.#turn || this.#stopped || this.pending === 0) return
     this.#turn = nextTask()
       .then(() => this.#host.serial(() => this.#slice()))
       .catch(() => undefined)
@@ -79,14 +99,14 @@ export class Compactor {
 
   /** Compresses every raw chunk now (a full disk); call from inside the engine's queue. Returns the bytes freed. */
   async compactAll(): Promise<number> {
-    let freed = 0
-    while (this.#queue.length > 0) freed += await this.#compact(this.#queue.splice(0, COMPACT_WINDOW))
-    return freed
+    while (this.pending > 0 && !this.#stopped) await this.#next()
+    return this.#settle()
   }
 
   stop(): void {
     this.#stopped = true
     this.#queue.length = 0
+    this.#ahead.length = 0
     this.#held = 0
   }
 
@@ -94,37 +114,62 @@ export class Compactor {
     const deadline = performance.now() + COMPACT_SLICE_MS
     do {
       if (this.#host.busy() || this.#stopped) return
-      await this.#compact(this.#queue.splice(0, COMPACT_WINDOW))
-    } while (this.#queue.length > 0 && performance.now() < deadline)
-    if (this.#queue.length === 0) await this.#host.drained()
+      await this.#next()
+    } while (this.pending > 0 && performance.now() < deadline)
+    if (this.pending > 0) return
+    await this.#settle()
+    if (this.pending === 0) await this.#host.drained()
   }
 
-  /** Compresses a few chunks together; returns the bytes freed. */
-  async #compact(chunks: RawChunk[]): Promise<number> {
-    const store = this.#host.store()
-    const codec = this.#host.codec()
-    const freed = await Promise.all(
-      chunks.map(async ([sessionId, firstSeq, held]) => {
-        if (held) this.#held -= held.byteLength
-        try {
-          let ndjson = held
-          if (!ndjson) {
-            const chunk = await store.getChunk(sessionId, firstSeq)
-            if (!chunk?.raw) return 0
-            ndjson = await codec.text(chunk)
-          }
-          // Written only if the chunk is still raw (another tab may have compressed it meanwhile).
-          const bytes = await codec.seal(ndjson)
-          return await store.compactChunk(sessionId, firstSeq, toArrayBuffer(bytes))
-        } catch {
-          // Left raw: it is still uploaded (compressed on the way) and read as it is.
-          return 0
-        }
-      }),
-    )
-    const total = freed.reduce((sum, bytes) => sum + bytes, 0)
-    this.#host.freed(total)
-    return total
+  /** Compresses the next chunk and starts its write-back; returns once it may go on (a write slot is free). */
+  async #next(): Promise<void> {
+    this.#readAhead()
+    const [sessionId, firstSeq, read] = this.#ahead.shift()!
+    this.#readAhead()
+    try {
+      const ndjson = await read
+      if (ndjson) {
+        const bytes = toArrayBuffer(await this.#host.codec().seal(ndjson))
+        // Written only if the chunk is still raw (another tab may have compressed it meanwhile).
+        const write: Promise<number> = this.#host
+          .store()
+          .compactChunk(sessionId, firstSeq, bytes)
+          .catch(() => 0)
+          .then((freed) => {
+            this.#writes.delete(write)
+            this.#host.freed(freed)
+            return freed
+          })
+        this.#writes.add(write)
+      }
+    } catch {
+      // Left raw: it is still uploaded (compressed on the way) and read as it is.
+    }
+    while (this.#writes.size >= MAX_WRITES) await Promise.race(this.#writes)
+  }
+
+  /** Takes chunks from the queue until {@link READ_AHEAD} are ahead, reading those not held. */
+  #readAhead(): void {
+    while (this.#ahead.length < READ_AHEAD && this.#queue.length > 0) {
+      const [sessionId, firstSeq, held] = this.#queue.shift()!
+      if (held) this.#held -= held.byteLength
+      const store = this.#host.store()
+      const codec = this.#host.codec()
+      const read = held
+        ? Promise.resolve(held)
+        : store
+            .getChunk(sessionId, firstSeq)
+            .then((chunk) => (chunk?.raw ? codec.text(chunk) : undefined))
+            .catch(() => undefined)
+      this.#ahead.push([sessionId, firstSeq, read])
+    }
+  }
+
+  /** Waits for the write-backs still committing; returns the bytes they freed. */
+  async #settle(): Promise<number> {
+    let freed = 0
+    while (this.#writes.size > 0) freed += (await Promise.all([...this.#writes])).reduce((sum, bytes) => sum + bytes, 0)
+    return freed
   }
 }
 
