@@ -8,12 +8,12 @@ const COMPACT_SLICE_MS = 15
  * Chunks read from the store ahead of the one compressing: their reads run while it compresses,
  * so compressing never waits for a read.
  */
-const READ_AHEAD = 2
+const READ_AHEAD = 4
 /**
  * Write-backs committing at once, each in its own transaction: the next chunks compress while
  * they commit (IndexedDB does its work off this thread), so writes and compression overlap.
  */
-const MAX_WRITES = 4
+const MAX_WRITES = 8
 /**
  * The NDJSON of chunks just stored raw is kept for the compactor up to this many bytes, so it
  * need not read them back (a raw chunk is large: IndexedDB keeps it as a file of its own). Past
