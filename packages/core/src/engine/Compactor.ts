@@ -24,9 +24,6 @@ const MAX_HELD_BYTES = 16_000_000
 /** A raw chunk to compress: its key, and its NDJSON while the compactor holds it. */
 export type RawChunk = [sessionId: string, firstSeq: number, ndjson?: Uint8Array]
 
-/** A chunk taken from the queue: its key, and its NDJSON (held, or being read; none if no longer raw). */
-type Ahead = [sessionId: string, firstSeq: number, ndjson: Promise<Uint8Array | undefined>]
-
 /** What the compactor needs from the engine it works for. */
 export interface CompactorHost {
   /** The store as it is now (the engine may reopen it). */
@@ -55,24 +52,19 @@ export interface CompactorHost {
  */
 export class Compactor {
   readonly #host: CompactorHost
-  /** Raw chunks to compress, oldest first. */
-  readonly #queue: RawChunk[] = []
+  /** Raw chunks to compress, oldest first; the first ones' NDJSON is being read (a promise). */
+  readonly #queue: Array<[sessionId: string, firstSeq: number, ndjson?: Uint8Array | Promise<Uint8Array | undefined>]> = []
   /** Bytes of NDJSON held in `queue`. */
   #held = 0
-  /** Taken from the queue, next to compress (their reads under way). */
-  readonly #ahead: Ahead[] = []
-  /** Write-backs committing: each resolves to the bytes it freed. */
-  readonly #writes = new Set<Promise<number>>()
+  /** Write-backs committing. */
+  readonly #writes = new Set<Promise<void>>()
+  /** Bytes freed so far. */
+  #freed = 0
   #turn: Promise<void> | undefined
   #stopped = false
 
   constructor(host: CompactorHost) {
     this.#host = host
-  }
-
-  /** Chunks still waiting to be compressed. */
-  get pending(): number {
-    return this.#queue.length + this.#ahead.length
   }
 
   /** Chunks stored raw (with their NDJSON, when at hand): compressed from the next turn on. */
@@ -87,7 +79,7 @@ export class Compactor {
 
   /** Starts a turn, unless one is already coming (a throttle: calling again never delays it). */
   schedule(): void {
-    if (this.#turn || this.#stopped || this.pending === 0) return
+    if (this.#turn || this.#stopped || this.#queue.length === 0) return
     this.#turn = nextTask()
       .then(() => this.#host.serial(() => this.#slice()))
       .catch(() => undefined)
@@ -99,14 +91,16 @@ export class Compactor {
 
   /** Compresses every raw chunk now (a full disk); call from inside the engine's queue. Returns the bytes freed. */
   async compactAll(): Promise<number> {
-    while (this.pending > 0 && !this.#stopped) await this.#next()
-    return this.#settle()
+    const before = this.#freed
+    while (this.#queue.length && !this.#stopped) await this.#next()
+    // The write-backs still committing.
+    while (this.#writes.size) await Promise.all(this.#writes)
+    return this.#freed - before
   }
 
   stop(): void {
     this.#stopped = true
     this.#queue.length = 0
-    this.#ahead.length = 0
     this.#held = 0
   }
 
@@ -115,30 +109,38 @@ export class Compactor {
     do {
       if (this.#host.busy() || this.#stopped) return
       await this.#next()
-    } while (this.pending > 0 && performance.now() < deadline)
-    if (this.pending > 0) return
-    await this.#settle()
-    if (this.pending === 0) await this.#host.drained()
+    } while (this.#queue.length && performance.now() < deadline)
+    if (this.#queue.length) return
+    while (this.#writes.size) await Promise.all(this.#writes)
+    if (!this.#queue.length) await this.#host.drained()
   }
 
   /** Compresses the next chunk and starts its write-back; returns once it may go on (a write slot is free). */
   async #next(): Promise<void> {
-    this.#readAhead()
-    const [sessionId, firstSeq, read] = this.#ahead.shift()!
-    this.#readAhead()
+    const store = this.#host.store()
+    const codec = this.#host.codec()
+    // This chunk and the {@link READ_AHEAD} after it are read (unless held) before it compresses.
+    for (const one of this.#queue.slice(0, READ_AHEAD + 1)) {
+      one[2] ??= store
+        .getChunk(one[0], one[1])
+        .then((chunk) => (chunk?.raw ? codec.text(chunk) : undefined))
+        .catch(() => undefined)
+    }
+    const [sessionId, firstSeq, read] = this.#queue.shift()!
+    // A held chunk's NDJSON is no longer held here (a read, a promise, has no byteLength).
+    this.#held -= (read as Uint8Array).byteLength ?? 0
     try {
       const ndjson = await read
       if (ndjson) {
-        const bytes = toArrayBuffer(await this.#host.codec().seal(ndjson))
+        const bytes = toArrayBuffer(await codec.seal(ndjson))
         // Written only if the chunk is still raw (another tab may have compressed it meanwhile).
-        const write: Promise<number> = this.#host
-          .store()
+        const write: Promise<void> = store
           .compactChunk(sessionId, firstSeq, bytes)
           .catch(() => 0)
           .then((freed) => {
             this.#writes.delete(write)
+            this.#freed += freed
             this.#host.freed(freed)
-            return freed
           })
         this.#writes.add(write)
       }
@@ -146,30 +148,6 @@ export class Compactor {
       // Left raw: it is still uploaded (compressed on the way) and read as it is.
     }
     while (this.#writes.size >= MAX_WRITES) await Promise.race(this.#writes)
-  }
-
-  /** Takes chunks from the queue until {@link READ_AHEAD} are ahead, reading those not held. */
-  #readAhead(): void {
-    while (this.#ahead.length < READ_AHEAD && this.#queue.length > 0) {
-      const [sessionId, firstSeq, held] = this.#queue.shift()!
-      if (held) this.#held -= held.byteLength
-      const store = this.#host.store()
-      const codec = this.#host.codec()
-      const read = held
-        ? Promise.resolve(held)
-        : store
-            .getChunk(sessionId, firstSeq)
-            .then((chunk) => (chunk?.raw ? codec.text(chunk) : undefined))
-            .catch(() => undefined)
-      this.#ahead.push([sessionId, firstSeq, read])
-    }
-  }
-
-  /** Waits for the write-backs still committing; returns the bytes they freed. */
-  async #settle(): Promise<number> {
-    let freed = 0
-    while (this.#writes.size > 0) freed += (await Promise.all([...this.#writes])).reduce((sum, bytes) => sum + bytes, 0)
-    return freed
   }
 }
 
