@@ -4,8 +4,16 @@ import type { RecordStore } from '../storage/RecordStore'
 
 /** A turn compresses chunks for about this long, then lets waiting work (batches, reads) go first. */
 const COMPACT_SLICE_MS = 15
-/** Chunks compressed at once within a turn: their reads and writes overlap the compression. */
-const COMPACT_WINDOW = 4
+/**
+ * Chunks read from the store ahead of the one compressing: their reads run while it compresses,
+ * so compressing never waits for a read.
+ */
+const READ_AHEAD = 4
+/**
+ * Write-backs committing at once, each in its own transaction: the next chunks compress while
+ * they commit (IndexedDB does its work off this thread), so writes and compression overlap.
+ */
+const MAX_WRITES = 8
 /**
  * The NDJSON of chunks just stored raw is kept for the compactor up to this many bytes, so it
  * need not read them back (a raw chunk is large: IndexedDB keeps it as a file of its own). Past
@@ -36,23 +44,27 @@ export interface CompactorHost {
  * after). Bounded by the CPU, not by timers: each turn compresses as many chunks as fit a slice of
  * {@link COMPACT_SLICE_MS}, then yields one task, and the next turn queues behind whatever came
  * meanwhile. New batches never put compaction off; they only go first.
+ *
+ * A pipeline: one chunk compresses at a time, while the next ones are read ({@link READ_AHEAD})
+ * and the ones before are written back ({@link MAX_WRITES}, each in its own transaction, so a
+ * crash mid-way leaves every chunk either raw or compressed, never lost nor twice). Writes still
+ * committing when a turn ends go on into the next one.
  */
 export class Compactor {
   readonly #host: CompactorHost
-  /** Raw chunks to compress, oldest first. */
-  readonly #queue: RawChunk[] = []
+  /** Raw chunks to compress, oldest first; the first ones' NDJSON is being read (a promise). */
+  readonly #queue: Array<[sessionId: string, firstSeq: number, ndjson?: Uint8Array | Promise<Uint8Array | undefined>]> = []
   /** Bytes of NDJSON held in `queue`. */
   #held = 0
+  /** Write-backs committing. */
+  readonly #writes = new Set<Promise<void>>()
+  /** Bytes freed so far. */
+  #freed = 0
   #turn: Promise<void> | undefined
   #stopped = false
 
   constructor(host: CompactorHost) {
     this.#host = host
-  }
-
-  /** Chunks still waiting to be compressed. */
-  get pending(): number {
-    return this.#queue.length
   }
 
   /** Chunks stored raw (with their NDJSON, when at hand): compressed from the next turn on. */
@@ -79,9 +91,11 @@ export class Compactor {
 
   /** Compresses every raw chunk now (a full disk); call from inside the engine's queue. Returns the bytes freed. */
   async compactAll(): Promise<number> {
-    let freed = 0
-    while (this.#queue.length > 0) freed += await this.#compact(this.#queue.splice(0, COMPACT_WINDOW))
-    return freed
+    const before = this.#freed
+    while (this.#queue.length && !this.#stopped) await this.#next()
+    // The write-backs still committing.
+    while (this.#writes.size) await Promise.all(this.#writes)
+    return this.#freed - before
   }
 
   stop(): void {
@@ -94,37 +108,46 @@ export class Compactor {
     const deadline = performance.now() + COMPACT_SLICE_MS
     do {
       if (this.#host.busy() || this.#stopped) return
-      await this.#compact(this.#queue.splice(0, COMPACT_WINDOW))
-    } while (this.#queue.length > 0 && performance.now() < deadline)
-    if (this.#queue.length === 0) await this.#host.drained()
+      await this.#next()
+    } while (this.#queue.length && performance.now() < deadline)
+    if (this.#queue.length) return
+    while (this.#writes.size) await Promise.all(this.#writes)
+    if (!this.#queue.length) await this.#host.drained()
   }
 
-  /** Compresses a few chunks together; returns the bytes freed. */
-  async #compact(chunks: RawChunk[]): Promise<number> {
+  /** Compresses the next chunk and starts its write-back; returns once it may go on (a write slot is free). */
+  async #next(): Promise<void> {
     const store = this.#host.store()
     const codec = this.#host.codec()
-    const freed = await Promise.all(
-      chunks.map(async ([sessionId, firstSeq, held]) => {
-        if (held) this.#held -= held.byteLength
-        try {
-          let ndjson = held
-          if (!ndjson) {
-            const chunk = await store.getChunk(sessionId, firstSeq)
-            if (!chunk?.raw) return 0
-            ndjson = await codec.text(chunk)
-          }
-          // Written only if the chunk is still raw (another tab may have compressed it meanwhile).
-          const bytes = await codec.seal(ndjson)
-          return await store.compactChunk(sessionId, firstSeq, toArrayBuffer(bytes))
-        } catch {
-          // Left raw: it is still uploaded (compressed on the way) and read as it is.
-          return 0
-        }
-      }),
-    )
-    const total = freed.reduce((sum, bytes) => sum + bytes, 0)
-    this.#host.freed(total)
-    return total
+    // This chunk and the {@link READ_AHEAD} after it are read (unless held) before it compresses.
+    for (const one of this.#queue.slice(0, READ_AHEAD + 1)) {
+      one[2] ??= store
+        .getChunk(one[0], one[1])
+        .then((chunk) => (chunk?.raw ? codec.text(chunk) : undefined))
+        .catch(() => undefined)
+    }
+    const [sessionId, firstSeq, read] = this.#queue.shift()!
+    // A held chunk's NDJSON is no longer held here (a read, a promise, has no byteLength).
+    this.#held -= (read as Uint8Array).byteLength ?? 0
+    try {
+      const ndjson = await read
+      if (ndjson) {
+        const bytes = toArrayBuffer(await codec.seal(ndjson))
+        // Written only if the chunk is still raw (another tab may have compressed it meanwhile).
+        const write: Promise<void> = store
+          .compactChunk(sessionId, firstSeq, bytes)
+          .catch(() => 0)
+          .then((freed) => {
+            this.#writes.delete(write)
+            this.#freed += freed
+            this.#host.freed(freed)
+          })
+        this.#writes.add(write)
+      }
+    } catch {
+      // Left raw: it is still uploaded (compressed on the way) and read as it is.
+    }
+    while (this.#writes.size >= MAX_WRITES) await Promise.race(this.#writes)
   }
 }
 
