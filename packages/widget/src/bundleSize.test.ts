@@ -118,6 +118,8 @@ describe('the script-tag bundle', () => {
   // code): the widget's markup and stylesheet shipped without newlines or needless quotes, auto
   // capture's listeners removed by one AbortController, shorter refusals in init, one redaction
   // path in jsonRedactor. 45,972 once merged with the sync store's one-pass settle (+25).
+  // 46,029 in session 13 with the pipelined compactor (+134, then −105 from it and −13 from
+  // nextTask's setTimeout fallback, which no worker or page needs): under the ceiling, not lowered.
   const CEILING = 46_030
   test(`does not grow past ${CEILING.toLocaleString('en-US')} bytes gzip while the budget is missed`, () => {
     expect(measure()).toBeLessThanOrEqual(CEILING)

@@ -346,8 +346,8 @@ export class BatchWriter {
         // A full disk: compress what waits raw first (and store compressed from now on), then
         // make room from what the server already has.
         this.#diskFull = true
-        const freed = (await host.compactor.compactAll()) + (await host.store().evictSent(approximateSize(batch) * 4))
-        if (freed > 0) return this.append(batch, true)
+        const compacted = await host.compactor.compactAll()
+        if ((await host.store().evictSent(approximateSize(batch) * 4)) > 0 || compacted) return this.append(batch, true)
         throw error
       }
       // A lost connection (another tab upgraded, the browser closed it): reopen once.

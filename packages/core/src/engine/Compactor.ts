@@ -58,8 +58,6 @@ export class Compactor {
   #held = 0
   /** Write-backs committing. */
   readonly #writes = new Set<Promise<void>>()
-  /** Bytes freed so far. */
-  #freed = 0
   #turn: Promise<void> | undefined
   #stopped = false
 
@@ -89,19 +87,19 @@ export class Compactor {
       })
   }
 
-  /** Compresses every raw chunk now (a full disk); call from inside the engine's queue. Returns the bytes freed. */
-  async compactAll(): Promise<number> {
-    const before = this.#freed
+  /** Compresses every raw chunk now (a full disk); call from inside the engine's queue. Returns whether there was any. */
+  async compactAll(): Promise<boolean> {
+    const some = this.#queue.length > 0
     while (this.#queue.length && !this.#stopped) await this.#next()
     // The write-backs still committing.
     while (this.#writes.size) await Promise.all(this.#writes)
-    return this.#freed - before
+    return some
   }
 
+  /** For good: what is queued is let go (its chunks stay raw, for the next recorder). */
   stop(): void {
     this.#stopped = true
     this.#queue.length = 0
-    this.#held = 0
   }
 
   async #slice(): Promise<void> {
@@ -139,7 +137,6 @@ export class Compactor {
           .catch(() => 0)
           .then((freed) => {
             this.#writes.delete(write)
-            this.#freed += freed
             this.#host.freed(freed)
           })
         this.#writes.add(write)
@@ -153,7 +150,6 @@ export class Compactor {
 
 /** One task later: messages that came meanwhile (batches from the page) are handled first. No timer clamping. */
 function nextTask(): Promise<void> {
-  if (typeof MessageChannel !== 'function') return new Promise((resolve) => setTimeout(resolve, 0))
   return new Promise((resolve) => {
     const channel = new MessageChannel()
     channel.port1.onmessage = () => {
