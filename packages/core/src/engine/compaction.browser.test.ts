@@ -9,6 +9,8 @@ import type { ChunkRecord, TapedeckDB } from '../storage/schema'
 import { closeAll, recorderFor, uniqueDb, waitFor } from '../../test/browser'
 import { serverEvents } from '../../test/sync'
 import type { Recorder } from '../client/types'
+import { BatchBuilder } from '../events/PackedBatch'
+import { RecorderEngine } from './RecorderEngine'
 
 afterEach(closeAll)
 
@@ -65,6 +67,40 @@ async function burst(recorder: Recorder, count: number): Promise<string> {
   return id
 }
 
+/** A `createWorker` that refuses: the engine runs on this page, where its IndexedDB writes can be watched. */
+const onThisPage = (): Worker => {
+  throw new Error('this test runs the engine on the page')
+}
+
+const chunkKey = (chunk: ChunkRecord) => `${chunk.sessionId}/${chunk.firstSeq}`
+
+/**
+ * Every chunk record and chunk's bytes put on this page from now on (`restore()` ends it); the
+ * engine's two chunk writes (appendMany, compactChunk) both put. `refuse` may throw instead of a put.
+ */
+function watchChunkWrites(refuse?: (store: string, value: unknown, key: unknown) => void) {
+  const records: ChunkRecord[] = []
+  const data = new Map<string, Uint8Array>()
+  const put = IDBObjectStore.prototype.put
+  IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+    if (this.name === 'chunks' || this.name === 'chunkData') refuse?.(this.name, value, key)
+    if (this.name === 'chunks') records.push(value as ChunkRecord)
+    if (this.name === 'chunkData') {
+      const [sessionId, firstSeq] = key as [string, number]
+      if (!data.has(`${sessionId}/${firstSeq}`)) data.set(`${sessionId}/${firstSeq}`, new Uint8Array((value as ArrayBuffer).slice(0)))
+    }
+    return put.call(this, value, key)
+  }
+  return {
+    records,
+    /** The bytes first written for the chunk. */
+    firstData: (chunk: ChunkRecord) => data.get(chunkKey(chunk)),
+    restore: () => {
+      IDBObjectStore.prototype.put = put
+    },
+  }
+}
+
 describe('a burst: durable first, compressed when it is over', () => {
   test('large batches are not grouped past 8 M characters: each goes alone, compressed on its way in', async () => {
     const dbName = uniqueDb()
@@ -88,33 +124,51 @@ describe('a burst: durable first, compressed when it is over', () => {
   })
 
   test('batches that waited are stored raw, read back as they are, then compressed in place', async () => {
-    const dbName = uniqueDb()
-    const recorder = recorderFor(dbName, { maxBatchEvents: 100 })
-    const id = await burst(recorder, 3000)
-    const atFlush = await chunks(dbName)
-    const raw = atFlush.filter((chunk) => chunk.raw)
-    expect(raw.length).toBeGreaterThan(0)
-    // A raw chunk holds the NDJSON itself, counted at its size.
-    for (const chunk of raw) {
-      expect(isGzip(chunk.bytes)).toBe(false)
-      expect(chunk.size).toBe(chunk.bytes.byteLength)
-      expect(new TextDecoder().decode(chunk.bytes).split('\n').filter(Boolean)).toHaveLength(chunk.count)
-    }
-    const before = await recorder.sessions.events(id)
-    expect(before.map((event) => event.seq)).toEqual([...Array(3001).keys()])
+    // Every chunk write is watched (the engine runs on this page, as in "encrypted at rest"), so
+    // the raw chunks are seen as they were stored, however fast the compactor comes after them.
+    const watch = watchChunkWrites()
+    try {
+      const dbName = uniqueDb()
+      const recorder = recorderFor(dbName, { maxBatchEvents: 100, createWorker: onThisPage })
+      const id = await burst(recorder, 3000)
+      expect(recorder.getSnapshot().engine).toBe('main-thread')
+      const atFlush = await chunks(dbName)
+      const raw = watch.records.filter((chunk) => chunk.raw)
+      expect(raw.length).toBeGreaterThan(0)
+      // A raw chunk holds the NDJSON itself, counted at its size.
+      for (const chunk of raw) {
+        const bytes = watch.firstData(chunk)!
+        expect(isGzip(bytes)).toBe(false)
+        expect(chunk.size).toBe(bytes.byteLength)
+        expect(new TextDecoder().decode(bytes).split('\n').filter(Boolean)).toHaveLength(chunk.count)
+      }
+      const before = await recorder.sessions.events(id)
+      expect(before.map((event) => event.seq)).toEqual([...Array(3001).keys()])
 
-    const compacted = await waitFor(() => chunks(dbName), (all) => all.every((chunk) => !chunk.raw), 20_000)
-    expect(compacted.every((chunk) => isGzip(chunk.bytes) && chunk.size === chunk.bytes.byteLength)).toBe(true)
-    expect(compacted.map((chunk) => [chunk.firstSeq, chunk.lastSeq])).toEqual(atFlush.map((chunk) => [chunk.firstSeq, chunk.lastSeq]))
-    expect(await recorder.sessions.events(id)).toEqual(before)
-    // The session counts what is stored now, and the export is one gzip stream of it all.
-    const session = await recorder.sessions.get(id)
-    expect(session!.counters.storedBytes).toBe(compacted.reduce((sum, chunk) => sum + chunk.size, 0))
-    const exported = new Uint8Array(await (await recorder.sessions.export(id, 'jsonl.gz')).arrayBuffer())
-    let inflated = '' // one gzip member per chunk: read as one stream
-    new Gunzip((data) => (inflated += new TextDecoder().decode(data))).push(exported, true)
-    const lines = inflated.split('\n').filter(Boolean)
-    expect(lines.map((line) => (JSON.parse(line) as { seq: number }).seq)).toEqual([...Array(3001).keys()])
+      const compacted = await waitFor(() => chunks(dbName), (all) => all.every((chunk) => !chunk.raw), 20_000)
+      expect(compacted.every((chunk) => isGzip(chunk.bytes) && chunk.size === chunk.bytes.byteLength)).toBe(true)
+      expect(compacted.map((chunk) => [chunk.firstSeq, chunk.lastSeq])).toEqual(atFlush.map((chunk) => [chunk.firstSeq, chunk.lastSeq]))
+      // Each chunk stored raw was written again compressed, in place (same key).
+      const compressed = new Set(watch.records.filter((chunk) => !chunk.raw).map(chunkKey))
+      expect(raw.map(chunkKey).filter((key) => !compressed.has(key))).toEqual([])
+      expect(await recorder.sessions.events(id)).toEqual(before)
+      // The session counts what is stored now, and the export is one gzip stream of it all.
+      const session = await recorder.sessions.get(id)
+      expect(session!.counters.storedBytes).toBe(compacted.reduce((sum, chunk) => sum + chunk.size, 0))
+      const exported = new Uint8Array(await (await recorder.sessions.export(id, 'jsonl.gz')).arrayBuffer())
+      let inflated = '' // one gzip member per chunk: read as one stream
+      new Gunzip((data) => (inflated += new TextDecoder().decode(data))).push(exported, true)
+      const lines = inflated.split('\n').filter(Boolean)
+      expect(lines.map((line) => (JSON.parse(line) as { seq: number }).seq)).toEqual([...Array(3001).keys()])
+
+      // Read back as they are: every chunk raw again (this engine's compactor has nothing queued,
+      // so they stay raw while read), the same events.
+      await leaveRaw(dbName)
+      expect((await chunks(dbName)).every((chunk) => chunk.raw && !isGzip(chunk.bytes))).toBe(true)
+      expect(await recorder.sessions.events(id)).toEqual(before)
+    } finally {
+      watch.restore()
+    }
   })
 
   test('a batch alone, with nothing left raw, is compressed on its way in', async () => {
@@ -203,6 +257,53 @@ describe('a burst: durable first, compressed when it is over', () => {
       expect(stored.every((chunk) => chunk.encrypted)).toBe(true)
     } finally {
       IDBObjectStore.prototype.put = put
+    }
+  })
+})
+
+describe('a full disk', () => {
+  test('room made by compressing what waits raw: the batch is stored on the retry, though nothing sent could be evicted', async () => {
+    const dbName = uniqueDb()
+    const first = recorderFor(dbName, { maxBatchEvents: 100 })
+    const id = await burst(first, 2000)
+    await first.close()
+    // Left raw, as a page that closed in a burst leaves them; none was sent, so none can be evicted.
+    await leaveRaw(dbName)
+    const raw = new Set((await chunks(dbName)).filter((chunk) => chunk.raw).map(chunkKey))
+    expect(raw.size).toBeGreaterThan(10)
+
+    // The engine the recorder runs on a page without a worker; at init it queues the raw chunks
+    // for its compactor, which takes its first turn a task later, behind the batch ingested below.
+    const engine = new RecorderEngine()
+    await engine.init({ dbName, storage: 'indexeddb', recover: false })
+    // The disk is full until the compactor wrote a raw chunk back compressed: the new batch's
+    // chunk is refused with the browser's QuotaExceededError until then (its first put, so the
+    // transaction holds no other write when it is aborted).
+    let refused = 0
+    let compressedOne = false
+    const watch = watchChunkWrites((store, value) => {
+      if (store !== 'chunks') return
+      const chunk = value as ChunkRecord
+      if (!raw.has(chunkKey(chunk))) {
+        if (compressedOne) return
+        refused++
+        throw new DOMException('The disk is full', 'QuotaExceededError')
+      }
+      if (!chunk.raw) compressedOne = true
+    })
+    try {
+      const builder = new BatchBuilder()
+      for (let i = 0; i < 5; i++) builder.push('x.note', JSON.stringify({ i }), Date.now(), Date.now())
+      const result = await engine.ingest(builder.take(id, 'tab_full', 'full_1'))
+      expect(refused).toBeGreaterThan(0)
+      expect(compressedOne).toBe(true)
+      expect(result).toMatchObject({ stored: 5, dropped: 0, firstSeq: 2001, lastSeq: 2005 })
+      expect(result.error).toBeUndefined()
+      const events = await engine.readEvents(id)
+      expect(events.slice(2001).map((event) => [event.type, event.data])).toEqual([0, 1, 2, 3, 4].map((i) => ['x.note', { i }]))
+    } finally {
+      watch.restore()
+      await engine.close()
     }
   })
 })
