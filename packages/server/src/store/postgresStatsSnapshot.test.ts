@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Pool, PoolClient } from 'pg'
+import pg, { type Pool, type PoolClient } from 'pg'
 import { openPostgresSchema } from '../testing/postgresSchema.js'
 import { createPostgresStore } from './createPostgresStore.js'
 import type { SessionStore, WireEvent } from './SessionStore.js'
@@ -105,8 +105,9 @@ describe.skipIf(!databaseUrl)('PostgreSQL statistics: one snapshot per answer (D
       let written = 0
       const statements: Array<{ sql: string; params: unknown[] }> = []
       const pool = watchedPool(schema.pool, async (sql, params, run) => {
-        if (writing && (readsRollups(sql) || /from tapedeck_stale_days/.test(sql)) && !/^\s*(delete|insert)/.test(sql)) {
-          // A write lands on DAY0 before each read of the roll-ups or of their marks: the day is marked again.
+        if (writing && (readsRollups(sql) || /from tapedeck_stale_days|pg_export_snapshot/.test(sql)) && !/^\s*(delete|insert)/.test(sql)) {
+          // A write lands on DAY0 before each read of the roll-ups or of their marks, and before an
+          // answer's snapshot is taken (pg_export_snapshot): the day is marked again in every snapshot.
           written++
           await schema.pool.query(
             `insert into tapedeck_calls (session_id, call_id, model, model_rank, finished, failed, input_tokens, output_tokens, cached_tokens,
@@ -136,4 +137,26 @@ describe.skipIf(!databaseUrl)('PostgreSQL statistics: one snapshot per answer (D
       await schema.dispose()
     }
   }, 60_000)
+
+  it('answers on a pool of one connection, and on a pool every connection of which another answer holds', async () => {
+    const schema = await openPostgresSchema(databaseUrl!)
+    const { rows } = await schema.pool.query<{ schema: string }>('select current_schema() as schema')
+    const one = new pg.Pool({ connectionString: databaseUrl, options: `-c search_path=${rows[0]!.schema}`, max: 1 })
+    const two = new pg.Pool({ connectionString: databaseUrl, options: `-c search_path=${rows[0]!.schema}`, max: 2 })
+    try {
+      const events = session('s_one')
+      await createPostgresStore({ pool: schema.pool }).putBatch({ sessionId: 's_one', key: 'a', firstSeq: 0, lastSeq: 5, events })
+      // Partial days and whole days, several groupings: many statements for one answer.
+      const query = { from: DAY0 - DAY / 2, to: DAY0 + 2 * DAY + DAY / 2, groupBy: ['day' as const, 'model' as const, 'userId' as const, 'feature' as const], limit: 100 }
+      const answer = await createPostgresStore({ pool: one }).sessionStats(query)
+      expect([answer.totals.calls, answer.totals.sessions]).toEqual([2, 1])
+      // Four answers at once on two connections: none waits for a connection another holds for ever.
+      const store = createPostgresStore({ pool: two })
+      const answers = await Promise.all([1, 2, 3, 4].map(() => store.sessionStats(query)))
+      expect(answers.map((a) => a.totals.calls)).toEqual([2, 2, 2, 2])
+    } finally {
+      await Promise.all([one.end(), two.end()])
+      await schema.dispose()
+    }
+  }, 30_000)
 })
