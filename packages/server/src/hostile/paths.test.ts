@@ -86,11 +86,12 @@ describe('hostile paths (Studio files, served)', () => {
     await writeFile(join(dir, 'assets', 'app.js'), 'x')
     const server = await serve({ handler: withStudio(createHandler({ store: createMemoryStore(), log: false }), { dir }), port: 0 })
     try {
-      for (const path of ['/assets/%', '/assets/%zz.js', '/assets/%E0%A4%A', '/assets/%C0%80', '/assets/app.js%ED%A0%80']) {
+      // Not percent-encoding, or a path the handler refuses (an encoded slash), as the API answers it.
+      for (const path of ['/assets/%', '/assets/%zz.js', '/assets/%E0%A4%A', '/assets/%C0%80', '/assets/app.js%ED%A0%80', '/assets/..%2f..%2fetc%2fpasswd']) {
         const answer = await rawRequest(server.url, path)
         expect([path, answer.status, rawErrorCode(answer)]).toEqual([path, 400, 'invalid_path'])
       }
-      for (const path of ['/assets/%00.js', '/assets/..%2f..%2fetc%2fpasswd', '/assets/nope.js', `/assets/${'a'.repeat(5000)}.js`]) {
+      for (const path of ['/assets/%00.js', '/assets/nope.js', `/assets/${'a'.repeat(5000)}.js`]) {
         const answer = await rawRequest(server.url, path)
         expect([path, answer.status, rawErrorCode(answer)]).toEqual([path, 404, 'not_found'])
       }

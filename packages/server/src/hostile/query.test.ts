@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createMemoryStore } from '../store/createMemoryStore.js'
+import { TIME_BOUND } from '../timeBound.js'
 import { recordSession } from '../testing/events.js'
 import { hostileStores } from '../testing/hostileStores.js'
 import { errorCode, postBatch, startServer, type TestServer } from '../testing/startServer.js'
@@ -34,6 +36,9 @@ const REFUSED = [
   '/v1/sessions/s_1/events?fromSeq=%00',
   '/v1/sessions/s_1/export?format=zip&format=csv',
   '/v1/sessions/s_1/export?format=%00',
+  // from defaults to 30 days before to: past a Date's range when to is at its start.
+  '/v1/stats?to=-8640000000000000',
+  '/v1/stats/checks?to=-8640000000000000',
 ]
 
 /** Odd but valid: answered 200. */
@@ -41,6 +46,7 @@ const ACCEPTED = [
   '/v1/sessions?userId=%E2%80%AE%F0%9F%98%80',
   '/v1/sessions?feature=%27%3B%20drop%20table%20tapedeck_sessions%3B--',
   '/v1/sessions?from=-8640000000000000&to=8640000000000000',
+  '/v1/stats?from=8639999000000000&to=8640000000000000&groupBy=model',
   '/v1/sessions?from=1970-01-01T00:00:00Z',
   '/v1/sessions?userId=&feature=',
   '/v1/sessions/s_1/events?fromSeq=9007199254740991',
@@ -79,3 +85,22 @@ for (const { name, open } of hostileStores()) {
     })
   })
 }
+
+describe('the time bound', () => {
+  let server: TestServer
+  beforeAll(async () => {
+    server = await startServer({ store: createMemoryStore() })
+  })
+  afterAll(() => server.close())
+
+  it('is one bound, a Date\'s range, named the same way by the list and the stats', async () => {
+    const messages: string[] = []
+    for (const path of ['/v1/sessions?from=8640000000000001', '/v1/stats?to=-8640000000000001', '/v1/stats?to=-8640000000000000', '/v1/stats/checks?to=-8640000000000000']) {
+      const response = await fetch(`${server.url}${path}`)
+      const body = (await response.json()) as { error: { code: string; message: string } }
+      expect([path, response.status, body.error.code]).toEqual([path, 400, 'invalid_query'])
+      messages.push(body.error.message)
+    }
+    for (const message of messages) expect(message).toContain(`within ${TIME_BOUND}`)
+  })
+})

@@ -1,5 +1,6 @@
 import { isId } from '../ids.js'
 import { ServerError } from '../ServerError.js'
+import { TIME_BOUND, withinTimeBound } from '../timeBound.js'
 import type { SessionCursor, SessionFilter } from '../store/SessionStore.js'
 import type { SessionDetailStatus, SessionSortField } from '@tapedeck/core'
 import { parseSort, parseStudioFilters } from './sessionFilters.js'
@@ -13,8 +14,6 @@ const MAX_TEXT = 1024
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 /** The largest count a session sorts by (errors, calls): PostgreSQL's integer. */
 const MAX_COUNT = 2 ** 31 - 1
-/** The range of a Date, in epoch ms: every store can compare it (a PostgreSQL bigint holds it). */
-const MAX_TIME = 8.64e15
 
 /**
  * Every parameter of `GET /v1/sessions`, each read (and checked) once, for every store: a value
@@ -108,10 +107,10 @@ function decodeCursor(cursor: string): SessionCursor {
   return { sortKey, id }
 }
 
-/** Epoch milliseconds or an ISO 8601 date, within the range of a Date. */
+/** Epoch milliseconds or an ISO 8601 date, within the time bound (timeBound.ts). */
 function parseTime(value: string, name: string): number {
   const time = /^-?\d{1,16}$/.test(value) ? Number(value) : value.length <= 64 ? Date.parse(value) : Number.NaN
-  if (!(Math.abs(time) <= MAX_TIME)) throw invalid(`${name} must be epoch milliseconds or an ISO 8601 date, within ±${MAX_TIME}.`)
+  if (!withinTimeBound(time)) throw invalid(`${name} must be epoch milliseconds or an ISO 8601 date, within ${TIME_BOUND}.`)
   return time
 }
 

@@ -1,5 +1,6 @@
 import type { CheckStatsGroupBy, CheckStatsResponse, StatsGroupBy, StatsManyResponse, StatsResponse } from '@tapedeck/core'
 import { ServerError } from '../ServerError.js'
+import { TIME_BOUND, withinTimeBound } from '../timeBound.js'
 import { bucketMs } from '../stats/statsFigures.js'
 import type { RequestContext } from './requestContext.js'
 import { json } from './responses.js'
@@ -10,8 +11,6 @@ const DEFAULT_RANGE = 30 * 86_400_000
 const MAX_BUCKETS = 2000
 const DEFAULT_GROUPS = 100
 const MAX_GROUPS = 1000
-/** Times the store can hold (epoch ms within ±2^53). */
-const MAX_TIME = Number.MAX_SAFE_INTEGER
 
 /**
  * GET /v1/stats?from=&to=&groupBy=&limit= and the filters (docs/server.md, "GET /v1/stats"). A
@@ -63,7 +62,8 @@ function statsRange(params: URLSearchParams, now: () => number) {
   const { limit: _limit, sort: _sort, order: _order, after: _after, ...conditions } = parseSessionQuery(params)
   const to = conditions.to ?? now()
   const from = conditions.from ?? to - DEFAULT_RANGE
-  if (!(Math.abs(from) <= MAX_TIME && Math.abs(to) <= MAX_TIME)) throw invalid('from and to must be within ±2^53 ms.')
+  // from and to as given are within the bound (parseSessionQuery); from by default, 30 days before to, may not be.
+  if (!withinTimeBound(from) || !withinTimeBound(to)) throw invalid(`from (by default 30 days before to) and to must be within ${TIME_BOUND}.`)
   if (from >= to) throw invalid('from must be before to.')
   return { conditions, from, to }
 }

@@ -83,7 +83,7 @@ export async function foldCalls(events: AsyncIterable<WireEvent>): Promise<CallF
   return [...calls.values()]
 }
 
-/** A positive figure (tokens, cost), else 0; past MAX_EVENT_NUMBER too, so that sums stay finite. */
+/** A positive figure (tokens, cost), else 0; past the time bound (timeBound.ts) too, so that sums stay finite. */
 function count(value: unknown): number {
   return Math.max(0, eventNumber(value) ?? 0)
 }

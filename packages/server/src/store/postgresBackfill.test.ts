@@ -34,7 +34,7 @@ describe.skipIf(!databaseUrl)('PostgreSQL backfill of a database written by an e
       expect(ingested.map((result) => result.rows.length).slice(0, 3)).toEqual([4, 3, 3])
       expect(ingested[3]!.rows.length).toBeGreaterThan(0)
       const steps = await schema.pool.query('select name from tapedeck_schema_steps order by name')
-      expect(steps.rows.map((row) => row.name)).toEqual(['call_days', 'calls_started_at', 'calls_user_id', 'session_words'])
+      expect(steps.rows.map((row) => row.name)).toEqual(['call_days', 'calls_started_at', 'calls_user_id', 'orphan_reviews', 'session_words'])
     } finally {
       await schema.dispose()
     }

@@ -1,17 +1,13 @@
 import type { Pool } from 'pg'
 import type { StatsGroup, StatsGroupBy, StatsRow } from '@tapedeck/core'
-import { mergeSketches, sketchBucketSql, sketchPercentiles, type SketchBucket } from '../stats/percentileSketch.js'
+import { sketchBucketSql, sketchPercentiles } from '../stats/percentileSketch.js'
 import { bucketKey, bucketMs, bucketSql, byCostThenKey, roundRow } from '../stats/statsFigures.js'
-import { sessionConditionsSql } from './postgresConditions.js'
 import { refreshCallDays } from './postgresCallDays.js'
-import { postgresTransaction } from './postgresTransaction.js'
+import { sessionConditionsSql } from './postgresConditions.js'
+import { postgresSnapshot, type Read } from './postgresSnapshot.js'
+import { rollupDays, rollupFigures, rollupSketches, rollupsMarked, type Days, type GroupQuery } from './postgresStatsRollups.js'
+import { attachSketches, mergeCallFigures, mergeSketchRows, type CallFigures, type SketchRow } from './postgresStatsRows.js'
 import type { StatsQuery, StatsResult } from './SessionStore.js'
-
-/** The statistics of one grouping of a query. */
-type GroupQuery = Omit<StatsQuery, 'groupBy'> & { groupBy: StatsGroupBy }
-
-/** Hash aggregates (sketch buckets, users per group) stay in memory up to this much per query. */
-const WORK_MEM = '64MB'
 
 /**
  * The group key over `s` (or, for calls, `c`) and the joins it needs, and whether a session can
@@ -49,38 +45,6 @@ interface SessionFigures {
   audio_ms: number | null
 }
 
-interface CallFigures {
-  key: string | null
-  is_total: number
-  calls: string
-  failed_calls: string
-  input_tokens: number
-  output_tokens: number
-  cached_tokens: number
-  reasoning_tokens: number
-  cost_usd: number
-  latency?: SketchBucket[]
-  ttft?: SketchBucket[]
-}
-
-interface SketchRow {
-  key: string | null
-  is_total: number
-  metric: 'latency' | 'ttft'
-  bucket: number
-  count: string
-  low: number
-  high: number
-}
-
-/** One statement with room to sort in memory, in a transaction of its own. */
-function run<T extends object>(pool: Pool, sql: string, params: unknown[]): Promise<T[]> {
-  return postgresTransaction(pool, async (client) => {
-    await client.query(`set local work_mem = '${WORK_MEM}'`)
-    return (await client.query<T>(sql, params)).rows
-  })
-}
-
 /**
  * The sessions' figures of grouping `g` of the query (-1: over all, one row), and with
  * `withTotal` the totals in the same scan (a grouping set; `g` -1 on their row). Distinct users by
@@ -88,11 +52,10 @@ function run<T extends object>(pool: Pool, sql: string, params: unknown[]): Prom
  * run side by side: one statement for all four groupings of the Overview (a row per session and
  * grouping) took as long as the four added up (bench/README.md, Round 5).
  */
-function sessionFigures(pool: Pool, query: StatsQuery, g: number, withTotal: boolean): Promise<SessionFigures[]> {
+function sessionFigures(read: Read, query: StatsQuery, g: number, withTotal: boolean): Promise<SessionFigures[]> {
   const params: unknown[] = []
   const { key, join } = g === -1 ? { key: 'null::text', join: '' } : keyOf(query.groupBy[g]!, false)
-  return run<SessionFigures>(
-    pool,
+  return read<SessionFigures>(
     `select g, key, sum(n) as sessions, count(user_id) as users,
        sum(with_errors) as sessions_with_errors, sum(errors) as errors, sum(audio_ms) as audio_ms
      from (
@@ -130,7 +93,7 @@ function callSource(query: GroupQuery, grouping: { key: string; join: string }, 
  * Grouped by user, there can be thousands more groups than the answer's `limit`: their sums
  * come first, and only the top `limit` users by cost get sketches (with the totals').
  */
-async function callFigures(pool: Pool, query: GroupQuery, grouping: { key: string; join: string }, withTotal: boolean): Promise<CallFigures[]> {
+async function callFigures(read: Read, query: GroupQuery, grouping: { key: string; join: string }, withTotal: boolean, rollups: boolean): Promise<CallFigures[]> {
   const { key } = grouping
   const sumParams: unknown[] = []
   const sums = callSource(query, grouping, sumParams)
@@ -154,8 +117,7 @@ async function callFigures(pool: Pool, query: GroupQuery, grouping: { key: strin
     }
     const total = typeof scope === 'object' && 'total' in scope
     const grouped = scope === 'grouped' && withTotal
-    return run<SketchRow>(
-      pool,
+    return read<SketchRow>(
       `select ${total ? 'null::text' : key} as key, ${total ? '1' : grouped ? `grouping(${key})` : '0'} as is_total, m.metric, ${bucket} as bucket,
          count(*) as count, min(m.value) as low, max(m.value) as high
        from ${source.from} cross join lateral (values ('latency', c.latency_ms), ('ttft', c.ttft_ms)) as m(metric, value)
@@ -169,204 +131,47 @@ async function callFigures(pool: Pool, query: GroupQuery, grouping: { key: strin
   if (query.groupBy === 'userId') {
     // Thousands of users: the sums first, then sketches for the top `limit` by cost; the totals'
     // sketch meanwhile, from the daily roll-ups where they answer it (whole days, no filter but a feature).
-    const days = rollupDays({ ...query, groupBy: 'day' })
+    const days = rollups ? rollupDays({ ...query, groupBy: 'day' }) : null
     const totals = !withTotal
       ? Promise.resolve([])
       : !days
         ? sketches({ total: true })
-        : readFresh(pool, days, () => Promise.all([rollupSketches(pool, query, days, null)])).then(async (whole) =>
-            whole
-              ? mergeSketchRows([
-                  ...whole,
-                  ...(await Promise.all([
-                    query.from < days.fromDay ? sketches({ total: true }, { from: query.from, to: days.fromDay }) : [],
-                    query.to > days.toDay ? sketches({ total: true }, { from: days.toDay, to: query.to }) : [],
-                  ])),
-                ])
-              : sketches({ total: true }),
-          )
+        : Promise.all([
+            query.from < days.fromDay ? sketches({ total: true }, { from: query.from, to: days.fromDay }) : [],
+            query.to > days.toDay ? sketches({ total: true }, { from: days.toDay, to: query.to }) : [],
+            rollupSketches(read, query, days, null),
+          ]).then(mergeSketchRows)
     totals.catch(() => undefined) // awaited below
-    figures = await run<CallFigures>(pool, sumsSql, sumParams)
+    figures = await read<CallFigures>(sumsSql, sumParams)
     const groups = figures.filter((row) => Number(row.is_total) === 0)
     const top = groups.map((row) => ({ key: row.key, costUsd: Math.round(Number(row.cost_usd) * 1e9) / 1e9 })).sort(byCostThenKey).slice(0, query.limit).map((row) => row.key)
     sketched = await Promise.all([sketches({ keys: top }), totals])
   } else {
     // Days, hours, models, features, agents, tags: few groups, all sketched in the sums' company.
-    ;[figures, ...sketched] = await Promise.all([run<CallFigures>(pool, sumsSql, sumParams), sketches('grouped')])
+    ;[figures, ...sketched] = await Promise.all([read<CallFigures>(sumsSql, sumParams), sketches('grouped')])
   }
   attachSketches(figures, sketched)
   return figures
 }
 
-const DAY = 86_400_000
-
-/** The `is_total` of the row a roll-up statement adds when a day of its range is marked stale (staleRow). */
-const STALE = 2
-
 /**
- * A roll-up statement's last part: one row, `is_total` STALE, when a day of its range [$1, $2) is
- * marked in the statement's own snapshot. Without that row, every day of the range was rebuilt
- * after its calls last changed, so the sums are the calls as they stood at that snapshot. With it,
- * they may mix two moments: a call that moved a day (a late session start marks both) counts in
- * the day another reader rebuilt after this one's refresh and again in the day not yet rebuilt.
- * `nulls`: the statement's columns after key and is_total.
+ * The calls' figures of the range: with `rollups`, whole days from the roll-ups (in a snapshot
+ * where none of them is marked stale) and the partial days at the edges from the calls; all from
+ * the calls when the roll-ups cannot answer the query.
  */
-const staleRow = (nulls: number) => `union all (select null::text, ${STALE}${', null'.repeat(nulls)} from tapedeck_stale_days m where m.day >= $1 and m.day < $2 limit 1)`
-
-/**
- * Reads the roll-ups of `days` (`read`: statements ending in a staleRow), each time after a
- * refresh, until no statement saw a marked day; null after three tries (writes that keep marking
- * the range), and the caller reads the calls instead.
- */
-async function readFresh<P extends Array<Array<{ is_total: number }>>>(pool: Pool, days: { fromDay: number; toDay: number }, read: () => Promise<P>): Promise<P | null> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await refreshCallDays(pool, days.fromDay, days.toDay)
-    const parts = await read()
-    if (parts.every((rows) => rows.every((row) => Number(row.is_total) !== STALE))) return parts
-  }
-  return null
-}
-
-/** The roll-up column a grouping reads, when the daily roll-ups can answer it (postgresCallDays). */
-const ROLLUP_KEYS: Partial<Record<StatsGroupBy, string>> = { day: 'r.day', model: 'r.model', feature: 'r.feature' }
-
-/**
- * The whole UTC days of the query's range that the roll-ups answer, or null: they hold calls per
- * (day, model, feature), so they answer groupings by day, model and feature over all sessions,
- * and by day and feature over one feature, and only for whole days (the range's partial days
- * are read from the calls).
- */
-function rollupDays(query: GroupQuery): { fromDay: number; toDay: number } | null {
-  const { from, to, groupBy, limit, feature, ...conditions } = query
-  if (!ROLLUP_KEYS[groupBy] || Object.values(conditions).some((value) => value !== undefined)) return null
-  if (feature !== undefined && groupBy === 'model') return null
-  const fromDay = Math.ceil(from / DAY) * DAY
-  const toDay = Math.floor(to / DAY) * DAY
-  return toDay > fromDay ? { fromDay, toDay } : null
-}
-
-/**
- * The sketch rows of whole days from the roll-ups: per group of `groupBy` (null: only the
- * totals) and, `withTotal`, over all, for all sessions or the query's one feature.
- */
-function rollupSketches(pool: Pool, query: GroupQuery, days: { fromDay: number; toDay: number }, groupBy: 'day' | 'model' | 'feature' | null, withTotal = true): Promise<SketchRow[]> {
-  const params: unknown[] = [days.fromDay, days.toDay]
-  // Over one feature, its 'feature' rows are every call of it; else the 'all' rows.
-  const scope = query.feature !== undefined ? `r.dim = 'feature' and r.key = $${params.push(query.feature)}` : `r.dim = 'all'`
-  const range = 'r.day >= $1 and r.day < $2'
-  const totals = `select null::text as key, 1 as is_total, r.metric, r.bucket, sum(r.count) as count, min(r.low) as low, max(r.high) as high
-    from tapedeck_call_day_sketches r where ${scope} and ${range} group by r.metric, r.bucket`
-  const stale = staleRow(5)
-  if (groupBy === null) return run<SketchRow>(pool, `${totals} ${stale}`, params)
-  if (groupBy === 'day') {
-    // One (dim, key) has one row per (day, metric, bucket) (rebuildCallDays): its rows are the day's sketch as they are.
-    return run<SketchRow>(
-      pool,
-      `select r.day::text as key, 0 as is_total, r.metric, r.bucket, r.count, r.low, r.high
-       from tapedeck_call_day_sketches r where ${scope} and ${range}
-       ${withTotal ? `union all ${totals}` : ''} ${stale}`,
-      params,
-    )
-  }
-  // By model or feature: their own rows (over one feature, that feature's rows are the group).
-  const grouped = query.feature !== undefined ? scope : `r.dim = '${groupBy}'`
-  return run<SketchRow>(
-    pool,
-    `select r.key, 0 as is_total, r.metric, r.bucket, sum(r.count) as count, min(r.low) as low, max(r.high) as high
-     from tapedeck_call_day_sketches r where ${grouped} and ${range} group by r.key, r.metric, r.bucket
-     ${withTotal ? `union all ${totals}` : ''} ${stale}`,
-    params,
-  )
-}
-
-/**
- * The calls' figures of whole days from the roll-ups (refreshed first), per group and
- * (`withTotal`) over all, in callFigures' shape; null when writes kept marking the days (readFresh).
- */
-async function rollupFigures(pool: Pool, query: GroupQuery, days: { fromDay: number; toDay: number }, withTotal: boolean): Promise<CallFigures[] | null> {
-  const column = ROLLUP_KEYS[query.groupBy]!
-  const params: unknown[] = [days.fromDay, days.toDay]
-  const where = `r.day >= $1 and r.day < $2${query.feature !== undefined ? ` and r.feature = $${params.push(query.feature)}` : ''}`
-  const parts = await readFresh<[CallFigures[], SketchRow[]]>(pool, days, () =>
-    Promise.all([
-      run<CallFigures>(
-        pool,
-        `select ${column}::text as key, ${withTotal ? `grouping(${column})` : '0'} as is_total, sum(r.calls) as calls, sum(r.failed_calls) as failed_calls,
-           sum(r.input_tokens) as input_tokens, sum(r.output_tokens) as output_tokens, sum(r.cached_tokens) as cached_tokens,
-           sum(r.reasoning_tokens) as reasoning_tokens, sum(r.cost_usd) as cost_usd
-         from tapedeck_call_days r where ${where} group by ${withTotal ? `grouping sets ((${column}), ())` : column} ${staleRow(7)}`,
-        params,
-      ),
-      rollupSketches(pool, query, days, query.groupBy as 'day' | 'model' | 'feature', withTotal),
-    ]),
-  )
-  if (!parts) return null
-  const [figures, sketched] = parts
-  attachSketches(figures, [sketched])
-  return figures
-}
-
-/** Sketch rows of parts of one range, one row per (group, metric, bucket): counts add, lows and highs bound. */
-function mergeSketchRows(parts: SketchRow[][]): SketchRow[] {
-  const merged = new Map<string, SketchRow>()
-  for (const row of parts.flat()) {
-    const id = `${Number(row.is_total)}:${row.key}:${row.metric}:${row.bucket}`
-    const known = merged.get(id)
-    if (!known) merged.set(id, { ...row, count: String(Number(row.count)) })
-    else merged.set(id, { ...known, count: String(Number(known.count) + Number(row.count)), low: Math.min(known.low, row.low), high: Math.max(known.high, row.high) })
-  }
-  return [...merged.values()]
-}
-
-/** Adds sketch rows to the figures of their group. */
-function attachSketches(figures: CallFigures[], sketched: SketchRow[][]): void {
-  const byGroup = new Map(figures.map((row) => [`${Number(row.is_total)}:${row.key}`, row]))
-  for (const row of sketched.flat()) {
-    const figure = byGroup.get(`${Number(row.is_total)}:${row.key}`)
-    if (!figure) continue
-    ;(figure[row.metric] ??= []).push({ bucket: row.bucket, count: Number(row.count), low: row.low, high: row.high })
-  }
-}
-
-/** Call figures of parts of one range (roll-ups and partial days), merged per group: sums add, sketch buckets merge exactly. */
-function mergeCallFigures(parts: CallFigures[][]): CallFigures[] {
-  const merged = new Map<string, CallFigures>()
-  const SUMS = ['calls', 'failed_calls', 'input_tokens', 'output_tokens', 'cached_tokens', 'reasoning_tokens', 'cost_usd'] as const
-  for (const row of parts.flat()) {
-    const id = `${Number(row.is_total)}:${row.key}`
-    const known = merged.get(id)
-    if (!known) {
-      merged.set(id, { ...row, latency: row.latency && [...row.latency], ttft: row.ttft && [...row.ttft] })
-      continue
-    }
-    const mutable = known as unknown as Record<(typeof SUMS)[number], number>
-    for (const field of SUMS) mutable[field] = Number(known[field]) + Number(row[field])
-    for (const metric of ['latency', 'ttft'] as const) known[metric] = mergeSketches(known[metric] ?? [], row[metric] ?? [])
-  }
-  return [...merged.values()]
-}
-
-
-/**
- * The calls' figures of the range: whole days from the roll-ups (rebuilt first where marked
- * stale) and the partial days at the edges from the calls; all from the calls when the
- * roll-ups cannot answer the query.
- */
-async function rangeCallFigures(pool: Pool, query: GroupQuery, grouping: { key: string; join: string }, withTotal: boolean): Promise<CallFigures[]> {
-  const days = rollupDays(query)
-  if (!days) return callFigures(pool, query, grouping, withTotal)
-  const edges = Promise.all([
-    query.from < days.fromDay ? callFigures(pool, { ...query, to: days.fromDay }, grouping, withTotal) : [],
-    query.to > days.toDay ? callFigures(pool, { ...query, from: days.toDay }, grouping, withTotal) : [],
-  ])
-  edges.catch(() => undefined) // awaited below, unless the roll-ups give way to the calls
-  const whole = await rollupFigures(pool, query, days, withTotal)
-  return whole ? mergeCallFigures([whole, ...(await edges)]) : callFigures(pool, query, grouping, withTotal)
+function rangeCallFigures(read: Read, query: GroupQuery, grouping: { key: string; join: string }, withTotal: boolean, rollups: boolean): Promise<CallFigures[]> {
+  const days = rollups ? rollupDays(query) : null
+  if (!days) return callFigures(read, query, grouping, withTotal, rollups)
+  return Promise.all([
+    query.from < days.fromDay ? callFigures(read, { ...query, to: days.fromDay }, grouping, withTotal, false) : [],
+    query.to > days.toDay ? callFigures(read, { ...query, from: days.toDay }, grouping, withTotal, false) : [],
+    rollupFigures(read, query, days, withTotal),
+  ]).then(mergeCallFigures)
 }
 
 /** The totals over all calls, when every grouping counts a call in several groups (tags): ungrouped, as one group of key null. */
-function callTotals(pool: Pool, query: StatsQuery): Promise<CallFigures[]> {
-  return callFigures(pool, { ...query, groupBy: 'tag' }, { key: 'null::text', join: '' }, false).then((rows) => rows.map((row) => ({ ...row, is_total: 1 })))
+function callTotals(read: Read, query: StatsQuery): Promise<CallFigures[]> {
+  return callFigures(read, { ...query, groupBy: 'tag' }, { key: 'null::text', join: '' }, false, false).then((rows) => rows.map((row) => ({ ...row, is_total: 1 })))
 }
 
 function row(sessions: SessionFigures | undefined, calls: CallFigures | undefined): StatsRow {
@@ -389,23 +194,55 @@ function row(sessions: SessionFigures | undefined, calls: CallFigures | undefine
   })
 }
 
+/** How many times the roll-ups are refreshed and read before an answer reads the calls instead. */
+const FRESH_TRIES = 3
+
 /**
  * GET /v1/stats in SQL, from tapedeck_sessions and tapedeck_calls (never tapedeck_events), for
  * every grouping of the query at once: per grouping the session figures (sessionFigures) and the
  * call figures (sums, and percentiles from sketches; from the daily roll-ups where they answer
- * it), all side by side. The totals are counted once, with the first grouping that counts each
- * session (call) in one group (a grouping set), else in a statement of their own.
+ * it). The totals are counted once, with the first grouping that counts each session (call) in
+ * one group (a grouping set), else in a statement of their own.
+ *
+ * Every statement of one answer reads one snapshot (postgresSnapshot), so a call whose session's
+ * start moves it between a partial edge day (read from the calls) and a whole day (from its
+ * roll-up) counts once. The roll-ups of the range are refreshed first; when the snapshot still
+ * sees a day of it marked (a write since the refresh), the sums may predate that write, so the
+ * answer is read again after another refresh, and from the calls alone after FRESH_TRIES (writes
+ * that keep marking the range).
  */
 export async function postgresStats(pool: Pool, query: StatsQuery): Promise<StatsResult> {
   // The totals ride with the first grouping that puts each session (call) in one group.
   const sessionTotalsWith = query.groupBy.findIndex((groupBy) => !keyOf(groupBy, false).fansOut)
   const totalsWith = query.groupBy.findIndex((groupBy) => !keyOf(groupBy, true).fansOut)
-  const sessionStatements = [...query.groupBy.keys()].map((g) => sessionFigures(pool, query, g, g === sessionTotalsWith))
-  if (sessionTotalsWith === -1) sessionStatements.push(sessionFigures(pool, query, -1, false))
+  const days = rollupRange(query, totalsWith)
+  for (let attempt = 0; ; attempt++) {
+    const rollups = days !== null && attempt < FRESH_TRIES
+    if (rollups) await refreshCallDays(pool, days.fromDay, days.toDay)
+    const answer = await postgresSnapshot(pool, async (read) =>
+      rollups && (await rollupsMarked(read, days)) ? null : statsIn(read, query, rollups, sessionTotalsWith, totalsWith),
+    )
+    if (answer) return answer
+  }
+}
+
+/** The whole days some grouping of the query reads from the roll-ups (by user: its totals' sketch), or null when none does. */
+function rollupRange(query: StatsQuery, totalsWith: number): Days | null {
+  for (const [g, groupBy] of query.groupBy.entries()) {
+    const days = rollupDays({ ...query, groupBy: groupBy === 'userId' && g === totalsWith ? 'day' : groupBy })
+    if (days) return days
+  }
+  return null
+}
+
+/** The answer from the statements of one snapshot, issued together; with `rollups`, whole days from the roll-ups. */
+async function statsIn(read: Read, query: StatsQuery, rollups: boolean, sessionTotalsWith: number, totalsWith: number): Promise<StatsResult> {
+  const sessionStatements = [...query.groupBy.keys()].map((g) => sessionFigures(read, query, g, g === sessionTotalsWith))
+  if (sessionTotalsWith === -1) sessionStatements.push(sessionFigures(read, query, -1, false))
   const [sessionRows, callTotal, ...byCall] = await Promise.all([
     Promise.all(sessionStatements).then((rows) => rows.flat()),
-    totalsWith === -1 ? callTotals(pool, query) : Promise.resolve([]),
-    ...query.groupBy.map((groupBy, g) => rangeCallFigures(pool, { ...query, groupBy }, keyOf(groupBy, true), g === totalsWith)),
+    totalsWith === -1 ? callTotals(read, query) : Promise.resolve([]),
+    ...query.groupBy.map((groupBy, g) => rangeCallFigures(read, { ...query, groupBy }, keyOf(groupBy, true), g === totalsWith, rollups)),
   ])
   const groups = query.groupBy.map((groupBy, g) => {
     const calls = new Map(byCall[g]!.filter((r) => Number(r.is_total) === 0).map((figures) => [figures.key, figures]))

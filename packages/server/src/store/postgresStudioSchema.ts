@@ -114,6 +114,13 @@ export const STUDIO_BACKFILLS: ReadonlyArray<{ name: string; sql: string }> = [
     sql: `update tapedeck_calls c set user_id = s.user_id from tapedeck_sessions s where s.session_id = c.session_id and s.user_id is not null`,
   },
   {
+    // Annotations and share links an add left when it raced an erasure, before adds took the
+    // session's lock (postgresReviews): rows whose session no longer exists. Once; none since.
+    name: 'orphan_reviews',
+    sql: `delete from tapedeck_annotations a where not exists (select from tapedeck_sessions s where s.session_id = a.session_id);
+      delete from tapedeck_shares h where not exists (select from tapedeck_sessions s where s.session_id = h.session_id)`,
+  },
+  {
     name: 'session_words',
     sql: `insert into tapedeck_session_words (session_id, words)
       select x.session_id, ${SESSION_WORDS('tapedeck_texts x')} group by x.session_id

@@ -2,6 +2,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { createHandler } from '../http/createHandler.js'
+import { serve } from '../node/serve.js'
+import { createMemoryStore } from '../store/createMemoryStore.js'
+import { rawErrorCode, rawRequest } from '../testing/rawRequest.js'
 import { withStudio } from './serveStudio.js'
 
 let dir: string
@@ -41,12 +45,32 @@ test('the API and everything else go to the handler', async () => {
 })
 
 test('no file outside the Studio folder can be read', async () => {
-  const handler = withStudio(api, { dir })
+  const handler = withStudio(createHandler({ store: createMemoryStore(), log: false }), { dir })
   for (const path of ['/assets/..%2F..%2Fsecret.txt', '/assets/%2e%2e/%2e%2e/secret.txt', '/assets/..%5C..%5Csecret.txt']) {
-    // Either refused (404) or, once the URL parser resolved the dots, not a Studio path at all.
+    // Refused as the API refuses such a path (an encoded slash or backslash), or, once the URL parser resolved the dots, not a Studio file.
     const answer = await handler(new Request(`http://x${path}`))
     expect(await answer.text(), path).not.toBe('no')
-    expect([404, 200], path).toContain(answer.status)
+    expect([400, 404], path).toContain(answer.status)
+  }
+})
+
+test('behind the Node adapter, a raw path it refuses is 400 invalid_path, as the handler answers it: never the Studio page', async () => {
+  const server = await serve({ handler: withStudio(createHandler({ store: createMemoryStore(), log: false }), { dir }), port: 0 })
+  try {
+    expect((await rawRequest(server.url, '/')).status).toBe(200)
+    for (const path of ['/studio/../x', '/x/..', '/%2e%2e/', '/assets/../index.html', '/assets/%2e%2e/index.html', '/assets/app-1.js/..', '/v1/../', '/assets\\app-1.js']) {
+      const answer = await rawRequest(server.url, path)
+      expect([path, answer.status, rawErrorCode(answer)]).toEqual([path, 400, 'invalid_path'])
+    }
+    // The same paths as a Fetch Request can carry them (encoded dots and slashes): the same answer.
+    for (const path of ['/assets/%2e%2e%2Findex.html', '/assets%2Fapp-1.js']) {
+      const viaNode = await rawRequest(server.url, path)
+      const viaFetch = await withStudio(createHandler({ store: createMemoryStore(), log: false }), { dir })(new Request(`http://x${path}`))
+      expect([path, viaNode.status, rawErrorCode(viaNode)]).toEqual([path, viaFetch.status, (await viaFetch.json()).error.code])
+      expect(viaNode.status).toBe(400)
+    }
+  } finally {
+    await server.close()
   }
 })
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, extname, join, resolve, sep } from 'node:path'
 import type { Handler } from '../http/createHandler.js'
+import { pathProblem } from '../http/pathCheck.js'
 import { errorResponse } from '../http/responses.js'
 import { ServerError } from '../ServerError.js'
 
@@ -60,6 +61,9 @@ export function withStudio(handler: Handler, options: StudioOptions = {}): Handl
   const base = (options.basePath ?? '').replace(/\/+$/, '')
   return async (request) => {
     const url = new URL(request.url)
+    // A path the handler refuses (a raw target the Node adapter marked, whose Request says `/`;
+    // encoded dots, slashes, backslashes) is the handler's to answer: 400 invalid_path, never a file.
+    if (pathProblem(request, url.pathname) !== null) return handler(request)
     if ((request.method !== 'GET' && request.method !== 'HEAD') || !url.pathname.startsWith(`${base}/`)) return handler(request)
     const path = url.pathname.slice(base.length)
     const file = path === '/' ? '/index.html' : path

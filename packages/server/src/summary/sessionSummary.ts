@@ -1,6 +1,7 @@
 import type { WireEvent } from '../store/SessionStore.js'
 import type { SeqRange } from '@tapedeck/core'
 import { ServerError } from '../ServerError.js'
+import { withinTimeBound } from '../timeBound.js'
 import { isRecord } from './isRecord.js'
 import { addSeqs, unionRanges } from './seqRanges.js'
 import { skippedRange } from './skippedRange.js'
@@ -183,15 +184,13 @@ function addModel(summary: SessionSummary, model: string): void {
 }
 
 /**
- * The largest magnitude a time or figure of an event counts with: a Date's range in ms
- * (±8.64e15). Past it a value means no clock or counter, so it is left out as if absent: a
- * time stays one a Date and a PostgreSQL bigint hold, and sums of figures stay finite.
+ * A number an event carries, or null when it is not one or past the time bound (timeBound.ts,
+ * a Date's range), the largest magnitude a time or figure of an event counts with. Past it a
+ * value means no clock or counter, so it is left out as if absent: a time stays one a Date and
+ * a PostgreSQL bigint hold, and sums of figures stay finite.
  */
-export const MAX_EVENT_NUMBER = 8.64e15
-
-/** A number an event carries, or null when it is not one or past MAX_EVENT_NUMBER. */
 export function eventNumber(value: unknown): number | null {
-  return typeof value === 'number' && Math.abs(value) <= MAX_EVENT_NUMBER ? value : null
+  return typeof value === 'number' && withinTimeBound(value) ? value : null
 }
 
 /** `{"sealed":"…"}`: a payload sealed for a private key (docs/protocol.md, "Sealed data"). */
