@@ -12,8 +12,8 @@ describe('PackedBatch', () => {
     const packed = builder.take('s_1', 't_A', 't_A.1')
     expect(builder.length).toBe(0)
     expect(packed.types).toEqual(['session.started', 'message.created', 'x.a'])
-    expect(packed.typeOf).toEqual([0, 1, 2])
-    expect(packed.ts).toEqual([1000, 1001, 1002])
+    expect(packed.typeOf).toEqual(new Uint32Array([0, 1, 2]))
+    expect(packed.ts).toEqual(new Float64Array([1000, 1001, 1002]))
     expect(unpackBatch(packed)).toEqual({
       sessionId: 's_1',
       tab: 't_A',
@@ -99,8 +99,8 @@ describe('PackedBatch', () => {
     builder.push('x.a', '{}', 1, 1)
     const packed: PackedBatch = builder.take('s', 't', 'b')
     expect(() => unpackBatch({ ...packed, narrow: '{}\n{}' })).toThrow(/Malformed batch b: 1 types, 2 \+ 0 payloads, 1 times/)
-    expect(() => unpackBatch({ ...packed, at: [] })).toThrow(/Malformed batch b: 1 wall times, 0 monotonic times/)
-    expect(() => unpackBatch({ ...packed, typeOf: [1] })).toThrow(/Malformed batch b: event 0 names type 1 of 1/)
+    expect(() => unpackBatch({ ...packed, at: new Float64Array(0) })).toThrow(/Malformed batch b: 1 wall times, 0 monotonic times/)
+    expect(() => unpackBatch({ ...packed, typeOf: new Uint32Array([1]) })).toThrow(/Malformed batch b: event 0 names type 1 of 1/)
     expect(() => unpackBatch({ ...packed, wide: '{}', wideAt: [3] })).toThrow(/Malformed batch b: no payload for event 0/)
   })
 })

@@ -1,5 +1,5 @@
 /**
- * A batch as it crosses from the page to the worker: columns (a few strings and arrays of numbers)
+ * A batch as it crosses from the page to the worker: columns of a few strings and typed arrays
  * instead of hundreds of small objects, so the structured clone `postMessage` makes on the page
  * is little more than a copy of the text, and the payloads of a batch are two strings for the
  * page's garbage collector instead of hundreds.
@@ -17,7 +17,7 @@ export interface PackedBatch {
   /** The batch's distinct event types. */
   types: string[]
   /** Per event, its type's index in `types`. */
-  typeOf: number[]
+  typeOf: Uint32Array
   /** The payloads (JSON) of only Latin-1 characters, in order, joined by newlines. */
   narrow: string
   /** The other payloads, in order, joined by newlines. */
@@ -25,9 +25,9 @@ export interface PackedBatch {
   /** Ascending indices of the events whose payload is in `wide`. */
   wideAt: number[]
   /** Wall clock, epoch ms, per event. */
-  ts: number[]
+  ts: Float64Array
   /** High-resolution epoch ms from the page's monotonic clock, per event. */
-  at: number[]
+  at: Float64Array
   /** Indices of the events marked as checkpoints. */
   checkpoints: number[]
   /** Replacements already made in these payloads: a copy saved at page hide is redacted on the page. */
@@ -66,6 +66,8 @@ export function stampedTimes(stamp: SeqStamp, at: ArrayLike<number>): Float64Arr
 /** Matches a character beyond Latin-1. On a one-byte string it fails without reading it. */
 const WIDE = /[^\x00-\xff]/
 
+const INITIAL_CAPACITY = 256
+
 /** Collects events on the page, column by column, until they go out as one `PackedBatch`. */
 export class BatchBuilder {
   #count = 0
@@ -77,12 +79,10 @@ export class BatchBuilder {
   // The last type pushed and its index: a burst is mostly one type, so the map is rarely asked.
   #lastType = ''
   #lastIndex = -1
-  // Per-event numbers in plain arrays (unboxed doubles in V8's heap), handed over as they are: a
-  // typed array would be one more ArrayBuffer per column and batch, memory the page's allocator
-  // hands out fresh (see bench/README.md, "Fresh memory").
-  #typeOf: number[] = []
-  #ts: number[] = []
-  #at: number[] = []
+  // Per-event numbers go straight into typed arrays (no boxed numbers), copied once at take().
+  #typeOf = new Uint32Array(INITIAL_CAPACITY)
+  #ts = new Float64Array(INITIAL_CAPACITY)
+  #at = new Float64Array(INITIAL_CAPACITY)
   #checkpoints: number[] = []
 
   get length(): number {
@@ -91,6 +91,7 @@ export class BatchBuilder {
 
   push(type: string, data: string, ts: number, at: number, checkpoint = false): void {
     const index = this.#count
+    if (index === this.#ts.length) this.#grow()
     let typeIndex = this.#lastIndex
     if (type !== this.#lastType) {
       typeIndex = this.#typeIndex.get(type) ?? -1
@@ -102,30 +103,31 @@ export class BatchBuilder {
       this.#lastType = type
       this.#lastIndex = typeIndex
     }
-    this.#typeOf.push(typeIndex)
+    this.#typeOf[index] = typeIndex
     if (WIDE.test(data)) {
       this.#wide.push(data)
       this.#wideAt.push(index)
     } else this.#narrow.push(data)
-    this.#ts.push(ts)
-    this.#at.push(at)
+    this.#ts[index] = ts
+    this.#at[index] = at
     if (checkpoint) this.#checkpoints.push(index)
     this.#count = index + 1
   }
 
   /** The batch so far, and an empty builder for what comes next. */
   take(sessionId: string, tab: string, batchId: string): PackedBatch {
+    const count = this.#count
     const batch: PackedBatch = {
       sessionId,
       tab,
       batchId,
       types: this.#types,
-      typeOf: this.#typeOf,
+      typeOf: this.#typeOf.slice(0, count),
       narrow: this.#narrow.join('\n'),
       wide: this.#wide.join('\n'),
       wideAt: this.#wideAt,
-      ts: this.#ts,
-      at: this.#at,
+      ts: this.#ts.slice(0, count),
+      at: this.#at.slice(0, count),
       checkpoints: this.#checkpoints,
     }
     this.#count = 0
@@ -137,10 +139,20 @@ export class BatchBuilder {
     this.#lastType = ''
     this.#lastIndex = -1
     this.#checkpoints = []
-    this.#typeOf = []
-    this.#ts = []
-    this.#at = []
     return batch
+  }
+
+  #grow(): void {
+    const size = this.#ts.length * 2
+    const typeOf = new Uint32Array(size)
+    const ts = new Float64Array(size)
+    const at = new Float64Array(size)
+    typeOf.set(this.#typeOf)
+    ts.set(this.#ts)
+    at.set(this.#at)
+    this.#typeOf = typeOf
+    this.#ts = ts
+    this.#at = at
   }
 }
 
