@@ -50,6 +50,8 @@ export async function mainThreadFigures(env) {
       detail: {
         method: '/proc/<renderer pid>/task/<main thread>/schedstat: ns on a CPU and ns runnable but waiting, from right before the burst to right after its flush',
         workerOnCpuUsPerEvent: perEvent((t) => t.workerRunMs),
+        // Pages of memory the page's main thread touched for the first time, per event (/proc/…/stat minflt).
+        mainFaultsPerEvent: perEvent((t) => t.mainFaults / 1000),
       },
     }
     return [
@@ -109,7 +111,7 @@ export async function recordVsStringifyFigures(env) {
           threads = threadDelta(before, rendererThreads(env.userDataDir))
         },
       })
-      return { ...result, cpuUs: threads ? (threads.mainRunMs * 1000) / count : undefined }
+      return { ...result, cpuUs: threads ? (threads.mainRunMs * 1000) / count : undefined, faults: threads ? threads.mainFaults / count : undefined }
     }
     const runs = await repeat('record() against JSON.stringify, npm and script-tag builds', async (i) => {
       const result = {}
@@ -142,6 +144,8 @@ export async function recordVsStringifyFigures(env) {
           wallUs: summary(runs.map((r) => r[build].record.perEventUs)),
           stringifyWallUs: summary(runs.map((r) => r[build].stringify.perEventUs)),
           longestLongTaskMs: summary(longest),
+          // Pages the main thread touched for the first time, per event (/proc/…/stat minflt).
+          ...(cpu && { faultsPerEvent: summary(runs.map((r) => r[build].record.faults)), stringifyFaultsPerEvent: summary(runs.map((r) => r[build].stringify.faults)) }),
           longestSliceMs: summary(runs.map((r) => r[build].record.longestSliceMs)),
           slice: SLICE,
         },
