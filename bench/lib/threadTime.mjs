@@ -31,7 +31,7 @@ export function rendererThreads(userDataDir) {
         const [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number)
         const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim()
         // Minor page faults (stat field 10): memory the thread touched for the first time since
-        // the kernel gave it out, which costs ~20 µs a 4 KB page on the bench machine (bench/README.md).
+        // the kernel gave it out, which costs ~17 µs a 4 KB page on the bench machine (bench/README.md).
         const faults = Number(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ')[7])
         threads.set(`${pid}/${tid}`, { pid: Number(pid), tid: Number(tid), main: pid === tid, comm, runNs: run, waitNs: wait, faults })
       } catch {
